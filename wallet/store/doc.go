@@ -1,0 +1,32 @@
+// Package store keeps a wallet's state in one bbolt file, wallet.db: the accounts and their
+// public keys, the addresses handed out and seen used, the wallet's transactions, the coins and
+// history derived from them, labels and frozen coins.
+//
+// # Layout
+//
+// Integer keys are big-endian so cursor scans come out in numeric order. Buckets:
+//
+//	meta      string key -> value. "schema" (uint32, see migrations.go), "wallet" (JSON Meta),
+//	          "sync" (JSON SyncState).
+//	accounts  purpose (uint32) -> JSON Account: the account xpub, whether it is in use, the
+//	          next receive index not yet handed out.
+//	addrs     pkScript -> Addr (binary, see records.go): purpose, chain, index, used, and the
+//	          hash of the script's last seen history, so an unchanged script costs nothing.
+//	addridx   purpose|chain|index (3 x uint32) -> pkScript, the same addresses in derivation order.
+//	txs       txid (32 bytes, internal byte order) -> Tx (binary): raw transaction, height, block
+//	          hash and time, first seen, status, fee and net effect on the wallet.
+//	hist      ^order (uint32)|^time (uint64)|txid -> HistRow (binary): the history, newest first in
+//	          a forward scan; order is the block height, or 0xffffffff for pending transactions.
+//	coins     txid|vout (uint32) -> Coin (binary): unspent outputs of the wallet.
+//	frozen    txid|vout -> empty value: coins never spent automatically.
+//	labels    "tx:"+txid hex | "addr:"+address | "out:"+txid:vout -> label text.
+//
+// The derived buckets (coins, hist) are rebuilt from txs inside the same write transaction that
+// changes txs, so a crash at any moment leaves either the old or the new state, never a mix.
+//
+// # Locking
+//
+// bbolt takes a shared file lock for read-only opens and an exclusive one for writers. Readers
+// (balance --offline, history --offline, ...) therefore run side by side; a writer waits up to a
+// short timeout and then fails with ErrBusy.
+package store
