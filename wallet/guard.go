@@ -1,0 +1,113 @@
+package wallet
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/satchel-wallet/satchel/txbuilder"
+)
+
+// ErrFeeGuard means a payment's fee is out of proportion to what it pays; the user can lower
+// the guard.
+var ErrFeeGuard = errors.New("fee guard")
+
+// MaxFeeRate is the highest rate satchel ever pays: above it the rate is surely a typo.
+const MaxFeeRate txbuilder.FeeRate = 1_000_000 // 1,000 sat/vB
+
+// FeeGuard bounds what a payment may cost. MaxRatioPPM is the fee's largest share of the amount
+// paid, in millionths (500,000 = 0.5); MaxFee is an absolute cap in satoshis (0: none).
+type FeeGuard struct {
+	MaxRatioPPM int64
+	MaxFee      txbuilder.Amount
+}
+
+// DefaultFeeGuard refuses a fee above half the amount paid.
+var DefaultFeeGuard = FeeGuard{MaxRatioPPM: 500_000}
+
+// FeeGuardError gives the figures of a refused payment.
+type FeeGuardError struct {
+	Fee, Amount txbuilder.Amount
+	Reason      string
+}
+
+func (e *FeeGuardError) Error() string {
+	return fmt.Sprintf("fee guard: the fee of %d sat is %s of the %d sat paid; %s", e.Fee, Share(e.Fee, e.Amount), e.Amount, e.Reason)
+}
+
+// Unwrap makes errors.Is(err, ErrFeeGuard) hold.
+func (e *FeeGuardError) Unwrap() error { return ErrFeeGuard }
+
+// Check refuses a plan whose fee breaks the guard, and reports whether the fee is high enough
+// to warn about (more than 10% of the amount paid).
+func (g FeeGuard) Check(p *Plan) (warn bool, err error) {
+	fee, amt := p.Selection.Fee, p.Amount
+	if p.Request.FeeRate > MaxFeeRate {
+		return false, &FeeGuardError{Fee: fee, Amount: amt, Reason: fmt.Sprintf("a fee rate of %s sat/vB is above the 1,000 sat/vB that satchel ever pays", p.Request.FeeRate)}
+	}
+	if g.MaxFee > 0 && fee > g.MaxFee {
+		return false, &FeeGuardError{Fee: fee, Amount: amt, Reason: fmt.Sprintf("that is above --max-fee %d sat: raise it to pay anyway", g.MaxFee)}
+	}
+	if g.MaxRatioPPM > 0 && int64(fee)*1_000_000 > int64(amt)*g.MaxRatioPPM {
+		return false, &FeeGuardError{Fee: fee, Amount: amt, Reason: fmt.Sprintf("that is above --max-fee-ratio %s: raise it to pay anyway", ppmString(g.MaxRatioPPM))}
+	}
+	return int64(fee)*10 > int64(amt), nil
+}
+
+// Share prints part as a percentage of whole with two decimals, in integer arithmetic.
+func Share(part, whole txbuilder.Amount) string {
+	if whole <= 0 {
+		return "n/a"
+	}
+	bp := (int64(part)*1_000_000/int64(whole) + 50) / 100 // hundredths of a percent, rounded
+	return fmt.Sprintf("%d.%02d%%", bp/100, bp%100)
+}
+
+func ppmString(ppm int64) string {
+	s := fmt.Sprintf("%d.%06d", ppm/1_000_000, ppm%1_000_000)
+	for s[len(s)-1] == '0' {
+		s = s[:len(s)-1]
+	}
+	if s[len(s)-1] == '.' {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// ParseRatio reads a decimal ratio such as 0.5 or 1 into millionths.
+func ParseRatio(s string) (int64, error) {
+	var whole, frac int64
+	var fracDigits int
+	seenDot := false
+	if s == "" {
+		return 0, fmt.Errorf("%w: empty ratio", ErrBadInput)
+	}
+	for _, r := range s {
+		switch {
+		case r == '.' && !seenDot:
+			seenDot = true
+		case r >= '0' && r <= '9':
+			if seenDot {
+				if fracDigits == 6 {
+					return 0, fmt.Errorf("%w: ratio %q has more than 6 decimals", ErrBadInput, s)
+				}
+				frac = frac*10 + int64(r-'0')
+				fracDigits++
+			} else {
+				whole = whole*10 + int64(r-'0')
+				if whole > 1000 {
+					return 0, fmt.Errorf("%w: ratio %q is too large", ErrBadInput, s)
+				}
+			}
+		default:
+			return 0, fmt.Errorf("%w: ratio %q is not a decimal number like 0.5", ErrBadInput, s)
+		}
+	}
+	for ; fracDigits < 6; fracDigits++ {
+		frac *= 10
+	}
+	v := whole*1_000_000 + frac
+	if v <= 0 {
+		return 0, fmt.Errorf("%w: ratio %q must be above 0", ErrBadInput, s)
+	}
+	return v, nil
+}

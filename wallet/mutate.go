@@ -1,0 +1,129 @@
+package wallet
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/btcsuite/btcd/chaincfg/v2"
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/txscript/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/satchel-wallet/satchel/wallet/store"
+)
+
+// SetFrozen freezes or unfreezes one of the wallet's coins. A frozen coin is never spent
+// automatically.
+func (w *Wallet) SetFrozen(op wire.OutPoint, frozen bool) error {
+	return w.st.Update(func(tx *store.Txn) error {
+		coins, err := tx.Coins()
+		if err != nil {
+			return err
+		}
+		for _, c := range coins {
+			if c.OutPoint == op {
+				return tx.SetFrozen(op, frozen)
+			}
+		}
+		if !frozen && tx.Frozen(op) {
+			return tx.SetFrozen(op, false) // unfreezing a coin spent meanwhile is fine
+		}
+		return fmt.Errorf("%w: %s is not an unspent coin of this wallet (see: satchel utxos)", ErrBadInput, op)
+	})
+}
+
+// SetLabel labels a transaction id, an address or an outpoint of the wallet. An empty text
+// removes the label.
+func (w *Wallet) SetLabel(key, text string) error {
+	return w.st.Update(func(tx *store.Txn) error { return tx.SetLabel(key, text) })
+}
+
+// KnowsTx says whether txid is one of the wallet's transactions.
+func (w *Wallet) KnowsTx(txid chainhash.Hash) (bool, error) {
+	var ok bool
+	err := w.st.View(func(tx *store.Txn) error { ok = tx.HasTx(txid); return nil })
+	return ok, err
+}
+
+// OwnsScript says whether a script is one of the wallet's addresses.
+func (w *Wallet) OwnsScript(script []byte) (bool, error) {
+	var ok bool
+	err := w.st.View(func(tx *store.Txn) error { _, ok = tx.Addr(script); return nil })
+	return ok, err
+}
+
+// RecordSent stores a transaction the wallet just broadcast, as pending, so that its coins
+// cannot be chosen again before the next sync, and marks the transactions it replaces.
+func (w *Wallet) RecordSent(m *wire.MsgTx, label string, now time.Time) error {
+	var buf bytes.Buffer
+	if err := m.Serialize(&buf); err != nil {
+		return err
+	}
+	id := m.TxHash()
+	return w.st.Update(func(tx *store.Txn) error {
+		inputs := map[wire.OutPoint]bool{}
+		for _, in := range m.TxIn {
+			inputs[in.PreviousOutPoint] = true
+		}
+		var replaced []*store.TxRecord
+		if err := tx.ForEachTx(func(r *store.TxRecord) error {
+			if r.TxID == id || !r.Status.Counted() || r.Status == store.StatusConfirmed {
+				return nil
+			}
+			om, err := r.MsgTx()
+			if err != nil {
+				return err
+			}
+			for _, in := range om.TxIn {
+				if inputs[in.PreviousOutPoint] {
+					replaced = append(replaced, r)
+					break
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, r := range replaced {
+			r.Status = store.StatusReplaced
+			if err := tx.PutTx(r); err != nil {
+				return err
+			}
+		}
+		if !tx.HasTx(id) {
+			if err := tx.PutTx(&store.TxRecord{TxID: id, Raw: buf.Bytes(), FirstSeen: now.Unix(), Fee: -1, Sent: true}); err != nil {
+				return err
+			}
+		}
+		if label != "" {
+			if err := tx.SetLabel(LabelKeyTx(id.String()), label); err != nil {
+				return err
+			}
+		}
+		tip := int32(0)
+		if s, err := tx.SyncState(); err == nil {
+			tip = s.Height
+		}
+		return w.recompute(tx, tip)
+	})
+}
+
+// scriptAddress renders an output script as an address, or "" for scripts without one.
+func scriptAddress(script []byte, net *chaincfg.Params) string {
+	_, addrs, _, err := txscript.ExtractPkScriptAddrs(script, net)
+	if err != nil || len(addrs) != 1 {
+		return ""
+	}
+	return addrs[0].EncodeAddress()
+}
+
+func sortUtxos(u []Utxo) {
+	sort.SliceStable(u, func(i, j int) bool {
+		if u[i].Value != u[j].Value {
+			return u[i].Value > u[j].Value
+		}
+		return u[i].OutPoint.String() < u[j].OutPoint.String()
+	})
+}

@@ -1,0 +1,166 @@
+package wallet
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet/store"
+)
+
+// Balance is the wallet's money by state, in satoshis.
+type Balance struct {
+	// Confirmed is confirmed and mature: what the chain says the wallet holds.
+	Confirmed int64
+	// Unconfirmed is the net effect of pending transactions (negative while a payment is pending).
+	Unconfirmed int64
+	// Immature is coinbase output younger than 100 confirmations.
+	Immature int64
+	// Spendable is what send may use now: confirmed coins not spent by a pending transaction,
+	// plus the wallet's own unconfirmed change, minus frozen coins.
+	Spendable int64
+	// Synced tells how fresh this is.
+	SyncedHeight int32
+	SyncedAt     time.Time
+	Synced       bool
+}
+
+// Balance answers from the store.
+func (w *Wallet) Balance() (Balance, error) {
+	var b Balance
+	err := w.st.View(func(tx *store.Txn) error {
+		s, err := tx.SyncState()
+		if err == nil {
+			b.SyncedHeight, b.SyncedAt, b.Synced = s.Height, s.At, true
+		} else if !store.IsNotFound(err) {
+			return err
+		}
+		sum := readSummary(tx)
+		b.Confirmed, b.Unconfirmed, b.Immature = sum.Confirmed, sum.Unconfirmed, sum.Immature
+		coins, err := tx.Coins()
+		if err != nil {
+			return err
+		}
+		for _, c := range coins {
+			if spendable(c, b.SyncedHeight) && !tx.Frozen(c.OutPoint) {
+				b.Spendable += c.Value
+			}
+		}
+		return nil
+	})
+	return b, err
+}
+
+// spendable says whether send may use a coin at this tip height, frozen or not.
+func spendable(c store.Coin, tip int32) bool {
+	if c.Height == 0 {
+		return c.Own && !c.Coinbase
+	}
+	if c.Coinbase && tip-c.Height+1 < CoinbaseMaturity {
+		return false
+	}
+	return true
+}
+
+// HistoryEntry is one transaction as history shows it.
+type HistoryEntry struct {
+	TxID          chainhash.Hash
+	Height        int32
+	Confirmations int32
+	Time          time.Time
+	Amount        int64 // signed net effect on the wallet
+	Fee           int64 // -1 when unknown (someone else paid it)
+	Label         string
+	Status        string
+}
+
+// History lists transactions newest first.
+func (w *Wallet) History(offset, limit int) ([]HistoryEntry, error) {
+	var out []HistoryEntry
+	err := w.st.View(func(tx *store.Txn) error {
+		tip := int32(0)
+		if s, err := tx.SyncState(); err == nil {
+			tip = s.Height
+		}
+		rows, err := tx.History(offset, limit)
+		if err != nil {
+			return err
+		}
+		out = make([]HistoryEntry, 0, len(rows))
+		for _, r := range rows {
+			e := HistoryEntry{TxID: r.TxID, Height: r.Height, Amount: r.Net, Fee: r.Fee,
+				Status: r.Status.String(), Label: tx.Label(LabelKeyTx(r.TxID.String()))}
+			if r.Time > 0 {
+				e.Time = time.Unix(r.Time, 0).UTC()
+			}
+			if r.Status == store.StatusConfirmed && r.Height > 0 && tip >= r.Height {
+				e.Confirmations = tip - r.Height + 1
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Utxo is one coin of the wallet, as utxos shows it.
+type Utxo struct {
+	OutPoint      wire.OutPoint
+	Value         int64
+	Address       string
+	Path          string
+	Confirmations int32
+	Frozen        bool
+	Spendable     bool
+	Coinbase      bool
+	Type          txbuilder.ScriptType
+	Label         string
+}
+
+// Utxos lists the wallet's coins, largest first.
+func (w *Wallet) Utxos() ([]Utxo, error) {
+	var out []Utxo
+	err := w.st.View(func(tx *store.Txn) error {
+		tip := int32(0)
+		if s, err := tx.SyncState(); err == nil {
+			tip = s.Height
+		}
+		coins, err := tx.Coins()
+		if err != nil {
+			return err
+		}
+		for _, c := range coins {
+			a := w.account(c.Purpose)
+			if a == nil {
+				return fmt.Errorf("coin %s belongs to unknown account %d", c.OutPoint, c.Purpose)
+			}
+			u := Utxo{OutPoint: c.OutPoint, Value: c.Value, Path: a.keys.Path(c.Chain, c.Index),
+				Frozen: tx.Frozen(c.OutPoint), Coinbase: c.Coinbase, Type: a.keys.ScriptType(),
+				Spendable: spendable(c, tip)}
+			u.Address = scriptAddress(c.PkScript, w.net)
+			if c.Height > 0 {
+				u.Confirmations = tip - c.Height + 1
+			}
+			u.Label = tx.Label(LabelKeyOutput(c.OutPoint.String()))
+			if u.Label == "" {
+				u.Label = tx.Label(LabelKeyAddress(u.Address))
+			}
+			out = append(out, u)
+		}
+		return nil
+	})
+	sortUtxos(out)
+	return out, err
+}
+
+func (w *Wallet) account(purpose uint32) *account {
+	for _, a := range w.accounts {
+		if a.rec.Purpose == purpose {
+			return a
+		}
+	}
+	return nil
+}
