@@ -138,7 +138,7 @@ func (w *Wallet) recompute(tx *store.Txn, tipHeight int32) error {
 			coins = append(coins, store.Coin{
 				OutPoint: op, Value: o.Value, PkScript: o.PkScript,
 				Purpose: a.Purpose, Chain: a.Chain, Index: a.Index,
-				Height: confirmedHeight(confirmed, d.rec.Height),
+				Height:   confirmedHeight(confirmed, d.rec.Height),
 				Coinbase: coinbase, Own: allInputsOurs,
 			})
 		}

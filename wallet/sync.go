@@ -446,7 +446,6 @@ func settleStatuses(txs map[chainhash.Hash]*store.TxRecord, present map[chainhas
 	return nil
 }
 
-
 // findExternalSpenders looks, for each wallet transaction that is neither confirmed nor in the
 // mempool any more, at the coins it spent that the wallet does not own, and returns which
 // present transaction now spends each of them. Coins the wallet owns need no search: whatever

@@ -1,0 +1,197 @@
+package btcd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/btcsuite/btcd/btcjson"
+	"github.com/btcsuite/btcd/chaincfg/v2"
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/rpcclient"
+
+	"github.com/satchel-wallet/satchel/wallet/chain"
+)
+
+// DefaultTimeout bounds one exchange with the node when no WithTimeout is given: long enough
+// for a slow answer, short enough that a dead node is reported well before a user gives up.
+const DefaultTimeout = 30 * time.Second
+
+// ErrNoIndex means the node lacks the indexes script histories need. Its text is the fix.
+var ErrNoIndex = errors.New("btcd must run with --txindex --addrindex")
+
+// ErrWrongNetwork means the node serves another chain than the wallet's.
+var ErrWrongNetwork = errors.New("btcd node is on another network")
+
+// Backend is a chain.Backend answering from one btcd node. It is safe for concurrent use.
+type Backend struct {
+	cfg     Config
+	net     *chaincfg.Params
+	name    string
+	timeout time.Duration
+	// pageSize is searchrawtransactions' count; tests shrink it to exercise paging.
+	pageSize int
+	certPEM  []byte
+
+	mu     sync.Mutex
+	cur    *conn // nil until first use and after an abandoned exchange
+	closed bool
+
+	roundTrips atomic.Int64
+
+	heightsMu sync.Mutex
+	heights   map[chainhash.Hash]int32 // block hash -> height; a hash's height never changes
+}
+
+// Option tunes Dial.
+type Option func(*Backend)
+
+// WithTimeout sets how long one exchange with the node may take before the backend reports it
+// unreachable. Zero or less keeps DefaultTimeout.
+func WithTimeout(d time.Duration) Option {
+	return func(b *Backend) {
+		if d > 0 {
+			b.timeout = d
+		}
+	}
+}
+
+// Dial connects to the btcd node named by rawURL and checks that it can serve a wallet on
+// net: same network, address and transaction indexes on. An unreachable node fails within the
+// timeout with an error wrapping chain.ErrUnreachable; a node without indexes fails with
+// ErrNoIndex; a URL that cannot be read fails with ErrBadURL.
+func Dial(ctx context.Context, rawURL string, net *chaincfg.Params, opts ...Option) (*Backend, error) {
+	cfg, err := ParseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	b := &Backend{
+		cfg:      cfg,
+		net:      net,
+		name:     cfg.Masked(),
+		timeout:  DefaultTimeout,
+		pageSize: defaultPageSize,
+		heights:  make(map[chainhash.Hash]int32),
+	}
+	for _, o := range opts {
+		o(b)
+	}
+	if cfg.CertPath != "" {
+		pem, err := os.ReadFile(cfg.CertPath)
+		if err != nil {
+			return nil, fmt.Errorf("%s: read the node's certificate: %w", b.name, err)
+		}
+		b.certPEM = pem
+	}
+	// A refused connection is the common failure: report it at once instead of after
+	// rpcclient's retries.
+	if err := b.probe(ctx); err != nil {
+		return nil, b.unreachable("connect", err)
+	}
+	if err := b.check(ctx); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// check asks, in one round trip, for the node's network and whether its address index
+// answers.
+func (b *Backend) check(ctx context.Context) error {
+	var info struct {
+		Chain string `json:"chain"`
+	}
+	probe, err := probeAddress(b.net)
+	if err != nil {
+		return fmt.Errorf("%s: %w", b.name, err)
+	}
+	calls := []*call{
+		{cmd: btcjson.NewGetBlockChainInfoCmd(), out: &info},
+		{cmd: btcjson.NewSearchRawTransactionsCmd(probe, btcjson.Int(0), nil, btcjson.Int(1),
+			nil, nil, nil)},
+	}
+	if err := b.exchange(ctx, "check node", calls); err != nil {
+		return err
+	}
+	if err := calls[0].err; err != nil {
+		return fmt.Errorf("%s: getblockchaininfo: %w", b.name, err)
+	}
+	if info.Chain != b.net.Name {
+		return fmt.Errorf("%w: %s serves %q, the wallet is on %q", ErrWrongNetwork, b.name,
+			info.Chain, b.net.Name)
+	}
+	if err := calls[1].err; err != nil && !isNoHistory(err) {
+		if isNoIndex(err) {
+			return fmt.Errorf("%s: %w", b.name, ErrNoIndex)
+		}
+		return fmt.Errorf("%s: searchrawtransactions: %w", b.name, err)
+	}
+	return nil
+}
+
+// isNoIndex recognises btcd's answers when an index is off. btcd turns --txindex on whenever
+// --addrindex is on, so the address index answering proves both.
+func isNoIndex(err error) bool {
+	var rerr *btcjson.RPCError
+	if !errors.As(err, &rerr) {
+		return false
+	}
+	m := strings.ToLower(rerr.Message)
+	return strings.Contains(m, "index must be enabled") ||
+		strings.Contains(m, "use -txindex") || strings.Contains(m, "--txindex")
+}
+
+// isNoHistory is btcd's answer to searchrawtransactions for an address it has never seen
+// (error -5): an empty history, not a failure. Invalid addresses also answer -5, with
+// another text, and stay errors.
+func isNoHistory(err error) bool {
+	var rerr *btcjson.RPCError
+	return errors.As(err, &rerr) && rerr.Code == btcjson.ErrRPCNoTxInfo &&
+		strings.Contains(rerr.Message, "No information available about address")
+}
+
+// Name is the URL with the password masked.
+func (b *Backend) Name() string { return b.name }
+
+// RoundTrips counts the HTTP requests sent to the node so far (each batch is one), so tests
+// and benchmarks can check that work is batched.
+func (b *Backend) RoundTrips() int64 { return b.roundTrips.Load() }
+
+// Close shuts the RPC client down. Calls made afterwards fail.
+func (b *Backend) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.closed = true
+	if b.cur != nil {
+		b.cur.client.Shutdown()
+		b.cur = nil
+	}
+	return nil
+}
+
+// newClient makes an rpcclient in batch mode: every exchange, even of one command, is a
+// JSON-RPC 2.0 array, so there is one code path.
+func (b *Backend) newClient() (*rpcclient.Client, error) {
+	params := ""
+	switch b.net.Name {
+	case "mainnet", "testnet3", "testnet4", "regtest", "signet", "simnet":
+		params = b.net.Name
+	}
+	return rpcclient.NewBatch(&rpcclient.ConnConfig{
+		Host:                 b.cfg.Host,
+		User:                 b.cfg.User,
+		Pass:                 b.cfg.Pass,
+		Params:               params,
+		HTTPPostMode:         true,
+		DisableTLS:           !b.cfg.TLS,
+		Certificates:         b.certPEM,
+		DisableAutoReconnect: true,
+	})
+}
+
+var _ chain.Backend = (*Backend)(nil)

@@ -1,0 +1,54 @@
+package btcd
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/btcsuite/btcd/btcjson"
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+)
+
+// Transactions fetches raw transactions (getrawtransaction, one batch) and checks that each
+// hashes to the id asked for, so a confused or hostile node cannot slip in another one. An id
+// the node does not know is an error naming it.
+func (b *Backend) Transactions(ctx context.Context, txids []chainhash.Hash) ([]*wire.MsgTx, error) {
+	if len(txids) == 0 {
+		return nil, nil
+	}
+	raws := make([]string, len(txids))
+	calls := make([]*call, len(txids))
+	for i, id := range txids {
+		calls[i] = &call{cmd: btcjson.NewGetRawTransactionCmd(id.String(), btcjson.Int(0)),
+			out: &raws[i]}
+	}
+	if err := b.exchange(ctx, "getrawtransaction", calls); err != nil {
+		return nil, err
+	}
+	txs := make([]*wire.MsgTx, len(txids))
+	for i, c := range calls {
+		if c.err != nil {
+			if isNoIndex(c.err) {
+				return nil, fmt.Errorf("%s: %w", b.name, ErrNoIndex)
+			}
+			return nil, fmt.Errorf("%s: transaction %s: %w", b.name, txids[i], c.err)
+		}
+		raw, err := hex.DecodeString(raws[i])
+		if err != nil {
+			return nil, b.inconsistent("getrawtransaction", "transaction %s is not hex", txids[i])
+		}
+		tx := new(wire.MsgTx)
+		if err := tx.Deserialize(bytes.NewReader(raw)); err != nil {
+			return nil, b.inconsistent("getrawtransaction", "transaction %s: %v", txids[i], err)
+		}
+		if got := tx.TxHash(); got != txids[i] {
+			return nil, b.inconsistent("getrawtransaction",
+				"server sent a transaction whose id does not match: asked %s, got %s",
+				txids[i], got)
+		}
+		txs[i] = tx
+	}
+	return txs, nil
+}

@@ -1,0 +1,164 @@
+package btcd
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Scheme is the URL scheme that selects this backend.
+const Scheme = "btcd"
+
+// ErrBadURL marks a backend URL that cannot name a btcd node, so the CLI can treat it as a
+// usage error rather than an unreachable node.
+var ErrBadURL = errors.New("bad btcd URL")
+
+// Config is a parsed backend URL: where the node listens and how to log in.
+type Config struct {
+	User string
+	Pass string
+	// Host is HOST:PORT as rpcclient dials it.
+	Host string
+	// TLS selects HTTPS; btcd serves plain HTTP only with --notls, on loopback.
+	TLS bool
+	// CertPath is the node's rpc.cert to trust (TLS only). Empty means the system roots.
+	CertPath string
+}
+
+// ParseURL reads btcd://USER:PASS@HOST:PORT[?tls=1&cert=PATH]. It refuses what it does not
+// understand (unknown options, a path, a missing port) so that a typo is not silently ignored.
+// Its errors wrap ErrBadURL and never contain the password.
+func ParseURL(raw string) (Config, error) {
+	masked := MaskURL(raw)
+	fail := func(why string) (Config, error) {
+		return Config{}, fmt.Errorf("%w %q: %s", ErrBadURL, masked, why)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		// url's error quotes the whole input, password included: keep only our words.
+		return fail("not a URL")
+	}
+	if u.Scheme != Scheme {
+		return fail("the scheme must be " + Scheme + "://")
+	}
+	if u.Opaque != "" {
+		return fail("write " + Scheme + "://USER:PASS@HOST:PORT")
+	}
+	if u.Path != "" && u.Path != "/" {
+		return fail("a btcd URL has no path")
+	}
+	if u.Fragment != "" {
+		return fail("a btcd URL has no fragment")
+	}
+	var c Config
+	if u.User == nil || u.User.Username() == "" {
+		return fail("missing RPC user (btcd://USER:PASS@HOST:PORT)")
+	}
+	c.User = u.User.Username()
+	pass, ok := u.User.Password()
+	if !ok || pass == "" {
+		return fail("missing RPC password (btcd://USER:PASS@HOST:PORT)")
+	}
+	c.Pass = pass
+	host, port, err := net.SplitHostPort(u.Host)
+	if err != nil || port == "" {
+		if !strings.Contains(u.Host, ":") || strings.HasSuffix(u.Host, "]") {
+			return fail("missing port (btcd's RPC port, e.g. 8334 on mainnet)")
+		}
+		return fail("write the host as HOST:PORT, an IPv6 address as [ADDR]:PORT")
+	}
+	if host == "" {
+		return fail("missing host")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return fail("port out of range")
+	}
+	c.Host = net.JoinHostPort(host, port)
+
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return fail("unreadable options")
+	}
+	for key, vals := range q {
+		if len(vals) != 1 {
+			return fail("option " + key + " given more than once")
+		}
+		switch key {
+		case "tls":
+			switch vals[0] {
+			case "1", "true":
+				c.TLS = true
+			case "0", "false":
+				c.TLS = false
+			default:
+				return fail("tls must be 1 or 0")
+			}
+		case "cert":
+			if vals[0] == "" {
+				return fail("cert needs a file path")
+			}
+			c.CertPath = vals[0]
+		default:
+			return fail("unknown option " + strconv.Quote(key) + " (known: tls, cert)")
+		}
+	}
+	if c.CertPath != "" && !c.TLS {
+		return fail("cert is only used with tls=1")
+	}
+	return c, nil
+}
+
+// String prints the config back as a URL that ParseURL reads to the same Config. It shows the
+// password: use Masked for anything a person may see.
+func (c Config) String() string {
+	u := url.URL{Scheme: Scheme, User: url.UserPassword(c.User, c.Pass), Host: c.Host}
+	q := url.Values{}
+	if c.TLS {
+		q.Set("tls", "1")
+	}
+	if c.CertPath != "" {
+		q.Set("cert", c.CertPath)
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Masked is the URL with the password replaced by ***, for messages and logs.
+func (c Config) Masked() string { return MaskURL(c.String()) }
+
+// MaskURL hides the password of a backend URL (btcd://user:***@host:port) so it can appear in
+// error messages. It works on malformed URLs too: there, everything between the first ':' and
+// the last '@' of the whole string is taken as the password, so no part of a password with odd
+// characters leaks (at worst more than the password is hidden).
+func MaskURL(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		// Not a URL with an authority; a bare "user:pass@host" still gets masked.
+		scheme, rest = "", raw
+	}
+	auth, tail := rest, ""
+	if u, err := url.Parse(raw); err == nil && ok && u.User != nil {
+		// A URL that parses with a user has no raw '/', '?' or '#' in its password: the
+		// authority ends at the first of them, and an '@' in the options (a cert path) is
+		// not a separator.
+		if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+			auth, tail = rest[:end], rest[end:]
+		}
+	}
+	at := strings.LastIndex(auth, "@")
+	if at < 0 {
+		return raw
+	}
+	user, _, hasPass := strings.Cut(auth[:at], ":")
+	if !hasPass {
+		return raw
+	}
+	out := user + ":***" + auth[at:] + tail
+	if ok {
+		out = scheme + "://" + out
+	}
+	return out
+}

@@ -1,0 +1,156 @@
+package keys
+
+import (
+	"crypto/sha512"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/tyler-smith/go-bip39"
+	"github.com/tyler-smith/go-bip39/wordlists"
+	"golang.org/x/crypto/pbkdf2"
+)
+
+// Mnemonic errors a user can act on. ParseMnemonic returns them wrapped, or an
+// *UnknownWordError, so the CLI can say exactly what to fix.
+var (
+	// ErrWordCount: BIP39 mnemonics have 12, 15, 18, 21 or 24 words (NewMnemonic makes 12 or 24).
+	ErrWordCount = errors.New("a mnemonic has 12, 15, 18, 21 or 24 words")
+	// ErrBadChecksum: every word is valid but the last bits do not match, so a word was
+	// mistyped into another valid word or two words were swapped.
+	ErrBadChecksum = errors.New("checksum does not match: a word is wrong or the order is")
+)
+
+// UnknownWordError says which word of a mnemonic is not in the BIP39 English list and which
+// words the user probably meant, so a typo can be fixed without retyping everything.
+type UnknownWordError struct {
+	Position    int      // 1-based position of the word in the mnemonic
+	Word        string   // the word as read, lowercased
+	Suggestions []string // up to three nearest list words by edit distance, nearest first
+}
+
+func (e *UnknownWordError) Error() string {
+	w := e.Word
+	if len(w) > 20 {
+		w = w[:20] + "…"
+	}
+	msg := fmt.Sprintf("word %d %q is not a BIP39 English word", e.Position, w)
+	if len(e.Suggestions) > 0 {
+		msg += "; did you mean " + strings.Join(e.Suggestions, " or ") + "?"
+	}
+	return msg
+}
+
+// english is the BIP39 English list, read from the wordlists package directly rather than
+// through bip39.GetWordList, whose package-global list any other importer could change.
+var english = wordlists.English
+
+var englishIndex = func() map[string]int {
+	m := make(map[string]int, len(english))
+	for i, w := range english {
+		m[w] = i
+	}
+	return m
+}()
+
+// NewMnemonic makes a fresh 12- or 24-word English mnemonic from entropy read from r (pass
+// crypto/rand.Reader in production; tests pass a fixed reader).
+func NewMnemonic(words int, r io.Reader) (string, error) {
+	if words != 12 && words != 24 {
+		return "", fmt.Errorf("new mnemonic: %w: satchel makes 12 or 24, not %d", ErrWordCount, words)
+	}
+	entropy := make([]byte, words/3*4)
+	defer clear(entropy)
+	if _, err := io.ReadFull(r, entropy); err != nil {
+		return "", fmt.Errorf("new mnemonic: read entropy: %w", err)
+	}
+	m, err := bip39.NewMnemonic(entropy)
+	if err != nil {
+		return "", fmt.Errorf("new mnemonic: %w", err)
+	}
+	return m, nil
+}
+
+// ParseMnemonic reads a mnemonic as a user types it and returns it normalised: full lowercase
+// words joined by single spaces, the form SeedFromMnemonic needs. Words may be in any case,
+// separated by any whitespace, and shortened to a prefix of at least four letters (every BIP39
+// English word is unique in its first four). Letters beyond a real word are an error, not
+// ignored: "abandonn" is a typo, and guessing would hide it.
+func ParseMnemonic(input string) (string, error) {
+	fields := strings.Fields(input)
+	words := make([]string, len(fields))
+	for i, f := range fields {
+		w, err := resolveWord(strings.ToLower(f))
+		if err != nil {
+			err.Position = i + 1
+			return "", err
+		}
+		words[i] = w
+	}
+	switch len(words) {
+	case 12, 15, 18, 21, 24:
+	default:
+		return "", fmt.Errorf("%w; this one has %d", ErrWordCount, len(words))
+	}
+	normal := strings.Join(words, " ")
+	if _, err := bip39.EntropyFromMnemonic(normal); err != nil {
+		if errors.Is(err, bip39.ErrChecksumIncorrect) {
+			return "", ErrBadChecksum
+		}
+		return "", fmt.Errorf("parse mnemonic: %w", err)
+	}
+	return normal, nil
+}
+
+// resolveWord maps one lowercased word or prefix to its list word.
+func resolveWord(w string) (string, *UnknownWordError) {
+	if _, ok := englishIndex[w]; ok {
+		return w, nil
+	}
+	if len(w) >= 4 {
+		var match []string
+		for _, cand := range english {
+			if strings.HasPrefix(cand, w) {
+				match = append(match, cand)
+			}
+		}
+		if len(match) == 1 {
+			return match[0], nil
+		}
+		if len(match) > 1 { // cannot happen with the English list; kept so a list change is safe
+			if len(match) > 3 {
+				match = match[:3]
+			}
+			return "", &UnknownWordError{Word: w, Suggestions: match}
+		}
+	}
+	return "", &UnknownWordError{Word: w, Suggestions: suggest(w)}
+}
+
+// SeedFromMnemonic derives the 64-byte BIP39 seed (PBKDF2-HMAC-SHA512, 2048 rounds, salt
+// "mnemonic"+passphrase). The mnemonic must be normalised by ParseMnemonic first.
+//
+// BIP39 asks for both strings in Unicode NFKD. English mnemonics are ASCII, which NFKD leaves
+// alone. The passphrase is used exactly as given: satchel has no Unicode normalisation tables
+// (golang.org/x/text is not a dependency, and go-bip39 does not normalise either), so a
+// non-ASCII passphrase typed in a different Unicode form would give a different wallet. Callers
+// should refuse or warn about such passphrases; PassphraseIsASCII tells them apart.
+func SeedFromMnemonic(mnemonic, passphrase []byte) []byte {
+	salt := make([]byte, 0, len("mnemonic")+len(passphrase))
+	salt = append(salt, "mnemonic"...)
+	salt = append(salt, passphrase...)
+	defer clear(salt)
+	return pbkdf2.Key(mnemonic, salt, 2048, 64, sha512.New)
+}
+
+// PassphraseIsASCII reports whether a passphrase is plain ASCII, the only kind SeedFromMnemonic
+// can promise to treat as every other BIP39 wallet does (see SeedFromMnemonic).
+func PassphraseIsASCII(passphrase []byte) bool {
+	for _, b := range passphrase {
+		if b >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
