@@ -1,0 +1,430 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/chain"
+)
+
+// openSynced opens the wallet for a command that reads chain data: read-only with --offline,
+// else for writing, synced first. The returned backend is nil offline; close it when set.
+func (a *App) openSynced(cmd *cobra.Command) (*wallet.Wallet, chain.Backend, error) {
+	w, err := a.openWallet(a.flags.offline)
+	if err != nil {
+		return nil, nil, err
+	}
+	_, be, err := a.syncWallet(cmd, w)
+	if err != nil {
+		w.Close()
+		return nil, nil, err
+	}
+	return w, be, nil
+}
+
+// staleNote tells stderr that a list comes from the last sync, not from the chain now.
+func (a *App) staleNote(w *wallet.Wallet, be chain.Backend) {
+	if be != nil {
+		return
+	}
+	s, ok, err := w.SyncState()
+	switch {
+	case err != nil:
+	case !ok:
+		a.warn("never_synced", "this wallet has never synced: run satchel sync with a backend")
+	default:
+		a.warn("offline", fmt.Sprintf("answered from the last sync (height %d, %s ago)", s.Height, a.Now().Sub(s.At).Round(time.Second)))
+	}
+}
+
+type syncJSON struct {
+	Height           int32    `json:"height"`
+	NewTransactions  int      `json:"new_transactions"`
+	AddressesScanned int      `json:"addresses_scanned"`
+	DurationMS       int64    `json:"duration_ms"`
+	Adopted          []uint32 `json:"adopted_purposes,omitempty"`
+}
+
+func newSyncCmd(a *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "sync",
+		Short: "Bring the wallet up to date with the chain",
+		Long: `Find the wallet's used addresses (up to the gap limit), fetch new transactions, follow reorgs
+and replacements, and rebuild balances and coins. Other commands sync on their own first;
+this one only syncs.`,
+		Example: "  satchel sync --backend btcd://user:pass@127.0.0.1:18334\n  satchel sync --json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if a.flags.offline {
+				return usagef("offline", "sync needs the network: drop --offline")
+			}
+			w, err := a.openWallet(false)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			raw, err := a.backendURL(w)
+			if err != nil {
+				return err
+			}
+			if raw == "" {
+				return usagef("no_backend", "no backend configured: give --backend URL, set SATCHEL_BACKEND, or run: satchel config set backend URL")
+			}
+			be, err := a.dial(cmd.Context(), w, raw)
+			if err != nil {
+				return err
+			}
+			defer be.Close()
+			res, err := a.syncWith(cmd, w, be)
+			if err != nil {
+				return err
+			}
+			out := syncJSON{Height: res.Height, NewTransactions: res.NewTransactions, AddressesScanned: res.AddressesScanned,
+				DurationMS: res.Duration.Milliseconds(), Adopted: res.Adopted}
+			if a.flags.json {
+				return a.printJSON(out)
+			}
+			fmt.Fprintf(a.Out, "synced to height %d: %d new transactions, %d addresses scanned in %d ms\n",
+				out.Height, out.NewTransactions, out.AddressesScanned, out.DurationMS)
+			for _, p := range res.Adopted {
+				fmt.Fprintf(a.Out, "found funds on the BIP%d path of this seed: now part of the wallet\n", p)
+			}
+			return nil
+		},
+	}
+}
+
+type balanceJSON struct {
+	Confirmed    int64      `json:"confirmed_sat"`
+	Unconfirmed  int64      `json:"unconfirmed_sat"`
+	Immature     int64      `json:"immature_sat"`
+	Spendable    int64      `json:"spendable_sat"`
+	SyncedHeight *int32     `json:"synced_height"`
+	SyncedAt     *time.Time `json:"synced_at"`
+}
+
+func newBalanceCmd(a *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "balance",
+		Short: "Show confirmed, pending, immature and spendable amounts",
+		Long: `Show the wallet's balance in satoshis: confirmed (and mature), unconfirmed (the net of pending
+transactions), immature (young coinbase), and spendable (what send may use now: confirmed coins
+plus the wallet's own unconfirmed change, minus frozen coins). Syncs first unless --offline.`,
+		Example: "  satchel balance\n  satchel balance --offline --json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			w, be, err := a.openSynced(cmd)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			if be != nil {
+				defer be.Close()
+			}
+			b, err := w.Balance()
+			if err != nil {
+				return err
+			}
+			out := balanceJSON{Confirmed: b.Confirmed, Unconfirmed: b.Unconfirmed, Immature: b.Immature, Spendable: b.Spendable}
+			if b.Synced {
+				out.SyncedHeight, out.SyncedAt = &b.SyncedHeight, &b.SyncedAt
+			}
+			if a.flags.json {
+				return a.printJSON(out)
+			}
+			fmt.Fprintf(a.Out, "confirmed:   %s\nunconfirmed: %s\nimmature:    %s\nspendable:   %s\n",
+				fmtSat(out.Confirmed), fmtSat(out.Unconfirmed), fmtSat(out.Immature), fmtSat(out.Spendable))
+			if b.Synced {
+				fmt.Fprintf(a.Out, "as of height %d (%s)\n", b.SyncedHeight, b.SyncedAt.Local().Format(time.RFC3339))
+			} else {
+				fmt.Fprintln(a.Out, "never synced")
+			}
+			return nil
+		},
+	}
+}
+
+type historyJSON struct {
+	TxID          string     `json:"txid"`
+	Height        *int32     `json:"height"`
+	Confirmations int32      `json:"confirmations"`
+	Time          *time.Time `json:"time"`
+	Amount        int64      `json:"amount_sat"`
+	Fee           *int64     `json:"fee_sat"`
+	Label         string     `json:"label"`
+	Status        string     `json:"status"`
+}
+
+func newHistoryCmd(a *App) *cobra.Command {
+	var limit, offset int
+	c := &cobra.Command{
+		Use:   "history",
+		Short: "List the wallet's transactions, newest first",
+		Long: `List transactions newest first: the signed net effect on the wallet, the fee (known for what
+the wallet sent), confirmations, label and status (confirmed, pending, replaced, conflicted).`,
+		Example: "  satchel history\n  satchel history --limit 10 --json\n  satchel history --offline --offset 20 --limit 20",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if limit < 0 || offset < 0 {
+				return usagef("bad_limit", "--limit and --offset must not be negative")
+			}
+			w, be, err := a.openSynced(cmd)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			if be != nil {
+				defer be.Close()
+			}
+			a.staleNote(w, be)
+			rows, err := w.History(offset, limit)
+			if err != nil {
+				return err
+			}
+			out := make([]historyJSON, 0, len(rows))
+			for _, r := range rows {
+				h := historyJSON{TxID: r.TxID.String(), Confirmations: r.Confirmations, Amount: r.Amount, Label: r.Label, Status: r.Status}
+				if r.Height > 0 {
+					ht := r.Height
+					h.Height = &ht
+				}
+				if !r.Time.IsZero() {
+					t := r.Time
+					h.Time = &t
+				}
+				if r.Fee >= 0 {
+					f := r.Fee
+					h.Fee = &f
+				}
+				out = append(out, h)
+			}
+			if a.flags.json {
+				return a.printJSON(out)
+			}
+			if len(out) == 0 {
+				fmt.Fprintln(a.Out, "no transactions yet")
+				return nil
+			}
+			fmt.Fprintf(a.Out, "%-19s  %15s  %10s  %-10s  %5s  %-64s  %s\n", "TIME", "AMOUNT", "FEE", "STATUS", "CONF", "TXID", "LABEL")
+			for _, h := range out {
+				ts, fee := "", ""
+				if h.Time != nil {
+					ts = h.Time.Local().Format("2006-01-02 15:04:05")
+				}
+				if h.Fee != nil {
+					fee = fmtSat(*h.Fee)
+				}
+				fmt.Fprintf(a.Out, "%-19s  %15s  %10s  %-10s  %5d  %-64s  %s\n", ts, fmtSigned(h.Amount), fee, h.Status, h.Confirmations, h.TxID, h.Label)
+			}
+			return nil
+		},
+	}
+	c.Flags().IntVar(&limit, "limit", 0, "show at most N transactions (0: all)")
+	c.Flags().IntVar(&offset, "offset", 0, "skip the N newest transactions")
+	return c
+}
+
+type utxoJSON struct {
+	OutPoint      string `json:"outpoint"`
+	Value         int64  `json:"value_sat"`
+	Address       string `json:"address"`
+	Path          string `json:"path"`
+	Confirmations int32  `json:"confirmations"`
+	Frozen        bool   `json:"frozen"`
+	SpendCost     *int64 `json:"spend_cost_sat"`
+	Economical    *bool  `json:"economical"`
+	Label         string `json:"label,omitempty"`
+}
+
+func newUtxosCmd(a *App) *cobra.Command {
+	var feeRate string
+	c := &cobra.Command{
+		Use:   "utxos",
+		Short: "List the wallet's coins, with what each costs to spend",
+		Long: `List unspent coins, largest first, with the fee to spend each at the current estimate (or
+--fee-rate) and whether it is worth more than that. Without an estimate and without --fee-rate,
+spend_cost_sat and economical are null.`,
+		Example: "  satchel utxos\n  satchel utxos --fee-rate 12 --json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var rate txbuilder.FeeRate
+			if feeRate != "" {
+				r, err := txbuilder.ParseFeeRate(feeRate)
+				if err != nil {
+					return usagef("bad_fee_rate", err.Error())
+				}
+				rate = r
+			}
+			w, be, err := a.openSynced(cmd)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			if be != nil {
+				defer be.Close()
+				if rate == 0 {
+					ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Second)
+					r, err := be.EstimateFee(ctx, 6)
+					cancel()
+					if err == nil {
+						rate = r
+					} else if !errors.Is(err, chain.ErrNoEstimate) {
+						return err
+					}
+				}
+			}
+			a.staleNote(w, be)
+			us, err := w.Utxos()
+			if err != nil {
+				return err
+			}
+			out := make([]utxoJSON, 0, len(us))
+			for _, u := range us {
+				j := utxoJSON{OutPoint: u.OutPoint.String(), Value: u.Value, Address: u.Address, Path: u.Path,
+					Confirmations: u.Confirmations, Frozen: u.Frozen, Label: u.Label}
+				if rate > 0 {
+					cost := int64(rate.FeeForWeight(u.Type.InputWeight()))
+					econ := u.Value > cost
+					j.SpendCost, j.Economical = &cost, &econ
+				}
+				out = append(out, j)
+			}
+			if a.flags.json {
+				return a.printJSON(out)
+			}
+			if len(out) == 0 {
+				fmt.Fprintln(a.Out, "no coins")
+				return nil
+			}
+			fmt.Fprintf(a.Out, "%-70s  %15s  %5s  %10s  %-6s  %s\n", "OUTPOINT", "VALUE", "CONF", "SPEND COST", "FROZEN", "ADDRESS")
+			for _, j := range out {
+				cost := "-"
+				if j.SpendCost != nil {
+					cost = fmtSat(*j.SpendCost)
+					if !*j.Economical {
+						cost += "!"
+					}
+				}
+				frozen := ""
+				if j.Frozen {
+					frozen = "yes"
+				}
+				fmt.Fprintf(a.Out, "%-70s  %15s  %5d  %10s  %-6s  %s\n", j.OutPoint, fmtSat(j.Value), j.Confirmations, cost, frozen, j.Address)
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&feeRate, "fee-rate", "", "fee rate in sat/vB for the spend cost (decimals allowed)")
+	return c
+}
+
+// parseOutPoint reads TXID:VOUT.
+func parseOutPoint(s string) (wire.OutPoint, error) {
+	i := strings.LastIndexByte(s, ':')
+	if i < 0 {
+		return wire.OutPoint{}, usagef("bad_outpoint", fmt.Sprintf("%q is not an outpoint: write TXID:VOUT", s))
+	}
+	h, err := chainhash.NewHashFromStr(s[:i])
+	if err != nil || len(s[:i]) != 64 {
+		return wire.OutPoint{}, usagef("bad_outpoint", fmt.Sprintf("%q: the txid must be 64 hex characters", s))
+	}
+	var n uint32
+	if _, err := fmt.Sscanf(s[i+1:], "%d", &n); err != nil || fmt.Sprint(n) != s[i+1:] {
+		return wire.OutPoint{}, usagef("bad_outpoint", fmt.Sprintf("%q: the output index must be a number", s))
+	}
+	return wire.OutPoint{Hash: *h, Index: n}, nil
+}
+
+func newFreezeCmd(a *App, freeze bool) *cobra.Command {
+	use, short, verb := "freeze OUTPOINT", "Keep a coin from being spent automatically", "frozen"
+	if !freeze {
+		use, short, verb = "unfreeze OUTPOINT", "Let a frozen coin be spent again", "unfrozen"
+	}
+	return &cobra.Command{
+		Use:     use,
+		Short:   short,
+		Long:    short + ". OUTPOINT is TXID:VOUT as utxos shows it.",
+		Example: "  satchel " + strings.Fields(use)[0] + " 4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b:0",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			op, err := parseOutPoint(args[0])
+			if err != nil {
+				return err
+			}
+			w, err := a.openWallet(false)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			if err := w.SetFrozen(op, freeze); err != nil {
+				return err
+			}
+			if a.flags.json {
+				return a.printJSON(map[string]any{"outpoint": op.String(), "frozen": freeze})
+			}
+			fmt.Fprintf(a.Out, "%s %s\n", op, verb)
+			return nil
+		},
+	}
+}
+
+func newLabelCmd(a *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "label TXID|ADDRESS|OUTPOINT TEXT",
+		Short: "Label a transaction, address or coin",
+		Long: `Attach a label to a transaction id, an address or an outpoint (TXID:VOUT). Labels show in
+history, utxos and receive. An empty TEXT removes the label.`,
+		Example: "  satchel label 4a5e...a33b \"coffee with Ann\"\n  satchel label bc1p... \"tips from the blog\"",
+		Args:    cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			target, text := args[0], args[1]
+			if len(text) > 1000 || strings.ContainsAny(text, "\n\r") {
+				return usagef("bad_label", "a label is one line of at most 1,000 characters")
+			}
+			var key string
+			switch {
+			case strings.Contains(target, ":"):
+				op, err := parseOutPoint(target)
+				if err != nil {
+					return err
+				}
+				key = wallet.LabelKeyOutput(op.String())
+			case len(target) == 64:
+				h, err := chainhash.NewHashFromStr(target)
+				if err != nil {
+					return usagef("bad_txid", fmt.Sprintf("%q is not a txid", target))
+				}
+				key = wallet.LabelKeyTx(h.String())
+			default:
+				key = "" // address: checked below against the wallet's network
+			}
+			w, err := a.openWallet(false)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			if key == "" {
+				if _, err := decodeAddress(target, w); err != nil {
+					return usagef("bad_label_target", fmt.Sprintf("%q is not a txid, an outpoint (TXID:VOUT) or an address: %v", target, err))
+				}
+				key = wallet.LabelKeyAddress(target)
+			}
+			if err := w.SetLabel(key, text); err != nil {
+				return err
+			}
+			if a.flags.json {
+				return a.printJSON(map[string]string{"target": target, "label": text})
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/keys"
+)
+
+// walletJSON is what create and restore print.
+type walletJSON struct {
+	Wallet      string          `json:"wallet"`
+	Network     string          `json:"network"`
+	Type        string          `json:"type"`
+	Fingerprint string          `json:"fingerprint"`
+	Mnemonic    string          `json:"mnemonic,omitempty"`
+	Descriptors descriptorsJSON `json:"descriptors"`
+	FirstAddr   string          `json:"first_address"`
+}
+
+type descriptorsJSON struct {
+	Receive string `json:"receive"`
+	Change  string `json:"change"`
+}
+
+func parseWalletType(s string) (txbuilder.ScriptType, error) {
+	switch s {
+	case "tr":
+		return txbuilder.P2TR, nil
+	case "wpkh":
+		return txbuilder.P2WPKH, nil
+	}
+	return 0, usagef("bad_type", fmt.Sprintf("--type %q: use tr (taproot, BIP86) or wpkh (native segwit, BIP84)", s))
+}
+
+func newCreateCmd(a *App) *cobra.Command {
+	var words int
+	var typ string
+	var askBIP39 bool
+	c := &cobra.Command{
+		Use:   "create",
+		Short: "Make a new wallet with a fresh 12 or 24-word seed",
+		Long: `Make a new wallet. The seed words come from the operating system's random source and are
+shown once, numbered: write them down. On a terminal you are then asked for three of them to
+check your copy before anything is written. The seed is stored encrypted under your passphrase.
+
+--type tr (default) makes a taproot wallet (BIP86), whose coins are the cheapest to spend later;
+--type wpkh makes a native segwit wallet (BIP84).`,
+		Example: "  satchel create\n  satchel create --words 24 --type wpkh\n  SATCHEL_PASSPHRASE=... satchel create --json --network regtest",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if words != 12 && words != 24 {
+				return usagef("bad_words", "--words must be 12 or 24")
+			}
+			st, err := parseWalletType(typ)
+			if err != nil {
+				return err
+			}
+			dir, err := a.walletDir()
+			if err != nil {
+				return err
+			}
+			if _, err := os.Stat(dir); err == nil {
+				return fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", wallet.ErrExists, dir)
+			}
+			mnemonic, err := keys.NewMnemonic(words, a.Entropy)
+			if err != nil {
+				return err
+			}
+			pass, err := a.passphrase(true)
+			if err != nil {
+				return err
+			}
+			defer wipe(pass)
+			bip39pass, err := a.bip39Passphrase(askBIP39, true)
+			if err != nil {
+				return err
+			}
+			defer wipe(bip39pass)
+			interactive := !a.flags.json && a.canPrompt()
+			if interactive {
+				if err := a.showAndCheckWords(mnemonic); err != nil {
+					return err
+				}
+			}
+			res, err := wallet.Create(cmd.Context(), wallet.CreateOptions{
+				Dir: dir, Network: a.flags.network, Type: st, Mnemonic: []byte(mnemonic),
+				BIP39Passphrase: bip39pass, Passphrase: pass, Keystore: a.Keystore, Now: a.Now(),
+			})
+			if err != nil {
+				return err
+			}
+			out := a.walletOut(res)
+			if a.flags.json {
+				out.Mnemonic = mnemonic
+				return a.printJSON(out)
+			}
+			if !interactive {
+				a.printWords(a.Out, mnemonic)
+			}
+			a.printWalletText("Created", dir, out)
+			return nil
+		},
+	}
+	c.Flags().IntVar(&words, "words", 12, "seed length: 12 or 24 words")
+	c.Flags().StringVar(&typ, "type", "tr", "tr (taproot, BIP86) or wpkh (native segwit, BIP84)")
+	c.Flags().BoolVar(&askBIP39, "bip39-passphrase", false, "also ask for a BIP39 passphrase (the \"25th word\"; env SATCHEL_BIP39_PASSPHRASE)")
+	return c
+}
+
+func (a *App) walletOut(res *wallet.Created) walletJSON {
+	return walletJSON{Wallet: a.flags.wallet, Network: res.Network, Type: res.Type.String(), Fingerprint: res.Fingerprint,
+		Descriptors: descriptorsJSON{Receive: res.Receive, Change: res.Change}, FirstAddr: res.FirstAddress}
+}
+
+func (a *App) printWalletText(verb, dir string, out walletJSON) {
+	fmt.Fprintf(a.Out, "%s wallet %q on %s (%s) in %s\n", verb, out.Wallet, out.Network, out.Type, dir)
+	fmt.Fprintf(a.Out, "fingerprint:   %s\n", out.Fingerprint)
+	fmt.Fprintf(a.Out, "first address: %s\n", out.FirstAddr)
+	fmt.Fprintf(a.Out, "receive:       %s\n", out.Descriptors.Receive)
+	fmt.Fprintf(a.Out, "change:        %s\n", out.Descriptors.Change)
+}
+
+// bip39Passphrase returns the optional BIP39 passphrase: env SATCHEL_BIP39_PASSPHRASE, or a
+// prompt when --bip39-passphrase was given. Empty means none.
+func (a *App) bip39Passphrase(ask, confirm bool) ([]byte, error) {
+	if v := a.Getenv("SATCHEL_BIP39_PASSPHRASE"); v != "" {
+		return []byte(v), nil
+	}
+	if !ask {
+		return nil, nil
+	}
+	return a.readSecretFrom(passphraseSource{what: "BIP39 passphrase", fileFlag: "(no file option)",
+		env: "SATCHEL_BIP39_PASSPHRASE", confirm: confirm})
+}
+
+func (a *App) printWords(w io.Writer, mnemonic string) {
+	ws := strings.Fields(mnemonic)
+	fmt.Fprintln(w, "Your seed words. Write them down in order and keep them offline; anyone who sees them can")
+	fmt.Fprintln(w, "take your money, and without them a lost passphrase or laptop means lost money:")
+	for i, word := range ws {
+		fmt.Fprintf(w, "  %2d. %-10s", i+1, word)
+		if (i+1)%4 == 0 {
+			fmt.Fprintln(w)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+// showAndCheckWords shows the seed and asks for three words by position, so a wallet is only
+// written once its backup has been copied.
+func (a *App) showAndCheckWords(mnemonic string) error {
+	a.printWords(a.Err, mnemonic)
+	if _, err := a.ReadLine("Press Enter when you have written them down. "); err != nil {
+		return err
+	}
+	fmt.Fprint(a.Err, "\033[2J\033[H") // clear the screen so the words do not linger
+	ws := strings.Fields(mnemonic)
+	positions := pickPositions(len(ws), 3)
+	for tries := 0; tries < 3; tries++ {
+		ok := true
+		for _, p := range positions {
+			ans, err := a.ReadLine(fmt.Sprintf("Word #%d: ", p+1))
+			if err != nil {
+				return err
+			}
+			if !wordMatches(strings.TrimSpace(ans), ws[p]) {
+				ok = false
+			}
+		}
+		if ok {
+			return nil
+		}
+		fmt.Fprintln(a.Err, "That does not match your seed words. Check your copy and try again.")
+	}
+	return usagef("backup_check_failed", "the seed words you typed did not match three times; nothing was written: run create again")
+}
+
+func wordMatches(typed, word string) bool {
+	typed = strings.ToLower(typed)
+	return typed == word || (len(typed) >= 4 && strings.HasPrefix(word, typed))
+}
+
+// pickPositions draws n distinct positions below max from the system's random source.
+func pickPositions(max, n int) []int {
+	var out []int
+	seen := map[int]bool{}
+	for len(out) < n {
+		v, err := rand.Int(rand.Reader, big.NewInt(int64(max)))
+		if err != nil {
+			panic(errors.New("system random source failed: " + err.Error()))
+		}
+		if i := int(v.Int64()); !seen[i] {
+			seen[i] = true
+			out = append(out, i)
+		}
+	}
+	return out
+}

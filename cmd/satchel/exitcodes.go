@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+
+	"github.com/satchel-wallet/satchel/keystore"
+	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/address"
+	"github.com/satchel-wallet/satchel/wallet/chain"
+	"github.com/satchel-wallet/satchel/wallet/keys"
+	"github.com/satchel-wallet/satchel/wallet/store"
+)
+
+// Exit codes. This table is the only place they are defined; they are never renumbered.
+const (
+	exitOK         = 0 // success
+	exitError      = 1 // any other error
+	exitUsage      = 2 // bad usage or input
+	exitPassphrase = 3 // wrong passphrase
+	exitCannotPay  = 4 // insufficient funds, below dust, fee guard, spending cap
+	exitBackend    = 5 // backend unreachable or rejected the request
+	exitBusy       = 6 // another satchel holds the wallet
+)
+
+// exitStatusHelp is the EXIT STATUS section every command's help ends with.
+const exitStatusHelp = `EXIT STATUS
+  0  ok
+  1  error
+  2  bad usage or input
+  3  wrong passphrase
+  4  cannot pay (insufficient funds, below dust, fee guard)
+  5  backend unreachable or rejected
+  6  wallet busy (another satchel holds it)`
+
+// usageError is a mistake in what the user typed: exit 2.
+type usageError struct {
+	code string
+	msg  string
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(code, msg string) error { return &usageError{code: code, msg: msg} }
+
+// codedError carries an explicit exit code and JSON error code.
+type codedError struct {
+	exit int
+	code string
+	err  error
+}
+
+func (e *codedError) Error() string { return e.err.Error() }
+func (e *codedError) Unwrap() error { return e.err }
+
+// classify maps an error to its exit code and the stable code JSON errors carry.
+func classify(err error) (int, string) {
+	var ue *usageError
+	var ce *codedError
+	var unk *keys.UnknownWordError
+	var ins *txbuilder.InsufficientFundsError
+	var dust *txbuilder.DustError
+	var be *chain.BroadcastError
+	switch {
+	case errors.As(err, &ce):
+		return ce.exit, ce.code
+	case errors.As(err, &ue):
+		return exitUsage, ue.code
+	case errors.Is(err, keystore.ErrWrongPassphrase):
+		return exitPassphrase, "wrong_passphrase"
+	case errors.Is(err, store.ErrBusy):
+		return exitBusy, "wallet_busy"
+	case errors.As(err, &be):
+		return exitBackend, "broadcast_rejected"
+	case errors.Is(err, chain.ErrUnreachable), errors.Is(err, context.DeadlineExceeded):
+		return exitBackend, "backend_unreachable"
+	case errors.As(err, &ins), errors.Is(err, txbuilder.ErrInsufficientFunds):
+		return exitCannotPay, "insufficient_funds"
+	case errors.As(err, &dust), errors.Is(err, txbuilder.ErrDustOutput):
+		return exitCannotPay, "below_dust"
+	case errors.As(err, &unk):
+		return exitUsage, "unknown_word"
+	case errors.Is(err, keys.ErrBadChecksum):
+		return exitUsage, "bad_checksum"
+	case errors.Is(err, keys.ErrWordCount):
+		return exitUsage, "bad_mnemonic"
+	case errors.Is(err, txbuilder.ErrBadAmount):
+		return exitUsage, "bad_amount"
+	case errors.Is(err, address.ErrWrongNetwork):
+		return exitUsage, "wrong_network"
+	case errors.Is(err, address.ErrBadChecksum), errors.Is(err, address.ErrUnknownWitnessVersion), errors.Is(err, address.ErrInvalid):
+		return exitUsage, "bad_address"
+	case errors.Is(err, wallet.ErrBadInput):
+		return exitUsage, "bad_input"
+	case errors.Is(err, wallet.ErrWrongNetwork):
+		return exitUsage, "wrong_network"
+	case errors.Is(err, wallet.ErrNoWallet):
+		return exitError, "no_wallet"
+	case errors.Is(err, wallet.ErrExists):
+		return exitError, "wallet_exists"
+	case errors.Is(err, wallet.ErrNeverSynced):
+		return exitError, "never_synced"
+	case errors.Is(err, keystore.ErrCorrupt), errors.Is(err, keystore.ErrUnsupportedVersion), errors.Is(err, keystore.ErrCostTooHigh):
+		return exitError, "keystore_damaged"
+	case errors.Is(err, keystore.ErrInsecurePermissions), errors.Is(err, wallet.ErrInsecureFolder):
+		return exitError, "insecure_permissions"
+	case errors.Is(err, os.ErrPermission):
+		return exitError, "permission_denied"
+	}
+	return exitError, "error"
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/satchel-wallet/satchel/keystore"
+	"github.com/satchel-wallet/satchel/wallet/keys"
+)
+
+type accountJSON struct {
+	Purpose uint32 `json:"purpose"`
+	Type    string `json:"type"`
+	Receive string `json:"receive"`
+	Change  string `json:"change"`
+}
+
+type keystoreJSON struct {
+	File      string        `json:"file"`
+	Version   int           `json:"version"`
+	KDF       string        `json:"kdf"`
+	KDFParams kdfParamsJSON `json:"kdf_params"`
+	Cipher    string        `json:"cipher"`
+}
+
+type kdfParamsJSON struct {
+	Time      uint32 `json:"time"`
+	MemoryKiB uint32 `json:"memory_kib"`
+	Threads   uint8  `json:"threads"`
+}
+
+type infoJSON struct {
+	Wallet       string          `json:"wallet"`
+	Network      string          `json:"network"`
+	Type         string          `json:"type"`
+	Fingerprint  string          `json:"fingerprint"`
+	Descriptors  descriptorsJSON `json:"descriptors"`
+	Accounts     []accountJSON   `json:"accounts"`
+	Folder       string          `json:"folder"`
+	Keystore     *keystoreJSON   `json:"keystore"`
+	Backend      string          `json:"backend"`
+	Created      time.Time       `json:"created"`
+	SyncedHeight *int32          `json:"synced_height"`
+	SyncedAt     *time.Time      `json:"synced_at"`
+}
+
+func newInfoCmd(a *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "info",
+		Short: "Show the wallet's network, type, descriptors and keystore settings (nothing secret)",
+		Long: `Show what the wallet is: network, type, master key fingerprint, the output descriptors in
+use (with BIP380 checksums), its folder, and how the keystore is encrypted. Nothing secret.`,
+		Example: "  satchel info\n  satchel info --json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			w, err := a.openWallet(true)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			m := w.Meta()
+			out := infoJSON{Wallet: a.flags.wallet, Network: m.Network, Type: m.Type, Fingerprint: m.Fingerprint,
+				Folder: w.Dir(), Created: m.Created}
+			for i, d := range w.Descriptors() {
+				if i == 0 {
+					out.Descriptors = descriptorsJSON{Receive: d.Receive, Change: d.Change}
+				}
+				out.Accounts = append(out.Accounts, accountJSON{Purpose: d.Purpose, Type: keys.Purpose(d.Purpose).ScriptType().String(),
+					Receive: d.Receive, Change: d.Change})
+			}
+			if ki, err := keystore.ReadInfo(w.KeystorePath()); err == nil {
+				out.Keystore = &keystoreJSON{File: w.KeystorePath(), Version: ki.Version, KDF: ki.KDF, Cipher: ki.Cipher,
+					KDFParams: kdfParamsJSON{Time: ki.KDFParams.Time, MemoryKiB: ki.KDFParams.MemoryKiB, Threads: ki.KDFParams.Threads}}
+			} else if !m.WatchOnly {
+				return err
+			}
+			if raw, err := a.backendURL(w); err == nil {
+				out.Backend = maskURL(raw)
+			}
+			if s, ok, err := w.SyncState(); err != nil {
+				return err
+			} else if ok {
+				out.SyncedHeight, out.SyncedAt = &s.Height, &s.At
+			}
+			if a.flags.json {
+				return a.printJSON(out)
+			}
+			fmt.Fprintf(a.Out, "wallet:       %s\nnetwork:      %s\ntype:         %s\nfingerprint:  %s\nfolder:       %s\n",
+				out.Wallet, out.Network, out.Type, out.Fingerprint, out.Folder)
+			for _, ac := range out.Accounts {
+				fmt.Fprintf(a.Out, "descriptors (BIP%d, %s):\n  %s\n  %s\n", ac.Purpose, ac.Type, ac.Receive, ac.Change)
+			}
+			if out.Keystore != nil {
+				kp := out.Keystore.KDFParams
+				fmt.Fprintf(a.Out, "keystore:     %s (v%d, %s time=%d memory=%dKiB threads=%d, %s)\n", out.Keystore.File, out.Keystore.Version,
+					out.Keystore.KDF, kp.Time, kp.MemoryKiB, kp.Threads, out.Keystore.Cipher)
+			}
+			if out.Backend != "" {
+				fmt.Fprintf(a.Out, "backend:      %s\n", out.Backend)
+			}
+			if out.SyncedHeight != nil {
+				fmt.Fprintf(a.Out, "synced:       height %d at %s\n", *out.SyncedHeight, out.SyncedAt.Local().Format(time.RFC3339))
+			} else {
+				fmt.Fprintln(a.Out, "synced:       never")
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,44 @@
+// Command satchel is a command-line Bitcoin HD wallet for everyday small payments.
+package main
+
+import (
+	"bufio"
+	"crypto/rand"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+)
+
+func main() {
+	os.Exit(run(processApp(), os.Args[1:]))
+}
+
+// processApp wires an App to the real process: its streams, terminal and environment.
+func processApp() *App {
+	inTerm := term.IsTerminal(int(os.Stdin.Fd()))
+	errTerm := term.IsTerminal(int(os.Stderr.Fd()))
+	a := &App{
+		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		InTerm: inTerm, ErrTerm: errTerm,
+		Getenv: os.Getenv, Now: time.Now, Entropy: rand.Reader,
+	}
+	stdin := bufio.NewReader(os.Stdin)
+	a.ReadSecret = func(prompt string) ([]byte, error) {
+		fmt.Fprint(os.Stderr, prompt)
+		b, err := term.ReadPassword(int(os.Stdin.Fd()))
+		fmt.Fprintln(os.Stderr)
+		return b, err
+	}
+	a.ReadLine = func(prompt string) (string, error) {
+		fmt.Fprint(os.Stderr, prompt)
+		s, err := stdin.ReadString('\n')
+		if err != nil && s == "" {
+			return "", err
+		}
+		return strings.TrimRight(s, "\r\n"), nil
+	}
+	return a
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+)
+
+// passphraseSource names where a secret comes from, for readSecretFrom.
+type passphraseSource struct {
+	what     string // "passphrase", "new passphrase"
+	file     string // a --*-file flag's value
+	fileFlag string
+	env      string
+	confirm  bool // ask twice on a terminal
+}
+
+// passphrase returns the wallet passphrase: --passphrase-file, then SATCHEL_PASSPHRASE, then a
+// no-echo prompt. Without any of them and no terminal it fails at once instead of hanging.
+func (a *App) passphrase(confirm bool) ([]byte, error) {
+	return a.readSecretFrom(passphraseSource{what: "passphrase", file: a.flags.passphraseFile,
+		fileFlag: "--passphrase-file", env: "SATCHEL_PASSPHRASE", confirm: confirm})
+}
+
+func (a *App) readSecretFrom(s passphraseSource) ([]byte, error) {
+	if s.file != "" {
+		b, err := readFirstLine(s.file)
+		if err != nil {
+			return nil, usagef("bad_passphrase_file", fmt.Sprintf("read %s %s: %v", s.fileFlag, s.file, err))
+		}
+		if len(b) == 0 {
+			return nil, usagef("empty_passphrase", fmt.Sprintf("the %s in %s is empty", s.what, s.file))
+		}
+		return b, nil
+	}
+	if v := a.Getenv(s.env); v != "" {
+		return []byte(v), nil
+	}
+	if !a.InTerm || a.ReadSecret == nil {
+		return nil, usagef("passphrase_needed", fmt.Sprintf("no %s: give %s FILE, set %s, or run on a terminal to be asked", s.what, s.fileFlag, s.env))
+	}
+	for {
+		p, err := a.ReadSecret(fmt.Sprintf("Enter %s: ", s.what))
+		if err != nil {
+			return nil, err
+		}
+		if len(p) == 0 {
+			fmt.Fprintf(a.Err, "The %s cannot be empty.\n", s.what)
+			continue
+		}
+		if !s.confirm {
+			return p, nil
+		}
+		q, err := a.ReadSecret(fmt.Sprintf("Repeat %s: ", s.what))
+		if err != nil {
+			return nil, err
+		}
+		if bytes.Equal(p, q) {
+			wipe(q)
+			return p, nil
+		}
+		wipe(p)
+		wipe(q)
+		fmt.Fprintf(a.Err, "The two entries differ; try again.\n")
+	}
+}
+
+// readFirstLine reads a file's first line without its line ending.
+func readFirstLine(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := bufio.NewReader(f)
+	line, err := r.ReadBytes('\n')
+	if err != nil && len(line) == 0 {
+		if err.Error() == "EOF" {
+			return []byte{}, nil
+		}
+		return nil, err
+	}
+	line = bytes.TrimRight(line, "\r\n")
+	return line, nil
+}
+
+func wipe(b []byte) {
+	for i := range b {
+		b[i] = 0
+	}
+}

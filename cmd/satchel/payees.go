@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/btcsuite/btcd/chaincfg/v2"
+
+	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/address"
+	"github.com/satchel-wallet/satchel/wallet/uri"
+)
+
+// maxBatch bounds a --batch file: far above any real batch, far below what could hurt.
+const maxBatch = 2000
+
+// payeeArgs gathers payees from the positional arguments, --to and --batch. sweep reports an
+// AMOUNT of "all".
+func payeeArgs(net *chaincfg.Params, args, to []string, batchFile string) (pays []wallet.Payment, sweep bool, err error) {
+	if len(args) > 0 {
+		var amount string
+		if len(args) > 1 {
+			amount = args[1]
+		}
+		p, all, err := parsePayee(net, args[0], amount, "")
+		if err != nil {
+			return nil, false, err
+		}
+		pays, sweep = append(pays, p), all
+	}
+	for _, t := range to {
+		i := strings.LastIndexByte(t, '=')
+		if i < 0 {
+			return nil, false, usagef("bad_payee", fmt.Sprintf("--to %q: write ADDRESS=AMOUNT", t))
+		}
+		p, all, err := parsePayee(net, t[:i], t[i+1:], "")
+		if err != nil {
+			return nil, false, err
+		}
+		if all {
+			return nil, false, usagef("bad_amount", "--to cannot sweep all: give an amount, or use satchel send ADDRESS all")
+		}
+		pays = append(pays, p)
+	}
+	if batchFile != "" {
+		bp, err := readBatch(net, batchFile)
+		if err != nil {
+			return nil, false, err
+		}
+		pays = append(pays, bp...)
+	}
+	if len(pays) == 0 {
+		return nil, false, usagef("no_payee", "no payee: give ADDRESS AMOUNT, a bitcoin: URI, --to ADDRESS=AMOUNT or --batch FILE")
+	}
+	if sweep && len(pays) > 1 {
+		return nil, false, usagef("bad_amount", "\"all\" sweeps every coin to one address: it cannot be combined with other payees")
+	}
+	if len(pays) > maxBatch {
+		return nil, false, usagef("too_many_payees", fmt.Sprintf("%d payees: at most %d in one transaction", len(pays), maxBatch))
+	}
+	return pays, sweep, nil
+}
+
+// parsePayee reads one destination (address or bitcoin: URI) and amount.
+func parsePayee(net *chaincfg.Params, dest, amount, label string) (wallet.Payment, bool, error) {
+	var p wallet.Payment
+	dest = strings.TrimSpace(dest)
+	if strings.HasPrefix(strings.ToLower(dest), "bitcoin:") {
+		u, err := uri.Parse(dest, net, func(a string) error { _, err := address.Decode(a, net); return err })
+		if err != nil {
+			return p, false, err
+		}
+		if u.Address == "" {
+			return p, false, usagef("bad_uri", "the bitcoin: URI has no on-chain address")
+		}
+		dest = u.Address
+		if amount == "" && u.Amount > 0 {
+			amount = fmt.Sprint(int64(u.Amount))
+		}
+		if label == "" {
+			label = u.Label
+		}
+	}
+	a, err := address.Decode(dest, net)
+	if err != nil {
+		return p, false, err
+	}
+	if amount == "" {
+		return p, false, usagef("no_amount", fmt.Sprintf("no amount for %s: give AMOUNT (2100, 2100sat, 0.000021btc or all)", a.String))
+	}
+	p = wallet.Payment{Address: a.String, Script: a.PkScript, Type: a.Type, Label: label}
+	if strings.EqualFold(amount, "all") {
+		return p, true, nil
+	}
+	v, err := txbuilder.ParseAmount(amount)
+	if err != nil {
+		return p, false, err
+	}
+	p.Amount = v
+	return p, false, nil
+}
+
+// readBatch reads CSV lines address,amount[,label] or JSON lines {"address","amount","label"}.
+func readBatch(net *chaincfg.Params, file string) ([]wallet.Payment, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, usagef("bad_batch", fmt.Sprintf("--batch: %v", err))
+	}
+	defer f.Close()
+	r := bufio.NewReader(io.LimitReader(f, 4<<20))
+	var out []wallet.Payment
+	line := 0
+	for {
+		s, err := r.ReadString('\n')
+		if s == "" && err != nil {
+			break
+		}
+		line++
+		s = strings.TrimSpace(strings.TrimPrefix(s, "\ufeff"))
+		if s == "" || strings.HasPrefix(s, "#") {
+			continue
+		}
+		var addr, amount, label string
+		if strings.HasPrefix(s, "{") {
+			var j struct {
+				Address string          `json:"address"`
+				Amount  json.RawMessage `json:"amount"`
+				Label   string          `json:"label"`
+			}
+			dec := json.NewDecoder(strings.NewReader(s))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&j); err != nil {
+				return nil, usagef("bad_batch", fmt.Sprintf("%s line %d: %v", file, line, err))
+			}
+			addr, label = j.Address, j.Label
+			amount = strings.Trim(string(j.Amount), `"`)
+		} else {
+			rec, err := csv.NewReader(strings.NewReader(s)).Read()
+			if err != nil || len(rec) < 2 || len(rec) > 3 {
+				return nil, usagef("bad_batch", fmt.Sprintf("%s line %d: want address,amount[,label]", file, line))
+			}
+			addr, amount = rec[0], strings.TrimSpace(rec[1])
+			if len(rec) == 3 {
+				label = rec[2]
+			}
+		}
+		if strings.EqualFold(amount, "all") {
+			return nil, usagef("bad_batch", fmt.Sprintf("%s line %d: a batch cannot sweep all", file, line))
+		}
+		p, _, err := parsePayee(net, addr, amount, label)
+		if err != nil {
+			return nil, usagef("bad_batch", fmt.Sprintf("%s line %d: %v", file, line, err))
+		}
+		out = append(out, p)
+		if len(out) > maxBatch {
+			return nil, usagef("too_many_payees", fmt.Sprintf("%s: more than %d payees", file, maxBatch))
+		}
+	}
+	if len(out) == 0 {
+		return nil, usagef("bad_batch", fmt.Sprintf("%s holds no payees", file))
+	}
+	return out, nil
+}

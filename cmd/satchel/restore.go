@@ -1,0 +1,107 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/keys"
+)
+
+func newRestoreCmd(a *App) *cobra.Command {
+	var typ, mnemonicFile string
+	var askBIP39 bool
+	c := &cobra.Command{
+		Use:   "restore",
+		Short: "Rebuild a wallet from its BIP39 seed words",
+		Long: `Rebuild a wallet from a BIP39 mnemonic. The words come from --mnemonic-file, from stdin when
+stdin is not a terminal, or from a prompt that does not echo. Words are case-insensitive and
+the first four letters of each are enough. The first sync also looks for funds on the seed's
+other standard paths (BIP44, BIP49, BIP84, BIP86) and adopts what it finds.`,
+		Example: "  satchel restore\n  satchel restore --type wpkh --mnemonic-file words.txt\n  echo \"$WORDS\" | SATCHEL_PASSPHRASE=... satchel restore --json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := parseWalletType(typ)
+			if err != nil {
+				return err
+			}
+			dir, err := a.walletDir()
+			if err != nil {
+				return err
+			}
+			if _, err := os.Stat(dir); err == nil {
+				return fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", wallet.ErrExists, dir)
+			}
+			raw, err := a.readMnemonic(mnemonicFile)
+			if err != nil {
+				return err
+			}
+			defer wipe(raw)
+			mnemonic, err := keys.ParseMnemonic(string(raw))
+			if err != nil {
+				return err
+			}
+			pass, err := a.passphrase(true)
+			if err != nil {
+				return err
+			}
+			defer wipe(pass)
+			bip39pass, err := a.bip39Passphrase(askBIP39, false)
+			if err != nil {
+				return err
+			}
+			defer wipe(bip39pass)
+			res, err := wallet.Create(cmd.Context(), wallet.CreateOptions{
+				Dir: dir, Network: a.flags.network, Type: st, Mnemonic: []byte(mnemonic),
+				BIP39Passphrase: bip39pass, Passphrase: pass, Restored: true, Keystore: a.Keystore, Now: a.Now(),
+			})
+			if err != nil {
+				return err
+			}
+			out := a.walletOut(res)
+			if a.flags.json {
+				return a.printJSON(out)
+			}
+			a.printWalletText("Restored", dir, out)
+			fmt.Fprintln(a.Out, "The next sync also looks for funds on the seed's other standard paths.")
+			return nil
+		},
+	}
+	c.Flags().StringVar(&typ, "type", "tr", "main account type: tr (BIP86) or wpkh (BIP84)")
+	c.Flags().StringVar(&mnemonicFile, "mnemonic-file", "", "read the seed words from FILE")
+	c.Flags().BoolVar(&askBIP39, "bip39-passphrase", false, "ask for the BIP39 passphrase (env SATCHEL_BIP39_PASSPHRASE)")
+	return c
+}
+
+// readMnemonic reads seed words from a file, from stdin when it is not a terminal, or from a
+// no-echo prompt. At most 4 KiB: a mnemonic is far shorter, and hostile input stays bounded.
+func (a *App) readMnemonic(file string) ([]byte, error) {
+	const max = 4096
+	var r io.Reader
+	switch {
+	case file != "":
+		f, err := os.Open(file)
+		if err != nil {
+			return nil, usagef("bad_mnemonic_file", fmt.Sprintf("read --mnemonic-file: %v", err))
+		}
+		defer f.Close()
+		r = f
+	case !a.InTerm:
+		r = a.In
+	case a.ReadSecret != nil:
+		return a.ReadSecret("Seed words (hidden): ")
+	default:
+		return nil, usagef("mnemonic_needed", "no seed words: give --mnemonic-file FILE or pipe them on stdin")
+	}
+	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("read seed words: %w", err)
+	}
+	if len(b) > max {
+		return nil, usagef("bad_mnemonic", "the seed words input is longer than 4 KiB: give only the words")
+	}
+	return b, nil
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// run executes one satchel command line and returns its exit code.
+func run(a *App, args []string) int {
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	root.SetIn(a.In)
+	root.SetOut(a.Out)
+	root.SetErr(a.Err)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	if isCobraUsage(err) {
+		err = usagef("usage", err.Error()+" (see --help)")
+	}
+	code, name := classify(err)
+	msg := oneLine(err.Error())
+	if !a.flags.json {
+		// Cobra fails before parsing flags when the command itself is unknown.
+		for _, arg := range args {
+			if arg == "--json" || arg == "--json=true" {
+				a.flags.json = true
+			}
+		}
+	}
+	if a.flags.json {
+		b, _ := json.Marshal(map[string]any{"error": map[string]string{"code": name, "message": msg}})
+		fmt.Fprintln(a.Err, string(b))
+	} else {
+		fmt.Fprintln(a.Err, "satchel: "+msg)
+	}
+	return code
+}
+
+// oneLine keeps an error on one line, as scripts read stderr line by line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+// isCobraUsage recognises cobra's own argument and flag errors.
+func isCobraUsage(err error) bool {
+	s := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "accepts ", "requires at least",
+		"requires at most", "invalid argument", "flag needs an argument", "bad flag syntax", "required flag"} {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func newRootCmd(a *App) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "satchel",
+		Short: "A command-line Bitcoin wallet for tips and small payments",
+		Long: `satchel is a Bitcoin HD wallet for everyday small payments from a terminal:
+tips and dust-sized sends, with honest fees, scriptable JSON output and an encrypted seed.
+
+` + exitStatusHelp,
+		Example:       "  satchel create\n  satchel receive --qr\n  satchel send bc1p... 2100",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return a.resolveGlobals(cmd)
+		},
+	}
+	root.CompletionOptions.HiddenDefaultCmd = true
+	f := root.PersistentFlags()
+	f.StringVar(&a.flags.datadir, "datadir", "", "data folder (default $SATCHEL_HOME, else $XDG_DATA_HOME/satchel, else ~/.local/share/satchel)")
+	f.StringVar(&a.flags.network, "network", "", "mainnet, testnet, testnet4, signet or regtest (env SATCHEL_NETWORK; default mainnet)")
+	f.StringVar(&a.flags.wallet, "wallet", "", "wallet name (env SATCHEL_WALLET; default \"default\")")
+	f.BoolVar(&a.flags.json, "json", false, "print machine-readable JSON on stdout; errors as JSON on stderr")
+	f.StringVar(&a.flags.passphraseFile, "passphrase-file", "", "read the wallet passphrase from the first line of FILE")
+	f.BoolVar(&a.flags.yes, "yes", false, "answer yes to confirmations (needed without a terminal)")
+	f.BoolVar(&a.flags.offline, "offline", false, "answer from local state; never touch the network")
+	f.StringVar(&a.flags.backend, "backend", "", "chain backend URL, e.g. btcd://user:pass@127.0.0.1:18334 (env SATCHEL_BACKEND)")
+	f.IntVar(&a.flags.gapLimit, "gap-limit", 0, "unused addresses in a row that end the search for used ones (default 20)")
+
+	for _, c := range []*cobra.Command{
+		newCreateCmd(a), newRestoreCmd(a), newReceiveCmd(a), newInfoCmd(a), newSeedCmd(a), newPassphraseCmd(a),
+		newSyncCmd(a), newBalanceCmd(a), newHistoryCmd(a), newUtxosCmd(a), newFreezeCmd(a, true), newFreezeCmd(a, false),
+		newLabelCmd(a), newConfigCmd(a), newSendCmd(a),
+	} {
+		c.Long = strings.TrimSpace(c.Long) + "\n\n" + exitStatusHelp
+		root.AddCommand(c)
+	}
+	return root
+}
+
+// resolveGlobals fills flags from the environment where the user gave none.
+func (a *App) resolveGlobals(cmd *cobra.Command) error {
+	if a.flags.network == "" {
+		a.flags.network = a.Getenv("SATCHEL_NETWORK")
+	}
+	if a.flags.network == "" {
+		a.flags.network = "mainnet"
+	}
+	switch a.flags.network {
+	case "mainnet", "testnet", "testnet4", "signet", "regtest":
+	default:
+		return usagef("bad_network", fmt.Sprintf("unknown network %q: use mainnet, testnet, testnet4, signet or regtest", a.flags.network))
+	}
+	if a.flags.wallet == "" {
+		a.flags.wallet = a.Getenv("SATCHEL_WALLET")
+	}
+	if a.flags.wallet == "" {
+		a.flags.wallet = "default"
+	}
+	if a.flags.gapLimit < 0 || a.flags.gapLimit > 10000 {
+		return usagef("bad_gap_limit", "--gap-limit must be between 1 and 10000")
+	}
+	return nil
+}

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/satchel-wallet/satchel/keystore"
+	"github.com/satchel-wallet/satchel/wallet/keys"
+)
+
+func newSeedCmd(a *App) *cobra.Command {
+	c := &cobra.Command{
+		Use:     "seed",
+		Short:   "Show or check the wallet's seed words",
+		Long:    "Show the seed words (seed show) or check a written backup against them (seed verify).",
+		Example: "  satchel seed show\n  satchel seed verify",
+	}
+	show := &cobra.Command{
+		Use:   "show",
+		Short: "Print the seed words, after the passphrase",
+		Long: `Print the wallet's seed words, numbered. Needs the passphrase, and on a terminal a y/N
+confirmation. --json prints {"mnemonic": "..."} (and bip39_passphrase when set).
+
+` + exitStatusHelp,
+		Example: "  satchel seed show\n  satchel seed show --json --passphrase-file pass.txt",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			w, err := a.openWallet(true)
+			if err != nil {
+				return err
+			}
+			ks := w.KeystorePath()
+			w.Close()
+			if a.canPrompt() && !a.flags.yes {
+				if err := a.confirm("Show the seed words on screen? Anyone who sees them can take your money."); err != nil {
+					return err
+				}
+			}
+			pass, err := a.passphrase(false)
+			if err != nil {
+				return err
+			}
+			defer wipe(pass)
+			sec, _, err := keystore.Open(ks, pass, a.Keystore...)
+			if err != nil {
+				return err
+			}
+			defer sec.Wipe()
+			if sec.Kind != "bip39" {
+				return fmt.Errorf("this wallet's seed is not a BIP39 mnemonic (kind %q)", sec.Kind)
+			}
+			if a.flags.json {
+				out := map[string]string{"mnemonic": string(sec.Mnemonic)}
+				if len(sec.BIP39Passphrase) > 0 {
+					out["bip39_passphrase"] = string(sec.BIP39Passphrase)
+				}
+				return a.printJSON(out)
+			}
+			a.printWords(a.Out, string(sec.Mnemonic))
+			if len(sec.BIP39Passphrase) > 0 {
+				fmt.Fprintln(a.Out, "This wallet also has a BIP39 passphrase; you need it too to restore.")
+			}
+			return nil
+		},
+	}
+	verify := &cobra.Command{
+		Use:   "verify",
+		Short: "Check a written backup of the seed words",
+		Long: `Check a backup: on a terminal you are asked for 4 random words by position; without one, a
+whole mnemonic is read from stdin. Exit 0 when the backup matches, 1 when it does not. The seed
+is never printed.
+
+` + exitStatusHelp,
+		Example: "  satchel seed verify\n  satchel seed verify --passphrase-file pass.txt < backup.txt",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			w, err := a.openWallet(true)
+			if err != nil {
+				return err
+			}
+			ks := w.KeystorePath()
+			w.Close()
+			var given []byte
+			if !a.InTerm {
+				given, err = io.ReadAll(io.LimitReader(a.In, 4097))
+				if err != nil {
+					return err
+				}
+				if len(given) > 4096 {
+					return usagef("bad_mnemonic", "the backup on stdin is longer than 4 KiB: give only the words")
+				}
+				defer wipe(given)
+				if _, err := keys.ParseMnemonic(string(given)); err != nil {
+					return err
+				}
+			}
+			pass, err := a.passphrase(false)
+			if err != nil {
+				return err
+			}
+			defer wipe(pass)
+			sec, _, err := keystore.Open(ks, pass, a.Keystore...)
+			if err != nil {
+				return err
+			}
+			defer sec.Wipe()
+			words := strings.Fields(string(sec.Mnemonic))
+			ok := false
+			if given != nil {
+				norm, err := keys.ParseMnemonic(string(given))
+				if err != nil {
+					return err
+				}
+				ok = subtle.ConstantTimeCompare([]byte(norm), sec.Mnemonic) == 1
+			} else {
+				ok = true
+				for _, p := range pickPositions(len(words), 4) {
+					ans, err := a.ReadLine(fmt.Sprintf("Word #%d: ", p+1))
+					if err != nil {
+						return err
+					}
+					if !wordMatches(strings.TrimSpace(ans), words[p]) {
+						ok = false
+					}
+				}
+			}
+			if a.flags.json {
+				if err := a.printJSON(map[string]bool{"match": ok}); err != nil {
+					return err
+				}
+			} else if ok {
+				fmt.Fprintln(a.Out, "The backup matches this wallet's seed.")
+			}
+			if !ok {
+				return &codedError{exit: exitError, code: "backup_mismatch", err: fmt.Errorf("the backup does not match this wallet's seed")}
+			}
+			return nil
+		},
+	}
+	c.AddCommand(show, verify)
+	return c
+}
