@@ -17,6 +17,9 @@ import (
 // SetFrozen freezes or unfreezes one of the wallet's coins. A frozen coin is never spent
 // automatically.
 func (w *Wallet) SetFrozen(op wire.OutPoint, frozen bool) error {
+	if err := w.writable(); err != nil {
+		return err
+	}
 	return w.st.Update(func(tx *store.Txn) error {
 		coins, err := tx.Coins()
 		if err != nil {
@@ -37,6 +40,9 @@ func (w *Wallet) SetFrozen(op wire.OutPoint, frozen bool) error {
 // SetLabel labels a transaction id, an address or an outpoint of the wallet. An empty text
 // removes the label.
 func (w *Wallet) SetLabel(key, text string) error {
+	if err := w.writable(); err != nil {
+		return err
+	}
 	return w.st.Update(func(tx *store.Txn) error { return tx.SetLabel(key, text) })
 }
 
@@ -62,6 +68,9 @@ func (w *Wallet) RecordSent(m *wire.MsgTx, label string, now time.Time) error {
 		return err
 	}
 	id := m.TxHash()
+	if err := w.writable(); err != nil {
+		return err
+	}
 	return w.st.Update(func(tx *store.Txn) error {
 		inputs := map[wire.OutPoint]bool{}
 		for _, in := range m.TxIn {

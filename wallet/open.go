@@ -36,6 +36,7 @@ type Wallet struct {
 	net      *chaincfg.Params
 	accounts []*account // purpose order: main first
 	readOnly bool
+	timeout  time.Duration
 }
 
 type account struct {
@@ -71,7 +72,7 @@ func Open(dir, network string, o OpenOptions) (*Wallet, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Wallet{dir: dir, st: st, net: net, readOnly: o.ReadOnly}
+	w := &Wallet{dir: dir, st: st, net: net, readOnly: o.ReadOnly, timeout: o.LockTimeout}
 	if err := w.load(network); err != nil {
 		st.Close()
 		return nil, err
@@ -110,6 +111,29 @@ func (w *Wallet) load(network string) error {
 		}
 		return nil
 	})
+}
+
+// writable makes sure the wallet holds the write lock, reopening a read-only store for writing.
+// Commands that sync open read-only, do their network work under the shared lock, and take the
+// exclusive lock only for the short write, so other readers are not kept waiting.
+func (w *Wallet) writable() error {
+	if !w.readOnly {
+		return nil
+	}
+	path := w.st.Path()
+	if err := w.st.Close(); err != nil {
+		return err
+	}
+	st, err := store.Open(path, store.Options{Timeout: w.timeout})
+	if err != nil {
+		// Fall back to the shared lock so the wallet stays usable for reading.
+		if ro, err2 := store.Open(path, store.Options{ReadOnly: true, Timeout: w.timeout}); err2 == nil {
+			w.st = ro
+		}
+		return err
+	}
+	w.st, w.readOnly = st, false
+	return nil
 }
 
 // Close releases the wallet's files.

@@ -22,6 +22,9 @@ type Address struct {
 func (w *Wallet) Receive(label string) (Address, error) {
 	var out Address
 	a := w.main()
+	if err := w.writable(); err != nil {
+		return Address{}, err
+	}
 	err := w.st.Update(func(tx *store.Txn) error {
 		rec, err := w.freshAccount(tx, a.rec.Purpose)
 		if err != nil {

@@ -257,6 +257,9 @@ func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (Syn
 	}
 
 	// Write it all in one transaction.
+	if err := w.writable(); err != nil {
+		return res, fmt.Errorf("sync: %w", err)
+	}
 	seen := now().Unix()
 	err = w.st.Update(func(tx *store.Txn) error {
 		for _, list := range lists {

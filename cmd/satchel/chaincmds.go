@@ -19,7 +19,7 @@ import (
 // openSynced opens the wallet for a command that reads chain data: read-only with --offline,
 // else for writing, synced first. The returned backend is nil offline; close it when set.
 func (a *App) openSynced(cmd *cobra.Command) (*wallet.Wallet, chain.Backend, error) {
-	w, err := a.openWallet(a.flags.offline)
+	w, err := a.openWallet(true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -67,7 +67,7 @@ this one only syncs.`,
 			if a.flags.offline {
 				return usagef("offline", "sync needs the network: drop --offline")
 			}
-			w, err := a.openWallet(false)
+			w, err := a.openWallet(true)
 			if err != nil {
 				return err
 			}

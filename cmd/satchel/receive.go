@@ -40,7 +40,7 @@ BIP21 bitcoin: URI carrying the amount and label when given. Works with no netwo
 			if len(label) > 1000 {
 				return usagef("bad_label", "--label is longer than 1,000 characters")
 			}
-			w, err := a.openWallet(false)
+			w, err := a.openWallet(true)
 			if err != nil {
 				return err
 			}

@@ -22,6 +22,7 @@ func run(a *App, args []string) int {
 	if isCobraUsage(err) {
 		err = usagef("usage", err.Error()+" (see --help)")
 	}
+	err = a.busyMessage(err)
 	code, name := classify(err)
 	msg := oneLine(err.Error())
 	if !a.flags.json {

@@ -230,7 +230,7 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 		return usagef("confirmation_needed", "not a terminal: nothing is sent without --yes (or use --dry-run to see the plan)")
 	}
 
-	w, err := a.openWallet(a.flags.offline && o.dryRun)
+	w, err := a.openWallet(true)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -29,6 +30,10 @@ func (a *App) openWallet(readOnly bool) (*wallet.Wallet, error) {
 }
 
 func (a *App) busyMessage(err error) error {
+	var ce *codedError
+	if errors.As(err, &ce) {
+		return err
+	}
 	if code, _ := classify(err); code == exitBusy {
 		return &codedError{exit: exitBusy, code: "wallet_busy",
 			err: fmt.Errorf("wallet busy: another satchel is using %s; try again when it is done", a.flags.wallet)}

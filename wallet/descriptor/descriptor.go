@@ -12,7 +12,9 @@ import (
 	"github.com/satchel-wallet/satchel/wallet/keys"
 )
 
-// Descriptor is a parsed single-key descriptor.
+// Descriptor is a parsed single-key descriptor. Treat a parsed Descriptor as read-only:
+// ScriptAt caches the key after the fixed part of the path, so changing Key afterwards
+// would mix old and new derivations. Build a new one (or Parse again) instead.
 type Descriptor struct {
 	Type txbuilder.ScriptType // P2PKH, P2SHP2WPKH, P2WPKH or P2TR
 	Key  Key

@@ -30,6 +30,8 @@ type UnknownWordError struct {
 	Suggestions []string // up to three nearest list words by edit distance, nearest first
 }
 
+// Error names the word by position and offers the suggestions, so the user can fix one word
+// instead of retyping the mnemonic.
 func (e *UnknownWordError) Error() string {
 	w := e.Word
 	if len(w) > 20 {

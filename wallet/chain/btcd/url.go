@@ -130,33 +130,25 @@ func (c Config) String() string {
 func (c Config) Masked() string { return MaskURL(c.String()) }
 
 // MaskURL hides the password of a backend URL (btcd://user:***@host:port) so it can appear in
-// error messages. It works on malformed URLs too: there, everything between the first ':' and
-// the last '@' of the whole string is taken as the password, so no part of a password with odd
-// characters leaks (at worst more than the password is hidden).
+// error messages. It works on malformed URLs too: everything between the first ':' and the
+// last '@' of the whole string is taken as the password, so no part of a password with odd
+// characters ('@', '/', '?', '#') leaks. The price is over-masking: an '@' in a cert path
+// hides the host as well.
 func MaskURL(raw string) string {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok {
 		// Not a URL with an authority; a bare "user:pass@host" still gets masked.
 		scheme, rest = "", raw
 	}
-	auth, tail := rest, ""
-	if u, err := url.Parse(raw); err == nil && ok && u.User != nil {
-		// A URL that parses with a user has no raw '/', '?' or '#' in its password: the
-		// authority ends at the first of them, and an '@' in the options (a cert path) is
-		// not a separator.
-		if end := strings.IndexAny(rest, "/?#"); end >= 0 {
-			auth, tail = rest[:end], rest[end:]
-		}
-	}
-	at := strings.LastIndex(auth, "@")
+	at := strings.LastIndex(rest, "@")
 	if at < 0 {
 		return raw
 	}
-	user, _, hasPass := strings.Cut(auth[:at], ":")
+	user, _, hasPass := strings.Cut(rest[:at], ":")
 	if !hasPass {
 		return raw
 	}
-	out := user + ":***" + auth[at:] + tail
+	out := user + ":***" + rest[at:]
 	if ok {
 		out = scheme + "://" + out
 	}

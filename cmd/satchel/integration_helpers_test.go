@@ -1,0 +1,124 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/btcsuite/btcd/btcjson"
+	"github.com/btcsuite/btcd/chainhash/v2"
+
+	"github.com/satchel-wallet/satchel/internal/regtest"
+	"github.com/satchel-wallet/satchel/txbuilder"
+)
+
+// nodeCLI is a CLI wired to a fresh regtest node.
+func nodeCLI(t *testing.T, opts ...regtest.Option) (*cli, *regtest.Node) {
+	t.Helper()
+	n := regtest.Start(t, opts...)
+	c := newCLI(t)
+	c.env["SATCHEL_BACKEND"] = n.URL()
+	return c, n
+}
+
+func decodeJSON[T any](t *testing.T, s string) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		t.Fatalf("decode %q: %v", s, err)
+	}
+	return v
+}
+
+// receiveAddr hands out the next address of wallet w.
+func (c *cli) receiveAddr(w string) string {
+	c.t.Helper()
+	r := c.mustRun("", "receive", "--json", "--wallet", w, "--offline")
+	return decodeJSON[receiveJSON](c.t, r.out).Address
+}
+
+func (c *cli) balance(w string) balanceJSON {
+	c.t.Helper()
+	r := c.mustRun("", "balance", "--json", "--wallet", w)
+	return decodeJSON[balanceJSON](c.t, r.out)
+}
+
+func (c *cli) history(w string) []historyJSON {
+	c.t.Helper()
+	r := c.mustRun("", "history", "--json", "--wallet", w)
+	return decodeJSON[[]historyJSON](c.t, r.out)
+}
+
+// fund pays each amount to a fresh address of wallet w from the faucet, and mines a block.
+func (c *cli) fund(n *regtest.Node, w string, amounts ...txbuilder.Amount) {
+	c.t.Helper()
+	for _, a := range amounts {
+		n.Send(c.t, c.receiveAddr(w), a)
+	}
+	n.Mine(c.t, 1)
+}
+
+// realFeeRate asks the node for a transaction's vsize and computes its fee from its inputs, in
+// sat/kvB, rounded down: what the network sees.
+func realFeeRate(t *testing.T, n *regtest.Node, txid string) (fee int64, vsize int64, rate txbuilder.FeeRate) {
+	t.Helper()
+	h, err := chainhash.NewHashFromStr(txid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := n.RPC().RawRequest("getrawtransaction", []json.RawMessage{json.RawMessage(`"` + h.String() + `"`), json.RawMessage("1")})
+	if err != nil {
+		t.Fatalf("getrawtransaction %s: %v", txid, err)
+	}
+	var tx btcjson.TxRawResult
+	if err := json.Unmarshal(raw, &tx); err != nil {
+		t.Fatal(err)
+	}
+	var in, out int64
+	for _, o := range tx.Vout {
+		out += btcToSat(t, o.Value)
+	}
+	for _, vin := range tx.Vin {
+		praw, err := n.RPC().RawRequest("getrawtransaction", []json.RawMessage{json.RawMessage(`"` + vin.Txid + `"`), json.RawMessage("1")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p btcjson.TxRawResult
+		if err := json.Unmarshal(praw, &p); err != nil {
+			t.Fatal(err)
+		}
+		in += btcToSat(t, p.Vout[vin.Vout].Value)
+	}
+	fee = in - out
+	vsize = int64(tx.Vsize)
+	if vsize == 0 {
+		vsize = int64((tx.Weight + 3) / 4)
+	}
+	return fee, vsize, txbuilder.FeeRate(fee * 1000 / vsize)
+}
+
+func btcToSat(t *testing.T, v float64) int64 {
+	// The node's JSON has at most 8 decimals; go through text, not float arithmetic.
+	a, err := txbuilder.ParseAmount(strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.8f", v), "0"), ".") + "btc")
+	if err != nil {
+		t.Fatalf("amount %v: %v", v, err)
+	}
+	return int64(a)
+}
+
+// assertFeeRate checks that a broadcast transaction pays at least rate on the vsize the node counts.
+func assertFeeRate(t *testing.T, n *regtest.Node, txid string, rate txbuilder.FeeRate, wantFee int64) {
+	t.Helper()
+	fee, vsize, real := realFeeRate(t, n, txid)
+	if fee != wantFee {
+		t.Errorf("tx %s: node sees fee %d, satchel said %d", txid, fee, wantFee)
+	}
+	if fee < int64(rate.FeeForVSize(vsize)) {
+		t.Errorf("tx %s pays %d sat for %d vB (%s sat/vB), below the asked %s sat/vB", txid, fee, vsize, real, rate)
+	}
+}
+
+func txbuilderAmount(v int64) txbuilder.Amount { return txbuilder.Amount(v) }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
