@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/satchel-wallet/satchel/keystore"
+	"github.com/satchel-wallet/satchel/wallet/chain"
 )
 
 // App is everything a command touches outside itself: streams, terminal state, environment,
@@ -29,6 +31,8 @@ type App struct {
 	Now      func() time.Time
 	// Keystore options for tests (cheap KDF); empty in production.
 	Keystore []keystore.Option
+	// Dial, when set, replaces backend dialing (tests use an in-memory chain).
+	Dial func(ctx context.Context, url string) (chain.Backend, error)
 	// Entropy is the random source for new seeds; crypto/rand in production.
 	Entropy io.Reader
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/satchel-wallet/satchel/keystore"
+	"github.com/satchel-wallet/satchel/wallet/chain"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -31,6 +33,7 @@ type cli struct {
 	t    *testing.T
 	home string
 	env  map[string]string
+	dial func(ctx context.Context, url string) (chain.Backend, error)
 }
 
 func newCLI(t *testing.T) *cli {
@@ -54,6 +57,7 @@ func (c *cli) run(stdin string, args ...string) result {
 		Getenv:   func(k string) string { return c.env[k] },
 		Now:      func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) },
 		Entropy:  zeroReader{},
+		Dial:     c.dial,
 		Keystore: []keystore.Option{keystore.WithKDF(keystore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1})},
 	}
 	code := run(a, args)

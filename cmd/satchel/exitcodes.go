@@ -10,8 +10,10 @@ import (
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/address"
 	"github.com/satchel-wallet/satchel/wallet/chain"
+	"github.com/satchel-wallet/satchel/wallet/descriptor"
 	"github.com/satchel-wallet/satchel/wallet/keys"
 	"github.com/satchel-wallet/satchel/wallet/store"
+	"github.com/satchel-wallet/satchel/wallet/uri"
 )
 
 // Exit codes. This table is the only place they are defined; they are never renumbered.
@@ -90,8 +92,19 @@ func classify(err error) (int, string) {
 		return exitUsage, "bad_amount"
 	case errors.Is(err, address.ErrWrongNetwork):
 		return exitUsage, "wrong_network"
-	case errors.Is(err, address.ErrBadChecksum), errors.Is(err, address.ErrUnknownWitnessVersion), errors.Is(err, address.ErrInvalid):
+	case errors.Is(err, address.ErrBadChecksum), errors.Is(err, address.ErrUnknownWitnessVersion), errors.Is(err, address.ErrInvalid),
+		errors.Is(err, address.ErrUnsupportedProgram):
 		return exitUsage, "bad_address"
+	case errors.Is(err, uri.ErrNotBitcoinURI), errors.Is(err, uri.ErrUnknownRequired), errors.Is(err, uri.ErrDuplicate),
+		errors.Is(err, uri.ErrNoPaymentTarget), errors.Is(err, uri.ErrInvalid):
+		return exitUsage, "bad_uri"
+	case errors.Is(err, descriptor.ErrInvalid), errors.Is(err, descriptor.ErrChecksum), errors.Is(err, descriptor.ErrUnsupported),
+		errors.Is(err, descriptor.ErrMultipath), errors.Is(err, descriptor.ErrNeedPrivateKey):
+		return exitUsage, "bad_descriptor"
+	case errors.Is(err, keys.ErrBadExtendedKey):
+		return exitUsage, "bad_key"
+	case errors.Is(err, wallet.ErrFeeGuard):
+		return exitCannotPay, "fee_guard"
 	case errors.Is(err, wallet.ErrBadInput):
 		return exitUsage, "bad_input"
 	case errors.Is(err, wallet.ErrWrongNetwork):

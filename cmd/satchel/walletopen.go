@@ -59,6 +59,9 @@ func (a *App) backendURL(w *wallet.Wallet) (string, error) {
 
 // dial connects to a backend URL.
 func (a *App) dial(ctx context.Context, w *wallet.Wallet, raw string) (chain.Backend, error) {
+	if a.Dial != nil {
+		return a.Dial(ctx, raw)
+	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" {
 		return nil, usagef("bad_backend", fmt.Sprintf("backend %q is not a URL: use btcd://USER:PASS@HOST:PORT", maskURL(raw)))

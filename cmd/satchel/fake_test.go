@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/satchel-wallet/satchel/wallet/chain"
+	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
+)
+
+// fakeCLI is a CLI whose backend is an in-memory chain.
+func fakeCLI(t *testing.T) (*cli, *chaintest.Chain) {
+	c := newCLI(t)
+	fc := chaintest.New()
+	c.env["SATCHEL_BACKEND"] = "fake://chain"
+	c.dial = func(ctx context.Context, url string) (chain.Backend, error) { return fc, nil }
+	return c, fc
+}
+
+func TestSendWithoutEstimateAsksForFeeRate(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	r := c.mustRun("", "receive", "--json")
+	addr := decodeJSON[receiveJSON](t, r.out).Address
+	_ = addr
+	fc.Mine(1)
+	r = c.run("", "send", "--json", "--yes", "bcrt1qqyt0r5eaaer3n0frs9eh7hs6n4hctsksnhdj3h", "1000")
+	if r.code != exitUsage {
+		t.Fatalf("exit %d %s", r.code, r.err)
+	}
+	if code, msg := jsonError(t, r.err); code != "no_fee_estimate" || !strings.Contains(msg, "--fee-rate") {
+		t.Fatalf("%s %q", code, msg)
+	}
+	// utxos answers with null costs when there is no estimate.
+	r = c.mustRun("", "utxos", "--json")
+	if strings.TrimSpace(r.out) != "[]" {
+		t.Fatalf("utxos %q", r.out)
+	}
+}
