@@ -30,6 +30,8 @@ type Payment struct {
 	Type    txbuilder.ScriptType
 	Amount  txbuilder.Amount
 	Label   string
+	// own marks a payment to the wallet itself, checked at signing to derive from its keys.
+	own *keyPath
 }
 
 // SendRequest describes a payment to plan.
@@ -65,6 +67,7 @@ type Plan struct {
 	ChangeAddress string
 	ChangePath    string
 	change        keyPath
+	ownOutputs    map[int]keyPath
 	// InputAddresses and InputPaths follow Built.Inputs.
 	InputAddresses []string
 	InputPaths     []string
@@ -81,6 +84,96 @@ func (w *Wallet) PlanSend(req SendRequest) (*Plan, error) {
 	if req.SweepAll && len(req.Payments) != 1 {
 		return nil, fmt.Errorf("%w: sweeping all coins pays exactly one address", ErrBadInput)
 	}
+	pc, err := w.loadPlanContext()
+	if err != nil {
+		return nil, err
+	}
+	var cands, required []store.Coin
+	if len(req.From) > 0 {
+		seen := map[wire.OutPoint]bool{}
+		for _, op := range req.From {
+			c, ok := pc.byOut[op]
+			if !ok {
+				return nil, fmt.Errorf("%w: --from %s is not an unspent coin of this wallet (see: satchel utxos)", ErrBadInput, op)
+			}
+			if !spendable(c, pc.tip) {
+				return nil, fmt.Errorf("%w: --from %s cannot be spent yet (unconfirmed from someone else, or immature)", ErrBadInput, op)
+			}
+			if !seen[op] {
+				seen[op] = true
+				required = append(required, c)
+			}
+		}
+	} else {
+		cands = pc.spendable()
+	}
+	if req.SweepAll && len(required) == 0 {
+		required, cands = cands, nil
+		if len(required) == 0 {
+			return nil, &txbuilder.InsufficientFundsError{}
+		}
+	}
+	return w.finishPlan(req, pc, required, cands, nil)
+}
+
+// planContext is the store's state a plan is made from.
+type planContext struct {
+	coins     []store.Coin
+	byOut     map[wire.OutPoint]store.Coin
+	frozen    map[wire.OutPoint]bool
+	tip       int32
+	changeRec store.Account
+}
+
+func (w *Wallet) loadPlanContext() (*planContext, error) {
+	pc := &planContext{byOut: map[wire.OutPoint]store.Coin{}, frozen: map[wire.OutPoint]bool{}}
+	err := w.st.View(func(tx *store.Txn) error {
+		var err error
+		if pc.coins, err = tx.Coins(); err != nil {
+			return err
+		}
+		for _, c := range pc.coins {
+			pc.byOut[c.OutPoint] = c
+			if tx.Frozen(c.OutPoint) {
+				pc.frozen[c.OutPoint] = true
+			}
+		}
+		if s, err := tx.SyncState(); err == nil {
+			pc.tip = s.Height
+		}
+		pc.changeRec, err = w.freshAccount(tx, w.main().rec.Purpose)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	return pc, nil
+}
+
+// spendable lists the coins send may choose by itself: spendable now and not frozen.
+func (pc *planContext) spendable() []store.Coin {
+	var out []store.Coin
+	for _, c := range pc.coins {
+		if spendable(c, pc.tip) && !pc.frozen[c.OutPoint] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (pc *planContext) selectionCoin(c store.Coin) txbuilder.Coin {
+	confs := int32(0)
+	if c.Height > 0 {
+		confs = pc.tip - c.Height + 1
+	}
+	return txbuilder.Coin{OutPoint: c.OutPoint, Value: txbuilder.Amount(c.Value),
+		Type: keys.Purpose(c.Purpose).ScriptType(), Confirmations: confs, FromSelf: c.Own}
+}
+
+// finishPlan runs coin selection over required and candidate coins, builds the transaction and
+// records where every key comes from. change, when set, fixes the change address (a fee bump
+// keeps the one it replaces); otherwise the next unused change address is used.
+func (w *Wallet) finishPlan(req SendRequest, pc *planContext, required, cands []store.Coin, change *keyPath) (*Plan, error) {
 	if req.Policy == nil {
 		req.Policy = txbuilder.SatchelPolicy()
 	}
@@ -88,87 +181,26 @@ func (w *Wallet) PlanSend(req SendRequest) (*Plan, error) {
 	if rng == nil {
 		rng = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 	}
-	var coins []store.Coin
-	var frozen map[wire.OutPoint]bool
-	var tip int32
-	var changeRec store.Account
-	err := w.st.View(func(tx *store.Txn) error {
-		var err error
-		if coins, err = tx.Coins(); err != nil {
-			return err
-		}
-		frozen = map[wire.OutPoint]bool{}
-		for _, c := range coins {
-			if tx.Frozen(c.OutPoint) {
-				frozen[c.OutPoint] = true
-			}
-		}
-		if s, err := tx.SyncState(); err == nil {
-			tip = s.Height
-		}
-		changeRec, err = w.freshAccount(tx, w.main().rec.Purpose)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
-	}
-
 	byOut := map[wire.OutPoint]store.Coin{}
-	var cands, required []txbuilder.Coin
-	for _, c := range coins {
+	sreq := txbuilder.Request{FeeRate: req.FeeRate, LongTermFeeRate: req.LongTermFeeRate,
+		ChangeType: w.main().keys.ScriptType(), IncludeUneconomical: req.IncludeUneconomical,
+		SubtractFee: req.SweepAll, Rand: rng}
+	for _, c := range required {
 		byOut[c.OutPoint] = c
+		sreq.Required = append(sreq.Required, pc.selectionCoin(c))
 	}
-	toCoin := func(c store.Coin) txbuilder.Coin {
-		confs := int32(0)
-		if c.Height > 0 {
-			confs = tip - c.Height + 1
-		}
-		return txbuilder.Coin{OutPoint: c.OutPoint, Value: txbuilder.Amount(c.Value),
-			Type: keys.Purpose(c.Purpose).ScriptType(), Confirmations: confs, FromSelf: c.Own}
+	for _, c := range cands {
+		byOut[c.OutPoint] = c
+		sreq.Coins = append(sreq.Coins, pc.selectionCoin(c))
 	}
-	if len(req.From) > 0 {
-		seen := map[wire.OutPoint]bool{}
-		for _, op := range req.From {
-			c, ok := byOut[op]
-			if !ok {
-				return nil, fmt.Errorf("%w: --from %s is not an unspent coin of this wallet (see: satchel utxos)", ErrBadInput, op)
-			}
-			if !spendable(c, tip) {
-				return nil, fmt.Errorf("%w: --from %s cannot be spent yet (unconfirmed from someone else, or immature)", ErrBadInput, op)
-			}
-			if !seen[op] {
-				seen[op] = true
-				required = append(required, toCoin(c))
-			}
-		}
-	} else {
-		for _, c := range coins {
-			if spendable(c, tip) && !frozen[c.OutPoint] {
-				cands = append(cands, toCoin(c))
-			}
-		}
-	}
-	payees := make([]txbuilder.Payee, len(req.Payments))
-	for i, p := range req.Payments {
-		payees[i] = txbuilder.Payee{PkScript: p.Script, Type: p.Type, Value: p.Amount}
-	}
-	sreq := txbuilder.Request{
-		Payees: payees, Coins: cands, Required: required, FeeRate: req.FeeRate,
-		LongTermFeeRate: req.LongTermFeeRate, ChangeType: w.main().keys.ScriptType(),
-		IncludeUneconomical: req.IncludeUneconomical, SubtractFee: req.SweepAll, Rand: rng,
-	}
-	if req.SweepAll {
-		if len(required) == 0 {
-			sreq.Required, sreq.Coins = cands, nil
-		}
-		if len(sreq.Required) == 0 {
-			return nil, &txbuilder.InsufficientFundsError{Available: 0, Needed: 0}
-		}
+	for _, p := range req.Payments {
+		sreq.Payees = append(sreq.Payees, txbuilder.Payee{PkScript: p.Script, Type: p.Type, Value: p.Amount})
 	}
 	sel, err := req.Policy.Select(sreq)
 	if err != nil {
 		return nil, err
 	}
+	payees := sreq.Payees
 	if req.SweepAll {
 		payees[0].Value = sel.Sent
 	}
@@ -176,16 +208,23 @@ func (w *Wallet) PlanSend(req SendRequest) (*Plan, error) {
 	plan := &Plan{Request: req, Selection: sel, Amount: sel.Sent, VSize: sel.Weight.VSize()}
 	var changeScript []byte
 	if sel.Change > 0 {
-		d, err := w.main().keys.Derive(1, changeRec.NextChange)
+		kp := keyPath{pc.changeRec.Purpose, 1, pc.changeRec.NextChange}
+		if change != nil {
+			kp = *change
+		}
+		a := w.account(kp.purpose)
+		if a == nil {
+			return nil, fmt.Errorf("plan: change account %d unknown", kp.purpose)
+		}
+		d, err := a.keys.Derive(kp.chain, kp.index)
 		if err != nil {
 			return nil, fmt.Errorf("plan: change address: %w", err)
 		}
 		changeScript = d.PkScript
-		plan.ChangeAddress, plan.ChangePath = d.Address, w.main().keys.Path(1, changeRec.NextChange)
-		plan.change = keyPath{changeRec.Purpose, 1, changeRec.NextChange}
+		plan.ChangeAddress, plan.ChangePath, plan.change = d.Address, a.keys.Path(kp.chain, kp.index), kp
 	}
 	built, err := txbuilder.Build(txbuilder.BuildRequest{Selection: sel, Payees: payees, ChangeScript: changeScript,
-		LockTime: uint32(max(tip, 0)), Rand: rng})
+		LockTime: uint32(max(pc.tip, 0)), Rand: rng})
 	if err != nil {
 		return nil, fmt.Errorf("plan: %w", err)
 	}
@@ -208,6 +247,15 @@ func (w *Wallet) PlanSend(req SendRequest) (*Plan, error) {
 		plan.paths = append(plan.paths, keyPath{c.Purpose, c.Chain, c.Index})
 		plan.InputAddresses = append(plan.InputAddresses, d.Address)
 		plan.InputPaths = append(plan.InputPaths, a.keys.Path(c.Chain, c.Index))
+	}
+	// Payments to the wallet's own addresses (consolidation) are checked at signing like change.
+	for i, p := range req.Payments {
+		if p.own != nil {
+			if plan.ownOutputs == nil {
+				plan.ownOutputs = map[int]keyPath{}
+			}
+			plan.ownOutputs[built.PayeeIndex[i]] = *p.own
+		}
 	}
 	return plan, nil
 }
@@ -237,18 +285,25 @@ func (w *Wallet) Sign(plan *Plan, passphrase []byte, opts ...keystore.Option) (*
 			keys.FormatFingerprint(keys.Fingerprint(master)), w.meta.Fingerprint)
 	}
 	tx := plan.Built.Tx.Copy()
+	own := map[int]keyPath{}
+	for i, kp := range plan.ownOutputs {
+		own[i] = kp
+	}
 	if plan.Built.ChangeIndex >= 0 {
-		k, err := keys.PrivKey(master, keys.Purpose(plan.change.purpose), w.net, 0, plan.change.chain, plan.change.index)
+		own[plan.Built.ChangeIndex] = plan.change
+	}
+	for idx, kp := range own {
+		k, err := keys.PrivKey(master, keys.Purpose(kp.purpose), w.net, 0, kp.chain, kp.index)
 		if err != nil {
 			return nil, err
 		}
-		d, err := keys.ScriptFor(keys.Purpose(plan.change.purpose).ScriptType(), k.PubKey(), w.net)
+		d, err := keys.ScriptFor(keys.Purpose(kp.purpose).ScriptType(), k.PubKey(), w.net)
 		k.Zero()
 		if err != nil {
 			return nil, err
 		}
-		if !bytes.Equal(d.PkScript, tx.TxOut[plan.Built.ChangeIndex].PkScript) {
-			return nil, fmt.Errorf("sign: %w: output %d does not derive from %s", ErrChangeNotOurs, plan.Built.ChangeIndex, plan.ChangePath)
+		if !bytes.Equal(d.PkScript, tx.TxOut[idx].PkScript) {
+			return nil, fmt.Errorf("sign: %w: output %d does not derive from %d/%d/%d", ErrChangeNotOurs, idx, kp.purpose, kp.chain, kp.index)
 		}
 	}
 	err = txbuilder.Sign(tx, plan.Prev, func(i int) (*btcec.PrivateKey, error) {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -202,15 +201,6 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 		}
 		guard.MaxFee = v
 	}
-	var rate txbuilder.FeeRate
-	if o.feeRate != "" {
-		if rate, err = txbuilder.ParseFeeRate(o.feeRate); err != nil {
-			return usagef("bad_fee_rate", "--fee-rate: "+err.Error())
-		}
-		if rate > wallet.MaxFeeRate {
-			return &codedError{exit: exitCannotPay, code: "fee_guard", err: fmt.Errorf("--fee-rate %s sat/vB is above 1,000 sat/vB, which satchel never pays", rate)}
-		}
-	}
 	if o.target < 1 || o.target > 1008 {
 		return usagef("bad_target", "--target must be between 1 and 1008 blocks")
 	}
@@ -226,53 +216,14 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 		}
 		from = append(from, op)
 	}
-	if !o.dryRun && !a.flags.yes && !a.canPrompt() {
-		return usagef("confirmation_needed", "not a terminal: nothing is sent without --yes (or use --dry-run to see the plan)")
-	}
-
-	w, err := a.openWallet(true)
+	w, be, rate, err := a.txSession(cmd, o.feeRate, o.target, o.dryRun)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	if a.flags.offline && !o.dryRun {
-		return usagef("offline", "sending needs the network: drop --offline, or add --dry-run to plan")
-	}
-	_, be, err := a.syncWallet(cmd, w)
-	if err != nil {
-		return err
-	}
 	if be != nil {
 		defer be.Close()
-	} else if !o.dryRun {
-		return usagef("no_backend", "sending needs a backend: give --backend URL, set SATCHEL_BACKEND, or run: satchel config set backend URL")
 	}
-	if rate == 0 {
-		if be == nil {
-			return usagef("fee_rate_needed", "no backend to estimate the fee: give --fee-rate SAT_PER_VB")
-		}
-		ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Second)
-		rate, err = be.EstimateFee(ctx, o.target)
-		cancel()
-		if errors.Is(err, chain.ErrNoEstimate) {
-			return usagef("no_fee_estimate", fmt.Sprintf("%s has no fee estimate: give --fee-rate SAT_PER_VB", be.Name()))
-		}
-		if err != nil {
-			return err
-		}
-	}
-	if be != nil {
-		ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Second)
-		floor, err := be.RelayFee(ctx)
-		cancel()
-		if err != nil {
-			return err
-		}
-		if rate < floor {
-			return usagef("fee_rate_too_low", fmt.Sprintf("--fee-rate %s sat/vB is below the backend's minimum relay fee of %s sat/vB", rate, floor))
-		}
-	}
-
 	plan, err := w.PlanSend(wallet.SendRequest{Payments: pays, SweepAll: sweep, FeeRate: rate, From: from,
 		IncludeUneconomical: o.includeUneconomical, Policy: policy})
 	if err != nil {
@@ -286,10 +237,27 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 	if warnHigh {
 		out.Warnings = append(out.Warnings, fmt.Sprintf("the fee is %s of the amount paid (more than 10%%)", out.FeeShare))
 	}
-	if o.dryRun {
+	label := o.label
+	if label == "" && len(pays) == 1 {
+		label = pays[0].Label
+	}
+	return a.finishTx(cmd, w, be, plan, out, o.dryRun, label, nil)
+}
+
+// finishTx shows a plan and, unless it is a dry run, asks for consent, signs, broadcasts and
+// prints the result. extra adds command-specific fields to the printed plan.
+func (a *App) finishTx(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, plan *wallet.Plan, out planJSON,
+	dryRun bool, label string, extra func(planJSON) any) error {
+	show := func(p planJSON) any {
+		if extra != nil {
+			return extra(p)
+		}
+		return p
+	}
+	if dryRun {
 		out.DryRun = true
 		if a.flags.json {
-			return a.printJSON(out)
+			return a.printJSON(show(out))
 		}
 		a.printPlanText(out, "dry run")
 		return nil
@@ -299,7 +267,7 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 			a.warn("high_fee", warn)
 		}
 	} else {
-		a.printPlanText(out, "payment")
+		a.printPlanText(out, "transaction")
 	}
 	if !a.flags.yes {
 		if err := a.confirm("Sign and send?"); err != nil {
@@ -317,10 +285,6 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 	}
 	ctx, cancel := context.WithTimeout(cmd.Context(), time.Minute)
 	defer cancel()
-	label := o.label
-	if label == "" && len(pays) == 1 {
-		label = pays[0].Label
-	}
 	id, err := w.Broadcast(ctx, be, tx, label, a.Now())
 	if err != nil {
 		return err
@@ -329,7 +293,7 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 	final.TxID = id.String()
 	final.Warnings = out.Warnings
 	if a.flags.json {
-		return a.printJSON(final)
+		return a.printJSON(show(final))
 	}
 	fmt.Fprintf(a.Out, "sent %s: %s paid, fee %s (%s)\n", final.TxID, fmtSat(final.Amount), fmtSat(final.Fee), final.FeeShare)
 	return nil

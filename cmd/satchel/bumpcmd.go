@@ -1,0 +1,220 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/chain"
+)
+
+// txSession opens the wallet, syncs it and reads the fee rate: --fee-rate, else the backend's
+// estimate for target blocks. The backend is required unless planOnly.
+func (a *App) txSession(cmd *cobra.Command, feeRate string, target int, planOnly bool) (*wallet.Wallet, chain.Backend, txbuilder.FeeRate, error) {
+	var rate txbuilder.FeeRate
+	if feeRate != "" {
+		r, err := txbuilder.ParseFeeRate(feeRate)
+		if err != nil {
+			return nil, nil, 0, usagef("bad_fee_rate", "--fee-rate: "+err.Error())
+		}
+		if r > wallet.MaxFeeRate {
+			return nil, nil, 0, &codedError{exit: exitCannotPay, code: "fee_guard", err: fmt.Errorf("--fee-rate %s sat/vB is above 1,000 sat/vB, which satchel never pays", r)}
+		}
+		rate = r
+	}
+	if !planOnly && !a.flags.yes && !a.canPrompt() {
+		return nil, nil, 0, usagef("confirmation_needed", "not a terminal: nothing is sent without --yes (or use --dry-run to see the plan)")
+	}
+	if a.flags.offline && !planOnly {
+		return nil, nil, 0, usagef("offline", "sending needs the network: drop --offline, or add --dry-run to plan")
+	}
+	w, err := a.openWallet(true)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	_, be, err := a.syncWallet(cmd, w)
+	if err != nil {
+		w.Close()
+		return nil, nil, 0, err
+	}
+	fail := func(err error) (*wallet.Wallet, chain.Backend, txbuilder.FeeRate, error) {
+		if be != nil {
+			be.Close()
+		}
+		w.Close()
+		return nil, nil, 0, err
+	}
+	if be == nil && !planOnly {
+		return fail(usagef("no_backend", "sending needs a backend: give --backend URL, set SATCHEL_BACKEND, or run: satchel config set backend URL"))
+	}
+	if rate == 0 {
+		if be == nil {
+			return fail(usagef("fee_rate_needed", "no backend to estimate the fee: give --fee-rate SAT_PER_VB"))
+		}
+		ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Second)
+		rate, err = be.EstimateFee(ctx, target)
+		cancel()
+		if errors.Is(err, chain.ErrNoEstimate) {
+			return fail(usagef("no_fee_estimate", fmt.Sprintf("%s has no fee estimate: give --fee-rate SAT_PER_VB", be.Name())))
+		}
+		if err != nil {
+			return fail(err)
+		}
+	}
+	if be != nil {
+		floor, err := a.relayFee(cmd, be)
+		if err != nil {
+			return fail(err)
+		}
+		if rate < floor {
+			return fail(usagef("fee_rate_too_low", fmt.Sprintf("--fee-rate %s sat/vB is below the backend's minimum relay fee of %s sat/vB", rate, floor)))
+		}
+	}
+	return w, be, rate, nil
+}
+
+func (a *App) relayFee(cmd *cobra.Command, be chain.Backend) (txbuilder.FeeRate, error) {
+	ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Second)
+	defer cancel()
+	return be.RelayFee(ctx)
+}
+
+type bumpJSON struct {
+	planJSON
+	Replaces string `json:"replaces"`
+	OldFee   int64  `json:"old_fee_sat"`
+}
+
+func newBumpFeeCmd(a *App) *cobra.Command {
+	var feeRate string
+	var dryRun bool
+	c := &cobra.Command{
+		Use:   "bump-fee TXID --fee-rate N",
+		Short: "Replace a stuck payment of ours with one paying a higher fee (RBF)",
+		Long: `Replace a pending transaction this wallet sent (BIP125) with one that pays the same payees at a
+higher fee rate: its change shrinks, or another coin is added when there is not enough. History
+then shows the old transaction as replaced.`,
+		Example: "  satchel bump-fee 4a5e1e4b...a33b --fee-rate 12\n  satchel bump-fee 4a5e1e4b...a33b --fee-rate 12 --dry-run --json",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := chainhash.NewHashFromStr(args[0])
+			if err != nil || len(args[0]) != 64 {
+				return usagef("bad_txid", fmt.Sprintf("%q is not a txid (64 hex characters)", args[0]))
+			}
+			if feeRate == "" {
+				return usagef("fee_rate_needed", "bump-fee needs --fee-rate SAT_PER_VB")
+			}
+			w, be, rate, err := a.txSession(cmd, feeRate, 6, dryRun)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			if be != nil {
+				defer be.Close()
+			}
+			relay := txbuilder.SatPerVB(1)
+			if be != nil {
+				if relay, err = a.relayFee(cmd, be); err != nil {
+					return err
+				}
+			}
+			bp, err := w.PlanBump(wallet.BumpRequest{TxID: *id, FeeRate: rate, RelayFee: relay})
+			if err != nil {
+				if errors.Is(err, wallet.ErrNotReplaceable) {
+					return usagef("not_replaceable", err.Error())
+				}
+				return err
+			}
+			out := planOut(bp.Plan, nil)
+			return a.finishTx(cmd, w, be, bp.Plan, out, dryRun, "", func(p planJSON) any {
+				return bumpJSON{planJSON: p, Replaces: id.String(), OldFee: int64(bp.OldFee)}
+			})
+		},
+	}
+	c.Flags().StringVar(&feeRate, "fee-rate", "", "the new fee rate in sat/vB (must beat the current one)")
+	c.Flags().BoolVar(&dryRun, "dry-run", false, "show the replacement; sign and send nothing")
+	return c
+}
+
+type consolidateJSON struct {
+	planJSON
+	Saving int64 `json:"saving_sat"`
+}
+
+func newConsolidateCmd(a *App) *cobra.Command {
+	var feeRate, maxFeeRate, maxCoin string
+	var dryRun bool
+	c := &cobra.Command{
+		Use:   "consolidate",
+		Short: "Merge small coins into one while fees are low, when it saves money",
+		Long: `Merge the wallet's spendable coins (or those worth at most --max-coin-value) into one output to
+its own next change address, but only when the fee rate is at most --max-fee-rate and merging
+now costs less than spending each coin later at the long-term rate (10 sat/vB). The plan says
+how much it saves. When it would not save money, it says why and exits 0.`,
+		Example: "  satchel consolidate --dry-run\n  satchel consolidate --fee-rate 1 --yes --json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var maxRate txbuilder.FeeRate = txbuilder.SatPerVB(5)
+			if maxFeeRate != "" {
+				r, err := txbuilder.ParseFeeRate(maxFeeRate)
+				if err != nil {
+					return usagef("bad_fee_rate", "--max-fee-rate: "+err.Error())
+				}
+				maxRate = r
+			}
+			var maxValue txbuilder.Amount
+			if maxCoin != "" {
+				v, err := txbuilder.ParseAmount(maxCoin)
+				if err != nil {
+					return usagef("bad_amount", "--max-coin-value: "+err.Error())
+				}
+				maxValue = v
+			}
+			w, be, rate, err := a.txSession(cmd, feeRate, 144, dryRun)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			if be != nil {
+				defer be.Close()
+			}
+			if rate > maxRate {
+				return a.nothingToDo(fmt.Sprintf("the fee rate %s sat/vB is above --max-fee-rate %s sat/vB: try again when fees are lower", rate, maxRate))
+			}
+			cp, err := w.PlanConsolidate(wallet.ConsolidateRequest{FeeRate: rate, MaxCoinValue: maxValue})
+			if errors.Is(err, wallet.ErrNothingToDo) {
+				return a.nothingToDo(err.Error())
+			}
+			if err != nil {
+				return err
+			}
+			out := planOut(cp.Plan, nil)
+			if !a.flags.json {
+				fmt.Fprintf(a.Err, "merging saves about %s at the long-term rate\n", fmtSat(int64(cp.Saving)))
+			}
+			return a.finishTx(cmd, w, be, cp.Plan, out, dryRun, "consolidation", func(p planJSON) any {
+				return consolidateJSON{planJSON: p, Saving: int64(cp.Saving)}
+			})
+		},
+	}
+	c.Flags().StringVar(&feeRate, "fee-rate", "", "fee rate in sat/vB (default: the backend's ~1 day estimate)")
+	c.Flags().StringVar(&maxFeeRate, "max-fee-rate", "", "do nothing above this fee rate (default 5 sat/vB)")
+	c.Flags().StringVar(&maxCoin, "max-coin-value", "", "merge only coins worth at most this")
+	c.Flags().BoolVar(&dryRun, "dry-run", false, "show the plan; sign and send nothing")
+	return c
+}
+
+// nothingToDo reports a command that decided not to act: exit 0, the reason on stdout.
+func (a *App) nothingToDo(reason string) error {
+	if a.flags.json {
+		return a.printJSON(map[string]any{"done": false, "reason": reason})
+	}
+	fmt.Fprintln(a.Out, "nothing to do: "+reason)
+	return nil
+}

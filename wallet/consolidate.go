@@ -1,0 +1,74 @@
+package wallet
+
+import (
+	"fmt"
+
+	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet/store"
+)
+
+// ConsolidateRequest asks to merge small coins while fees are low.
+type ConsolidateRequest struct {
+	FeeRate         txbuilder.FeeRate
+	LongTermFeeRate txbuilder.FeeRate // 0: txbuilder.DefaultLongTermFeeRate
+	// MaxCoinValue: only coins worth at most this are merged (0: every spendable coin).
+	MaxCoinValue txbuilder.Amount
+}
+
+// ConsolidatePlan is a consolidation with what it saves.
+type ConsolidatePlan struct {
+	*Plan
+	// Saving is what spending these coins one by one later at the long-term rate would cost,
+	// minus what merging them costs now, minus spending the merged coin later.
+	Saving txbuilder.Amount
+}
+
+// ErrNothingToDo means a consolidation would not save money.
+var ErrNothingToDo = fmt.Errorf("nothing to do")
+
+// PlanConsolidate merges the wallet's small spendable coins into one output to its own next
+// change address, when that saves money at the long-term rate.
+func (w *Wallet) PlanConsolidate(req ConsolidateRequest) (*ConsolidatePlan, error) {
+	lt := req.LongTermFeeRate
+	if lt <= 0 {
+		lt = txbuilder.DefaultLongTermFeeRate
+	}
+	if req.FeeRate >= lt {
+		return nil, fmt.Errorf("%w: the fee rate %s sat/vB is not below the long-term rate %s sat/vB, so merging coins now costs more than it saves",
+			ErrNothingToDo, req.FeeRate, lt)
+	}
+	pc, err := w.loadPlanContext()
+	if err != nil {
+		return nil, err
+	}
+	var coins []store.Coin
+	var later txbuilder.Amount
+	for _, c := range pc.spendable() {
+		if req.MaxCoinValue > 0 && txbuilder.Amount(c.Value) > req.MaxCoinValue {
+			continue
+		}
+		coins = append(coins, c)
+		later += lt.FeeForWeight(pc.selectionCoin(c).InputWeight())
+	}
+	if len(coins) < 2 {
+		return nil, fmt.Errorf("%w: %d coins to merge: at least 2 are needed", ErrNothingToDo, len(coins))
+	}
+	kp := keyPath{pc.changeRec.Purpose, 1, pc.changeRec.NextChange}
+	d, err := w.main().keys.Derive(1, kp.index)
+	if err != nil {
+		return nil, err
+	}
+	pay := Payment{Address: d.Address, Script: d.PkScript, Type: d.Type, Label: "consolidation", own: &kp}
+	plan, err := w.finishPlan(SendRequest{Payments: []Payment{pay}, SweepAll: true, FeeRate: req.FeeRate,
+		LongTermFeeRate: lt, IncludeUneconomical: true}, pc, coins, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	merged := lt.FeeForWeight(w.main().keys.ScriptType().InputWeight())
+	saving := later - plan.Selection.Fee - merged
+	if saving <= 0 {
+		return nil, fmt.Errorf("%w: merging %d coins costs %d sat now and %d sat later, more than the %d sat it saves",
+			ErrNothingToDo, len(coins), plan.Selection.Fee, merged, later)
+	}
+	return &ConsolidatePlan{Plan: plan, Saving: saving}, nil
+}
