@@ -23,7 +23,7 @@ type decoded struct {
 // used flags of addresses and the accounts' next change index. It runs inside the write
 // transaction that changed the transactions, so the file never holds a mix of old and new.
 func (w *Wallet) recompute(tx *store.Txn, tipHeight int32) error {
-	var all []*decoded
+	var all []*decoded // in txid order, as the store iterates
 	byID := map[chainhash.Hash]*decoded{}
 	if err := tx.ForEachTx(func(r *store.TxRecord) error {
 		m, err := r.MsgTx()
@@ -139,7 +139,7 @@ func (w *Wallet) recompute(tx *store.Txn, tipHeight int32) error {
 				OutPoint: op, Value: o.Value, PkScript: o.PkScript,
 				Purpose: a.Purpose, Chain: a.Chain, Index: a.Index,
 				Height:   confirmedHeight(confirmed, d.rec.Height),
-				Coinbase: coinbase, Own: allInputsOurs,
+				Coinbase: coinbase, Own: allInputsOurs, Address: scriptAddress(o.PkScript, w.net),
 			})
 		}
 		net := ourOut - ourIn

@@ -2,8 +2,9 @@ package wallet
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
@@ -128,11 +129,26 @@ func scriptAddress(script []byte, net *chaincfg.Params) string {
 	return addrs[0].EncodeAddress()
 }
 
+// sortUtxos orders coins largest first, then by outpoint. It sorts an index, since Utxo is
+// large and a wallet may hold tens of thousands.
 func sortUtxos(u []Utxo) {
-	sort.SliceStable(u, func(i, j int) bool {
-		if u[i].Value != u[j].Value {
-			return u[i].Value > u[j].Value
+	idx := make([]int32, len(u))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int {
+		x, y := &u[a], &u[b]
+		if x.Value != y.Value {
+			return cmp.Compare(y.Value, x.Value)
 		}
-		return u[i].OutPoint.String() < u[j].OutPoint.String()
+		if c := bytes.Compare(x.OutPoint.Hash[:], y.OutPoint.Hash[:]); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.OutPoint.Index, y.OutPoint.Index)
 	})
+	sorted := make([]Utxo, len(u))
+	for i, j := range idx {
+		sorted[i] = u[j]
+	}
+	copy(u, sorted)
 }

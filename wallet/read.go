@@ -40,16 +40,11 @@ func (w *Wallet) Balance() (Balance, error) {
 		}
 		sum := readSummary(tx)
 		b.Confirmed, b.Unconfirmed, b.Immature = sum.Confirmed, sum.Unconfirmed, sum.Immature
-		coins, err := tx.Coins()
-		if err != nil {
-			return err
-		}
-		for _, c := range coins {
-			if spendable(c, b.SyncedHeight) && !tx.Frozen(c.OutPoint) {
+		return tx.ForEachCoinSummary(func(c store.CoinSummary) {
+			if spendable(store.Coin{Height: c.Height, Coinbase: c.Coinbase, Own: c.Own}, b.SyncedHeight) && !c.Frozen {
 				b.Spendable += c.Value
 			}
-		}
-		return nil
+		})
 	})
 	return b, err
 }
@@ -132,21 +127,29 @@ func (w *Wallet) Utxos() ([]Utxo, error) {
 		if err != nil {
 			return err
 		}
+		labels, err := tx.Labels()
+		if err != nil {
+			return err
+		}
+		frozen := tx.FrozenSet()
+		out = make([]Utxo, 0, len(coins))
 		for _, c := range coins {
 			a := w.account(c.Purpose)
 			if a == nil {
 				return fmt.Errorf("coin %s belongs to unknown account %d", c.OutPoint, c.Purpose)
 			}
 			u := Utxo{OutPoint: c.OutPoint, Value: c.Value, Path: a.keys.Path(c.Chain, c.Index),
-				Frozen: tx.Frozen(c.OutPoint), Coinbase: c.Coinbase, Type: a.keys.ScriptType(),
+				Frozen: frozen[c.OutPoint], Coinbase: c.Coinbase, Type: a.keys.ScriptType(),
 				Spendable: spendable(c, tip)}
-			u.Address = scriptAddress(c.PkScript, w.net)
+			u.Address = c.Address
 			if c.Height > 0 {
 				u.Confirmations = tip - c.Height + 1
 			}
-			u.Label = tx.Label(LabelKeyOutput(c.OutPoint.String()))
-			if u.Label == "" {
-				u.Label = tx.Label(LabelKeyAddress(u.Address))
+			if len(labels) > 0 {
+				u.Label = labels[LabelKeyOutput(c.OutPoint.String())]
+				if u.Label == "" {
+					u.Label = labels[LabelKeyAddress(u.Address)]
+				}
 			}
 			out = append(out, u)
 		}

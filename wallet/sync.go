@@ -285,8 +285,13 @@ func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (Syn
 		if err := settleStatuses(known, present, external, headers); err != nil {
 			return err
 		}
-		for _, r := range known {
-			if err := tx.PutTx(r); err != nil {
+		ids := make([]chainhash.Hash, 0, len(known))
+		for id := range known {
+			ids = append(ids, id)
+		}
+		sort.Slice(ids, func(i, j int) bool { return bytes.Compare(ids[i][:], ids[j][:]) < 0 })
+		for _, id := range ids {
+			if err := tx.PutTx(known[id]); err != nil {
 				return err
 			}
 		}

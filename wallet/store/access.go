@@ -2,10 +2,12 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
@@ -221,8 +223,14 @@ func (t *Txn) sync(bucket []byte, want map[string][]byte) error {
 			return err
 		}
 	}
-	for k, v := range want {
-		if err := t.put(bucket, []byte(k), v); err != nil {
+	// Sorted inserts append to bbolt's pages instead of shifting them: linear, not quadratic.
+	keys := make([]string, 0, len(want))
+	for k := range want {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if err := t.put(bucket, []byte(k), want[k]); err != nil {
 			return err
 		}
 	}
@@ -308,3 +316,44 @@ func (t *Txn) Labels() (map[string]string, error) {
 
 // IsNotFound reports whether err means a missing record.
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// CoinSummary is the part of a coin balances need, read without copying scripts or addresses.
+type CoinSummary struct {
+	OutPoint wire.OutPoint
+	Value    int64
+	Height   int32
+	Coinbase bool
+	Own      bool
+	Frozen   bool
+}
+
+// ForEachCoinSummary visits every coin cheaply, with its frozen flag.
+func (t *Txn) ForEachCoinSummary(fn func(CoinSummary)) error {
+	frozen := t.bucket(bucketFrozen)
+	return t.bucket(bucketCoins).ForEach(func(k, v []byte) error {
+		if len(v) < 26 || len(k) != 36 {
+			return fmt.Errorf("decode coin %x: %w", k, errShort)
+		}
+		fn(CoinSummary{
+			OutPoint: decodeOutPointKey(k),
+			Value:    int64(binary.BigEndian.Uint64(v[0:])),
+			Height:   int32(binary.BigEndian.Uint32(v[20:])),
+			Coinbase: v[24]&1 != 0,
+			Own:      v[24]&2 != 0,
+			Frozen:   frozen.Get(k) != nil,
+		})
+		return nil
+	})
+}
+
+// FrozenSet returns every frozen outpoint.
+func (t *Txn) FrozenSet() map[wire.OutPoint]bool {
+	out := map[wire.OutPoint]bool{}
+	_ = t.bucket(bucketFrozen).ForEach(func(k, _ []byte) error {
+		if len(k) == 36 {
+			out[decodeOutPointKey(k)] = true
+		}
+		return nil
+	})
+	return out
+}

@@ -192,6 +192,8 @@ type Coin struct {
 	// Own marks an output of a transaction whose inputs were all the wallet's (our change):
 	// spendable before it confirms.
 	Own bool
+	// Address is the script's address, kept so listing coins encodes no addresses.
+	Address string
 }
 
 func outPointKey(op wire.OutPoint) []byte {
@@ -208,8 +210,10 @@ func decodeOutPointKey(k []byte) wire.OutPoint {
 	return op
 }
 
+// Coin value layout: value 8 | purpose 4 | chain 4 | index 4 | height 4 | flags 1 |
+// address length 1 | address | pkScript.
 func (c *Coin) encode() []byte {
-	b := make([]byte, 8+12+4+1+len(c.PkScript))
+	b := make([]byte, 8+12+4+1+1+len(c.Address)+len(c.PkScript))
 	binary.BigEndian.PutUint64(b[0:], uint64(c.Value))
 	binary.BigEndian.PutUint32(b[8:], c.Purpose)
 	binary.BigEndian.PutUint32(b[12:], c.Chain)
@@ -223,15 +227,19 @@ func (c *Coin) encode() []byte {
 		flags |= 2
 	}
 	b[24] = flags
-	copy(b[25:], c.PkScript)
+	b[25] = byte(len(c.Address))
+	copy(b[26:], c.Address)
+	copy(b[26+len(c.Address):], c.PkScript)
 	return b
 }
 
 func decodeCoin(k, b []byte) (Coin, error) {
-	if len(b) < 25 || len(k) != 36 {
+	if len(b) < 26 || len(k) != 36 || len(b) < 26+int(b[25]) {
 		return Coin{}, errShort
 	}
+	alen := int(b[25])
 	return Coin{
+		Address:  string(b[26 : 26+alen]),
 		OutPoint: decodeOutPointKey(k),
 		Value:    int64(binary.BigEndian.Uint64(b[0:])),
 		Purpose:  binary.BigEndian.Uint32(b[8:]),
@@ -240,7 +248,7 @@ func decodeCoin(k, b []byte) (Coin, error) {
 		Height:   int32(binary.BigEndian.Uint32(b[20:])),
 		Coinbase: b[24]&1 != 0,
 		Own:      b[24]&2 != 0,
-		PkScript: append([]byte(nil), b[25:]...),
+		PkScript: append([]byte(nil), b[26+alen:]...),
 	}, nil
 }
 

@@ -1,0 +1,320 @@
+package txbuilder
+
+import "fmt"
+
+// Portfolio is a coin-selection policy built, like Bitcoin Core's wallet, from several
+// algorithms whose results compete on the waste metric: least waste wins, more inputs on a tie,
+// then the earlier algorithm (BnB, Knapsack, CoinGrinder, SRD). Its fields are the knobs a
+// simulator tunes; CorePolicy and SatchelPolicy are two settings of them.
+type Portfolio struct {
+	// Label names the policy in reports and in Policies.
+	Label string
+	// BnB, Knapsack and SRD switch Core's algorithms on.
+	BnB, Knapsack, SRD bool
+	// CoinGrinderAbove runs CoinGrinder when FeeRate > CoinGrinderAbove × LongTermFeeRate
+	// (current Core: 3); 0 never runs it.
+	CoinGrinderAbove int64
+	// KnapsackChangeTarget gives Knapsack Core's random minimum change (GenerateChangeTarget) as
+	// current Core does. Core 260ede1 computed that target but did not pass it on (bitcoin#25825),
+	// so Knapsack aimed at the target plus the change output's fee and made change of any size.
+	KnapsackChangeTarget bool
+	// ChangeRule decides when change is too small to keep.
+	ChangeRule ChangeRule
+	// LegacyWaste scores Knapsack and SRD results as if they always made change, as Core
+	// 260ede1 did; otherwise a result's waste reflects whether it will really have change.
+	LegacyWaste bool
+	// Attempts is the number of complete selections made; a later one replaces the kept one when
+	// its fee is not higher. Core makes 2: its "avoid partial spends" rerun, which with one coin
+	// per address is a second random try.
+	Attempts int
+	// ConfirmationTiers follows Core's eligibility filters: first own coins with 1 confirmation
+	// and others' with 6, then any confirmed coin, then own unconfirmed change; others'
+	// unconfirmed coins are never spent.
+	ConfirmationTiers bool
+}
+
+// CorePolicy is Bitcoin Core's wallet at commit 260ede1 (2022), the baseline of the published
+// coin-selection simulations: BnB, Knapsack and SRD chosen by waste, no CoinGrinder, two
+// attempts, change dropped at or below the cost of change. Knapsack spends coins of negative
+// effective value only when the request sets IncludeUneconomical, which Core always did.
+func CorePolicy() Policy {
+	return Portfolio{
+		Label:             "core",
+		BnB:               true,
+		Knapsack:          true,
+		SRD:               true,
+		ChangeRule:        ChangeRuleCostOfChange,
+		LegacyWaste:       true,
+		Attempts:          2,
+		ConfirmationTiers: true,
+	}
+}
+
+// SatchelPolicy is satchel's own policy. For now it is current Core's portfolio (random change
+// target, minimum viable change, exact waste) with CoinGrinder above 3× the long-term rate; the
+// simulator (cmd/coinsim) tunes it against CorePolicy.
+func SatchelPolicy() Policy {
+	return Portfolio{
+		Label:                "satchel",
+		BnB:                  true,
+		Knapsack:             true,
+		SRD:                  true,
+		CoinGrinderAbove:     3,
+		KnapsackChangeTarget: true,
+		ChangeRule:           ChangeRuleMinViable,
+		Attempts:             2,
+		ConfirmationTiers:    true,
+	}
+}
+
+// Policies lists the policies by name, for the CLI and the simulator.
+func Policies() map[string]Policy {
+	return map[string]Policy{"core": CorePolicy(), "satchel": SatchelPolicy()}
+}
+
+// Name is the policy's label.
+func (pf Portfolio) Name() string {
+	if pf.Label == "" {
+		return "portfolio"
+	}
+	return pf.Label
+}
+
+// Select picks inputs for req. Errors: ErrNoPayees, ErrInvalidRequest, *DustError
+// (ErrDustOutput), *InsufficientFundsError (ErrInsufficientFunds), ErrTooLarge.
+func (pf Portfolio) Select(req Request) (Selection, error) {
+	sel, err := pf.selectCoins(req)
+	if err != nil {
+		return Selection{}, fmt.Errorf("select coins (%s): %w", pf.Name(), err)
+	}
+	return sel, nil
+}
+
+func (pf Portfolio) selectCoins(req Request) (Selection, error) {
+	p, err := prepare(req)
+	if err != nil {
+		return Selection{}, err
+	}
+	if req.SubtractFee {
+		inputs := append([]Coin(nil), p.required...)
+		if len(inputs) == 0 {
+			for _, u := range p.pool {
+				if !pf.ConfirmationTiers || u.tier < tierExcluded {
+					inputs = append(inputs, p.coins[u.coin])
+				}
+			}
+		}
+		return p.sweep(inputs)
+	}
+	if req.Rand == nil {
+		return Selection{}, invalidRequest("Rand is nil")
+	}
+	var kept Selection
+	for a := range max(pf.Attempts, 1) {
+		sel, err := pf.attempt(p)
+		if err != nil {
+			if a == 0 {
+				return Selection{}, err
+			}
+			break
+		}
+		if a == 0 || sel.Fee <= kept.Fee {
+			kept = sel
+		}
+	}
+	return kept, nil
+}
+
+// attempt is one complete selection. Per-input effective values cannot foresee the input count
+// prefix growing past 252 inputs, so a selection short of its exact fee is redone with the
+// target raised by the shortfall.
+func (pf Portfolio) attempt(p *params) (Selection, error) {
+	var extra Amount
+	for range 4 {
+		sel, short, err := pf.attemptTarget(p, extra)
+		if err != nil || short == 0 {
+			return sel, err
+		}
+		extra += short
+	}
+	return Selection{}, fmt.Errorf("selection still short of its fee after raising the target by %d sat", extra)
+}
+
+func (pf Portfolio) attemptTarget(p *params, extra Amount) (Selection, Amount, error) {
+	target := p.target + extra
+	need := target - p.reqEff
+	if need <= 0 && len(p.required) > 0 {
+		return p.finalize(append([]Coin(nil), p.required...), algoManual, pf.ChangeRule)
+	}
+	tiers := []int8{tierExcluded} // everything the caller offered
+	if pf.ConfirmationTiers {
+		tiers = []int8{tierSafe, tierConfirm, tierOwnZero}
+	}
+	widest := p.tierPool(tiers[len(tiers)-1])
+	var avail Amount
+	for _, u := range widest {
+		avail += max(u.eff, 0)
+	}
+	if avail < need {
+		return Selection{}, 0, &InsufficientFundsError{Available: avail + p.reqEff, Needed: target}
+	}
+
+	// One random change target per attempt, shared by Knapsack and CoinGrinder as in Core.
+	var ct Amount
+	if pf.KnapsackChangeTarget || pf.coinGrinderOn(p) {
+		ct = changeTarget(p.payeeSum/Amount(p.nPayees), p.changeFee, p.req.Rand)
+	}
+	overWeight := false
+	prev := -1
+	for _, t := range tiers {
+		pool := p.tierPool(t)
+		if len(pool) == prev {
+			continue // same coins as the previous tier: it would fail the same way
+		}
+		prev = len(pool)
+		pk, ow := pf.choose(p, pool, need, ct)
+		overWeight = overWeight || ow
+		if pk.sel != nil {
+			return p.finalize(p.inputsOf(pool, pk.sel), pk.algo, pf.ChangeRule)
+		}
+	}
+	if overWeight {
+		return Selection{}, 0, fmt.Errorf("%w: no input set within %d WU pays %d sat", ErrTooLarge, MaxStandardTxWeight, target)
+	}
+	// The funds suffice but no algorithm found a set (only possible when some are switched off
+	// or gave up): spend every eligible coin.
+	var all []int32
+	for i, u := range widest {
+		if u.eff > 0 {
+			all = append(all, int32(i))
+		}
+	}
+	return p.finalize(p.inputsOf(widest, all), algoAll, pf.ChangeRule)
+}
+
+func (pf Portfolio) coinGrinderOn(p *params) bool {
+	return pf.CoinGrinderAbove > 0 && p.feeRate > FeeRate(pf.CoinGrinderAbove)*p.longTerm
+}
+
+// tierPool is the candidates eligible at tier t, in pool order, computed once per request (a
+// policy's attempts share it). tierExcluded means every candidate.
+func (p *params) tierPool(t int8) []utxo {
+	if t >= tierExcluded {
+		return p.pool
+	}
+	if p.tiers[t] != nil {
+		return p.tiers[t]
+	}
+	n := 0
+	for i := range p.pool {
+		if p.pool[i].tier <= t {
+			n++
+		}
+	}
+	out := p.pool
+	if n < len(p.pool) {
+		out = make([]utxo, 0, n)
+		for _, u := range p.pool {
+			if u.tier <= t {
+				out = append(out, u)
+			}
+		}
+	}
+	p.tiers[t] = out
+	return out
+}
+
+// pick is one algorithm's answer: indices into the pool it was given.
+type pick struct {
+	algo  string
+	sel   []int32
+	waste Amount
+}
+
+// choose runs the enabled algorithms over pool for a selection target of need and returns the
+// least wasteful result (sel nil if none), and whether any result was refused for its weight.
+func (pf Portfolio) choose(p *params, pool []utxo, need, ct Amount) (best pick, overWeight bool) {
+	npos := len(pool)
+	for npos > 0 && pool[npos-1].eff <= 0 {
+		npos--
+	}
+	positive := pool[:npos]
+	// Room for inputs under the standard weight, keeping 8 WU for a 3-byte input count.
+	fixed := EstimateTxWeight(0, p.nPayees, 0, p.payeeWeight)
+	fixedChange := EstimateTxWeight(0, p.nPayees+1, 0, p.payeeWeight+p.changeWeight)
+	maxW := MaxStandardTxWeight - fixed - p.reqWeigh - 8
+	maxWChange := MaxStandardTxWeight - fixedChange - p.reqWeigh - 8
+
+	consider := func(algo string, sel []int32, ow bool, makesChange bool) {
+		overWeight = overWeight || ow
+		if sel == nil {
+			return
+		}
+		var inWaste, eff, value Amount
+		var w Weight
+		for _, i := range sel {
+			u := &pool[i]
+			inWaste += u.waste
+			eff += u.eff
+			value += u.eff + u.fee
+			w += u.weight
+		}
+		change := makesChange
+		if algo == algoBnB {
+			change = false
+		} else if !pf.LegacyWaste {
+			change = p.keepsChange(value, w, len(sel), pf.ChangeRule)
+		}
+		waste := p.selectionWaste(inWaste, eff, need, change)
+		if best.sel == nil || waste < best.waste || (waste == best.waste && len(sel) > len(best.sel)) {
+			best = pick{algo: algo, sel: sel, waste: waste}
+		}
+	}
+
+	if pf.BnB {
+		sel, ow := selectBnB(positive, need, p.costOfChange, maxW)
+		consider(algoBnB, sel, ow, false)
+	}
+	if pf.Knapsack {
+		kpool := positive
+		if p.req.IncludeUneconomical {
+			kpool = pool
+		}
+		var sel []int32
+		var ow bool
+		if pf.KnapsackChangeTarget {
+			sel, ow = selectKnapsack(kpool, need, ct, maxWChange, p.req.Rand, &p.search)
+		} else {
+			sel, ow = selectKnapsack(kpool, need+p.changeFee, 0, maxWChange, p.req.Rand, &p.search)
+		}
+		consider(algoKnapsack, sel, ow, true)
+	}
+	if pf.coinGrinderOn(p) {
+		sel, ow := selectCoinGrinder(positive, need, ct, maxWChange)
+		consider(algoCoinGrinder, sel, ow, true)
+	}
+	if pf.SRD {
+		sel, ow := selectSRD(positive, need+p.changeFee+ChangeLower, maxWChange, p.req.Rand)
+		consider(algoSRD, sel, ow, true)
+	}
+	return best, overWeight
+}
+
+// keepsChange reports whether selected coins of total value and weight w (besides the required
+// ones) would leave change under rule.
+func (p *params) keepsChange(value Amount, w Weight, n int, rule ChangeRule) bool {
+	wCh := EstimateTxWeight(n+len(p.required), p.nPayees+1, w+p.reqWeigh, p.payeeWeight+p.changeWeight)
+	change := p.reqValue + value - p.payeeSum - p.feeRate.FeeForWeight(wCh)
+	floor, _ := p.minChange(rule)
+	return change >= floor
+}
+
+// inputsOf is the required coins followed by the coins at sel in pool.
+func (p *params) inputsOf(pool []utxo, sel []int32) []Coin {
+	out := make([]Coin, 0, len(p.required)+len(sel))
+	out = append(out, p.required...)
+	for _, i := range sel {
+		out = append(out, p.coins[pool[i].coin])
+	}
+	return out
+}
