@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -152,5 +155,34 @@ func TestPopulateIsConsistent(t *testing.T) {
 	}
 	if len(h) != 400 || sum != b.Confirmed || net != b.Confirmed || b.Confirmed <= 0 {
 		t.Fatalf("history %d, coins %d, history net %d, confirmed %d", len(h), sum, net, b.Confirmed)
+	}
+}
+
+// BenchmarkCLIOffline times the real satchel binary answering from a large wallet with
+// --offline: process start, open, read, JSON out. It reports the peak RSS too.
+func BenchmarkCLIOffline(b *testing.B) {
+	bin := filepath.Join(b.TempDir(), "satchel")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/satchel").CombinedOutput(); err != nil {
+		b.Fatalf("build: %v %s", err, out)
+	}
+	for _, n := range []int{5_000, 100_000} {
+		data := b.TempDir()
+		populate(b, filepath.Join(data, "regtest", "w"), n)
+		for _, cmd := range []string{"balance", "history", "utxos"} {
+			b.Run(fmt.Sprintf("%s/%dtx", cmd, n), func(b *testing.B) {
+				var maxRSS int64
+				for i := 0; i < b.N; i++ {
+					c := exec.Command(bin, cmd, "--offline", "--json", "--datadir", data, "--network", "regtest", "--wallet", "w")
+					c.Stdout, c.Stderr = io.Discard, io.Discard
+					if err := c.Run(); err != nil {
+						b.Fatalf("%s: %v", cmd, err)
+					}
+					if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > maxRSS {
+						maxRSS = ru.Maxrss
+					}
+				}
+				b.ReportMetric(float64(maxRSS)/1024, "maxrss-MiB")
+			})
+		}
 	}
 }

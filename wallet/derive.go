@@ -84,6 +84,7 @@ func (w *Wallet) recompute(tx *store.Txn, tipHeight int32) error {
 	}
 
 	usedAddrs := map[string]store.Addr{}
+	rows := make([]store.HistRow, 0, len(all))
 	var coins []store.Coin
 	var sum balanceSummary
 	for _, d := range all {
@@ -143,6 +144,17 @@ func (w *Wallet) recompute(tx *store.Txn, tipHeight int32) error {
 			})
 		}
 		net := ourOut - ourIn
+		row := store.HistRow{TxID: d.rec.TxID, Height: d.rec.Height, Time: d.rec.BlockTime, Status: d.rec.Status}
+		if row.Time == 0 {
+			row.Time = d.rec.FirstSeen
+		}
+		for _, o := range d.msg.TxOut {
+			_, ours := mine(o.PkScript)
+			if ours == (net >= 0) {
+				row.Address = scriptAddress(o.PkScript, w.net)
+				break
+			}
+		}
 		fee := int64(-1)
 		if allInputsKnown && allInputsOurs && !coinbase {
 			fee = in - out
@@ -153,6 +165,8 @@ func (w *Wallet) recompute(tx *store.Txn, tipHeight int32) error {
 		if d.rec.Status == store.StatusPending {
 			sum.Unconfirmed += net
 		}
+		row.Net, row.Fee = d.rec.Net, d.rec.Fee
+		rows = append(rows, row)
 		if err := tx.PutTx(d.rec); err != nil {
 			return err
 		}
@@ -162,11 +176,7 @@ func (w *Wallet) recompute(tx *store.Txn, tipHeight int32) error {
 			return err
 		}
 	}
-	recs := make([]*store.TxRecord, len(all))
-	for i, d := range all {
-		recs[i] = d.rec
-	}
-	if err := tx.ReplaceDerived(coins, recs); err != nil {
+	if err := tx.ReplaceDerived(coins, rows); err != nil {
 		return err
 	}
 	if err := putSummary(tx, sum); err != nil {

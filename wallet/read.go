@@ -69,7 +69,10 @@ type HistoryEntry struct {
 	Amount        int64 // signed net effect on the wallet
 	Fee           int64 // -1 when unknown (someone else paid it)
 	Label         string
-	Status        string
+	// Address is the main address: the wallet's own one a payment came to, or the first one a
+	// payment went to.
+	Address string
+	Status  string
 }
 
 // History lists transactions newest first.
@@ -84,10 +87,19 @@ func (w *Wallet) History(offset, limit int) ([]HistoryEntry, error) {
 		if err != nil {
 			return err
 		}
+		labels, err := tx.Labels()
+		if err != nil {
+			return err
+		}
 		out = make([]HistoryEntry, 0, len(rows))
 		for _, r := range rows {
 			e := HistoryEntry{TxID: r.TxID, Height: r.Height, Amount: r.Net, Fee: r.Fee,
-				Status: r.Status.String(), Label: tx.Label(LabelKeyTx(r.TxID.String()))}
+				Status: r.Status.String(), Address: r.Address}
+			if len(labels) > 0 {
+				if e.Label = labels[LabelKeyTx(r.TxID.String())]; e.Label == "" && r.Address != "" {
+					e.Label = labels[LabelKeyAddress(r.Address)]
+				}
+			}
 			if r.Time > 0 {
 				e.Time = time.Unix(r.Time, 0).UTC()
 			}

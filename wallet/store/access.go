@@ -183,7 +183,7 @@ func (t *Txn) ForEachTx(fn func(*TxRecord) error) error {
 
 // ReplaceDerived swaps the coins and history for freshly computed ones, writing only what
 // differs.
-func (t *Txn) ReplaceDerived(coins []Coin, txs []*TxRecord) error {
+func (t *Txn) ReplaceDerived(coins []Coin, rows []HistRow) error {
 	want := make(map[string][]byte, len(coins))
 	for i := range coins {
 		want[string(outPointKey(coins[i].OutPoint))] = coins[i].encode()
@@ -191,14 +191,9 @@ func (t *Txn) ReplaceDerived(coins []Coin, txs []*TxRecord) error {
 	if err := t.sync(bucketCoins, want); err != nil {
 		return err
 	}
-	hist := make(map[string][]byte, len(txs))
-	for _, rec := range txs {
-		ts := rec.BlockTime
-		if ts == 0 {
-			ts = rec.FirstSeen
-		}
-		hist[string(histKey(rec))] = HistRow{TxID: rec.TxID, Height: rec.Height, Time: ts, Net: rec.Net,
-			Fee: rec.Fee, Status: rec.Status}.encode()
+	hist := make(map[string][]byte, len(rows))
+	for _, r := range rows {
+		hist[string(histKey(r.Height, r.Time, r.TxID))] = r.encode()
 	}
 	return t.sync(bucketHist, hist)
 }

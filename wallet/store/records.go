@@ -260,32 +260,34 @@ type HistRow struct {
 	Net    int64
 	Fee    int64
 	Status Status
+	// Address is the transaction's main address for people: the first of the wallet's own
+	// addresses it pays, or for a payment out, the first address paid. Its label shows in
+	// history when the transaction has none.
+	Address string
 }
 
-func histKey(t *TxRecord) []byte {
+func histKey(height int32, ts int64, txid chainhash.Hash) []byte {
 	k := make([]byte, 4+8+32)
-	ord := uint32(t.Height)
-	if t.Height <= 0 {
+	ord := uint32(height)
+	if height <= 0 {
 		ord = ^uint32(0) // pending: newer than any block
 	}
 	binary.BigEndian.PutUint32(k[0:], ^ord)
-	ts := t.BlockTime
-	if ts == 0 {
-		ts = t.FirstSeen
-	}
 	binary.BigEndian.PutUint64(k[4:], ^uint64(ts))
-	copy(k[12:], t.TxID[:])
+	copy(k[12:], txid[:])
 	return k
 }
 
 func (h HistRow) encode() []byte {
-	b := make([]byte, 32+4+8+8+8+1)
+	b := make([]byte, 32+4+8+8+8+1+1+len(h.Address))
 	copy(b, h.TxID[:])
 	binary.BigEndian.PutUint32(b[32:], uint32(h.Height))
 	binary.BigEndian.PutUint64(b[36:], uint64(h.Time))
 	binary.BigEndian.PutUint64(b[44:], uint64(h.Net))
 	binary.BigEndian.PutUint64(b[52:], uint64(h.Fee))
 	b[60] = byte(h.Status)
+	b[61] = byte(len(h.Address))
+	copy(b[62:], h.Address)
 	return b
 }
 
@@ -299,6 +301,9 @@ func decodeHist(b []byte) (HistRow, error) {
 		Net:    int64(binary.BigEndian.Uint64(b[44:])),
 		Fee:    int64(binary.BigEndian.Uint64(b[52:])),
 		Status: Status(b[60]),
+	}
+	if len(b) > 61 && len(b) >= 62+int(b[61]) {
+		h.Address = string(b[62 : 62+int(b[61])])
 	}
 	copy(h.TxID[:], b[:32])
 	return h, nil

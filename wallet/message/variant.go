@@ -1,0 +1,60 @@
+package message
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+)
+
+// variant is the BIP322 signature kind named by its three-letter prefix.
+type variant int
+
+const (
+	variantNone   variant = iota // no prefix: a pre-2026 simple signature, or a legacy one
+	variantSimple                // "smp"
+	variantFull                  // "ful"
+	variantProof                 // "pof"
+)
+
+// prefixes maps each BIP322 variant prefix to its variant.
+var prefixes = map[string]variant{"smp": variantSimple, "ful": variantFull, "pof": variantProof}
+
+// String names the variant as BIP322 does.
+func (v variant) String() string {
+	switch v {
+	case variantSimple:
+		return "simple"
+	case variantFull:
+		return "full"
+	case variantProof:
+		return "proof of funds"
+	}
+	return "unprefixed"
+}
+
+// splitVariant separates a signature's variant prefix from its base64 body. No base64
+// encoding of a signature BIP322 or the legacy format can make starts with one of the
+// prefixes (their first byte would be an item count of 126 or more, or an invalid legacy
+// header), so reading them as prefixes is unambiguous.
+func splitVariant(sig string) (variant, string) {
+	if len(sig) >= 3 {
+		if v, ok := prefixes[sig[:3]]; ok {
+			return v, sig[3:]
+		}
+	}
+	return variantNone, sig
+}
+
+// decodeBase64 reads the signature body strictly (standard alphabet, padding required),
+// after trimming surrounding whitespace a copy and paste may add.
+func decodeBase64(body string) ([]byte, error) {
+	body = strings.TrimSpace(body)
+	if body == "" {
+		return nil, fmt.Errorf("%w: signature too short: it is empty", ErrMalformedSignature)
+	}
+	b, err := base64.StdEncoding.Strict().DecodeString(body)
+	if err != nil {
+		return nil, fmt.Errorf("%w: error decoding signature as base64: %v", ErrMalformedSignature, err)
+	}
+	return b, nil
+}

@@ -1,0 +1,167 @@
+package message
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/btcsuite/btcd/address/v2"
+	"github.com/btcsuite/btcd/btcec/v2/ecdsa"
+	"github.com/btcsuite/btcd/chaincfg/v2"
+	"github.com/btcsuite/btcd/txscript/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+	"github.com/satchel-wallet/satchel/txbuilder"
+	waddress "github.com/satchel-wallet/satchel/wallet/address"
+)
+
+// verifyFlags are the script rules BIP322 requires of a simple signature: btcd's standard
+// policy flags include DER, low S, strict encoding, null-fail, minimal data, clean stack,
+// minimal IF, and refuse upgradable NOPs and witness versions.
+const verifyFlags = txscript.StandardVerifyFlags
+
+// Verify checks that signature signs msg for addr on net. It returns nil only for a valid
+// signature. BIP322 simple signatures (prefixed "smp", or unprefixed as before 2026) are
+// checked for P2WPKH and P2TR addresses; legacy signatures for P2PKH addresses. Failures match
+// ErrInvalidSignature, ErrMalformedSignature or ErrUnsupported, or wallet/address's errors for
+// an address that does not decode on net.
+func Verify(msg []byte, addr string, signature string, net *chaincfg.Params) error {
+	a, err := waddress.Decode(addr, net)
+	if err != nil {
+		return fmt.Errorf("verify message: %w", err)
+	}
+	if err := verify(msg, a, signature); err != nil {
+		return fmt.Errorf("verify message for %s: %w", a.String, err)
+	}
+	return nil
+}
+
+func verify(msg []byte, a *waddress.Address, signature string) error {
+	v, body := splitVariant(signature)
+	switch v {
+	case variantFull, variantProof:
+		return fmt.Errorf("%w: %s signatures (prefix %q) are not supported; ask for a simple "+
+			"signature (smp) or a legacy one for 1... addresses", ErrUnsupported, v, signature[:3])
+	}
+	switch a.Type {
+	case txbuilder.P2PKH:
+		if v == variantSimple {
+			return fmt.Errorf("%w: simple signatures exist only for native segwit addresses; "+
+				"a 1... address takes a legacy signature", ErrInvalidSignature)
+		}
+		return verifyLegacy(msg, a.PkScript, body)
+	case txbuilder.P2WPKH, txbuilder.P2TR:
+		return verifySimple(msg, a, body)
+	case txbuilder.P2WSH:
+		return fmt.Errorf("%w: P2WSH (script or multisig) addresses are not supported", ErrUnsupported)
+	case txbuilder.P2SH:
+		return fmt.Errorf("%w: P2SH addresses need a full signature, which is not supported", ErrUnsupported)
+	}
+	return fmt.Errorf("%w: %s addresses", ErrUnsupported, a.Type)
+}
+
+// verifySimple checks a BIP322 simple signature (the base64 body of a witness stack) by
+// running the script engine on to_sign.
+func verifySimple(msg []byte, a *waddress.Address, body string) error {
+	raw, err := decodeBase64(body)
+	if err != nil {
+		return err
+	}
+	witness, err := decodeWitness(raw)
+	if err != nil {
+		if looksLegacy(raw) {
+			return fmt.Errorf("%w: this is a legacy signature, which BIP322 allows only for "+
+				"1... (P2PKH) addresses", ErrUnsupported)
+		}
+		return fmt.Errorf("%w: %v", ErrMalformedSignature, err)
+	}
+	if err := checkWitnessShape(a.Type, witness); err != nil {
+		return err
+	}
+	toSign := BuildToSign(BuildToSpend(msg, a.PkScript), witness)
+	return runScript(toSign, a.PkScript)
+}
+
+// checkWitnessShape enforces what the engine does not: the sighash types BIP322 allows, and
+// the spend paths satchel checks.
+func checkWitnessShape(t txbuilder.ScriptType, w wire.TxWitness) error {
+	switch t {
+	case txbuilder.P2WPKH:
+		if len(w) != 2 || len(w[0]) == 0 {
+			return fmt.Errorf("%w: a P2WPKH signature is a signature and a public key, got %d items",
+				ErrInvalidSignature, len(w))
+		}
+		if ht := txscript.SigHashType(w[0][len(w[0])-1]); ht != txscript.SigHashAll {
+			return fmt.Errorf("%w: sighash type %#x; BIP322 requires SIGHASH_ALL", ErrInvalidSignature, byte(ht))
+		}
+	case txbuilder.P2TR:
+		if len(w) >= 2 && len(w[len(w)-1]) > 0 && w[len(w)-1][0] == txscript.TaprootAnnexTag {
+			return fmt.Errorf("%w: taproot signatures with an annex", ErrUnsupported)
+		}
+		if len(w) > 1 {
+			return fmt.Errorf("%w: taproot script-path signatures", ErrUnsupported)
+		}
+		if len(w) == 0 {
+			return fmt.Errorf("%w: empty witness", ErrInvalidSignature)
+		}
+		switch sig := w[0]; {
+		case len(sig) == 64:
+		case len(sig) == 65 && txscript.SigHashType(sig[64]) == txscript.SigHashAll:
+		default:
+			return fmt.Errorf("%w: a taproot key-path signature is 64 bytes (SIGHASH_DEFAULT) or "+
+				"65 ending in SIGHASH_ALL", ErrInvalidSignature)
+		}
+	}
+	return nil
+}
+
+// runScript executes the first input of toSign against pkScript (a 0-satoshi output).
+func runScript(toSign *wire.MsgTx, pkScript []byte) error {
+	fetcher := txscript.NewCannedPrevOutputFetcher(pkScript, 0)
+	hashes := txscript.NewTxSigHashes(toSign, fetcher)
+	vm, err := txscript.NewEngine(pkScript, toSign, 0, verifyFlags, nil, hashes, 0, fetcher)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidSignature, err)
+	}
+	if err := vm.Execute(); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidSignature, err)
+	}
+	return nil
+}
+
+// Legacy compact signature headers: 27 + recovery id, plus 4 for a compressed key. 35..42 are
+// the segwit headers some wallets (BIP137) use, which BIP322 does not allow.
+const (
+	legacySigLen      = 65
+	legacyHeaderFirst = 27
+	legacyHeaderLast  = 42
+)
+
+// looksLegacy reports whether raw has the size and header of a compact recoverable signature.
+func looksLegacy(raw []byte) bool {
+	return len(raw) == legacySigLen && raw[0] >= legacyHeaderFirst && raw[0] <= legacyHeaderLast
+}
+
+// verifyLegacy checks a base64 65-byte compact signature over the "Bitcoin Signed Message"
+// hash: the key it recovers must hash to the P2PKH address's key hash.
+func verifyLegacy(msg, pkScript []byte, body string) error {
+	raw, err := decodeBase64(body)
+	if err != nil {
+		return err
+	}
+	if len(raw) != legacySigLen {
+		return fmt.Errorf("%w: a legacy signature is %d bytes, this one is %d", ErrMalformedSignature,
+			legacySigLen, len(raw))
+	}
+	pub, compressed, err := ecdsa.RecoverCompact(raw, legacyHash(msg))
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidSignature, err)
+	}
+	ser := pub.SerializeUncompressed()
+	if compressed {
+		ser = pub.SerializeCompressed()
+	}
+	// A P2PKH script is OP_DUP OP_HASH160 <20 bytes> OP_EQUALVERIFY OP_CHECKSIG.
+	if !bytes.Equal(address.Hash160(ser), pkScript[3:23]) {
+		return fmt.Errorf("%w: signed by another key", ErrInvalidSignature)
+	}
+	return nil
+}
