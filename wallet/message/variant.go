@@ -32,10 +32,10 @@ func (v variant) String() string {
 	return "unprefixed"
 }
 
-// splitVariant separates a signature's variant prefix from its base64 body. No base64
-// encoding of a signature BIP322 or the legacy format can make starts with one of the
-// prefixes (their first byte would be an item count of 126 or more, or an invalid legacy
-// header), so reading them as prefixes is unambiguous.
+// splitVariant separates a signature's variant prefix from its base64 body. A base64 body
+// starting with "smp", "ful" or "pof" would decode to a first byte of 124 or more: a witness
+// of over a hundred items, which no single-key simple signature has, or no legacy header
+// (27..42, base64 "G" to "K"). So reading the letters as a prefix is unambiguous in practice.
 func splitVariant(sig string) (variant, string) {
 	if len(sig) >= 3 {
 		if v, ok := prefixes[sig[:3]]; ok {

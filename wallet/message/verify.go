@@ -118,11 +118,15 @@ func runScript(toSign *wire.MsgTx, pkScript []byte) error {
 	fetcher := txscript.NewCannedPrevOutputFetcher(pkScript, 0)
 	hashes := txscript.NewTxSigHashes(toSign, fetcher)
 	vm, err := txscript.NewEngine(pkScript, toSign, 0, verifyFlags, nil, hashes, 0, fetcher)
-	if err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalidSignature, err)
+	if err == nil {
+		err = vm.Execute()
 	}
-	if err := vm.Execute(); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalidSignature, err)
+	if err != nil {
+		why := err.Error()
+		if why == "" { // the engine's taproot errors can be empty
+			why = "script check failed"
+		}
+		return fmt.Errorf("%w: %s", ErrInvalidSignature, why)
 	}
 	return nil
 }

@@ -101,7 +101,7 @@ func ParseShare(mnemonic string) (*Share, error) {
 }
 
 // Encode writes the share as its mnemonic: lowercase full words joined by single spaces, with
-// the checksum. It is the inverse of ParseShare, which Split uses to write every share.
+// the checksum. It is the inverse of ParseShare; Split writes every share with it.
 func (s *Share) Encode() (string, error) {
 	if err := s.check(); err != nil {
 		return "", err

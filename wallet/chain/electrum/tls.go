@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 )
 
 // ErrCertMismatch means the server showed another certificate than the pinned one: someone may
@@ -43,3 +44,6 @@ func certHint(err error) string {
 	}
 	return ""
 }
+
+// tlsClient wraps a connection in TLS.
+func tlsClient(c net.Conn, cfg *tls.Config) *tls.Conn { return tls.Client(c, cfg) }

@@ -1,0 +1,265 @@
+package message
+
+import (
+	"encoding/base64"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/btcsuite/btcd/address/v2"
+	"github.com/btcsuite/btcd/btcec/v2"
+	"github.com/btcsuite/btcd/chaincfg/v2"
+	"github.com/btcsuite/btcd/txscript/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+	"github.com/satchel-wallet/satchel/txbuilder"
+	waddress "github.com/satchel-wallet/satchel/wallet/address"
+	"github.com/satchel-wallet/satchel/wallet/keys"
+)
+
+func newKey(t *testing.T) *btcec.PrivateKey {
+	t.Helper()
+	k, err := btcec.NewPrivateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func addressOf(t *testing.T, typ txbuilder.ScriptType, k *btcec.PrivateKey, net *chaincfg.Params) string {
+	t.Helper()
+	d, err := keys.ScriptFor(typ, k.PubKey(), net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Address
+}
+
+// tamperSignature flips one bit in the middle of the signature's decoded bytes.
+func tamperSignature(t *testing.T, sig string) string {
+	t.Helper()
+	prefix := ""
+	if strings.HasPrefix(sig, "smp") {
+		prefix, sig = "smp", sig[3:]
+	}
+	raw, err := base64.StdEncoding.DecodeString(sig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw[len(raw)/2] ^= 0x01
+	return prefix + base64.StdEncoding.EncodeToString(raw)
+}
+
+func TestSignVerifyRoundTrip(t *testing.T) {
+	nets := []*chaincfg.Params{&chaincfg.MainNetParams, &chaincfg.TestNet3Params, &chaincfg.RegressionNetParams}
+	for _, typ := range []txbuilder.ScriptType{txbuilder.P2PKH, txbuilder.P2WPKH, txbuilder.P2TR} {
+		for _, net := range nets {
+			t.Run(typ.String()+"/"+net.Name, func(t *testing.T) {
+				k := newKey(t)
+				addr := addressOf(t, typ, k, net)
+				msg := []byte("satchel proves this address, UTF-8 ✓")
+				sig, err := Sign(msg, addr, net, k, typ)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if typ == txbuilder.P2PKH {
+					if strings.HasPrefix(sig, "smp") {
+						t.Fatalf("legacy signature has the simple prefix: %s", sig)
+					}
+				} else if !strings.HasPrefix(sig, "smp") {
+					t.Fatalf("simple signature without prefix: %s", sig)
+				}
+				if err := Verify(msg, addr, sig, net); err != nil {
+					t.Fatalf("Verify: %v", err)
+				}
+				if typ != txbuilder.P2PKH {
+					if err := Verify(msg, addr, strings.TrimPrefix(sig, "smp"), net); err != nil {
+						t.Fatalf("unprefixed: %v", err)
+					}
+				}
+				if err := Verify([]byte(nil), addr, sig, net); !errors.Is(err, ErrInvalidSignature) {
+					t.Errorf("empty message: %v", err)
+				}
+				if err := Verify(append(msg, '.'), addr, sig, net); !errors.Is(err, ErrInvalidSignature) {
+					t.Errorf("tampered message: %v", err)
+				}
+				other := addressOf(t, typ, newKey(t), net)
+				if err := Verify(msg, other, sig, net); !errors.Is(err, ErrInvalidSignature) {
+					t.Errorf("other address: %v", err)
+				}
+				if err := Verify(msg, addr, tamperSignature(t, sig), net); err == nil {
+					t.Error("tampered signature verified")
+				}
+			})
+		}
+	}
+}
+
+func TestSignRefuses(t *testing.T) {
+	net := &chaincfg.MainNetParams
+	k := newKey(t)
+	wpkh := addressOf(t, txbuilder.P2WPKH, k, net)
+	for _, c := range []struct {
+		name string
+		addr string
+		key  *btcec.PrivateKey
+		typ  txbuilder.ScriptType
+		want error
+	}{
+		{"another key's address", addressOf(t, txbuilder.P2WPKH, newKey(t), net), k, txbuilder.P2WPKH, ErrKeyMismatch},
+		{"script type not the address's", wpkh, k, txbuilder.P2TR, ErrKeyMismatch},
+		{"legacy type for a segwit address", wpkh, k, txbuilder.P2PKH, ErrKeyMismatch},
+		{"nested segwit", addressOf(t, txbuilder.P2SHP2WPKH, k, net), k, txbuilder.P2SHP2WPKH, ErrUnsupported},
+		{"p2wsh", "bc1qp0ahvfh83088w49k405szqgg4f3pptr7p2g06tdxfjcd40z4lh4q95lsz9", k, txbuilder.P2WSH, ErrUnsupported},
+		{"address for another network", addressOf(t, txbuilder.P2WPKH, k, &chaincfg.TestNet3Params), k,
+			txbuilder.P2WPKH, waddress.ErrWrongNetwork},
+		{"not an address", "hello", k, txbuilder.P2WPKH, waddress.ErrInvalid},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			sig, err := Sign([]byte("m"), c.addr, net, c.key, c.typ)
+			if !errors.Is(err, c.want) {
+				t.Fatalf("Sign = %q, %v; want %v", sig, err, c.want)
+			}
+		})
+	}
+	if _, err := Sign([]byte("m"), wpkh, net, nil, txbuilder.P2WPKH); err == nil {
+		t.Error("nil key accepted")
+	}
+}
+
+// simpleWith signs to_sign for addr with a custom sighash type or witness edit, bypassing
+// Sign's choices, to check the rules Verify adds to the script engine.
+func simpleWith(t *testing.T, msg []byte, pkScript []byte, k *btcec.PrivateKey, typ txbuilder.ScriptType,
+	hashType txscript.SigHashType) wire.TxWitness {
+	t.Helper()
+	toSign := BuildToSign(BuildToSpend(msg, pkScript), nil)
+	fetcher := txscript.NewCannedPrevOutputFetcher(pkScript, 0)
+	hashes := txscript.NewTxSigHashes(toSign, fetcher)
+	var w wire.TxWitness
+	var err error
+	if typ == txbuilder.P2TR {
+		w, err = txscript.TaprootWitnessSignature(toSign, hashes, 0, 0, pkScript, hashType, k)
+	} else {
+		w, err = txscript.WitnessSignature(toSign, hashes, 0, 0, pkScript, hashType, k, true)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func TestVerifySighashAndShapeRules(t *testing.T) {
+	net := &chaincfg.MainNetParams
+	msg := []byte("rules")
+	k := newKey(t)
+	enc := func(w wire.TxWitness) string { return "smp" + base64.StdEncoding.EncodeToString(encodeWitness(w)) }
+	decode := func(addr string) *waddress.Address {
+		a, err := waddress.Decode(addr, net)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	wpkh := decode(addressOf(t, txbuilder.P2WPKH, k, net))
+	tr := decode(addressOf(t, txbuilder.P2TR, k, net))
+
+	trSig := simpleWith(t, msg, tr.PkScript, k, txbuilder.P2TR, txscript.SigHashDefault)
+	for _, c := range []struct {
+		name string
+		addr string
+		sig  string
+		want error // nil: valid
+	}{
+		{"p2wpkh SIGHASH_ALL", wpkh.String, enc(simpleWith(t, msg, wpkh.PkScript, k, txbuilder.P2WPKH, txscript.SigHashAll)), nil},
+		{"p2wpkh SIGHASH_NONE is refused though the script passes", wpkh.String,
+			enc(simpleWith(t, msg, wpkh.PkScript, k, txbuilder.P2WPKH, txscript.SigHashNone)), ErrInvalidSignature},
+		{"p2wpkh SIGHASH_ALL|ANYONECANPAY refused", wpkh.String,
+			enc(simpleWith(t, msg, wpkh.PkScript, k, txbuilder.P2WPKH, txscript.SigHashAll|txscript.SigHashAnyOneCanPay)), ErrInvalidSignature},
+		{"p2tr SIGHASH_DEFAULT", tr.String, enc(trSig), nil},
+		{"p2tr explicit SIGHASH_ALL", tr.String, enc(simpleWith(t, msg, tr.PkScript, k, txbuilder.P2TR, txscript.SigHashAll)), nil},
+		{"p2tr SIGHASH_SINGLE refused", tr.String,
+			enc(simpleWith(t, msg, tr.PkScript, k, txbuilder.P2TR, txscript.SigHashSingle)), ErrInvalidSignature},
+		{"p2tr with an annex", tr.String, enc(wire.TxWitness{trSig[0], {0x50, 1}}), ErrUnsupported},
+		{"p2tr script path", tr.String, enc(wire.TxWitness{{1}, {txscript.OP_TRUE}, make([]byte, 33)}), ErrUnsupported},
+		{"p2tr empty witness", tr.String, enc(wire.TxWitness{}), ErrInvalidSignature},
+		{"p2wpkh with a third item", wpkh.String, enc(append(simpleWith(t, msg, wpkh.PkScript, k, txbuilder.P2WPKH,
+			txscript.SigHashAll), []byte{1})), ErrInvalidSignature},
+		{"p2wpkh empty signature item", wpkh.String, enc(wire.TxWitness{{}, k.PubKey().SerializeCompressed()}), ErrInvalidSignature},
+		{"trailing bytes after the witness", tr.String, "smp" + base64.StdEncoding.EncodeToString(
+			append(encodeWitness(trSig), 0)), ErrMalformedSignature},
+		{"truncated witness", tr.String, "smp" + base64.StdEncoding.EncodeToString(encodeWitness(trSig)[:40]), ErrMalformedSignature},
+		{"unpadded base64", tr.String, "smpAA", ErrMalformedSignature},
+		{"witness claims a huge item count", tr.String, "smp" + base64.StdEncoding.EncodeToString(
+			[]byte{0xfe, 0xff, 0xff, 0xff, 0x7f}), ErrMalformedSignature},
+		{"prefix only", tr.String, "smp", ErrMalformedSignature},
+		{"proof of funds", tr.String, "pofAAAA", ErrUnsupported},
+		{"simple signature for a P2PKH address", addressOf(t, txbuilder.P2PKH, k, net), enc(trSig), ErrInvalidSignature},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := Verify(msg, c.addr, c.sig, net)
+			if c.want == nil {
+				if err != nil {
+					t.Fatalf("Verify: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, c.want) {
+				t.Fatalf("error %v, want %v", err, c.want)
+			}
+		})
+	}
+}
+
+func TestVerifyLegacyEdges(t *testing.T) {
+	net := &chaincfg.MainNetParams
+	k := newKey(t)
+	addr := addressOf(t, txbuilder.P2PKH, k, net)
+	msg := []byte("legacy")
+	sig, err := Sign(msg, addr, net, k, txbuilder.P2PKH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := base64.StdEncoding.DecodeString(sig)
+	withHeader := func(h byte) string {
+		b := append([]byte(nil), raw...)
+		b[0] = h
+		return base64.StdEncoding.EncodeToString(b)
+	}
+	for _, c := range []struct {
+		name string
+		sig  string
+		want error
+	}{
+		{"uncompressed-key header recovers another address", withHeader(raw[0] - 4), ErrInvalidSignature},
+		{"segwit (BIP137) header", withHeader(raw[0] + 8), ErrInvalidSignature},
+		{"header below 27", withHeader(26), ErrInvalidSignature},
+		{"64 bytes", base64.StdEncoding.EncodeToString(raw[:64]), ErrMalformedSignature},
+		{"full prefix", "ful" + sig, ErrUnsupported},
+		{"empty", "", ErrMalformedSignature},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if err := Verify(msg, addr, c.sig, net); !errors.Is(err, c.want) {
+				t.Fatalf("error %v, want %v", err, c.want)
+			}
+		})
+	}
+	// An uncompressed-key legacy signature verifies for the uncompressed key's address.
+	uncompressedScript := keys.P2PKHScript(address.Hash160(k.PubKey().SerializeUncompressed()))
+	if err := verifyLegacy(msg, uncompressedScript, withHeader(raw[0]-4)); err != nil {
+		t.Fatalf("uncompressed: %v", err)
+	}
+}
+
+func TestVerifyBadAddress(t *testing.T) {
+	k := newKey(t)
+	testAddr := addressOf(t, txbuilder.P2WPKH, k, &chaincfg.TestNet3Params)
+	sig, err := Sign([]byte("m"), testAddr, &chaincfg.TestNet3Params, k, txbuilder.P2WPKH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Verify([]byte("m"), testAddr, sig, &chaincfg.MainNetParams); !errors.Is(err, waddress.ErrWrongNetwork) {
+		t.Fatalf("testnet address on mainnet: %v", err)
+	}
+	if err := Verify([]byte("m"), "", sig, &chaincfg.MainNetParams); !errors.Is(err, waddress.ErrInvalid) {
+		t.Fatalf("empty address: %v", err)
+	}
+}
