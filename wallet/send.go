@@ -12,6 +12,7 @@ import (
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
+	"github.com/satchel-wallet/satchel/internal/crash"
 	"github.com/satchel-wallet/satchel/keystore"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/chain"
@@ -344,8 +345,10 @@ func (w *Wallet) Broadcast(ctx context.Context, be chain.Backend, tx *wire.MsgTx
 	if id != tx.TxHash() {
 		return chainhash.Hash{}, fmt.Errorf("broadcast: %s answered txid %s for %s: %w", be.Name(), id, tx.TxHash(), chain.ErrUnreachable)
 	}
+	crash.Point(crash.SendAfterBroadcast)
 	if err := w.RecordSent(tx, label, now); err != nil {
 		return id, fmt.Errorf("broadcast %s succeeded but recording it failed (the next sync will find it): %w", id, err)
 	}
+	crash.Point(crash.SendAfterRecord)
 	return id, nil
 }

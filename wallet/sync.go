@@ -12,6 +12,7 @@ import (
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
+	"github.com/satchel-wallet/satchel/internal/crash"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/store"
 )
@@ -157,6 +158,7 @@ func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (Syn
 		for i, wa := range batch {
 			wa.hist, wa.asked = hists[i], true
 		}
+		crash.Point(crash.SyncMidBatch)
 		total += len(batch)
 		if o.Progress != nil {
 			o.Progress(total, total)
@@ -320,6 +322,7 @@ func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (Syn
 		if err := w.recompute(tx, tip.Height); err != nil {
 			return err
 		}
+		crash.Point(crash.SyncBeforeCommit)
 		return tx.PutSyncState(store.SyncState{Height: tip.Height, Hash: headerHash(headers, tip), At: now().UTC(), GapLimit: gap})
 	})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/btcsuite/btcd/wire/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/satchel-wallet/satchel/internal/crash"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/chain"
@@ -262,6 +263,7 @@ func (a *App) finishTx(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, p
 		a.printPlanText(out, "dry run")
 		return nil
 	}
+	crash.Point(crash.SendAfterPlan)
 	if a.flags.json {
 		for _, warn := range out.Warnings {
 			a.warn("high_fee", warn)
@@ -283,6 +285,7 @@ func (a *App) finishTx(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, p
 	if err != nil {
 		return err
 	}
+	crash.Point(crash.SendAfterSign)
 	ctx, cancel := context.WithTimeout(cmd.Context(), time.Minute)
 	defer cancel()
 	id, err := w.Broadcast(ctx, be, tx, label, a.Now())

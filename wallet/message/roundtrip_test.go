@@ -263,3 +263,25 @@ func TestVerifyBadAddress(t *testing.T) {
 		t.Fatalf("empty address: %v", err)
 	}
 }
+
+func BenchmarkVerifyP2TR(b *testing.B) {
+	k, err := btcec.NewPrivateKey()
+	if err != nil {
+		b.Fatal(err)
+	}
+	net := &chaincfg.MainNetParams
+	d, err := keys.ScriptFor(txbuilder.P2TR, k.PubKey(), net)
+	if err != nil {
+		b.Fatal(err)
+	}
+	msg := []byte("benchmark")
+	sig, err := Sign(msg, d.Address, net, k, txbuilder.P2TR)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if err := Verify(msg, d.Address, sig, net); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/satchel-wallet/satchel/internal/crash"
+	"github.com/satchel-wallet/satchel/internal/regtest"
+	"github.com/satchel-wallet/satchel/txbuilder"
+)
+
+var (
+	crashOnce sync.Once
+	crashBin  string
+	crashErr  error
+)
+
+// crashBinary builds satchel with the crashpoints tag, once.
+func crashBinary(t *testing.T) string {
+	t.Helper()
+	crashOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "satchel-crash")
+		if err != nil {
+			crashErr = err
+			return
+		}
+		crashBin = filepath.Join(dir, "satchel")
+		if out, err := exec.Command("go", "build", "-tags", "crashpoints", "-o", crashBin, ".").CombinedOutput(); err != nil {
+			crashErr = err
+			t.Logf("%s", out)
+		}
+	})
+	if crashErr != nil {
+		t.Fatalf("build with crashpoints: %v", crashErr)
+	}
+	return crashBin
+}
+
+// runCrash runs the crashpoints binary with SATCHEL_CRASH_AT=point and reports whether the
+// process died at the point.
+func (c *cli) runCrash(point string, args ...string) bool {
+	c.t.Helper()
+	cmd := exec.Command(crashBinary(c.t), args...)
+	cmd.Env = []string{"HOME=" + c.home, "SATCHEL_CRASH_AT=" + point}
+	for k, v := range c.env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	out, _ := cmd.CombinedOutput()
+	ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		c.t.Logf("output: %s", out)
+		return false
+	}
+	return true
+}
+
+// checkInvariants: the keystore opens with the passphrase, the store opens, and the wallet's
+// balance equals that of a fresh restore of the same seed.
+func (c *cli) checkInvariants(w string) balanceJSON {
+	c.t.Helper()
+	c.mustRun("", "seed", "show", "--json", "--wallet", w)
+	got := c.balance(w)
+	fresh := w + "-fresh"
+	c.mustRun(abandon, "restore", "--wallet", fresh)
+	want := c.balance(fresh)
+	if got.Confirmed != want.Confirmed || got.Unconfirmed != want.Unconfirmed || got.Spendable != want.Spendable {
+		c.t.Fatalf("after the crash %+v, a fresh restore sees %+v", got, want)
+	}
+	return got
+}
+
+func TestCrashPointsSend(t *testing.T) {
+	if crash.Enabled {
+		t.Fatal("the test binary itself must not be built with crashpoints")
+	}
+	for _, point := range []string{crash.SendAfterPlan, crash.SendAfterSign, crash.SendAfterBroadcast, crash.SendAfterRecord} {
+		t.Run(point, func(t *testing.T) {
+			c, n := nodeCLI(t)
+			c.mustRun(abandon, "restore", "--wallet", "a")
+			c.fund(n, "a", 100_000)
+			dest := regtest.NewKey("crash-dest", txbuilder.P2WPKH).Address
+			if !c.runCrash(point, "send", "--wallet", "a", dest, "2100", "--fee-rate", "2", "--yes", "--json") {
+				t.Fatalf("the process did not die at %s", point)
+			}
+			b := c.checkInvariants("a")
+			mem := n.MempoolTxIDs(t)
+			reached := point == crash.SendAfterBroadcast || point == crash.SendAfterRecord
+			switch {
+			case reached && len(mem) != 1:
+				t.Fatalf("mempool %v: the payment should be there exactly once", mem)
+			case !reached && len(mem) != 0:
+				t.Fatalf("mempool %v: nothing should have been sent", mem)
+			case !reached && b.Spendable != 100_000:
+				t.Fatalf("a payment that never reached the network still holds coins: %+v", b)
+			case reached && b.Unconfirmed >= 0:
+				t.Fatalf("the sent payment is not accounted for: %+v", b)
+			}
+			// The wallet keeps working: another payment goes through and nothing is paid twice.
+			p, r := c.send("a", dest, "3000", "--fee-rate", "2")
+			if r.code != 0 {
+				t.Fatalf("send after the crash: %s", r.err)
+			}
+			assertFeeRate(t, n, p.TxID, 2000, p.Fee)
+			n.Mine(t, 1)
+			after := c.balance("a")
+			paid := int64(3000) + p.Fee
+			if reached {
+				paid += 2100 + (100_000 - 2100 - b.Spendable - 2100) // the first payment's fee: spendable change = 100000-2100-fee
+			}
+			if reached {
+				if after.Confirmed != b.Spendable-3000-p.Fee {
+					t.Fatalf("after a second payment %+v, want %d", after, b.Spendable-3000-p.Fee)
+				}
+			} else if after.Confirmed != 100_000-paid {
+				t.Fatalf("after a second payment %+v, want %d", after, 100_000-paid)
+			}
+		})
+	}
+}
+
+func TestCrashPointsSync(t *testing.T) {
+	for _, point := range []string{crash.SyncMidBatch, crash.SyncBeforeCommit} {
+		t.Run(point, func(t *testing.T) {
+			c, n := nodeCLI(t)
+			c.mustRun(abandon, "restore", "--wallet", "a")
+			c.fund(n, "a", 10_000, 20_000)
+			c.mustRun("", "sync", "--wallet", "a")
+			n.Send(t, c.receiveAddr("a"), 5_000)
+			n.Mine(t, 1)
+			if !c.runCrash(point, "sync", "--wallet", "a") {
+				t.Fatalf("the process did not die at %s", point)
+			}
+			// What was synced before is still there, offline.
+			r := c.mustRun("", "balance", "--json", "--offline", "--wallet", "a")
+			if b := decodeJSON[balanceJSON](t, r.out); b.Confirmed != 30_000 {
+				t.Fatalf("offline after the crash %+v, want the earlier 30000", b)
+			}
+			if b := c.checkInvariants("a"); b.Confirmed != 35_000 {
+				t.Fatalf("after a clean sync %+v", b)
+			}
+		})
+	}
+}
