@@ -36,7 +36,11 @@ type CreateOptions struct {
 	Type txbuilder.ScriptType
 	// Mnemonic is a checked, normalised BIP39 mnemonic (keys.ParseMnemonic).
 	Mnemonic []byte
-	// BIP39Passphrase is the optional "25th word".
+	// Seed, instead of Mnemonic, is a raw BIP32 seed: the master secret of a SLIP-39 backup,
+	// already decrypted with its passphrase. Exactly one of Mnemonic and Seed is set.
+	Seed []byte
+	// BIP39Passphrase is the optional "25th word" (or, with Seed, the SLIP-39 passphrase, kept
+	// so that seed show can remind the user it exists).
 	BIP39Passphrase []byte
 	// Passphrase encrypts the keystore.
 	Passphrase []byte
@@ -89,7 +93,15 @@ func Create(ctx context.Context, o CreateOptions) (*Created, error) {
 }
 
 func create(ctx context.Context, o CreateOptions, net *chaincfg.Params, purpose keys.Purpose) (*Created, error) {
-	seed := keys.SeedFromMnemonic(o.Mnemonic, o.BIP39Passphrase)
+	if (len(o.Mnemonic) == 0) == (len(o.Seed) == 0) {
+		return nil, fmt.Errorf("%w: give a mnemonic or a seed", ErrBadInput)
+	}
+	var seed []byte
+	if len(o.Seed) > 0 {
+		seed = append([]byte(nil), o.Seed...)
+	} else {
+		seed = keys.SeedFromMnemonic(o.Mnemonic, o.BIP39Passphrase)
+	}
 	defer wipe(seed)
 	master, err := keys.Master(seed, net)
 	if err != nil {
@@ -118,7 +130,10 @@ func create(ctx context.Context, o CreateOptions, net *chaincfg.Params, purpose 
 	if now.IsZero() {
 		now = time.Now()
 	}
-	secret := &keystore.Secret{Kind: "bip39", Mnemonic: o.Mnemonic, BIP39Passphrase: o.BIP39Passphrase}
+	secret := &keystore.Secret{Kind: keystore.KindBIP39, Mnemonic: o.Mnemonic, BIP39Passphrase: o.BIP39Passphrase}
+	if len(o.Seed) > 0 {
+		secret = &keystore.Secret{Kind: keystore.KindSeed, Seed: o.Seed, BIP39Passphrase: o.BIP39Passphrase}
+	}
 	ksPath := filepath.Join(o.Dir, KeystoreFile)
 	if err := keystore.Create(ksPath, o.Passphrase, keystore.Meta{Network: o.Network, Fingerprint: fp}, secret, o.Keystore...); err != nil {
 		return nil, err

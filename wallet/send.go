@@ -323,9 +323,9 @@ func (w *Wallet) Sign(plan *Plan, passphrase []byte, opts ...keystore.Option) (*
 // seedOf turns a keystore secret into the BIP32 seed.
 func seedOf(sec *keystore.Secret) ([]byte, error) {
 	switch sec.Kind {
-	case "bip39":
+	case keystore.KindBIP39:
 		return keys.SeedFromMnemonic(sec.Mnemonic, sec.BIP39Passphrase), nil
-	case "seed":
+	case keystore.KindSeed:
 		return append([]byte(nil), sec.Seed...), nil
 	}
 	return nil, fmt.Errorf("keystore secret of unknown kind %q", sec.Kind)

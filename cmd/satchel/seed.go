@@ -50,7 +50,7 @@ confirmation. --json prints {"mnemonic": "..."} (and bip39_passphrase when set).
 				return err
 			}
 			defer sec.Wipe()
-			if sec.Kind != "bip39" {
+			if sec.Kind != keystore.KindBIP39 {
 				return fmt.Errorf("this wallet's seed is not a BIP39 mnemonic (kind %q)", sec.Kind)
 			}
 			if a.flags.json {
