@@ -13,6 +13,7 @@ import (
 )
 
 func main() {
+	harden()
 	os.Exit(run(processApp(), os.Args[1:]))
 }
 
