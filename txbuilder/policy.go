@@ -31,6 +31,10 @@ type Portfolio struct {
 	// and others' with 6, then any confirmed coin, then own unconfirmed change; others'
 	// unconfirmed coins are never spent.
 	ConfirmationTiers bool
+	// ConsolidateBelowPct adds a "consolidate" candidate when FeeRate is below this percentage
+	// of LongTermFeeRate: the best selection plus the wallet's other coins, smallest first, as
+	// many as the weight allows. 0 never consolidates.
+	ConsolidateBelowPct int64
 }
 
 // CorePolicy is Bitcoin Core's wallet at commit 260ede1 (2022), the baseline of the published
@@ -192,6 +196,10 @@ func (pf Portfolio) attemptTarget(p *params, extra Amount) (Selection, Amount, e
 	return p.finalize(p.inputsOf(widest, all), algoAll, pf.ChangeRule)
 }
 
+func (pf Portfolio) consolidateOn(p *params) bool {
+	return pf.ConsolidateBelowPct > 0 && int64(p.feeRate)*100 < pf.ConsolidateBelowPct*int64(p.longTerm)
+}
+
 func (pf Portfolio) coinGrinderOn(p *params) bool {
 	return pf.CoinGrinderAbove > 0 && p.feeRate > FeeRate(pf.CoinGrinderAbove)*p.longTerm
 }
@@ -296,6 +304,9 @@ func (pf Portfolio) choose(p *params, pool []utxo, need, ct Amount) (best pick, 
 	if pf.SRD {
 		sel, ow := selectSRD(positive, need+p.changeFee+ChangeLower, maxWChange, p.req.Rand)
 		consider(algoSRD, sel, ow, true)
+	}
+	if pf.consolidateOn(p) && best.sel != nil {
+		consider(algoConsolidate, consolidate(positive, best.sel, maxWChange), false, true)
 	}
 	return best, overWeight
 }

