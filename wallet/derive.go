@@ -182,6 +182,9 @@ func (w *Wallet) recompute(tx *store.Txn, tipHeight int32) error {
 	if err := putSummary(tx, sum); err != nil {
 		return err
 	}
+	if err := matchTips(tx, all); err != nil {
+		return err
+	}
 	return w.advanceChange(tx)
 }
 

@@ -34,11 +34,12 @@ type cli struct {
 	home string
 	env  map[string]string
 	dial func(ctx context.Context, url string) (chain.Backend, error)
+	now  time.Time
 }
 
 func newCLI(t *testing.T) *cli {
 	home := filepath.Join(t.TempDir(), "home")
-	return &cli{t: t, home: home, env: map[string]string{
+	return &cli{t: t, home: home, now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC), env: map[string]string{
 		"SATCHEL_HOME": home, "SATCHEL_NETWORK": "regtest", "SATCHEL_PASSPHRASE": "test pass",
 	}}
 }
@@ -55,7 +56,7 @@ func (c *cli) run(stdin string, args ...string) result {
 	a := &App{
 		In: strings.NewReader(stdin), Out: &out, Err: &errb,
 		Getenv:   func(k string) string { return c.env[k] },
-		Now:      func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) },
+		Now:      func() time.Time { return c.now },
 		Entropy:  zeroReader{},
 		Dial:     c.dial,
 		Keystore: []keystore.Option{keystore.WithKDF(keystore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1})},

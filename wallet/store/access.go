@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"time"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
@@ -351,4 +352,59 @@ func (t *Txn) FrozenSet() map[wire.OutPoint]bool {
 		return nil
 	})
 	return out
+}
+
+// Tip is a payment waiting in the queue.
+type Tip struct {
+	ID      string    `json:"id"`
+	Address string    `json:"address"`
+	Script  []byte    `json:"script"`
+	Type    int       `json:"type"` // txbuilder.ScriptType
+	Amount  int64     `json:"amount"`
+	Label   string    `json:"label,omitempty"`
+	By      time.Time `json:"by,omitempty"` // pay even when fees are high once this passes
+	Created time.Time `json:"created"`
+	// Cancelled tips are never paid; PaidBy is the transaction of ours that pays this tip.
+	Cancelled bool           `json:"cancelled,omitempty"`
+	PaidBy    chainhash.Hash `json:"paid_by,omitempty"`
+}
+
+// Paid says whether a transaction of ours pays the tip.
+func (t Tip) Paid() bool { return t.PaidBy != chainhash.Hash{} }
+
+// Tips lists the queue in id order.
+func (t *Txn) Tips() ([]Tip, error) {
+	var out []Tip
+	err := t.bucket(bucketTips).ForEach(func(k, v []byte) error {
+		var tip Tip
+		if err := json.Unmarshal(v, &tip); err != nil {
+			return fmt.Errorf("decode tip %s: %w", k, err)
+		}
+		out = append(out, tip)
+		return nil
+	})
+	return out, err
+}
+
+// Tip returns one tip.
+func (t *Txn) Tip(id string) (Tip, error) {
+	var tip Tip
+	err := t.getJSON(bucketTips, []byte(id), &tip)
+	return tip, err
+}
+
+// PutTip writes a tip.
+func (t *Txn) PutTip(tip Tip) error { return t.putJSON(bucketTips, []byte(tip.ID), tip) }
+
+// NextSeq returns and advances a named counter.
+func (t *Txn) NextSeq(name string) (uint64, error) {
+	k := []byte("seq:" + name)
+	var n uint64
+	if v := t.bucket(bucketMeta).Get(k); len(v) == 8 {
+		n = binary.BigEndian.Uint64(v)
+	}
+	n++
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], n)
+	return n, t.put(bucketMeta, k, b[:])
 }

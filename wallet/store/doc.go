@@ -20,6 +20,7 @@
 //	coins     txid|vout (uint32) -> Coin (binary): unspent outputs of the wallet.
 //	frozen    txid|vout -> empty value: coins never spent automatically.
 //	labels    "tx:"+txid hex | "addr:"+address | "out:"+txid:vout -> label text.
+//	tips      tip id -> JSON Tip: the queue of tips waiting to be paid together (schema 2).
 //
 // The derived buckets (coins, hist) are rebuilt from txs inside the same write transaction that
 // changes txs, so a crash at any moment leaves either the old or the new state, never a mix.

@@ -9,7 +9,7 @@ import (
 
 // SchemaVersion is the layout this code writes. A migration moves a file from version i to i+1;
 // migrations only ever go forward, and a file from a newer satchel is refused, not guessed at.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrations[i] turns schema i into schema i+1. Version 0 is an empty file.
 var migrations = []func(*bolt.Tx) error{
@@ -20,6 +20,11 @@ var migrations = []func(*bolt.Tx) error{
 			}
 		}
 		return nil
+	},
+	// 1 -> 2: the tip queue.
+	1: func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketTips)
+		return err
 	},
 }
 

@@ -31,6 +31,7 @@ var (
 	bucketCoins    = []byte("coins")
 	bucketFrozen   = []byte("frozen")
 	bucketLabels   = []byte("labels")
+	bucketTips     = []byte("tips")
 )
 
 var allBuckets = [][]byte{bucketMeta, bucketAccounts, bucketAddrs, bucketAddrIdx, bucketTxs,

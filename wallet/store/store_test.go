@@ -140,3 +140,31 @@ func TestMissingFileIsNotCreatedWithoutCreate(t *testing.T) {
 		t.Fatal("created the file")
 	}
 }
+
+func TestMigrateSchema1To2AddsTheTipQueue(t *testing.T) {
+	s, path := openTemp(t)
+	s.Close()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Update(func(tx *bolt.Tx) error {
+		tx.DeleteBucket(bucketTips)
+		return tx.Bucket(bucketMeta).Put([]byte("schema"), []byte{0, 0, 0, 1})
+	})
+	db.Close()
+	if _, err := Open(path, Options{ReadOnly: true}); err == nil {
+		t.Fatal("a reader opened a schema-1 file without migrating")
+	}
+	s, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.Update(func(tx *Txn) error {
+		return tx.PutTip(Tip{ID: "t1", Amount: 2100})
+	})
+	if err != nil {
+		t.Fatalf("after migration: %v", err)
+	}
+}

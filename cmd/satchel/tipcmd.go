@@ -1,0 +1,276 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/chain"
+	"github.com/satchel-wallet/satchel/wallet/store"
+)
+
+type tipJSON struct {
+	ID      string     `json:"id"`
+	Address string     `json:"address"`
+	Amount  int64      `json:"amount_sat"`
+	Label   string     `json:"label,omitempty"`
+	By      *time.Time `json:"by"`
+	Created time.Time  `json:"created"`
+	Status  string     `json:"status"`
+	TxID    string     `json:"txid,omitempty"`
+}
+
+func tipOut(t store.Tip) tipJSON {
+	j := tipJSON{ID: t.ID, Address: t.Address, Amount: t.Amount, Label: t.Label, Created: t.Created, Status: "queued"}
+	if !t.By.IsZero() {
+		by := t.By
+		j.By = &by
+	}
+	switch {
+	case t.Cancelled:
+		j.Status = "cancelled"
+	case t.Paid():
+		j.Status, j.TxID = "paid", t.PaidBy.String()
+	}
+	return j
+}
+
+// parseBy reads --by: a duration from now (30m, 6h, 2d) or an RFC 3339 time.
+func parseBy(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if strings.HasSuffix(s, "d") {
+		var days int
+		if _, err := fmt.Sscanf(s, "%dd", &days); err == nil && days > 0 && days <= 3650 && fmt.Sprintf("%dd", days) == s {
+			return now.Add(time.Duration(days) * 24 * time.Hour), nil
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return now.Add(d), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, usagef("bad_by", fmt.Sprintf("--by %q: give a duration (90m, 6h, 2d) or a time (2026-12-01T18:00:00Z)", s))
+}
+
+type tipFlushJSON struct {
+	planJSON
+	Tips      []string `json:"tips"`
+	AloneFees int64    `json:"alone_fees_sat"`
+	Saving    int64    `json:"saving_sat"`
+}
+
+func newTipCmd(a *App) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "tip",
+		Short: "Queue tips and pay them together when fees are low",
+		Long: `Queue small payments (tip add) and pay every queued tip in one transaction (tip flush) when
+the fee rate is at or below a threshold, or the overdue ones whatever the rate. One transaction
+for many tips shares the fixed cost and the change: the plan says how much that saves.`,
+		Example: "  satchel tip add bc1q... 2100 --label coffee --by 2d\n  satchel tip list\n  satchel tip flush --dry-run",
+	}
+	var label, by, id string
+	add := &cobra.Command{
+		Use:   "add DEST AMOUNT",
+		Short: "Put a tip in the queue",
+		Long: `Put a tip in the queue kept in the wallet and print its id. --id makes it idempotent: a script
+that retries with the same id never queues twice. --by sets a deadline after which flush pays it
+whatever the fee rate.
+
+` + exitStatusHelp,
+		Example: "  satchel tip add bc1q... 2100 --label coffee\n  satchel tip add 'bitcoin:bc1q...?amount=0.00002' --id order-1234 --by 6h --json",
+		Args:    cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			net, err := wallet.NetworkParams(a.flags.network)
+			if err != nil {
+				return err
+			}
+			amount := ""
+			if len(args) > 1 {
+				amount = args[1]
+			}
+			pay, all, err := parsePayee(net, args[0], amount, label)
+			if err != nil {
+				return err
+			}
+			if all {
+				return usagef("bad_amount", "a tip needs an amount, not all")
+			}
+			if pay.Amount < pay.Type.DustLimit() {
+				return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%d sat is below the %d sat dust limit of a %s output", pay.Amount, pay.Type.DustLimit(), pay.Type)}
+			}
+			if len(id) > 100 || strings.ContainsAny(id, "\n\r\t ") {
+				return usagef("bad_id", "--id must be at most 100 characters without spaces")
+			}
+			deadline, err := parseBy(by, a.Now())
+			if err != nil {
+				return err
+			}
+			w, err := a.openWallet(true)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			t, existed, err := w.AddTip(wallet.TipRequest{Payment: pay, By: deadline, ID: id, Now: a.Now()})
+			if errors.Is(err, wallet.ErrTipConflict) {
+				return usagef("tip_id_conflict", err.Error())
+			}
+			if err != nil {
+				return err
+			}
+			if a.flags.json {
+				return a.printJSON(tipOut(t))
+			}
+			if existed {
+				fmt.Fprintf(a.Out, "%s (already queued)\n", t.ID)
+			} else {
+				fmt.Fprintln(a.Out, t.ID)
+			}
+			return nil
+		},
+	}
+	add.Flags().StringVar(&label, "label", "", "label the tip")
+	add.Flags().StringVar(&by, "by", "", "deadline: a duration (6h, 2d) or an RFC 3339 time")
+	add.Flags().StringVar(&id, "id", "", "idempotency key: the same id queues once")
+
+	list := &cobra.Command{
+		Use:     "list",
+		Short:   "List queued, paid and cancelled tips",
+		Long:    "List the tips in the queue with their status (queued, paid, cancelled).\n\n" + exitStatusHelp,
+		Example: "  satchel tip list\n  satchel tip list --json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			w, err := a.openWallet(true)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			tips, err := w.Tips()
+			if err != nil {
+				return err
+			}
+			out := make([]tipJSON, 0, len(tips))
+			for _, t := range tips {
+				out = append(out, tipOut(t))
+			}
+			if a.flags.json {
+				return a.printJSON(out)
+			}
+			if len(out) == 0 {
+				fmt.Fprintln(a.Out, "no tips")
+				return nil
+			}
+			for _, t := range out {
+				fmt.Fprintf(a.Out, "%-12s %-9s %12s  %s  %s\n", t.ID, t.Status, fmtSat(t.Amount), t.Address, t.Label)
+			}
+			return nil
+		},
+	}
+	cancel := &cobra.Command{
+		Use:     "cancel ID",
+		Short:   "Take a queued tip out of the queue",
+		Long:    "Cancel a queued tip so flush never pays it. A paid tip cannot be cancelled.\n\n" + exitStatusHelp,
+		Example: "  satchel tip cancel tip-3",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			w, err := a.openWallet(true)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			t, err := w.CancelTip(args[0])
+			if err != nil {
+				return err
+			}
+			if a.flags.json {
+				return a.printJSON(tipOut(t))
+			}
+			fmt.Fprintf(a.Out, "%s cancelled\n", t.ID)
+			return nil
+		},
+	}
+	var maxFeeRate, feeRate string
+	var dryRun bool
+	var target int
+	flush := &cobra.Command{
+		Use:   "flush",
+		Short: "Pay the queued tips in one transaction when fees are low",
+		Long: `Pay every queued tip in one transaction when the fee rate is at or below the threshold
+(--max-fee-rate; default: the backend's ~1 day estimate), or only the overdue ones (past --by)
+whatever the rate. With nothing to do it says why and exits 0, so cron can run it every few
+minutes. Every guard of send applies. The plan reports what the batch saves next to sending each
+tip alone. A tip counts as paid only when a transaction of ours pays its destination and amount,
+so a crash between broadcast and record never pays a tip twice: the next sync recognises it.
+
+` + exitStatusHelp,
+		Example: "  satchel tip flush --dry-run\n  satchel tip flush --max-fee-rate 3 --yes --json\n  */10 * * * * satchel tip flush --yes --json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var threshold txbuilder.FeeRate
+			if maxFeeRate != "" {
+				r, err := txbuilder.ParseFeeRate(maxFeeRate)
+				if err != nil {
+					return usagef("bad_fee_rate", "--max-fee-rate: "+err.Error())
+				}
+				threshold = r
+			}
+			w, be, rate, err := a.txSession(cmd, feeRate, target, dryRun)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			if be != nil {
+				defer be.Close()
+			}
+			if threshold == 0 && be != nil {
+				ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Second)
+				threshold, err = be.EstimateFee(ctx, 144)
+				cancel()
+				if err != nil && !errors.Is(err, chain.ErrNoEstimate) {
+					return err
+				}
+				// Without an estimate (regtest) and without --max-fee-rate there is no threshold.
+			}
+			fp, err := w.PlanFlush(wallet.FlushRequest{FeeRate: rate, Threshold: threshold, Now: a.Now()})
+			if errors.Is(err, wallet.ErrNothingToFlush) {
+				return a.nothingToDo(err.Error())
+			}
+			if err != nil {
+				return err
+			}
+			warnHigh, err := wallet.DefaultFeeGuard.Check(fp.Plan)
+			if err != nil {
+				return &codedError{exit: exitCannotPay, code: "fee_guard", err: err}
+			}
+			out := planOut(fp.Plan, nil)
+			if warnHigh {
+				out.Warnings = append(out.Warnings, fmt.Sprintf("the fee is %s of the amount paid (more than 10%%)", out.FeeShare))
+			}
+			ids := make([]string, len(fp.Tips))
+			for i, t := range fp.Tips {
+				ids[i] = t.ID
+			}
+			if !a.flags.json {
+				fmt.Fprintf(a.Err, "%d tips in one transaction: %s in fees instead of %s sent one by one (saves %s)\n",
+					len(ids), fmtSat(int64(fp.Selection.Fee)), fmtSat(int64(fp.AloneFees)), fmtSat(int64(fp.Saving)))
+			}
+			return a.finishTx(cmd, w, be, fp.Plan, out, dryRun, "tips", func(p planJSON) any {
+				return tipFlushJSON{planJSON: p, Tips: ids, AloneFees: int64(fp.AloneFees), Saving: int64(fp.Saving)}
+			})
+		},
+	}
+	flush.Flags().StringVar(&maxFeeRate, "max-fee-rate", "", "pay all tips only at or below this rate (default: the ~1 day estimate)")
+	flush.Flags().StringVar(&feeRate, "fee-rate", "", "fee rate in sat/vB (default: the backend's estimate for --target)")
+	flush.Flags().IntVar(&target, "target", 6, "confirmation target in blocks for the estimate")
+	flush.Flags().BoolVar(&dryRun, "dry-run", false, "show the plan; sign and send nothing")
+	c.AddCommand(add, list, cancel, flush)
+	return c
+}

@@ -1,0 +1,223 @@
+package wallet
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet/store"
+)
+
+// ErrTipConflict means a tip id was reused for a different payment.
+var ErrTipConflict = errors.New("tip id already used for another payment")
+
+// TipRequest queues a tip.
+type TipRequest struct {
+	Payment Payment
+	// By is when the tip must go out whatever the fee; zero means no deadline.
+	By time.Time
+	// ID makes queueing idempotent: the same id and payment queue once. Empty: a new id.
+	ID  string
+	Now time.Time
+}
+
+// AddTip puts a tip in the queue and returns it. Queueing the same id twice with the same
+// payment returns the existing tip, so a script that retries never pays twice.
+func (w *Wallet) AddTip(req TipRequest) (store.Tip, bool, error) {
+	if err := w.writable(); err != nil {
+		return store.Tip{}, false, err
+	}
+	var out store.Tip
+	existed := false
+	err := w.st.Update(func(tx *store.Txn) error {
+		if req.ID != "" {
+			old, err := tx.Tip(req.ID)
+			if err == nil {
+				if old.Address != req.Payment.Address || old.Amount != int64(req.Payment.Amount) {
+					return fmt.Errorf("%w: %s pays %d sat to %s", ErrTipConflict, old.ID, old.Amount, old.Address)
+				}
+				out, existed = old, true
+				return nil
+			}
+			if !store.IsNotFound(err) {
+				return err
+			}
+		} else {
+			n, err := tx.NextSeq("tip")
+			if err != nil {
+				return err
+			}
+			req.ID = fmt.Sprintf("tip-%d", n)
+			for {
+				if _, err := tx.Tip(req.ID); store.IsNotFound(err) {
+					break
+				}
+				n++
+				req.ID = fmt.Sprintf("tip-%d", n)
+			}
+		}
+		out = store.Tip{ID: req.ID, Address: req.Payment.Address, Script: req.Payment.Script, Type: int(req.Payment.Type),
+			Amount: int64(req.Payment.Amount), Label: req.Payment.Label, By: req.By.UTC(), Created: req.Now.UTC()}
+		return tx.PutTip(out)
+	})
+	return out, existed, err
+}
+
+// Tips lists the queue.
+func (w *Wallet) Tips() ([]store.Tip, error) {
+	var out []store.Tip
+	err := w.st.View(func(tx *store.Txn) error { var err error; out, err = tx.Tips(); return err })
+	return out, err
+}
+
+// CancelTip takes a queued tip out of the queue.
+func (w *Wallet) CancelTip(id string) (store.Tip, error) {
+	if err := w.writable(); err != nil {
+		return store.Tip{}, err
+	}
+	var out store.Tip
+	err := w.st.Update(func(tx *store.Txn) error {
+		t, err := tx.Tip(id)
+		if store.IsNotFound(err) {
+			return fmt.Errorf("%w: no tip %q (see: satchel tip list)", ErrBadInput, id)
+		}
+		if err != nil {
+			return err
+		}
+		if t.Paid() {
+			return fmt.Errorf("%w: tip %s is already paid by %s", ErrBadInput, id, t.PaidBy)
+		}
+		t.Cancelled = true
+		out = t
+		return tx.PutTip(t)
+	})
+	return out, err
+}
+
+// FlushRequest asks to pay queued tips.
+type FlushRequest struct {
+	FeeRate txbuilder.FeeRate
+	// Threshold: all queued tips are paid when FeeRate is at or below it; above it only the
+	// overdue ones. Zero means no threshold (pay all).
+	Threshold txbuilder.FeeRate
+	Now       time.Time
+	Policy    txbuilder.Policy
+}
+
+// FlushPlan is the batch that pays the tips, with what it saves against paying each alone.
+type FlushPlan struct {
+	*Plan
+	Tips []store.Tip
+	// AloneFees is what the same tips would cost in fees sent one transaction each at the same
+	// rate (each planned against the whole wallet), and Saving the difference.
+	AloneFees txbuilder.Amount
+	Saving    txbuilder.Amount
+}
+
+// ErrNothingToFlush means no tip is due.
+var ErrNothingToFlush = errors.New("no tip to pay")
+
+// PlanFlush plans one transaction paying the due tips.
+func (w *Wallet) PlanFlush(req FlushRequest) (*FlushPlan, error) {
+	tips, err := w.Tips()
+	if err != nil {
+		return nil, err
+	}
+	var due []store.Tip
+	queued, overdue := 0, 0
+	for _, t := range tips {
+		if t.Cancelled || t.Paid() {
+			continue
+		}
+		queued++
+		late := !t.By.IsZero() && !req.Now.Before(t.By)
+		if late {
+			overdue++
+		}
+		if req.Threshold == 0 || req.FeeRate <= req.Threshold || late {
+			due = append(due, t)
+		}
+	}
+	if queued == 0 {
+		return nil, fmt.Errorf("%w: the queue is empty", ErrNothingToFlush)
+	}
+	if len(due) == 0 {
+		return nil, fmt.Errorf("%w: %d tips wait for fees at or below %s sat/vB (now %s sat/vB); none is overdue",
+			ErrNothingToFlush, queued, req.Threshold, req.FeeRate)
+	}
+	pays := make([]Payment, len(due))
+	for i, t := range due {
+		pays[i] = Payment{Address: t.Address, Script: t.Script, Type: txbuilder.ScriptType(t.Type), Amount: txbuilder.Amount(t.Amount), Label: t.Label}
+	}
+	plan, err := w.PlanSend(SendRequest{Payments: pays, FeeRate: req.FeeRate, Policy: req.Policy})
+	if err != nil {
+		return nil, err
+	}
+	fp := &FlushPlan{Plan: plan, Tips: due}
+	for _, p := range pays {
+		alone, err := w.PlanSend(SendRequest{Payments: []Payment{p}, FeeRate: req.FeeRate, Policy: req.Policy})
+		if err != nil {
+			return nil, fmt.Errorf("price tip to %s alone: %w", p.Address, err)
+		}
+		fp.AloneFees += alone.Selection.Fee
+	}
+	fp.Saving = fp.AloneFees - plan.Selection.Fee
+	return fp, nil
+}
+
+// matchTips marks each queued tip paid by the first counted transaction of ours, made after it
+// was queued, that pays its destination and amount; a tip whose transaction was replaced or
+// conflicted goes back to the queue. It runs inside recompute, so a tip is recognised whether
+// its payment was recorded by flush or found by a later sync (after a crash between broadcast
+// and record).
+func matchTips(tx *store.Txn, all []*decoded) error {
+	tips, err := tx.Tips()
+	if err != nil || len(tips) == 0 {
+		return err
+	}
+	ours := map[chainhash.Hash]*decoded{}
+	for _, d := range all {
+		ours[d.rec.TxID] = d
+	}
+	used := map[wire.OutPoint]bool{}
+	for _, t := range tips {
+		if t.Cancelled {
+			continue
+		}
+		if t.Paid() {
+			if d, ok := ours[t.PaidBy]; ok && d.rec.Status.Counted() {
+				for i, o := range d.msg.TxOut {
+					if bytes.Equal(o.PkScript, t.Script) && o.Value == t.Amount {
+						used[wire.OutPoint{Hash: t.PaidBy, Index: uint32(i)}] = true
+						break
+					}
+				}
+				continue
+			}
+			t.PaidBy = chainhash.Hash{} // its payment is gone: queue it again
+		}
+	search:
+		for _, d := range all {
+			if !d.rec.Status.Counted() || d.rec.Fee < 0 || d.rec.FirstSeen < t.Created.Unix() {
+				continue
+			}
+			for i, o := range d.msg.TxOut {
+				op := wire.OutPoint{Hash: d.rec.TxID, Index: uint32(i)}
+				if !used[op] && bytes.Equal(o.PkScript, t.Script) && o.Value == t.Amount {
+					used[op] = true
+					t.PaidBy = d.rec.TxID
+					break search
+				}
+			}
+		}
+		if err := tx.PutTip(t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
