@@ -9,7 +9,6 @@ const (
 	algoManual      = "manual"
 	algoSweep       = "sweep"
 	algoAll         = "all"
-	algoConsolidate = "consolidate"
 )
 
 // selectBnB is Bitcoin Core's Branch and Bound (SelectCoinsBnB): a depth-first search, larger

@@ -31,10 +31,24 @@ type Portfolio struct {
 	// and others' with 6, then any confirmed coin, then own unconfirmed change; others'
 	// unconfirmed coins are never spent.
 	ConfirmationTiers bool
-	// ConsolidateBelowPct adds a "consolidate" candidate when FeeRate is below this percentage
-	// of LongTermFeeRate: the best selection plus the wallet's other coins, smallest first, as
-	// many as the weight allows. 0 never consolidates.
-	ConsolidateBelowPct int64
+	// CheapPct makes rates below CheapPct percent of the long-term fee rate "cheap" (0: off).
+	// On a cheap day the policy consolidates: it adds the wallet's smallest coins to the inputs
+	// it chose, leaving only the KeepLargest largest. Because coins are then spent on cheap days,
+	// it also values a coin's (and change's) later spending at that cheap rate rather than the
+	// long-term rate: in the waste metric, in the cost of change, and for CoinGrinderAbove.
+	CheapPct int64
+	// KeepLargest is how many of the largest coins a cheap-day consolidation leaves unspent, so
+	// large payments can still be made from a single coin.
+	KeepLargest int
+	// CoinGuard bounds the coin count (0: off): below the long-term fee rate, a wallet holding
+	// more coins adds its smallest ones to the inputs until CoinGuard would be left. Spending a
+	// coin below the long-term rate is cheaper than spending it later, and a wallet with many
+	// small coins (a tip receiver) would not get to them all on cheap days.
+	CoinGuard int
+	// ChangeTargetPct caps the change target of Knapsack and CoinGrinder (Core's random 50,000
+	// to 1,000,000 sat) at this percentage of the payment (0: no cap), so a wallet making small
+	// payments spends coins of a fitting size instead of keeping back 50,000 sat each time.
+	ChangeTargetPct int64
 }
 
 // CorePolicy is Bitcoin Core's wallet at commit 260ede1 (2022), the baseline of the published
@@ -54,20 +68,31 @@ func CorePolicy() Policy {
 	}
 }
 
-// SatchelPolicy is satchel's own policy. For now it is current Core's portfolio (random change
-// target, minimum viable change, exact waste) with CoinGrinder above 3× the long-term rate; the
-// simulator (cmd/coinsim) tunes it against CorePolicy.
+// SatchelPolicy is satchel's own policy, tuned with the simulator (cmd/coinsim, BENCHMARKS.md)
+// against CorePolicy. It spends coins when fees are low and as few as possible when they are
+// not: on cheap days (below 30% of the long-term rate, 3 sat/vB by default) it consolidates all
+// but the two largest coins into the payment, and it values a coin's later spending at that
+// cheap rate, so above it Branch and Bound, CoinGrinder (which runs above the cheap rate) and
+// SRD compete on a waste metric that favours fewer inputs. A wallet holding more than 100 coins
+// also consolidates below the long-term rate, and the change target of a small payment is at
+// most three times the payment. Core's second attempt made no measurable difference and is left
+// out; Knapsack made none either but stays, as the one algorithm that finds a set with small
+// change when every other asks for more change than the wallet holds.
 func SatchelPolicy() Policy {
 	return Portfolio{
 		Label:                "satchel",
 		BnB:                  true,
 		Knapsack:             true,
 		SRD:                  true,
-		CoinGrinderAbove:     3,
+		CoinGrinderAbove:     1,
 		KnapsackChangeTarget: true,
 		ChangeRule:           ChangeRuleMinViable,
-		Attempts:             2,
+		Attempts:             1,
 		ConfirmationTiers:    true,
+		CheapPct:             30,
+		KeepLargest:          2,
+		CoinGuard:            100,
+		ChangeTargetPct:      300,
 	}
 }
 
@@ -94,11 +119,31 @@ func (pf Portfolio) Select(req Request) (Selection, error) {
 	return sel, nil
 }
 
+// valued is req as the policy prices it, and the request's own long-term rate (or its default).
+// With CheapPct set, coins are spent on cheap days, so their later spending (the long-term rate of
+// the waste metric) and change's (the discard rate) are valued at the cheap rate.
+func (pf Portfolio) valued(req Request) (Request, FeeRate) {
+	longTerm := req.LongTermFeeRate
+	if longTerm <= 0 {
+		longTerm = DefaultLongTermFeeRate
+	}
+	if pf.CheapPct > 0 {
+		cheap := max(longTerm*FeeRate(pf.CheapPct)/100, 1)
+		req.LongTermFeeRate = cheap
+		if req.DiscardFeeRate <= 0 || req.DiscardFeeRate > cheap {
+			req.DiscardFeeRate = cheap // prepare raises it to MinDiscardFeeRate if below
+		}
+	}
+	return req, longTerm
+}
+
 func (pf Portfolio) selectCoins(req Request) (Selection, error) {
+	req, longTerm := pf.valued(req)
 	p, err := prepare(req)
 	if err != nil {
 		return Selection{}, err
 	}
+	p.requestLongTerm = longTerm
 	if req.SubtractFee {
 		inputs := append([]Coin(nil), p.required...)
 		if len(inputs) == 0 {
@@ -167,6 +212,10 @@ func (pf Portfolio) attemptTarget(p *params, extra Amount) (Selection, Amount, e
 	var ct Amount
 	if pf.KnapsackChangeTarget || pf.coinGrinderOn(p) {
 		ct = changeTarget(p.payeeSum/Amount(p.nPayees), p.changeFee, p.req.Rand)
+		if pf.ChangeTargetPct > 0 {
+			floor, _ := p.minChange(pf.ChangeRule)
+			ct = min(ct, p.changeFee+max(floor, p.payeeSum*Amount(pf.ChangeTargetPct)/100))
+		}
 	}
 	overWeight := false
 	prev := -1
@@ -179,7 +228,12 @@ func (pf Portfolio) attemptTarget(p *params, extra Amount) (Selection, Amount, e
 		pk, ow := pf.choose(p, pool, need, ct)
 		overWeight = overWeight || ow
 		if pk.sel != nil {
-			return p.finalize(p.inputsOf(pool, pk.sel), pk.algo, pf.ChangeRule)
+			pk, added := pf.consolidate(p, pool, pk)
+			sel, short, err := p.finalize(p.inputsOf(pool, pk.sel), pk.algo, pf.ChangeRule)
+			if added > 0 && err == nil && short == 0 {
+				sel.ConsolidationFee = min(p.feeRate.FeeForWeight(added), sel.Fee)
+			}
+			return sel, short, err
 		}
 	}
 	if overWeight {
@@ -194,10 +248,6 @@ func (pf Portfolio) attemptTarget(p *params, extra Amount) (Selection, Amount, e
 		}
 	}
 	return p.finalize(p.inputsOf(widest, all), algoAll, pf.ChangeRule)
-}
-
-func (pf Portfolio) consolidateOn(p *params) bool {
-	return pf.ConsolidateBelowPct > 0 && int64(p.feeRate)*100 < pf.ConsolidateBelowPct*int64(p.longTerm)
 }
 
 func (pf Portfolio) coinGrinderOn(p *params) bool {
@@ -247,11 +297,7 @@ func (pf Portfolio) choose(p *params, pool []utxo, need, ct Amount) (best pick, 
 		npos--
 	}
 	positive := pool[:npos]
-	// Room for inputs under the standard weight, keeping 8 WU for a 3-byte input count.
-	fixed := EstimateTxWeight(0, p.nPayees, 0, p.payeeWeight)
-	fixedChange := EstimateTxWeight(0, p.nPayees+1, 0, p.payeeWeight+p.changeWeight)
-	maxW := MaxStandardTxWeight - fixed - p.reqWeigh - 8
-	maxWChange := MaxStandardTxWeight - fixedChange - p.reqWeigh - 8
+	maxW, maxWChange := p.inputRoom(false), p.inputRoom(true)
 
 	consider := func(algo string, sel []int32, ow bool, makesChange bool) {
 		overWeight = overWeight || ow
@@ -305,10 +351,17 @@ func (pf Portfolio) choose(p *params, pool []utxo, need, ct Amount) (best pick, 
 		sel, ow := selectSRD(positive, need+p.changeFee+ChangeLower, maxWChange, p.req.Rand)
 		consider(algoSRD, sel, ow, true)
 	}
-	if pf.consolidateOn(p) && best.sel != nil {
-		consider(algoConsolidate, consolidate(positive, best.sel, maxWChange), false, true)
-	}
 	return best, overWeight
+}
+
+// inputRoom is the weight selected inputs may add under the standard weight, with or without a
+// change output, keeping 8 WU for a 3-byte input count.
+func (p *params) inputRoom(change bool) Weight {
+	fixed := EstimateTxWeight(0, p.nPayees, 0, p.payeeWeight)
+	if change {
+		fixed = EstimateTxWeight(0, p.nPayees+1, 0, p.payeeWeight+p.changeWeight)
+	}
+	return MaxStandardTxWeight - fixed - p.reqWeigh - 8
 }
 
 // keepsChange reports whether selected coins of total value and weight w (besides the required

@@ -220,12 +220,14 @@ func TestSatchelGrindsAtHighFeeRates(t *testing.T) {
 		if sel.Algorithm != algoCoinGrinder || len(sel.Inputs) != 1 || sel.Inputs[0].Type != P2TR {
 			t.Fatalf("seed %d: %s with %d inputs", seed, sel.Algorithm, len(sel.Inputs))
 		}
-		// At 20 sat/vB, below 3x the long-term rate, CoinGrinder stays off.
-		req = selRequest(20, selPayees(30_000), coins)
+		// At 2 sat/vB, below satchel's cheap rate (30% of the long-term rate), CoinGrinder stays
+		// off; Core 260ede1 never runs it.
+		req = selRequest(2, selPayees(30_000), coins)
 		req.Rand = rand.New(rand.NewPCG(seed, 0))
-		if sel, _ = SatchelPolicy().Select(req); sel.Algorithm == algoCoinGrinder {
-			t.Fatalf("seed %d: coingrinder at 20 sat/vB", seed)
+		if sel, _ = SatchelPolicy().Select(req); strings.HasPrefix(sel.Algorithm, algoCoinGrinder) {
+			t.Fatalf("seed %d: coingrinder at 2 sat/vB", seed)
 		}
+		req = selRequest(50, selPayees(30_000), coins)
 		if sel, _ = CorePolicy().Select(req); sel.Algorithm == algoCoinGrinder {
 			t.Fatal("core ran coingrinder")
 		}
@@ -452,6 +454,10 @@ func genPolicy(t *rapid.T) Policy {
 		LegacyWaste:          rapid.Bool().Draw(t, "legacy"),
 		Attempts:             rapid.IntRange(0, 3).Draw(t, "attempts"),
 		ConfirmationTiers:    rapid.Bool().Draw(t, "tiers"),
+		CheapPct:             rapid.SampledFrom([]int64{0, 30, 100, 150}).Draw(t, "cheap"),
+		KeepLargest:          rapid.IntRange(0, 3).Draw(t, "keep"),
+		CoinGuard:            rapid.IntRange(0, 10).Draw(t, "guard"),
+		ChangeTargetPct:      rapid.SampledFrom([]int64{0, 100, 300}).Draw(t, "ctpct"),
 	}
 }
 
@@ -474,7 +480,7 @@ func TestSelectProperties(t *testing.T) {
 		}
 
 		if err == nil {
-			checkSelection(t, req, sel)
+			checkSelection(t, pricedAs(pol, req), sel)
 			return
 		}
 		var ife *InsufficientFundsError

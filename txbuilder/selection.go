@@ -178,6 +178,10 @@ type Selection struct {
 	// cheaper than later.
 	Waste     Amount
 	Algorithm string
+	// ConsolidationFee is the part of Fee paid for inputs the payment did not need, added because
+	// spending them now is cheaper than later (SatchelPolicy on cheap days). A fee guard judging
+	// the fee against the amount paid may leave it out.
+	ConsolidationFee Amount
 	// NoChangeReason explains a missing change output.
 	NoChangeReason string
 }
@@ -201,18 +205,21 @@ type utxo struct {
 
 // params holds a validated request and the quantities every algorithm shares.
 type params struct {
-	req          Request
-	feeRate      FeeRate
-	longTerm     FeeRate
-	discard      FeeRate
-	payeeSum     Amount
-	payeeWeight  Weight
-	nPayees      int
-	changeType   ScriptType
-	changeWeight Weight
-	changeFee    Amount // fee of the change output now
-	spendFee     Amount // fee of spending the change later, at the discard rate
-	costOfChange Amount
+	req      Request
+	feeRate  FeeRate
+	longTerm FeeRate
+	// requestLongTerm is the request's long-term rate (or its default) before a policy valued
+	// later spending differently; the coin guard compares the fee rate with it.
+	requestLongTerm FeeRate
+	discard         FeeRate
+	payeeSum        Amount
+	payeeWeight     Weight
+	nPayees         int
+	changeType      ScriptType
+	changeWeight    Weight
+	changeFee       Amount // fee of the change output now
+	spendFee        Amount // fee of spending the change later, at the discard rate
+	costOfChange    Amount
 	// target is the payees plus the fee of the transaction's fixed part (no inputs, no change).
 	target   Amount
 	required []Coin

@@ -3,6 +3,7 @@ package txbuilder
 import (
 	"errors"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/btcsuite/btcd/wire/v2"
@@ -133,6 +134,21 @@ func checkSelection(t selTester, req Request, sel Selection) {
 	if sel.Algorithm == "" {
 		t.Fatal("no algorithm named")
 	}
+	if sel.ConsolidationFee < 0 || sel.ConsolidationFee > sel.Fee {
+		t.Fatalf("consolidation fee %d outside [0, fee %d]", sel.ConsolidationFee, sel.Fee)
+	}
+	if (sel.ConsolidationFee > 0) != strings.HasSuffix(sel.Algorithm, algoConsolidateSuffix) {
+		t.Fatalf("consolidation fee %d with algorithm %s", sel.ConsolidationFee, sel.Algorithm)
+	}
+}
+
+// pricedAs is req as pol values it: a Portfolio with CheapPct values change at the cheap rate,
+// which moves the smallest change it keeps. checkSelection judges change against that.
+func pricedAs(pol Policy, req Request) Request {
+	if pf, ok := pol.(Portfolio); ok {
+		req, _ = pf.valued(req)
+	}
+	return req
 }
 
 func TestValidation(t *testing.T) {

@@ -30,6 +30,13 @@ type KeyFunc func(i int) (*btcec.PrivateKey, error)
 // P2SH-P2WPKH and P2PKH (SIGHASH_ALL). Then it runs each input through the script engine, so a
 // wrong key or script fails here rather than at the node.
 func Sign(tx *wire.MsgTx, prev []PrevOut, key KeyFunc) error {
+	return SignWith(tx, prev, key, txscript.SigHashDefault)
+}
+
+// SignWith signs like Sign with a chosen sighash type: SigHashDefault means SIGHASH_DEFAULT
+// for taproot and SIGHASH_ALL for the others. Dust disposal uses ALL|ANYONECANPAY, so the coin
+// can be given up without tying it to any other input.
+func SignWith(tx *wire.MsgTx, prev []PrevOut, key KeyFunc, hashType txscript.SigHashType) error {
 	if len(prev) != len(tx.TxIn) {
 		return fmt.Errorf("sign: %d previous outputs for %d inputs", len(prev), len(tx.TxIn))
 	}
@@ -40,7 +47,7 @@ func Sign(tx *wire.MsgTx, prev []PrevOut, key KeyFunc) error {
 		if err != nil {
 			return fmt.Errorf("sign input %d: %w", i, err)
 		}
-		err = signInput(tx, hashes, i, p, k)
+		err = signInput(tx, hashes, i, p, k, hashType)
 		k.Zero()
 		if err != nil {
 			return fmt.Errorf("sign input %d (%s): %w", i, p.Type, err)
@@ -49,17 +56,21 @@ func Sign(tx *wire.MsgTx, prev []PrevOut, key KeyFunc) error {
 	return Verify(tx, prev)
 }
 
-func signInput(tx *wire.MsgTx, hashes *txscript.TxSigHashes, i int, p PrevOut, k *btcec.PrivateKey) error {
+func signInput(tx *wire.MsgTx, hashes *txscript.TxSigHashes, i int, p PrevOut, k *btcec.PrivateKey, hashType txscript.SigHashType) error {
 	amt := int64(p.Value)
+	ecdsaType := hashType
+	if hashType == txscript.SigHashDefault {
+		ecdsaType = txscript.SigHashAll
+	}
 	switch p.Type {
 	case P2TR:
-		w, err := txscript.TaprootWitnessSignature(tx, hashes, i, amt, p.PkScript, txscript.SigHashDefault, k)
+		w, err := txscript.TaprootWitnessSignature(tx, hashes, i, amt, p.PkScript, hashType, k)
 		if err != nil {
 			return err
 		}
 		tx.TxIn[i].Witness = w
 	case P2WPKH:
-		w, err := txscript.WitnessSignature(tx, hashes, i, amt, p.PkScript, txscript.SigHashAll, k, true)
+		w, err := txscript.WitnessSignature(tx, hashes, i, amt, p.PkScript, ecdsaType, k, true)
 		if err != nil {
 			return err
 		}
@@ -68,7 +79,7 @@ func signInput(tx *wire.MsgTx, hashes *txscript.TxSigHashes, i int, p PrevOut, k
 		if len(p.RedeemScript) == 0 {
 			return errors.New("no redeem script")
 		}
-		w, err := txscript.WitnessSignature(tx, hashes, i, amt, p.RedeemScript, txscript.SigHashAll, k, true)
+		w, err := txscript.WitnessSignature(tx, hashes, i, amt, p.RedeemScript, ecdsaType, k, true)
 		if err != nil {
 			return err
 		}
@@ -78,7 +89,7 @@ func signInput(tx *wire.MsgTx, hashes *txscript.TxSigHashes, i int, p PrevOut, k
 		}
 		tx.TxIn[i].Witness, tx.TxIn[i].SignatureScript = w, sig
 	case P2PKH:
-		sig, err := txscript.SignatureScript(tx, i, p.PkScript, txscript.SigHashAll, k, true)
+		sig, err := txscript.SignatureScript(tx, i, p.PkScript, ecdsaType, k, true)
 		if err != nil {
 			return err
 		}

@@ -116,6 +116,14 @@ func (w *Wallet) PlanBump(req BumpRequest) (*BumpPlan, error) {
 			cands = append(cands, c)
 		}
 	}
+	silent := false
+	if err := w.st.View(func(tx *store.Txn) error { silent = hasSilent(tx, req.TxID); return nil }); err != nil {
+		return nil, err
+	}
+	if silent {
+		// Silent-payment output keys depend on the inputs: keep them, only lower the change.
+		cands = nil
+	}
 	sreq := SendRequest{Payments: payments, FeeRate: req.FeeRate, Policy: req.Policy}
 	plan, err := w.finishPlan(sreq, pc, required, cands, change)
 	if err != nil {

@@ -185,6 +185,9 @@ func (w *Wallet) recompute(tx *store.Txn, tipHeight int32) error {
 	if err := matchTips(tx, all); err != nil {
 		return err
 	}
+	if err := autoFreezeDust(tx, coins, all); err != nil {
+		return err
+	}
 	return w.advanceChange(tx)
 }
 

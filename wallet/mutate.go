@@ -28,6 +28,12 @@ func (w *Wallet) SetFrozen(op wire.OutPoint, frozen bool) error {
 		}
 		for _, c := range coins {
 			if c.OutPoint == op {
+				if !frozen && tx.Setting("dust:"+op.String()) != "" {
+					// Unfrozen by hand: never frozen again as dust.
+					if err := tx.PutSetting("dust:"+op.String(), "released"); err != nil {
+						return err
+					}
+				}
 				return tx.SetFrozen(op, frozen)
 			}
 		}
@@ -100,6 +106,12 @@ func (w *Wallet) RecordSent(m *wire.MsgTx, label string, now time.Time) error {
 			r.Status = store.StatusReplaced
 			if err := tx.PutTx(r); err != nil {
 				return err
+			}
+			// A replacement of a silent payment carries the same silent outputs.
+			if hasSilent(tx, r.TxID) {
+				if err := markSilent(tx, id, []int{-1}); err != nil {
+					return err
+				}
 			}
 		}
 		if !tx.HasTx(id) {

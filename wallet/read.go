@@ -125,6 +125,8 @@ type Utxo struct {
 	Coinbase      bool
 	Type          txbuilder.ScriptType
 	Label         string
+	// DustAttack marks a small coin frozen on arrival at an address already used.
+	DustAttack bool
 }
 
 // Utxos lists the wallet's coins, largest first.
@@ -144,6 +146,12 @@ func (w *Wallet) Utxos() ([]Utxo, error) {
 			return err
 		}
 		frozen := tx.FrozenSet()
+		dust := map[wire.OutPoint]bool{}
+		for op := range frozen {
+			if tx.Setting("dust:"+op.String()) == "frozen" {
+				dust[op] = true
+			}
+		}
 		out = make([]Utxo, 0, len(coins))
 		for _, c := range coins {
 			a := w.account(c.Purpose)
@@ -152,7 +160,7 @@ func (w *Wallet) Utxos() ([]Utxo, error) {
 			}
 			u := Utxo{OutPoint: c.OutPoint, Value: c.Value, Path: a.keys.Path(c.Chain, c.Index),
 				Frozen: frozen[c.OutPoint], Coinbase: c.Coinbase, Type: a.keys.ScriptType(),
-				Spendable: spendable(c, tip)}
+				Spendable: spendable(c, tip), DustAttack: dust[c.OutPoint]}
 			u.Address = c.Address
 			if c.Height > 0 {
 				u.Confirmations = tip - c.Height + 1

@@ -17,6 +17,7 @@ import (
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/keys"
+	"github.com/satchel-wallet/satchel/wallet/silentpay"
 	"github.com/satchel-wallet/satchel/wallet/store"
 )
 
@@ -33,6 +34,11 @@ type Payment struct {
 	Label   string
 	// own marks a payment to the wallet itself, checked at signing to derive from its keys.
 	own *keyPath
+	// SilentPayment, when set, is a BIP352 address: Script is then a placeholder of the right
+	// size, and the real output key is derived from the inputs' private keys at signing.
+	SilentPayment *silentpay.Address
+	// Notes are things the user should hear about this payee (an ignored lightning invoice).
+	Notes []string
 }
 
 // SendRequest describes a payment to plan.
@@ -306,6 +312,9 @@ func (w *Wallet) Sign(plan *Plan, passphrase []byte, opts ...keystore.Option) (*
 		if !bytes.Equal(d.PkScript, tx.TxOut[idx].PkScript) {
 			return nil, fmt.Errorf("sign: %w: output %d does not derive from %d/%d/%d", ErrChangeNotOurs, idx, kp.purpose, kp.chain, kp.index)
 		}
+	}
+	if err := w.silentOutputs(plan, tx, master); err != nil {
+		return nil, err
 	}
 	err = txbuilder.Sign(tx, plan.Prev, func(i int) (*btcec.PrivateKey, error) {
 		p := plan.paths[i]

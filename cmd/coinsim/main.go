@@ -2,7 +2,7 @@
 // each costs: fees, coins left, and the total cost of a wallet's life.
 //
 //	coinsim SCENARIO... [--policy core|satchel|all] [--type wpkh|tr] [--seed N] [--runs N]
-//	        [--json] [--feerates FILE] [--jobs N] [--include-uneconomical]
+//	        [--json] [--feerates FILE] [--jobs N] [--include-uneconomical] [--discard-feerate R]
 //
 // A SCENARIO is a combined file ("amount_BTC,feerate_BTC_per_kvB" per line) or, with --feerates,
 // a payments file (one signed amount in BTC per line) paired line by line with the fee rates.
@@ -33,6 +33,7 @@ type options struct {
 	json                bool
 	feerates            string
 	includeUneconomical bool
+	discard             string
 }
 
 func main() {
@@ -86,6 +87,7 @@ rates, which are cycled; deposits use up a fee rate line too.`,
 	f.BoolVar(&o.json, "json", false, "print one JSON object per line per scenario and policy")
 	f.StringVar(&o.feerates, "feerates", "", "fee rates FILE (BTC/kvB per line): SCENARIOs are then payments files")
 	f.BoolVar(&o.includeUneconomical, "include-uneconomical", false, "let payments spend coins worth less than their spending cost, as satchel send --include-uneconomical")
+	f.StringVar(&o.discard, "discard-feerate", "", "override the discard fee rate (sat/vB) of every request, as Core's estimator did in the published runs; satchel send uses the default, 10")
 	c.SetOut(out)
 	return c
 }
@@ -115,6 +117,13 @@ func run(ctx context.Context, out io.Writer, args []string, o options) error {
 		pols = []txbuilder.Policy{p}
 	}
 	cfg := sim.Config{Type: typ, Seed: o.seed, IncludeUneconomical: o.includeUneconomical}
+	if o.discard != "" {
+		r, err := txbuilder.ParseFeeRate(o.discard)
+		if err != nil {
+			return usageError{fmt.Errorf("--discard-feerate: %w", err)}
+		}
+		cfg.DiscardFeeRate = r
+	}
 	for _, path := range args {
 		sc, err := load(path, o.feerates)
 		if err != nil {
@@ -127,6 +136,7 @@ func run(ctx context.Context, out io.Writer, args []string, o options) error {
 				return err
 			}
 			s := sim.Summarize(sc.Name, pol.Name(), o.typ, o.seed, results)
+			s.DiscardFeeRateKv = int64(cfg.DiscardFeeRate)
 			if o.json {
 				b, err := json.Marshal(s)
 				if err != nil {
@@ -178,7 +188,11 @@ func writeTable(out io.Writer, sums []sim.Summary) error {
 	if s0.Runs > 1 {
 		seeds = fmt.Sprintf("seeds %d-%d", s0.Seed, s0.Seed+uint64(s0.Runs)-1)
 	}
-	fmt.Fprintf(&b, "%s (%s, %d ops, %d run(s), %s; means, total cost min-max)\n", s0.Scenario, s0.Type, s0.Ops, s0.Runs, seeds)
+	discard := ""
+	if s0.DiscardFeeRateKv > 0 {
+		discard = fmt.Sprintf(", discard fee rate %s sat/vB", txbuilder.FeeRate(s0.DiscardFeeRateKv))
+	}
+	fmt.Fprintf(&b, "%s (%s, %d ops, %d run(s), %s%s; means, total cost min-max)\n", s0.Scenario, s0.Type, s0.Ops, s0.Runs, seeds, discard)
 	fmt.Fprintf(&b, "%-8s %8s %7s %12s %8s %10s %9s %9s %10s %7s %10s %12s %25s %7s\n",
 		"policy", "payments", "refused", "fees_BTC", "fee/pay", "utxos_end", "mean_utxo", "changelss",
 		"inputs/pay", "unecon", "empty_sat", "total_BTC", "total_sat_min-max", "±sd%")

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/itchyny/gojq"
+
 	"github.com/satchel-wallet/satchel/keystore"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 )
@@ -23,6 +25,10 @@ type App struct {
 	// InTerm and ErrTerm say whether stdin and stderr are terminals: prompts need both.
 	InTerm  bool
 	ErrTerm bool
+	// OutTerm says whether stdout is a terminal (colour is only used there); OutWidth is its
+	// width in columns, 0 when unknown.
+	OutTerm  bool
+	OutWidth int
 	// ReadSecret reads a line from the terminal without echo.
 	ReadSecret func(prompt string) ([]byte, error)
 	// ReadLine reads a visible line from the terminal.
@@ -37,6 +43,10 @@ type App struct {
 	Entropy io.Reader
 
 	flags globalFlags
+	// psbtOut is send --psbt-out: where a watch-only wallet writes its unsigned PSBT.
+	psbtOut string
+	// lenientConfig skips config files that do not check out, so config can repair them.
+	lenientConfig bool
 }
 
 type globalFlags struct {
@@ -48,7 +58,12 @@ type globalFlags struct {
 	yes            bool
 	offline        bool
 	backend        string
+	proxy          string
 	gapLimit       int
+	unit           string // sat or btc, resolved by resolveGlobals
+	utc            bool
+	jq             string
+	jqCode         *gojq.Code // compiled --jq, nil without it
 }
 
 // walletDir is DATADIR/NETWORK/NAME.
@@ -90,8 +105,12 @@ func (a *App) dataDir() (string, error) {
 	return filepath.Join(home, ".local", "share", "satchel"), nil
 }
 
-// printJSON writes v as one JSON document on stdout.
+// printJSON writes v as one JSON document on stdout, or with --jq the results of the
+// expression applied to that document.
 func (a *App) printJSON(v any) error {
+	if a.flags.jqCode != nil {
+		return a.printJQ(v)
+	}
 	enc := json.NewEncoder(a.Out)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
@@ -105,7 +124,7 @@ func (a *App) warn(code, msg string) {
 		fmt.Fprintln(a.Err, string(b))
 		return
 	}
-	fmt.Fprintln(a.Err, "warning: "+msg)
+	fmt.Fprintln(a.Err, a.paintErr(styleWarn, "warning:")+" "+msg)
 }
 
 // canPrompt says whether the user can be asked something.

@@ -15,7 +15,8 @@ import (
 )
 
 // txSession opens the wallet, syncs it and reads the fee rate: --fee-rate, else the backend's
-// estimate for target blocks. The backend is required unless planOnly.
+// estimate for target blocks. The backend is required unless planOnly or the wallet is
+// watch-only.
 func (a *App) txSession(cmd *cobra.Command, feeRate string, target int, planOnly bool) (*wallet.Wallet, chain.Backend, txbuilder.FeeRate, error) {
 	var rate txbuilder.FeeRate
 	if feeRate != "" {
@@ -28,15 +29,20 @@ func (a *App) txSession(cmd *cobra.Command, feeRate string, target int, planOnly
 		}
 		rate = r
 	}
-	if !planOnly && !a.flags.yes && !a.canPrompt() {
-		return nil, nil, 0, usagef("confirmation_needed", "not a terminal: nothing is sent without --yes (or use --dry-run to see the plan)")
-	}
-	if a.flags.offline && !planOnly {
-		return nil, nil, 0, usagef("offline", "sending needs the network: drop --offline, or add --dry-run to plan")
-	}
 	w, err := a.openWallet(true)
 	if err != nil {
 		return nil, nil, 0, err
+	}
+	// A watch-only wallet signs and sends nothing: its sends end in an unsigned PSBT, which
+	// needs neither consent nor the network.
+	planOnly = planOnly || w.Meta().WatchOnly
+	if !planOnly && !a.flags.yes && !a.canPrompt() {
+		w.Close()
+		return nil, nil, 0, usagef("confirmation_needed", "not a terminal: nothing is sent without --yes (or use --dry-run to see the plan)")
+	}
+	if a.flags.offline && !planOnly {
+		w.Close()
+		return nil, nil, 0, usagef("offline", "sending needs the network: drop --offline, or add --dry-run to plan")
 	}
 	_, be, err := a.syncWallet(cmd, w)
 	if err != nil {

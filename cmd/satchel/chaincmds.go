@@ -141,14 +141,7 @@ plus the wallet's own unconfirmed change, minus frozen coins). Syncs first unles
 			if a.flags.json {
 				return a.printJSON(out)
 			}
-			fmt.Fprintf(a.Out, "confirmed:   %s\nunconfirmed: %s\nimmature:    %s\nspendable:   %s\n",
-				fmtSat(out.Confirmed), fmtSat(out.Unconfirmed), fmtSat(out.Immature), fmtSat(out.Spendable))
-			if b.Synced {
-				fmt.Fprintf(a.Out, "as of height %d (%s)\n", b.SyncedHeight, b.SyncedAt.Local().Format(time.RFC3339))
-			} else {
-				fmt.Fprintln(a.Out, "never synced")
-			}
-			return nil
+			return a.printBalance(out)
 		},
 	}
 }
@@ -214,18 +207,7 @@ the wallet sent), confirmations, label and status (confirmed, pending, replaced,
 				fmt.Fprintln(a.Out, "no transactions yet")
 				return nil
 			}
-			fmt.Fprintf(a.Out, "%-19s  %15s  %10s  %-10s  %5s  %-64s  %s\n", "TIME", "AMOUNT", "FEE", "STATUS", "CONF", "TXID", "LABEL")
-			for _, h := range out {
-				ts, fee := "", ""
-				if h.Time != nil {
-					ts = h.Time.Local().Format("2006-01-02 15:04:05")
-				}
-				if h.Fee != nil {
-					fee = fmtSat(*h.Fee)
-				}
-				fmt.Fprintf(a.Out, "%-19s  %15s  %10s  %-10s  %5d  %-64s  %s\n", ts, fmtSigned(h.Amount), fee, h.Status, h.Confirmations, h.TxID, h.Label)
-			}
-			return nil
+			return a.printHistory(out)
 		},
 	}
 	c.Flags().IntVar(&limit, "limit", 0, "show at most N transactions (0: all)")
@@ -243,6 +225,7 @@ type utxoJSON struct {
 	SpendCost     *int64 `json:"spend_cost_sat"`
 	Economical    *bool  `json:"economical"`
 	Label         string `json:"label,omitempty"`
+	DustAttack    bool   `json:"dust_attack,omitempty"`
 }
 
 func newUtxosCmd(a *App) *cobra.Command {
@@ -290,7 +273,7 @@ spend_cost_sat and economical are null.`,
 			out := make([]utxoJSON, 0, len(us))
 			for _, u := range us {
 				j := utxoJSON{OutPoint: u.OutPoint.String(), Value: u.Value, Address: u.Address, Path: u.Path,
-					Confirmations: u.Confirmations, Frozen: u.Frozen, Label: u.Label}
+					Confirmations: u.Confirmations, Frozen: u.Frozen, Label: u.Label, DustAttack: u.DustAttack}
 				if rate > 0 {
 					cost := int64(rate.FeeForWeight(u.Type.InputWeight()))
 					econ := u.Value > cost
@@ -305,22 +288,7 @@ spend_cost_sat and economical are null.`,
 				fmt.Fprintln(a.Out, "no coins")
 				return nil
 			}
-			fmt.Fprintf(a.Out, "%-70s  %15s  %5s  %10s  %-6s  %s\n", "OUTPOINT", "VALUE", "CONF", "SPEND COST", "FROZEN", "ADDRESS")
-			for _, j := range out {
-				cost := "-"
-				if j.SpendCost != nil {
-					cost = fmtSat(*j.SpendCost)
-					if !*j.Economical {
-						cost += "!"
-					}
-				}
-				frozen := ""
-				if j.Frozen {
-					frozen = "yes"
-				}
-				fmt.Fprintf(a.Out, "%-70s  %15s  %5d  %10s  %-6s  %s\n", j.OutPoint, fmtSat(j.Value), j.Confirmations, cost, frozen, j.Address)
-			}
-			return nil
+			return a.printUtxos(out)
 		},
 	}
 	c.Flags().StringVar(&feeRate, "fee-rate", "", "fee rate in sat/vB for the spend cost (decimals allowed)")

@@ -35,6 +35,9 @@ type cli struct {
 	env  map[string]string
 	dial func(ctx context.Context, url string) (chain.Backend, error)
 	now  time.Time
+	// watch registers scripts with a test Esplora or Electrum server (nil for btcd).
+	watch   func(scripts ...[]byte)
+	watched map[string]bool
 }
 
 func newCLI(t *testing.T) *cli {
@@ -52,6 +55,7 @@ type result struct {
 // run runs satchel in-process with no terminal, the given stdin, and cheap keystore cost.
 func (c *cli) run(stdin string, args ...string) result {
 	c.t.Helper()
+	c.registerScripts()
 	var out, errb bytes.Buffer
 	a := &App{
 		In: strings.NewReader(stdin), Out: &out, Err: &errb,

@@ -4,222 +4,578 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/BurntSushi/toml"
 	"github.com/spf13/cobra"
 
 	"github.com/satchel-wallet/satchel/internal/atomicfile"
+	"github.com/satchel-wallet/satchel/wallet"
 )
 
 // configFile is the per-wallet settings file inside the wallet folder.
 const configFile = "config.toml"
 
-// walletConfig is the per-wallet settings file. Field names are the keys users type.
-type walletConfig struct {
-	Backend  string `toml:"backend,omitempty"`
-	GapLimit string `toml:"gap-limit,omitempty"`
+// settingDef describes one setting: where it may come from, its default and how to check it.
+// Precedence is flag > environment > wallet config > global config > default.
+type settingDef struct {
+	key        string
+	flag       string // the global flag that sets it, "" when none
+	env        string
+	globalOnly bool   // only the global config may hold it (it picks the wallet)
+	numeric    bool   // written to TOML as an integer
+	def        string // the default, "" when there is none
+	help       string
+	check      func(string) error
+	values     []string // the closed set of values, for help and shell completion
 }
 
-// configKeys lists the settable keys with a check for each value.
-var configKeys = map[string]func(string) error{
-	"backend": func(v string) error {
-		if v == "" {
-			return errors.New("empty")
+// settings lists every key satchel reads from its config files.
+var settings = []settingDef{
+	{key: "backend", flag: "backend", env: "SATCHEL_BACKEND",
+		help: "chain backend URL, e.g. btcd://user:pass@127.0.0.1:18334", check: checkURLSetting},
+	{key: "gap-limit", flag: "gap-limit", env: "SATCHEL_GAP_LIMIT", numeric: true, def: "20",
+		help: "unused addresses in a row that end the search for used ones", check: checkIntRange(1, 10000)},
+	{key: "network", flag: "network", env: "SATCHEL_NETWORK", globalOnly: true, def: "mainnet",
+		help: "the network used when none is given", values: wallet.Networks, check: checkOneOf(wallet.Networks)},
+	{key: "wallet", flag: "wallet", env: "SATCHEL_WALLET", globalOnly: true, def: "default",
+		help: "the wallet used when none is given", check: checkWalletName},
+	{key: "unit", flag: "unit", env: "SATCHEL_UNIT", def: "sat",
+		help: "how amounts are shown to people: sat or btc", values: []string{"sat", "btc"}, check: checkOneOf([]string{"sat", "btc"})},
+	{key: "proxy", flag: "proxy", env: "SATCHEL_PROXY",
+		help: "SOCKS5 proxy for backends that support one, e.g. socks5://127.0.0.1:9050", check: checkProxy},
+	{key: "fee-target", env: "SATCHEL_FEE_TARGET", numeric: true, def: "6",
+		help: "confirmation target in blocks for fee estimates (send --target beats it)", check: checkIntRange(1, 1008)},
+}
+
+func settingByKey(key string) (*settingDef, bool) {
+	for i := range settings {
+		if settings[i].key == key {
+			return &settings[i], true
 		}
-		return nil
-	},
-	"gap-limit": func(v string) error {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 10000 {
-			return errors.New("must be a whole number from 1 to 10000")
+	}
+	return nil, false
+}
+
+func settingKeys() []string {
+	out := make([]string, len(settings))
+	for i, s := range settings {
+		out[i] = s.key
+	}
+	return out
+}
+
+// configKeysHelp is the key table config's help shows.
+func configKeysHelp() string {
+	var b strings.Builder
+	for _, s := range settings {
+		src := []string{}
+		if s.flag != "" {
+			src = append(src, "--"+s.flag)
 		}
-		return nil
-	},
-}
-
-func loadWalletConfig(dir string) (walletConfig, error) {
-	var c walletConfig
-	raw, err := os.ReadFile(filepath.Join(dir, configFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return c, nil
-	}
-	if err != nil {
-		return c, err
-	}
-	md, err := toml.Decode(string(raw), &c)
-	if err != nil {
-		return c, fmt.Errorf("%s: %w", filepath.Join(dir, configFile), err)
-	}
-	if und := md.Undecoded(); len(und) > 0 {
-		return c, usagef("bad_config", fmt.Sprintf("%s: unknown key %q", filepath.Join(dir, configFile), und[0].String()))
-	}
-	return c, nil
-}
-
-func (c *walletConfig) get(key string) string {
-	switch key {
-	case "backend":
-		return c.Backend
-	case "gap-limit":
-		return c.GapLimit
-	}
-	return ""
-}
-
-func (c *walletConfig) set(key, value string) {
-	switch key {
-	case "backend":
-		c.Backend = value
-	case "gap-limit":
-		c.GapLimit = value
-	}
-}
-
-func saveWalletConfig(dir string, c walletConfig) error {
-	var buf bytes.Buffer
-	if err := toml.NewEncoder(&buf).Encode(c); err != nil {
-		return err
-	}
-	return atomicfile.Write(filepath.Join(dir, configFile), buf.Bytes(), 0o600)
-}
-
-func checkConfigKey(key string) error {
-	if _, ok := configKeys[key]; !ok {
-		var names []string
-		for k := range configKeys {
-			names = append(names, k)
+		src = append(src, s.env)
+		if s.globalOnly {
+			src = append(src, "global config only")
 		}
-		sort.Strings(names)
-		return usagef("unknown_config_key", fmt.Sprintf("unknown config key %q: known keys are %v", key, names))
+		def := ""
+		if s.def != "" {
+			def = "; default " + s.def
+		}
+		fmt.Fprintf(&b, "  %-11s %s (%s%s)\n", s.key, s.help, strings.Join(src, ", "), def)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func checkURLSetting(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return errors.New("must be a URL such as btcd://user:pass@127.0.0.1:18334")
 	}
 	return nil
 }
 
+func checkProxy(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "socks5" && u.Scheme != "socks5h") {
+		return errors.New("must be a socks5://HOST:PORT or socks5h://HOST:PORT URL")
+	}
+	if _, port, err := net.SplitHostPort(u.Host); err != nil || port == "" {
+		return errors.New("must name a host and port, e.g. socks5://127.0.0.1:9050")
+	}
+	return nil
+}
+
+func checkIntRange(lo, hi int) func(string) error {
+	return func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < lo || n > hi {
+			return fmt.Errorf("must be a whole number from %d to %d", lo, hi)
+		}
+		return nil
+	}
+}
+
+func checkOneOf(vals []string) func(string) error {
+	return func(v string) error {
+		for _, x := range vals {
+			if v == x {
+				return nil
+			}
+		}
+		return fmt.Errorf("must be one of %s", strings.Join(vals, ", "))
+	}
+}
+
+func checkWalletName(v string) error {
+	if !validWalletName(v) {
+		return errors.New("use letters, digits, - and _ (at most 64)")
+	}
+	return nil
+}
+
+func validWalletName(name string) bool {
+	if name == "" || len(name) > 64 || strings.HasPrefix(name, ".") {
+		return false
+	}
+	for _, r := range name {
+		if !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// configValues is one config file's settings as text, keyed as users type them.
+type configValues map[string]string
+
+// readConfigFile reads a settings file; a missing file is an empty one. Only the TOML syntax
+// and value types are checked here, so config unset can repair a file with a bad value.
+func readConfigFile(path string) (configValues, error) {
+	out := configValues{}
+	if path == "" {
+		return out, nil
+	}
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read config %s: %w", path, err)
+	}
+	var m map[string]any
+	if _, err := toml.Decode(string(raw), &m); err != nil {
+		return nil, usagef("bad_config", fmt.Sprintf("config %s: %v", path, oneLine(err.Error())))
+	}
+	for k, v := range m {
+		switch x := v.(type) {
+		case string:
+			out[k] = x
+		case int64:
+			out[k] = strconv.FormatInt(x, 10)
+		default:
+			return nil, usagef("bad_config", fmt.Sprintf("config %s: %s must be a string or a whole number", path, k))
+		}
+	}
+	return out, nil
+}
+
+// checkConfigFile says what is wrong with a file's keys and values, naming the key.
+func checkConfigFile(path string, c configValues, global bool) error {
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		d, ok := settingByKey(k)
+		if !ok {
+			return usagef("bad_config", fmt.Sprintf("config %s: unknown key %q (known keys: %s)", path, k, strings.Join(settingKeys(), ", ")))
+		}
+		if d.globalOnly && !global {
+			return usagef("bad_config", fmt.Sprintf("config %s: %s belongs in the global config (%s)", path, k, "satchel config set --global"))
+		}
+		if err := d.check(c[k]); err != nil {
+			return usagef("bad_config", fmt.Sprintf("config %s: %s = %q %v", path, k, c[k], err))
+		}
+	}
+	return nil
+}
+
+// writeConfigFile replaces a settings file atomically, 0600, creating its folder (0700).
+func writeConfigFile(path string, c configValues) error {
+	m := map[string]any{}
+	for k, v := range c {
+		if d, ok := settingByKey(k); ok && d.numeric {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				m[k] = n
+				continue
+			}
+		}
+		m[k] = v
+	}
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(m); err != nil {
+		return fmt.Errorf("write config %s: %w", path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("write config %s: %w", path, err)
+	}
+	return atomicfile.Write(path, buf.Bytes(), 0o600)
+}
+
+// globalConfigPath is $SATCHEL_CONFIG, else $XDG_CONFIG_HOME/satchel/config.toml, else
+// ~/.config/satchel/config.toml; "" when there is no home to put it in.
+func (a *App) globalConfigPath() string {
+	if p := a.Getenv("SATCHEL_CONFIG"); p != "" {
+		if abs, err := filepath.Abs(p); err == nil {
+			return abs
+		}
+		return p
+	}
+	if d := a.Getenv("XDG_CONFIG_HOME"); d != "" {
+		return filepath.Join(d, "satchel", configFile)
+	}
+	if h := a.Getenv("HOME"); h != "" {
+		return filepath.Join(h, ".config", "satchel", configFile)
+	}
+	return ""
+}
+
+// loadConfigForUse reads and fully checks a settings file.
+func loadConfigForUse(path string, global bool) (configValues, error) {
+	c, err := readConfigFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return c, checkConfigFile(path, c, global)
+}
+
+// settingFlag is the value of the key's global flag, "" when not given.
+func (a *App) settingFlag(key string) string {
+	switch key {
+	case "backend":
+		return a.flags.backend
+	case "gap-limit":
+		if a.flags.gapLimit != 0 {
+			return strconv.Itoa(a.flags.gapLimit)
+		}
+	case "network":
+		return a.flags.network
+	case "wallet":
+		return a.flags.wallet
+	case "unit":
+		return a.flags.unit
+	case "proxy":
+		return a.flags.proxy
+	}
+	return ""
+}
+
+// lookupSetting resolves a setting: flag > environment > wallet config > global config >
+// default. source says which layer answered: flag, env, wallet, global or default. dir is the
+// wallet folder ("" to find it from the flags). A bad value is an error naming where it came from.
+func (a *App) lookupSetting(dir, key string) (value, source string, err error) {
+	d, ok := settingByKey(key)
+	if !ok {
+		return "", "", fmt.Errorf("internal: unknown setting %q", key)
+	}
+	bad := func(where, v string, err error) error {
+		code := "bad_" + strings.ReplaceAll(key, "-", "_")
+		if key == "wallet" {
+			code = "bad_wallet_name"
+		}
+		return usagef(code, fmt.Sprintf("%s %q: %v", where, v, err))
+	}
+	if v := a.settingFlag(key); v != "" && d.flag != "" {
+		if err := d.check(v); err != nil {
+			return "", "", bad("--"+d.flag, v, err)
+		}
+		return v, "flag", nil
+	}
+	if v := a.Getenv(d.env); v != "" {
+		if err := d.check(v); err != nil {
+			return "", "", bad(d.env, v, err)
+		}
+		return v, "env", nil
+	}
+	// load reads one file's layer; with lenientConfig (the config commands, which must be able to
+	// repair a file) a file that does not check out is skipped.
+	load := func(path string, global bool) (configValues, error) {
+		c, err := loadConfigForUse(path, global)
+		if err != nil && a.lenientConfig {
+			return configValues{}, nil
+		}
+		return c, err
+	}
+	if !d.globalOnly {
+		if dir == "" {
+			// No wallet folder to be found (no home, bad name): the command that needs the
+			// wallet says so itself.
+			dir, _ = a.walletDir()
+		}
+		if dir != "" {
+			c, err := load(filepath.Join(dir, configFile), false)
+			if err != nil {
+				return "", "", err
+			}
+			if v, ok := c[key]; ok {
+				return v, "wallet", nil
+			}
+		}
+	}
+	c, err := load(a.globalConfigPath(), true)
+	if err != nil {
+		return "", "", err
+	}
+	if v, ok := c[key]; ok {
+		return v, "global", nil
+	}
+	return d.def, "default", nil
+}
+
+// setting is the value of a setting for wallet w (nil: the wallet the flags select), by
+// flag > environment > wallet config > global config > default. Commands read every
+// configurable value through it.
+func (a *App) setting(w *wallet.Wallet, key string) (string, error) {
+	dir := ""
+	if w != nil {
+		dir = w.Dir()
+	}
+	v, _, err := a.lookupSetting(dir, key)
+	return v, err
+}
+
+func checkConfigKey(key string, global bool) (*settingDef, error) {
+	d, ok := settingByKey(key)
+	if !ok {
+		return nil, usagef("unknown_config_key", fmt.Sprintf("unknown config key %q: known keys are %s", key, strings.Join(settingKeys(), ", ")))
+	}
+	if d.globalOnly && !global {
+		return nil, usagef("global_config_key", fmt.Sprintf("config key %q is only a global setting: add --global", key))
+	}
+	return d, nil
+}
+
 func newConfigCmd(a *App) *cobra.Command {
+	var global bool
 	c := &cobra.Command{
 		Use:   "config",
-		Short: "Read and change the wallet's settings (backend, gap-limit)",
-		Long: `Read and change the wallet's settings, kept in config.toml in the wallet's folder.
-A flag beats an environment variable, which beats the wallet's setting, which beats the default.
+		Short: "Read and change settings, per wallet or for every wallet (--global)",
+		Long: `Read and change settings. Each wallet has config.toml in its folder; the global file is
+$SATCHEL_CONFIG if set, else $XDG_CONFIG_HOME/satchel/config.toml, else
+~/.config/satchel/config.toml. Both are TOML, written atomically with mode 0600.
+
+A value is taken from the first of: a flag, an environment variable, the wallet's config, the
+global config, the default. get and list show what the files say (the wallet's file over the
+global one; with --global only the global one).
 
 Keys:
-  backend    chain backend URL, e.g. btcd://user:pass@127.0.0.1:18334
-  gap-limit  unused addresses in a row that end the search for used ones (default 20)`,
-		Example: "  satchel config set backend btcd://user:pass@127.0.0.1:18334\n  satchel config get backend\n  satchel config list --json",
+` + configKeysHelp() + `
+  limit.per-payment, limit.daily, limit.allow
+              spending caps, kept in wallet.db: tightening is free, loosening needs the passphrase`,
+		Example: "  satchel config set backend btcd://user:pass@127.0.0.1:18334\n  satchel config set --global unit btc\n" +
+			"  satchel config get backend\n  satchel config list --json",
 	}
-	withDir := func(fn func(dir string) error) error {
+	c.PersistentFlags().BoolVar(&global, "global", false, "use the global config file, shared by every wallet")
+
+	// files returns the path to change and the files to read, in order of precedence.
+	files := func() (target string, read []string, err error) {
+		gp := a.globalConfigPath()
+		if global {
+			if gp == "" {
+				return "", nil, usagef("no_config_home", "cannot find a home folder for the global config: set SATCHEL_CONFIG or XDG_CONFIG_HOME")
+			}
+			return gp, []string{gp}, nil
+		}
 		w, err := a.openWallet(true)
 		if err != nil {
-			return err
+			return "", nil, err
 		}
 		dir := w.Dir()
 		w.Close()
-		return fn(dir)
+		wp := filepath.Join(dir, configFile)
+		return wp, []string{wp, gp}, nil
+	}
+	merged := func(paths []string) (configValues, map[string]string, error) {
+		out, origin := configValues{}, map[string]string{}
+		for i := len(paths) - 1; i >= 0; i-- {
+			cf, err := readConfigFile(paths[i])
+			if err != nil {
+				return nil, nil, err
+			}
+			for k, v := range cf {
+				out[k] = v
+				origin[k] = "wallet"
+				if paths[i] == a.globalConfigPath() {
+					origin[k] = "global"
+				}
+			}
+		}
+		return out, origin, nil
 	}
 	get := &cobra.Command{
-		Use: "get KEY", Short: "Print a setting", Args: cobra.ExactArgs(1),
-		Example: "  satchel config get backend",
+		Use: "get KEY", Short: "Print a setting from the config files", Args: cobra.ExactArgs(1),
+		Example: "  satchel config get backend\n  satchel config get --global unit",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkConfigKey(args[0]); err != nil {
-				return err
-			}
-			return withDir(func(dir string) error {
-				cfg, err := loadWalletConfig(dir)
+			var v string
+			if isLimitKey(args[0]) {
+				lv, err := a.showLimit(args[0])
 				if err != nil {
 					return err
 				}
-				v := cfg.get(args[0])
-				if a.flags.json {
-					return a.printJSON(map[string]string{"key": args[0], "value": v})
+				v = lv
+			} else {
+				if _, err := checkConfigKey(args[0], true); err != nil {
+					return err
 				}
-				fmt.Fprintln(a.Out, v)
-				return nil
-			})
+				_, read, err := files()
+				if err != nil {
+					return err
+				}
+				cfg, _, err := merged(read)
+				if err != nil {
+					return err
+				}
+				v = cfg[args[0]]
+			}
+			if a.flags.json {
+				return a.printJSON(map[string]string{"key": args[0], "value": v})
+			}
+			fmt.Fprintln(a.Out, v)
+			return nil
 		},
 	}
 	set := &cobra.Command{
-		Use: "set KEY VALUE", Short: "Change a setting", Args: cobra.ExactArgs(2),
-		Example: "  satchel config set gap-limit 50",
+		Use: "set KEY VALUE", Short: "Change a setting", Args: cobra.MinimumNArgs(2),
+		Example: "  satchel config set gap-limit 50\n  satchel config set --global network regtest",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkConfigKey(args[0]); err != nil {
+			if isLimitKey(args[0]) {
+				return a.changeLimit(args[0], args[1:], false)
+			}
+			d, err := checkConfigKey(args[0], global)
+			if err != nil {
 				return err
 			}
-			if err := configKeys[args[0]](args[1]); err != nil {
-				return usagef("bad_config_value", fmt.Sprintf("config %s: %v", args[0], err))
+			if len(args) != 2 {
+				return usagef("usage", fmt.Sprintf("config set %s takes one value", args[0]))
 			}
-			return withDir(func(dir string) error {
-				cfg, err := loadWalletConfig(dir)
-				if err != nil {
+			if err := d.check(args[1]); err != nil {
+				return usagef("bad_config_value", fmt.Sprintf("config %s %q: %v", args[0], args[1], err))
+			}
+			target, _, err := files()
+			if err != nil {
+				return err
+			}
+			cfg, err := readConfigFile(target)
+			if err != nil {
+				return err
+			}
+			if old, ok := cfg[args[0]]; !ok || old != args[1] {
+				cfg[args[0]] = args[1]
+				if err := writeConfigFile(target, cfg); err != nil {
 					return err
 				}
-				cfg.set(args[0], args[1])
-				if err := saveWalletConfig(dir, cfg); err != nil {
-					return err
-				}
-				if a.flags.json {
-					return a.printJSON(map[string]string{"key": args[0], "value": args[1]})
-				}
-				return nil
-			})
+			}
+			if a.flags.json {
+				return a.printJSON(map[string]string{"key": args[0], "value": args[1]})
+			}
+			return nil
 		},
 	}
 	unset := &cobra.Command{
 		Use: "unset KEY", Short: "Remove a setting", Args: cobra.ExactArgs(1),
-		Example: "  satchel config unset backend",
+		Example: "  satchel config unset backend\n  satchel config unset --global unit",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkConfigKey(args[0]); err != nil {
+			if isLimitKey(args[0]) {
+				return a.changeLimit(args[0], nil, true)
+			}
+			if _, err := checkConfigKey(args[0], true); err != nil {
 				return err
 			}
-			return withDir(func(dir string) error {
-				cfg, err := loadWalletConfig(dir)
-				if err != nil {
-					return err
-				}
-				if cfg.get(args[0]) == "" {
-					return nil
-				}
-				cfg.set(args[0], "")
-				return saveWalletConfig(dir, cfg)
-			})
+			target, _, err := files()
+			if err != nil {
+				return err
+			}
+			cfg, err := readConfigFile(target)
+			if err != nil {
+				return err
+			}
+			if _, ok := cfg[args[0]]; !ok {
+				return nil
+			}
+			delete(cfg, args[0])
+			return writeConfigFile(target, cfg)
 		},
 	}
 	list := &cobra.Command{
-		Use: "list", Short: "Print every setting", Args: cobra.NoArgs,
-		Example: "  satchel config list",
+		Use: "list", Short: "Print every setting in the config files", Args: cobra.NoArgs,
+		Example: "  satchel config list\n  satchel config list --global --json",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDir(func(dir string) error {
-				cfg, err := loadWalletConfig(dir)
-				if err != nil {
-					return err
-				}
-				out := map[string]string{}
-				for k := range configKeys {
-					if v := cfg.get(k); v != "" {
-						out[k] = v
-					}
-				}
-				if a.flags.json {
-					return a.printJSON(out)
-				}
-				var ks []string
-				for k := range out {
-					ks = append(ks, k)
-				}
-				sort.Strings(ks)
-				for _, k := range ks {
-					fmt.Fprintf(a.Out, "%s = %s\n", k, out[k])
-				}
-				return nil
-			})
+			_, read, err := files()
+			if err != nil {
+				return err
+			}
+			cfg, origin, err := merged(read)
+			if err != nil {
+				return err
+			}
+			if a.flags.json {
+				return a.printJSON(map[string]string(cfg))
+			}
+			ks := make([]string, 0, len(cfg))
+			for k := range cfg {
+				ks = append(ks, k)
+			}
+			sort.Strings(ks)
+			for _, k := range ks {
+				fmt.Fprintf(a.Out, "%s = %s  (%s)\n", k, cfg[k], origin[k])
+			}
+			return nil
 		},
 	}
-	for _, s := range []*cobra.Command{get, set, unset, list} {
+	path := &cobra.Command{
+		Use: "path", Short: "Print where the config file is", Args: cobra.NoArgs,
+		Example: "  satchel config path\n  satchel config path --global",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			target, _, err := files()
+			if err != nil {
+				return err
+			}
+			if a.flags.json {
+				return a.printJSON(map[string]string{"path": target})
+			}
+			fmt.Fprintln(a.Out, target)
+			return nil
+		},
+	}
+	keyArg := func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		if len(args) == 0 {
+			var out []string
+			for _, s := range settings {
+				out = append(out, s.key+"\t"+s.help)
+			}
+			out = append(out, limitKeys...)
+			return out, cobra.ShellCompDirectiveNoFileComp
+		}
+		if len(args) == 1 && cmd == set {
+			if d, ok := settingByKey(args[0]); ok {
+				return d.values, cobra.ShellCompDirectiveNoFileComp
+			}
+		}
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	for _, s := range []*cobra.Command{get, set, unset} {
+		s.ValidArgsFunction = keyArg
+	}
+	for _, s := range []*cobra.Command{get, set, unset, list, path} {
 		s.Long = s.Short + ".\n\n" + exitStatusHelp
 	}
-	c.AddCommand(get, set, unset, list)
+	c.AddCommand(get, set, unset, list, path)
 	return c
 }

@@ -44,6 +44,7 @@ func crashBinary(t *testing.T) string {
 // process died at the point.
 func (c *cli) runCrash(point string, args ...string) bool {
 	c.t.Helper()
+	c.registerScripts()
 	cmd := exec.Command(crashBinary(c.t), args...)
 	cmd.Env = []string{"HOME=" + c.home, "SATCHEL_CRASH_AT=" + point}
 	for k, v := range c.env {

@@ -46,6 +46,8 @@ func newCreateCmd(a *App) *cobra.Command {
 	var words int
 	var typ string
 	var askBIP39 bool
+	var wo watchOnlyFlags
+	var shamir shamirOptions
 	c := &cobra.Command{
 		Use:   "create",
 		Short: "Make a new wallet with a fresh 12 or 24-word seed",
@@ -54,10 +56,23 @@ shown once, numbered: write them down. On a terminal you are then asked for thre
 check your copy before anything is written. The seed is stored encrypted under your passphrase.
 
 --type tr (default) makes a taproot wallet (BIP86), whose coins are the cheapest to spend later;
---type wpkh makes a native segwit wallet (BIP84).`,
-		Example: "  satchel create\n  satchel create --words 24 --type wpkh\n  SATCHEL_PASSPHRASE=... satchel create --json --network regtest",
+--type wpkh makes a native segwit wallet (BIP84).
+
+--shamir T-of-N makes SLIP-39 Shamir shares instead of seed words: any T of the N shares restore
+the wallet and fewer reveal nothing. Groups are comma-separated, with --group-threshold saying how
+many groups restore: --shamir 2-of-3,1-of-1 --group-threshold 1 means two of the three shares of
+group 1, or the one share of group 2. Shares are 20 words (a 128-bit master secret, the BIP32 seed,
+as Trezor makes them), or 33 words with --strength 256 (or --words 24). On a terminal each share
+is shown on its own screen; --json lists them under "shares", one array per group.`,
+		Example: "  satchel create\n  satchel create --words 24 --type wpkh\n  satchel create --shamir 2-of-3\n  SATCHEL_PASSPHRASE=... satchel create --json --network regtest",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if handled, err := a.runCreateWatchOnly(cmd, &wo, typ); handled {
+				return err
+			}
+			if shamir.used(cmd) {
+				return a.createShamir(cmd, shamir)
+			}
 			if words != 12 && words != 24 {
 				return usagef("bad_words", "--words must be 12 or 24")
 			}
@@ -114,6 +129,8 @@ check your copy before anything is written. The seed is stored encrypted under y
 	c.Flags().IntVar(&words, "words", 12, "seed length: 12 or 24 words")
 	c.Flags().StringVar(&typ, "type", "tr", "tr (taproot, BIP86) or wpkh (native segwit, BIP84)")
 	c.Flags().BoolVar(&askBIP39, "bip39-passphrase", false, "also ask for a BIP39 passphrase (the \"25th word\"; env SATCHEL_BIP39_PASSPHRASE)")
+	addShamirCreateFlags(c, &shamir)
+	wo.register(c)
 	return c
 }
 

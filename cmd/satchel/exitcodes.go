@@ -70,6 +70,9 @@ func classify(err error) (int, string) {
 		return ce.exit, ce.code
 	case errors.As(err, &ue):
 		return exitUsage, ue.code
+	case powerUserClass(err).code != "":
+		c := powerUserClass(err)
+		return c.exit, c.code
 	case errors.Is(err, keystore.ErrWrongPassphrase):
 		return exitPassphrase, "wrong_passphrase"
 	case errors.Is(err, store.ErrBusy):
@@ -105,14 +108,18 @@ func classify(err error) (int, string) {
 		return exitUsage, "bad_key"
 	case errors.Is(err, wallet.ErrFeeGuard):
 		return exitCannotPay, "fee_guard"
+	case errors.Is(err, wallet.ErrLimitExceeded):
+		return exitCannotPay, "limit_exceeded"
 	case errors.Is(err, wallet.ErrBadInput):
 		return exitUsage, "bad_input"
 	case errors.Is(err, wallet.ErrWrongNetwork):
 		return exitUsage, "wrong_network"
 	case errors.Is(err, wallet.ErrNoWallet):
 		return exitError, "no_wallet"
-	case errors.Is(err, wallet.ErrExists):
+	case errors.Is(err, wallet.ErrExists), errors.Is(err, keystore.ErrExists):
 		return exitError, "wallet_exists"
+	case errors.Is(err, keystore.ErrInvalidInput):
+		return exitUsage, "bad_input"
 	case errors.Is(err, wallet.ErrNeverSynced):
 		return exitError, "never_synced"
 	case errors.Is(err, keystore.ErrCorrupt), errors.Is(err, keystore.ErrUnsupportedVersion), errors.Is(err, keystore.ErrCostTooHigh):

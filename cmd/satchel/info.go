@@ -36,6 +36,7 @@ type infoJSON struct {
 	Network      string          `json:"network"`
 	Type         string          `json:"type"`
 	Fingerprint  string          `json:"fingerprint"`
+	WatchOnly    bool            `json:"watch_only"`
 	Descriptors  descriptorsJSON `json:"descriptors"`
 	Accounts     []accountJSON   `json:"accounts"`
 	Folder       string          `json:"folder"`
@@ -62,7 +63,7 @@ use (with BIP380 checksums), its folder, and how the keystore is encrypted. Noth
 			defer w.Close()
 			m := w.Meta()
 			out := infoJSON{Wallet: a.flags.wallet, Network: m.Network, Type: m.Type, Fingerprint: m.Fingerprint,
-				Folder: w.Dir(), Created: m.Created}
+				WatchOnly: m.WatchOnly, Folder: w.Dir(), Created: m.Created}
 			for i, d := range w.Descriptors() {
 				if i == 0 {
 					out.Descriptors = descriptorsJSON{Receive: d.Receive, Change: d.Change}
@@ -96,6 +97,8 @@ use (with BIP380 checksums), its folder, and how the keystore is encrypted. Noth
 				kp := out.Keystore.KDFParams
 				fmt.Fprintf(a.Out, "keystore:     %s (v%d, %s time=%d memory=%dKiB threads=%d, %s)\n", out.Keystore.File, out.Keystore.Version,
 					out.Keystore.KDF, kp.Time, kp.MemoryKiB, kp.Threads, out.Keystore.Cipher)
+			} else if out.WatchOnly {
+				fmt.Fprintln(a.Out, "keystore:     none (watch-only: no seed here; sends write an unsigned PSBT)")
 			}
 			if out.Backend != "" {
 				fmt.Fprintf(a.Out, "backend:      %s\n", out.Backend)

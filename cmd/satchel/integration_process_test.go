@@ -43,6 +43,7 @@ func satchelBin(t *testing.T) string {
 }
 
 func (c *cli) command(args ...string) *exec.Cmd {
+	c.registerScripts()
 	cmd := exec.Command(satchelBin(c.t), args...)
 	cmd.Env = []string{"HOME=" + c.home}
 	for k, v := range c.env {

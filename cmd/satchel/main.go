@@ -21,9 +21,16 @@ func main() {
 func processApp() *App {
 	inTerm := term.IsTerminal(int(os.Stdin.Fd()))
 	errTerm := term.IsTerminal(int(os.Stderr.Fd()))
+	outTerm := term.IsTerminal(int(os.Stdout.Fd()))
+	outWidth := 0
+	if outTerm {
+		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+			outWidth = w
+		}
+	}
 	a := &App{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
-		InTerm: inTerm, ErrTerm: errTerm,
+		InTerm: inTerm, ErrTerm: errTerm, OutTerm: outTerm, OutWidth: outWidth,
 		Getenv: os.Getenv, Now: time.Now, Entropy: rand.Reader,
 	}
 	stdin := bufio.NewReader(os.Stdin)

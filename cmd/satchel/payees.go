@@ -14,6 +14,7 @@ import (
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/address"
+	"github.com/satchel-wallet/satchel/wallet/silentpay"
 	"github.com/satchel-wallet/satchel/wallet/uri"
 )
 
@@ -76,16 +77,44 @@ func parsePayee(net *chaincfg.Params, dest, amount, label string) (wallet.Paymen
 		if err != nil {
 			return p, false, err
 		}
-		if u.Address == "" {
-			return p, false, usagef("bad_uri", "the bitcoin: URI has no on-chain address")
+		switch {
+		case u.Address != "":
+			dest = u.Address
+		case u.SilentPayment != "":
+			dest = u.SilentPayment
+		default:
+			return p, false, usagef("bad_uri", "the bitcoin: URI has no on-chain address or silent payment address")
 		}
-		dest = u.Address
+		if u.Lightning {
+			p.Notes = append(p.Notes, "the URI's lightning instruction is ignored: paying on chain")
+		}
 		if amount == "" && u.Amount > 0 {
 			amount = fmt.Sprint(int64(u.Amount))
 		}
 		if label == "" {
 			label = u.Label
 		}
+	}
+	notes := p.Notes
+	if isSilentAddress(dest) {
+		sp, err := silentpay.ParseAddress(dest, net)
+		if err != nil {
+			return p, false, usagef("bad_address", fmt.Sprintf("silent payment address: %v", err))
+		}
+		if amount == "" {
+			return p, false, usagef("no_amount", "no amount for the silent payment address: give AMOUNT")
+		}
+		p = wallet.Payment{Address: dest, Script: append([]byte(nil), wallet.SilentPlaceholder...), Type: txbuilder.P2TR,
+			Label: label, SilentPayment: sp, Notes: notes}
+		if strings.EqualFold(amount, "all") {
+			return p, true, nil
+		}
+		v, err := txbuilder.ParseAmount(amount)
+		if err != nil {
+			return p, false, err
+		}
+		p.Amount = v
+		return p, false, nil
 	}
 	a, err := address.Decode(dest, net)
 	if err != nil {
@@ -94,7 +123,7 @@ func parsePayee(net *chaincfg.Params, dest, amount, label string) (wallet.Paymen
 	if amount == "" {
 		return p, false, usagef("no_amount", fmt.Sprintf("no amount for %s: give AMOUNT (2100, 2100sat, 0.000021btc or all)", a.String))
 	}
-	p = wallet.Payment{Address: a.String, Script: a.PkScript, Type: a.Type, Label: label}
+	p = wallet.Payment{Address: a.String, Script: a.PkScript, Type: a.Type, Label: label, Notes: notes}
 	if strings.EqualFold(amount, "all") {
 		return p, true, nil
 	}
@@ -104,6 +133,12 @@ func parsePayee(net *chaincfg.Params, dest, amount, label string) (wallet.Paymen
 	}
 	p.Amount = v
 	return p, false, nil
+}
+
+// isSilentAddress recognises a BIP352 address by its prefix.
+func isSilentAddress(s string) bool {
+	l := strings.ToLower(s)
+	return strings.HasPrefix(l, "sp1") || strings.HasPrefix(l, "tsp1") || strings.HasPrefix(l, "sprt1")
 }
 
 // readBatch reads CSV lines address,amount[,label] or JSON lines {"address","amount","label"}.

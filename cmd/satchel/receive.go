@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/mdp/qrterminal/v3"
 	"github.com/spf13/cobra"
@@ -20,7 +23,7 @@ type receiveJSON struct {
 
 func newReceiveCmd(a *App) *cobra.Command {
 	var label, amount string
-	var qr bool
+	var qr, silent bool
 	c := &cobra.Command{
 		Use:   "receive",
 		Short: "Hand out the next unused receive address",
@@ -39,6 +42,9 @@ BIP21 bitcoin: URI carrying the amount and label when given. Works with no netwo
 			}
 			if len(label) > 1000 {
 				return usagef("bad_label", "--label is longer than 1,000 characters")
+			}
+			if silent {
+				return a.receiveSilent()
 			}
 			w, err := a.openWallet(true)
 			if err != nil {
@@ -59,10 +65,11 @@ BIP21 bitcoin: URI carrying the amount and label when given. Works with no netwo
 				return a.printJSON(out)
 			}
 			fmt.Fprintln(a.Out, out.Address)
+			uriShown := false
 			if qr {
-				a.printQR(out.URI)
+				uriShown = !a.printQR(out.URI)
 			}
-			if out.URI != "bitcoin:"+out.Address {
+			if out.URI != "bitcoin:"+out.Address && !uriShown {
 				fmt.Fprintln(a.Out, out.URI)
 			}
 			return nil
@@ -71,14 +78,27 @@ BIP21 bitcoin: URI carrying the amount and label when given. Works with no netwo
 	c.Flags().StringVar(&label, "label", "", "label the address (shown in history and utxos)")
 	c.Flags().StringVar(&amount, "amount", "", "amount to ask for, in the URI (2100, 2100sat, 0.000021btc)")
 	c.Flags().BoolVar(&qr, "qr", false, "draw the bitcoin: URI as a QR code")
+	c.Flags().BoolVar(&silent, "silent", false, "print the wallet's reusable BIP352 silent payment address (the first time needs the passphrase)")
 	return c
 }
 
-// printQR draws a QR code of s with half-height blocks, on stdout.
-func (a *App) printQR(s string) {
+// printQR draws a QR code of s with half-height blocks on stdout, and says true. When stdout is
+// a terminal too narrow for it (the code needs its modules plus a 2-module quiet zone on each
+// side, one column each), it prints s as text instead, says why on stderr, and says false.
+func (a *App) printQR(s string) bool {
+	var buf bytes.Buffer
 	qrterminal.GenerateWithConfig(s, qrterminal.Config{
-		Level: qrterminal.M, Writer: a.Out, HalfBlocks: true,
+		Level: qrterminal.M, Writer: &buf, HalfBlocks: true,
 		BlackChar: qrterminal.BLACK_BLACK, WhiteBlackChar: qrterminal.WHITE_BLACK,
 		WhiteChar: qrterminal.WHITE_WHITE, BlackWhiteChar: qrterminal.BLACK_WHITE, QuietZone: 2,
 	})
+	first, _, _ := strings.Cut(buf.String(), "\n")
+	need := utf8.RuneCountInString(first)
+	if a.OutTerm && a.OutWidth > 0 && need > a.OutWidth {
+		a.warn("terminal_too_narrow", fmt.Sprintf("the terminal is too narrow for the QR code (%d columns, it needs %d): showing the URI instead", a.OutWidth, need))
+		fmt.Fprintln(a.Out, s)
+		return false
+	}
+	a.Out.Write(buf.Bytes())
+	return true
 }

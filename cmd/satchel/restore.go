@@ -14,16 +14,29 @@ import (
 func newRestoreCmd(a *App) *cobra.Command {
 	var typ, mnemonicFile string
 	var askBIP39 bool
+	var other restoreSources
 	c := &cobra.Command{
 		Use:   "restore",
-		Short: "Rebuild a wallet from its BIP39 seed words",
+		Short: "Rebuild a wallet from its seed words, SLIP-39 shares or a backup file",
 		Long: `Rebuild a wallet from a BIP39 mnemonic. The words come from --mnemonic-file, from stdin when
 stdin is not a terminal, or from a prompt that does not echo. Words are case-insensitive and
 the first four letters of each are enough. The first sync also looks for funds on the seed's
-other standard paths (BIP44, BIP49, BIP84, BIP86) and adopts what it finds.`,
-		Example: "  satchel restore\n  satchel restore --type wpkh --mnemonic-file words.txt\n  echo \"$WORDS\" | SATCHEL_PASSPHRASE=... satchel restore --json",
+other standard paths (BIP44, BIP49, BIP84, BIP86) and adopts what it finds.
+
+--shamir restores from SLIP-39 shares instead: one share per line from --mnemonic-file or stdin,
+or typed one at a time at a prompt that says how many more are needed. Reading stops as soon as
+there are enough. A share from another backup, or one that fails its checksum, is named and
+refused (exit 2). A SLIP-39 passphrase comes from SATCHEL_BIP39_PASSPHRASE or --bip39-passphrase.
+
+--from-backup FILE brings back a wallet saved with satchel backup export: its keystore byte for
+byte (so the wallet passphrase is the one it had), accounts, labels and settings. Nothing is
+written unless the passphrase opens the keystore and the file is intact.`,
+		Example: "  satchel restore\n  satchel restore --type wpkh --mnemonic-file words.txt\n  satchel restore --shamir < shares.txt\n  satchel restore --from-backup wallet.backup --wallet laptop\n  echo \"$WORDS\" | SATCHEL_PASSPHRASE=... satchel restore --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if handled, err := a.restoreFrom(cmd, other, mnemonicFile); handled {
+				return err
+			}
 			st, err := parseWalletType(typ)
 			if err != nil {
 				return err
@@ -73,6 +86,7 @@ other standard paths (BIP44, BIP49, BIP84, BIP86) and adopts what it finds.`,
 	c.Flags().StringVar(&typ, "type", "tr", "main account type: tr (BIP86) or wpkh (BIP84)")
 	c.Flags().StringVar(&mnemonicFile, "mnemonic-file", "", "read the seed words from FILE")
 	c.Flags().BoolVar(&askBIP39, "bip39-passphrase", false, "ask for the BIP39 passphrase (env SATCHEL_BIP39_PASSPHRASE)")
+	other.register(c)
 	return c
 }
 

@@ -28,7 +28,7 @@ func run(a *App, args []string) int {
 	if !a.flags.json {
 		// Cobra fails before parsing flags when the command itself is unknown.
 		for _, arg := range args {
-			if arg == "--json" || arg == "--json=true" {
+			if arg == "--json" || arg == "--json=true" || arg == "--jq" || strings.HasPrefix(arg, "--jq=") {
 				a.flags.json = true
 			}
 		}
@@ -84,40 +84,60 @@ tips and dust-sized sends, with honest fees, scriptable JSON output and an encry
 	f.BoolVar(&a.flags.yes, "yes", false, "answer yes to confirmations (needed without a terminal)")
 	f.BoolVar(&a.flags.offline, "offline", false, "answer from local state; never touch the network")
 	f.StringVar(&a.flags.backend, "backend", "", "chain backend URL, e.g. btcd://user:pass@127.0.0.1:18334 (env SATCHEL_BACKEND)")
+	f.StringVar(&a.flags.proxy, "proxy", "", "SOCKS5 proxy for Esplora and Electrum backends, e.g. socks5://127.0.0.1:9050 for Tor (env SATCHEL_PROXY)")
 	f.IntVar(&a.flags.gapLimit, "gap-limit", 0, "unused addresses in a row that end the search for used ones (default 20)")
+	f.StringVar(&a.flags.unit, "unit", "", "show amounts in sat or btc (env SATCHEL_UNIT, config unit; default sat); --json is always in sat")
+	f.BoolVar(&a.flags.utc, "utc", false, "show times in UTC instead of local time")
+	f.StringVar(&a.flags.jq, "jq", "", "filter the JSON output with a jq expression (implies --json; strings print raw)")
 
 	for _, c := range []*cobra.Command{
 		newCreateCmd(a), newRestoreCmd(a), newReceiveCmd(a), newInfoCmd(a), newSeedCmd(a), newPassphraseCmd(a),
 		newSyncCmd(a), newBalanceCmd(a), newHistoryCmd(a), newUtxosCmd(a), newFreezeCmd(a, true), newFreezeCmd(a, false),
-		newLabelCmd(a), newConfigCmd(a), newSendCmd(a), newBumpFeeCmd(a), newConsolidateCmd(a), newTipCmd(a),
+		newLabelCmd(a), newConfigCmd(a), newSendCmd(a), newBumpFeeCmd(a), newConsolidateCmd(a), newTipCmd(a), newFeesCmd(a), newDustCmd(a), newCPFPCmd(a),
+		newWaitCmd(a), newGenManCmd(a),
+		newPSBTCmd(a),
+		newBackupCmd(a), newExportCmd(a), newLabelsCmd(a), newSignMessageCmd(a), newVerifyMessageCmd(a),
 	} {
 		c.Long = strings.TrimSpace(c.Long) + "\n\n" + exitStatusHelp
 		root.AddCommand(c)
 	}
+	a.installCompletions(root)
 	return root
 }
 
-// resolveGlobals fills flags from the environment where the user gave none.
+// resolveGlobals fills the global settings the user gave no flag for, from the environment
+// and the config files (see config.go), and checks them.
 func (a *App) resolveGlobals(cmd *cobra.Command) error {
-	if a.flags.network == "" {
-		a.flags.network = a.Getenv("SATCHEL_NETWORK")
+	if cmd.Name() == cobra.ShellCompRequestCmd || cmd.Name() == cobra.ShellCompNoDescRequestCmd {
+		return nil // completions resolve what they need themselves, quietly (completion.go)
 	}
-	if a.flags.network == "" {
-		a.flags.network = "mainnet"
+	// The config commands must work to repair a config file that does not parse.
+	for p := cmd; p != nil; p = p.Parent() {
+		if p.Name() == "config" && p.Parent() != nil && p.Parent().Parent() == nil {
+			a.lenientConfig = true
+		}
 	}
-	switch a.flags.network {
-	case "mainnet", "testnet", "testnet4", "signet", "regtest":
-	default:
-		return usagef("bad_network", fmt.Sprintf("unknown network %q: use mainnet, testnet, testnet4, signet or regtest", a.flags.network))
+	for _, key := range []string{"network", "wallet", "gap-limit", "unit"} {
+		v, _, err := a.lookupSetting("", key)
+		if err != nil {
+			return err
+		}
+		switch key {
+		case "network":
+			a.flags.network = v
+		case "wallet":
+			a.flags.wallet = v
+		case "unit":
+			a.flags.unit = v
+		}
 	}
-	if a.flags.wallet == "" {
-		a.flags.wallet = a.Getenv("SATCHEL_WALLET")
-	}
-	if a.flags.wallet == "" {
-		a.flags.wallet = "default"
-	}
-	if a.flags.gapLimit < 0 || a.flags.gapLimit > 10000 {
-		return usagef("bad_gap_limit", "--gap-limit must be between 1 and 10000")
+	if a.flags.jq != "" {
+		a.flags.json = true
+		code, err := compileJQ(a.flags.jq)
+		if err != nil {
+			return err
+		}
+		a.flags.jqCode = code
 	}
 	return nil
 }

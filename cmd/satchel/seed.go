@@ -50,6 +50,9 @@ confirmation. --json prints {"mnemonic": "..."} (and bip39_passphrase when set).
 				return err
 			}
 			defer sec.Wipe()
+			if sec.Kind == keystore.KindSeed {
+				return errShamirSeed
+			}
 			if sec.Kind != keystore.KindBIP39 {
 				return fmt.Errorf("this wallet's seed is not a BIP39 mnemonic (kind %q)", sec.Kind)
 			}
@@ -67,6 +70,8 @@ confirmation. --json prints {"mnemonic": "..."} (and bip39_passphrase when set).
 			return nil
 		},
 	}
+	var shamirFile string
+	var shamirVerify bool
 	verify := &cobra.Command{
 		Use:   "verify",
 		Short: "Check a written backup of the seed words",
@@ -74,10 +79,20 @@ confirmation. --json prints {"mnemonic": "..."} (and bip39_passphrase when set).
 whole mnemonic is read from stdin. Exit 0 when the backup matches, 1 when it does not. The seed
 is never printed.
 
+--shamir checks SLIP-39 shares instead (for a wallet made with create --shamir or restored from
+shares): give enough shares, one per line on stdin or --mnemonic-file, or at prompts; they are
+combined with the wallet's SLIP-39 passphrase and compared with its master secret.
+
 ` + exitStatusHelp,
-		Example: "  satchel seed verify\n  satchel seed verify --passphrase-file pass.txt < backup.txt",
+		Example: "  satchel seed verify\n  satchel seed verify --passphrase-file pass.txt < backup.txt\n  satchel seed verify --shamir < two-shares.txt",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if shamirVerify {
+				return a.verifyShamir(shamirFile)
+			}
+			if shamirFile != "" {
+				return usagef("usage", "--mnemonic-file is for --shamir shares; pipe seed words on stdin")
+			}
 			w, err := a.openWallet(true)
 			if err != nil {
 				return err
@@ -108,6 +123,9 @@ is never printed.
 				return err
 			}
 			defer sec.Wipe()
+			if sec.Kind == keystore.KindSeed {
+				return usagef("not_bip39", "this wallet was made from SLIP-39 shares, not seed words: check them with satchel seed verify --shamir")
+			}
 			words := strings.Fields(string(sec.Mnemonic))
 			ok := false
 			if given != nil {
@@ -141,6 +159,8 @@ is never printed.
 			return nil
 		},
 	}
+	verify.Flags().BoolVar(&shamirVerify, "shamir", false, "check SLIP-39 shares instead of seed words")
+	verify.Flags().StringVar(&shamirFile, "mnemonic-file", "", "with --shamir: read the shares from FILE, one per line")
 	c.AddCommand(show, verify)
 	return c
 }

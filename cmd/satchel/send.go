@@ -172,6 +172,7 @@ amount paid is flagged, above --max-fee-ratio (0.5) refused.`,
 	f.StringVar(&o.maxFeeRatio, "max-fee-ratio", "0.5", "refuse when the fee is above this share of the amount paid")
 	f.StringVar(&o.maxFee, "max-fee", "", "refuse when the fee is above this many satoshis")
 	f.StringVar(&o.policy, "policy", "satchel", "coin selection policy: satchel or core")
+	f.StringVar(&a.psbtOut, "psbt-out", "", "watch-only wallet: write the unsigned PSBT to FILE (binary) instead of base64 on stdout")
 	return c
 }
 
@@ -183,6 +184,11 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 	pays, sweep, err := payeeArgs(net, args, o.to, o.batch)
 	if err != nil {
 		return err
+	}
+	for _, p := range pays {
+		for _, n := range p.Notes {
+			a.warn("note", n)
+		}
 	}
 	if o.label != "" {
 		for i := range pays {
@@ -255,6 +261,9 @@ func (a *App) finishTx(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, p
 		}
 		return p
 	}
+	if err := w.CheckLimits(plan, a.Now()); err != nil {
+		return err
+	}
 	if dryRun {
 		out.DryRun = true
 		if a.flags.json {
@@ -262,6 +271,9 @@ func (a *App) finishTx(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, p
 		}
 		a.printPlanText(out, "dry run")
 		return nil
+	}
+	if w.Meta().WatchOnly {
+		return a.writeUnsignedPSBT(w, plan, out, show)
 	}
 	crash.Point(crash.SendAfterPlan)
 	if a.flags.json {
@@ -290,6 +302,9 @@ func (a *App) finishTx(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, p
 	defer cancel()
 	id, err := w.Broadcast(ctx, be, tx, label, a.Now())
 	if err != nil {
+		return err
+	}
+	if err := w.NoteSilent(plan, id); err != nil {
 		return err
 	}
 	final := planOut(plan, tx)

@@ -14,6 +14,9 @@ import (
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
+	"github.com/satchel-wallet/satchel/wallet/chain/electrum"
+	"github.com/satchel-wallet/satchel/wallet/chain/esplora"
+	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
 
 // openWallet opens the selected wallet, read-only (shared lock) or for writing.
@@ -41,36 +44,56 @@ func (a *App) busyMessage(err error) error {
 	return err
 }
 
-// backendURL is the backend to use: --backend, then SATCHEL_BACKEND, then the wallet's config.
-// Empty means none is configured.
+// backendURL is the backend to use: --backend, then SATCHEL_BACKEND, then the wallet's config,
+// then the global config (a.setting). Empty means none is configured.
 func (a *App) backendURL(w *wallet.Wallet) (string, error) {
-	if a.flags.backend != "" {
-		return a.flags.backend, nil
+	v, err := a.setting(w, "backend")
+	if err != nil || v != "" {
+		return v, err
 	}
-	if v := a.Getenv("SATCHEL_BACKEND"); v != "" {
-		return v, nil
-	}
-	cfg, err := loadWalletConfig(w.Dir())
-	if err != nil {
-		return "", err
-	}
-	return cfg.Backend, nil
+	return defaultBackends[w.Meta().Network], nil
 }
 
-// dial connects to a backend URL.
+// defaultBackends are the public Esplora servers used when no backend is configured. They
+// learn the wallet's addresses (see README, Privacy); regtest has none.
+var defaultBackends = map[string]string{
+	"mainnet":  "https://mempool.space/api",
+	"testnet":  "https://mempool.space/testnet/api",
+	"testnet4": "https://mempool.space/testnet4/api",
+	"signet":   "https://mempool.space/signet/api",
+}
+
+// dial connects to a backend URL: btcd://, http(s):// (Esplora), electrum:// or electrums://.
 func (a *App) dial(ctx context.Context, w *wallet.Wallet, raw string) (chain.Backend, error) {
 	if a.Dial != nil {
 		return a.Dial(ctx, raw)
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" {
-		return nil, usagef("bad_backend", fmt.Sprintf("backend %q is not a URL: use btcd://USER:PASS@HOST:PORT", maskURL(raw)))
+		return nil, usagef("bad_backend", fmt.Sprintf("backend %q is not a URL: use btcd://USER:PASS@HOST:PORT, https://HOST/api or electrum(s)://HOST:PORT", maskURL(raw)))
 	}
+	proxy, err := a.setting(w, "proxy")
+	if err != nil {
+		return nil, err
+	}
+	if proxy != "" && strings.ToLower(u.Scheme) == "btcd" {
+		return nil, usagef("bad_proxy", "--proxy works with Esplora and Electrum backends, not btcd")
+	}
+	var be chain.Backend
 	switch strings.ToLower(u.Scheme) {
 	case "btcd":
-		return btcd.Dial(ctx, raw, w.Net())
+		be, err = btcd.Dial(ctx, raw, w.Net())
+	case "http", "https":
+		be, err = esplora.New(raw, w.Net(), esplora.Options{Proxy: proxy, UserAgent: "satchel"})
+	case "electrum", "electrums":
+		be, err = electrum.Dial(ctx, raw, w.Net(), electrum.Options{Proxy: proxy})
+	default:
+		return nil, usagef("bad_backend", fmt.Sprintf("backend scheme %q is not supported: use btcd://, https:// (Esplora), electrum:// or electrums://", u.Scheme))
 	}
-	return nil, usagef("bad_backend", fmt.Sprintf("backend scheme %q is not supported: use btcd://USER:PASS@HOST:PORT", u.Scheme))
+	if err != nil && (errors.Is(err, netutil.ErrBadURL) || errors.Is(err, btcd.ErrBadURL)) {
+		return nil, usagef("bad_backend", err.Error())
+	}
+	return be, err
 }
 
 // maskURL hides a URL's password for messages.
@@ -136,22 +159,14 @@ func (a *App) syncWith(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend) (
 	return &res, nil
 }
 
-// gapLimit is --gap-limit, else the wallet config's gap-limit, else 0 (the wallet's own).
+// gapLimit is the gap-limit setting (flag, env, wallet config, global config), else 0: the
+// wallet's own (the last sync's, or the default).
 func (a *App) gapLimit(w *wallet.Wallet) (int, error) {
-	if a.flags.gapLimit > 0 {
-		return a.flags.gapLimit, nil
-	}
-	cfg, err := loadWalletConfig(w.Dir())
-	if err != nil {
+	v, src, err := a.lookupSetting(w.Dir(), "gap-limit")
+	if err != nil || src == "default" {
 		return 0, err
 	}
-	if cfg.GapLimit != "" {
-		n, err := strconv.Atoi(cfg.GapLimit)
-		if err == nil && n > 0 {
-			return n, nil
-		}
-	}
-	return 0, nil
+	return strconv.Atoi(v)
 }
 
 // syncForReceive lets receive skip addresses used on chain when a backend answers, and warns

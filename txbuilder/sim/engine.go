@@ -30,10 +30,15 @@ type Config struct {
 	LongTermFeeRate txbuilder.FeeRate
 	// IncludeUneconomical is `satchel send --include-uneconomical`.
 	IncludeUneconomical bool
+	// DiscardFeeRate, when set, overrides the discard fee rate of every request after
+	// txbuilder.NewRequest built it. satchel send never sets it (the default, 10 sat/vB,
+	// applies); it exists to replay Core's published runs, whose fee estimator lowered it (about
+	// 3.5 sat/vB in the peak-and-tail runs).
+	DiscardFeeRate txbuilder.FeeRate
 	// Seed seeds the run's only random source, so a run is reproducible.
 	Seed uint64
 	// Trace, when set, sees every payment: its index in the scenario, the op, and the selection
-	// made or the error that refused it.
+	// made or the error that refused it. RunSeeds with jobs > 1 calls it from several goroutines.
 	Trace func(i int, op Op, sel *txbuilder.Selection, err error)
 }
 
@@ -162,6 +167,9 @@ func Run(ctx context.Context, sc *Scenario, pol txbuilder.Policy, cfg Config) (R
 				FeeRate: op.FeeRate, LongTermFeeRate: cfg.LongTermFeeRate, WalletType: cfg.Type,
 				IncludeUneconomical: cfg.IncludeUneconomical, Rand: rng,
 			})
+			if cfg.DiscardFeeRate > 0 {
+				req.DiscardFeeRate = cfg.DiscardFeeRate
+			}
 			sel, err := pol.Select(req)
 			if cfg.Trace != nil {
 				if err != nil {

@@ -64,6 +64,8 @@ type Summary struct {
 	UTXOsEndSpread    Stat               `json:"utxos_end_spread"`
 	ChangelessSpread  Stat               `json:"changeless_spread"`
 	LongTermFeeRateKv int64              `json:"long_term_fee_rate_sat_per_kvb"`
+	// DiscardFeeRateKv is set when the run overrode the requests' discard fee rate.
+	DiscardFeeRateKv int64 `json:"discard_fee_rate_sat_per_kvb,omitempty"`
 }
 
 // Summarize combines the runs of one scenario and policy (at least one run).

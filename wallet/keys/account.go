@@ -88,13 +88,14 @@ func DeriveAccount(master *hdkeychain.ExtendedKey, purpose Purpose, net *chaincf
 // NewAccountFromXpub makes a watch-only account from an account-level (depth 3) xpub or tpub,
 // such as one exported by another wallet, with the master fingerprint it came from (0 when
 // unknown). The account number is read from the key. The key's network must match net:
-// an xpub is for mainnet, a tpub for any test network.
+// an xpub is for mainnet, a tpub for any test network. SLIP-132 keys (zpub/vpub for BIP84,
+// ypub/upub for BIP49) are read too, and their version must name purpose.
 func NewAccountFromXpub(xpub string, purpose Purpose, fingerprint uint32,
 	net *chaincfg.Params) (*Account, error) {
 	if err := purpose.check(); err != nil {
 		return nil, fmt.Errorf("watch-only account: %w", err)
 	}
-	k, kv, err := parseExtendedKey(xpub)
+	k, kv, err := parseExtendedKeyVersions(xpub, true)
 	if err != nil {
 		return nil, fmt.Errorf("watch-only account: %w", err)
 	}

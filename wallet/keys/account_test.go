@@ -388,7 +388,6 @@ func TestWatchOnlyAccountRefuses(t *testing.T) {
 		{"master xpub (depth 0)", mpub.String()},
 		{"tpub on mainnet", tacct.Xpub.String()},
 		{"garbage", "xpubnotakey"},
-		{"zpub before SLIP-132 support", withVersion(t, acct.Xpub.String(), [4]byte{0x04, 0xb2, 0x47, 0x46})},
 	}
 	for _, tt := range tests {
 		if _, err := NewAccountFromXpub(tt.key, BIP84, 0, net); err == nil {
@@ -397,6 +396,10 @@ func TestWatchOnlyAccountRefuses(t *testing.T) {
 	}
 	if _, err := NewAccountFromXpub(acct.Xpub.String(), Purpose(45), 0, net); err == nil {
 		t.Error("purpose 45 accepted")
+	}
+	// A SLIP-132 zpub names BIP84: refused for a BIP49 account (see slip132_test.go for the rest).
+	if _, err := NewAccountFromXpub(withVersion(t, acct.Xpub.String(), [4]byte{0x04, 0xb2, 0x47, 0x46}), BIP49, 0, net); err == nil {
+		t.Error("zpub accepted for a BIP49 account")
 	}
 	// A tpub is good on every test network.
 	for _, n := range []*chaincfg.Params{&chaincfg.TestNet4Params, &chaincfg.SigNetParams, &chaincfg.RegressionNetParams} {

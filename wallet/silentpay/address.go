@@ -92,10 +92,10 @@ func ParseAddress(s string, net *chaincfg.Params) (*Address, error) {
 		}
 		return nil, fmt.Errorf("%w: %.20q…: %v", ErrInvalidAddress, s, err)
 	}
-	mainnet, known := map[string]bool{MainnetHRP: true, TestnetHRP: false, RegtestHRP: false}[hrp]
-	if !known {
+	if hrp != MainnetHRP && hrp != TestnetHRP && hrp != RegtestHRP {
 		return nil, fmt.Errorf("%w: prefix %q is not sp or tsp", ErrInvalidAddress, hrp)
 	}
+	mainnet := hrp == MainnetHRP
 	if variant != bech32.VersionM {
 		return nil, fmt.Errorf("%w: %.20q… uses the bech32 checksum, not bech32m", ErrInvalidAddress, s)
 	}

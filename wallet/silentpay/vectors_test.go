@@ -365,13 +365,16 @@ func checkSignatures(t *testing.T, j int, spendPriv *btcec.PrivateKey, found []F
 	for _, o := range expected {
 		wantSig[o.PubKey] = o.Signature
 	}
-	for _, f := range found {
+	for i, f := range found {
 		d, err := SpendPrivKey(spendPriv, &f.Tweak)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got := schnorr.SerializePubKey(d.PubKey()); !bytes.Equal(got, f.Output[:]) {
 			t.Errorf("receiving %d: spend key gives %x, output is %x", j, got, f.Output)
+		}
+		if i >= 10 && len(expected) == 0 {
+			continue // the K_max case finds 2323 outputs; signing a few of them is enough
 		}
 		sig, err := schnorr.Sign(d, msg[:], schnorr.CustomNonce(aux))
 		if err != nil {

@@ -3,6 +3,7 @@ package electrum
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -114,6 +115,32 @@ func FuzzStripRawTx(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if got := stripRawTx(s); len(got) > len(s) {
 			t.Fatalf("%q -> %q", s, got)
+		}
+	})
+}
+
+// FuzzParseURL: no text panics; an accepted URL, written back, parses to the same config.
+func FuzzParseURL(f *testing.F) {
+	for _, s := range []string{"electrums://h:50002", "electrum://127.0.0.1:50001", "electrums://[::1]:1?cert=/a.pem",
+		"electrum://h", "electrums://h:1?cert=a&cert=b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := parseURL(s)
+		if err != nil {
+			return
+		}
+		scheme := SchemeTCP
+		if c.tls {
+			scheme = SchemeTLS
+		}
+		back := scheme + "://" + c.addr
+		if c.certPath != "" {
+			back += "?" + url.Values{"cert": {c.certPath}}.Encode()
+		}
+		again, err := parseURL(back)
+		if err != nil || again != c {
+			t.Fatalf("%q -> %+v -> %q -> %+v, %v", s, c, back, again, err)
 		}
 	})
 }

@@ -2,9 +2,12 @@ package esplora
 
 import (
 	"encoding/json"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
 
 const seedPage = `[{"txid":"45381031132c57b2ff1cbe8d8d3920cf9ed25efd9a0beb764bdb2f24c7d1c7e3","version":2,"status":{"confirmed":false}},` +
@@ -106,6 +109,31 @@ func FuzzRejectText(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if got := rejectText([]byte(s)); len(got) > len(s) {
 			t.Fatalf("rejectText(%q) = %q", s, got)
+		}
+	})
+}
+
+// FuzzParseURL: no text panics; an accepted URL's base parses again to the same endpoint, and
+// an error never shows the password.
+func FuzzParseURL(f *testing.F) {
+	for _, s := range []string{"https://blockstream.info/api", "http://127.0.0.1:3002/", "https://u:p@h:1/a/b/",
+		"http://x.onion", "https://h/api?x", "//:@"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		e, err := parseURL(s)
+		if err != nil {
+			if u, perr := url.Parse(s); perr == nil && u.User != nil {
+				if pw, ok := u.User.Password(); ok && len(pw) >= 6 && strings.Contains(err.Error(), pw) &&
+					!strings.Contains(netutil.MaskURL(s), pw) {
+					t.Fatalf("error %q shows the password of %q", err, s)
+				}
+			}
+			return
+		}
+		again, err := parseURL(e.base)
+		if err != nil || again.base != e.base || again.host != e.host {
+			t.Fatalf("%q: base %q re-parses to %+v, %v", s, e.base, again, err)
 		}
 	})
 }

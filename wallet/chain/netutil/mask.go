@@ -6,29 +6,43 @@ import (
 )
 
 // MaskURL hides the password of a URL (https://user:***@host/api) so it can appear in
-// messages. On text that does not parse, everything between the scheme and the last '@' before
-// the path is hidden, so no part of an odd password leaks.
+// messages. On text that does not parse, everything between the scheme and the last '@' is
+// hidden, so no part of an odd password leaks (at worst more than the password is hidden).
 func MaskURL(raw string) string {
-	if u, err := url.Parse(raw); err == nil && u.Opaque == "" {
+	u, err := url.Parse(raw)
+	if err == nil && u.Opaque == "" {
 		if u.User == nil {
 			return raw
 		}
 		if _, has := u.User.Password(); !has {
 			return raw
 		}
-		// Rebuild by hand: url.UserPassword would percent-encode the stars.
-		scheme, rest, _ := strings.Cut(raw, "://")
-		at := authorityEnd(rest)
-		auth := rest[:at]
-		i := strings.LastIndex(auth, "@")
-		user, _, _ := strings.Cut(auth[:i], ":")
-		return scheme + "://" + user + ":***" + auth[i:] + rest[at:]
+		// The authority follows the first "//" (a scheme holds no '/') and ends, as url.Parse
+		// reads it, at the first '/', '?' or '#'; a password holding one of them would not
+		// have parsed as a password. Rebuild by hand: url.UserPassword would escape the stars.
+		if i := strings.Index(raw, "//"); i >= 0 {
+			head, rest := raw[:i+2], raw[i+2:]
+			end := len(rest)
+			if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+				end = j
+			}
+			auth := rest[:end]
+			if at := strings.LastIndex(auth, "@"); at >= 0 {
+				user, _, _ := strings.Cut(auth[:at], ":")
+				return head + user + ":***" + auth[at:] + rest[end:]
+			}
+		}
 	}
+	return maskLoose(raw)
+}
+
+// maskLoose hides everything between "scheme://" (or the start) and the last '@', after the
+// first ':' there.
+func maskLoose(raw string) string {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok {
 		scheme, rest = "", raw
 	}
-	// The authority cannot be told apart reliably: hide up to the last '@' of the string.
 	i := strings.LastIndex(rest, "@")
 	if i < 0 {
 		return raw
@@ -41,14 +55,4 @@ func MaskURL(raw string) string {
 		return scheme + "://" + user + ":***" + rest[i:]
 	}
 	return user + ":***" + rest[i:]
-}
-
-// authorityEnd is where the authority of rest (a URL after "scheme://") ends, as url.Parse
-// reads it: at the first '/', '?' or '#'. A password containing one of them does not parse as
-// a password, so this is only called when the password holds none.
-func authorityEnd(rest string) int {
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		return i
-	}
-	return len(rest)
 }

@@ -1,0 +1,234 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
+	"github.com/spf13/cobra"
+
+	"github.com/satchel-wallet/satchel/internal/atomicfile"
+	"github.com/satchel-wallet/satchel/wallet"
+)
+
+// backupExportJSON is what backup export prints.
+type backupExportJSON struct {
+	File        string   `json:"file"`
+	Bytes       int      `json:"bytes"`
+	Wallet      string   `json:"wallet"`
+	Network     string   `json:"network"`
+	Fingerprint string   `json:"fingerprint"`
+	Accounts    int      `json:"accounts"`
+	Labels      int      `json:"labels"`
+	Frozen      int      `json:"frozen"`
+	Files       []string `json:"files"`
+}
+
+func newBackupCmd(a *App) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "backup",
+		Short: "Save the whole wallet (encrypted keystore, accounts, labels, settings) to one file",
+		Long: `Save everything a wallet folder holds but its transactions to one file, and bring it back with
+satchel restore --from-backup FILE. The transactions are found again by the first sync.`,
+		Example: "  satchel backup export ~/wallet.backup\n  satchel restore --from-backup ~/wallet.backup --wallet laptop",
+	}
+	var force bool
+	export := &cobra.Command{
+		Use:   "export FILE",
+		Short: "Write the wallet's backup file",
+		Long: `Write one file holding the wallet's keystore exactly as it is on disk (still encrypted under the
+wallet passphrase), its accounts and how far each has handed out addresses (so no address is
+handed out twice after a restore), its descriptors, labels, frozen coins and settings
+(config.toml). The file is JSON with a format version and a SHA-256 checksum, so a damaged or
+edited copy is refused as a whole. It is written atomically with mode 0600, and an existing file
+is only replaced with --force.
+
+The backup does not replace your seed words or shares: it needs the wallet passphrase, and
+anyone with the file and the passphrase can spend. No passphrase is asked to write it.
+
+` + exitStatusHelp,
+		Example: "  satchel backup export ~/wallet.backup\n  satchel backup export /media/usb/tips.backup --force --json",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path, err := filepath.Abs(args[0])
+			if err != nil {
+				return usagef("bad_file", err.Error())
+			}
+			if fi, err := os.Stat(path); err == nil {
+				if fi.IsDir() {
+					return usagef("bad_file", fmt.Sprintf("%s is a folder: give a file name", path))
+				}
+				if !force {
+					return &codedError{exit: exitError, code: "file_exists",
+						err: fmt.Errorf("%s exists: add --force to replace it", path)}
+				}
+			}
+			w, err := a.openWallet(true)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			files := map[string]string{}
+			raw, err := os.ReadFile(filepath.Join(w.Dir(), configFile))
+			switch {
+			case err == nil:
+				if !utf8.Valid(raw) {
+					return fmt.Errorf("%s is not UTF-8 text", filepath.Join(w.Dir(), configFile))
+				}
+				files[configFile] = string(raw)
+			case !errors.Is(err, fs.ErrNotExist):
+				return err
+			}
+			b, err := w.Backup(files, a.Now())
+			if err != nil {
+				return err
+			}
+			data, err := b.Marshal()
+			if err != nil {
+				return err
+			}
+			if force {
+				err = atomicfile.Write(path, data, 0o600)
+			} else {
+				err = atomicfile.CreateExclusive(path, data, 0o600)
+				if errors.Is(err, fs.ErrExist) {
+					return &codedError{exit: exitError, code: "file_exists", err: fmt.Errorf("%s exists: add --force to replace it", path)}
+				}
+			}
+			if err != nil {
+				return err
+			}
+			out := backupExportJSON{File: path, Bytes: len(data), Wallet: a.flags.wallet, Network: b.Wallet.Network,
+				Fingerprint: b.Wallet.Fingerprint, Accounts: len(b.Accounts), Labels: len(b.Labels), Frozen: len(b.Frozen), Files: []string{}}
+			for name := range b.Files {
+				out.Files = append(out.Files, name)
+			}
+			sort.Strings(out.Files)
+			if a.flags.json {
+				return a.printJSON(out)
+			}
+			fmt.Fprintf(a.Out, "Backup of wallet %q written to %s (%d accounts, %d labels, %d frozen coins).\n",
+				out.Wallet, path, out.Accounts, out.Labels, out.Frozen)
+			fmt.Fprintln(a.Out, "Restore it with: satchel restore --from-backup "+path+" (the wallet passphrase is needed).")
+			return nil
+		},
+	}
+	export.Flags().BoolVar(&force, "force", false, "replace FILE if it exists")
+	c.AddCommand(export)
+	return c
+}
+
+// restoreSources are restore's other sources than BIP39 words.
+type restoreSources struct {
+	shamir bool
+	backup string
+}
+
+func (o *restoreSources) register(c *cobra.Command) {
+	c.Flags().BoolVar(&o.shamir, "shamir", false, "restore from SLIP-39 Shamir shares, one per line (stdin, --mnemonic-file, or prompts)")
+	c.Flags().StringVar(&o.backup, "from-backup", "", "restore a wallet saved with satchel backup export FILE")
+}
+
+// restoreFrom runs restore --shamir or --from-backup; handled is false for a BIP39 restore.
+func (a *App) restoreFrom(cmd *cobra.Command, o restoreSources, mnemonicFile string) (handled bool, err error) {
+	switch {
+	case o.shamir && o.backup != "":
+		return true, usagef("usage", "--shamir and --from-backup cannot be used together")
+	case o.shamir:
+		return true, a.restoreShamir(cmd, mnemonicFile)
+	case o.backup != "":
+		for _, name := range []string{"type", "mnemonic-file", "bip39-passphrase"} {
+			if cmd.Flags().Changed(name) {
+				return true, usagef("usage", fmt.Sprintf("--%s does not apply with --from-backup: the backup holds the wallet as it was", name))
+			}
+		}
+		return true, a.restoreBackup(cmd, o.backup)
+	}
+	return false, nil
+}
+
+// restoreBackupJSON is what restore --from-backup prints.
+type restoreBackupJSON struct {
+	walletJSON
+	Labels int `json:"labels"`
+	Frozen int `json:"frozen"`
+}
+
+func (a *App) restoreBackup(cmd *cobra.Command, file string) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return usagef("bad_backup", fmt.Sprintf("read --from-backup: %v", err))
+	}
+	data, err := io.ReadAll(io.LimitReader(f, wallet.MaxBackupBytes+1))
+	f.Close()
+	if err != nil {
+		return usagef("bad_backup", fmt.Sprintf("read %s: %v", file, err))
+	}
+	b, err := wallet.ParseBackup(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	if b.Wallet.Network != a.flags.network {
+		return fmt.Errorf("%w: the backup is of a %s wallet, not %s (use --network %s)", wallet.ErrWrongNetwork,
+			b.Wallet.Network, a.flags.network, b.Wallet.Network)
+	}
+	if cfg, ok := b.Files[configFile]; ok {
+		if err := checkBackupConfig(cfg); err != nil {
+			return err
+		}
+	}
+	dir, err := a.walletDir()
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(dir); err == nil {
+		return fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", wallet.ErrExists, dir)
+	}
+	var pass []byte
+	if !b.Wallet.WatchOnly {
+		if pass, err = a.passphrase(false); err != nil {
+			return err
+		}
+		defer wipe(pass)
+	}
+	res, err := wallet.RestoreBackup(cmd.Context(), wallet.RestoreBackupOptions{Dir: dir, Network: a.flags.network,
+		Backup: b, Passphrase: pass, Keystore: a.Keystore})
+	if err != nil {
+		return err
+	}
+	out := restoreBackupJSON{walletJSON: a.walletOut(res), Labels: len(b.Labels), Frozen: len(b.Frozen)}
+	if a.flags.json {
+		return a.printJSON(out)
+	}
+	a.printWalletText("Restored", dir, out.walletJSON)
+	fmt.Fprintf(a.Out, "with %d labels and %d frozen coins; the next sync finds its transactions again.\n", out.Labels, out.Frozen)
+	return nil
+}
+
+// checkBackupConfig checks a backed-up config.toml as a wallet's own config is checked, before
+// anything is written.
+func checkBackupConfig(content string) error {
+	var m map[string]any
+	if _, err := toml.Decode(content, &m); err != nil {
+		return usagef("bad_config", fmt.Sprintf("the backup's config.toml: %v", oneLine(err.Error())))
+	}
+	values := configValues{}
+	for k, v := range m {
+		switch x := v.(type) {
+		case string:
+			values[k] = x
+		case int64:
+			values[k] = strconv.FormatInt(x, 10)
+		default:
+			return usagef("bad_config", fmt.Sprintf("the backup's config.toml: %s must be a string or a whole number", k))
+		}
+	}
+	return checkConfigFile("in the backup", values, false)
+}

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/satchel-wallet/satchel/txbuilder"
+)
+
+type disposeJSON struct {
+	OutPoint string `json:"outpoint"`
+	Address  string `json:"address"`
+	Value    int64  `json:"value_sat"`
+	Fee      int64  `json:"fee_sat"`
+	VSize    int64  `json:"vsize"`
+	TxID     string `json:"txid,omitempty"`
+}
+
+func newDustCmd(a *App) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "dust",
+		Short: "Get rid of dust coins without linking them to your others",
+		Long: `Small coins sent to an address you already used are frozen on arrival as a likely dust attack
+(utxos shows them with dust_attack). dust dispose spends each such coin alone, all of it as fee,
+to an OP_RETURN output signed SIGHASH_ALL|ANYONECANPAY, so it can never be linked to your other
+coins.`,
+		Example: "  satchel dust dispose 4a5e...a33b:1 --dry-run",
+	}
+	var dryRun bool
+	dispose := &cobra.Command{
+		Use:   "dispose OUTPOINT...",
+		Short: "Spend dust coins entirely as fee, each alone",
+		Long: `Spend each coin alone with all of its value as fee and one OP_RETURN output (signed
+SIGHASH_ALL|ANYONECANPAY). Refused when a coin cannot pay the backend's minimum relay fee for the
+transaction's size.
+
+` + exitStatusHelp,
+		Example: "  satchel dust dispose 4a5e...a33b:1 --dry-run\n  satchel dust dispose 4a5e...a33b:1 9f3c...0d2e:0 --yes --json",
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var ops []wire.OutPoint
+			for _, s := range args {
+				op, err := parseOutPoint(s)
+				if err != nil {
+					return err
+				}
+				ops = append(ops, op)
+			}
+			w, be, _, err := a.txSession(cmd, "1", 6, dryRun)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			relay := txbuilder.SatPerVB(1)
+			if be != nil {
+				defer be.Close()
+				if relay, err = a.relayFee(cmd, be); err != nil {
+					return err
+				}
+			}
+			plans, err := w.PlanDispose(ops, relay)
+			if err != nil {
+				return err
+			}
+			out := make([]disposeJSON, len(plans))
+			for i, p := range plans {
+				out[i] = disposeJSON{OutPoint: p.Coin.OutPoint.String(), Address: p.Address, Value: p.Coin.Value, Fee: p.Coin.Value, VSize: p.VSize}
+			}
+			if dryRun {
+				return a.printDisposals(out)
+			}
+			if !a.flags.yes {
+				for _, d := range out {
+					fmt.Fprintf(a.Err, "give up %s (%s) entirely as fee\n", d.OutPoint, fmtSat(d.Value))
+				}
+				if err := a.confirm("Sign and send?"); err != nil {
+					return err
+				}
+			}
+			pass, err := a.passphrase(false)
+			if err != nil {
+				return err
+			}
+			defer wipe(pass)
+			txs, err := w.SignDispose(plans, pass, a.Keystore...)
+			if err != nil {
+				return err
+			}
+			for i, tx := range txs {
+				ctx, cancel := context.WithTimeout(cmd.Context(), time.Minute)
+				id, err := w.Broadcast(ctx, be, tx, "dust disposal", a.Now())
+				cancel()
+				if err != nil {
+					return fmt.Errorf("dispose %s: %w", out[i].OutPoint, err)
+				}
+				out[i].TxID = id.String()
+				out[i].VSize = txbuilder.TxWeight(tx).VSize()
+			}
+			return a.printDisposals(out)
+		},
+	}
+	dispose.Flags().BoolVar(&dryRun, "dry-run", false, "show what would be sent; sign and send nothing")
+	c.AddCommand(dispose)
+	return c
+}
+
+func (a *App) printDisposals(out []disposeJSON) error {
+	if a.flags.json {
+		return a.printJSON(out)
+	}
+	for _, d := range out {
+		status := "dry run"
+		if d.TxID != "" {
+			status = "sent " + d.TxID
+		}
+		fmt.Fprintf(a.Out, "%s  %s as fee (%d vB)  %s\n", d.OutPoint, fmtSat(d.Value), d.VSize, status)
+	}
+	return nil
+}
+
+type cpfpJSON struct {
+	planJSON
+	Parent       string      `json:"parent"`
+	ParentFee    int64       `json:"parent_fee_sat"`
+	ParentVSize  int64       `json:"parent_vsize"`
+	PackageRate  json.Number `json:"package_fee_rate"`
+	RequiredRate json.Number `json:"required_fee_rate"`
+}
+
+func newCPFPCmd(a *App) *cobra.Command {
+	var feeRate string
+	var dryRun bool
+	var target int
+	c := &cobra.Command{
+		Use:   "cpfp TXID",
+		Short: "Speed up a stuck incoming payment by spending it (child pays for parent)",
+		Long: `Spend the wallet's output of a stuck pending transaction (typically an incoming payment sent
+with too low a fee) back to the wallet, with a fee high enough that parent and child together pay
+--fee-rate (or the backend's estimate for --target blocks).`,
+		Example: "  satchel cpfp 4a5e...a33b --fee-rate 10\n  satchel cpfp 4a5e...a33b --fee-rate 10 --dry-run --json",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := chainhash.NewHashFromStr(args[0])
+			if err != nil || len(args[0]) != 64 {
+				return usagef("bad_txid", fmt.Sprintf("%q is not a txid (64 hex characters)", args[0]))
+			}
+			w, be, rate, err := a.txSession(cmd, feeRate, target, dryRun)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			if be == nil {
+				return usagef("no_backend", "cpfp needs a backend to price the parent")
+			}
+			defer be.Close()
+			ctx, cancel := context.WithTimeout(cmd.Context(), time.Minute)
+			cp, err := w.PlanCPFP(ctx, be, *id, rate)
+			cancel()
+			if err != nil {
+				return err
+			}
+			out := planOut(cp.Plan, nil)
+			return a.finishTx(cmd, w, be, cp.Plan, out, dryRun, "cpfp", func(p planJSON) any {
+				return cpfpJSON{planJSON: p, Parent: id.String(), ParentFee: int64(cp.ParentFee), ParentVSize: cp.ParentVSize,
+					PackageRate: jsonRate(cp.PackageRate), RequiredRate: jsonRate(cp.RequiredRate)}
+			})
+		},
+	}
+	c.Flags().StringVar(&feeRate, "fee-rate", "", "package fee rate in sat/vB for parent and child together")
+	c.Flags().IntVar(&target, "target", 6, "confirmation target in blocks for the estimate")
+	c.Flags().BoolVar(&dryRun, "dry-run", false, "show the child; sign and send nothing")
+	return c
+}

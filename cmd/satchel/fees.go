@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/chain"
+)
+
+type feeRowJSON struct {
+	Target     int          `json:"target"`
+	Label      string       `json:"label"`
+	FeeRate    *json.Number `json:"fee_rate"`
+	TipFee     *int64       `json:"tip_fee_sat"`
+	Share1000  *string      `json:"share_of_1000_sat"`
+	Share10000 *string      `json:"share_of_10000_sat"`
+}
+
+type feesJSON struct {
+	Estimates []feeRowJSON `json:"estimates"`
+	RelayFee  json.Number  `json:"relay_fee_rate"`
+	TipVSize  int64        `json:"tip_vsize"`
+	Backend   string       `json:"backend"`
+}
+
+// tipVSize is the size of a typical tip from this wallet: one input and two outputs (payee and
+// change) of the wallet's type.
+func tipVSize(t txbuilder.ScriptType) int64 {
+	return txbuilder.EstimateTxWeight(1, 2, t.InputWeight(), t.OutputWeight()).VSize()
+}
+
+func newFeesCmd(a *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "fees",
+		Short: "Show fee estimates and what a tip costs at each",
+		Long: `Show the backend's fee estimates for the next block, about an hour (6 blocks) and about a day
+(144 blocks), its minimum relay fee, and what a typical tip costs at each: a transaction with one
+input and two outputs of the wallet's type, in sat and as a share of a 1,000 and a 10,000 sat tip.
+Estimates below 1 sat/vB are kept as decimals. send --target uses the same source.`,
+		Example: "  satchel fees\n  satchel fees --json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if a.flags.offline {
+				return usagef("offline", "fee estimates need the network: drop --offline")
+			}
+			w, err := a.openWallet(true)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			raw, err := a.backendURL(w)
+			if err != nil {
+				return err
+			}
+			if raw == "" {
+				return usagef("no_backend", "no backend configured: give --backend URL, set SATCHEL_BACKEND, or run: satchel config set backend URL")
+			}
+			be, err := a.dial(cmd.Context(), w, raw)
+			if err != nil {
+				return err
+			}
+			defer be.Close()
+			ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Second)
+			defer cancel()
+			typ, _ := parseWalletType(w.Meta().Type)
+			out := feesJSON{TipVSize: tipVSize(typ), Backend: be.Name()}
+			relay, err := be.RelayFee(ctx)
+			if err != nil {
+				return err
+			}
+			out.RelayFee = json.Number(relay.String())
+			for _, t := range []struct {
+				n     int
+				label string
+			}{{1, "next block"}, {6, "about an hour"}, {144, "about a day"}} {
+				row := feeRowJSON{Target: t.n, Label: t.label}
+				r, err := be.EstimateFee(ctx, t.n)
+				if err != nil && !errors.Is(err, chain.ErrNoEstimate) {
+					return err
+				}
+				if err == nil {
+					rate := json.Number(r.String())
+					fee := int64(r.FeeForVSize(out.TipVSize))
+					s1, s2 := wallet.Share(txbuilder.Amount(fee), 1000), wallet.Share(txbuilder.Amount(fee), 10000)
+					row.FeeRate, row.TipFee, row.Share1000, row.Share10000 = &rate, &fee, &s1, &s2
+				}
+				out.Estimates = append(out.Estimates, row)
+			}
+			if a.flags.json {
+				return a.printJSON(out)
+			}
+			fmt.Fprintf(a.Out, "%-14s %12s %12s %12s %12s\n", "TARGET", "SAT/VB", "TIP FEE", "OF 1,000", "OF 10,000")
+			for _, r := range out.Estimates {
+				if r.FeeRate == nil {
+					fmt.Fprintf(a.Out, "%-14s %12s %12s %12s %12s\n", r.Label, "-", "-", "-", "-")
+					continue
+				}
+				fmt.Fprintf(a.Out, "%-14s %12s %12s %12s %12s\n", r.Label, *r.FeeRate, fmtSat(*r.TipFee), *r.Share1000, *r.Share10000)
+			}
+			fmt.Fprintf(a.Out, "minimum relay fee: %s sat/vB; a tip is %d vB (1 input, 2 outputs, %s)\n", out.RelayFee, out.TipVSize, typ)
+			if out.Estimates[0].FeeRate == nil {
+				fmt.Fprintln(a.Out, "the backend has no estimates (regtest nodes have none): give --fee-rate to send")
+			}
+			return nil
+		},
+	}
+}
+
+// jsonRate prints a fee rate as a JSON number in sat/vB.
+func jsonRate(r txbuilder.FeeRate) json.Number { return json.Number(r.String()) }

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/satchel-wallet/satchel/internal/regtest"
+	"github.com/satchel-wallet/satchel/txbuilder"
+)
+
+func TestIntegrationSpendingCaps(t *testing.T) {
+	c, n := nodeCLI(t)
+	c.mustRun("", "create", "--wallet", "a")
+	c.fund(n, "a", 200_000)
+	x := regtest.NewKey("cap-x", txbuilder.P2WPKH).Address
+	friend := regtest.NewKey("cap-friend", txbuilder.P2WPKH).Address
+
+	// Setting caps needs no passphrase (they only tighten).
+	saved := c.env["SATCHEL_PASSPHRASE"]
+	delete(c.env, "SATCHEL_PASSPHRASE")
+	c.mustRun("", "config", "set", "limit.per-payment", "5000", "--wallet", "a")
+	c.mustRun("", "config", "set", "limit.daily", "8000", "--wallet", "a")
+	if r := c.mustRun("", "config", "get", "limit.daily", "--wallet", "a"); r.out != "8000\n" {
+		t.Fatalf("limit.daily = %q", r.out)
+	}
+	// Raising one does.
+	if r := c.run("", "config", "set", "limit.daily", "100000", "--wallet", "a"); r.code != exitUsage {
+		t.Fatalf("raising without a passphrase: exit %d %s", r.code, r.err)
+	}
+	c.env["SATCHEL_PASSPHRASE"] = "wrong"
+	if r := c.run("", "config", "set", "limit.allow", friend, "--wallet", "a"); r.code != exitPassphrase {
+		t.Fatalf("allowing with a wrong passphrase: exit %d %s", r.code, r.err)
+	}
+	c.env["SATCHEL_PASSPHRASE"] = saved
+
+	check := func(name string, args []string, code int) {
+		t.Helper()
+		_, r := c.send("a", append(args, "--fee-rate", "1")...)
+		if r.code != code {
+			t.Fatalf("%s: exit %d, want %d: %s", name, r.code, code, r.err)
+		}
+		if code == exitCannotPay {
+			if ec, _ := jsonError(t, r.err); ec != "limit_exceeded" {
+				t.Fatalf("%s: code %s", name, ec)
+			}
+		}
+	}
+	check("above the per-payment cap", []string{x, "5001"}, exitCannotPay)
+	check("at the cap", []string{x, "5000"}, 0)
+	check("above the daily cap with the first", []string{x, "3001"}, exitCannotPay)
+	check("up to the daily cap", []string{x, "3000"}, 0)
+	check("dry runs are checked too", []string{x, "1000", "--dry-run"}, exitCannotPay)
+	c.mustRun("", "config", "set", "limit.allow", friend, "--wallet", "a")
+	check("an allowed destination is exempt", []string{friend, "50000"}, 0)
+	// Tip flush goes through the same caps.
+	c.mustRun("", "tip", "add", x, "1000", "--wallet", "a")
+	if r := c.run("", "tip", "flush", "--fee-rate", "1", "--yes", "--json", "--wallet", "a"); r.code != exitCannotPay {
+		t.Fatalf("tip flush over the daily cap: exit %d %s", r.code, r.err)
+	}
+	// Lowering needs no passphrase; removing does.
+	delete(c.env, "SATCHEL_PASSPHRASE")
+	c.mustRun("", "config", "set", "limit.per-payment", "4000", "--wallet", "a")
+	if r := c.run("", "config", "unset", "limit.daily", "--wallet", "a"); r.code != exitUsage {
+		t.Fatalf("removing a cap without a passphrase: exit %d", r.code)
+	}
+}

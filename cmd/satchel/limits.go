@@ -1,0 +1,126 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/satchel-wallet/satchel/keystore"
+	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet"
+)
+
+// Spending caps live in wallet.db, not in config.toml, and go through config get/set/unset
+// under the keys limit.per-payment, limit.daily and limit.allow. Raising or removing a cap, or
+// allowing a destination, needs the passphrase; tightening does not.
+
+func isLimitKey(key string) bool { return strings.HasPrefix(key, "limit.") }
+
+var limitKeys = []string{"limit.allow", "limit.daily", "limit.per-payment"}
+
+// limitGet prints a cap's value ("" when unset).
+func limitGet(l wallet.Limits, key string) (string, error) {
+	switch key {
+	case "limit.per-payment":
+		return capString(l.PerPayment), nil
+	case "limit.daily":
+		return capString(l.Daily), nil
+	case "limit.allow":
+		return strings.Join(l.Allow, " "), nil
+	}
+	return "", usagef("unknown_config_key", fmt.Sprintf("unknown config key %q: limits are %s", key, strings.Join(limitKeys, ", ")))
+}
+
+func capString(v int64) string {
+	if v == 0 {
+		return ""
+	}
+	return strconv.FormatInt(v, 10)
+}
+
+// limitSet applies "config set KEY VALUE..." (or unset with no values) to l.
+func limitSet(w *wallet.Wallet, l wallet.Limits, key string, values []string, unset bool) (wallet.Limits, error) {
+	parseCap := func() (int64, error) {
+		if unset {
+			return 0, nil
+		}
+		if len(values) != 1 {
+			return 0, usagef("bad_config_value", fmt.Sprintf("config %s takes one amount", key))
+		}
+		v, err := txbuilder.ParseAmount(values[0])
+		if err != nil {
+			return 0, usagef("bad_config_value", fmt.Sprintf("config %s: %v", key, err))
+		}
+		return int64(v), nil
+	}
+	var err error
+	switch key {
+	case "limit.per-payment":
+		l.PerPayment, err = parseCap()
+	case "limit.daily":
+		l.Daily, err = parseCap()
+	case "limit.allow":
+		l.Allow = nil
+		for _, v := range values {
+			if _, err := decodeAddress(v, w); err != nil {
+				return l, usagef("bad_config_value", fmt.Sprintf("config limit.allow: %v", err))
+			}
+			l.Allow = append(l.Allow, v)
+		}
+	default:
+		_, err = limitGet(l, key)
+	}
+	return l, err
+}
+
+// changeLimit runs config set/unset for a limit key: it asks for the passphrase when the change
+// loosens the caps, and checks it against the keystore.
+func (a *App) changeLimit(key string, values []string, unset bool) error {
+	w, err := a.openWallet(true)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	old, err := w.Limits()
+	if err != nil {
+		return err
+	}
+	l, err := limitSet(w, old, key, values, unset)
+	if err != nil {
+		return err
+	}
+	if l.Loosens(old) {
+		pass, err := a.passphrase(false)
+		if err != nil {
+			return err
+		}
+		sec, _, err := keystore.Open(w.KeystorePath(), pass, a.Keystore...)
+		wipe(pass)
+		if err != nil {
+			return err
+		}
+		sec.Wipe()
+	}
+	if err := w.SetLimits(l); err != nil {
+		return err
+	}
+	if a.flags.json {
+		v, _ := limitGet(l, key)
+		return a.printJSON(map[string]string{"key": key, "value": v})
+	}
+	return nil
+}
+
+// showLimit runs config get for a limit key.
+func (a *App) showLimit(key string) (string, error) {
+	w, err := a.openWallet(true)
+	if err != nil {
+		return "", err
+	}
+	defer w.Close()
+	l, err := w.Limits()
+	if err != nil {
+		return "", err
+	}
+	return limitGet(l, key)
+}

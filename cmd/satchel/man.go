@@ -1,0 +1,47 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/cobra/doc"
+)
+
+// newGenManCmd is the hidden command `make man` runs: one man page per command, from the same
+// help text --help shows.
+func newGenManCmd(a *App) *cobra.Command {
+	return &cobra.Command{
+		Use:     "gen-man DIR",
+		Short:   "Write the man pages (section 1) into DIR",
+		Long:    "Write satchel.1 and one page per command into DIR, created if needed. The date is $SOURCE_DATE_EPOCH when set, for reproducible builds.",
+		Example: "  satchel gen-man bin/man",
+		Hidden:  true,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			date := a.Now()
+			if s := a.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+				sec, err := strconv.ParseInt(s, 10, 64)
+				if err != nil {
+					return usagef("bad_source_date_epoch", fmt.Sprintf("SOURCE_DATE_EPOCH %q is not a number of seconds", s))
+				}
+				date = time.Unix(sec, 0).UTC()
+			}
+			if err := os.MkdirAll(args[0], 0o755); err != nil {
+				return err
+			}
+			root := cmd.Root()
+			root.DisableAutoGenTag = true
+			hdr := &doc.GenManHeader{Title: "SATCHEL", Section: "1", Source: "satchel", Manual: "satchel manual", Date: &date}
+			if err := doc.GenManTree(root, hdr, args[0]); err != nil {
+				return fmt.Errorf("man pages: %w", err)
+			}
+			if a.flags.json {
+				return a.printJSON(map[string]string{"dir": args[0]})
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/itchyny/gojq"
+)
+
+// style is how a piece of human output is coloured on a terminal.
+type style int
+
+// Styles, named for what they mean rather than their colour.
+const (
+	stylePlain style = iota
+	styleIn          // money coming in: green
+	styleOut         // money going out: red
+	styleDim         // pending, frozen, secondary: dim
+	styleWarn        // warnings and doubtful values: yellow
+	styleBold        // headers
+)
+
+var ansi = map[style]string{styleIn: "\033[32m", styleOut: "\033[31m", styleDim: "\033[2m", styleWarn: "\033[33m", styleBold: "\033[1m"}
+
+// colorAllowed says whether escapes may go to a stream that is a terminal: never with NO_COLOR
+// set (https://no-color.org) or on a dumb terminal.
+func (a *App) colorAllowed(isTerm bool) bool {
+	return isTerm && a.Getenv("NO_COLOR") == "" && a.Getenv("TERM") != "dumb"
+}
+
+func paint(on bool, st style, s string) string {
+	if !on || st == stylePlain || s == "" {
+		return s
+	}
+	return ansi[st] + s + "\033[0m"
+}
+
+// paintOut colours s for stdout.
+func (a *App) paintOut(st style, s string) string { return paint(a.colorAllowed(a.OutTerm), st, s) }
+
+// paintErr colours s for stderr.
+func (a *App) paintErr(st style, s string) string { return paint(a.colorAllowed(a.ErrTerm), st, s) }
+
+// cell is one table cell: its text and how it is coloured.
+type cell struct {
+	text  string
+	style style
+}
+
+// txt makes a plain cell; .in gives it a style.
+func txt(s string) cell { return cell{text: s} }
+
+func (c cell) in(st style) cell { c.style = st; return c }
+
+// table lays rows out in aligned columns for people: a header, two spaces between columns,
+// numbers right-aligned, no trailing spaces, colour only where the App allows it. It is the one
+// table printer of the human output (history, utxos, fees...).
+//
+//	t := newTable("TARGET", "RATE", "COST")
+//	t.alignRight(1, 2)
+//	t.add(txt("1 block"), txt("12 sat/vB"), txt(a.fmtAmount(123)).in(styleWarn))
+//	t.write(a)
+type table struct {
+	head  []string
+	right map[int]bool
+	rows  [][]cell
+}
+
+func newTable(head ...string) *table { return &table{head: head, right: map[int]bool{}} }
+
+// alignRight right-aligns the given columns (numbers).
+func (t *table) alignRight(cols ...int) {
+	for _, c := range cols {
+		t.right[c] = true
+	}
+}
+
+// add appends a row; missing cells are empty.
+func (t *table) add(cells ...cell) { t.rows = append(t.rows, cells) }
+
+// addText appends a row of plain cells.
+func (t *table) addText(cells ...string) {
+	row := make([]cell, len(cells))
+	for i, s := range cells {
+		row[i] = txt(s)
+	}
+	t.add(row...)
+}
+
+// render writes the table to w, with colour when color is set.
+func (t *table) render(w io.Writer, color bool) error {
+	n := len(t.head)
+	for _, r := range t.rows {
+		n = max(n, len(r))
+	}
+	width := make([]int, n)
+	for i, h := range t.head {
+		width[i] = utf8.RuneCountInString(h)
+	}
+	for _, r := range t.rows {
+		for i, c := range r {
+			width[i] = max(width[i], utf8.RuneCountInString(c.text))
+		}
+	}
+	var b bytes.Buffer
+	line := func(cells []cell) {
+		var l strings.Builder
+		for i := 0; i < n; i++ {
+			var c cell
+			if i < len(cells) {
+				c = cells[i]
+			}
+			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c.text))
+			if i > 0 {
+				l.WriteString("  ")
+			}
+			if t.right[i] {
+				l.WriteString(pad + paint(color, c.style, c.text))
+			} else {
+				l.WriteString(paint(color, c.style, c.text) + pad)
+			}
+		}
+		b.WriteString(strings.TrimRight(l.String(), " ") + "\n")
+	}
+	if len(t.head) > 0 {
+		head := make([]cell, len(t.head))
+		for i, h := range t.head {
+			head[i] = txt(h).in(styleBold)
+		}
+		line(head)
+	}
+	for _, r := range t.rows {
+		line(r)
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// write prints the table on stdout.
+func (t *table) write(a *App) error { return t.render(a.Out, a.colorAllowed(a.OutTerm)) }
+
+// loc is where times are shown: local time, or UTC with --utc.
+func (a *App) loc() *time.Location {
+	if a.flags.utc {
+		return time.UTC
+	}
+	return time.Local
+}
+
+// fmtTime shows a time to people, in a.loc().
+func (a *App) fmtTime(t time.Time) string { return t.In(a.loc()).Format("2006-01-02 15:04:05") }
+
+// zoneName names a.loc() for a column header: "UTC", "CET"...
+func (a *App) zoneName() string { return a.Now().In(a.loc()).Format("MST") }
+
+// compileJQ parses and compiles a --jq expression; a bad one is a usage error naming it.
+func compileJQ(expr string) (*gojq.Code, error) {
+	q, err := gojq.Parse(expr)
+	if err != nil {
+		return nil, usagef("bad_jq", fmt.Sprintf("--jq %q: %v", expr, err))
+	}
+	code, err := gojq.Compile(q)
+	if err != nil {
+		return nil, usagef("bad_jq", fmt.Sprintf("--jq %q: %v", expr, err))
+	}
+	return code, nil
+}
+
+// printJQ applies --jq to the JSON document v would print: strings print raw (as jq -r),
+// other values as compact JSON, one result per line. Results are printed only when the whole
+// expression succeeded, so a failing expression leaves stdout empty.
+func (a *App) printJQ(v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	iter := a.flags.jqCode.Run(doc)
+	for {
+		r, ok := iter.Next()
+		if !ok {
+			break
+		}
+		if err, ok := r.(error); ok {
+			if h, ok := err.(*gojq.HaltError); ok && h.Value() == nil {
+				break
+			}
+			return usagef("jq_failed", fmt.Sprintf("--jq %q: %v", a.flags.jq, err))
+		}
+		if s, ok := r.(string); ok {
+			out.WriteString(s + "\n")
+			continue
+		}
+		b, err := gojq.Marshal(r)
+		if err != nil {
+			return usagef("jq_failed", fmt.Sprintf("--jq %q: %v", a.flags.jq, err))
+		}
+		out.Write(append(b, '\n'))
+	}
+	_, err = a.Out.Write(out.Bytes())
+	return err
+}

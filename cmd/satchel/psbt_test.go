@@ -1,0 +1,461 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/psbt/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet/address"
+	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
+)
+
+// A regtest address outside every test wallet.
+const outsider = "bcrt1qqyt0r5eaaer3n0frs9eh7hs6n4hctsksnhdj3h"
+
+func scriptFor(t *testing.T, addr string) []byte {
+	t.Helper()
+	ad, err := address.Decode(addr, address.Networks()["regtest"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ad.PkScript
+}
+
+// watchPair makes "hot", the abandon seed restored with accounts of type typ, and "cold", a
+// watch-only wallet of hot's main account built from the descriptors hot's info prints.
+func watchPair(t *testing.T, c *cli, typ string) infoJSON {
+	t.Helper()
+	c.mustRun(abandon+"\n", "restore", "--wallet", "hot", "--type", typ, "--offline")
+	info := decodeJSON[infoJSON](t, c.mustRun("", "info", "--json", "--wallet", "hot").out)
+	c.mustRun("", "create", "--watch-only", "--wallet", "cold", "--descriptor", info.Descriptors.Receive,
+		"--descriptor", info.Descriptors.Change)
+	return info
+}
+
+// fundCold pays each amount to a fresh address of "cold" and mines them.
+func fundCold(t *testing.T, c *cli, fc *chaintest.Chain, amounts ...int64) {
+	t.Helper()
+	var outs []*wire.TxOut
+	for _, v := range amounts {
+		outs = append(outs, wire.NewTxOut(v, scriptFor(t, c.receiveAddr("cold"))))
+	}
+	fc.Mine(1, chaintest.Pay(uint32(len(amounts)), outs...))
+}
+
+// fakeKnows says whether the fake chain has a transaction, in a block or its mempool.
+func fakeKnows(t *testing.T, fc *chaintest.Chain, txid string) bool {
+	t.Helper()
+	h, err := chainhash.NewHashFromStr(txid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	txs, err := fc.Transactions(context.Background(), []chainhash.Hash{*h})
+	return err == nil && len(txs) == 1 && txs[0] != nil
+}
+
+func decodePSBTText(t *testing.T, s string) *psbt.Packet {
+	t.Helper()
+	p, err := txbuilder.DecodePSBT([]byte(s))
+	if err != nil {
+		t.Fatalf("decode %q: %v", s, err)
+	}
+	return p
+}
+
+// The whole watch-only round: a watch-only wallet plans a payment and writes an unsigned PSBT
+// (broadcasting nothing), the seed's wallet decodes and signs it, finalize and broadcast send
+// it, and the watch-only wallet records it as a send does. Every JSON output has a golden file.
+func TestWatchOnlyPSBTRoundTripGolden(t *testing.T) {
+	c, fc := fakeCLI(t)
+	watchPair(t, c, "wpkh")
+	r := c.mustRun("", "info", "--json", "--wallet", "cold")
+	c.golden("info-watch-only.json", r.out)
+	if _, err := os.Stat(filepath.Join(c.home, "regtest", "cold", "keystore.json")); err == nil {
+		t.Fatal("a watch-only wallet has a keystore")
+	}
+	fundCold(t, c, fc, 50_000)
+	before := fc.Calls["Broadcast"]
+	// No --yes, no terminal, no passphrase: a watch-only send asks nothing and sends nothing.
+	delete(c.env, "SATCHEL_PASSPHRASE")
+	r = c.mustRun("", "send", "--json", "--wallet", "cold", outsider, "all", "--fee-rate", "2")
+	c.golden("psbt-watch-only-send.json", r.out)
+	if fc.Calls["Broadcast"] != before {
+		t.Fatal("a watch-only send broadcast something")
+	}
+	var sent struct {
+		PSBT string `json:"psbt"`
+		Fee  int64  `json:"fee_sat"`
+	}
+	sent = decodeJSON[struct {
+		PSBT string `json:"psbt"`
+		Fee  int64  `json:"fee_sat"`
+	}](t, r.out)
+	p := decodePSBTText(t, sent.PSBT)
+	in := p.Inputs[0]
+	if in.WitnessUtxo == nil || in.NonWitnessUtxo == nil || len(in.Bip32Derivation) != 1 {
+		t.Fatalf("input lacks utxo or derivation: %+v", in)
+	}
+	d := in.Bip32Derivation[0]
+	if got := hex.EncodeToString(psbt.SerializeBIP32Derivation(d.MasterKeyFingerprint, d.Bip32Path)[:4]); got != "73c5da0a" {
+		t.Fatalf("fingerprint bytes %s, want 73c5da0a", got)
+	}
+	if len(d.Bip32Path) != 5 || d.Bip32Path[0] != 84+0x80000000 || d.Bip32Path[3] != 0 {
+		t.Fatalf("path %v", d.Bip32Path)
+	}
+
+	c.env["SATCHEL_PASSPHRASE"] = "test pass"
+	file := filepath.Join(t.TempDir(), "unsigned.psbt")
+	if err := os.WriteFile(file, []byte(sent.PSBT), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.mustRun("", "sync", "--wallet", "hot")
+	r = c.mustRun("", "psbt", "decode", file, "--json", "--wallet", "hot")
+	c.golden("psbt-decode-wallet.json", r.out)
+	r = c.mustRun("", "psbt", "decode", file)
+	c.golden("psbt-decode-wallet.txt", r.out)
+
+	// Signing needs consent: without a terminal, --yes.
+	if r := c.run("", "psbt", "sign", file, "--wallet", "hot"); r.code != exitUsage || !strings.Contains(r.err, "--yes") {
+		t.Fatalf("sign without --yes: exit %d %s", r.code, r.err)
+	}
+	signedFile := filepath.Join(t.TempDir(), "signed.psbt")
+	r = c.mustRun("", "psbt", "sign", file, "--wallet", "hot", "--yes", "--json", "--out", signedFile)
+	c.golden("psbt-sign.json", strings.ReplaceAll(r.out, signedFile, "$SIGNED"))
+	raw, _ := os.ReadFile(signedFile)
+	if !bytes.HasPrefix(raw, []byte("psbt\xff")) {
+		t.Fatal("--out did not write a binary PSBT")
+	}
+	r = c.mustRun("", "psbt", "finalize", signedFile, "--json")
+	c.golden("psbt-finalize.json", r.out)
+	fin := decodeJSON[psbtResultJSON](t, r.out)
+	r = c.mustRun(fin.PSBT, "psbt", "broadcast", "-", "--json", "--wallet", "cold", "--label", "sweep")
+	c.golden("psbt-broadcast.json", r.out)
+	b := decodeJSON[psbtBroadcastJSON](t, r.out)
+	if b.TxID != fin.TxID || *b.Fee != sent.Fee {
+		t.Fatalf("broadcast %+v, finalize %s, planned fee %d", b, fin.TxID, sent.Fee)
+	}
+	h := decodeJSON[[]historyJSON](t, c.mustRun("", "history", "--json", "--wallet", "cold", "--offline").out)
+	if h[0].TxID != b.TxID || h[0].Status != "pending" || h[0].Label != "sweep" || h[0].Amount != -50_000 {
+		t.Fatalf("history after broadcast %+v", h[0])
+	}
+	fc.Mine(1)
+	if bal := c.balance("cold"); bal.Confirmed != 0 {
+		t.Fatalf("cold after sweep %+v", bal)
+	}
+}
+
+// A watch-only send with change marks the change output with its derivation; for a taproot
+// wallet the PSBT carries BIP371 fields (tap_internal_key, tap_bip32_derivation) instead of
+// BIP32 ones; the seed's wallet signs it and the transaction verifies.
+func TestWatchOnlyPSBTChangeAndTaproot(t *testing.T) {
+	for _, typ := range []string{"tr", "wpkh"} {
+		t.Run(typ, func(t *testing.T) {
+			c, fc := fakeCLI(t)
+			watchPair(t, c, typ)
+			fundCold(t, c, fc, 30_000, 40_000)
+			out := filepath.Join(t.TempDir(), "u.psbt")
+			r := c.mustRun("", "send", "--json", "--wallet", "cold", outsider, "50000", "--fee-rate", "3", "--psbt-out", out)
+			plan := decodeJSON[planJSON](t, r.out)
+			if !strings.Contains(r.out, `"psbt_file"`) || plan.Change <= 0 {
+				t.Fatalf("plan %s", r.out)
+			}
+			raw, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := txbuilder.DecodePSBT(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var change *psbt.POutput
+			for i, o := range plan.Outputs {
+				if o.Change {
+					change = &p.Outputs[i]
+				}
+			}
+			for i, in := range p.Inputs {
+				if typ == "tr" {
+					if len(in.TaprootInternalKey) != 32 || len(in.TaprootBip32Derivation) != 1 || len(in.TaprootBip32Derivation[0].LeafHashes) != 0 ||
+						in.WitnessUtxo == nil || in.NonWitnessUtxo != nil {
+						t.Fatalf("taproot input %d: %+v", i, in)
+					}
+				} else if len(in.Bip32Derivation) != 1 || in.NonWitnessUtxo == nil || in.WitnessUtxo == nil {
+					t.Fatalf("input %d: %+v", i, in)
+				}
+			}
+			if typ == "tr" && (len(change.TaprootInternalKey) != 32 || len(change.TaprootBip32Derivation) != 1 || change.TaprootBip32Derivation[0].Bip32Path[3] != 1) {
+				t.Fatalf("taproot change %+v", change)
+			}
+			if typ == "wpkh" && (len(change.Bip32Derivation) != 1 || change.Bip32Derivation[0].Bip32Path[3] != 1) {
+				t.Fatalf("change %+v", change)
+			}
+			c.mustRun("", "sync", "--wallet", "hot")
+			dec := decodeJSON[psbtSummaryJSON](t, c.mustRun("", "psbt", "decode", out, "--json", "--wallet", "hot").out)
+			changes := 0
+			for _, o := range dec.Outputs {
+				if *o.Change {
+					changes++
+				}
+			}
+			if changes != 1 || *dec.Spent != 70_000 || dec.Next != "signer" || dec.FeeRate == nil {
+				t.Fatalf("decode %+v", dec)
+			}
+			r = c.mustRun("", "psbt", "sign", out, "--wallet", "hot", "--yes", "--json")
+			s := decodeJSON[psbtResultJSON](t, r.out)
+			if !s.Complete || len(s.SignedInputs) != 2 {
+				t.Fatalf("sign %+v", s)
+			}
+			r = c.mustRun(s.PSBT, "psbt", "broadcast", "-", "--json", "--wallet", "hot")
+			b := decodeJSON[psbtBroadcastJSON](t, r.out)
+			if b.VSize > plan.VSize {
+				t.Fatalf("signed vsize %d above the planned %d", b.VSize, plan.VSize)
+			}
+			if !fakeKnows(t, fc, b.TxID) {
+				t.Fatal("the fake chain did not get the transaction")
+			}
+		})
+	}
+}
+
+// What a signer refuses, each with exit 2 and nothing written.
+func TestPSBTSignRefusals(t *testing.T) {
+	c, fc := fakeCLI(t)
+	watchPair(t, c, "wpkh")
+	fundCold(t, c, fc, 30_000, 40_000)
+	c.mustRun("", "sync", "--wallet", "hot")
+	r := c.mustRun("", "send", "--json", "--wallet", "cold", outsider, "50000", "--fee-rate", "3")
+	var plan struct {
+		PSBT    string           `json:"psbt"`
+		Outputs []planOutputJSON `json:"outputs"`
+	}
+	plan = decodeJSON[struct {
+		PSBT    string           `json:"psbt"`
+		Outputs []planOutputJSON `json:"outputs"`
+	}](t, r.out)
+	payee, change := 0, 1
+	if plan.Outputs[0].Change {
+		payee, change = 1, 0
+	}
+	edit := func(f func(p *psbt.Packet)) string {
+		p := decodePSBTText(t, plan.PSBT)
+		f(p)
+		s, err := txbuilder.EncodePSBTBase64(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	for _, tc := range []struct {
+		name, psbt, errCode, msgHas string
+		wallet                      string
+	}{
+		{"watch-only wallet cannot sign", plan.PSBT, "watch_only", "no seed", "cold"},
+		{"witness amount lie beside the previous transaction", edit(func(p *psbt.Packet) { p.Inputs[0].WitnessUtxo.Value += 10_000 }),
+			"psbt_refused", "witness_utxo", "hot"},
+		{"amount lie without the previous transaction", edit(func(p *psbt.Packet) {
+			p.Inputs[0].NonWitnessUtxo = nil
+			p.Inputs[0].WitnessUtxo.Value += 10_000
+		}), "psbt_refused", "wallet's record", "hot"},
+		{"payee passed off as change", edit(func(p *psbt.Packet) {
+			p.Outputs[payee].Bip32Derivation = p.Outputs[change].Bip32Derivation
+		}), "change_not_ours", "does not pay", "hot"},
+		{"sighash none", edit(func(p *psbt.Packet) { p.Inputs[0].SighashType = 2 }), "psbt_refused", "SIGHASH_ALL", "hot"},
+		{"nothing of ours", edit(func(p *psbt.Packet) {
+			for i := range p.Inputs {
+				p.Inputs[i].WitnessUtxo.PkScript = scriptFor(t, outsider)
+				p.Inputs[i].NonWitnessUtxo = nil
+				p.Inputs[i].Bip32Derivation = nil
+			}
+		}), "nothing_to_sign", "no unsigned input", "hot"},
+		{"not a PSBT", "aGVsbG8=", "bad_psbt", "magic", "hot"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := c.run(tc.psbt, "psbt", "sign", "-", "--json", "--yes", "--wallet", tc.wallet)
+			if r.code != exitUsage || r.out != "" {
+				t.Fatalf("exit %d, stdout %q, stderr %s", r.code, r.out, r.err)
+			}
+			code, msg := jsonError(t, r.err)
+			if code != tc.errCode || !strings.Contains(msg, tc.msgHas) {
+				t.Fatalf("%s %q, want %s mentioning %q", code, msg, tc.errCode, tc.msgHas)
+			}
+		})
+	}
+	// An unsigned PSBT is neither finalized nor broadcast.
+	if r := c.run(plan.PSBT, "psbt", "finalize", "-", "--json"); r.code != exitUsage || !strings.Contains(r.err, "psbt_incomplete") {
+		t.Fatalf("finalize unsigned: exit %d %s", r.code, r.err)
+	}
+	before := fc.Calls["Broadcast"]
+	if r := c.run(plan.PSBT, "psbt", "broadcast", "-", "--json", "--wallet", "cold"); r.code != exitUsage || fc.Calls["Broadcast"] != before {
+		t.Fatalf("broadcast unsigned: exit %d %s", r.code, r.err)
+	}
+}
+
+type psbtVectors struct {
+	BIP174 struct {
+		Invalid           []struct{ Description, Base64, Hex string } `json:"invalid"`
+		Valid             []struct{ Description, Base64, Hex string } `json:"valid"`
+		FailsSignerChecks []struct{ Description, Base64, Hex string } `json:"fails_signer_checks"`
+	} `json:"bip174"`
+	BIP371 struct {
+		Invalid []struct{ Description, Base64, Hex string } `json:"invalid"`
+		Valid   []struct{ Description, Base64, Hex string } `json:"valid"`
+	} `json:"bip371"`
+}
+
+// Every BIP174 and BIP371 vector through the command line: valid ones decode (base64 on stdin,
+// binary from a file), invalid ones exit 2 with the reason, and psbt sign refuses the four
+// that fail BIP174's signer checks.
+func TestPSBTVectorsThroughCLI(t *testing.T) {
+	raw, err := os.ReadFile("../../testdata/psbt-vectors.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v psbtVectors
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	c := newCLI(t)
+	valid := append(append(v.BIP174.Valid, v.BIP371.Valid...), v.BIP174.FailsSignerChecks...)
+	for _, tc := range valid {
+		r := c.run(tc.Base64, "psbt", "decode", "-", "--json", "--network", "testnet")
+		if r.code != 0 {
+			t.Errorf("%s: exit %d %s", tc.Description, r.code, r.err)
+			continue
+		}
+		s := decodeJSON[psbtSummaryJSON](t, r.out)
+		if s.Wallet != "" || (len(s.Inputs) > 0 && s.Inputs[0].Ours != nil) {
+			t.Errorf("%s: ownership claimed without a wallet", tc.Description)
+		}
+		bin, _ := hex.DecodeString(tc.Hex)
+		f := filepath.Join(t.TempDir(), "v.psbt")
+		os.WriteFile(f, bin, 0o600)
+		if r := c.run("", "psbt", "decode", f); r.code != 0 || !strings.Contains(r.out, "inputs (") {
+			t.Errorf("%s: binary file: exit %d %s", tc.Description, r.code, r.err)
+		}
+	}
+	for _, tc := range append(v.BIP174.Invalid, v.BIP371.Invalid...) {
+		r := c.run(tc.Base64, "psbt", "decode", "-", "--json")
+		if r.code != exitUsage || r.out != "" {
+			t.Errorf("%s: exit %d, stdout %q", tc.Description, r.code, r.out)
+			continue
+		}
+		code, msg := jsonError(t, r.err)
+		if code != "bad_psbt" || len(msg) < len("invalid PSBT: x") {
+			t.Errorf("%s: %s %q", tc.Description, code, msg)
+		}
+	}
+	c.mustRun("", "create")
+	for _, tc := range v.BIP174.FailsSignerChecks {
+		r := c.run(tc.Base64, "psbt", "sign", "-", "--json", "--yes", "--network", "regtest")
+		if r.code != exitUsage {
+			t.Errorf("%s: sign exit %d %s", tc.Description, r.code, r.err)
+			continue
+		}
+		if code, _ := jsonError(t, r.err); code != "psbt_refused" {
+			t.Errorf("%s: code %s", tc.Description, code)
+		}
+	}
+	// A decodable vector, in text, looked at by a testnet wallet that owns none of it.
+	c.mustRun("", "create", "--network", "testnet")
+	r := c.mustRun(v.BIP174.Valid[3].Base64, "psbt", "decode", "-", "--network", "testnet", "--wallet", "default")
+	c.golden("psbt-decode-vector.txt", r.out)
+}
+
+// Watch-only wallets are made from descriptors or account keys of satchel's single-key forms;
+// anything else is refused with the reason, and nothing is written.
+func TestCreateWatchOnlyInputs(t *testing.T) {
+	const tpub84 = "tpubDC8msFGeGuwnKG9Upg7DM2b4DaRqg3CUZa5g8v2SRQ6K4NSkxUgd7HsL2XVWbVm39yBA4LAxysQAm397zwQSQoQgewGiYZqrA9DsP4zbQ1M"
+	const vpub84 = "vpub5Y6cjg78GGuNLsaPhmYsiw4gYX3HoQiRBiSwDaBXKUafCt9bNwWQiitDk5VZ5BVxYnQdwoTyXSs2JHRPAgjAvtbBrf8ZhDYe2jWAqvZVnsc"
+	const first84 = "bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk"
+	origin := "[73c5da0a/84h/1h/0h]"
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		code    int
+		errCode string
+		first   string
+	}{
+		{"multipath descriptor", []string{"--descriptor", "wpkh(" + origin + tpub84 + "/<0;1>/*)"}, 0, "", first84},
+		{"receive and change, any order", []string{"--descriptor", "wpkh(" + origin + tpub84 + "/1/*)", "--descriptor", "wpkh(" + origin + tpub84 + "/0/*)"}, 0, "", first84},
+		{"descriptor without origin", []string{"--descriptor", "wpkh(" + tpub84 + "/<0;1>/*)"}, 0, "", first84},
+		{"vpub says wpkh", []string{"--xpub", vpub84, "--fingerprint", "73c5da0a"}, 0, "", first84},
+		{"tpub with --type", []string{"--xpub", tpub84, "--type", "wpkh"}, 0, "", first84},
+		{"tpub without --type", []string{"--xpub", tpub84}, exitUsage, "bad_input", ""},
+		{"vpub with another --type", []string{"--xpub", vpub84, "--type", "tr"}, exitUsage, "bad_input", ""},
+		{"only the receive descriptor", []string{"--descriptor", "wpkh(" + origin + tpub84 + "/0/*)"}, exitUsage, "bad_input", ""},
+		{"hardened wildcard", []string{"--descriptor", "wpkh(" + origin + tpub84 + "/<0;1>/*h)"}, exitUsage, "bad_descriptor", ""},
+		{"address-level path", []string{"--descriptor", "wpkh(" + origin + tpub84 + "/<0;1>/0/*)"}, exitUsage, "bad_descriptor", ""},
+		{"origin for another purpose", []string{"--descriptor", "wpkh([73c5da0a/86h/1h/0h]" + tpub84 + "/<0;1>/*)"}, exitUsage, "bad_descriptor", ""},
+		{"origin with mainnet coin type", []string{"--descriptor", "wpkh([73c5da0a/84h/0h/0h]" + tpub84 + "/<0;1>/*)"}, exitUsage, "bad_descriptor", ""},
+		{"multisig", []string{"--descriptor", "wsh(multi(1," + tpub84 + "/0/*))"}, exitUsage, "bad_descriptor", ""},
+		{"mixed types", []string{"--descriptor", "wpkh(" + tpub84 + "/0/*)", "--descriptor", "tr(" + tpub84 + "/1/*)"}, exitUsage, "bad_input", ""},
+		{"both forms", []string{"--descriptor", "wpkh(" + tpub84 + "/<0;1>/*)", "--xpub", vpub84}, exitUsage, "watch_only_key", ""},
+		{"neither form", nil, exitUsage, "watch_only_key", ""},
+		{"--words on a watch-only wallet", []string{"--xpub", vpub84, "--words", "24"}, exitUsage, "bad_flag", ""},
+		{"mainnet key on regtest", []string{"--xpub", "xpub6D4BDPcP2GT577Vvch3R8wDkScZWzQzMMUm3PWbmWvVJrZwQY4VUNgqFJPMM3No2dFDFGTsxxpG5uJh7n7epu4trkrX7x7DogT5Uv6fcLW5", "--type", "wpkh"}, exitUsage, "bad_input", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			delete(c.env, "SATCHEL_PASSPHRASE") // a watch-only wallet never asks for one
+			r := c.run("", append([]string{"create", "--watch-only", "--json"}, tc.args...)...)
+			if r.code != tc.code {
+				t.Fatalf("exit %d, want %d: %s", r.code, tc.code, r.err)
+			}
+			if tc.code != 0 {
+				if code, msg := jsonError(t, r.err); code != tc.errCode {
+					t.Fatalf("code %s (%s), want %s", code, msg, tc.errCode)
+				}
+				if _, err := os.Stat(filepath.Join(c.home, "regtest", "default")); err == nil {
+					t.Fatal("a refused create wrote a wallet")
+				}
+				return
+			}
+			out := decodeJSON[watchOnlyJSON](t, r.out)
+			if !out.WatchOnly || out.FirstAddr != tc.first {
+				t.Fatalf("%+v", out)
+			}
+			if got := c.receiveAddr("default"); got != tc.first {
+				t.Fatalf("receive %s, want %s", got, tc.first)
+			}
+		})
+	}
+	c := newCLI(t)
+	if r := c.run("", "create", "--xpub", vpub84); r.code != exitUsage || !strings.Contains(r.err, "--watch-only") {
+		t.Fatalf("--xpub without --watch-only: exit %d %s", r.code, r.err)
+	}
+}
+
+// psbt decode reads base64 with line breaks, hex, and binary alike.
+func TestPSBTDecodeInputForms(t *testing.T) {
+	raw, _ := os.ReadFile("../../testdata/psbt-vectors.json")
+	var v psbtVectors
+	json.Unmarshal(raw, &v)
+	vec := v.BIP371.Valid[0]
+	bin, _ := hex.DecodeString(vec.Hex)
+	b64 := base64.StdEncoding.EncodeToString(bin)
+	wrapped := b64[:40] + "\n" + b64[40:] + "\n"
+	c := newCLI(t)
+	var first string
+	for _, in := range []string{wrapped, vec.Hex, string(bin)} {
+		r := c.mustRun(in, "psbt", "decode", "-", "--json")
+		if first == "" {
+			first = r.out
+		} else if r.out != first {
+			t.Fatalf("input forms decode differently:\n%s\n%s", first, r.out)
+		}
+	}
+	if r := c.run("", "psbt", "decode", filepath.Join(t.TempDir(), "missing")); r.code != exitUsage {
+		t.Fatalf("missing file: exit %d", r.code)
+	}
+}

@@ -1,0 +1,584 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/btcsuite/btcd/psbt/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/keys"
+)
+
+// psbtErr gives PSBT errors their exit code (2: the PSBT given is wrong or not ready) and a
+// stable JSON code.
+func psbtErr(err error) error {
+	var ce *codedError
+	switch {
+	case err == nil || errors.As(err, &ce):
+		return err
+	case errors.Is(err, txbuilder.ErrInvalidPSBT):
+		return &codedError{exit: exitUsage, code: "bad_psbt", err: err}
+	case errors.Is(err, wallet.ErrChangeNotOurs):
+		return &codedError{exit: exitUsage, code: "change_not_ours", err: err}
+	case errors.Is(err, txbuilder.ErrPSBTRefused):
+		return &codedError{exit: exitUsage, code: "psbt_refused", err: err}
+	case errors.Is(err, txbuilder.ErrPSBTIncomplete):
+		return &codedError{exit: exitUsage, code: "psbt_incomplete", err: err}
+	case errors.Is(err, wallet.ErrNothingToSign):
+		return &codedError{exit: exitUsage, code: "nothing_to_sign", err: err}
+	case errors.Is(err, keys.ErrWatchOnly):
+		return &codedError{exit: exitUsage, code: "watch_only", err: err}
+	}
+	return err
+}
+
+// readPSBT reads a PSBT from FILE, or stdin for "-": binary, base64 or hex.
+func (a *App) readPSBT(arg string) (*psbt.Packet, error) {
+	var data []byte
+	var err error
+	if arg == "-" {
+		data, err = io.ReadAll(io.LimitReader(a.In, txbuilder.MaxPSBTSize+1))
+	} else {
+		var fi os.FileInfo
+		if fi, err = os.Stat(arg); err == nil && fi.Size() > txbuilder.MaxPSBTSize {
+			return nil, psbtErr(fmt.Errorf("%w: %s is larger than %d MiB", txbuilder.ErrInvalidPSBT, arg, txbuilder.MaxPSBTSize>>20))
+		}
+		if err == nil {
+			data, err = os.ReadFile(arg)
+		}
+	}
+	if err != nil {
+		return nil, usagef("bad_psbt_file", fmt.Sprintf("read %s: %v", arg, err))
+	}
+	p, err := txbuilder.DecodePSBT(data)
+	return p, psbtErr(err)
+}
+
+// writePSBT puts a PSBT in FILE (binary, BIP174's file format) or returns its base64 for
+// stdout.
+func writePSBT(p *psbt.Packet, file string) (b64 string, err error) {
+	if file == "" {
+		return txbuilder.EncodePSBTBase64(p)
+	}
+	b, err := txbuilder.EncodePSBT(p)
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		return "", fmt.Errorf("write %s: %w", file, err)
+	}
+	return "", nil
+}
+
+// psbtResultJSON is what sign and finalize print under --json, and send on a watch-only
+// wallet adds to its plan.
+type psbtResultJSON struct {
+	PSBT         string `json:"psbt,omitempty"`
+	File         string `json:"file,omitempty"`
+	SignedInputs []int  `json:"signed_inputs,omitempty"`
+	Complete     bool   `json:"complete"`
+	TxID         string `json:"txid,omitempty"`
+	Hex          string `json:"hex,omitempty"`
+}
+
+// printPSBTResult prints base64 on stdout (or where the file went), or the JSON object.
+func (a *App) printPSBTResult(r psbtResultJSON) error {
+	if a.flags.json {
+		return a.printJSON(r)
+	}
+	if r.File != "" {
+		fmt.Fprintf(a.Err, "wrote %s\n", r.File)
+		return nil
+	}
+	fmt.Fprintln(a.Out, r.PSBT)
+	return nil
+}
+
+// withPSBT adds the PSBT (psbt, or psbt_file when it went to a file) to a plan object, so a
+// watch-only send prints the plan every transaction-building command prints, plus the PSBT.
+func withPSBT(plan any, b64, file string) (json.RawMessage, error) {
+	raw, err := json.Marshal(plan)
+	if err != nil {
+		return nil, err
+	}
+	raw = []byte(strings.TrimSpace(string(raw)))
+	if len(raw) < 2 || raw[len(raw)-1] != '}' {
+		return nil, fmt.Errorf("plan is not a JSON object")
+	}
+	key, val := "psbt", b64
+	if file != "" {
+		key, val = "psbt_file", file
+	}
+	v, err := json.Marshal(val)
+	if err != nil {
+		return nil, err
+	}
+	sep := ","
+	if string(raw) == "{}" {
+		sep = ""
+	}
+	out := append(raw[:len(raw)-1:len(raw)-1], []byte(sep+`"`+key+`":`)...)
+	out = append(out, v...)
+	return append(out, '}'), nil
+}
+
+// writeUnsignedPSBT ends a send from a watch-only wallet: the plan is shown as for any send
+// and the unsigned PSBT goes to --psbt-out or stdout. Nothing is signed or broadcast, and the
+// coins stay spendable until the signed transaction is seen.
+func (a *App) writeUnsignedPSBT(w *wallet.Wallet, plan *wallet.Plan, out planJSON, show func(planJSON) any) error {
+	p, err := w.PSBT(plan)
+	if err != nil {
+		return err
+	}
+	b64, err := writePSBT(p, a.psbtOut)
+	if err != nil {
+		return err
+	}
+	if a.flags.json {
+		for _, warn := range out.Warnings {
+			a.warn("high_fee", warn)
+		}
+		merged, err := withPSBT(show(out), b64, a.psbtOut)
+		if err != nil {
+			return err
+		}
+		return a.printJSON(merged)
+	}
+	a.printPlanText(out, "unsigned transaction (watch-only wallet: nothing is signed or sent)")
+	fmt.Fprintln(a.Err, "sign it with the wallet that holds the keys (satchel psbt sign, a hardware wallet, Electrum...),")
+	fmt.Fprintln(a.Err, "then send it with: satchel psbt broadcast FILE")
+	return a.printPSBTResult(psbtResultJSON{PSBT: b64, File: a.psbtOut})
+}
+
+func newPSBTCmd(a *App) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "psbt",
+		Short: "Decode, sign, finalize and broadcast partially signed transactions (BIP174)",
+		Long: `Work with PSBTs (BIP174, with BIP371 taproot fields), the format wallets and hardware signers
+pass unsigned and partly signed transactions in. Each command reads a FILE, or stdin for -,
+holding the PSBT as binary, base64 or hex; PSBTs are written as base64 on stdout, or in binary
+to --out FILE.`,
+		Example: "  satchel psbt decode tx.psbt\n  satchel psbt sign tx.psbt --out signed.psbt\n  satchel psbt broadcast signed.psbt",
+	}
+	c.AddCommand(newPSBTDecodeCmd(a), newPSBTSignCmd(a), newPSBTFinalizeCmd(a), newPSBTBroadcastCmd(a))
+	return c
+}
+
+func newPSBTDecodeCmd(a *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "decode FILE|-",
+		Short: "Show what a PSBT spends, whom it pays, its fee and what it still needs",
+		Long: `Show a PSBT in words: each input (outpoint, amount when the PSBT says it, address, type,
+signing state), each output (address, amount), the fee and fee rate (when every input's amount
+is known; the size is estimated with the largest signatures until the inputs are final), and
+what is missing (input data, signatures, finalization) with the role needed next.
+
+It needs no wallet. When --wallet names one (or the default wallet exists) it also says which
+inputs and outputs are the wallet's, which output is its change, and warns of an output that
+claims the wallet's key but does not pay it. An invalid PSBT exits 2 with the reason.
+
+` + exitStatusHelp,
+		Example: "  satchel psbt decode tx.psbt\n  satchel psbt decode - --json < tx.psbt.b64\n  satchel psbt decode tx.psbt --wallet cold --network regtest",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := a.readPSBT(args[0])
+			if err != nil {
+				return err
+			}
+			w, err := a.decodeWallet(cmd)
+			if err != nil {
+				return err
+			}
+			var s *wallet.PSBTSummary
+			if w != nil {
+				defer w.Close()
+				if s, err = w.AnalyzePSBT(p); err != nil {
+					return err
+				}
+			} else {
+				net, err := wallet.NetworkParams(a.flags.network)
+				if err != nil {
+					return err
+				}
+				s = wallet.AnalyzePSBT(p, net)
+			}
+			out := a.psbtSummaryOut(s, w != nil)
+			if a.flags.json {
+				return a.printJSON(out)
+			}
+			a.printPSBTSummary(a.Out, out)
+			return nil
+		},
+	}
+}
+
+// decodeWallet opens the wallet psbt decode looks things up in: the one named by --wallet or
+// SATCHEL_WALLET, which must exist, or else the default wallet when there is one.
+func (a *App) decodeWallet(cmd *cobra.Command) (*wallet.Wallet, error) {
+	named := cmd.Flags().Changed("wallet") || a.Getenv("SATCHEL_WALLET") != ""
+	if !named {
+		dir, err := a.walletDir()
+		if err != nil {
+			return nil, nil
+		}
+		if _, err := os.Stat(dir); err != nil {
+			return nil, nil
+		}
+	}
+	return a.openWallet(true)
+}
+
+type psbtInputJSON struct {
+	Index    int      `json:"index"`
+	OutPoint string   `json:"outpoint"`
+	Value    *int64   `json:"value_sat"`
+	Address  string   `json:"address,omitempty"`
+	Type     string   `json:"type,omitempty"`
+	Ours     *bool    `json:"ours,omitempty"`
+	Path     string   `json:"path,omitempty"`
+	Status   string   `json:"status"`
+	Missing  []string `json:"missing"`
+}
+
+type psbtOutputJSON struct {
+	Index   int    `json:"index"`
+	Address string `json:"address,omitempty"`
+	Value   int64  `json:"value_sat"`
+	Ours    *bool  `json:"ours,omitempty"`
+	Change  *bool  `json:"change,omitempty"`
+	Path    string `json:"path,omitempty"`
+}
+
+// psbtSummaryJSON is what psbt decode prints.
+type psbtSummaryJSON struct {
+	TxID           string           `json:"txid"`
+	Version        int32            `json:"version"`
+	LockTime       uint32           `json:"locktime"`
+	Inputs         []psbtInputJSON  `json:"inputs"`
+	Outputs        []psbtOutputJSON `json:"outputs"`
+	Fee            *int64           `json:"fee_sat"`
+	VSize          *int64           `json:"vsize"`
+	VSizeEstimated bool             `json:"vsize_estimated"`
+	FeeRate        *json.Number     `json:"fee_rate"`
+	Complete       bool             `json:"complete"`
+	Next           string           `json:"next"`
+	Wallet         string           `json:"wallet,omitempty"`
+	Spent          *int64           `json:"wallet_spent_sat,omitempty"`
+	Received       *int64           `json:"wallet_received_sat,omitempty"`
+	Net            *int64           `json:"wallet_net_sat,omitempty"`
+	Warnings       []string         `json:"warnings,omitempty"`
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func (a *App) psbtSummaryOut(s *wallet.PSBTSummary, withWallet bool) psbtSummaryJSON {
+	out := psbtSummaryJSON{TxID: s.TxID.String(), Version: s.Version, LockTime: s.LockTime, Complete: s.Complete,
+		Next: s.Next, Warnings: s.Warnings, Inputs: []psbtInputJSON{}, Outputs: []psbtOutputJSON{}}
+	for _, in := range s.Inputs {
+		j := psbtInputJSON{Index: in.Index, OutPoint: in.OutPoint, Address: in.Address, Path: in.Path,
+			Status: in.Status, Missing: in.Missing}
+		if j.Missing == nil {
+			j.Missing = []string{}
+		}
+		if in.ValueKnown {
+			j.Value = ptr(int64(in.Value))
+		}
+		if in.Type != txbuilder.ScriptUnknown {
+			j.Type = in.Type.String()
+		}
+		if withWallet {
+			j.Ours = ptr(in.Ours)
+		}
+		out.Inputs = append(out.Inputs, j)
+	}
+	for _, o := range s.Outputs {
+		j := psbtOutputJSON{Index: o.Index, Address: o.Address, Value: int64(o.Value), Path: o.Path}
+		if withWallet {
+			j.Ours, j.Change = ptr(o.Ours), ptr(o.Change)
+		}
+		out.Outputs = append(out.Outputs, j)
+	}
+	if s.FeeKnown {
+		out.Fee = ptr(int64(s.Fee))
+	}
+	if s.VSizeKnown {
+		out.VSize, out.VSizeEstimated = ptr(s.VSize), !s.VSizeExact
+	}
+	if r, ok := s.FeeRate(); ok {
+		out.FeeRate = ptr(json.Number(r.String()))
+	}
+	if withWallet {
+		out.Wallet = a.flags.wallet
+		out.Spent, out.Received = ptr(int64(s.Spent)), ptr(int64(s.Received))
+		out.Net = ptr(int64(s.Received - s.Spent))
+	}
+	return out
+}
+
+// printPSBTSummary writes a decoded PSBT for people.
+func (a *App) printPSBTSummary(w io.Writer, s psbtSummaryJSON) {
+	fmt.Fprintf(w, "PSBT for transaction %s (version %d, locktime %d)\n", s.TxID, s.Version, s.LockTime)
+	fmt.Fprintf(w, "inputs (%d):\n", len(s.Inputs))
+	for _, in := range s.Inputs {
+		value := "amount unknown"
+		if in.Value != nil {
+			value = fmtSat(*in.Value)
+		}
+		line := fmt.Sprintf("  %d  %s  %s", in.Index, in.OutPoint, value)
+		if in.Address != "" {
+			line += "  " + in.Address
+		}
+		if in.Type != "" {
+			line += " (" + in.Type + ")"
+		}
+		if in.Ours != nil && *in.Ours {
+			line += "  ours " + in.Path
+		}
+		line += "  " + in.Status
+		if len(in.Missing) > 0 {
+			line += ", needs " + strings.Join(in.Missing, ", ")
+		}
+		fmt.Fprintln(w, line)
+	}
+	fmt.Fprintf(w, "outputs (%d):\n", len(s.Outputs))
+	for _, o := range s.Outputs {
+		addr := o.Address
+		if addr == "" {
+			addr = "(no address)"
+		}
+		line := fmt.Sprintf("  %d  %s  %s", o.Index, fmtSat(o.Value), addr)
+		switch {
+		case o.Change != nil && *o.Change:
+			line += "  change, ours " + o.Path
+		case o.Ours != nil && *o.Ours:
+			line += "  ours " + o.Path
+		}
+		fmt.Fprintln(w, line)
+	}
+	switch {
+	case s.Fee == nil:
+		fmt.Fprintln(w, "fee:     unknown (an input does not say its amount)")
+	case s.FeeRate != nil:
+		approx := ""
+		if s.VSizeEstimated {
+			approx = "about "
+		}
+		fmt.Fprintf(w, "fee:     %s (%s sat/vB on %s%d vB)\n", fmtSat(*s.Fee), *s.FeeRate, approx, *s.VSize)
+	default:
+		fmt.Fprintf(w, "fee:     %s\n", fmtSat(*s.Fee))
+	}
+	if s.Net != nil {
+		fmt.Fprintf(w, "wallet:  %s spends %s, receives %s (net %s)\n", s.Wallet, fmtSat(*s.Spent), fmtSat(*s.Received), fmtSat(*s.Net))
+	}
+	if s.Complete {
+		fmt.Fprintln(w, "status:  complete: ready to broadcast")
+	} else {
+		fmt.Fprintf(w, "status:  incomplete; next: %s\n", s.Next)
+	}
+	for _, warn := range s.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warn)
+	}
+}
+
+func newPSBTSignCmd(a *App) *cobra.Command {
+	var out string
+	c := &cobra.Command{
+		Use:   "sign FILE|-",
+		Short: "Sign the wallet's inputs of a PSBT, after showing what it pays",
+		Long: `Sign the inputs of a PSBT that are this wallet's (P2WPKH, P2TR key path, P2SH-P2WPKH, P2PKH),
+with the passphrase. Before the passphrase is asked you see what the PSBT pays and to whom, the
+fee, and which outputs come back to the wallet; on a terminal you answer y/N, without one
+nothing is signed without --yes.
+
+A PSBT is refused (exit 2, nothing signed) when: its inputs contradict themselves (BIP174's
+signer checks: a witness_utxo for a non-segwit output, a witness_utxo that disagrees with the
+previous transaction beside it, redeem or witness scripts that do not match); an output claims
+to derive from the wallet's key but does not pay it; or the amount of one of the wallet's
+segwit v0 or legacy inputs cannot be checked, neither by the previous transaction in the PSBT
+nor by the wallet's own record (a signer that trusts a bare witness_utxo can be tricked into
+paying a huge fee; P2TR signatures commit to every amount, so witness_utxo is enough there).
+Change outputs are derived from the seed and compared before signing. Only SIGHASH_ALL (and
+SIGHASH_DEFAULT for taproot) is signed.
+
+The signed PSBT goes to stdout as base64, or in binary to --out FILE. It is not finalized:
+satchel psbt broadcast does that.
+
+` + exitStatusHelp,
+		Example: "  satchel psbt sign unsigned.psbt --out signed.psbt\n  satchel psbt sign - --yes --json < unsigned.b64",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := a.readPSBT(args[0])
+			if err != nil {
+				return err
+			}
+			w, err := a.openWallet(true)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			plan, err := w.PlanPSBTSigning(p)
+			if err != nil {
+				return psbtErr(err)
+			}
+			summary := a.psbtSummaryOut(plan.Summary, true)
+			if !a.flags.json {
+				a.printPSBTSummary(a.Err, summary)
+				fmt.Fprintf(a.Err, "signing input(s) %v of wallet %s\n", plan.Inputs, a.flags.wallet)
+			} else {
+				for _, warn := range summary.Warnings {
+					a.warn("psbt", warn)
+				}
+			}
+			if err := a.confirm("Sign?"); err != nil {
+				return err
+			}
+			pass, err := a.passphrase(false)
+			if err != nil {
+				return err
+			}
+			defer wipe(pass)
+			res, err := w.SignPSBT(p, plan, pass, a.Keystore...)
+			if err != nil {
+				return psbtErr(err)
+			}
+			b64, err := writePSBT(p, out)
+			if err != nil {
+				return err
+			}
+			return a.printPSBTResult(psbtResultJSON{PSBT: b64, File: out, SignedInputs: res.Signed, Complete: res.Complete})
+		},
+	}
+	c.Flags().StringVar(&out, "out", "", "write the signed PSBT to FILE (binary) instead of base64 on stdout")
+	return c
+}
+
+func newPSBTFinalizeCmd(a *App) *cobra.Command {
+	var out string
+	c := &cobra.Command{
+		Use:   "finalize FILE|-",
+		Short: "Turn a fully signed PSBT's signatures into its final scripts",
+		Long: `Finalize every input of a PSBT (BIP174's finalizer): the signatures become the final scriptSig
+and witness, each checked by the script engine when the PSBT says what every input spends. It
+needs no wallet. When an input still lacks signatures nothing is written and it exits 2 naming
+the inputs. The finalized PSBT goes to stdout as base64, or in binary to --out FILE; --json
+adds the network transaction (hex) and its txid.
+
+` + exitStatusHelp,
+		Example: "  satchel psbt finalize signed.psbt --out final.psbt\n  satchel psbt finalize signed.psbt --json",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := a.readPSBT(args[0])
+			if err != nil {
+				return err
+			}
+			pending, err := txbuilder.FinalizePSBT(p)
+			if err != nil {
+				return psbtErr(err)
+			}
+			if len(pending) > 0 {
+				return psbtErr(fmt.Errorf("%w: inputs %v still need signatures", txbuilder.ErrPSBTIncomplete, pending))
+			}
+			tx, err := txbuilder.ExtractPSBT(p)
+			if err != nil {
+				return psbtErr(err)
+			}
+			b64, err := writePSBT(p, out)
+			if err != nil {
+				return err
+			}
+			r := psbtResultJSON{PSBT: b64, File: out, Complete: true}
+			if a.flags.json {
+				var buf strings.Builder
+				if err := tx.Serialize(hex.NewEncoder(&buf)); err != nil {
+					return err
+				}
+				r.TxID, r.Hex = tx.TxHash().String(), buf.String()
+			}
+			return a.printPSBTResult(r)
+		},
+	}
+	c.Flags().StringVar(&out, "out", "", "write the finalized PSBT to FILE (binary) instead of base64 on stdout")
+	return c
+}
+
+type psbtBroadcastJSON struct {
+	TxID    string       `json:"txid"`
+	Fee     *int64       `json:"fee_sat"`
+	VSize   int64        `json:"vsize"`
+	FeeRate *json.Number `json:"fee_rate"`
+}
+
+func newPSBTBroadcastCmd(a *App) *cobra.Command {
+	var label string
+	c := &cobra.Command{
+		Use:   "broadcast FILE|-",
+		Short: "Finalize a signed PSBT if needed and send its transaction",
+		Long: `Finalize a signed PSBT when needed, extract its transaction, check it (script engine, a fee
+rate of at most 1,000 sat/vB) and send it through the wallet's backend. A transaction that
+spends or pays the wallet is recorded at once, as send does: history shows it as pending and
+its coins are not chosen again. Works with watch-only wallets. A PSBT still missing signatures
+exits 2; a refused broadcast exits 5.
+
+` + exitStatusHelp,
+		Example: "  satchel psbt broadcast signed.psbt\n  satchel psbt broadcast - --json --label rent < signed.b64",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if a.flags.offline {
+				return usagef("offline", "broadcast needs the network: drop --offline")
+			}
+			p, err := a.readPSBT(args[0])
+			if err != nil {
+				return err
+			}
+			w, err := a.openWallet(true)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			raw, err := a.backendURL(w)
+			if err != nil {
+				return err
+			}
+			if raw == "" {
+				return usagef("no_backend", "broadcast needs a backend: give --backend URL, set SATCHEL_BACKEND, or run: satchel config set backend URL")
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), time.Minute)
+			defer cancel()
+			be, err := a.dial(ctx, w, raw)
+			if err != nil {
+				return err
+			}
+			defer be.Close()
+			tx, id, err := w.BroadcastPSBT(ctx, be, p, label, a.Now())
+			if err != nil {
+				return psbtErr(err)
+			}
+			out := psbtBroadcastJSON{TxID: id.String(), VSize: txbuilder.TxWeight(tx).VSize()}
+			if fee, ok := txbuilder.PSBTFee(p); ok {
+				out.Fee = ptr(int64(fee))
+				out.FeeRate = ptr(effectiveRate(fee, out.VSize))
+			}
+			if a.flags.json {
+				return a.printJSON(out)
+			}
+			if out.Fee != nil {
+				fmt.Fprintf(a.Out, "sent %s: fee %s (%s sat/vB)\n", out.TxID, fmtSat(*out.Fee), *out.FeeRate)
+			} else {
+				fmt.Fprintf(a.Out, "sent %s\n", out.TxID)
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&label, "label", "", "label the transaction")
+	return c
+}

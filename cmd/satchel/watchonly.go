@@ -1,0 +1,105 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet"
+)
+
+// watchOnlyFlags are create's flags for a wallet without a seed.
+type watchOnlyFlags struct {
+	on          bool
+	descriptors []string
+	xpub        string
+	fingerprint string
+}
+
+// register adds the flags to create and says what they do in its help.
+func (wo *watchOnlyFlags) register(c *cobra.Command) {
+	f := c.Flags()
+	f.BoolVar(&wo.on, "watch-only", false, "make a wallet of public keys only: no seed, sends write an unsigned PSBT")
+	f.StringArrayVar(&wo.descriptors, "descriptor", nil, "with --watch-only: a receive and a change descriptor, or one with /<0;1>/* (repeatable)")
+	f.StringVar(&wo.xpub, "xpub", "", "with --watch-only: an account key (xpub, tpub, zpub, vpub, ypub, upub)")
+	f.StringVar(&wo.fingerprint, "fingerprint", "", "with --xpub: the master key fingerprint (8 hex digits) for PSBTs; default 00000000")
+	c.Long += `
+
+--watch-only makes a wallet that holds no seed and asks no passphrase, from output descriptors
+(--descriptor, a receive /0/* and a change /1/* one, or one multipath /<0;1>/*) or an account key
+(--xpub: a zpub/vpub means wpkh, a ypub/upub sh-wpkh; with a plain xpub or tpub say --type tr,
+wpkh, sh-wpkh or pkh). Only single-key accounts at depth 3 (m/purpose'/coin'/account') are
+watched. It receives, syncs and shows balance, history and coins; send writes an unsigned PSBT
+(BIP174) for a hardware wallet, another wallet or satchel psbt sign.`
+	c.Example += "\n  satchel create --watch-only --descriptor 'wpkh([73c5da0a/84h/1h/0h]tpub.../<0;1>/*)' --network regtest" +
+		"\n  satchel create --watch-only --xpub vpub5Y6c... --fingerprint 73c5da0a --network regtest"
+}
+
+// runCreateWatchOnly makes a watch-only wallet. It returns handled=false when --watch-only
+// and its flags were not given, so create goes on as usual.
+func (a *App) runCreateWatchOnly(cmd *cobra.Command, wo *watchOnlyFlags, typ string) (handled bool, err error) {
+	f := cmd.Flags()
+	if !wo.on {
+		for _, name := range []string{"descriptor", "xpub", "fingerprint"} {
+			if f.Changed(name) {
+				return true, usagef("watch_only_needed", fmt.Sprintf("--%s makes a watch-only wallet: add --watch-only", name))
+			}
+		}
+		return false, nil
+	}
+	for _, name := range []string{"words", "bip39-passphrase"} {
+		if f.Changed(name) {
+			return true, usagef("bad_flag", fmt.Sprintf("--%s has no meaning for a watch-only wallet, which holds no seed", name))
+		}
+	}
+	if (len(wo.descriptors) > 0) == (wo.xpub != "") {
+		return true, usagef("watch_only_key", "--watch-only needs --descriptor (one or two) or --xpub, not both")
+	}
+	if len(wo.descriptors) > 0 && (f.Changed("type") || f.Changed("fingerprint")) {
+		return true, usagef("bad_flag", "a descriptor says its own script type and key origin: drop --type and --fingerprint")
+	}
+	st := txbuilder.ScriptUnknown
+	if f.Changed("type") {
+		if st, err = parseWatchType(typ); err != nil {
+			return true, err
+		}
+	}
+	dir, err := a.walletDir()
+	if err != nil {
+		return true, err
+	}
+	if _, err := os.Stat(dir); err == nil {
+		return true, fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", wallet.ErrExists, dir)
+	}
+	res, err := wallet.CreateWatchOnly(cmd.Context(), wallet.WatchOnlyOptions{Dir: dir, Network: a.flags.network,
+		Descriptors: wo.descriptors, Xpub: wo.xpub, Type: st, Fingerprint: wo.fingerprint, Now: a.Now()})
+	if err != nil {
+		return true, err
+	}
+	out := watchOnlyJSON{walletJSON: a.walletOut(res), WatchOnly: true}
+	if a.flags.json {
+		return true, a.printJSON(out)
+	}
+	a.printWalletText("Created watch-only", dir, out.walletJSON)
+	fmt.Fprintln(a.Out, "no seed is kept here: send writes an unsigned PSBT for the wallet that holds the keys")
+	return true, nil
+}
+
+// watchOnlyJSON is what create --watch-only prints: the wallet, marked watch-only.
+type watchOnlyJSON struct {
+	walletJSON
+	WatchOnly bool `json:"watch_only"`
+}
+
+// parseWatchType reads --type for a watch-only wallet, which may be any of satchel's
+// single-key account types.
+func parseWatchType(s string) (txbuilder.ScriptType, error) {
+	for _, t := range []txbuilder.ScriptType{txbuilder.P2TR, txbuilder.P2WPKH, txbuilder.P2SHP2WPKH, txbuilder.P2PKH} {
+		if s == t.String() {
+			return t, nil
+		}
+	}
+	return 0, usagef("bad_type", fmt.Sprintf("--type %q: a watch-only wallet takes tr, wpkh, sh-wpkh or pkh", s))
+}

@@ -1,0 +1,111 @@
+package txbuilder
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+
+	"github.com/btcsuite/btcd/psbt/v2"
+)
+
+// ErrInvalidPSBT marks bytes that are not a valid BIP174 version 0 PSBT. The message says
+// which rule is broken, so a user can tell a truncated copy from a foreign format.
+var ErrInvalidPSBT = errors.New("invalid PSBT")
+
+// MaxPSBTSize bounds what DecodePSBT reads: far above any standard transaction with its
+// previous transactions, small enough that a hostile file cannot exhaust memory.
+const MaxPSBTSize = 32 << 20
+
+var psbtMagic = []byte("psbt\xff")
+
+// DecodePSBT reads a PSBT given as binary (BIP174's file format), base64 (what wallets paste)
+// or hex, and checks it strictly, the way Bitcoin Core's decodepsbt does: every map well formed
+// and fully consumed, no duplicate keys, no bytes after the last map, values of known fields of
+// exactly their stated size, each non_witness_utxo the transaction its input spends, and
+// version 0 only. btcd's parser alone accepts some of BIP174's invalid vectors; this does not.
+func DecodePSBT(data []byte) (*psbt.Packet, error) {
+	raw, err := psbtBytes(data)
+	if err != nil {
+		return nil, err
+	}
+	scan, err := scanPSBT(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidPSBT, err)
+	}
+	p, err := psbt.NewFromRawBytes(bytes.NewReader(raw), false)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidPSBT, err)
+	}
+	if len(p.Inputs) != len(scan.witnessUtxos) || len(p.Outputs) != len(p.UnsignedTx.TxOut) {
+		return nil, fmt.Errorf("%w: section counts do not match the transaction", ErrInvalidPSBT)
+	}
+	// btcd reads a witness_utxo's script by skipping one length byte; the scanner parsed it
+	// by its real compact-size length.
+	for i, wu := range scan.witnessUtxos {
+		if wu != nil {
+			p.Inputs[i].WitnessUtxo = wu
+		}
+	}
+	return p, nil
+}
+
+// psbtBytes turns binary, base64 or hex text into the binary PSBT.
+func psbtBytes(data []byte) ([]byte, error) {
+	if len(data) > MaxPSBTSize {
+		return nil, fmt.Errorf("%w: larger than %d MiB", ErrInvalidPSBT, MaxPSBTSize>>20)
+	}
+	if bytes.HasPrefix(data, psbtMagic) {
+		return data, nil
+	}
+	text := bytes.Join(bytes.Fields(data), nil)
+	if len(text) == 0 {
+		return nil, fmt.Errorf("%w: empty input", ErrInvalidPSBT)
+	}
+	if bytes.HasPrefix(text, []byte("70736274ff")) {
+		b := make([]byte, hex.DecodedLen(len(text)))
+		if _, err := hex.Decode(b, text); err != nil {
+			return nil, fmt.Errorf("%w: bad hex: %w", ErrInvalidPSBT, err)
+		}
+		return b, nil
+	}
+	b := make([]byte, base64.StdEncoding.DecodedLen(len(text)))
+	n, err := base64.StdEncoding.Decode(b, text)
+	if err != nil {
+		return nil, fmt.Errorf("%w: neither a binary PSBT nor valid base64 (%v)", ErrInvalidPSBT, err)
+	}
+	b = b[:n]
+	if !bytes.HasPrefix(b, psbtMagic) {
+		return nil, fmt.Errorf("%w: no PSBT magic bytes (psbt\\xff): not a PSBT (a raw transaction?)", ErrInvalidPSBT)
+	}
+	return b, nil
+}
+
+// EncodePSBT serialises p in BIP174's binary form, the form .psbt files hold.
+func EncodePSBT(p *psbt.Packet) ([]byte, error) {
+	var b bytes.Buffer
+	if err := p.Serialize(&b); err != nil {
+		return nil, fmt.Errorf("serialise PSBT: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// EncodePSBTBase64 serialises p as base64, the form wallets paste and print.
+func EncodePSBTBase64(p *psbt.Packet) (string, error) {
+	b, err := EncodePSBT(p)
+	if err != nil {
+		return "", err
+	}
+	return base64.StdEncoding.EncodeToString(b), nil
+}
+
+// ClonePSBT copies p deeply by serialising and reading it back, so a trial (finalising to
+// verify signatures) leaves the original untouched.
+func ClonePSBT(p *psbt.Packet) (*psbt.Packet, error) {
+	b, err := EncodePSBT(p)
+	if err != nil {
+		return nil, err
+	}
+	return DecodePSBT(b)
+}

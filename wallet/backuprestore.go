@@ -1,0 +1,155 @@
+package wallet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/satchel-wallet/satchel/internal/atomicfile"
+	"github.com/satchel-wallet/satchel/keystore"
+	"github.com/satchel-wallet/satchel/wallet/keys"
+	"github.com/satchel-wallet/satchel/wallet/store"
+)
+
+// RestoreBackupOptions describe a wallet to bring back from a backup file.
+type RestoreBackupOptions struct {
+	// Dir is the wallet's folder; it must not exist yet.
+	Dir string
+	// Network must be the backup's network.
+	Network string
+	Backup  *Backup
+	// Passphrase opens the backup's keystore (the wallet passphrase it was made with).
+	Passphrase []byte
+	// Keystore passes options (the KDF cost limit) to the keystore.
+	Keystore []keystore.Option
+}
+
+// RestoreBackup writes a wallet folder from a backup: the keystore byte for byte, a new store
+// with the backup's accounts, labels and frozen coins, and its settings files. The keystore
+// must open with the passphrase and its seed must give every account's xpub; otherwise (a
+// wrong passphrase is keystore.ErrWrongPassphrase) nothing is left behind.
+func RestoreBackup(ctx context.Context, o RestoreBackupOptions) (*Created, error) {
+	b := o.Backup
+	if b == nil {
+		return nil, fmt.Errorf("%w: no backup", ErrBadInput)
+	}
+	if _, err := NetworkParams(o.Network); err != nil {
+		return nil, err
+	}
+	if b.Wallet.Network != o.Network {
+		return nil, fmt.Errorf("%w: the backup is of a %s wallet, not %s (use --network %s)", ErrWrongNetwork,
+			b.Wallet.Network, o.Network, b.Wallet.Network)
+	}
+	if err := b.check(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadBackup, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(o.Dir), 0o700); err != nil {
+		return nil, fmt.Errorf("create %s: %w", filepath.Dir(o.Dir), err)
+	}
+	if err := os.Mkdir(o.Dir, 0o700); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return nil, fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", ErrExists, o.Dir)
+		}
+		return nil, fmt.Errorf("create %s: %w", o.Dir, err)
+	}
+	res, err := restoreBackup(ctx, o)
+	if err != nil {
+		// The folder was made by this call (Mkdir is exclusive): remove what it wrote.
+		_ = os.RemoveAll(o.Dir)
+		return nil, err
+	}
+	return res, nil
+}
+
+func restoreBackup(ctx context.Context, o RestoreBackupOptions) (*Created, error) {
+	b := o.Backup
+	net, err := NetworkParams(o.Network)
+	if err != nil {
+		return nil, err
+	}
+	accts, err := b.accounts()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadBackup, err)
+	}
+	if !b.Wallet.WatchOnly {
+		ks := filepath.Join(o.Dir, KeystoreFile)
+		if err := atomicfile.CreateExclusive(ks, b.Keystore, 0o600); err != nil {
+			return nil, err
+		}
+		sec, info, err := keystore.Open(ks, o.Passphrase, o.Keystore...)
+		if err != nil {
+			return nil, err
+		}
+		seed, err := seedOf(sec)
+		sec.Wipe()
+		if err != nil {
+			return nil, err
+		}
+		master, err := keys.Master(seed, net)
+		wipe(seed)
+		if err != nil {
+			return nil, err
+		}
+		defer master.Zero()
+		fp := keys.FormatFingerprint(keys.Fingerprint(master))
+		if fp != b.Wallet.Fingerprint || info.Fingerprint != fp || info.Network != b.Wallet.Network {
+			return nil, fmt.Errorf("%w: the keystore's seed (fingerprint %s, %s) is not the backed-up wallet's (%s, %s)",
+				ErrBadBackup, fp, info.Network, b.Wallet.Fingerprint, b.Wallet.Network)
+		}
+		for _, a := range accts {
+			d, err := keys.DeriveAccount(master, a.keys.Purpose, net, a.keys.Index)
+			if err != nil {
+				return nil, err
+			}
+			if d.Xpub.String() != a.keys.Xpub.String() {
+				return nil, fmt.Errorf("%w: account %d's xpub does not come from the keystore's seed", ErrBadBackup, a.rec.Purpose)
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	st, err := store.Open(filepath.Join(o.Dir, store.FileName), store.Options{Create: true})
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	err = st.Update(func(tx *store.Txn) error {
+		if err := tx.PutMeta(b.Wallet); err != nil {
+			return err
+		}
+		for _, a := range b.Accounts {
+			if err := tx.PutAccount(a); err != nil {
+				return err
+			}
+		}
+		for k, v := range b.Labels {
+			if err := tx.SetLabel(k, v); err != nil {
+				return err
+			}
+		}
+		for _, op := range b.Frozen {
+			if err := tx.SetFrozen(op, true); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", st.Path(), err)
+	}
+	for name, content := range b.Files {
+		if err := atomicfile.CreateExclusive(filepath.Join(o.Dir, name), []byte(content), 0o600); err != nil {
+			return nil, err
+		}
+	}
+	main := accts[0].keys
+	first, err := main.Derive(0, 0)
+	if err != nil {
+		return nil, err
+	}
+	return &Created{Network: o.Network, Type: main.ScriptType(), Fingerprint: b.Wallet.Fingerprint,
+		Receive: descriptorFor(main, 0), Change: descriptorFor(main, 1), FirstAddress: first.Address}, nil
+}

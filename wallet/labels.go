@@ -1,0 +1,341 @@
+package wallet
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet/address"
+	"github.com/satchel-wallet/satchel/wallet/bip329"
+	"github.com/satchel-wallet/satchel/wallet/keys"
+	"github.com/satchel-wallet/satchel/wallet/store"
+)
+
+// MaxLabelBytes is the longest label satchel keeps; `satchel label` refuses longer ones and a
+// BIP329 import cuts them (BIP329 allows an importer to truncate, and suggests 255 characters).
+const MaxLabelBytes = 1000
+
+// labelKeyXpub is the label key of an extended public key, kept so an import and export of
+// BIP329 xpub records loses nothing.
+func labelKeyXpub(xpub string) string { return "xpub:" + xpub }
+
+// confirmedDepth is how many confirmations BIP329 wants before it gives a height.
+const confirmedDepth = 6
+
+// LabelRecords returns the wallet's labels and frozen coins as BIP329 records: transactions,
+// addresses, outputs (spendable is false for a frozen coin) and xpubs, in that order and by
+// ref. Records carry what the wallet knows of BIP329's additional fields: a transaction's net
+// value, fee and (with 6 confirmations) height and time; an own address's or coin's origin and
+// key path, and a coin's value.
+func (w *Wallet) LabelRecords() ([]bip329.Record, error) {
+	var out []bip329.Record
+	err := w.st.View(func(tx *store.Txn) error {
+		labels, err := tx.Labels()
+		if err != nil {
+			return err
+		}
+		frozen := tx.FrozenSet()
+		tip := int32(0)
+		if s, err := tx.SyncState(); err == nil {
+			tip = s.Height
+		}
+		hist, err := tx.History(0, 0)
+		if err != nil {
+			return err
+		}
+		rows := make(map[chainhash.Hash]store.HistRow, len(hist))
+		for _, r := range hist {
+			rows[r.TxID] = r
+		}
+		coins, err := tx.Coins()
+		if err != nil {
+			return err
+		}
+		coinAt := make(map[wire.OutPoint]store.Coin, len(coins))
+		for _, c := range coins {
+			coinAt[c.OutPoint] = c
+		}
+		outputs := map[wire.OutPoint]bool{}
+		for key, text := range labels {
+			prefix, ref, _ := strings.Cut(key, ":")
+			label := text
+			rec := bip329.Record{Ref: ref, Label: &label}
+			switch prefix {
+			case "tx":
+				rec.Type = bip329.TypeTx
+				if h, err := chainhash.NewHashFromStr(ref); err == nil {
+					if r, ok := rows[*h]; ok {
+						rec.Extra = txExtra(r, tip)
+					}
+				}
+			case "addr":
+				rec.Type = bip329.TypeAddr
+				if a, err := address.Decode(ref, w.net); err == nil {
+					if ad, ok := tx.Addr(a.PkScript); ok {
+						rec.Origin, rec.Extra.Keypath = w.origin(ad.Purpose), keypath(ad.Chain, ad.Index)
+					}
+				}
+			case "out":
+				op, err := parseOutPointKey(ref)
+				if err != nil {
+					continue // not written by satchel; nothing to export
+				}
+				rec.Type = bip329.TypeOutput
+				outputs[op] = true
+				spendable := !frozen[op]
+				rec.Spendable = &spendable
+				if c, ok := coinAt[op]; ok {
+					rec.Origin, rec.Extra = w.coinExtra(c)
+				}
+			case "xpub":
+				rec.Type = bip329.TypeXpub
+			default:
+				continue
+			}
+			if bip329.Validate(&rec) != nil {
+				continue // a key some other version wrote that BIP329 cannot carry
+			}
+			out = append(out, rec)
+		}
+		for op := range frozen {
+			if outputs[op] {
+				continue
+			}
+			no := false
+			rec := bip329.Record{Type: bip329.TypeOutput, Ref: op.String(), Spendable: &no}
+			if c, ok := coinAt[op]; ok {
+				rec.Origin, rec.Extra = w.coinExtra(c)
+			}
+			out = append(out, rec)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export labels: %w", err)
+	}
+	order := map[string]int{bip329.TypeTx: 0, bip329.TypeAddr: 1, bip329.TypeOutput: 2, bip329.TypeXpub: 3}
+	slices.SortFunc(out, func(a, b bip329.Record) int {
+		return cmp.Or(cmp.Compare(order[a.Type], order[b.Type]), cmp.Compare(a.Ref, b.Ref))
+	})
+	return out, nil
+}
+
+func txExtra(r store.HistRow, tip int32) bip329.Extra {
+	net := r.Net
+	e := bip329.Extra{Value: &net}
+	if r.Fee >= 0 {
+		fee := r.Fee
+		e.Fee = &fee
+	}
+	if r.Status == store.StatusConfirmed && r.Height > 0 && tip-r.Height+1 >= confirmedDepth {
+		e.Height = r.Height
+		if r.Time > 0 {
+			t := time.Unix(r.Time, 0).UTC()
+			e.Time = &t
+		}
+	}
+	return e
+}
+
+func (w *Wallet) coinExtra(c store.Coin) (string, bip329.Extra) {
+	v := c.Value
+	return w.origin(c.Purpose), bip329.Extra{Value: &v, Keypath: keypath(c.Chain, c.Index)}
+}
+
+func keypath(chain, index uint32) string { return fmt.Sprintf("/%d/%d", chain, index) }
+
+// origin is the abbreviated descriptor BIP329 puts in "origin": the script function and the
+// account's key origin, with no key, like tr([73c5da0a/86h/0h/0h]).
+func (w *Wallet) origin(purpose uint32) string {
+	a := w.account(purpose)
+	if a == nil {
+		return ""
+	}
+	o := "[" + keys.FormatFingerprint(a.keys.Fingerprint) + strings.TrimPrefix(a.keys.OriginPath(), "m") + "]"
+	switch a.keys.ScriptType() {
+	case txbuilder.P2PKH:
+		return "pkh(" + o + ")"
+	case txbuilder.P2SHP2WPKH:
+		return "sh(wpkh(" + o + "))"
+	case txbuilder.P2WPKH:
+		return "wpkh(" + o + ")"
+	case txbuilder.P2TR:
+		return "tr(" + o + ")"
+	}
+	return ""
+}
+
+func parseOutPointKey(ref string) (wire.OutPoint, error) {
+	id, idx, err := bip329.SplitOutPoint(ref)
+	if err != nil {
+		return wire.OutPoint{}, err
+	}
+	h, err := chainhash.NewHashFromStr(id)
+	if err != nil {
+		return wire.OutPoint{}, fmt.Errorf("%w: %v", bip329.ErrInvalid, err)
+	}
+	return wire.OutPoint{Hash: *h, Index: idx}, nil
+}
+
+// LabelImport says what ImportLabels did.
+type LabelImport struct {
+	Records   int // records read
+	Labels    int // labels set, changed or removed
+	Frozen    int // coins frozen (spendable: false)
+	Unfrozen  int // coins unfrozen (spendable: true)
+	Unchanged int // things (a transaction, address, coin, xpub) the file left as they were
+	// Skipped lists records satchel does not keep: input, pubkey and spscan labels, and types
+	// BIP329 does not define (which it asks importers to ignore).
+	Skipped []SkippedLabel
+	// Truncated lists the lines whose label was cut to MaxLabelBytes.
+	Truncated []int
+}
+
+// SkippedLabel is a record ImportLabels left out, and why.
+type SkippedLabel struct {
+	Line   int
+	Type   string
+	Reason string
+}
+
+// labelChange is one key's final state after an import: a label (when setLabel) and a frozen
+// flag (when setFrozen).
+type labelChange struct {
+	label             string
+	setLabel          bool
+	frozen, setFrozen bool
+	outpoint          wire.OutPoint
+}
+
+// ImportLabels applies BIP329 records all or nothing: every record is checked first (an
+// address must be for the wallet's network, an xpub must parse), and a bad one is a
+// *bip329.LineError naming its line, with nothing changed. Records with no label leave the
+// label alone, and outputs with no spendable leave the frozen flag alone, as BIP329 says; a
+// later record for the same thing wins. Nothing is written when nothing changes.
+func (w *Wallet) ImportLabels(recs []bip329.Record) (LabelImport, error) {
+	res := LabelImport{Records: len(recs)}
+	changes := map[string]*labelChange{}
+	var order []string
+	change := func(key string) *labelChange {
+		c, ok := changes[key]
+		if !ok {
+			c = &labelChange{}
+			changes[key] = c
+			order = append(order, key)
+		}
+		return c
+	}
+	bad := func(r bip329.Record, format string, a ...any) error {
+		return &bip329.LineError{Line: r.Line, Err: fmt.Errorf("%w: %s", bip329.ErrInvalid, fmt.Sprintf(format, a...))}
+	}
+	for _, r := range recs {
+		if err := bip329.Validate(&r); err != nil {
+			return res, &bip329.LineError{Line: r.Line, Err: err}
+		}
+		var key string
+		switch r.Type {
+		case bip329.TypeTx:
+			h, err := chainhash.NewHashFromStr(r.Ref)
+			if err != nil {
+				return res, bad(r, "tx ref: %v", err)
+			}
+			key = LabelKeyTx(h.String())
+		case bip329.TypeAddr:
+			a, err := address.Decode(r.Ref, w.net)
+			if err != nil {
+				return res, bad(r, "address %s: %v", r.Ref, err)
+			}
+			key = LabelKeyAddress(a.String)
+		case bip329.TypeOutput:
+			op, err := parseOutPointKey(r.Ref)
+			if err != nil {
+				return res, &bip329.LineError{Line: r.Line, Err: err}
+			}
+			key = LabelKeyOutput(op.String())
+			if r.Spendable != nil {
+				c := change(key)
+				c.outpoint, c.setFrozen, c.frozen = op, true, !*r.Spendable
+			}
+		case bip329.TypeXpub:
+			k, _, err := keys.ParseAnyExtendedKey(r.Ref)
+			if err != nil {
+				return res, bad(r, "xpub: %v", err)
+			}
+			if k.IsPrivate() {
+				return res, bad(r, "xpub record holds a private key; BIP329 carries public keys only")
+			}
+			key = labelKeyXpub(r.Ref)
+		case bip329.TypeInput, bip329.TypePubkey, bip329.TypeSPScan:
+			res.Skipped = append(res.Skipped, SkippedLabel{Line: r.Line, Type: r.Type,
+				Reason: "satchel keeps no " + r.Type + " labels"})
+			continue
+		default:
+			res.Skipped = append(res.Skipped, SkippedLabel{Line: r.Line, Type: r.Type,
+				Reason: "not a BIP329 type"})
+			continue
+		}
+		if r.Label != nil {
+			text := *r.Label
+			if len(text) > MaxLabelBytes {
+				text = truncateUTF8(text, MaxLabelBytes)
+				res.Truncated = append(res.Truncated, r.Line)
+			}
+			c := change(key)
+			c.label, c.setLabel = text, true
+		}
+	}
+	if len(order) == 0 {
+		return res, nil
+	}
+	if err := w.writable(); err != nil {
+		return res, err
+	}
+	err := w.st.Update(func(tx *store.Txn) error {
+		res.Labels, res.Frozen, res.Unfrozen, res.Unchanged = 0, 0, 0, 0
+		for _, key := range order {
+			c := changes[key]
+			same := true
+			if c.setLabel && tx.Label(key) != c.label {
+				same = false
+				if err := tx.SetLabel(key, c.label); err != nil {
+					return err
+				}
+				res.Labels++
+			}
+			if c.setFrozen && tx.Frozen(c.outpoint) != c.frozen {
+				same = false
+				if err := tx.SetFrozen(c.outpoint, c.frozen); err != nil {
+					return err
+				}
+				if c.frozen {
+					res.Frozen++
+				} else {
+					res.Unfrozen++
+				}
+			}
+			if same {
+				res.Unchanged++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return res, fmt.Errorf("import labels: %w", err)
+	}
+	return res, nil
+}
+
+// truncateUTF8 cuts s to at most n bytes without splitting a character.
+func truncateUTF8(s string, n int) string {
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

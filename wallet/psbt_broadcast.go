@@ -1,0 +1,75 @@
+package wallet
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/psbt/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet/chain"
+)
+
+// BroadcastPSBT finalises p where needed, extracts the transaction (checked by the script
+// engine when the PSBT says what every input spends), refuses a fee rate above MaxFeeRate, and
+// sends it through be. A transaction that spends or pays the wallet is recorded at once, as
+// send does, so its coins are not chosen again and history shows it as pending.
+func (w *Wallet) BroadcastPSBT(ctx context.Context, be chain.Backend, p *psbt.Packet, label string, now time.Time) (*wire.MsgTx, chainhash.Hash, error) {
+	pending, err := txbuilder.FinalizePSBT(p)
+	if err != nil {
+		return nil, chainhash.Hash{}, err
+	}
+	if len(pending) > 0 {
+		return nil, chainhash.Hash{}, fmt.Errorf("%w: inputs %v still need signatures", txbuilder.ErrPSBTIncomplete, pending)
+	}
+	tx, err := txbuilder.ExtractPSBT(p)
+	if err != nil {
+		return nil, chainhash.Hash{}, err
+	}
+	if fee, ok := txbuilder.PSBTFee(p); ok {
+		vsize := txbuilder.TxWeight(tx).VSize()
+		if fee < 0 {
+			return nil, chainhash.Hash{}, fmt.Errorf("%w: the outputs are worth more than the inputs", txbuilder.ErrPSBTRefused)
+		}
+		if rate := txbuilder.FeeRate(int64(fee) * 1000 / vsize); rate > MaxFeeRate {
+			return nil, chainhash.Hash{}, fmt.Errorf("%w: the fee is %d sat for %d vB (%s sat/vB), above the 1,000 sat/vB satchel never pays",
+				ErrFeeGuard, fee, vsize, rate)
+		}
+	}
+	touches, err := w.touches(p, tx)
+	if err != nil {
+		return nil, chainhash.Hash{}, err
+	}
+	if touches {
+		id, err := w.Broadcast(ctx, be, tx, label, now)
+		return tx, id, err
+	}
+	id, err := be.Broadcast(ctx, tx)
+	if err != nil {
+		return nil, chainhash.Hash{}, err
+	}
+	if id != tx.TxHash() {
+		return nil, chainhash.Hash{}, fmt.Errorf("broadcast: %s answered txid %s for %s: %w", be.Name(), id, tx.TxHash(), chain.ErrUnreachable)
+	}
+	return tx, id, nil
+}
+
+// touches says whether tx spends or pays one of the wallet's addresses.
+func (w *Wallet) touches(p *psbt.Packet, tx *wire.MsgTx) (bool, error) {
+	for _, o := range tx.TxOut {
+		if ok, err := w.OwnsScript(o.PkScript); ok || err != nil {
+			return ok, err
+		}
+	}
+	for i := range p.Inputs {
+		if prev := txbuilder.PSBTPrevOut(p, i); prev != nil {
+			if ok, err := w.OwnsScript(prev.PkScript); ok || err != nil {
+				return ok, err
+			}
+		}
+	}
+	return false, nil
+}
