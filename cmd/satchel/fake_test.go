@@ -38,3 +38,27 @@ func TestSendWithoutEstimateAsksForFeeRate(t *testing.T) {
 		t.Fatalf("utxos %q", r.out)
 	}
 }
+
+func TestFeesKeepsSubSatRatesAndPricesATip(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	fc.Fee = 500 // 0.5 sat/vB
+	r := c.mustRun("", "fees", "--json")
+	f := decodeJSON[feesJSON](t, r.out)
+	if f.TipVSize != 154 { // taproot: 10.5 + 57.5 + 2 x 43
+		t.Fatalf("tip vsize %d, want 154", f.TipVSize)
+	}
+	for _, e := range f.Estimates {
+		if e.FeeRate == nil || *e.FeeRate != "0.5" || *e.TipFee != 77 || *e.Share1000 != "7.70%" || *e.Share10000 != "0.77%" {
+			t.Fatalf("estimate %+v", e)
+		}
+	}
+	if f.RelayFee != "1" {
+		t.Fatalf("relay %s", f.RelayFee)
+	}
+	fc.Fee = 0
+	f = decodeJSON[feesJSON](t, c.mustRun("", "fees", "--json").out)
+	if f.Estimates[0].FeeRate != nil || f.Estimates[0].TipFee != nil {
+		t.Fatalf("no estimate must be null: %+v", f.Estimates[0])
+	}
+}

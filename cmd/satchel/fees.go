@@ -33,7 +33,7 @@ type feesJSON struct {
 // tipVSize is the size of a typical tip from this wallet: one input and two outputs (payee and
 // change) of the wallet's type.
 func tipVSize(t txbuilder.ScriptType) int64 {
-	return txbuilder.EstimateTxWeight(1, 2, t.InputWeight(), t.OutputWeight()).VSize()
+	return txbuilder.EstimateTxWeight(1, 2, t.InputWeight(), 2*t.OutputWeight()).VSize()
 }
 
 func newFeesCmd(a *App) *cobra.Command {

@@ -15,9 +15,11 @@ import (
 	"github.com/btcsuite/btcd/psbt/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
+	"github.com/satchel-wallet/satchel/internal/regtest"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/address"
 	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
+	"github.com/satchel-wallet/satchel/wallet/keys"
 )
 
 // A regtest address outside every test wallet.
@@ -32,15 +34,31 @@ func scriptFor(t *testing.T, addr string) []byte {
 	return ad.PkScript
 }
 
-// watchPair makes "hot", the abandon seed restored with accounts of type typ, and "cold", a
-// watch-only wallet of hot's main account built from the descriptors hot's info prints.
-func watchPair(t *testing.T, c *cli, typ string) infoJSON {
+// watchPair makes "hot", the abandon seed restored, and "cold", a watch-only wallet of hot's
+// account of type typ: from the descriptors hot's info prints (tr, wpkh), or from the account's
+// tpub with --type and --fingerprint (sh-wpkh, pkh, whose accounts hot holds beside its main one).
+func watchPair(t *testing.T, c *cli, typ string) {
 	t.Helper()
-	c.mustRun(abandon+"\n", "restore", "--wallet", "hot", "--type", typ, "--offline")
-	info := decodeJSON[infoJSON](t, c.mustRun("", "info", "--json", "--wallet", "hot").out)
-	c.mustRun("", "create", "--watch-only", "--wallet", "cold", "--descriptor", info.Descriptors.Receive,
-		"--descriptor", info.Descriptors.Change)
-	return info
+	switch typ {
+	case "tr", "wpkh":
+		c.mustRun(abandon+"\n", "restore", "--wallet", "hot", "--type", typ, "--offline")
+		info := decodeJSON[infoJSON](t, c.mustRun("", "info", "--json", "--wallet", "hot").out)
+		c.mustRun("", "create", "--watch-only", "--wallet", "cold", "--descriptor", info.Descriptors.Receive,
+			"--descriptor", info.Descriptors.Change)
+	default:
+		c.mustRun(abandon+"\n", "restore", "--wallet", "hot", "--type", "wpkh", "--offline")
+		purpose := map[string]keys.Purpose{"sh-wpkh": keys.BIP49, "pkh": keys.BIP44}[typ]
+		master, err := keys.Master(keys.SeedFromMnemonic([]byte(abandon), nil), regtest.Net)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := keys.DeriveAccount(master, purpose, regtest.Net, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.mustRun("", "create", "--watch-only", "--wallet", "cold", "--xpub", a.Xpub.String(), "--type", typ,
+			"--fingerprint", "73c5da0a")
+	}
 }
 
 // fundCold pays each amount to a fresh address of "cold" and mines them.
@@ -157,9 +175,10 @@ func TestWatchOnlyPSBTRoundTripGolden(t *testing.T) {
 
 // A watch-only send with change marks the change output with its derivation; for a taproot
 // wallet the PSBT carries BIP371 fields (tap_internal_key, tap_bip32_derivation) instead of
-// BIP32 ones; the seed's wallet signs it and the transaction verifies.
-func TestWatchOnlyPSBTChangeAndTaproot(t *testing.T) {
-	for _, typ := range []string{"tr", "wpkh"} {
+// BIP32 ones, for P2SH-P2WPKH the redeem scripts, for P2PKH the previous transactions only; the
+// seed's wallet signs each and the transaction verifies.
+func TestWatchOnlyPSBTEveryAccountType(t *testing.T) {
+	for _, typ := range []string{"tr", "wpkh", "sh-wpkh", "pkh"} {
 		t.Run(typ, func(t *testing.T) {
 			c, fc := fakeCLI(t)
 			watchPair(t, c, typ)
@@ -185,19 +204,27 @@ func TestWatchOnlyPSBTChangeAndTaproot(t *testing.T) {
 				}
 			}
 			for i, in := range p.Inputs {
-				if typ == "tr" {
-					if len(in.TaprootInternalKey) != 32 || len(in.TaprootBip32Derivation) != 1 || len(in.TaprootBip32Derivation[0].LeafHashes) != 0 ||
-						in.WitnessUtxo == nil || in.NonWitnessUtxo != nil {
-						t.Fatalf("taproot input %d: %+v", i, in)
-					}
-				} else if len(in.Bip32Derivation) != 1 || in.NonWitnessUtxo == nil || in.WitnessUtxo == nil {
-					t.Fatalf("input %d: %+v", i, in)
+				var ok bool
+				switch typ {
+				case "tr":
+					ok = len(in.TaprootInternalKey) == 32 && len(in.TaprootBip32Derivation) == 1 &&
+						len(in.TaprootBip32Derivation[0].LeafHashes) == 0 && in.WitnessUtxo != nil && in.NonWitnessUtxo == nil
+				case "wpkh":
+					ok = len(in.Bip32Derivation) == 1 && in.NonWitnessUtxo != nil && in.WitnessUtxo != nil && in.RedeemScript == nil
+				case "sh-wpkh":
+					ok = len(in.Bip32Derivation) == 1 && in.NonWitnessUtxo != nil && in.WitnessUtxo != nil && len(in.RedeemScript) == 22
+				case "pkh":
+					ok = len(in.Bip32Derivation) == 1 && in.NonWitnessUtxo != nil && in.WitnessUtxo == nil
+				}
+				if !ok {
+					t.Fatalf("%s input %d: %+v", typ, i, in)
 				}
 			}
-			if typ == "tr" && (len(change.TaprootInternalKey) != 32 || len(change.TaprootBip32Derivation) != 1 || change.TaprootBip32Derivation[0].Bip32Path[3] != 1) {
-				t.Fatalf("taproot change %+v", change)
-			}
-			if typ == "wpkh" && (len(change.Bip32Derivation) != 1 || change.Bip32Derivation[0].Bip32Path[3] != 1) {
+			if typ == "tr" {
+				if len(change.TaprootInternalKey) != 32 || len(change.TaprootBip32Derivation) != 1 || change.TaprootBip32Derivation[0].Bip32Path[3] != 1 {
+					t.Fatalf("taproot change %+v", change)
+				}
+			} else if len(change.Bip32Derivation) != 1 || change.Bip32Derivation[0].Bip32Path[3] != 1 || (typ == "sh-wpkh") != (len(change.RedeemScript) == 22) {
 				t.Fatalf("change %+v", change)
 			}
 			c.mustRun("", "sync", "--wallet", "hot")

@@ -150,7 +150,8 @@ or --batch FILE (CSV address,amount[,label] or JSON lines), or sweep everything 
 Before anything is signed you see each payee, the fee in sat and as a share of the amount paid,
 the fee rate, the size, the coins spent and the change (or why there is none). On a terminal you
 are asked y/N; without one nothing is sent without --yes. --dry-run shows the plan and needs
-neither --yes nor the passphrase.
+neither --yes nor the passphrase. A watch-only wallet signs nothing: it writes an unsigned PSBT
+to --psbt-out FILE, or base64 on stdout (see satchel psbt).
 
 Small payments are protected: no output below its dust limit; change worth less than spending it
 goes to the fee; coins worth less than their spending cost are left out; a fee above 10% of the

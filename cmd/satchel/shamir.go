@@ -266,10 +266,11 @@ func (a *App) showShares(shares [][]string, s shamirScheme) error {
 	return nil
 }
 
-// readShares gathers shares into set until it can recover the secret: from file or from stdin
-// (one share per line) when given, or from no-echo prompts on a terminal. From a file or stdin
-// a share that cannot be used stops everything (exit 2, naming it); at a prompt it is
-// explained and another is asked for.
+// readShares gathers shares into set until it can recover the secret: from a file or stdin, one
+// share per line, all of them read (so a share from another backup anywhere in the input is
+// caught), or from no-echo prompts on a terminal until there are enough. From a file or stdin a
+// share that cannot be used stops everything (exit 2, naming it); at a prompt it is explained
+// and another is asked for.
 func (a *App) readShares(file string, set *wallet.ShareSet) error {
 	if file == "" && a.InTerm && a.ReadSecret != nil {
 		return a.promptShares(set)
@@ -302,15 +303,15 @@ func (a *App) readShares(file string, set *wallet.ShareSet) error {
 			return fmt.Errorf("%w (line %d)", err, line)
 		}
 		a.noteShare(added, set, line)
-		if set.Complete() {
-			return nil
-		}
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
 			return usagef("bad_share", fmt.Sprintf("line %d is longer than a share can be", line+1))
 		}
 		return fmt.Errorf("read shares: %w", err)
+	}
+	if set.Complete() {
+		return nil
 	}
 	return set.NotEnough()
 }

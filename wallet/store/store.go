@@ -7,6 +7,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // FileName is the store's file name inside a wallet folder.
@@ -69,7 +70,7 @@ func Open(path string, o Options) (*Store, error) {
 		FreelistType: bolt.FreelistMapType,
 	})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("open %s: %w", path, ErrBusy)
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -136,13 +137,4 @@ func (t *Txn) put(name, k, v []byte) error {
 func (t *Txn) del(name, k []byte) error {
 	t.dirty = true
 	return t.btx.Bucket(name).Delete(k)
-}
-
-func (t *Txn) clear(name []byte) error {
-	t.dirty = true
-	if err := t.btx.DeleteBucket(name); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
-		return err
-	}
-	_, err := t.btx.CreateBucket(name)
-	return err
 }
