@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/satchel-wallet/satchel/internal/atomicfile"
+	"github.com/satchel-wallet/satchel/internal/crash"
 )
 
 // ChangePassphrase rewraps the keystore's data key under newPass, with a fresh salt,
@@ -69,10 +70,12 @@ func ChangePassphrase(path string, oldPass, newPass []byte, opts ...Option) erro
 			info.Fingerprint != want.Fingerprint || !info.Created.Equal(want.Created) {
 			return errors.New("it does not hold the same secret and metadata, keystore unchanged")
 		}
+		crash.Point(crash.PassphraseBeforeSwap)
 		return nil
 	}
 	if err := atomicfile.WriteVerify(real, next.seal(), 0o600, verify); err != nil {
 		return fmt.Errorf("keystore %s: change passphrase: %w", path, err)
 	}
+	crash.Point(crash.PassphraseAfterSwap)
 	return nil
 }

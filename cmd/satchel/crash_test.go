@@ -146,3 +146,33 @@ func TestCrashPointsSync(t *testing.T) {
 		})
 	}
 }
+
+func TestCrashPointsPassphraseChange(t *testing.T) {
+	for _, tc := range []struct {
+		point   string
+		opensAs string
+	}{
+		{crash.PassphraseBeforeSwap, "old"},
+		{crash.PassphraseAfterSwap, "new"},
+	} {
+		t.Run(tc.point, func(t *testing.T) {
+			c := newCLI(t)
+			c.mustRun("", "create")
+			c.env["SATCHEL_NEW_PASSPHRASE"] = "new"
+			if !c.runCrash(tc.point, "passphrase", "change") {
+				t.Fatalf("the process did not die at %s", tc.point)
+			}
+			delete(c.env, "SATCHEL_NEW_PASSPHRASE")
+			old := c.run("", "seed", "show", "--json")
+			c.env["SATCHEL_PASSPHRASE"] = "new"
+			nw := c.run("", "seed", "show", "--json")
+			works := map[string]bool{"old": old.code == 0, "new": nw.code == 0}
+			if !works[tc.opensAs] || works["old"] == works["new"] {
+				t.Fatalf("after a crash at %s: old passphrase exit %d, new exit %d; want only the %s one to work",
+					tc.point, old.code, nw.code, tc.opensAs)
+			}
+			// The wallet keeps working: the store opens.
+			c.mustRun("", "balance", "--offline", "--json")
+		})
+	}
+}
