@@ -42,9 +42,11 @@ type cli struct {
 
 func newCLI(t *testing.T) *cli {
 	home := filepath.Join(t.TempDir(), "home")
-	return &cli{t: t, home: home, now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC), env: map[string]string{
+	c := &cli{t: t, home: home, now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC), env: map[string]string{
 		"SATCHEL_HOME": home, "SATCHEL_NETWORK": "regtest", "SATCHEL_PASSPHRASE": "test pass",
 	}}
+	t.Cleanup(c.checkFiles)
+	return c
 }
 
 type result struct {
@@ -66,6 +68,7 @@ func (c *cli) run(stdin string, args ...string) result {
 		Keystore: []keystore.Option{keystore.WithKDF(keystore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1})},
 	}
 	code := run(a, args)
+	c.checkOutput(args, out.String(), errb.String())
 	return result{out: out.String(), err: errb.String(), code: code}
 }
 

@@ -51,6 +51,7 @@ func (c *cli) runCrash(point string, args ...string) bool {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
 	out, _ := cmd.CombinedOutput()
+	c.checkOutput(args, string(out), "")
 	ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
 	if !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
 		c.t.Logf("output: %s", out)

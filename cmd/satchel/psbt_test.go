@@ -103,6 +103,23 @@ func TestWatchOnlyPSBTRoundTripGolden(t *testing.T) {
 		t.Fatal("a watch-only wallet has a keystore")
 	}
 	fundCold(t, c, fc, 50_000)
+	// Everything but signing works on a watch-only wallet, with the same guards.
+	if u := c.mustRun("", "utxos", "--json", "--wallet", "cold"); !strings.Contains(u.out, `"value_sat": 50000`) {
+		t.Fatalf("utxos %s", u.out)
+	}
+	if b := c.balance("cold"); b.Confirmed != 50_000 {
+		t.Fatalf("balance %+v", b)
+	}
+	if r := c.run("", "send", "--json", "--wallet", "cold", outsider, "293", "--fee-rate", "1"); r.code != exitCannotPay {
+		t.Fatalf("dust from a watch-only wallet: exit %d %s", r.code, r.err)
+	}
+	if r := c.mustRun("", "send", "--json", "--wallet", "cold", outsider, "2100", "--fee-rate", "1", "--dry-run"); strings.Contains(r.out, "psbt") ||
+		!strings.Contains(r.out, `"dry_run": true`) {
+		t.Fatalf("dry run %s", r.out)
+	}
+	if r := c.run("", "send", "--json", "--wallet", "hot", "--yes", outsider, "2100", "--fee-rate", "1", "--psbt-out", "x"); r.code != exitUsage {
+		t.Fatalf("--psbt-out on a seed wallet: exit %d %s", r.code, r.err)
+	}
 	before := fc.Calls["Broadcast"]
 	// No --yes, no terminal, no passphrase: a watch-only send asks nothing and sends nothing.
 	delete(c.env, "SATCHEL_PASSPHRASE")

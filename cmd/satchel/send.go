@@ -276,6 +276,9 @@ func (a *App) finishTx(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, p
 	if w.Meta().WatchOnly {
 		return a.writeUnsignedPSBT(w, plan, out, show)
 	}
+	if a.psbtOut != "" {
+		return usagef("bad_flag", "--psbt-out is for watch-only wallets: this wallet signs and sends itself")
+	}
 	crash.Point(crash.SendAfterPlan)
 	if a.flags.json {
 		for _, warn := range out.Warnings {

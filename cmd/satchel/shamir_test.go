@@ -191,7 +191,7 @@ func TestRestoreShamirRefusesBadShares(t *testing.T) {
 	tampered := strings.Join(words, " ")
 	for _, tc := range []struct {
 		name, input, code string
-		msgHas           []string
+		msgHas            []string
 	}{
 		{"share from another backup", s[0] + "\n" + other + "\n" + s[2], "share_mismatch", []string{"share 2", "another backup", "line 2"}},
 		{"tampered share", s[0] + "\n" + tampered + "\n" + s[2], "bad_share", []string{"share 2", "checksum", "line 2"}},

@@ -35,6 +35,7 @@ func (c *cli) term(secrets []string, answer func(prompt string) string, args ...
 	}
 	a.ReadLine = func(prompt string) (string, error) { return answer(prompt), nil }
 	code := run(a, args)
+	c.checkOutput(args, out.String(), errb.String())
 	return result{out: out.String(), err: errb.String(), code: code}
 }
 

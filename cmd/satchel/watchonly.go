@@ -49,8 +49,8 @@ func (a *App) runCreateWatchOnly(cmd *cobra.Command, wo *watchOnlyFlags, typ str
 		}
 		return false, nil
 	}
-	for _, name := range []string{"words", "bip39-passphrase"} {
-		if f.Changed(name) {
+	for _, name := range []string{"words", "bip39-passphrase", "shamir", "group-threshold", "strength"} {
+		if f.Lookup(name) != nil && f.Changed(name) {
 			return true, usagef("bad_flag", fmt.Sprintf("--%s has no meaning for a watch-only wallet, which holds no seed", name))
 		}
 	}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// backupWallet makes a wallet with handed-out addresses, labels, a frozen coin and a setting,
+// and exports its backup.
+func backupWallet(t *testing.T) (*cli, string) {
+	t.Helper()
+	c := newCLI(t)
+	c.mustRun("", "create", "--type", "wpkh")
+	c.mustRun("", "receive", "--label", "tips")
+	c.mustRun("", "receive")
+	c.mustRun("", "label", "f91d0a8a78462bc59398f2c5d7a84fcff491c26ba54c4833478b202796c8aafd", "rent")
+	c.mustRun(`{"type":"output","ref":"f91d0a8a78462bc59398f2c5d7a84fcff491c26ba54c4833478b202796c8aafd:1","spendable":false}`,
+		"labels", "import", "-")
+	c.mustRun("", "config", "set", "gap-limit", "30")
+	file := filepath.Join(t.TempDir(), "wallet.backup")
+	r := c.mustRun("", "backup", "export", file, "--json")
+	c.golden("backup-export.json", strings.ReplaceAll(r.out, filepath.Dir(file), "$TMP"))
+	return c, file
+}
+
+func TestBackupExportRestoreRoundTrip(t *testing.T) {
+	c, file := backupWallet(t)
+	fi, err := os.Stat(file)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("backup file: %v %v", fi, err)
+	}
+	// It is never overwritten by accident.
+	before, _ := os.ReadFile(file)
+	r := c.run("", "backup", "export", file, "--json")
+	if code, _ := jsonError(t, r.err); r.code != exitError || code != "file_exists" {
+		t.Fatalf("second export: exit %d %s", r.code, r.err)
+	}
+	if after, _ := os.ReadFile(file); !bytes.Equal(before, after) {
+		t.Fatal("a refused export changed the file")
+	}
+	c.mustRun("", "backup", "export", file, "--force")
+
+	r = c.mustRun("", "restore", "--from-backup", file, "--wallet", "copy", "--json")
+	c.golden("restore-from-backup.json", r.out)
+	dir, copyDir := filepath.Join(c.home, "regtest", "default"), filepath.Join(c.home, "regtest", "copy")
+	ks1, _ := os.ReadFile(filepath.Join(dir, "keystore.json"))
+	ks2, _ := os.ReadFile(filepath.Join(copyDir, "keystore.json"))
+	if !bytes.Equal(ks1, ks2) {
+		t.Fatal("the keystore was not restored byte for byte")
+	}
+	for _, args := range [][]string{{"labels", "export", "--json"}, {"config", "get", "gap-limit", "--json"}, {"export", "descriptors"}} {
+		a := c.mustRun("", args...).out
+		b := c.mustRun("", append(args, "--wallet", "copy")...).out
+		if a != b {
+			t.Errorf("%v differs after restore:\n%s\n%s", args, a, b)
+		}
+	}
+	// The restored wallet hands out the next address, not one the original gave already.
+	if got := decodeJSON[receiveJSON](t, c.mustRun("", "receive", "--json", "--wallet", "copy").out); got.Index != 2 {
+		t.Fatalf("restored wallet handed out index %d, want 2", got.Index)
+	}
+	// And its passphrase is the original's.
+	c.mustRun("", "seed", "show", "--json", "--wallet", "copy")
+}
+
+func TestRestoreFromBackupRefuses(t *testing.T) {
+	c, file := backupWallet(t)
+	data, _ := os.ReadFile(file)
+	write := func(name string, b []byte) string {
+		p := filepath.Join(t.TempDir(), name)
+		os.WriteFile(p, b, 0o600)
+		return p
+	}
+	var env struct {
+		Format  string          `json:"format"`
+		Version int             `json:"version"`
+		SHA256  string          `json:"sha256"`
+		Body    json.RawMessage `json:"body"`
+	}
+	if err := json.Unmarshal(data, &env); err != nil {
+		t.Fatal(err)
+	}
+	// A keystore edited inside a backup whose checksum was redone: the keystore's own
+	// integrity check refuses it.
+	var body map[string]any
+	json.Unmarshal(env.Body, &body)
+	ks, _ := base64.StdEncoding.DecodeString(body["keystore"].(string))
+	ks[len(ks)/3] ^= 0x20
+	body["keystore"] = base64.StdEncoding.EncodeToString(ks)
+	env.Body, _ = json.Marshal(body)
+	sum := sha256.Sum256(env.Body)
+	env.SHA256 = hex.EncodeToString(sum[:])
+	forged, _ := json.Marshal(env)
+
+	for _, tc := range []struct {
+		name, file string
+		env        map[string]string
+		args       []string
+		exit       int
+		code       string
+	}{
+		{"wrong passphrase", file, map[string]string{"SATCHEL_PASSPHRASE": "wrong"}, nil, exitPassphrase, "wrong_passphrase"},
+		{"truncated", write("t", data[:len(data)-200]), nil, nil, exitUsage, "bad_backup"},
+		{"edited label", write("e", bytes.Replace(data, []byte("tips"), []byte("tipz"), 1)), nil, nil, exitUsage, "bad_backup"},
+		{"keystore edited inside", write("k", bytes.Replace(data, []byte(body["keystore"].(string)[:40]), []byte(strings.Repeat("A", 40)), 1)), nil, nil, exitUsage, "bad_backup"},
+		{"keystore edited, checksum redone", write("f", forged), nil, nil, exitError, "keystore_damaged"},
+		{"not a backup", write("n", []byte("hello")), nil, nil, exitUsage, "bad_backup"},
+		{"missing file", filepath.Join(t.TempDir(), "nope"), nil, nil, exitUsage, "bad_backup"},
+		{"other network", file, nil, []string{"--network", "testnet"}, exitUsage, "wrong_network"},
+		{"with --type", file, nil, []string{"--type", "tr"}, exitUsage, "usage"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				old := c.env[k]
+				c.env[k] = v
+				defer func() { c.env[k] = old }()
+			}
+			r := c.run("", append([]string{"restore", "--from-backup", tc.file, "--wallet", "copy", "--json"}, tc.args...)...)
+			if r.code != tc.exit {
+				t.Fatalf("exit %d, want %d: %s", r.code, tc.exit, r.err)
+			}
+			if code, msg := jsonError(t, r.err); code != tc.code {
+				t.Fatalf("code %s, want %s: %s", code, tc.code, msg)
+			}
+			for _, net := range []string{"regtest", "testnet"} {
+				if _, err := os.Stat(filepath.Join(c.home, net, "copy")); err == nil {
+					t.Fatal("a refused restore wrote a wallet")
+				}
+			}
+		})
+	}
+	// Into an existing wallet: refused, and the existing one is untouched.
+	r := c.run("", "restore", "--from-backup", file, "--json")
+	if code, _ := jsonError(t, r.err); r.code != exitError || code != "wallet_exists" {
+		t.Fatalf("restore over a wallet: exit %d %s", r.code, r.err)
+	}
+}

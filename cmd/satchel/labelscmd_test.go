@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const tx1 = "f91d0a8a78462bc59398f2c5d7a84fcff491c26ba54c4833478b202796c8aafd"
+
+func TestLabelsExportImportRoundTrip(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.mustRun("", "receive", "--label", "tips from the blog")
+	c.mustRun("", "label", tx1, "rent")
+	in := strings.Join([]string{
+		`{"type":"output","ref":"` + tx1 + `:1","label":"cold storage","spendable":false}`,
+		`{"type":"output","ref":"` + tx1 + `:2","spendable":false}`,
+		`{"type":"input","ref":"` + tx1 + `:0","label":"ignored"}`,
+		`{"type":"something-new","ref":"x","label":"ignored"}`,
+	}, "\n")
+	r := c.mustRun(in, "labels", "import", "-", "--json")
+	c.golden("labels-import.json", r.out)
+	if !strings.Contains(r.err, "line 3: input record skipped") || !strings.Contains(r.err, "line 4: something-new record skipped") {
+		t.Fatalf("no warnings for skipped records: %q", r.err)
+	}
+	lines := c.mustRun("", "labels", "export").out
+	c.golden("labels-export.jsonl", lines)
+	c.golden("labels-export.json", c.mustRun("", "labels", "export", "--json").out)
+
+	file := filepath.Join(t.TempDir(), "labels.jsonl")
+	c.mustRun("", "labels", "export", file)
+	if b, _ := os.ReadFile(file); string(b) != lines {
+		t.Fatalf("file %q differs from stdout %q", b, lines)
+	}
+	if fi, _ := os.Stat(file); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %o", fi.Mode().Perm())
+	}
+	if r := c.run("", "labels", "export", file, "--json"); r.code != exitError {
+		t.Fatalf("overwrite without --force: exit %d", r.code)
+	}
+	c.mustRun("", "labels", "export", file, "--force")
+
+	// Another wallet of the same seed takes the file and exports the same lines.
+	c.mustRun("", "create", "--wallet", "other")
+	c.receiveAddr("other")
+	c.mustRun("", "labels", "import", file, "--wallet", "other")
+	if got := c.mustRun("", "labels", "export", "--wallet", "other").out; got != lines {
+		t.Fatalf("round trip differs:\n%s\nwant\n%s", got, lines)
+	}
+	// Frozen coins came across: the utxos view and balance use the frozen flags.
+	if !strings.Contains(lines, `"spendable":false`) {
+		t.Fatal("frozen coins are not exported")
+	}
+}
+
+func TestLabelsImportAllOrNothing(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	db := filepath.Join(c.home, "regtest", "default", "wallet.db")
+	for _, tc := range []struct{ name, bad, msg string }{
+		{"not JSON", `{"type":"tx",`, "line 3"},
+		{"spendable as text", `{"type":"output","ref":"` + tx1 + `:1","spendable":"false"}`, "true or false"},
+		{"mainnet address", `{"type":"addr","ref":"bc1q34aq5drpuwy3wgl9lhup9892qp6svr8ldzyy7c","label":"x"}`, "line 3"},
+		{"short txid", `{"type":"tx","ref":"abc","label":"x"}`, "64-digit"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before, _ := os.ReadFile(db)
+			in := `{"type":"tx","ref":"` + tx1 + `","label":"rent"}` + "\n\n" + tc.bad + "\n"
+			r := c.run(in, "labels", "import", "-", "--json")
+			if r.code != exitUsage || r.out != "" {
+				t.Fatalf("exit %d %q %s", r.code, r.out, r.err)
+			}
+			code, msg := jsonError(t, r.err)
+			if code != "bad_labels" || !strings.Contains(msg, "line 3") || !strings.Contains(msg, tc.msg) || !strings.Contains(msg, "nothing was imported") {
+				t.Fatalf("%s: %s", code, msg)
+			}
+			if after, _ := os.ReadFile(db); !bytes.Equal(before, after) {
+				t.Fatal("a refused import changed wallet.db")
+			}
+		})
+	}
+	if r := c.run("", "labels", "import", filepath.Join(t.TempDir(), "missing"), "--json"); r.code != exitUsage {
+		t.Fatalf("missing file: exit %d", r.code)
+	}
+	if out := c.mustRun("", "labels", "export", "--json").out; strings.TrimSpace(out) != "[]" {
+		t.Fatalf("labels after refused imports: %s", out)
+	}
+}
