@@ -142,3 +142,24 @@ func TestRestoreFromBackupRefuses(t *testing.T) {
 		t.Fatalf("restore over a wallet: exit %d %s", r.code, r.err)
 	}
 }
+
+// A watch-only wallet has no keystore: its backup holds none and restores without a passphrase.
+func TestBackupWatchOnlyRoundTrip(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create", "--type", "wpkh", "--wallet", "hot")
+	vpub := decodeJSON[xpubOut](t, c.mustRun("", "export", "xpub", "--slip132", "--json", "--wallet", "hot").out).Xpub
+	c.mustRun("", "create", "--watch-only", "--xpub", vpub, "--fingerprint", "73c5da0a", "--wallet", "watch")
+	c.mustRun("", "receive", "--label", "watched", "--wallet", "watch")
+	file := filepath.Join(t.TempDir(), "watch.backup")
+	c.mustRun("", "backup", "export", file, "--wallet", "watch")
+	delete(c.env, "SATCHEL_PASSPHRASE")
+	c.mustRun("", "restore", "--from-backup", file, "--wallet", "watch2")
+	a := c.mustRun("", "labels", "export", "--wallet", "watch").out
+	b := c.mustRun("", "labels", "export", "--wallet", "watch2").out
+	if a != b || !strings.Contains(b, "watched") {
+		t.Fatalf("labels %q vs %q", a, b)
+	}
+	if _, err := os.Stat(filepath.Join(c.home, "regtest", "watch2", "keystore.json")); err == nil {
+		t.Fatal("a watch-only restore wrote a keystore")
+	}
+}

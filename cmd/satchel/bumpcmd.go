@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
@@ -18,6 +19,14 @@ import (
 // estimate for target blocks. The backend is required unless planOnly or the wallet is
 // watch-only.
 func (a *App) txSession(cmd *cobra.Command, feeRate string, target int, planOnly bool) (*wallet.Wallet, chain.Backend, txbuilder.FeeRate, error) {
+	if f := cmd.Flags().Lookup("target"); f != nil && !f.Changed {
+		// No --target: the fee-target setting (env, wallet or global config) decides.
+		if v, _, err := a.lookupSetting("", "fee-target"); err == nil && v != "" {
+			if n, err := strconv.Atoi(v); err == nil && n > 0 {
+				target = n
+			}
+		}
+	}
 	var rate txbuilder.FeeRate
 	if feeRate != "" {
 		r, err := txbuilder.ParseFeeRate(feeRate)
@@ -202,7 +211,7 @@ how much it saves. When it would not save money, it says why and exits 0.`,
 			}
 			out := planOut(cp.Plan, nil)
 			if !a.flags.json {
-				fmt.Fprintf(a.Err, "merging saves about %s at the long-term rate\n", fmtSat(int64(cp.Saving)))
+				fmt.Fprintf(a.Err, "merging saves about %s at the long-term rate\n", a.fmtAmount(int64(cp.Saving)))
 			}
 			return a.finishTx(cmd, w, be, cp.Plan, out, dryRun, "consolidation", func(p planJSON) any {
 				return consolidateJSON{planJSON: p, Saving: int64(cp.Saving)}

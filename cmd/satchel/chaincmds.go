@@ -366,7 +366,7 @@ history, utxos and receive. An empty TEXT removes the label.`,
 					return err
 				}
 				key = wallet.LabelKeyOutput(op.String())
-			case len(target) == 64:
+			case len(target) == 64 && isHex(target):
 				h, err := chainhash.NewHashFromStr(target)
 				if err != nil {
 					return usagef("bad_txid", fmt.Sprintf("%q is not a txid", target))
@@ -395,4 +395,13 @@ history, utxos and receive. An empty TEXT removes the label.`,
 			return nil
 		},
 	}
+}
+
+func isHex(s string) bool {
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F') {
+			return false
+		}
+	}
+	return true
 }

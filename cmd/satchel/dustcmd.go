@@ -77,7 +77,7 @@ transaction's size.
 			}
 			if !a.flags.yes {
 				for _, d := range out {
-					fmt.Fprintf(a.Err, "give up %s (%s) entirely as fee\n", d.OutPoint, fmtSat(d.Value))
+					fmt.Fprintf(a.Err, "give up %s (%s) entirely as fee\n", d.OutPoint, a.fmtAmount(d.Value))
 				}
 				if err := a.confirm("Sign and send?"); err != nil {
 					return err
@@ -119,7 +119,7 @@ func (a *App) printDisposals(out []disposeJSON) error {
 		if d.TxID != "" {
 			status = "sent " + d.TxID
 		}
-		fmt.Fprintf(a.Out, "%s  %s as fee (%d vB)  %s\n", d.OutPoint, fmtSat(d.Value), d.VSize, status)
+		fmt.Fprintf(a.Out, "%s  %s as fee (%d vB)  %s\n", d.OutPoint, a.fmtAmount(d.Value), d.VSize, status)
 	}
 	return nil
 }

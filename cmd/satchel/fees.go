@@ -102,7 +102,7 @@ Estimates below 1 sat/vB are kept as decimals. send --target uses the same sourc
 					fmt.Fprintf(a.Out, "%-14s %12s %12s %12s %12s\n", r.Label, "-", "-", "-", "-")
 					continue
 				}
-				fmt.Fprintf(a.Out, "%-14s %12s %12s %12s %12s\n", r.Label, *r.FeeRate, fmtSat(*r.TipFee), *r.Share1000, *r.Share10000)
+				fmt.Fprintf(a.Out, "%-14s %12s %12s %12s %12s\n", r.Label, *r.FeeRate, a.fmtAmount(*r.TipFee), *r.Share1000, *r.Share10000)
 			}
 			fmt.Fprintf(a.Out, "minimum relay fee: %s sat/vB; a tip is %d vB (1 input, 2 outputs, %s)\n", out.RelayFee, out.TipVSize, typ)
 			if out.Estimates[0].FeeRate == nil {

@@ -104,7 +104,7 @@ use (with BIP380 checksums), its folder, and how the keystore is encrypted. Noth
 				fmt.Fprintf(a.Out, "backend:      %s\n", out.Backend)
 			}
 			if out.SyncedHeight != nil {
-				fmt.Fprintf(a.Out, "synced:       height %d at %s\n", *out.SyncedHeight, out.SyncedAt.Local().Format(time.RFC3339))
+				fmt.Fprintf(a.Out, "synced:       height %d at %s\n", *out.SyncedHeight, a.fmtTime(*out.SyncedAt))
 			} else {
 				fmt.Fprintln(a.Out, "synced:       never")
 			}

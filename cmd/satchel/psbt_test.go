@@ -117,7 +117,7 @@ func TestWatchOnlyPSBTRoundTripGolden(t *testing.T) {
 		!strings.Contains(r.out, `"dry_run": true`) {
 		t.Fatalf("dry run %s", r.out)
 	}
-	if r := c.run("", "send", "--json", "--wallet", "hot", "--yes", outsider, "2100", "--fee-rate", "1", "--psbt-out", "x"); r.code != exitUsage {
+	if r := c.run("", "send", "--json", "--wallet", "hot", "--yes", outsider, "2100", "--fee-rate", "1", "--psbt-out", "x"); r.code != exitUsage || !strings.Contains(r.err, "watch-only") {
 		t.Fatalf("--psbt-out on a seed wallet: exit %d %s", r.code, r.err)
 	}
 	before := fc.Calls["Broadcast"]

@@ -104,21 +104,21 @@ func (a *App) printPlanText(p planJSON, title string) {
 		if o.Label != "" {
 			lbl = "  (" + o.Label + ")"
 		}
-		fmt.Fprintf(w, "  pay      %15s  to %s%s\n", fmtSat(o.Value), o.Address, lbl)
+		fmt.Fprintf(w, "  pay      %15s  to %s%s\n", a.fmtAmount(o.Value), o.Address, lbl)
 	}
-	fmt.Fprintf(w, "  fee      %15s  (%s of the amount paid; %s sat/vB, %d vB)\n", fmtSat(p.Fee), p.FeeShare, p.FeeRate, p.VSize)
+	fmt.Fprintf(w, "  fee      %15s  (%s of the amount paid; %s sat/vB, %d vB)\n", a.fmtAmount(p.Fee), p.FeeShare, p.FeeRate, p.VSize)
 	fmt.Fprintf(w, "  coins    %15d  spent (%s)\n", p.CoinsSpent, p.Algorithm)
 	if p.Change > 0 {
 		for _, o := range p.Outputs {
 			if o.Change {
-				fmt.Fprintf(w, "  change   %15s  to %s (this wallet)\n", fmtSat(o.Value), o.Address)
+				fmt.Fprintf(w, "  change   %15s  to %s (this wallet)\n", a.fmtAmount(o.Value), o.Address)
 			}
 		}
 	} else {
 		fmt.Fprintf(w, "  change   %15s  %s\n", "none", p.NoChangeReason)
 	}
 	if p.ChangeDropped > 0 {
-		fmt.Fprintf(w, "  %s added to the fee instead of making change worth less than spending it\n", fmtSat(p.ChangeDropped))
+		fmt.Fprintf(w, "  %s added to the fee instead of making change worth less than spending it\n", a.fmtAmount(p.ChangeDropped))
 	}
 	for _, warn := range p.Warnings {
 		fmt.Fprintf(w, "  warning: %s\n", warn)
@@ -317,6 +317,6 @@ func (a *App) finishTx(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, p
 	if a.flags.json {
 		return a.printJSON(show(final))
 	}
-	fmt.Fprintf(a.Out, "sent %s: %s paid, fee %s (%s)\n", final.TxID, fmtSat(final.Amount), fmtSat(final.Fee), final.FeeShare)
+	fmt.Fprintf(a.Out, "sent %s: %s paid, fee %s (%s)\n", final.TxID, a.fmtAmount(final.Amount), a.fmtAmount(final.Fee), final.FeeShare)
 	return nil
 }

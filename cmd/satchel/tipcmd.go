@@ -169,7 +169,7 @@ whatever the fee rate.
 				return nil
 			}
 			for _, t := range out {
-				fmt.Fprintf(a.Out, "%-12s %-9s %12s  %s  %s\n", t.ID, t.Status, fmtSat(t.Amount), t.Address, t.Label)
+				fmt.Fprintf(a.Out, "%-12s %-9s %12s  %s  %s\n", t.ID, t.Status, a.fmtAmount(t.Amount), t.Address, t.Label)
 			}
 			return nil
 		},
@@ -260,7 +260,7 @@ so a crash between broadcast and record never pays a tip twice: the next sync re
 			}
 			if !a.flags.json {
 				fmt.Fprintf(a.Err, "%d tips in one transaction: %s in fees instead of %s sent one by one (saves %s)\n",
-					len(ids), fmtSat(int64(fp.Selection.Fee)), fmtSat(int64(fp.AloneFees)), fmtSat(int64(fp.Saving)))
+					len(ids), a.fmtAmount(int64(fp.Selection.Fee)), a.fmtAmount(int64(fp.AloneFees)), a.fmtAmount(int64(fp.Saving)))
 			}
 			return a.finishTx(cmd, w, be, fp.Plan, out, dryRun, "tips", func(p planJSON) any {
 				return tipFlushJSON{planJSON: p, Tips: ids, AloneFees: int64(fp.AloneFees), Saving: int64(fp.Saving)}
