@@ -121,12 +121,18 @@ func TestSignMessageRoundTrip(t *testing.T) {
 			if text := c.mustRun("", "sign-message", addr, "hello").out; !strings.HasPrefix(text, "smp") {
 				t.Fatalf("text output %q", text)
 			}
+			// Signatures are deterministic (RFC6979 for ECDSA, BIP340's nonce for Schnorr).
+			r := c.mustRun("", "sign-message", "--json", first, "golden")
+			c.golden("sign-message-"+typ+".json", r.out)
+			sig := decodeJSON[signOut](t, r.out).Signature
+			c.golden("verify-message-"+typ+".json", c.mustRun("", "verify-message", "--json", first, sig, "golden").out)
+			c.golden("verify-message-invalid-"+typ+".json", c.run("", "verify-message", "--json", first, sig, "not golden").out)
 			// Not our address: refused before any passphrase is asked.
 			other := newCLI(t)
 			other.mustRun("", "create", "--json", "--type", typ, "--shamir", "2-of-3")
 			foreign := other.receiveAddr("default")
 			delete(c.env, "SATCHEL_PASSPHRASE")
-			r := c.run("", "sign-message", "--json", foreign, "hello")
+			r = c.run("", "sign-message", "--json", foreign, "hello")
 			if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "not_our_address" {
 				t.Fatalf("foreign address: exit %d %s", r.code, r.err)
 			}
