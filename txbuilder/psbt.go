@@ -14,6 +14,9 @@ import (
 // which rule is broken, so a user can tell a truncated copy from a foreign format.
 var ErrInvalidPSBT = errors.New("invalid PSBT")
 
+// ErrPSBTIncomplete means a PSBT still lacks signatures, so it cannot be finalised or sent.
+var ErrPSBTIncomplete = errors.New("PSBT is not complete")
+
 // MaxPSBTSize bounds what DecodePSBT reads: far above any standard transaction with its
 // previous transactions, small enough that a hostile file cannot exhaust memory.
 const MaxPSBTSize = 32 << 20

@@ -128,6 +128,7 @@ func newPSBTFetcher(p *psbt.Packet) (*psbtFetcher, bool) {
 	return f, all
 }
 
+// FetchPrevOutput implements txscript.PrevOutputFetcher.
 func (f *psbtFetcher) FetchPrevOutput(op wire.OutPoint) *wire.TxOut {
 	if o, ok := f.m[op]; ok {
 		return o

@@ -279,6 +279,3 @@ func ExtractPSBT(p *psbt.Packet) (*wire.MsgTx, error) {
 	}
 	return tx, nil
 }
-
-// ErrPSBTIncomplete means a PSBT still lacks signatures, so it cannot be finalised or sent.
-var ErrPSBTIncomplete = errors.New("PSBT is not complete")

@@ -230,3 +230,68 @@ func FuzzDecodePSBT(f *testing.F) {
 		_, _ = FinalizePSBT(p2)
 	})
 }
+
+// BIP174's role workflow: finalising the combined PSBT (a P2SH 2-of-2 and a P2SH-P2WSH 2-of-2
+// input, each signature run through the script engine) gives the BIP's finalizer output, and
+// extracting gives its network transaction.
+func TestPSBTRoleWorkflowFinalizeAndExtract(t *testing.T) {
+	raw, err := os.ReadFile("../testdata/psbt-vectors.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		BIP174 struct {
+			RoleWorkflow struct {
+				Steps []struct {
+					Role   string `json:"role"`
+					Base64 string `json:"base64"`
+					TxHex  string `json:"tx_hex"`
+				} `json:"steps"`
+			} `json:"role_workflow"`
+		} `json:"bip174"`
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	step := map[string]string{}
+	for _, s := range v.BIP174.RoleWorkflow.Steps {
+		step[s.Role] = s.Base64 + s.TxHex
+	}
+	p, err := DecodePSBT([]byte(step["combiner"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckPSBTSigner(p); err != nil {
+		t.Fatal(err)
+	}
+	pending, err := FinalizePSBT(p)
+	if err != nil || len(pending) != 0 {
+		t.Fatalf("finalise: pending %v, %v", pending, err)
+	}
+	got, err := EncodePSBTBase64(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != step["finalizer"] {
+		t.Fatalf("finalised PSBT differs from the BIP's:\n got %s\nwant %s", got, step["finalizer"])
+	}
+	tx, err := ExtractPSBT(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	tx.Serialize(&b)
+	if hex.EncodeToString(b.Bytes()) != step["extractor"] {
+		t.Fatalf("extracted transaction differs:\n got %x\nwant %s", b.Bytes(), step["extractor"])
+	}
+	// The unsigned PSBTs of the earlier steps still need signatures.
+	for _, role := range []string{"creator", "updater", "updater_sighash"} {
+		p, err := DecodePSBT([]byte(step[role]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pending, err := FinalizePSBT(p); err != nil || len(pending) != 2 {
+			t.Fatalf("%s: pending %v, %v", role, pending, err)
+		}
+	}
+}

@@ -37,6 +37,9 @@ const (
 	maxBackupFileSize = 1 << 20
 	maxBackupKeyBytes = 512
 	maxBackupLabel    = 64 << 10
+	// maxBackupNextIndex bounds the addresses a restore derives again: far beyond any real
+	// wallet, and a few seconds of work.
+	maxBackupNextIndex = 1 << 18
 )
 
 // ErrBadBackup marks a backup file that is not one, is damaged or edited (its checksum does not
@@ -310,8 +313,8 @@ func (b *Backup) accounts() ([]*account, error) {
 		if err != nil {
 			return nil, fmt.Errorf("account %d: %w", r.Purpose, err)
 		}
-		if r.NextReceive >= keys.Hardened || r.NextChange >= keys.Hardened {
-			return nil, fmt.Errorf("account %d: address index out of range", r.Purpose)
+		if r.NextReceive > maxBackupNextIndex || r.NextChange > maxBackupNextIndex {
+			return nil, fmt.Errorf("account %d: more than %d addresses handed out", r.Purpose, maxBackupNextIndex)
 		}
 		a := &account{rec: r, keys: ka}
 		if r.Main {

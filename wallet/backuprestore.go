@@ -120,9 +120,22 @@ func restoreBackup(ctx context.Context, o RestoreBackupOptions) (*Created, error
 		if err := tx.PutMeta(b.Wallet); err != nil {
 			return err
 		}
-		for _, a := range b.Accounts {
-			if err := tx.PutAccount(a); err != nil {
+		for _, a := range accts {
+			if err := tx.PutAccount(a.rec); err != nil {
 				return err
+			}
+			// Record the addresses already handed out, as the original store had them, so
+			// they are watched and recognised before the first sync.
+			for chain, next := range [2]uint32{a.rec.NextReceive, a.rec.NextChange} {
+				for i := uint32(0); i < next; i++ {
+					d, err := a.keys.Derive(uint32(chain), i)
+					if err != nil {
+						continue // an invalid child (odds below 2^-127): BIP32 skips it
+					}
+					if err := tx.PutAddr(d.PkScript, store.Addr{Purpose: a.rec.Purpose, Chain: uint32(chain), Index: i}); err != nil {
+						return err
+					}
+				}
 			}
 		}
 		for k, v := range b.Labels {

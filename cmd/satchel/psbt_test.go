@@ -503,3 +503,32 @@ func TestPSBTDecodeInputForms(t *testing.T) {
 		t.Fatalf("missing file: exit %d", r.code)
 	}
 }
+
+// On a terminal psbt sign shows what the PSBT pays before asking y/N, and only then the
+// passphrase; "no" signs nothing.
+func TestPSBTSignAsksOnATerminal(t *testing.T) {
+	c, fc := fakeCLI(t)
+	watchPair(t, c, "tr")
+	fundCold(t, c, fc, 30_000)
+	c.mustRun("", "sync", "--wallet", "hot")
+	r := c.mustRun("", "send", "--wallet", "cold", outsider, "10000", "--fee-rate", "2")
+	file := filepath.Join(t.TempDir(), "u.b64")
+	os.WriteFile(file, []byte(r.out), 0o600)
+	delete(c.env, "SATCHEL_PASSPHRASE")
+	var asked []string
+	no := c.term(nil, func(p string) string { asked = append(asked, p); return "n" }, "psbt", "sign", file, "--wallet", "hot")
+	if no.code != exitError || no.out != "" || !strings.Contains(no.err, outsider) || !strings.Contains(no.err, "10,000 sat") {
+		t.Fatalf("answer no: exit %d\nstdout %q\nstderr %s", no.code, no.out, no.err)
+	}
+	if len(asked) != 1 || !strings.Contains(asked[0], "Sign?") {
+		t.Fatalf("prompts %q", asked)
+	}
+	yes := c.term([]string{"test pass"}, func(string) string { return "y" }, "psbt", "sign", file, "--wallet", "hot")
+	if yes.code != 0 {
+		t.Fatalf("answer yes: exit %d %s", yes.code, yes.err)
+	}
+	p := decodePSBTText(t, yes.out)
+	if len(p.Inputs[0].TaprootKeySpendSig) != 64 {
+		t.Fatalf("no key-path signature: %+v", p.Inputs[0])
+	}
+}

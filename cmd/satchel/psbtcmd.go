@@ -431,7 +431,8 @@ satchel psbt broadcast does that.
 				return psbtErr(err)
 			}
 			summary := a.psbtSummaryOut(plan.Summary, true)
-			if !a.flags.json {
+			// People see what they sign; under --json too when they are asked y/N.
+			if !a.flags.json || (a.canPrompt() && !a.flags.yes) {
 				a.printPSBTSummary(a.Err, summary)
 				fmt.Fprintf(a.Err, "signing input(s) %v of wallet %s\n", plan.Inputs, a.flags.wallet)
 			} else {

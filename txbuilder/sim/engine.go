@@ -126,7 +126,6 @@ func Run(ctx context.Context, sc *Scenario, pol txbuilder.Policy, cfg Config) (R
 	res := Result{RefusedBy: map[string]int{}, ByAlgorithm: map[string]int{}, LongTermFeeRate: cfg.LongTermFeeRate}
 	var (
 		coins   []simCoin
-		buf     []txbuilder.Coin
 		serial  uint32
 		spent   = map[wire.OutPoint]bool{}
 		balance txbuilder.Amount
@@ -156,7 +155,8 @@ func Run(ctx context.Context, sc *Scenario, pol txbuilder.Policy, cfg Config) (R
 			res.Deposits++
 			newCoin(op.Amount, tip+1, false)
 		case op.Amount < 0:
-			buf = buf[:0]
+			// A fresh slice: the request is the policy's to keep.
+			buf := make([]txbuilder.Coin, 0, len(coins))
 			for _, c := range coins {
 				cc := c.coin
 				cc.Confirmations = txbuilder.Confirmations(c.height, tip)

@@ -122,7 +122,10 @@ func eachLine(name string, r io.Reader, fn func(line int, text string) error) er
 		}
 	}
 	if err := s.Err(); err != nil {
-		return fmt.Errorf("%s:%d: %w", name, line+1, err)
+		if errors.Is(err, bufio.ErrTooLong) {
+			return lineError(name, line+1, "line longer than 1 MiB")
+		}
+		return fmt.Errorf("read %s after line %d: %w", name, line, err)
 	}
 	if seen == 0 {
 		return fmt.Errorf("%s: %w", name, ErrEmpty)
