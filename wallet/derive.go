@@ -171,10 +171,17 @@ func (w *Wallet) recompute(tx *store.Txn, tipHeight int32) error {
 			return err
 		}
 	}
+	adopt := map[uint32]bool{}
 	for script, a := range usedAddrs {
 		if err := tx.PutAddr([]byte(script), a); err != nil {
 			return err
 		}
+		adopt[a.Purpose] = true
+	}
+	// Money on another standard path of the seed (a restore probed it, and a payment has now
+	// arrived there) makes that account part of the wallet, so later syncs watch it.
+	if err := w.adoptAccounts(tx, adopt); err != nil {
+		return err
 	}
 	if err := tx.ReplaceDerived(coins, rows); err != nil {
 		return err
@@ -198,6 +205,29 @@ func isCoinbase(m *wire.MsgTx) bool {
 	}
 	p := m.TxIn[0].PreviousOutPoint
 	return p.Index == wire.MaxPrevOutIndex && p.Hash == (chainhash.Hash{})
+}
+
+// adoptAccounts marks accounts with used addresses active.
+func (w *Wallet) adoptAccounts(tx *store.Txn, purposes map[uint32]bool) error {
+	if len(purposes) == 0 {
+		return nil
+	}
+	recs, err := tx.Accounts()
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		if purposes[r.Purpose] && !r.Active {
+			r.Active, r.Probe = true, false
+			if err := tx.PutAccount(r); err != nil {
+				return err
+			}
+			if a := w.account(r.Purpose); a != nil {
+				a.rec = r
+			}
+		}
+	}
+	return nil
 }
 
 // advanceChange moves each account's next change index past the last used change address.

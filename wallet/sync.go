@@ -177,7 +177,11 @@ func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (Syn
 				if h.Height > tip.Height {
 					return res, fmt.Errorf("sync: %s reports tx %s at height %d above its tip %d: %w", be.Name(), h.TxID, h.Height, tip.Height, chain.ErrUnreachable)
 				}
-				present[h.TxID] = h.Height
+				// Several scripts report the same transaction; a confirmed sighting wins over a
+				// mempool one a server has not cleaned up yet.
+				if cur, ok := present[h.TxID]; !ok || h.Height > cur {
+					present[h.TxID] = h.Height
+				}
 			}
 		}
 	}
@@ -284,7 +288,7 @@ func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (Syn
 			}
 			known[id] = &store.TxRecord{TxID: id, Raw: buf.Bytes(), FirstSeen: seen, Fee: -1}
 		}
-		if err := settleStatuses(known, present, external, headers); err != nil {
+		if err := settleStatuses(known, present, external, headers, seen); err != nil {
 			return err
 		}
 		ids := make([]chainhash.Hash, 0, len(known))
@@ -401,12 +405,17 @@ func historyStatus(h []chain.HistoryItem) [32]byte {
 	return out
 }
 
+// droppedGrace is how long a payment of ours may be missing from the backend before it counts
+// as dropped.
+const droppedGrace = 10 * time.Minute
+
 // settleStatuses decides each transaction's status from what the backend reports now: present
 // and confirmed, present and pending, or gone. A gone transaction whose coin another present
-// transaction spends was replaced (both ours) or conflicted; one gone without a trace keeps
-// counting as pending, since the wallet cannot prove it will not confirm.
+// transaction spends was replaced (both ours) or conflicted; one gone without a trace was
+// dropped by the network and no longer counts (conflicted), except a payment of ours sent
+// within droppedGrace, which stays pending.
 func settleStatuses(txs map[chainhash.Hash]*store.TxRecord, present map[chainhash.Hash]int32,
-	external map[wire.OutPoint]chainhash.Hash, headers map[int32]*wire.BlockHeader) error {
+	external map[wire.OutPoint]chainhash.Hash, headers map[int32]*wire.BlockHeader, now int64) error {
 	spender := map[wire.OutPoint]chainhash.Hash{}
 	for op, id := range external {
 		spender[op] = id
@@ -441,6 +450,12 @@ func settleStatuses(txs map[chainhash.Hash]*store.TxRecord, present map[chainhas
 			continue
 		}
 		r.Height, r.BlockHash, r.BlockTime, r.Status = 0, chainhash.Hash{}, 0, store.StatusPending
+		// Gone from the chain and the mempool: the network dropped it (a parent that vanished in a
+		// reorg, an eviction). Only a payment of ours broadcast moments ago gets the benefit of
+		// the doubt, since a server may not have indexed it yet.
+		if !r.Sent || now-r.FirstSeen > int64(droppedGrace/time.Second) {
+			r.Status = store.StatusConflicted
+		}
 		for _, in := range msgs[id].TxIn {
 			other, ok := spender[in.PreviousOutPoint]
 			if !ok || other == id {

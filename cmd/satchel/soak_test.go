@@ -1,8 +1,14 @@
 package main
 
 import (
+	"path/filepath"
+
+	"context"
+	"github.com/satchel-wallet/satchel/wallet/store"
+
 	"flag"
 	"fmt"
+	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
 	"math/rand/v2"
 	"syscall"
 	"testing"
@@ -25,7 +31,7 @@ func TestSoak(t *testing.T) {
 	}
 	c, n := nodeCLI(t)
 	c.mustRun(abandon, "restore", "--wallet", "a")
-	c.mustRun("", "create", "--wallet", "b", "--type", "wpkh")
+	c.mustRun(legal, "restore", "--wallet", "b", "--type", "wpkh")
 	c.fund(n, "a", 500_000, 500_000, 200_000)
 	rng := rand.New(rand.NewPCG(1, 2))
 	ext := regtest.NewKey("soak-external", txbuilder.P2WPKH).Address
@@ -35,6 +41,9 @@ func TestSoak(t *testing.T) {
 	for step := 1; step <= *soakSteps; step++ {
 		op := []string{"send", "send", "sync", "tip", "flush", "bump", "mine", "mine", "reorg", "kill-sync", "crash-send", "fund"}[rng.IntN(12)]
 		counts[op]++
+		if testing.Verbose() {
+			t.Logf("step %d: %s", step, op)
+		}
 		switch op {
 		case "send":
 			dest := ext
@@ -51,7 +60,8 @@ func TestSoak(t *testing.T) {
 		case "sync":
 			c.mustRun("", "sync", "--wallet", "a")
 		case "tip":
-			c.mustRun("", "tip", "add", ext, fmt.Sprint(1000+rng.IntN(5000)), "--wallet", "a", "--id", fmt.Sprint("soak-", rng.IntN(40)))
+			k := rng.IntN(40) // ids repeat on purpose: the same id must queue the same tip once
+			c.mustRun("", "tip", "add", ext, fmt.Sprint(1000+37*k), "--wallet", "a", "--id", fmt.Sprint("soak-", k))
 		case "flush":
 			if r := c.run("", "tip", "flush", "--fee-rate", "2", "--yes", "--json", "--wallet", "a"); r.code != 0 && r.code != exitCannotPay {
 				t.Fatalf("step %d flush: exit %d %s", step, r.code, r.err)
@@ -96,6 +106,53 @@ func TestSoak(t *testing.T) {
 			c.mustRun(abandon, "restore", "--wallet", fresh)
 			want := c.balance(fresh)
 			if got.Confirmed != want.Confirmed || got.Unconfirmed != want.Unconfirmed || got.Spendable != want.Spendable {
+				for _, h := range c.history("a") {
+					if h.Status == "pending" {
+						t.Logf("pending %s %d: node confirmations %d", h.TxID, h.Amount, n.TxConfirmations(t, mustHash(t, h.TxID)))
+						be, _ := btcd.Dial(context.Background(), n.URL(), regtest.Net)
+						tx := getTx(t, n, h.TxID)
+						for _, in := range tx.TxIn {
+							prev := getTx(t, n, in.PreviousOutPoint.Hash.String())
+							hs, err := be.ScriptHistories(context.Background(), [][]byte{prev.TxOut[in.PreviousOutPoint.Index].PkScript})
+							for _, it := range hs[0] {
+								if it.TxID.String() == h.TxID {
+									t.Logf("  input script history: %s at %d (%v)", it.TxID, it.Height, err)
+								}
+							}
+						}
+						st, _ := store.Open(filepath.Join(c.home, "regtest", "a", store.FileName), store.Options{ReadOnly: true})
+						st.View(func(stx *store.Txn) error {
+							for _, in := range tx.TxIn {
+								prev := getTx(t, n, in.PreviousOutPoint.Hash.String())
+								a, ok := stx.Addr(prev.TxOut[in.PreviousOutPoint.Index].PkScript)
+								t.Logf("  input %s from our addr %v %+v; prev known %v", in.PreviousOutPoint, ok, a, stx.HasTx(in.PreviousOutPoint.Hash))
+							}
+							for i, o := range tx.TxOut {
+								a, ok := stx.Addr(o.PkScript)
+								t.Logf("  output %d ours %v %+v", i, ok, a)
+							}
+							accts, _ := stx.Accounts()
+							t.Logf("  accounts %+v", accts)
+							return nil
+						})
+						st.Close()
+						for _, o := range tx.TxOut {
+							hs, _ := be.ScriptHistories(context.Background(), [][]byte{o.PkScript})
+							for _, it := range hs[0] {
+								if it.TxID.String() == h.TxID {
+									t.Logf("  output script history: at %d", it.Height)
+								}
+							}
+						}
+					}
+				}
+				t.Logf("ops so far %v", counts)
+				t.Logf("sync again: %s", c.mustRun("", "sync", "--json", "--wallet", "a").out)
+				for _, h := range c.history("a") {
+					if h.Status == "pending" {
+						t.Logf("still pending after another sync: %s", h.TxID)
+					}
+				}
 				t.Fatalf("step %d: wallet %+v, fresh restore %+v", step, got, want)
 			}
 			tips := decodeJSON[[]tipJSON](t, c.mustRun("", "tip", "list", "--json", "--wallet", "a").out)
