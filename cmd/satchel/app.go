@@ -111,6 +111,9 @@ func (a *App) printJSON(v any) error {
 	if a.flags.jqCode != nil {
 		return a.printJQ(v)
 	}
+	if done, err := a.printFast(v); done {
+		return err
+	}
 	enc := json.NewEncoder(a.Out)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// The fast list encoders must write exactly what encoding/json would.
+func TestFastJSONMatchesEncodingJSON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	strs := []string{"", "coffee", "tab\there", "quote\"and\\slash", "naïve €", "<html>&", "\u2028line", "ctrl\x01", "bad\xffutf8"}
+	pick := func() string { return strs[rng.IntN(len(strs))] }
+	for n := 0; n < 5; n++ {
+		var hs []historyJSON
+		var us []utxoJSON
+		for i := 0; i < n*3; i++ {
+			h := historyJSON{TxID: pick(), Confirmations: rng.Int32N(100), Amount: rng.Int64N(2e9) - 1e9, Label: pick(), Status: pick()}
+			if rng.IntN(2) == 0 {
+				ht := rng.Int32N(1e6)
+				h.Height = &ht
+				tm := time.Unix(rng.Int64N(2e9), 0).UTC()
+				h.Time = &tm
+				f := rng.Int64N(1e5)
+				h.Fee = &f
+			}
+			hs = append(hs, h)
+			u := utxoJSON{OutPoint: pick(), Value: rng.Int64N(1e9), Address: pick(), Path: pick(), Confirmations: rng.Int32N(9),
+				Frozen: rng.IntN(2) == 0, Label: pick(), DustAttack: rng.IntN(3) == 0}
+			if rng.IntN(2) == 0 {
+				c, e := rng.Int64N(1e4), rng.IntN(2) == 0
+				u.SpendCost, u.Economical = &c, &e
+			}
+			us = append(us, u)
+		}
+		for _, v := range []any{hs, us} {
+			var want, got bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(v); err != nil {
+				t.Fatal(err)
+			}
+			a := &App{Out: &got}
+			if done, err := a.printFast(v); !done || err != nil {
+				t.Fatalf("fast path not taken: %v", err)
+			}
+			if got.String() != want.String() {
+				t.Fatalf("fast JSON differs:\n%s\n---- want\n%s", got.String(), want.String())
+			}
+		}
+	}
+}
