@@ -46,14 +46,6 @@ func groupDigits(v int64) string {
 	return string(out)
 }
 
-// fmtSigned is fmtSat with a + on gains, for history.
-func fmtSigned(v int64) string {
-	if v > 0 {
-		return "+" + fmtSat(v)
-	}
-	return fmtSat(v)
-}
-
 // fmtAmount shows an amount in the unit the user chose (--unit, config unit): 21,000 sat or
 // 0.00021000 BTC. Human output only; --json always carries integer satoshis.
 func (a *App) fmtAmount(v int64) string {

@@ -83,15 +83,6 @@ func (t *table) alignRight(cols ...int) {
 // add appends a row; missing cells are empty.
 func (t *table) add(cells ...cell) { t.rows = append(t.rows, cells) }
 
-// addText appends a row of plain cells.
-func (t *table) addText(cells ...string) {
-	row := make([]cell, len(cells))
-	for i, s := range cells {
-		row[i] = txt(s)
-	}
-	t.add(row...)
-}
-
 // render writes the table to w, with colour when color is set.
 func (t *table) render(w io.Writer, color bool) error {
 	n := len(t.head)

@@ -128,11 +128,7 @@ func TestWatchOnlyPSBTRoundTripGolden(t *testing.T) {
 	if fc.Calls["Broadcast"] != before {
 		t.Fatal("a watch-only send broadcast something")
 	}
-	var sent struct {
-		PSBT string `json:"psbt"`
-		Fee  int64  `json:"fee_sat"`
-	}
-	sent = decodeJSON[struct {
+	sent := decodeJSON[struct {
 		PSBT string `json:"psbt"`
 		Fee  int64  `json:"fee_sat"`
 	}](t, r.out)
@@ -279,11 +275,7 @@ func TestPSBTSignRefusals(t *testing.T) {
 	fundCold(t, c, fc, 30_000, 40_000)
 	c.mustRun("", "sync", "--wallet", "hot")
 	r := c.mustRun("", "send", "--json", "--wallet", "cold", outsider, "50000", "--fee-rate", "3")
-	var plan struct {
-		PSBT    string           `json:"psbt"`
-		Outputs []planOutputJSON `json:"outputs"`
-	}
-	plan = decodeJSON[struct {
+	plan := decodeJSON[struct {
 		PSBT    string           `json:"psbt"`
 		Outputs []planOutputJSON `json:"outputs"`
 	}](t, r.out)
