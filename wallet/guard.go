@@ -1,6 +1,7 @@
 package wallet
 
 import (
+	"sort"
 	"errors"
 	"fmt"
 
@@ -40,7 +41,9 @@ func (e *FeeGuardError) Unwrap() error { return ErrFeeGuard }
 // Check refuses a plan whose fee breaks the guard, and reports whether the fee is high enough
 // to warn about (more than 10% of the amount paid).
 func (g FeeGuard) Check(p *Plan) (warn bool, err error) {
-	fee, amt := p.Selection.Fee, p.Amount
+	// A payment that also merges small coins on a cheap day pays for them too; the guard judges
+	// the payment's own fee, and the plan shows the consolidation part separately.
+	fee, amt := p.OwnFee(), p.Amount
 	if p.Request.FeeRate > MaxFeeRate {
 		return false, &FeeGuardError{Fee: fee, Amount: amt, Reason: fmt.Sprintf("a fee rate of %s sat/vB is above the 1,000 sat/vB that satchel ever pays", p.Request.FeeRate)}
 	}
@@ -110,4 +113,32 @@ func ParseRatio(s string) (int64, error) {
 		return 0, fmt.Errorf("%w: ratio %q must be above 0", ErrBadInput, s)
 	}
 	return v, nil
+}
+
+// OwnFee is what the payment alone would cost: the fee of the same transaction with only as
+// many of its largest inputs as the payment needs. When the policy spends more coins than that
+// (merging small ones while fees are low), the rest of the fee buys a cheaper future, not this
+// payment, and the plan shows it apart.
+func (p *Plan) OwnFee() txbuilder.Amount {
+	sel := p.Selection
+	if p.Built == nil || len(p.Built.Inputs) < 2 {
+		return sel.Fee
+	}
+	ins := append([]txbuilder.Coin(nil), p.Built.Inputs...)
+	sort.Slice(ins, func(i, j int) bool { return ins[i].Value > ins[j].Value })
+	var outW txbuilder.Weight
+	for _, o := range p.Built.Tx.TxOut {
+		outW += txbuilder.Weight(4 * (8 + 1 + len(o.PkScript)))
+	}
+	var have txbuilder.Amount
+	var inW txbuilder.Weight
+	for k, c := range ins {
+		have += c.Value
+		inW += c.InputWeight()
+		fee := p.Request.FeeRate.FeeForWeight(txbuilder.EstimateTxWeight(k+1, len(p.Built.Tx.TxOut), inW, outW))
+		if have >= p.Amount+fee {
+			return min(fee, sel.Fee)
+		}
+	}
+	return sel.Fee
 }

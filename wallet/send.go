@@ -169,12 +169,8 @@ func (pc *planContext) spendable() []store.Coin {
 }
 
 func (pc *planContext) selectionCoin(c store.Coin) txbuilder.Coin {
-	confs := int32(0)
-	if c.Height > 0 {
-		confs = pc.tip - c.Height + 1
-	}
 	return txbuilder.Coin{OutPoint: c.OutPoint, Value: txbuilder.Amount(c.Value),
-		Type: keys.Purpose(c.Purpose).ScriptType(), Confirmations: confs, FromSelf: c.Own}
+		Type: keys.Purpose(c.Purpose).ScriptType(), Confirmations: txbuilder.Confirmations(c.Height, pc.tip), FromSelf: c.Own}
 }
 
 // finishPlan runs coin selection over required and candidate coins, builds the transaction and
@@ -189,25 +185,27 @@ func (w *Wallet) finishPlan(req SendRequest, pc *planContext, required, cands []
 		rng = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 	}
 	byOut := map[wire.OutPoint]store.Coin{}
-	sreq := txbuilder.Request{FeeRate: req.FeeRate, LongTermFeeRate: req.LongTermFeeRate,
-		ChangeType: w.main().keys.ScriptType(), IncludeUneconomical: req.IncludeUneconomical,
-		SubtractFee: req.SweepAll, Rand: rng}
+	var reqCoins, candCoins []txbuilder.Coin
 	for _, c := range required {
 		byOut[c.OutPoint] = c
-		sreq.Required = append(sreq.Required, pc.selectionCoin(c))
+		reqCoins = append(reqCoins, pc.selectionCoin(c))
 	}
 	for _, c := range cands {
 		byOut[c.OutPoint] = c
-		sreq.Coins = append(sreq.Coins, pc.selectionCoin(c))
+		candCoins = append(candCoins, pc.selectionCoin(c))
 	}
+	var payees []txbuilder.Payee
 	for _, p := range req.Payments {
-		sreq.Payees = append(sreq.Payees, txbuilder.Payee{PkScript: p.Script, Type: p.Type, Value: p.Amount})
+		payees = append(payees, txbuilder.Payee{PkScript: p.Script, Type: p.Type, Value: p.Amount})
 	}
+	// The same constructor the coin-selection simulator uses, so it measures these requests.
+	sreq := txbuilder.NewRequest(payees, reqCoins, candCoins, txbuilder.SendOptions{
+		FeeRate: req.FeeRate, LongTermFeeRate: req.LongTermFeeRate, WalletType: w.main().keys.ScriptType(),
+		IncludeUneconomical: req.IncludeUneconomical, SweepAll: req.SweepAll, Rand: rng})
 	sel, err := req.Policy.Select(sreq)
 	if err != nil {
 		return nil, err
 	}
-	payees := sreq.Payees
 	if req.SweepAll {
 		payees[0].Value = sel.Sent
 	}

@@ -41,6 +41,7 @@ type planJSON struct {
 	Amount           int64            `json:"amount_sat"`
 	Change           int64            `json:"change_sat"`
 	ChangeDropped    int64            `json:"change_dropped_sat"`
+	ConsolidationFee int64            `json:"consolidation_fee_sat,omitempty"`
 	NoChangeReason   string           `json:"no_change_reason,omitempty"`
 	CoinsSpent       int              `json:"coins_spent"`
 	Inputs           []planInputJSON  `json:"inputs"`
@@ -68,6 +69,7 @@ func planOut(p *wallet.Plan, tx *wire.MsgTx) planJSON {
 		Fee: int64(p.Selection.Fee), FeeRate: json.Number(p.Request.FeeRate.String()),
 		EffectiveFeeRate: effectiveRate(p.Selection.Fee, vsize), FeeShare: wallet.Share(p.Selection.Fee, p.Amount),
 		VSize: vsize, Amount: int64(p.Amount), Change: int64(p.Selection.Change), ChangeDropped: int64(p.Selection.ChangeDropped),
+		ConsolidationFee: int64(p.Selection.Fee - p.OwnFee()),
 		NoChangeReason: p.Selection.NoChangeReason, CoinsSpent: len(p.Built.Inputs), Algorithm: p.Selection.Algorithm,
 		Waste: int64(p.Selection.Waste),
 	}
@@ -119,6 +121,9 @@ func (a *App) printPlanText(p planJSON, title string) {
 	}
 	if p.ChangeDropped > 0 {
 		fmt.Fprintf(w, "  %s added to the fee instead of making change worth less than spending it\n", a.fmtAmount(p.ChangeDropped))
+	}
+	if p.ConsolidationFee > 0 {
+		fmt.Fprintf(w, "  %s of the fee merges small coins while fees are cheap (cheaper than spending them later; use --policy core to pay only for what the payment needs)\n", a.fmtAmount(p.ConsolidationFee))
 	}
 	for _, warn := range p.Warnings {
 		fmt.Fprintf(w, "  warning: %s\n", warn)

@@ -39,6 +39,16 @@ type Backend interface {
 	Close() error
 }
 
+// BlockTxLister is an optional extension of Backend, for servers that stand in front of a
+// backend and must prove confirmations (the Electrum test server's
+// blockchain.transaction.get_merkle): a merkle branch needs the whole list of a block's
+// transactions, which Backend does not give. The wallet itself never needs it.
+type BlockTxLister interface {
+	// BlockTxIDs returns the ids of the transactions of the best chain's block at height, in
+	// block order (the coinbase first).
+	BlockTxIDs(ctx context.Context, height int32) ([]chainhash.Hash, error)
+}
+
 // Tip is the best block of the chain.
 type Tip struct {
 	Height int32

@@ -131,3 +131,44 @@ func (b *Backend) blockHeights(ctx context.Context, hashes []chainhash.Hash) (ma
 	}
 	return out, nil
 }
+
+// BlockTxIDs lists the transactions of the best chain's block at height, coinbase first:
+// getblockhash, then getblock with verbosity 1 (ids only). A server in front of the node needs
+// it to answer merkle proofs (chain.BlockTxLister); the wallet does not.
+func (b *Backend) BlockTxIDs(ctx context.Context, height int32) ([]chainhash.Hash, error) {
+	if height < 0 {
+		return nil, fmt.Errorf("%s: block height %d is negative", b.name, height)
+	}
+	var hash string
+	c := &call{cmd: btcjson.NewGetBlockHashCmd(int64(height)), out: &hash}
+	if err := b.exchange(ctx, "getblockhash", []*call{c}); err != nil {
+		return nil, err
+	}
+	if c.err != nil {
+		return nil, fmt.Errorf("%s: block at height %d: %w", b.name, height, c.err)
+	}
+	var res btcjson.GetBlockVerboseResult
+	c = &call{cmd: btcjson.NewGetBlockCmd(hash, btcjson.Int(1)), out: &res}
+	if err := b.exchange(ctx, "getblock", []*call{c}); err != nil {
+		return nil, err
+	}
+	if c.err != nil {
+		// The chain moved between the two requests (a reorg dropped the block).
+		return nil, fmt.Errorf("%s: block %s (height %d): %w", b.name, hash, height, c.err)
+	}
+	if res.Hash != hash || len(res.Tx) == 0 {
+		return nil, b.inconsistent("getblock", "asked for block %s, got %s with %d transactions",
+			hash, res.Hash, len(res.Tx))
+	}
+	ids := make([]chainhash.Hash, len(res.Tx))
+	for i, s := range res.Tx {
+		id, err := chainhash.NewHashFromStr(s)
+		if err != nil {
+			return nil, b.inconsistent("getblock", "block %s lists transaction %q", hash, s)
+		}
+		ids[i] = *id
+	}
+	return ids, nil
+}
+
+var _ chain.BlockTxLister = (*Backend)(nil)

@@ -421,6 +421,40 @@ func TestBlockHeadersFollowTheChain(t *testing.T) {
 	}
 }
 
+// BlockTxIDs lists a block's transactions, coinbase first, and they hash to the header's
+// merkle root.
+func TestBlockTxIDsMatchTheMerkleRoot(t *testing.T) {
+	node := regtest.Start(t)
+	b := dial(t, node)
+	k := regtest.NewKey("block-txids", txbuilder.P2WPKH)
+	sent := []chainhash.Hash{node.Send(t, k.Address, 10_000), node.Send(t, k.Address, 20_000)}
+	node.Mine(t, 1)
+	tip := node.Height(t)
+	ids, err := b.BlockTxIDs(context.Background(), tip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != 3 {
+		t.Fatalf("block %d lists %d transactions, want the coinbase and 2", tip, len(ids))
+	}
+	for _, id := range sent {
+		if id != ids[1] && id != ids[2] {
+			t.Fatalf("%s is not listed after the coinbase: %v", id, ids)
+		}
+	}
+	hdrs, err := b.BlockHeaders(context.Background(), []int32{tip})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pair := func(a, b chainhash.Hash) chainhash.Hash { return chainhash.DoubleHashH(append(a[:], b[:]...)) }
+	if root := pair(pair(ids[0], ids[1]), pair(ids[2], ids[2])); root != hdrs[0].MerkleRoot {
+		t.Fatalf("the ids hash to %s, the header's root is %s", root, hdrs[0].MerkleRoot)
+	}
+	if _, err := b.BlockTxIDs(context.Background(), tip+1); err == nil {
+		t.Fatal("a block above the tip was listed")
+	}
+}
+
 func broadcastCause(t *testing.T, b *btcd.Backend, tx *wire.MsgTx) *chain.BroadcastError {
 	t.Helper()
 	_, err := b.Broadcast(context.Background(), tx)

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/btcsuite/btcd/blockchain"
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
@@ -44,12 +45,58 @@ func New() *Chain {
 	return c
 }
 
+// regtestBits is the regtest proof-of-work limit every fake block is mined at.
+const regtestBits = 0x207fffff
+
+// newBlock makes a block whose header commits to txs (the real merkle root; a block without
+// transactions, which a real chain never has, gets a made-up one) and meets its regtest
+// proof-of-work target, so light-client checks pass on the fake chain as on a real one.
 func (c *Chain) newBlock(prev chainhash.Hash, txs []*wire.MsgTx) *block {
 	c.nonce++
 	h := wire.BlockHeader{Version: 4, PrevBlock: prev, Timestamp: time.Unix(1700000000+int64(len(c.blocks))*600, 0),
-		Bits: 0x207fffff, Nonce: c.nonce}
-	h.MerkleRoot = chainhash.DoubleHashH([]byte(fmt.Sprint(c.nonce, len(txs))))
+		Bits: regtestBits, Nonce: c.nonce}
+	if len(txs) > 0 {
+		ids := make([]chainhash.Hash, len(txs))
+		for i, t := range txs {
+			ids[i] = t.TxHash()
+		}
+		h.MerkleRoot = MerkleRoot(ids)
+	} else {
+		h.MerkleRoot = chainhash.DoubleHashH([]byte(fmt.Sprint(c.nonce, len(txs))))
+	}
+	target := blockchain.CompactToBig(h.Bits)
+	for {
+		hash := h.BlockHash()
+		if blockchain.HashToBig(&hash).Cmp(target) <= 0 {
+			break
+		}
+		c.nonce++
+		h.Nonce = c.nonce
+	}
 	return &block{header: h, txs: txs}
+}
+
+// MerkleRoot is the Bitcoin merkle root of txids (double SHA-256 of each pair, the last one
+// paired with itself on a level of odd length). It panics on an empty list, which has none.
+func MerkleRoot(txids []chainhash.Hash) chainhash.Hash {
+	if len(txids) == 0 {
+		panic("chaintest: the merkle root of no transactions")
+	}
+	level := append([]chainhash.Hash(nil), txids...)
+	for len(level) > 1 {
+		if len(level)%2 == 1 {
+			level = append(level, level[len(level)-1])
+		}
+		next := make([]chainhash.Hash, len(level)/2)
+		var buf [2 * chainhash.HashSize]byte
+		for i := range next {
+			copy(buf[:chainhash.HashSize], level[2*i][:])
+			copy(buf[chainhash.HashSize:], level[2*i+1][:])
+			next[i] = chainhash.DoubleHashH(buf[:])
+		}
+		level = next
+	}
+	return level[0]
 }
 
 // Height is the tip height.
@@ -251,6 +298,24 @@ func (c *Chain) BlockHeaders(ctx context.Context, heights []int32) ([]*wire.Bloc
 	return out, nil
 }
 
+// BlockTxIDs implements chain.BlockTxLister.
+func (c *Chain) BlockTxIDs(ctx context.Context, height int32) ([]chainhash.Hash, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.enter("BlockTxIDs"); err != nil {
+		return nil, err
+	}
+	if height < 0 || int(height) >= len(c.blocks) {
+		return nil, fmt.Errorf("no block at %d: %w", height, chain.ErrUnreachable)
+	}
+	txs := c.blocks[height].txs
+	out := make([]chainhash.Hash, len(txs))
+	for i, t := range txs {
+		out[i] = t.TxHash()
+	}
+	return out, nil
+}
+
 // Broadcast implements chain.Backend: it refuses a transaction spending a coin another confirmed
 // or pending transaction already spends.
 func (c *Chain) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash, error) {
@@ -308,4 +373,7 @@ func (c *Chain) Name() string { return "fake chain" }
 // Close implements chain.Backend.
 func (c *Chain) Close() error { return nil }
 
-var _ chain.Backend = (*Chain)(nil)
+var (
+	_ chain.Backend       = (*Chain)(nil)
+	_ chain.BlockTxLister = (*Chain)(nil)
+)

@@ -37,7 +37,9 @@ var ErrWrongNetwork = netutil.ErrWrongNetwork
 
 // Options tune Dial. The zero value is usable.
 type Options struct {
-	// Timeout bounds each call as a whole; zero means DefaultTimeout.
+	// Timeout bounds each call as a whole; zero means DefaultTimeout. The light-client checks'
+	// header downloads and merkle proofs get it per message instead, since a first sync may
+	// need many.
 	Timeout time.Duration
 	// Proxy is a SOCKS5 proxy, socks5://HOST:PORT (Tor: socks5://127.0.0.1:9050). Host names
 	// are resolved by the proxy. Required for .onion servers.
@@ -47,6 +49,10 @@ type Options struct {
 	// NoBatch sends every request as its own message and waits for its answer before sending
 	// the next: for comparison in benchmarks, or a server that mishandles batches.
 	NoBatch bool
+	// NoSPV turns the light-client checks off (merkle proofs of confirmed transactions,
+	// proof of work and linkage of headers): for benchmarks that measure what they cost. They
+	// are on by default, and always off when Dial is given no network.
+	NoSPV bool
 }
 
 // Backend is a chain.Backend answering from one Electrum server over one connection. It is
@@ -72,6 +78,7 @@ type Backend struct {
 
 	roundTrips atomic.Int64
 	tips       netutil.TipGuard
+	spv        *spv // nil when the light-client checks are off
 }
 
 // Dial connects to the Electrum server named by rawURL (electrums://HOST:PORT[?cert=PATH] or
@@ -102,6 +109,9 @@ func Dial(ctx context.Context, rawURL string, net *chaincfg.Params, opts Options
 	}
 	if b.timeout <= 0 {
 		b.timeout = DefaultTimeout
+	}
+	if net != nil && !opts.NoSPV {
+		b.spv = newSPV(net)
 	}
 	if b.clientName == "" {
 		b.clientName = "satchel"

@@ -77,7 +77,7 @@ func FuzzParseTip(f *testing.F) {
 	f.Add(`{"height":520481,"hex":"00000020890208a0ae3a3892aa047c5468725846577cfcd9b512b50000000000000000005dc2b02f2d297a9064ee103036c14d678f9afc7e3d9409cf53fd58b82e938e8ecbeca05a2d2103188ce804c4"}`)
 	f.Add(`{"height":-1,"hex":""}`)
 	f.Fuzz(func(t *testing.T, s string) {
-		tip, err := parseTip(json.RawMessage(s))
+		tip, _, err := parseTip(json.RawMessage(s))
 		if err != nil {
 			return
 		}

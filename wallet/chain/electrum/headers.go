@@ -10,13 +10,18 @@ import (
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
 
-// BlockHeaders asks blockchain.block.header for each height, in batches of 250. Headers of
-// consecutive heights must link.
+// BlockHeaders returns the best chain's headers at heights. With the light-client checks on,
+// they come from the verified header chain, extended to cover them up to the tip. Otherwise it
+// asks blockchain.block.header for each height, in batches of 250, and headers of consecutive
+// heights must link.
 func (b *Backend) BlockHeaders(ctx context.Context, heights []int32) ([]*wire.BlockHeader, error) {
 	for _, h := range heights {
 		if h < 0 {
 			return nil, fmt.Errorf("%s: block height %d is negative", b.name, h)
 		}
+	}
+	if b.spv != nil {
+		return b.verifiedHeaders(ctx, heights)
 	}
 	ctx, cancel := b.begin(ctx)
 	defer cancel()

@@ -25,8 +25,11 @@ func ScriptHash(script []byte) string {
 }
 
 // ScriptHistories asks blockchain.scripthash.get_history for every script in batches (one
-// message for up to 250 scripts).
+// message for up to 250 scripts). With the light-client checks on, every confirmed item is
+// proven by a merkle branch to a verified header before it is returned (see the package
+// documentation).
 func (b *Backend) ScriptHistories(ctx context.Context, scripts [][]byte) ([][]chain.HistoryItem, error) {
+	caller := ctx
 	ctx, cancel := b.begin(ctx)
 	defer cancel()
 	const op = "blockchain.scripthash.get_history"
@@ -49,6 +52,9 @@ func (b *Backend) ScriptHistories(ctx context.Context, scripts [][]byte) ([][]ch
 		out[i] = h
 	}
 	if err := b.checkHeights(ctx, out); err != nil {
+		return nil, err
+	}
+	if err := b.proveHistories(caller, out); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/btcsuite/btcd/wire/v2"
+
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
@@ -27,31 +29,39 @@ func (b *Backend) tip(ctx context.Context) (chain.Tip, error) {
 	if c.err != nil {
 		return chain.Tip{}, b.errs.Refused(op, c.err.Error())
 	}
-	t, err := parseTip(c.result)
+	t, hdr, err := parseTip(c.result)
 	if err != nil {
 		return chain.Tip{}, b.errs.Bad(op, "%v", err)
 	}
+	if b.spv != nil {
+		if err := b.spv.rules.checkTipAlone(t.Height, hdr, t.Hash); err != nil {
+			return chain.Tip{}, b.spvErr(op, err)
+		}
+	}
 	if prev, ok := b.tips.Observe(t); !ok {
 		return chain.Tip{}, b.errs.Bad(op, "the tip went back from height %d to %d", prev.Height, t.Height)
+	}
+	if b.spv != nil {
+		b.spv.noteTip(t)
 	}
 	return t, nil
 }
 
 // parseTip reads headers.subscribe's {"height": N, "hex": "<80-byte header>"}.
-func parseTip(raw json.RawMessage) (chain.Tip, error) {
+func parseTip(raw json.RawMessage) (chain.Tip, *wire.BlockHeader, error) {
 	var r struct {
 		Height *int64  `json:"height"`
 		Hex    *string `json:"hex"`
 	}
 	if err := json.Unmarshal(raw, &r); err != nil || r.Height == nil || r.Hex == nil {
-		return chain.Tip{}, fmt.Errorf("the answer is not {height, hex}: %s", clip(string(raw)))
+		return chain.Tip{}, nil, fmt.Errorf("the answer is not {height, hex}: %s", clip(string(raw)))
 	}
 	if *r.Height < 0 || *r.Height > math.MaxInt32 {
-		return chain.Tip{}, fmt.Errorf("height %d is out of range", *r.Height)
+		return chain.Tip{}, nil, fmt.Errorf("height %d is out of range", *r.Height)
 	}
 	h, err := netutil.DecodeHeader(*r.Hex)
 	if err != nil {
-		return chain.Tip{}, err
+		return chain.Tip{}, nil, err
 	}
-	return chain.Tip{Height: int32(*r.Height), Hash: h.BlockHash()}, nil
+	return chain.Tip{Height: int32(*r.Height), Hash: h.BlockHash()}, h, nil
 }

@@ -43,6 +43,9 @@ func (b *Backend) Transactions(ctx context.Context, txids []chainhash.Hash) ([]*
 		if err != nil {
 			return nil, b.errs.Bad(op, "%v", err)
 		}
+		if err := b.tooShortToTell(tx); err != nil {
+			return nil, err
+		}
 		got[i] = tx
 	}
 	out := make([]*wire.MsgTx, len(txids))

@@ -77,7 +77,7 @@ func meetsTarget(h *wire.BlockHeader) bool {
 
 func TestDocResults(t *testing.T) {
 	d := loadExamples(t).Results
-	tip, err := parseTip(d.HeadersSubscribe)
+	tip, _, err := parseTip(d.HeadersSubscribe)
 	if err != nil || tip.Height != 520481 {
 		t.Fatalf("parseTip(doc example) = %+v, %v", tip, err)
 	}

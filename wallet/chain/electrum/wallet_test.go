@@ -2,8 +2,10 @@ package electrum_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,7 +24,7 @@ import (
 
 const abandon = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
 
-func newWallet(t *testing.T) *wallet.Wallet {
+func newWallet(t testing.TB) *wallet.Wallet {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "regtest", "w")
 	_, err := wallet.Create(context.Background(), wallet.CreateOptions{Dir: dir, Network: "regtest",
@@ -40,7 +42,7 @@ func newWallet(t *testing.T) *wallet.Wallet {
 }
 
 // walletScripts derives the BIP84 scripts the wallet will ask about.
-func walletScripts(t *testing.T, n uint32) [2][][]byte {
+func walletScripts(t testing.TB, n uint32) [2][][]byte {
 	t.Helper()
 	master, err := keys.Master(keys.SeedFromMnemonic([]byte(abandon), nil), &chaincfg.RegressionNetParams)
 	if err != nil {
@@ -63,7 +65,7 @@ func walletScripts(t *testing.T, n uint32) [2][][]byte {
 	return out
 }
 
-func syncWith(t *testing.T, w *wallet.Wallet, be chain.Backend) wallet.Balance {
+func syncWith(t testing.TB, w *wallet.Wallet, be chain.Backend) wallet.Balance {
 	t.Helper()
 	if _, err := w.Sync(context.Background(), be, wallet.SyncOptions{GapLimit: 20,
 		Now: func() time.Time { return time.Unix(1800000000, 0) }}); err != nil {
@@ -116,5 +118,83 @@ func TestWalletSyncOverElectrumMatchesTheChain(t *testing.T) {
 			t.Fatalf("confirmed %d, want 140000", want.Confirmed)
 		}
 		c.Mine(1)
+	}
+}
+
+// dialOver connects a client to a server for c, with the fake chain's genesis as regtest's.
+func dialOver(t testing.TB, c *chaintest.Chain, s *electrumtest.Server, opts electrum.Options) *electrum.Backend {
+	t.Helper()
+	hdr, _ := c.BlockHeaders(context.Background(), []int32{0})
+	params := chaincfg.RegressionNetParams
+	g := hdr[0].BlockHash()
+	params.GenesisHash = &g
+	be, err := electrum.Dial(context.Background(), s.URL(), &params, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { be.Close() })
+	return be
+}
+
+// A server claiming a payment confirmed that is only in the mempool fails the wallet's sync
+// (exit code 5 in the CLI), and the wallet keeps what it had; one hiding a payment leaves it
+// out, which no light client can notice.
+func TestWalletSyncAgainstLies(t *testing.T) {
+	ctx := context.Background()
+	sc := walletScripts(t, 5)
+	c := chaintest.New()
+	c.AddMempool(chaintest.Pay(1, wire.NewTxOut(30_000, sc[0][0])))
+	c.Mine(1)
+	c.AddMempool(chaintest.Pay(2, wire.NewTxOut(12_000, sc[0][1])))
+	c.Mine(1)
+	c.AddMempool(chaintest.Pay(3, wire.NewTxOut(5_000, sc[0][2])))
+
+	s := electrumtest.Start(t, c, electrumtest.WithLie(electrumtest.LieConfirmMempool, 0))
+	s.Watch(append(sc[0], sc[1]...)...)
+	w := newWallet(t)
+	_, err := w.Sync(ctx, dialOver(t, c, s, electrum.Options{}), wallet.SyncOptions{GapLimit: 20})
+	if !errors.Is(err, electrum.ErrBadProof) || !errors.Is(err, chain.ErrUnreachable) ||
+		!strings.Contains(err.Error(), "does not match the block header") {
+		t.Fatalf("sync with a fake confirmation: %v", err)
+	}
+	if b, _ := w.Balance(); b.Confirmed != 0 || b.Unconfirmed != 0 {
+		t.Fatalf("a failed sync changed the balance: %+v", b)
+	}
+
+	hiding := electrumtest.Start(t, c, electrumtest.WithLie(electrumtest.LieHide, 2))
+	hiding.Watch(append(sc[0], sc[1]...)...)
+	got := syncWith(t, w, dialOver(t, c, hiding, electrum.Options{}))
+	if got.Confirmed != 30_000 || got.Unconfirmed != 5_000 {
+		t.Fatalf("balance with a hidden payment %+v, want 30000 confirmed and 5000 pending", got)
+	}
+}
+
+// A reorganisation that moves the wallet's payments to other blocks is followed over Electrum
+// with the light-client checks on, as against the chain directly.
+func TestWalletSyncFollowsAReorg(t *testing.T) {
+	c := chaintest.New()
+	sc := walletScripts(t, 5)
+	s := electrumtest.Start(t, c)
+	s.Watch(append(sc[0], sc[1]...)...)
+	be := dialOver(t, c, s, electrum.Options{})
+	for i := 0; i < 4; i++ {
+		c.AddMempool(chaintest.Pay(uint32(i), wire.NewTxOut(int64(10_000*(i+1)), sc[0][i])))
+		c.Mine(1)
+	}
+	c.Mine(3)
+	direct, over := newWallet(t), newWallet(t)
+	for round, reorg := range [][2]int{{0, 0}, {2, 3}, {5, 5}, {1, 2}} {
+		c.Disconnect(reorg[0])
+		c.Mine(reorg[1])
+		want := syncWith(t, direct, c)
+		got := syncWith(t, over, be)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("round %d: balance over Electrum %+v, direct %+v", round, got, want)
+		}
+		hw, _ := direct.History(0, 100)
+		hg, _ := over.History(0, 100)
+		if !reflect.DeepEqual(hg, hw) {
+			t.Fatalf("round %d: history over Electrum %+v, direct %+v", round, hg, hw)
+		}
 	}
 }

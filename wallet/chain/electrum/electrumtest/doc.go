@@ -6,4 +6,13 @@
 // A real Electrum server indexes every script; this one can only answer for scripts it knows,
 // because a script hash cannot be turned back into the script. Register the scripts a test asks
 // about with Watch; any other script hash gets the empty history of an unused script.
+//
+// blockchain.transaction.get_merkle needs a block's whole list of transactions, which only a
+// backend implementing chain.BlockTxLister gives (chaintest.Chain and the btcd backend do);
+// over any other, it answers an error. blockchain.block.headers serves up to 2016 headers per
+// request, without checkpoint proofs.
+//
+// WithLie and Server.Lie make the server deceive its clients in the ways a light client must
+// notice (forged headers, proofs that do not lead to the block) or cannot (hidden
+// transactions), so tests can check both.
 package electrumtest

@@ -28,7 +28,8 @@ func (s *Server) batch(reqs []request) []response {
 	group := map[string][]int{}
 	for i, r := range reqs {
 		switch r.Method {
-		case "blockchain.scripthash.get_history", "blockchain.transaction.get", "blockchain.block.header":
+		case "blockchain.scripthash.get_history", "blockchain.transaction.get", "blockchain.block.header",
+			"blockchain.transaction.get_merkle":
 			group[r.Method] = append(group[r.Method], i)
 		default:
 			res, err := s.single(ctx, r)
@@ -42,6 +43,7 @@ func (s *Server) batch(reqs []request) []response {
 	s.histories(ctx, reqs, group["blockchain.scripthash.get_history"], out)
 	s.transactions(ctx, reqs, group["blockchain.transaction.get"], out)
 	s.headers(ctx, reqs, group["blockchain.block.header"], out)
+	s.merkles(ctx, reqs, group["blockchain.transaction.get_merkle"], out)
 	return out
 }
 
@@ -79,11 +81,13 @@ func (s *Server) single(ctx context.Context, r request) (any, *callErr) {
 		if err != nil {
 			return nil, &callErr{2, err.Error()}
 		}
-		hdrs, err := s.be.BlockHeaders(ctx, []int32{t.Height})
+		hdrs, err := s.headersAt(ctx, []int32{t.Height})
 		if err != nil {
 			return nil, &callErr{2, err.Error()}
 		}
 		return map[string]any{"height": t.Height, "hex": netutil.EncodeHeader(hdrs[0])}, nil
+	case "blockchain.block.headers":
+		return s.headerChunk(ctx, r)
 	case "blockchain.transaction.broadcast":
 		h, ok := stringParam(r, 0)
 		raw, err := hex.DecodeString(h)
@@ -153,6 +157,9 @@ func (s *Server) histories(ctx context.Context, reqs []request, idx []int, out [
 		return
 	}
 	hists, err := s.be.ScriptHistories(ctx, scripts)
+	if err == nil {
+		hists, err = s.lieInHistories(ctx, hists)
+	}
 	for n, k := range asked {
 		i := idx[k]
 		if err != nil {
@@ -244,10 +251,10 @@ func (s *Server) headers(ctx context.Context, reqs []request, idx []int, out []r
 	if len(heights) == 0 {
 		return
 	}
-	hdrs, err := s.be.BlockHeaders(ctx, heights)
+	hdrs, err := s.headersAt(ctx, heights)
 	if err != nil {
 		for n, i := range ok {
-			one, err := s.be.BlockHeaders(ctx, heights[n:n+1])
+			one, err := s.headersAt(ctx, heights[n:n+1])
 			if err != nil {
 				out[i].Error = &rpcErr{1, fmt.Sprintf("height %d out of range", heights[n])}
 				continue

@@ -32,6 +32,7 @@ type Server struct {
 
 	mu      sync.Mutex
 	scripts map[string][]byte // Electrum script hash -> script
+	lies    []lie
 	conns   map[net.Conn]bool
 	closed  bool
 	wg      sync.WaitGroup
@@ -42,7 +43,10 @@ type Server struct {
 // Option tunes Start.
 type Option func(*startConfig)
 
-type startConfig struct{ cert *tls.Certificate }
+type startConfig struct {
+	cert *tls.Certificate
+	lies []lie
+}
 
 // WithTLS serves TLS with this certificate (electrums://).
 func WithTLS(cert tls.Certificate) Option { return func(c *startConfig) { c.cert = &cert } }
@@ -74,7 +78,8 @@ func Listen(be chain.Backend, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{be: be, ln: ln, tls: cfg.cert != nil, scripts: map[string][]byte{}, conns: map[net.Conn]bool{}}
+	s := &Server{be: be, ln: ln, tls: cfg.cert != nil, scripts: map[string][]byte{}, conns: map[net.Conn]bool{},
+		lies: cfg.lies}
 	s.wg.Add(1)
 	go s.serve()
 	return s, nil

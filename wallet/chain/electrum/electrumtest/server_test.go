@@ -3,10 +3,13 @@ package electrumtest_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"net"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
 	"github.com/satchel-wallet/satchel/wallet/chain/electrum"
@@ -93,5 +96,49 @@ func TestDropConnectionsMakesTheClientRedial(t *testing.T) {
 	c.Mine(1)
 	if tip, err := b.Tip(ctx); err != nil || tip.Height != 1 {
 		t.Fatalf("after redial: %+v, %v", tip, err)
+	}
+}
+
+// blockchain.block.headers and blockchain.transaction.get_merkle answer as the protocol says.
+func TestHeadersAndMerkleAnswers(t *testing.T) {
+	c := chaintest.New()
+	sc := []byte{0x00, 0x14, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20}
+	paid := chaintest.Pay(1, wire.NewTxOut(1000, sc))
+	c.AddMempool(chaintest.Pay(2, wire.NewTxOut(1, sc)), paid, chaintest.Pay(3, wire.NewTxOut(1, sc)))
+	c.Mine(2)
+	hello := `{"id":1,"method":"server.version","params":["x","1.4"]}`
+	s := electrumtest.Start(t, c)
+	got := talk(t, s.Addr(), hello,
+		`{"id":2,"method":"blockchain.block.headers","params":[1,5]}`,
+		`{"id":3,"method":"blockchain.block.headers","params":[7,5]}`,
+		`{"id":4,"method":"blockchain.transaction.get_merkle","params":["`+paid.TxHash().String()+`",1]}`,
+		`{"id":5,"method":"blockchain.transaction.get_merkle","params":["`+paid.TxHash().String()+`",2]}`)
+	var chunk struct {
+		Result struct {
+			Count int
+			Hex   string
+			Max   int
+		}
+	}
+	if err := json.Unmarshal([]byte(got[1]), &chunk); err != nil || chunk.Result.Count != 2 ||
+		len(chunk.Result.Hex) != 2*160 || chunk.Result.Max != 2016 {
+		t.Fatalf("headers from 1: %s", got[1])
+	}
+	if !strings.Contains(got[2], `"count":0,"hex":""`) {
+		t.Fatalf("headers above the tip: %s", got[2])
+	}
+	var proof struct {
+		Result struct {
+			BlockHeight int32 `json:"block_height"`
+			Merkle      []string
+			Pos         int
+		}
+	}
+	if err := json.Unmarshal([]byte(got[3]), &proof); err != nil || proof.Result.BlockHeight != 1 ||
+		proof.Result.Pos != 1 || len(proof.Result.Merkle) != 2 {
+		t.Fatalf("get_merkle: %s", got[3])
+	}
+	if !strings.Contains(got[4], `"error"`) || !strings.Contains(got[4], "not in block at height 2") {
+		t.Fatalf("get_merkle at the wrong height: %s", got[4])
 	}
 }

@@ -1,0 +1,69 @@
+package electrum_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
+	"github.com/satchel-wallet/satchel/wallet/chain/electrum"
+	"github.com/satchel-wallet/satchel/wallet/chain/electrum/electrumtest"
+)
+
+// BenchmarkFirstSync1000 syncs a fresh wallet holding 1,000 confirmed payments (to 200
+// addresses, ten per block over 100 blocks) through a new client, with the light-client checks
+// on and off. roundtrips/op counts the messages of that first sync; again-roundtrips those of
+// a second sync with nothing new, which the cache makes cost the same with the checks on.
+//
+//	go test ./wallet/chain/electrum -run '^$' -bench FirstSync1000 -benchtime 20x
+func BenchmarkFirstSync1000(b *testing.B) {
+	c := chaintest.New()
+	sc := walletScripts(b, 260)
+	for i := 0; i < 1000; i++ {
+		c.AddMempool(chaintest.Pay(uint32(i), wire.NewTxOut(int64(10_000+i), sc[0][i%200])))
+		if i%10 == 9 {
+			c.Mine(1)
+		}
+	}
+	c.Mine(6)
+	s := electrumtest.Start(b, c)
+	s.Watch(append(sc[0], sc[1]...)...)
+	ctx := context.Background()
+	opts := wallet.SyncOptions{GapLimit: 20, Now: func() time.Time { return time.Unix(1800000000, 0) }}
+	for _, bc := range []struct {
+		name  string
+		noSPV bool
+	}{{"spv", false}, {"nospv", true}} {
+		b.Run(bc.name, func(b *testing.B) {
+			var trips, again int64
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				w := newWallet(b)
+				be := dialOver(b, c, s, electrum.Options{NoSPV: bc.noSPV})
+				start := be.RoundTrips()
+				b.StartTimer()
+				if _, err := w.Sync(ctx, be, opts); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				trips += be.RoundTrips() - start
+				start = be.RoundTrips()
+				if _, err := w.Sync(ctx, be, opts); err != nil {
+					b.Fatal(err)
+				}
+				again += be.RoundTrips() - start
+				if bal, _ := w.Balance(); bal.Confirmed != 1000*10_000+999*1000/2 {
+					b.Fatalf("balance %+v", bal)
+				}
+				be.Close()
+				w.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(trips)/float64(b.N), "roundtrips/op")
+			b.ReportMetric(float64(again)/float64(b.N), "again-roundtrips")
+		})
+	}
+}
