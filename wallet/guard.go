@@ -1,9 +1,9 @@
 package wallet
 
 import (
-	"sort"
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/satchel-wallet/satchel/txbuilder"
 )

@@ -70,7 +70,7 @@ func planOut(p *wallet.Plan, tx *wire.MsgTx) planJSON {
 		EffectiveFeeRate: effectiveRate(p.Selection.Fee, vsize), FeeShare: wallet.Share(p.Selection.Fee, p.Amount),
 		VSize: vsize, Amount: int64(p.Amount), Change: int64(p.Selection.Change), ChangeDropped: int64(p.Selection.ChangeDropped),
 		ConsolidationFee: int64(p.Selection.Fee - p.OwnFee()),
-		NoChangeReason: p.Selection.NoChangeReason, CoinsSpent: len(p.Built.Inputs), Algorithm: p.Selection.Algorithm,
+		NoChangeReason:   p.Selection.NoChangeReason, CoinsSpent: len(p.Built.Inputs), Algorithm: p.Selection.Algorithm,
 		Waste: int64(p.Selection.Waste),
 	}
 	if p.Selection.Change > 0 {
