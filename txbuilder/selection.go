@@ -175,7 +175,8 @@ type Selection struct {
 	Weight Weight
 	// Waste is Core's waste metric of the final selection: input fees now minus at the long-term
 	// rate, plus the cost of change or the excess given to fees. Negative when spending now is
-	// cheaper than later.
+	// cheaper than later. A policy that values later spending at its own rate (SatchelPolicy's
+	// cheap rate) computes it at that rate.
 	Waste     Amount
 	Algorithm string
 	// ConsolidationFee is the part of Fee paid for inputs the payment did not need, added because

@@ -42,14 +42,17 @@ type Config struct {
 	Trace func(i int, op Op, sel *txbuilder.Selection, err error)
 }
 
-func (c Config) withDefaults() Config {
+// withDefaults fills the wallet type, and returns the long-term rate that values the coins left.
+// The requests keep cfg.LongTermFeeRate as given: 0 there means the default, as in satchel send.
+func (c Config) withDefaults() (Config, txbuilder.FeeRate) {
 	if c.Type == txbuilder.ScriptUnknown {
 		c.Type = txbuilder.P2WPKH
 	}
-	if c.LongTermFeeRate <= 0 {
-		c.LongTermFeeRate = txbuilder.DefaultLongTermFeeRate
+	lt := c.LongTermFeeRate
+	if lt <= 0 {
+		lt = txbuilder.DefaultLongTermFeeRate
 	}
-	return c
+	return c, lt
 }
 
 // Result is what one run of a scenario cost.
@@ -118,12 +121,12 @@ var payeeScript = append([]byte{0x00, 0x14}, make([]byte, 20)...)
 // refused and counted by reason; Run fails only on an error no wallet state explains, or when ctx
 // ends.
 func Run(ctx context.Context, sc *Scenario, pol txbuilder.Policy, cfg Config) (Result, error) {
-	cfg = cfg.withDefaults()
+	cfg, longTerm := cfg.withDefaults()
 	if cfg.Type.InputWeight() == 0 {
 		return Result{}, fmt.Errorf("simulate %s: wallet type %s cannot be spent", sc.Name, cfg.Type)
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x5a7c4e1))
-	res := Result{RefusedBy: map[string]int{}, ByAlgorithm: map[string]int{}, LongTermFeeRate: cfg.LongTermFeeRate}
+	res := Result{RefusedBy: map[string]int{}, ByAlgorithm: map[string]int{}, LongTermFeeRate: longTerm}
 	var (
 		coins   []simCoin
 		serial  uint32
@@ -137,7 +140,7 @@ func Run(ctx context.Context, sc *Scenario, pol txbuilder.Policy, cfg Config) (R
 		}})
 		balance += v
 	}
-	econLimit := cfg.LongTermFeeRate.FeeForWeight(cfg.Type.InputWeight())
+	econLimit := longTerm.FeeForWeight(cfg.Type.InputWeight())
 	for i, op := range sc.Ops {
 		if i&1023 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -228,7 +231,7 @@ func Run(ctx context.Context, sc *Scenario, pol txbuilder.Policy, cfg Config) (R
 	}
 	res.CoinsEnd = len(coins)
 	res.BalanceEnd = balance
-	res.CostToEmpty = CostToEmpty(len(coins), cfg.Type, cfg.LongTermFeeRate)
+	res.CostToEmpty = CostToEmpty(len(coins), cfg.Type, longTerm)
 	return res, nil
 }
 

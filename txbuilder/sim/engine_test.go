@@ -156,8 +156,9 @@ func TestSameRequestAsWallet(t *testing.T) {
 	change := txbuilder.Amount(100_000 - 30_000 - 142*20)
 	coins := []txbuilder.Coin{coin(2, 50_000, 2, false), coin(3, change, 4, true)}
 	payees := []txbuilder.Payee{{PkScript: payeeScript, Type: txbuilder.P2WPKH, Value: 10_000}}
+	// satchel send leaves the long-term rate at 0 (the default) unless told otherwise.
 	want := txbuilder.NewRequest(payees, nil, coins, txbuilder.SendOptions{FeeRate: 1_000,
-		LongTermFeeRate: txbuilder.DefaultLongTermFeeRate, WalletType: txbuilder.P2TR, Rand: got.Rand})
+		WalletType: txbuilder.P2TR, Rand: got.Rand})
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("simulator asked\n%+v\nwallet asks\n%+v", got, want)
 	}
