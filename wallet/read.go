@@ -78,21 +78,23 @@ type HistoryEntry struct {
 // History lists transactions newest first.
 func (w *Wallet) History(offset, limit int) ([]HistoryEntry, error) {
 	var out []HistoryEntry
-	err := w.st.View(func(tx *store.Txn) error {
+	err := w.EachHistory(offset, limit, func(e HistoryEntry) error { out = append(out, e); return nil })
+	return out, err
+}
+
+// EachHistory visits transactions newest first without holding them all, so a history of a
+// hundred thousand transactions streams in constant memory.
+func (w *Wallet) EachHistory(offset, limit int, fn func(HistoryEntry) error) error {
+	return w.st.View(func(tx *store.Txn) error {
 		tip := int32(0)
 		if s, err := tx.SyncState(); err == nil {
 			tip = s.Height
-		}
-		rows, err := tx.History(offset, limit)
-		if err != nil {
-			return err
 		}
 		labels, err := tx.Labels()
 		if err != nil {
 			return err
 		}
-		out = make([]HistoryEntry, 0, len(rows))
-		for _, r := range rows {
+		return tx.EachHistory(offset, limit, func(r store.HistRow) error {
 			e := HistoryEntry{TxID: r.TxID, Height: r.Height, Amount: r.Net, Fee: r.Fee,
 				Status: r.Status.String(), Address: r.Address}
 			if len(labels) > 0 {
@@ -106,11 +108,9 @@ func (w *Wallet) History(offset, limit int) ([]HistoryEntry, error) {
 			if r.Status == store.StatusConfirmed && r.Height > 0 && tip >= r.Height {
 				e.Confirmations = tip - r.Height + 1
 			}
-			out = append(out, e)
-		}
-		return nil
+			return fn(e)
+		})
 	})
-	return out, err
 }
 
 // Utxo is one coin of the wallet, as utxos shows it.

@@ -157,6 +157,24 @@ type historyJSON struct {
 	Status        string     `json:"status"`
 }
 
+// historyOut is one history line as JSON shows it.
+func historyOut(r wallet.HistoryEntry) historyJSON {
+	h := historyJSON{TxID: r.TxID.String(), Confirmations: r.Confirmations, Amount: r.Amount, Label: r.Label, Status: r.Status}
+	if r.Height > 0 {
+		ht := r.Height
+		h.Height = &ht
+	}
+	if !r.Time.IsZero() {
+		t := r.Time
+		h.Time = &t
+	}
+	if r.Fee >= 0 {
+		f := r.Fee
+		h.Fee = &f
+	}
+	return h
+}
+
 func newHistoryCmd(a *App) *cobra.Command {
 	var limit, offset int
 	c := &cobra.Command{
@@ -179,26 +197,22 @@ the wallet sent), confirmations, label and status (confirmed, pending, replaced,
 				defer be.Close()
 			}
 			a.staleNote(w, be)
+			if a.flags.json && a.flags.jqCode == nil {
+				// Stream: a wallet's whole history in constant memory.
+				return streamRows(a.Out, func(emit func(*historyJSON) error) error {
+					return w.EachHistory(offset, limit, func(r wallet.HistoryEntry) error {
+						h := historyOut(r)
+						return emit(&h)
+					})
+				}, func(b []byte, r *historyJSON) []byte { return r.appendJSON(b) })
+			}
 			rows, err := w.History(offset, limit)
 			if err != nil {
 				return err
 			}
 			out := make([]historyJSON, 0, len(rows))
 			for _, r := range rows {
-				h := historyJSON{TxID: r.TxID.String(), Confirmations: r.Confirmations, Amount: r.Amount, Label: r.Label, Status: r.Status}
-				if r.Height > 0 {
-					ht := r.Height
-					h.Height = &ht
-				}
-				if !r.Time.IsZero() {
-					t := r.Time
-					h.Time = &t
-				}
-				if r.Fee >= 0 {
-					f := r.Fee
-					h.Fee = &f
-				}
-				out = append(out, h)
+				out = append(out, historyOut(r))
 			}
 			if a.flags.json {
 				return a.printJSON(out)

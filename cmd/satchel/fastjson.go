@@ -150,3 +150,39 @@ func (a *App) printFast(v any) (bool, error) {
 	}
 	return false, nil
 }
+
+// streamRows writes a JSON array of rows produced one at a time by each, indented as printJSON
+// would, holding only the current row.
+func streamRows[T any](w io.Writer, each func(emit func(*T) error) error, appendRow func(b []byte, r *T) []byte) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	b := make([]byte, 0, 1024)
+	n := 0
+	err := each(func(r *T) error {
+		if n == 0 {
+			b = append(b, "[\n"...)
+		} else {
+			b = append(b, ",\n"...)
+		}
+		n++
+		b = appendRow(b, r)
+		if len(b) > 32<<10 {
+			if _, err := bw.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		b = append(b, "[]\n"...)
+	} else {
+		b = append(b, "\n]\n"...)
+	}
+	if _, err := bw.Write(b); err != nil {
+		return err
+	}
+	return bw.Flush()
+}

@@ -1,8 +1,13 @@
 package main
 
 import (
+	"github.com/btcsuite/btcd/wire/v2"
+
 	"bytes"
 	"encoding/json"
+	"github.com/satchel-wallet/satchel/internal/regtest"
+	"github.com/satchel-wallet/satchel/wallet/address"
+	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -50,6 +55,39 @@ func TestFastJSONMatchesEncodingJSON(t *testing.T) {
 			if got.String() != want.String() {
 				t.Fatalf("fast JSON differs:\n%s\n---- want\n%s", got.String(), want.String())
 			}
+		}
+	}
+}
+
+func TestStreamedHistoryIsEncodingJSON(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	for i := 0; i < 3; i++ {
+		addr := decodeJSON[receiveJSON](t, c.mustRun("", "receive", "--json").out).Address
+		a, err := address.Decode(addr, regtest.Net)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fc.Mine(1, chaintest.Pay(uint32(i), wire.NewTxOut(int64(1000+i), a.PkScript)))
+	}
+	c.mustRun("", "label", decodeJSON[receiveJSON](t, c.mustRun("", "receive", "--json").out).Address, "tab\there \"quoted\"")
+	c.mustRun("", "sync")
+	for _, args := range [][]string{{"history", "--json"}, {"history", "--json", "--limit", "1"}} {
+		out := c.mustRun("", args...).out
+		var rows []historyJSON
+		if err := json.Unmarshal([]byte(out), &rows); err != nil || len(rows) == 0 {
+			t.Fatalf("%v: %d rows, %v", args, len(rows), err)
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if rows == nil {
+			rows = []historyJSON{}
+		}
+		enc.Encode(rows)
+		if out != want.String() {
+			t.Fatalf("%v streamed:\n%s\nwant:\n%s", args, out, want.String())
 		}
 	}
 }

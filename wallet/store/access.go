@@ -250,8 +250,15 @@ func (t *Txn) Coins() ([]Coin, error) {
 // History returns up to limit rows (all when limit <= 0), newest first, after skipping offset.
 func (t *Txn) History(offset, limit int) ([]HistRow, error) {
 	var out []HistRow
+	err := t.EachHistory(offset, limit, func(h HistRow) error { out = append(out, h); return nil })
+	return out, err
+}
+
+// EachHistory visits up to limit rows (all when limit <= 0), newest first, after skipping
+// offset, without holding them all.
+func (t *Txn) EachHistory(offset, limit int, fn func(HistRow) error) error {
 	c := t.bucket(bucketHist).Cursor()
-	i := 0
+	i, n := 0, 0
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		if i < offset {
 			i++
@@ -259,14 +266,16 @@ func (t *Txn) History(offset, limit int) ([]HistRow, error) {
 		}
 		h, err := decodeHist(v)
 		if err != nil {
-			return nil, fmt.Errorf("decode history %x: %w", k, err)
+			return fmt.Errorf("decode history %x: %w", k, err)
 		}
-		out = append(out, h)
-		if limit > 0 && len(out) >= limit {
+		if err := fn(h); err != nil {
+			return err
+		}
+		if n++; limit > 0 && n >= limit {
 			break
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // Frozen says whether a coin is frozen.
