@@ -58,15 +58,23 @@ func Open(dir, network string, o OpenOptions) (*Wallet, error) {
 	if err != nil {
 		return nil, err
 	}
-	fi, err := os.Stat(dir)
+	_, err = os.Stat(dir)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%w at %s (create one with: satchel create)", ErrNoWallet, dir)
 		}
 		return nil, fmt.Errorf("open wallet %s: %w", dir, err)
 	}
-	if fi.Mode().Perm()&0o022 != 0 {
-		return nil, fmt.Errorf("%w: %s is writable by others; fix it with: chmod 700 %s", ErrInsecureFolder, dir, dir)
+	// The wallet folder, its network folder and the data folder: whoever can write one of them
+	// can swap a wallet's files.
+	for i, d := 0, dir; i < 3; i, d = i+1, filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil {
+			break
+		}
+		if fi.Mode().Perm()&0o022 != 0 {
+			return nil, fmt.Errorf("%w: %s is writable by others; fix it with: chmod go-w %s", ErrInsecureFolder, d, d)
+		}
 	}
 	st, err := store.Open(filepath.Join(dir, store.FileName), store.Options{ReadOnly: o.ReadOnly, Timeout: o.LockTimeout})
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/satchel-wallet/satchel/internal/atomicfile"
+	"github.com/satchel-wallet/satchel/internal/crash"
 	"github.com/satchel-wallet/satchel/wallet"
 )
 
@@ -94,6 +95,7 @@ anyone with the file and the passphrase can spend. No passphrase is asked to wri
 			if err != nil {
 				return err
 			}
+			crash.Point(crash.BackupBeforeWrite)
 			if force {
 				err = atomicfile.Write(path, data, 0o600)
 			} else {
@@ -105,6 +107,7 @@ anyone with the file and the passphrase can spend. No passphrase is asked to wri
 			if err != nil {
 				return err
 			}
+			crash.Point(crash.BackupAfterWrite)
 			out := backupExportJSON{File: path, Bytes: len(data), Wallet: a.flags.wallet, Network: b.Wallet.Network,
 				Fingerprint: b.Wallet.Fingerprint, Accounts: len(b.Accounts), Labels: len(b.Labels), Frozen: len(b.Frozen), Files: []string{}}
 			for name := range b.Files {

@@ -344,3 +344,19 @@ func TestBadInputs(t *testing.T) {
 		}
 	}
 }
+
+func TestDataFolderOthersCanWriteIsRefused(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	if err := os.Chmod(c.home, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(c.home, 0o700)
+	r := c.run("", "balance", "--offline", "--json")
+	if r.code != exitError {
+		t.Fatalf("exit %d: %s", r.code, r.err)
+	}
+	if code, msg := jsonError(t, r.err); code != "insecure_permissions" || !strings.Contains(msg, "chmod go-w "+c.home) {
+		t.Fatalf("%s %q", code, msg)
+	}
+}

@@ -177,3 +177,29 @@ func TestCrashPointsPassphraseChange(t *testing.T) {
 		})
 	}
 }
+
+func TestCrashPointsBackupExport(t *testing.T) {
+	for _, point := range []string{crash.BackupBeforeWrite, crash.BackupAfterWrite} {
+		t.Run(point, func(t *testing.T) {
+			c := newCLI(t)
+			c.mustRun(abandon, "restore")
+			c.mustRun("", "receive", "--label", "kept")
+			file := filepath.Join(t.TempDir(), "wallet.backup")
+			if !c.runCrash(point, "backup", "export", file) {
+				t.Fatalf("the process did not die at %s", point)
+			}
+			_, err := os.Stat(file)
+			if point == crash.BackupBeforeWrite {
+				if err == nil {
+					t.Fatal("a backup file exists after a crash before writing it")
+				}
+				return
+			}
+			// After the write the file is whole: it restores the wallet with its labels.
+			c.mustRun("", "restore", "--from-backup", file, "--wallet", "again")
+			if r := c.mustRun("", "labels", "export", "-", "--wallet", "again"); !contains(r.out, "kept") {
+				t.Fatalf("restored labels: %s", r.out)
+			}
+		})
+	}
+}

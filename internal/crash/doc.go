@@ -15,8 +15,10 @@ const (
 	SyncBeforeCommit     = "sync-before-commit"
 	PassphraseBeforeSwap = "passphrase-before-swap"
 	PassphraseAfterSwap  = "passphrase-after-swap"
+	BackupBeforeWrite    = "backup-before-write"
+	BackupAfterWrite     = "backup-after-write"
 )
 
 // All lists every point.
 var All = []string{SendAfterPlan, SendAfterSign, SendAfterBroadcast, SendAfterRecord,
-	SyncMidBatch, SyncBeforeCommit, PassphraseBeforeSwap, PassphraseAfterSwap}
+	SyncMidBatch, SyncBeforeCommit, PassphraseBeforeSwap, PassphraseAfterSwap, BackupBeforeWrite, BackupAfterWrite}

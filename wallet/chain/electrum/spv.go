@@ -161,7 +161,7 @@ func (b *Backend) syncChain(ctx context.Context, low int32, tip chain.Tip) error
 			return err
 		}
 		if _, below, _ := s.at(from - 1); seg.hdrs[0].PrevBlock != below {
-			from, step = max(c.from, from-step), step*forkSteps
+			from, step = max(c.from, from-step), min(step*forkSteps, 1<<24)
 			continue
 		}
 		if err := b.checkSpan(ctx, seg); err != nil {

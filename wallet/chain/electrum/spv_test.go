@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/btcsuite/btcd/chaincfg/v2"
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
@@ -369,5 +370,55 @@ func TestLongChainAndDeepReorg(t *testing.T) {
 	}
 	if r.client.spv.chain.from != 1 || r.client.spv.chain.top() != tip.Height {
 		t.Fatalf("the chain covers %d to %d, want 1 to %d", r.client.spv.chain.from, r.client.spv.chain.top(), tip.Height)
+	}
+}
+
+// On a network with checkpoints and the mainnet difficulty rules (here regtest's parameters
+// changed so), the checkpoint below the chain is fetched once and must be the network's block,
+// and a cached header at a checkpoint's height must be it too.
+func TestCheckpointsOnAFakeNetwork(t *testing.T) {
+	ctx := context.Background()
+	c := chaintest.New()
+	s := electrumtest.Start(t, c)
+	sc := script(10)
+	s.Watch(sc)
+	c.Mine(10)
+	pay(c, sc, 3, 1, 1) // heights 11 to 13
+	hdrs, _ := c.BlockHeaders(ctx, []int32{5, 8})
+	for _, tc := range []struct {
+		name     string
+		cp       chainhash.Hash
+		want     string
+		messages int64
+	}{
+		{"the right block", hdrs[0].BlockHash(), "", 5},
+		{"another block", hdrs[1].BlockHash(), "but regtest's checkpoint there is", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := *paramsFor(t, c)
+			p.ReduceMinDifficulty, p.PoWNoRetargeting = false, false
+			p.Checkpoints = []chaincfg.Checkpoint{{Height: 5, Hash: &tc.cp}}
+			b, err := Dial(ctx, s.URL(), &p, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Close()
+			before := b.RoundTrips()
+			_, err = b.ScriptHistories(ctx, [][]byte{sc})
+			if tc.want != "" {
+				spvFailure(t, err, tc.want)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			// histories, tip, the checkpoint header, the chain's headers, proofs
+			if d := b.RoundTrips() - before; d != tc.messages {
+				t.Errorf("%d round trips, want %d", d, tc.messages)
+			}
+			if _, err := b.BlockHeaders(ctx, []int32{3}); err != nil {
+				t.Fatalf("extending the chain below the checkpoint: %v", err)
+			}
+		})
 	}
 }
