@@ -112,11 +112,9 @@ accounts have no SLIP-132 prefix; give those wallets the descriptor instead
 			defer w.Close()
 			k, err := w.ExportAccountKey(purpose, slip132)
 			if errors.Is(err, keys.ErrNoSLIP132) {
-				t := keys.Purpose(k.Purpose)
+				t := keys.Purpose(purpose)
 				if purpose == 0 {
 					t = keys.Purpose(w.Descriptors()[0].Purpose)
-				} else {
-					t = keys.Purpose(purpose)
 				}
 				return usagef("no_slip132", fmt.Sprintf("a %s (%s) account has no SLIP-132 prefix: SLIP-132 names only BIP84 "+
 					"(zpub/vpub) and BIP49 (ypub/upub) keys; give other wallets the xpub or, better, the descriptor "+
