@@ -195,7 +195,7 @@ func parseDecimal8(s string) (txbuilder.Amount, error) {
 	if len(frac) > 8 {
 		return 0, fmt.Errorf("%q has more than 8 decimals", s)
 	}
-	if len(whole) > 12 {
+	if len(whole) > 10 { // 10 digits times 1e8 stays far inside int64
 		return 0, fmt.Errorf("%q is too large", s)
 	}
 	var v txbuilder.Amount
