@@ -64,25 +64,11 @@ this one only syncs.`,
 		Example: "  satchel sync --backend btcd://user:pass@127.0.0.1:18334\n  satchel sync --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if a.flags.offline {
-				return usagef("offline", "sync needs the network: drop --offline")
-			}
-			w, err := a.openWallet(true)
+			w, be, err := a.openOnline(cmd, "sync needs the network: drop --offline")
 			if err != nil {
 				return err
 			}
 			defer w.Close()
-			raw, err := a.backendURL(w)
-			if err != nil {
-				return err
-			}
-			if raw == "" {
-				return usagef("no_backend", "no backend configured: give --backend URL, set SATCHEL_BACKEND, or run: satchel config set backend URL")
-			}
-			be, err := a.dial(cmd.Context(), w, raw)
-			if err != nil {
-				return err
-			}
 			defer be.Close()
 			res, err := a.syncWith(cmd, w, be)
 			if err != nil {

@@ -47,25 +47,11 @@ Estimates below 1 sat/vB are kept as decimals. send --target uses the same sourc
 		Example: "  satchel fees\n  satchel fees --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if a.flags.offline {
-				return usagef("offline", "fee estimates need the network: drop --offline")
-			}
-			w, err := a.openWallet(true)
+			w, be, err := a.openOnline(cmd, "fee estimates need the network: drop --offline")
 			if err != nil {
 				return err
 			}
 			defer w.Close()
-			raw, err := a.backendURL(w)
-			if err != nil {
-				return err
-			}
-			if raw == "" {
-				return usagef("no_backend", "no backend configured: give --backend URL, set SATCHEL_BACKEND, or run: satchel config set backend URL")
-			}
-			be, err := a.dial(cmd.Context(), w, raw)
-			if err != nil {
-				return err
-			}
 			defer be.Close()
 			ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Second)
 			defer cancel()

@@ -66,9 +66,11 @@ receive and wait.
 --timeout D (e.g. 90s, 10m; default: no limit) ends the wait with exit 1 and the code "timeout".
 A transaction that was replaced or conflicted will never confirm: wait --txid then fails.
 
-wait syncs with the wallet's backend, at once and then at growing intervals (1 s doubling to
-30 s), and holds no lock on the wallet between checks, so other satchel commands run meanwhile.
-(Push notifications from an Electrum server may replace the polling later.)`,
+wait syncs with the wallet's backend at once, then: with an Electrum server, whenever the
+server notifies a change (it subscribes to the addresses and to new blocks); with Esplora or
+btcd, at growing intervals (1 s doubling to 30 s). If the Electrum subscription breaks, wait
+falls back to polling. It holds no lock on the wallet between checks, so other satchel
+commands run meanwhile.`,
 		Example: "  addr=$(satchel receive --label coffee --json --jq .address)\n" +
 			"  satchel wait --address \"$addr\" --timeout 10m --jq .amount_sat\n" +
 			"  satchel wait --label coffee --confirmations 1\n  satchel wait --txid 4a5e...a33b --confirmations 6 --json",
@@ -133,7 +135,13 @@ func (a *App) runWait(cmd *cobra.Command, t waitTarget, timeout time.Duration) e
 	if err != nil {
 		return err
 	}
-	if _, err := a.waitScripts(w, t); err != nil {
+	scripts, err := a.waitScripts(w, t)
+	if err != nil {
+		w.Close()
+		return err
+	}
+	watch, covered, err := waitWatchList(w, t, scripts)
+	if err != nil {
 		w.Close()
 		return err
 	}
@@ -152,6 +160,10 @@ func (a *App) runWait(cmd *cobra.Command, t waitTarget, timeout time.Duration) e
 		return err
 	}
 	defer be.Close()
+
+	// An Electrum server pushes news: subscribe before the first check, so nothing that happens
+	// after it is missed, and sync when told instead of at intervals.
+	notes := waitSubscribe(ctx, be, watch)
 
 	if a.ErrTerm && !a.flags.json {
 		fmt.Fprintf(a.Err, "waiting for %s...\n", t)
@@ -177,6 +189,11 @@ func (a *App) runWait(cmd *cobra.Command, t waitTarget, timeout time.Duration) e
 				a.warn("backend_unreachable", "could not check ("+oneLine(err.Error())+"): trying again")
 			}
 		}
+		// With a subscription that covers the target, only a notification (or the deadline)
+		// calls for another look; a check that failed is retried on the polling schedule all
+		// the same, as the news it missed will not be told again.
+		polling := notes == nil || !covered || err != nil
+		var wake <-chan time.Time
 		sleep := delay
 		if !deadline.IsZero() {
 			left := time.Until(deadline)
@@ -184,14 +201,95 @@ func (a *App) runWait(cmd *cobra.Command, t waitTarget, timeout time.Duration) e
 				return &codedError{exit: exitError, code: "timeout", err: fmt.Errorf("timed out after %s waiting for %s", timeout, t)}
 			}
 			sleep = min(sleep, left)
+			if !polling {
+				sleep = left
+			}
+		}
+		if polling || !deadline.IsZero() {
+			wake = time.After(sleep)
 		}
 		select {
-		case <-time.After(sleep):
+		case _, ok := <-notes:
+			if !ok {
+				// The subscription broke (the server went away): poll from now on, starting
+				// with a look at once in case the news lost was the awaited one.
+				notes = nil
+			}
+			continue
+		case <-wake:
 		case <-cmd.Context().Done():
 			return cmd.Context().Err()
 		}
-		delay = min(2*delay, waitMaxDelay)
+		if polling {
+			delay = min(2*delay, waitMaxDelay)
+		}
 	}
+}
+
+// waitSubscribe subscribes to the scripts and to new blocks when the backend pushes news
+// (chain.Notifier: Electrum). It returns nil, meaning "poll", for other backends or when the
+// subscription fails.
+func waitSubscribe(ctx context.Context, be chain.Backend, scripts [][]byte) <-chan struct{} {
+	n, ok := be.(chain.Notifier)
+	if !ok {
+		return nil
+	}
+	ch, err := n.WatchScripts(ctx, scripts)
+	if err != nil {
+		return nil
+	}
+	return ch
+}
+
+// waitWatchList is what to subscribe to for t. For an address or label, their scripts: any
+// payment changes one's history (covered). For a transaction the wallet knows, its scripts of
+// the wallet's (outputs paying it, coins it spends), whose histories change when it is replaced,
+// plus new blocks for its confirmations (covered). For a transaction the wallet does not know
+// yet, nothing says when it appears, so notifications only shorten the polling (not covered).
+func waitWatchList(w *wallet.Wallet, t waitTarget, scripts map[string]string) ([][]byte, bool, error) {
+	var out [][]byte
+	if t.txid == nil {
+		for s := range scripts {
+			out = append(out, []byte(s))
+		}
+		return out, true, nil
+	}
+	covered := false
+	err := w.Store().View(func(tx *store.Txn) error {
+		rec, err := tx.Tx(*t.txid)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		m, err := rec.MsgTx()
+		if err != nil {
+			return err
+		}
+		covered = true
+		seen := map[string]bool{}
+		add := func(s []byte) {
+			if _, mine := tx.Addr(s); mine && !seen[string(s)] {
+				seen[string(s)] = true
+				out = append(out, s)
+			}
+		}
+		for _, o := range m.TxOut {
+			add(o.PkScript)
+		}
+		for _, in := range m.TxIn {
+			prev, err := tx.Tx(in.PreviousOutPoint.Hash)
+			if err != nil {
+				continue // not the wallet's coin
+			}
+			if pm, err := prev.MsgTx(); err == nil && int(in.PreviousOutPoint.Index) < len(pm.TxOut) {
+				add(pm.TxOut[in.PreviousOutPoint.Index].PkScript)
+			}
+		}
+		return nil
+	})
+	return out, covered, err
 }
 
 // waitScripts maps the output scripts that count for an address or label wait to their

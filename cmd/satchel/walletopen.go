@@ -191,3 +191,28 @@ func (a *App) syncForReceive(cmd *cobra.Command, w *wallet.Wallet) {
 		a.warn("backend_unreachable", "could not sync ("+oneLine(err.Error())+"): answering from local state")
 	}
 }
+
+// openOnline opens the wallet and dials its backend for a command that needs the network and
+// nothing else: refused with --offline (the reason given) or without a backend.
+func (a *App) openOnline(cmd *cobra.Command, offlineReason string) (*wallet.Wallet, chain.Backend, error) {
+	if a.flags.offline {
+		return nil, nil, usagef("offline", offlineReason)
+	}
+	w, err := a.openWallet(true)
+	if err != nil {
+		return nil, nil, err
+	}
+	raw, err := a.backendURL(w)
+	if err == nil && raw == "" {
+		err = usagef("no_backend", "no backend configured: give --backend URL, set SATCHEL_BACKEND, or run: satchel config set backend URL")
+	}
+	var be chain.Backend
+	if err == nil {
+		be, err = a.dial(cmd.Context(), w, raw)
+	}
+	if err != nil {
+		w.Close()
+		return nil, nil, err
+	}
+	return w, be, nil
+}
