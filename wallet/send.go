@@ -139,9 +139,11 @@ func (w *Wallet) loadPlanContext() (*planContext, error) {
 		if pc.coins, err = tx.Coins(); err != nil {
 			return err
 		}
+		now := time.Now()
 		for _, c := range pc.coins {
 			pc.byOut[c.OutPoint] = c
-			if tx.Frozen(c.OutPoint) {
+			// Frozen and reserved coins are both kept out of automatic selection.
+			if tx.Frozen(c.OutPoint) || reserved(tx, c.OutPoint, now) {
 				pc.frozen[c.OutPoint] = true
 			}
 		}

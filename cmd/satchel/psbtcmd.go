@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/btcsuite/btcd/wire/v2"
 	"io"
 	"os"
 	"strings"
@@ -142,6 +143,14 @@ func (a *App) writeUnsignedPSBT(w *wallet.Wallet, plan *wallet.Plan, out planJSO
 	}
 	b64, err := writePSBT(p, a.psbtOut)
 	if err != nil {
+		return err
+	}
+	// Keep its coins out of the next send while the PSBT is signed elsewhere.
+	var ops []wire.OutPoint
+	for _, in := range plan.Built.Inputs {
+		ops = append(ops, in.OutPoint)
+	}
+	if err := w.Reserve(ops, a.Now().Add(wallet.ReserveFor)); err != nil {
 		return err
 	}
 	if a.flags.json {

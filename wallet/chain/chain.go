@@ -49,6 +49,18 @@ type BlockTxLister interface {
 	BlockTxIDs(ctx context.Context, height int32) ([]chainhash.Hash, error)
 }
 
+// Notifier is an optional extension of Backend, for servers that push news (Electrum's
+// subscriptions), so a command waiting for a payment need not poll. Esplora and btcd do not
+// implement it; callers poll those.
+type Notifier interface {
+	// WatchScripts subscribes to the scripts and to new blocks. The channel receives a value
+	// (several changes may come as one) whenever any script's history changes or the tip moves;
+	// the caller then asks the Backend what changed. It is closed when ctx ends, the Backend is
+	// closed or the subscription breaks (the server went away): the caller then falls back to
+	// polling.
+	WatchScripts(ctx context.Context, scripts [][]byte) (<-chan struct{}, error)
+}
+
 // Tip is the best block of the chain.
 type Tip struct {
 	Height int32

@@ -72,9 +72,10 @@ type Backend struct {
 	nextID  uint64     // guarded by ioMu
 	version string     // negotiated protocol version, guarded by ioMu
 
-	connMu sync.Mutex
-	conn   *conn
-	closed bool
+	connMu  sync.Mutex
+	conn    *conn
+	closed  bool
+	watches map[*conn]bool // subscription connections (WatchScripts), closed by Close
 
 	roundTrips atomic.Int64
 	tips       netutil.TipGuard
@@ -159,6 +160,9 @@ func (b *Backend) Close() error {
 	if b.conn != nil {
 		b.conn.c.Close()
 		b.conn = nil
+	}
+	for w := range b.watches {
+		w.c.Close()
 	}
 	return nil
 }

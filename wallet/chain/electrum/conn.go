@@ -27,6 +27,16 @@ var errLineTooLong = errors.New("message too long")
 type conn struct {
 	c net.Conn
 	r *bufio.Reader
+	// notify, when set (a subscription's connection, see WatchScripts), is told of every
+	// notification the server pushes on this connection; on other connections they are skipped.
+	notify func(method string)
+}
+
+// noted passes a notification to the connection's subscriber, if any.
+func (c *conn) noted(method string) {
+	if c.notify != nil {
+		c.notify(method)
+	}
 }
 
 // connection returns the open connection, dialling a new one when there is none. The caller
@@ -198,7 +208,8 @@ func (b *Backend) exchange(ctx context.Context, op string, calls []*call, batch 
 }
 
 // roundTrip writes one message (a single request, or a batch array) and reads until every
-// request in it is answered, skipping notifications.
+// request in it is answered, passing notifications to the connection's subscriber if it has
+// one and skipping them otherwise.
 func (b *Backend) roundTrip(ctx context.Context, c *conn, op string, calls []*call) error {
 	if len(calls) == 0 {
 		return nil
@@ -255,7 +266,8 @@ func (b *Backend) roundTrip(ctx context.Context, c *conn, op string, calls []*ca
 		for _, m := range msgs {
 			if !m.hasID {
 				if m.method != "" {
-					continue // a notification (headers.subscribe): not needed
+					c.noted(m.method) // a notification: only a subscription's connection wants it
+					continue
 				}
 				if m.err != nil {
 					return b.errs.Refused(op, m.err.Error())

@@ -66,4 +66,13 @@
 // headers again.
 //
 // A connection that breaks is dropped; the call fails and the next call dials again.
+//
+// # Subscriptions
+//
+// Backend implements chain.Notifier: WatchScripts subscribes to script hashes
+// (blockchain.scripthash.subscribe) and new tips (blockchain.headers.subscribe) on a second
+// connection, read by a goroutine of its own, and turns the server's notifications into values
+// on a channel, so that a caller waiting for a payment syncs when told rather than polling. A
+// server.ping a minute keeps the session alive; the channel closes when the connection fails.
+// Notifications on the Backend's own connection (its Tip uses headers.subscribe) are skipped.
 package electrum

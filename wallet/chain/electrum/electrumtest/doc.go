@@ -12,6 +12,12 @@
 // over any other, it answers an error. blockchain.block.headers serves up to 2016 headers per
 // request, without checkpoint proofs.
 //
+// blockchain.scripthash.subscribe answers the protocol's status (the hex sha256 of the
+// history written as "txid:height:" entries, or null) and, like blockchain.headers.subscribe,
+// subscribes the connection. A Backend cannot push, so while any connection has a script
+// subscription the server asks its backend every PollInterval what changed and sends the
+// notifications; Server.Notify does it at once.
+//
 // WithLie and Server.Lie make the server deceive its clients in the ways a light client must
 // notice (forged headers, proofs that do not lead to the block) or cannot (hidden
 // transactions), so tests can check both.

@@ -18,7 +18,7 @@ import (
 
 // batch answers requests in order, grouping histories, transactions and headers into one
 // backend call each.
-func (s *Server) batch(reqs []request) []response {
+func (s *Server) batch(ss *session, reqs []request) []response {
 	ctx := context.Background()
 	out := make([]response, len(reqs))
 	for i, r := range reqs {
@@ -29,8 +29,18 @@ func (s *Server) batch(reqs []request) []response {
 	for i, r := range reqs {
 		switch r.Method {
 		case "blockchain.scripthash.get_history", "blockchain.transaction.get", "blockchain.block.header",
-			"blockchain.transaction.get_merkle":
+			"blockchain.transaction.get_merkle", methodScriptSub:
 			group[r.Method] = append(group[r.Method], i)
+		case methodHeadersSub:
+			tip, res, err := s.tipNote(ctx)
+			if err != nil {
+				fail(i, err.code, err.msg)
+				continue
+			}
+			out[i].Result = res
+			s.mu.Lock()
+			ss.headers, ss.tip = true, tip
+			s.mu.Unlock()
 		default:
 			res, err := s.single(ctx, r)
 			if err != nil {
@@ -44,6 +54,7 @@ func (s *Server) batch(reqs []request) []response {
 	s.transactions(ctx, reqs, group["blockchain.transaction.get"], out)
 	s.headers(ctx, reqs, group["blockchain.block.header"], out)
 	s.merkles(ctx, reqs, group["blockchain.transaction.get_merkle"], out)
+	s.subscribeScripts(ctx, ss, reqs, group[methodScriptSub], out)
 	return out
 }
 
@@ -76,16 +87,6 @@ func (s *Server) single(ctx context.Context, r request) (any, *callErr) {
 		return json.RawMessage("null"), nil
 	case "server.version":
 		return nil, &callErr{1, "server.version already sent"}
-	case "blockchain.headers.subscribe":
-		t, err := s.be.Tip(ctx)
-		if err != nil {
-			return nil, &callErr{2, err.Error()}
-		}
-		hdrs, err := s.headersAt(ctx, []int32{t.Height})
-		if err != nil {
-			return nil, &callErr{2, err.Error()}
-		}
-		return map[string]any{"height": t.Height, "hex": netutil.EncodeHeader(hdrs[0])}, nil
 	case "blockchain.block.headers":
 		return s.headerChunk(ctx, r)
 	case "blockchain.transaction.broadcast":
@@ -136,37 +137,58 @@ type historyEntry struct {
 }
 
 func (s *Server) histories(ctx context.Context, reqs []request, idx []int, out []response) {
-	var scripts [][]byte
-	var asked []int // positions in idx whose script is known
-	for k, i := range idx {
-		h, ok := stringParam(reqs[i], 0)
-		if !ok || len(h) != 64 {
+	var hashes []string
+	var ok []int
+	for _, i := range idx {
+		h, good := stringParam(reqs[i], 0)
+		if !good || len(h) != 64 {
 			out[i].Error = badParams("scripthash must be 64 hex digits").rpc()
 			continue
 		}
+		hashes = append(hashes, h)
+		ok = append(ok, i)
+	}
+	if len(hashes) == 0 {
+		return
+	}
+	lists, err := s.historyLists(ctx, hashes)
+	for n, i := range ok {
+		if err != nil {
+			out[i].Error = &rpcErr{2, err.Error()}
+			continue
+		}
+		out[i].Result = lists[n]
+	}
+}
+
+// historyLists answers get_history for script hashes with one ScriptHistories call: blockchain
+// order, then the mempool, as the protocol lists them. An unknown script hash has an empty
+// history.
+func (s *Server) historyLists(ctx context.Context, hashes []string) ([][]historyEntry, error) {
+	out := make([][]historyEntry, len(hashes))
+	var scripts [][]byte
+	var asked []int // positions in hashes whose script is known
+	for k, h := range hashes {
 		s.mu.Lock()
 		sc, known := s.scripts[strings.ToLower(h)]
 		s.mu.Unlock()
-		out[i].Result = []historyEntry{}
+		out[k] = []historyEntry{}
 		if known {
 			scripts = append(scripts, sc)
 			asked = append(asked, k)
 		}
 	}
 	if len(scripts) == 0 {
-		return
+		return out, nil
 	}
 	hists, err := s.be.ScriptHistories(ctx, scripts)
 	if err == nil {
 		hists, err = s.lieInHistories(ctx, hists)
 	}
+	if err != nil {
+		return nil, err
+	}
 	for n, k := range asked {
-		i := idx[k]
-		if err != nil {
-			out[i].Result, out[i].Error = nil, &rpcErr{2, err.Error()}
-			continue
-		}
-		// Blockchain order, then the mempool, as the protocol lists them.
 		var conf, mem []historyEntry
 		for _, it := range hists[n] {
 			e := historyEntry{TxHash: it.TxID.String(), Height: it.Height}
@@ -179,8 +201,9 @@ func (s *Server) histories(ctx context.Context, reqs []request, idx []int, out [
 		}
 		sortEntries(conf)
 		sortEntries(mem)
-		out[i].Result = append(conf, mem...)
+		out[k] = append(append(out[k], conf...), mem...)
 	}
+	return out, nil
 }
 
 func (e *callErr) rpc() *rpcErr { return &rpcErr{e.code, e.msg} }

@@ -30,12 +30,17 @@ type Server struct {
 	ln  net.Listener
 	tls bool
 
-	mu      sync.Mutex
-	scripts map[string][]byte // Electrum script hash -> script
-	lies    []lie
-	conns   map[net.Conn]bool
-	closed  bool
-	wg      sync.WaitGroup
+	mu       sync.Mutex
+	scripts  map[string][]byte // Electrum script hash -> script
+	lies     []lie
+	conns    map[net.Conn]bool
+	sessions map[*session]bool
+	closed   bool
+	wg       sync.WaitGroup
+
+	notifyMu sync.Mutex    // one Notify at a time, so notifications go out in order
+	stop     chan struct{} // closed by Close: ends the poller
+	stopOnce sync.Once
 
 	messages atomic.Int64
 }
@@ -79,9 +84,10 @@ func Listen(be chain.Backend, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{be: be, ln: ln, tls: cfg.cert != nil, scripts: map[string][]byte{}, conns: map[net.Conn]bool{},
-		lies: cfg.lies}
-	s.wg.Add(1)
+		sessions: map[*session]bool{}, lies: cfg.lies, stop: make(chan struct{})}
+	s.wg.Add(2)
 	go s.serve()
+	go s.poll()
 	return s, nil
 }
 
@@ -121,6 +127,7 @@ func scriptHash(script []byte) string {
 
 // Close stops the server and cuts its connections.
 func (s *Server) Close() {
+	s.stopOnce.Do(func() { close(s.stop) })
 	s.ln.Close()
 	s.mu.Lock()
 	s.closed = true
@@ -190,7 +197,15 @@ type response struct {
 // session serves one connection: server.version first, then anything.
 func (s *Server) session(c net.Conn) {
 	r := bufio.NewReaderSize(c, 1<<20)
-	w := bufio.NewWriter(c)
+	ss := &session{c: c, w: bufio.NewWriter(c)}
+	s.mu.Lock()
+	s.sessions[ss] = true
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.sessions, ss)
+		s.mu.Unlock()
+	}()
 	negotiated := false
 	for {
 		line, err := r.ReadBytes('\n')
@@ -207,7 +222,7 @@ func (s *Server) session(c net.Conn) {
 			} else if !negotiated {
 				return
 			} else {
-				out = s.batch(reqs)
+				out = s.batch(ss, reqs)
 			}
 		} else {
 			var req request
@@ -219,20 +234,16 @@ func (s *Server) session(c net.Conn) {
 				}
 				resp, ok := s.version(req)
 				if !ok {
-					w.Write(append(mustJSON(resp), '\n'))
-					w.Flush()
+					ss.send(resp)
 					return
 				}
 				negotiated = true
 				out = resp
 			} else {
-				out = s.batch([]request{req})[0]
+				out = s.batch(ss, []request{req})[0]
 			}
 		}
-		if _, err := w.Write(append(mustJSON(out), '\n')); err != nil {
-			return
-		}
-		if err := w.Flush(); err != nil {
+		if err := ss.send(out); err != nil {
 			return
 		}
 	}
