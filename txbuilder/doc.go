@@ -8,4 +8,9 @@
 // of the 2022 simulation baseline and SatchelPolicy is satchel's own, tuned for small payments.
 // Sizes are counted with the largest signatures, so a signed transaction never pays less than
 // the rate asked for; CheckFeeRate verifies that after signing.
+//
+// PSBTs (BIP174 with the BIP371 taproot fields) are decoded strictly (DecodePSBT runs a
+// structural pass before btcd's parser), signed (SignPSBTInput), finalized and extracted here;
+// the wallet decides which inputs are its own. NewRequest is the one place a payment becomes a
+// selection Request, shared by `satchel send` and the simulator in txbuilder/sim.
 package txbuilder
