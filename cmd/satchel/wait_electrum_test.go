@@ -133,10 +133,10 @@ func TestWaitOverElectrumUsesSubscriptions(t *testing.T) {
 		t.Fatalf("wait --txid = %+v", got)
 	}
 
-	// The server drops every connection: wait falls back to polling and still sees the payment.
+	// The subscription's connection drops: wait falls back to polling and still sees the payment.
 	other := c.receiveAddr("default")
 	done = startWait(t, c, syncs, "--address", other, "--timeout", "60s")
-	srv.DropConnections()
+	srv.DropSubscribers()
 	fc.AddMempool(chaintest.Pay(2, wire.NewTxOut(5_000, regtestScript(t, other))))
 	if got := waitResult(t, done, "after the connections dropped"); got.Amount != 5_000 || got.Address != other {
 		t.Fatalf("wait after a drop = %+v", got)

@@ -81,8 +81,22 @@ func TestWatchScriptsNotifiesPaymentBlockAndDrop(t *testing.T) {
 		t.Fatalf("history after notifications: %v %v", h, err)
 	}
 
+	// The subscription's connection drops: the channel closes, the Backend's own connection
+	// is not touched.
+	r.server.DropSubscribers()
+	closedSoon(t, ch, "after the server dropped the subscription's connection")
+	before := r.client.RoundTrips()
+	if _, err := r.client.Tip(context.Background()); err != nil || r.client.RoundTrips()-before != 1 {
+		t.Fatalf("Tip after the subscription dropped: %v, %d messages", err, r.client.RoundTrips()-before)
+	}
+
+	// Dropping every connection closes a new subscription too.
+	ch, err = r.client.WatchScripts(context.Background(), [][]byte{sc})
+	if err != nil {
+		t.Fatal(err)
+	}
 	r.server.DropConnections()
-	closedSoon(t, ch, "after the server dropped the connection")
+	closedSoon(t, ch, "after the server dropped every connection")
 }
 
 func TestWatchScriptsNotifiesNewTip(t *testing.T) {

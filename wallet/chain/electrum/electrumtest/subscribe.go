@@ -221,3 +221,16 @@ func (s *Server) Notify() {
 		}
 	}
 }
+
+// DropSubscribers cuts the connections that subscribed to a script hash and leaves the others
+// open, so a test can break a client's subscriptions without failing a call under way on its
+// other connection.
+func (s *Server) DropSubscribers() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for ss := range s.sessions {
+		if len(ss.scripts) > 0 {
+			ss.c.Close()
+		}
+	}
+}
