@@ -77,7 +77,8 @@ func (a *App) dial(ctx context.Context, w *wallet.Wallet, raw string) (chain.Bac
 		return nil, err
 	}
 	if proxy != "" && strings.ToLower(u.Scheme) == "btcd" {
-		return nil, usagef("bad_proxy", "--proxy works with Esplora and Electrum backends, not btcd")
+		// btcd's RPC client resolves and dials the node directly even with a proxy set.
+		return nil, usagef("bad_proxy", "--proxy works with Esplora and Electrum backends, not btcd (its RPC client would bypass the proxy): use an SSH tunnel, or Esplora or Electrum over Tor")
 	}
 	var be chain.Backend
 	switch strings.ToLower(u.Scheme) {
