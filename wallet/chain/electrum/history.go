@@ -120,15 +120,8 @@ func (b *Backend) checkHeights(ctx context.Context, hists [][]chain.HistoryItem)
 	if !ok {
 		return nil
 	}
-	var top chain.HistoryItem
-	for _, h := range hists {
-		for _, it := range h {
-			if it.Height > top.Height {
-				top = it
-			}
-		}
-	}
-	if top.Height <= tip {
+	top, above := netutil.HighestAbove(hists, tip)
+	if !above {
 		return nil
 	}
 	t, err := b.tip(ctx)
