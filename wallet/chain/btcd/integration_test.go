@@ -564,8 +564,9 @@ func TestEstimateFee(t *testing.T) {
 			if err != nil {
 				t.Fatalf("EstimateFee(%d): %v", target, err)
 			}
-			// btcd's estimates are whole-satoshi rates between the lowest and highest paid.
-			if rate < 1000 || rate > 15_000 || rate%1000 != 0 {
+			// btcd's estimates lie between the lowest and the highest rate paid; they need not be
+			// whole sat/vB (7,050 sat/kvB was seen), since btcd divides fees by sizes.
+			if rate < 1000 || rate > 15_000 {
 				t.Fatalf("EstimateFee(%d) = %d sat/kvB", target, rate)
 			}
 		}
