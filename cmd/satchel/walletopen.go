@@ -87,7 +87,7 @@ func (a *App) dial(ctx context.Context, w *wallet.Wallet, raw string) (chain.Bac
 	case "http", "https":
 		be, err = esplora.New(raw, w.Net(), esplora.Options{Proxy: proxy, UserAgent: "satchel"})
 	case "electrum", "electrums":
-		be, err = electrum.Dial(ctx, raw, w.Net(), electrum.Options{Proxy: proxy})
+		be, err = electrum.Dial(ctx, raw, w.Net(), electrum.Options{Proxy: proxy, CacheDir: w.Dir()})
 	default:
 		return nil, usagef("bad_backend", fmt.Sprintf("backend scheme %q is not supported: use btcd://, https:// (Esplora), electrum:// or electrums://", u.Scheme))
 	}

@@ -53,6 +53,10 @@ type Options struct {
 	// proof of work and linkage of headers): for benchmarks that measure what they cost. They
 	// are on by default, and always off when Dial is given no network.
 	NoSPV bool
+	// CacheDir is a folder where the light-client checks keep the verified headers and the
+	// proven transactions between runs (files spv-headers and spv-proofs, see cache.go), so
+	// that a new process downloads only what is new. Empty keeps them in memory only.
+	CacheDir string
 }
 
 // Backend is a chain.Backend answering from one Electrum server over one connection. It is
@@ -67,6 +71,7 @@ type Backend struct {
 	tls        *tls.Config
 	clientName string
 	noBatch    bool
+	cacheDir   string
 
 	ioMu    sync.Mutex // one exchange at a time on the connection
 	nextID  uint64     // guarded by ioMu
@@ -107,6 +112,7 @@ func Dial(ctx context.Context, rawURL string, net *chaincfg.Params, opts Options
 		dialer:     dialer,
 		clientName: opts.UserAgent,
 		noBatch:    opts.NoBatch,
+		cacheDir:   opts.CacheDir,
 	}
 	if b.timeout <= 0 {
 		b.timeout = DefaultTimeout

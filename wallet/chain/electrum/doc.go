@@ -62,8 +62,16 @@
 // proofs per 250 confirmed transactions in each history batch and, on mainnet, one checkpoint
 // header. When the header at a cached height changes (a reorganisation), the chain is
 // refetched from the fork, found by looking 8, 64, 512... blocks back, and transactions are
-// proven again in their new blocks. Nothing is stored on disk: each process fetches its
-// headers again.
+// proven again in their new blocks.
+//
+// With Options.CacheDir (satchel gives the wallet's folder) both are also kept on disk between
+// processes, in spv-headers and spv-proofs (formats in cache.go), so a later process fetches
+// only the headers and proofs that are new. Nothing read back is taken on trust from the
+// file: every header passes the same checks as a server's (proof of work, checkpoints,
+// difficulty, links; a torn or broken tail is cut off), and a proof counts only while its
+// block hash is the verified header's at its height. Headers are appended while the chain
+// only grows; anything else (a reorganisation, a lower start) replaces the file atomically.
+// Reading 100,000 cached headers back takes about 76 ms here (BenchmarkLoadCache100k).
 //
 // A connection that breaks is dropped; the call fails and the next call dials again.
 //

@@ -40,6 +40,8 @@ func (b *Backend) proveHistories(ctx context.Context, hists [][]chain.HistoryIte
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// What the chain and the proofs hold is verified even when a later step fails.
+	defer b.saveCache()
 	if err := b.ensureChain(ctx, low, high); err != nil {
 		return err
 	}
@@ -125,6 +127,7 @@ func (b *Backend) checkProofs(ctx context.Context, items []chain.HistoryItem) ([
 			continue
 		}
 		b.spv.proven[it.TxID] = provenAt{height: it.Height, block: hash}
+		b.spv.cache.proofsOld = true
 	}
 	return failed, nil
 }
@@ -142,6 +145,7 @@ func (b *Backend) verifiedHeaders(ctx context.Context, heights []int32) ([]*wire
 	s := b.spv
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer b.saveCache()
 	if err := b.ensureChain(ctx, low, high); err != nil {
 		return nil, err
 	}

@@ -37,6 +37,7 @@ type spv struct {
 	rules  *rules
 	chain  span // verified headers; empty until first needed
 	proven map[chainhash.Hash]provenAt
+	cache  cacheState // what Options.CacheDir holds
 
 	tipMu   sync.Mutex
 	tip     chain.Tip // the last tip the server announced
@@ -102,6 +103,7 @@ func (b *Backend) spvErr(op string, err error) error {
 // holds s.mu.
 func (b *Backend) ensureChain(ctx context.Context, low, high int32) error {
 	s := b.spv
+	b.loadCache(ctx)
 	tip, ok := s.lastTip()
 	if !ok || high > tip.Height {
 		t, err := b.timedTip(ctx)

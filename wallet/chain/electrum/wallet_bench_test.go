@@ -67,3 +67,58 @@ func BenchmarkFirstSync1000(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNextProcessSync1000 is the sync of a later process on the wallet of
+// BenchmarkFirstSync1000, with nothing new on the chain: a new client on a wallet an earlier
+// process synced, with and without the light-client cache folder that process left.
+//
+//	go test ./wallet/chain/electrum -run '^$' -bench NextProcessSync1000 -count 5
+func BenchmarkNextProcessSync1000(b *testing.B) {
+	c := chaintest.New()
+	sc := walletScripts(b, 260)
+	for i := 0; i < 1000; i++ {
+		c.AddMempool(chaintest.Pay(uint32(i), wire.NewTxOut(int64(10_000+i), sc[0][i%200])))
+		if i%10 == 9 {
+			c.Mine(1)
+		}
+	}
+	c.Mine(6)
+	s := electrumtest.Start(b, c)
+	s.Watch(append(sc[0], sc[1]...)...)
+	ctx := context.Background()
+	opts := wallet.SyncOptions{GapLimit: 20, Now: func() time.Time { return time.Unix(1800000000, 0) }}
+	for _, bc := range []struct {
+		name  string
+		cache bool
+	}{{"cache", true}, {"nocache", false}} {
+		b.Run(bc.name, func(b *testing.B) {
+			dir := ""
+			if bc.cache {
+				dir = b.TempDir()
+			}
+			w := newWallet(b)
+			defer w.Close()
+			first := dialOver(b, c, s, electrum.Options{CacheDir: dir})
+			if _, err := w.Sync(ctx, first, opts); err != nil {
+				b.Fatal(err)
+			}
+			first.Close()
+			var trips int64
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				be := dialOver(b, c, s, electrum.Options{CacheDir: dir})
+				start := be.RoundTrips()
+				b.StartTimer()
+				if _, err := w.Sync(ctx, be, opts); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				trips += be.RoundTrips() - start
+				be.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(trips)/float64(b.N), "roundtrips/op")
+		})
+	}
+}
