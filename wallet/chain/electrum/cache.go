@@ -45,11 +45,11 @@ var (
 
 // cacheState is what the files on disk hold, so that a save writes only what changed.
 type cacheState struct {
-	loaded     bool // the files were read (or there was nothing to read)
-	hdrFrom    int32
-	hdrCount   int            // headers in spv-headers
-	hdrTop     chainhash.Hash // hash of its last header
-	proofsOld  bool           // proven changed since spv-proofs was written
+	loaded    bool // the files were read (or there was nothing to read)
+	hdrFrom   int32
+	hdrCount  int            // headers in spv-headers
+	hdrTop    chainhash.Hash // hash of its last header
+	proofsOld bool           // proven changed since spv-proofs was written
 }
 
 // parseHeaderCache reads spv-headers: the first height and the headers up to the first that
