@@ -181,25 +181,33 @@ func (a *App) showAndCheckWords(mnemonic string) error {
 		return err
 	}
 	fmt.Fprint(a.Err, "\033[2J\033[H") // clear the screen so the words do not linger
-	ws := strings.Fields(mnemonic)
-	positions := pickPositions(len(ws), 3)
+	if !a.wordsBack(strings.Fields(mnemonic), 3, "Word", "seed words") {
+		return usagef("backup_check_failed", "the seed words you typed did not match three times; nothing was written: run create again")
+	}
+	return nil
+}
+
+// wordsBack asks n words at random positions of ws back (prompts "PREFIX #N: "), up to three
+// times, and says whether one round was all right. A read error counts as a failed round.
+func (a *App) wordsBack(ws []string, n int, prefix, what string) bool {
+	positions := pickPositions(len(ws), n)
 	for tries := 0; tries < 3; tries++ {
 		ok := true
 		for _, p := range positions {
-			ans, err := a.ReadLine(fmt.Sprintf("Word #%d: ", p+1))
+			ans, err := a.ReadLine(fmt.Sprintf("%s #%d: ", prefix, p+1))
 			if err != nil {
-				return err
+				return false
 			}
 			if !wordMatches(strings.TrimSpace(ans), ws[p]) {
 				ok = false
 			}
 		}
 		if ok {
-			return nil
+			return true
 		}
-		fmt.Fprintln(a.Err, "That does not match your seed words. Check your copy and try again.")
+		fmt.Fprintf(a.Err, "That does not match your %s. Check your copy and try again.\n", what)
 	}
-	return usagef("backup_check_failed", "the seed words you typed did not match three times; nothing was written: run create again")
+	return false
 }
 
 func wordMatches(typed, word string) bool {

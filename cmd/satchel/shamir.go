@@ -243,7 +243,7 @@ func printShareWords(w io.Writer, share string) {
 }
 
 // showShares shows the shares one at a time on the terminal, clearing the screen between them
-// so that no two shares are ever on screen together.
+// so that no two shares are ever on screen together, and asks two words of each back.
 func (a *App) showShares(shares [][]string, s shamirScheme) error {
 	const clearScreen = "\033[2J\033[H"
 	fmt.Fprintf(a.Err, "%sYour wallet is backed up as SLIP-39 shares: %s.\n", clearScreen, s.describe())
@@ -259,6 +259,14 @@ func (a *App) showShares(shares [][]string, s shamirScheme) error {
 			printShareWords(a.Err, m)
 			if _, err := a.ReadLine("Press Enter when you have written this share down. "); err != nil {
 				return err
+			}
+			// Two words of the share, asked back with the share off the screen: a share
+			// copied wrong is found now, not at restore time.
+			fmt.Fprint(a.Err, clearScreen)
+			title := strings.TrimSuffix(shareTitle(s, gi, mi), ":")
+			if !a.wordsBack(strings.Fields(m), 2, title+", word", "copy of this share") {
+				return usagef("backup_check_failed", fmt.Sprintf(
+					"the words you typed did not match %s three times; nothing was written: run create again", strings.ToLower(title[:1])+title[1:]))
 			}
 		}
 	}

@@ -285,8 +285,16 @@ func TestSeedVerifyShamir(t *testing.T) {
 // before the last one has been confirmed.
 func TestInteractiveCreateShamirShowsOneShareAtATime(t *testing.T) {
 	c := newCLI(t)
+	same := decodeJSON[shamirOut](t, c.mustRun("", "create", "--shamir", "2-of-3", "--json", "--wallet", "same").out)
 	presses := 0
-	r := c.term(nil, func(p string) string { presses++; return "" }, "create", "--shamir", "2-of-3")
+	words := shareAnswer(same.Shares, 0)
+	r := c.term(nil, func(p string) string {
+		if strings.Contains(p, "word #") {
+			return words(p)
+		}
+		presses++
+		return ""
+	}, "create", "--shamir", "2-of-3")
 	if r.code != 0 {
 		t.Fatalf("exit %d %s", r.code, r.err)
 	}

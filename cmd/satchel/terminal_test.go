@@ -108,3 +108,71 @@ func TestSeedVerifyAsksFourWords(t *testing.T) {
 		t.Fatalf("wrong words: exit %d", r.code)
 	}
 }
+
+// shareAnswer answers "Share M of N, word #K: " prompts (and the group form) from the shares
+// that --json printed for the same entropy, and anything else with "".
+func shareAnswer(shares [][]string, wrongShare int) func(string) string {
+	return func(p string) string {
+		i := strings.Index(p, ", word #")
+		if i < 0 {
+			return ""
+		}
+		var k, m, n, g, gn int
+		if _, err := fmt.Sscanf(p[i:], ", word #%d:", &k); err != nil {
+			return ""
+		}
+		gi := 0
+		if _, err := fmt.Sscanf(p, "Group %d of %d, share %d of %d", &g, &gn, &m, &n); err == nil {
+			gi = g - 1
+		} else if _, err := fmt.Sscanf(p, "Share %d of %d", &m, &n); err != nil {
+			return ""
+		}
+		if m == wrongShare {
+			return "zoo"
+		}
+		return strings.Fields(shares[gi][m-1])[k-1]
+	}
+}
+
+func TestInteractiveCreateShamirAsksEachShareBack(t *testing.T) {
+	c := newCLI(t)
+	// The same (zero) entropy gives the same shares: --json shows what the terminal will.
+	created := decodeJSON[shamirOut](t, c.mustRun("", "create", "--shamir", "2-of-3,1-of-1", "--group-threshold", "1", "--json", "--wallet", "shown").out)
+	delete(c.env, "SATCHEL_PASSPHRASE")
+	dir := filepath.Join(c.home, "regtest", "default")
+
+	asked := 0
+	count := func(f func(string) string) func(string) string {
+		return func(p string) string {
+			if strings.Contains(p, "word #") {
+				asked++
+			}
+			return f(p)
+		}
+	}
+	r := c.term([]string{"pw1", "pw1"}, count(shareAnswer(created.Shares, 2)), "create", "--shamir", "2-of-3,1-of-1", "--group-threshold", "1")
+	if r.code != exitUsage || !strings.Contains(r.err, "group 1 of 2, share 2 of 3 three times; nothing was written") {
+		t.Fatalf("a share copied wrong: exit %d %s", r.code, r.err)
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Fatal("a failed share check wrote the wallet")
+	}
+	// Share 1 passed (2 words), share 2 failed three times (6).
+	if asked != 8 {
+		t.Fatalf("%d words asked before giving up, want 8", asked)
+	}
+
+	asked = 0
+	r = c.term([]string{"pw1", "pw1"}, count(shareAnswer(created.Shares, 0)), "create", "--shamir", "2-of-3,1-of-1", "--group-threshold", "1")
+	if r.code != 0 || asked != 8 {
+		t.Fatalf("right words: exit %d after %d words: %s", r.code, asked, r.err)
+	}
+	if strings.Contains(r.out, created.Shares[0][0]) {
+		t.Fatal("shares shown on a terminal must not reach stdout")
+	}
+	// The wallet written is the one the shares restore.
+	c.env["SATCHEL_PASSPHRASE"] = "pw1"
+	if r := c.run(created.Shares[1][0], "seed", "verify", "--shamir", "--json"); r.code != 0 || !strings.Contains(r.out, `"match": true`) {
+		t.Fatalf("seed verify with group 2's share: exit %d %s %s", r.code, r.out, r.err)
+	}
+}
