@@ -26,9 +26,8 @@ type OwnAddress struct {
 }
 
 // MessageAddress finds addr among the wallet's addresses and checks a message can be signed
-// with it: P2WPKH and P2TR take BIP322 simple signatures, P2PKH legacy ones; a BIP49 address
-// (P2SH-P2WPKH) needs a BIP322 full signature, which satchel does not make
-// (message.ErrUnsupported). It needs no passphrase, so a command can refuse early.
+// with it: P2WPKH and P2TR take BIP322 simple signatures, P2SH-P2WPKH (BIP49) full ones, P2PKH
+// legacy ones. It needs no passphrase, so a command can refuse early.
 func (w *Wallet) MessageAddress(addr string) (*OwnAddress, error) {
 	a, err := address.Decode(addr, w.net)
 	if err != nil {
@@ -70,11 +69,11 @@ func (w *Wallet) MessageAddress(addr string) (*OwnAddress, error) {
 		return nil, fmt.Errorf("%w: %s (sign with an address from satchel receive)", ErrNotOurAddress, a.String)
 	}
 	switch found.Type {
-	case txbuilder.P2WPKH, txbuilder.P2TR, txbuilder.P2PKH:
+	case txbuilder.P2WPKH, txbuilder.P2TR, txbuilder.P2PKH, txbuilder.P2SHP2WPKH:
 		return found, nil
 	}
-	return nil, fmt.Errorf("%w: %s is a %s address, which needs a BIP322 full signature; satchel signs "+
-		"with native segwit, taproot and 1... addresses", message.ErrUnsupported, a.String, found.Type)
+	return nil, fmt.Errorf("%w: %s is a %s address; satchel signs with native segwit, taproot, "+
+		"nested segwit and 1... addresses", message.ErrUnsupported, a.String, found.Type)
 }
 
 func (w *Wallet) ownAddress(addr string, purpose, chain, index uint32) *OwnAddress {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
@@ -24,6 +25,23 @@ func TestIntegrationSpendAdoptedLegacyCoins(t *testing.T) {
 	r := c.mustRun("", "sync", "--json", "--wallet", "r")
 	if s := decodeJSON[syncJSON](t, r.out); len(s.Adopted) != 2 {
 		t.Fatalf("adopted %v, want BIP49 and BIP44", s.Adopted)
+	}
+	// Adopted addresses sign messages too: a BIP322 full signature for the nested segwit one
+	// (its scriptSig does not fit a simple one), a legacy one for the P2PKH one.
+	for _, tc := range []struct{ addr, format, prefix string }{
+		{shwpkh, "bip322-full", "ful"},
+		{pkh, "legacy", ""},
+	} {
+		signed := decodeJSON[signOut](t, c.mustRun("", "sign-message", "--json", "--wallet", "r", tc.addr, "adopted").out)
+		if signed.Format != tc.format || !strings.HasPrefix(signed.Signature, tc.prefix) || signed.Path == "" {
+			t.Fatalf("sign-message %s: %+v", tc.addr, signed)
+		}
+		if r := c.run("", "verify-message", "--json", tc.addr, signed.Signature, "adopted"); r.code != 0 || !strings.Contains(r.out, `"format": "`+tc.format+`"`) {
+			t.Fatalf("verify-message %s: exit %d %s %s", tc.addr, r.code, r.out, r.err)
+		}
+		if r := c.run("", "verify-message", "--json", tc.addr, signed.Signature, "adopted!"); r.code != exitError {
+			t.Fatalf("verify-message %s, another message: exit %d", tc.addr, r.code)
+		}
 	}
 	dest := regtest.NewKey("legacy-dest", txbuilder.P2WPKH).Address
 	p, res := c.send("r", dest, "all", "--fee-rate", "2")

@@ -28,12 +28,29 @@ type verifyMessageJSON struct {
 	Reason  string `json:"reason,omitempty"`
 }
 
-// signatureFormat names the kind of signature an address takes.
+// signatureFormat names the kind of signature satchel makes for an address.
 func signatureFormat(t txbuilder.ScriptType) string {
-	if t == txbuilder.P2PKH {
+	switch t {
+	case txbuilder.P2PKH:
 		return "legacy"
+	case txbuilder.P2SHP2WPKH:
+		return "bip322-full"
 	}
 	return "bip322-simple"
+}
+
+// givenFormat names the kind of a signature to verify: its BIP322 prefix, else what the
+// address takes without one.
+func givenFormat(sig string, t txbuilder.ScriptType) string {
+	switch {
+	case strings.HasPrefix(sig, "ful"):
+		return "bip322-full"
+	case strings.HasPrefix(sig, "pof"):
+		return "bip322-proof-of-funds"
+	case strings.HasPrefix(sig, "smp") || t != txbuilder.P2PKH:
+		return "bip322-simple"
+	}
+	return "legacy"
 }
 
 func newSignMessageCmd(a *App) *cobra.Command {
@@ -42,9 +59,9 @@ func newSignMessageCmd(a *App) *cobra.Command {
 		Short: "Sign a message with one of the wallet's addresses (BIP322, or legacy for 1... addresses)",
 		Long: `Prove you control ADDRESS by signing MESSAGE with its key. ADDRESS must be one of this
 wallet's own (from receive, or a change address). Native segwit (bc1q...) and taproot (bc1p...)
-addresses get a BIP322 simple signature (starting "smp"); legacy 1... addresses get the classic
-"Bitcoin Signed Message" signature that Bitcoin Core's verifymessage checks. Nested segwit (3...)
-addresses are not supported. Needs the passphrase: the key is derived from the seed for this
+addresses get a BIP322 simple signature (starting "smp"); nested segwit (3...) addresses a BIP322
+full signature (starting "ful"); legacy 1... addresses get the classic "Bitcoin Signed Message"
+signature that Bitcoin Core's verifymessage checks. Needs the passphrase: the key is derived from the seed for this
 signature only. The signature is checked before it is printed.`,
 		Example: "  satchel sign-message bc1p... \"I own this address\"\n  satchel sign-message --json bc1q... \"$(cat statement.txt)\"",
 		Args:    cobra.ExactArgs(2),
@@ -83,9 +100,10 @@ func newVerifyMessageCmd(a *App) *cobra.Command {
 		Short: "Check a message signature for an address (no wallet needed)",
 		Long: `Check that SIGNATURE signs MESSAGE for ADDRESS on --network: BIP322 simple signatures for
 native segwit and taproot addresses (with the "smp" prefix, or without it as older tools wrote
-them), legacy signatures for 1... addresses. Exit 0 when valid; 1 when not, with the reason.
-Full and proof-of-funds BIP322 signatures and P2SH/P2WSH addresses cannot be checked yet (exit 2).
-No wallet is opened.`,
+them), BIP322 full signatures ("ful") for any address (multisig, scripts and time locks
+included), legacy signatures for 1... addresses. Exit 0 when valid; 1 when not, with the reason.
+Proof-of-funds signatures ("pof") and taproot script-path simple signatures cannot be checked
+(exit 2). No wallet is opened.`,
 		Example: "  satchel verify-message bc1q... smpAkcwRAIg... \"Hello World\"\n  satchel verify-message --network testnet mpLQ... INbVnW4e... \"This is just a test message\"",
 		Args:    cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -98,7 +116,7 @@ No wallet is opened.`,
 			if err != nil {
 				return err
 			}
-			out := verifyMessageJSON{Address: dec.String, Format: signatureFormat(dec.Type)}
+			out := verifyMessageJSON{Address: dec.String, Format: givenFormat(sig, dec.Type)}
 			err = message.Verify([]byte(msg), addr, sig, net)
 			switch {
 			case err == nil:

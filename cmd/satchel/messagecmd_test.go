@@ -62,13 +62,23 @@ func TestVerifyMessageVectors(t *testing.T) {
 		}
 	}
 	for _, s := range bip322.Simple {
-		want := 0
-		if strings.HasPrefix(s.Type, "p2wsh") {
-			want = exitUsage // P2WSH is refused as unsupported, not called invalid
-		}
 		for _, sig := range s.Signatures {
-			check("mainnet", s.Address, sig, s.Message, want)
+			check("mainnet", s.Address, sig, s.Message, 0)
 		}
+	}
+	var generated struct {
+		Full, ProofOfFunds []struct {
+			Message, Address, Type string
+			Signatures             []string `json:"bip322_signatures"`
+		}
+	}
+	readVectorFile(t, "bip322-generated-vectors.json", &generated)
+	for _, s := range generated.Full {
+		check("mainnet", s.Address, s.Signatures[0], s.Message, 0)
+		check("mainnet", s.Address, s.Signatures[0], s.Message+"?", exitError)
+	}
+	for _, s := range generated.ProofOfFunds {
+		check("mainnet", s.Address, s.Signatures[0], s.Message, exitUsage) // refused, not called invalid
 	}
 	for _, v := range legacy.Vectors {
 		for _, sig := range v.Signatures {
@@ -84,7 +94,7 @@ func TestVerifyMessageVectors(t *testing.T) {
 			t.Errorf("%s: accepted", e.Description)
 		}
 	}
-	if valid < 8 {
+	if valid < 18 {
 		t.Fatalf("only %d valid signatures checked", valid)
 	}
 	// An address of another network is bad input, not an invalid signature.

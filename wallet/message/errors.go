@@ -12,8 +12,9 @@ var (
 	// truncated, trailing bytes).
 	ErrMalformedSignature = errors.New("malformed signature")
 	// ErrUnsupported: a valid kind of signature or address that satchel does not check or
-	// make: full and proof-of-funds signatures, P2WSH and P2SH addresses, taproot script
-	// paths. Saying so is better than calling a possibly valid signature invalid.
+	// make: proof-of-funds signatures, taproot script paths in simple signatures, and
+	// signing with script addresses. Saying so is better than calling a possibly valid
+	// signature invalid.
 	ErrUnsupported = errors.New("unsupported message signature")
 	// ErrKeyMismatch: Sign was given a key, or a script type, that does not give the address.
 	ErrKeyMismatch = errors.New("key does not match the address")

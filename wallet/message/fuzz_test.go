@@ -18,6 +18,9 @@ func FuzzVerify(f *testing.F) {
 	for _, c := range append(b.Error, g.Error...) {
 		f.Add([]byte(c.Message), c.Address, c.Signature)
 	}
+	for _, c := range g.Full {
+		f.Add([]byte(c.Message), c.Address, c.Signatures[0])
+	}
 	for _, c := range g.ProofOfFunds {
 		f.Add([]byte(c.Message), c.Address, c.Signatures[0])
 	}

@@ -38,8 +38,8 @@ func addressOf(t *testing.T, typ txbuilder.ScriptType, k *btcec.PrivateKey, net 
 func tamperSignature(t *testing.T, sig string) string {
 	t.Helper()
 	prefix := ""
-	if strings.HasPrefix(sig, "smp") {
-		prefix, sig = "smp", sig[3:]
+	if strings.HasPrefix(sig, "smp") || strings.HasPrefix(sig, "ful") {
+		prefix, sig = sig[:3], sig[3:]
 	}
 	raw, err := base64.StdEncoding.DecodeString(sig)
 	if err != nil {
@@ -51,7 +51,7 @@ func tamperSignature(t *testing.T, sig string) string {
 
 func TestSignVerifyRoundTrip(t *testing.T) {
 	nets := []*chaincfg.Params{&chaincfg.MainNetParams, &chaincfg.TestNet3Params, &chaincfg.RegressionNetParams}
-	for _, typ := range []txbuilder.ScriptType{txbuilder.P2PKH, txbuilder.P2WPKH, txbuilder.P2TR} {
+	for _, typ := range []txbuilder.ScriptType{txbuilder.P2PKH, txbuilder.P2WPKH, txbuilder.P2TR, txbuilder.P2SHP2WPKH} {
 		for _, net := range nets {
 			t.Run(typ.String()+"/"+net.Name, func(t *testing.T) {
 				k := newKey(t)
@@ -61,17 +61,22 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if typ == txbuilder.P2PKH {
+				switch {
+				case typ == txbuilder.P2PKH:
 					if strings.HasPrefix(sig, "smp") {
 						t.Fatalf("legacy signature has the simple prefix: %s", sig)
 					}
-				} else if !strings.HasPrefix(sig, "smp") {
+				case typ == txbuilder.P2SHP2WPKH:
+					if !strings.HasPrefix(sig, "ful") {
+						t.Fatalf("nested segwit signature is not a full one: %s", sig)
+					}
+				case !strings.HasPrefix(sig, "smp"):
 					t.Fatalf("simple signature without prefix: %s", sig)
 				}
 				if err := Verify(msg, addr, sig, net); err != nil {
 					t.Fatalf("Verify: %v", err)
 				}
-				if typ != txbuilder.P2PKH {
+				if typ == txbuilder.P2WPKH || typ == txbuilder.P2TR {
 					if err := Verify(msg, addr, strings.TrimPrefix(sig, "smp"), net); err != nil {
 						t.Fatalf("unprefixed: %v", err)
 					}
@@ -108,7 +113,6 @@ func TestSignRefuses(t *testing.T) {
 		{"another key's address", addressOf(t, txbuilder.P2WPKH, newKey(t), net), k, txbuilder.P2WPKH, ErrKeyMismatch},
 		{"script type not the address's", wpkh, k, txbuilder.P2TR, ErrKeyMismatch},
 		{"legacy type for a segwit address", wpkh, k, txbuilder.P2PKH, ErrKeyMismatch},
-		{"nested segwit", addressOf(t, txbuilder.P2SHP2WPKH, k, net), k, txbuilder.P2SHP2WPKH, ErrUnsupported},
 		{"p2wsh", "bc1qp0ahvfh83088w49k405szqgg4f3pptr7p2g06tdxfjcd40z4lh4q95lsz9", k, txbuilder.P2WSH, ErrUnsupported},
 		{"address for another network", addressOf(t, txbuilder.P2WPKH, k, &chaincfg.TestNet3Params), k,
 			txbuilder.P2WPKH, waddress.ErrWrongNetwork},
@@ -233,7 +237,8 @@ func TestVerifyLegacyEdges(t *testing.T) {
 		{"segwit (BIP137) header", withHeader(raw[0] + 8), ErrInvalidSignature},
 		{"header below 27", withHeader(26), ErrInvalidSignature},
 		{"64 bytes", base64.StdEncoding.EncodeToString(raw[:64]), ErrMalformedSignature},
-		{"full prefix", "ful" + sig, ErrUnsupported},
+		{"full prefix on a legacy signature", "ful" + sig, ErrMalformedSignature},
+		{"proof-of-funds prefix", "pof" + sig, ErrUnsupported},
 		{"empty", "", ErrMalformedSignature},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -17,8 +17,9 @@ import (
 
 // Sign signs msg with key for addr on net. scriptType says how key makes addr: P2WPKH and P2TR
 // give a BIP322 simple signature ("smp" + base64 witness; for P2TR key is the BIP86 internal
-// key, tweaked here), P2PKH a legacy signature (base64 of a 65-byte compact recoverable ECDSA
-// signature with a compressed key). Other types give ErrUnsupported; a key or type that does
+// key, tweaked here), P2SH-P2WPKH a BIP322 full one ("ful" + base64 of the whole to_sign
+// transaction, whose scriptSig names the witness program), P2PKH a legacy signature (base64
+// of a 65-byte compact recoverable ECDSA signature with a compressed key). Other types give ErrUnsupported; a key or type that does
 // not give addr gives ErrKeyMismatch. The signature is verified before it is returned.
 func Sign(msg []byte, addr string, net *chaincfg.Params, key *btcec.PrivateKey, scriptType txbuilder.ScriptType) (string, error) {
 	if key == nil {
@@ -29,7 +30,7 @@ func Sign(msg []byte, addr string, net *chaincfg.Params, key *btcec.PrivateKey, 
 		return "", fmt.Errorf("sign message: %w", err)
 	}
 	switch scriptType {
-	case txbuilder.P2PKH, txbuilder.P2WPKH, txbuilder.P2TR:
+	case txbuilder.P2PKH, txbuilder.P2WPKH, txbuilder.P2TR, txbuilder.P2SHP2WPKH:
 	default:
 		return "", fmt.Errorf("sign message: %w: %s addresses", ErrUnsupported, scriptType)
 	}
@@ -45,6 +46,16 @@ func Sign(msg []byte, addr string, net *chaincfg.Params, key *btcec.PrivateKey, 
 	switch scriptType {
 	case txbuilder.P2PKH:
 		sig = base64.StdEncoding.EncodeToString(ecdsa.SignCompact(key, legacyHash(msg), true))
+	case txbuilder.P2SHP2WPKH:
+		toSign, err := signFullNested(msg, a.PkScript, key, d.RedeemScript)
+		if err != nil {
+			return "", fmt.Errorf("sign message: %w", err)
+		}
+		var buf bytes.Buffer
+		if err := toSign.Serialize(&buf); err != nil {
+			return "", fmt.Errorf("sign message: %w", err)
+		}
+		sig = "ful" + base64.StdEncoding.EncodeToString(buf.Bytes())
 	default:
 		w, err := signSimple(msg, a.PkScript, key, scriptType)
 		if err != nil {

@@ -1,6 +1,7 @@
 package message
 
 import (
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -143,7 +144,9 @@ func TestPre2026UnprefixedVectors(t *testing.T) {
 }
 
 // supported reports whether Verify checks signatures of this vector type.
-func supported(typ string) bool { return typ == "p2wpkh" || typ == "p2tr" || typ == "p2pkh" }
+func supported(typ string) bool {
+	return typ == "p2wpkh" || typ == "p2tr" || typ == "p2pkh" || strings.HasPrefix(typ, "p2wsh")
+}
 
 func TestSimpleVectors(t *testing.T) {
 	cases := append(loadBasic(t).Simple, loadGenerated(t).Simple...)
@@ -163,8 +166,8 @@ func TestSimpleVectors(t *testing.T) {
 			checked++
 		}
 	}
-	if checked != 7 {
-		t.Fatalf("verified %d signatures, want 7 (p2wpkh and p2tr)", checked)
+	if checked != 10 {
+		t.Fatalf("verified %d signatures, want 10 (p2wpkh, p2tr and p2wsh)", checked)
 	}
 }
 
@@ -217,10 +220,10 @@ func wantErrorClass(t *testing.T, c errorCase) error {
 		t.Fatalf("%s: vector address: %v", c.Description, err)
 	}
 	switch {
-	case strings.HasPrefix(c.Signature, "ful") || strings.HasPrefix(c.Signature, "pof"):
+	case strings.HasPrefix(c.Signature, "pof"):
 		return ErrUnsupported
-	case a.Type == txbuilder.P2WSH || a.Type == txbuilder.P2SH:
-		return ErrUnsupported
+	case a.Type == txbuilder.P2SH && !strings.HasPrefix(c.Signature, "ful"):
+		return ErrInvalidSignature // a simple signature cannot carry P2SH's scriptSig
 	case c.ErrorSubstr == "invalid signature":
 		return ErrInvalidSignature
 	}
@@ -243,17 +246,90 @@ func TestErrorVectors(t *testing.T) {
 	}
 }
 
-// TestFullAndProofOfFundsRefused: valid full and proof-of-funds signatures are refused as
-// unsupported, never reported as invalid (they may well be valid) nor accepted.
-func TestFullAndProofOfFundsRefused(t *testing.T) {
+// TestFullVectors: every full signature of the vectors verifies (P2PKH, P2WPKH, P2TR, P2SH-
+// P2WPKH, P2WSH and P2SH multisig, time-locked taproot and P2WSH scripts), and fails for
+// another message or for another address of the same kind.
+func TestFullVectors(t *testing.T) {
 	g := loadGenerated(t)
-	for _, c := range append(g.Full, g.ProofOfFunds...) {
+	checked := 0
+	for i, c := range g.Full {
+		other := g.Full[(i+1)%len(g.Full)].Address
+		for _, sig := range c.Signatures {
+			if err := Verify([]byte(c.Message), c.Address, sig, mainnet); err != nil {
+				t.Errorf("%s %s…: %v", c.Type, sig[:12], err)
+			}
+			if err := Verify([]byte(c.Message+"!"), c.Address, sig, mainnet); !errors.Is(err, ErrInvalidSignature) {
+				t.Errorf("%s, another message: %v, want ErrInvalidSignature", c.Type, err)
+			}
+			if err := Verify([]byte(c.Message), other, sig, mainnet); !errors.Is(err, ErrInvalidSignature) {
+				t.Errorf("%s, for %s: %v, want ErrInvalidSignature", c.Type, other, err)
+			}
+			checked++
+		}
+	}
+	if checked != 10 {
+		t.Fatalf("verified %d full signatures, want 10", checked)
+	}
+}
+
+// TestProofOfFundsRefused: valid proof-of-funds signatures are refused as unsupported, never
+// reported as invalid (they may well be valid) nor accepted.
+func TestProofOfFundsRefused(t *testing.T) {
+	for _, c := range loadGenerated(t).ProofOfFunds {
 		for _, sig := range c.Signatures {
 			err := Verify([]byte(c.Message), c.Address, sig, mainnet)
 			if !errors.Is(err, ErrUnsupported) {
 				t.Errorf("%s %s…: error %v, want ErrUnsupported", c.Type, sig[:6], err)
 			}
 		}
+	}
+}
+
+// TestFullSignatureForNestedSegwit: Sign makes a full signature for a P2SH-P2WPKH address
+// (the vector's key), which verifies, and which a change to any part of the transaction
+// breaks.
+func TestFullSignatureForNestedSegwit(t *testing.T) {
+	var c signedCase
+	for _, v := range loadGenerated(t).Full {
+		if v.Type == "p2sh-p2wpkh" {
+			c = v
+		}
+	}
+	wif, err := btcutil.DecodeWIF(c.PrivateKeys[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := []byte(c.Message)
+	sig, err := Sign(msg, c.Address, mainnet, wif.PrivKey, txbuilder.P2SHP2WPKH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(sig, "ful") {
+		t.Fatalf("signature %s… is not a full one", sig[:6])
+	}
+	if err := Verify(msg, c.Address, sig, mainnet); err != nil {
+		t.Fatalf("own signature: %v", err)
+	}
+	raw, err := base64.StdEncoding.DecodeString(sig[3:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range raw {
+		bad := append([]byte{}, raw...)
+		bad[i] ^= 0x01
+		if Verify(msg, c.Address, "ful"+base64.StdEncoding.EncodeToString(bad), mainnet) == nil {
+			t.Fatalf("flipping a bit of byte %d still verifies", i)
+		}
+	}
+	if err := Verify(msg, c.Address, sig+"AA==", mainnet); !errors.Is(err, ErrMalformedSignature) {
+		t.Fatalf("trailing bytes: %v", err)
+	}
+	// The key's P2SH address takes no simple signature, and Sign refuses another type's key.
+	if err := Verify(msg, c.Address, "smp"+sig[3:], mainnet); !errors.Is(err, ErrMalformedSignature) && !errors.Is(err, ErrInvalidSignature) {
+		t.Fatalf("simple prefix on a full body: %v", err)
+	}
+	if _, err := Sign(msg, c.Address, mainnet, wif.PrivKey, txbuilder.P2WPKH); !errors.Is(err, ErrKeyMismatch) {
+		t.Fatalf("P2WPKH type for a P2SH address: %v", err)
 	}
 }
 

@@ -20,7 +20,9 @@ const verifyFlags = txscript.StandardVerifyFlags
 
 // Verify checks that signature signs msg for addr on net. It returns nil only for a valid
 // signature. BIP322 simple signatures (prefixed "smp", or unprefixed as before 2026) are
-// checked for P2WPKH and P2TR addresses; legacy signatures for P2PKH addresses. Failures match
+// checked for P2WPKH, P2WSH and P2TR key-path addresses; full ones ("ful") for every kind of
+// address, by the script engine; legacy signatures for P2PKH addresses. Proof-of-funds
+// signatures are refused with ErrUnsupported. Failures match
 // ErrInvalidSignature, ErrMalformedSignature or ErrUnsupported, or wallet/address's errors for
 // an address that does not decode on net.
 func Verify(msg []byte, addr string, signature string, net *chaincfg.Params) error {
@@ -37,9 +39,11 @@ func Verify(msg []byte, addr string, signature string, net *chaincfg.Params) err
 func verify(msg []byte, a *waddress.Address, signature string) error {
 	v, body := splitVariant(signature)
 	switch v {
-	case variantFull, variantProof:
-		return fmt.Errorf("%w: %s signatures (prefix %q) are not supported; ask for a simple "+
-			"signature (smp) or a legacy one for 1... addresses", ErrUnsupported, v, signature[:3])
+	case variantProof:
+		return fmt.Errorf("%w: %s signatures (prefix %q) are not supported (they need the coins' "+
+			"current state); ask for a simple or full signature", ErrUnsupported, v, signature[:3])
+	case variantFull:
+		return verifyFull(msg, a, body)
 	}
 	switch a.Type {
 	case txbuilder.P2PKH:
@@ -48,12 +52,15 @@ func verify(msg []byte, a *waddress.Address, signature string) error {
 				"a 1... address takes a legacy signature", ErrInvalidSignature)
 		}
 		return verifyLegacy(msg, a.PkScript, body)
-	case txbuilder.P2WPKH, txbuilder.P2TR:
+	case txbuilder.P2WPKH, txbuilder.P2TR, txbuilder.P2WSH:
 		return verifySimple(msg, a, body)
-	case txbuilder.P2WSH:
-		return fmt.Errorf("%w: P2WSH (script or multisig) addresses are not supported", ErrUnsupported)
 	case txbuilder.P2SH:
-		return fmt.Errorf("%w: P2SH addresses need a full signature, which is not supported", ErrUnsupported)
+		if raw, err := decodeBase64(body); err == nil && looksLegacy(raw) {
+			return fmt.Errorf("%w: this is a legacy signature, which BIP322 allows only for "+
+				"1... (P2PKH) addresses; ask for a full signature (ful)", ErrUnsupported)
+		}
+		return fmt.Errorf("%w: a P2SH (3...) address cannot take a simple signature: its scriptSig "+
+			"has no place there; ask for a full signature (ful)", ErrInvalidSignature)
 	}
 	return fmt.Errorf("%w: %s addresses", ErrUnsupported, a.Type)
 }
