@@ -75,9 +75,14 @@ func TestSignMessageOwnAddresses(t *testing.T) {
 			t.Fatalf("%s: own signature: %v", addr, err)
 		}
 	}
+	// A BIP49 (nested segwit) address takes a BIP322 full signature.
 	sh, _ := w.account(49).keys.Derive(0, 0)
-	if _, err := w.MessageAddress(sh.Address); !errors.Is(err, message.ErrUnsupported) {
-		t.Fatalf("BIP49 address: %v", err)
+	sig, err := w.SignMessage(sh.Address, []byte("hi"), testPass, cheapKDF)
+	if err != nil || !strings.HasPrefix(sig, "ful") {
+		t.Fatalf("BIP49 address: %.10s %v", sig, err)
+	}
+	if err := message.Verify([]byte("hi"), sh.Address, sig, w.Net()); err != nil {
+		t.Fatalf("BIP49 address: own signature: %v", err)
 	}
 	far, _ := w.main().keys.Derive(0, 500)
 	if _, err := w.MessageAddress(far.Address); !errors.Is(err, ErrNotOurAddress) {
