@@ -9,7 +9,7 @@ import (
 func TestCoinGrinderHandExamples(t *testing.T) {
 	// At 50 sat/vB: P2PKH 148 vB, P2WPKH 68 vB, P2TR 58 vB inputs.
 	coins := []Coin{
-		selCoin(0, 200_000, P2PKH),  // effective 192,600, 592 WU
+		selCoin(0, 200_000, P2PKH),  // 593 WU
 		selCoin(1, 110_000, P2WPKH), // 106,600, 272 WU
 		selCoin(2, 100_000, P2TR),   // 97,100, 230 WU
 		selCoin(3, 60_000, P2TR),    // 57,100, 230 WU
@@ -21,7 +21,7 @@ func TestCoinGrinderHandExamples(t *testing.T) {
 	}
 	sel, _ := selectCoinGrinder(p.pool, 150_000, 0, MaxStandardTxWeight)
 	_, _, w := selSum(p.pool, sel)
-	// The lone P2PKH coin (592 WU) and P2WPKH+P2TR (502 WU) fund 150,000 too, but the two
+	// The lone P2PKH coin (593 WU) and P2WPKH+P2TR (502 WU) fund 150,000 too, but the two
 	// P2TR coins (460 WU) are lightest.
 	if w != 2*P2TR.InputWeight() {
 		t.Fatalf("weight %d, want the P2TR pair", w)

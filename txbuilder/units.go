@@ -99,8 +99,10 @@ func (t ScriptType) InputWeight() Weight {
 		// outpoint 36 + scriptSig 1+23 + sequence 4 = 64 bytes x4, witness 108.
 		return 64*4 + 108
 	case P2PKH:
-		// outpoint 36 + scriptSig 1+(1+72)+(1+33) + sequence 4 = 148 bytes, no witness.
-		return 148 * 4
+		// outpoint 36 + scriptSig 1+(1+72)+(1+33) + sequence 4 = 148 bytes, plus 1 WU: in a
+		// transaction with any segwit input, every input carries a witness stack count, an
+		// empty one (0x00) for this one.
+		return 148*4 + 1
 	}
 	return 0
 }
