@@ -44,6 +44,7 @@ func (w *Wallet) PlanBump(req BumpRequest) (*BumpPlan, error) {
 	var required []store.Coin
 	var payments []Payment
 	var change *keyPath
+	var maybeSilent bool
 	err = w.st.View(func(tx *store.Txn) error {
 		r, err := tx.Tx(req.TxID)
 		if err != nil {
@@ -96,6 +97,7 @@ func (w *Wallet) PlanBump(req BumpRequest) (*BumpPlan, error) {
 			payments = append(payments, pay)
 		}
 		orig, msg = r, m
+		maybeSilent = hasSilent(tx, req.TxID) || mayPaySilent(tx, r, m)
 		return nil
 	})
 	if err != nil {
@@ -116,19 +118,24 @@ func (w *Wallet) PlanBump(req BumpRequest) (*BumpPlan, error) {
 			cands = append(cands, c)
 		}
 	}
-	silent := false
-	if err := w.st.View(func(tx *store.Txn) error { silent = hasSilent(tx, req.TxID); return nil }); err != nil {
-		return nil, err
-	}
-	if silent {
+	if maybeSilent {
 		// Silent-payment output keys depend on the inputs: keep them, only lower the change.
+		// That holds for a transaction marked as paying one, and for one this copy of the
+		// wallet did not send (a restore) that pays a taproot address not its own, which may
+		// be one: the mark is not in the seed.
 		cands = nil
 	}
 	sreq := SendRequest{Payments: payments, FeeRate: req.FeeRate, Policy: req.Policy}
 	plan, err := w.finishPlan(sreq, pc, required, cands, change)
+	var short *txbuilder.InsufficientFundsError
+	if err != nil && maybeSilent && errors.As(err, &short) {
+		return nil, fmt.Errorf("%w: %s pays (or may pay) a silent payment, whose output would break if coins were added, "+
+			"and its change cannot pay that fee alone: use a lower --fee-rate, or satchel cpfp", err, req.TxID)
+	}
 	if err != nil {
 		return nil, err
 	}
+	plan.keepsSilent = maybeSilent
 	// BIP125 rule 4: the new fee pays for the replacement's own relay on top of the old fee.
 	minFee := txbuilder.Amount(orig.Fee) + req.RelayFee.FeeForVSize(plan.VSize)
 	if plan.Selection.Fee < minFee {

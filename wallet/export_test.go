@@ -89,3 +89,17 @@ func TestSignMessageOwnAddresses(t *testing.T) {
 		t.Fatalf("address far past the gap: %v", err)
 	}
 }
+
+// A payment that carries the silent-payment placeholder without its address would pay an
+// unspendable key: it is refused before any coin is chosen.
+func TestPlaceholderWithoutSilentAddressIsRefused(t *testing.T) {
+	w := newWallet(t, txbuilder.P2TR, false)
+	_, err := w.PlanSend(SendRequest{Payments: []Payment{{Address: "sp1...", Script: SilentPlaceholder, Type: txbuilder.P2TR, Amount: 5000}},
+		FeeRate: txbuilder.SatPerVB(2)})
+	if !errors.Is(err, ErrBadInput) || !strings.Contains(err.Error(), "no silent-payment address") {
+		t.Fatalf("PlanSend: %v", err)
+	}
+	if _, _, err := w.AddTip(TipRequest{Payment: Payment{Address: "sp1...", Script: SilentPlaceholder, Type: txbuilder.P2TR, Amount: 5000}}); !errors.Is(err, ErrBadInput) {
+		t.Fatalf("AddTip: %v", err)
+	}
+}

@@ -78,6 +78,9 @@ type Plan struct {
 	// InputAddresses and InputPaths follow Built.Inputs.
 	InputAddresses []string
 	InputPaths     []string
+	// keepsSilent marks a replacement of a transaction that pays (or may pay) a silent
+	// payment: its inputs were kept, and it is marked as such before it is broadcast.
+	keepsSilent bool
 }
 
 type keyPath struct{ purpose, chain, index uint32 }
@@ -90,6 +93,9 @@ func (w *Wallet) PlanSend(req SendRequest) (*Plan, error) {
 	}
 	if req.SweepAll && len(req.Payments) != 1 {
 		return nil, fmt.Errorf("%w: sweeping all coins pays exactly one address", ErrBadInput)
+	}
+	if err := w.checkSilentPayees(req.Payments); err != nil {
+		return nil, err
 	}
 	pc, err := w.loadPlanContext()
 	if err != nil {
@@ -315,6 +321,12 @@ func (w *Wallet) Sign(plan *Plan, passphrase []byte, opts ...keystore.Option) (*
 	}
 	if err := w.silentOutputs(plan, tx, master); err != nil {
 		return nil, err
+	}
+	// The placeholder is an unspendable key: nothing may be signed that still pays it.
+	for i, out := range tx.TxOut {
+		if bytes.Equal(out.PkScript, SilentPlaceholder) {
+			return nil, fmt.Errorf("sign: output %d still pays the silent-payment placeholder; nothing was signed", i)
+		}
 	}
 	err = txbuilder.Sign(tx, plan.Prev, func(i int) (*btcec.PrivateKey, error) {
 		p := plan.paths[i]

@@ -1,6 +1,7 @@
 package wallet
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 
@@ -130,14 +131,18 @@ func (w *Wallet) SilentAddress(passphrase func() ([]byte, error), opts ...keysto
 	return addr, err
 }
 
-// NoteSilent records, after a broadcast, which outputs of the plan's transaction are silent
-// payments.
+// NoteSilent records which outputs of the plan's signed transaction (id) are silent payments,
+// so that a fee bump keeps its inputs. It is called before the broadcast: a mark for a
+// transaction that never reached the network is harmless, a missing one after a crash is not.
 func (w *Wallet) NoteSilent(plan *Plan, id chainhash.Hash) error {
 	var idx []int
 	for i, p := range plan.Request.Payments {
 		if p.SilentPayment != nil {
 			idx = append(idx, plan.Built.PayeeIndex[i])
 		}
+	}
+	if len(idx) == 0 && plan.keepsSilent {
+		idx = []int{-1} // the outputs are the replaced transaction's
 	}
 	if len(idx) == 0 {
 		return nil
@@ -146,4 +151,37 @@ func (w *Wallet) NoteSilent(plan *Plan, id chainhash.Hash) error {
 		return err
 	}
 	return w.st.Update(func(tx *store.Txn) error { return markSilent(tx, id, idx) })
+}
+
+// checkSilentPayees refuses payments that would pay the placeholder: one that carries it
+// without its silent-payment address (a tip queued with it, say), and any silent payment from
+// a watch-only wallet, which lacks the input keys the output key is derived from.
+func (w *Wallet) checkSilentPayees(pays []Payment) error {
+	for _, p := range pays {
+		if p.SilentPayment == nil && bytes.Equal(p.Script, SilentPlaceholder) {
+			return fmt.Errorf("%w: the payment to %s has no silent-payment address to derive its output from", ErrBadInput, p.Address)
+		}
+		if p.SilentPayment != nil && w.meta.WatchOnly {
+			return fmt.Errorf("%w: a watch-only wallet cannot pay a silent payment address: its output key is "+
+				"derived from the inputs' private keys; send from the wallet that holds the seed", ErrBadInput)
+		}
+	}
+	return nil
+}
+
+// mayPaySilent says whether a transaction of the wallet's could pay a silent payment that the
+// store does not know of: it was not sent by this copy of the wallet (a restore, a crash
+// before it was recorded) and pays a taproot output that is not the wallet's.
+func mayPaySilent(tx *store.Txn, r *store.TxRecord, m *wire.MsgTx) bool {
+	if r.Sent {
+		return false
+	}
+	for _, out := range m.TxOut {
+		if len(out.PkScript) == 34 && out.PkScript[0] == txscript.OP_1 && out.PkScript[1] == 32 {
+			if _, ok := tx.Addr(out.PkScript); !ok {
+				return true
+			}
+		}
+	}
+	return false
 }

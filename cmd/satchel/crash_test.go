@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -201,5 +202,48 @@ func TestCrashPointsBackupExport(t *testing.T) {
 				t.Fatalf("restored labels: %s", r.out)
 			}
 		})
+	}
+}
+
+// A silent payment whose process dies right after recording it (before it finished) keeps its
+// mark: a later bump from the same wallet keeps the inputs, so the output stays valid, and a
+// bump that would need more coins is refused. A restored copy of the wallet, which never had
+// the mark, is just as careful.
+func TestCrashSilentPaymentKeepsItsInputs(t *testing.T) {
+	c, n := nodeCLI(t)
+	c.mustRun(abandon, "restore", "--wallet", "a")
+	c.fund(n, "a", 30_000, 30_000)
+	c.mustRun(legal, "restore", "--wallet", "b")
+	sp := decodeJSON[map[string]string](t, c.mustRun("", "receive", "--silent", "--json", "--wallet", "b").out)["address"]
+	if !c.runCrash(crash.SendAfterRecord, "send", "--wallet", "a", sp, "20000", "--fee-rate", "1", "--yes", "--json") {
+		t.Fatal("the process did not die after recording")
+	}
+	mem := n.MempoolTxIDs(t)
+	if len(mem) != 1 {
+		t.Fatalf("mempool %v", mem)
+	}
+	txid := mem[0].String()
+	c.mustRun(abandon, "restore", "--wallet", "a2")
+	for _, w := range []string{"a", "a2"} {
+		r := c.run("", "bump-fee", txid, "--fee-rate", "100", "--dry-run", "--json", "--wallet", w)
+		if code, msg := jsonError(t, r.err); r.code != exitCannotPay || code != "insufficient_funds" || !strings.Contains(msg, "silent payment") {
+			t.Fatalf("%s: a bump needing another coin: exit %d %s", w, r.code, r.err)
+		}
+		r = c.run("", "bump-fee", txid, "--fee-rate", "3", "--dry-run", "--json", "--wallet", w)
+		if r.code != 0 {
+			t.Fatalf("%s: bump: %s", w, r.err)
+		}
+		if b := decodeJSON[bumpJSON](t, r.out); b.CoinsSpent != 1 {
+			t.Fatalf("%s: the replacement spends %d coins, the silent payment was built on 1", w, b.CoinsSpent)
+		}
+	}
+	r := c.run("", "bump-fee", txid, "--fee-rate", "3", "--yes", "--json", "--wallet", "a")
+	if r.code != 0 {
+		t.Fatalf("bump: %s", r.err)
+	}
+	b := decodeJSON[bumpJSON](t, r.out)
+	assertFeeRate(t, n, b.TxID, 3000, b.Fee)
+	if f := scanFor(t, n, getTx(t, n, b.TxID)); len(f) != 1 {
+		t.Fatalf("after the bump the receiver finds %d outputs", len(f))
 	}
 }

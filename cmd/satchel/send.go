@@ -306,14 +306,16 @@ func (a *App) finishTx(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, p
 	if err != nil {
 		return err
 	}
+	// Silent outputs are marked before the broadcast, so a crash after it cannot leave a
+	// silent payment that a later bump would break by adding coins.
+	if err := w.NoteSilent(plan, tx.TxHash()); err != nil {
+		return err
+	}
 	crash.Point(crash.SendAfterSign)
 	ctx, cancel := context.WithTimeout(cmd.Context(), time.Minute)
 	defer cancel()
 	id, err := w.Broadcast(ctx, be, tx, label, a.Now())
 	if err != nil {
-		return err
-	}
-	if err := w.NoteSilent(plan, id); err != nil {
 		return err
 	}
 	final := planOut(plan, tx)

@@ -104,6 +104,9 @@ whatever the fee rate.
 			if all {
 				return usagef("bad_amount", "a tip needs an amount, not all")
 			}
+			if pay.SilentPayment != nil {
+				return usagef("bad_address", "a silent payment address cannot be queued: its output is derived when the batch is signed; send it now with satchel send")
+			}
 			if pay.Amount < pay.Type.DustLimit() {
 				return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%d sat is below the %d sat dust limit of a %s output", pay.Amount, pay.Type.DustLimit(), pay.Type)}
 			}
