@@ -90,7 +90,7 @@ func (w *Wallet) PlanBump(req BumpRequest) (*BumpPlan, error) {
 				continue
 			}
 			pay := Payment{Script: o.PkScript, Type: scriptType(o.PkScript), Amount: txbuilder.Amount(o.Value),
-				Address: scriptAddress(o.PkScript, w.net)}
+				Address: ScriptAddress(o.PkScript, w.net)}
 			if a, ok := tx.Addr(o.PkScript); ok {
 				pay.own = &keyPath{a.Purpose, a.Chain, a.Index}
 			}

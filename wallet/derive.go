@@ -140,7 +140,7 @@ func (w *Wallet) recompute(tx *store.Txn, tipHeight int32) error {
 				OutPoint: op, Value: o.Value, PkScript: o.PkScript,
 				Purpose: a.Purpose, Chain: a.Chain, Index: a.Index,
 				Height:   confirmedHeight(confirmed, d.rec.Height),
-				Coinbase: coinbase, Own: allInputsOurs, Address: scriptAddress(o.PkScript, w.net),
+				Coinbase: coinbase, Own: allInputsOurs, Address: ScriptAddress(o.PkScript, w.net),
 			})
 		}
 		net := ourOut - ourIn
@@ -151,7 +151,7 @@ func (w *Wallet) recompute(tx *store.Txn, tipHeight int32) error {
 		for _, o := range d.msg.TxOut {
 			_, ours := mine(o.PkScript)
 			if ours == (net >= 0) {
-				row.Address = scriptAddress(o.PkScript, w.net)
+				row.Address = ScriptAddress(o.PkScript, w.net)
 				break
 			}
 		}

@@ -137,7 +137,7 @@ func (w *Wallet) spentSince(since time.Time, allow []string) (int64, error) {
 				if _, ours := tx.Addr(o.PkScript); ours {
 					continue
 				}
-				if slices.Contains(allow, scriptAddress(o.PkScript, w.net)) {
+				if slices.Contains(allow, ScriptAddress(o.PkScript, w.net)) {
 					continue
 				}
 				total += o.Value

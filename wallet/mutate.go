@@ -132,8 +132,8 @@ func (w *Wallet) RecordSent(m *wire.MsgTx, label string, now time.Time) error {
 	})
 }
 
-// scriptAddress renders an output script as an address, or "" for scripts without one.
-func scriptAddress(script []byte, net *chaincfg.Params) string {
+// ScriptAddress renders an output script as an address, or "" for scripts without one.
+func ScriptAddress(script []byte, net *chaincfg.Params) string {
 	_, addrs, _, err := txscript.ExtractPkScriptAddrs(script, net)
 	if err != nil || len(addrs) != 1 {
 		return ""

@@ -129,7 +129,7 @@ func AnalyzePSBT(p *psbt.Packet, net *chaincfg.Params) *PSBTSummary {
 		prev := txbuilder.PSBTPrevOut(p, i)
 		if prev != nil {
 			in.Value, in.ValueKnown = txbuilder.Amount(prev.Value), true
-			in.Address = scriptAddress(prev.PkScript, net)
+			in.Address = ScriptAddress(prev.PkScript, net)
 			in.Type = inputType(prev.PkScript, pin.RedeemScript)
 		} else {
 			in.Missing = append(in.Missing, MissingUtxo)
@@ -167,7 +167,7 @@ func AnalyzePSBT(p *psbt.Packet, net *chaincfg.Params) *PSBTSummary {
 	}
 	var outWeight txbuilder.Weight
 	for i, o := range p.UnsignedTx.TxOut {
-		s.Outputs = append(s.Outputs, PSBTOutput{Index: i, Address: scriptAddress(o.PkScript, net), Value: txbuilder.Amount(o.Value)})
+		s.Outputs = append(s.Outputs, PSBTOutput{Index: i, Address: ScriptAddress(o.PkScript, net), Value: txbuilder.Amount(o.Value)})
 		outWeight += txbuilder.Weight(4 * (8 + compactLen(len(o.PkScript)) + len(o.PkScript)))
 	}
 	s.Complete = !anyNotFinal

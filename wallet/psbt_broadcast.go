@@ -13,48 +13,67 @@ import (
 	"github.com/satchel-wallet/satchel/wallet/chain"
 )
 
-// BroadcastPSBT finalises p where needed, extracts the transaction (checked by the script
-// engine when the PSBT says what every input spends), refuses a fee rate above MaxFeeRate, and
-// sends it through be. A transaction that spends or pays the wallet is recorded at once, as
-// send does, so its coins are not chosen again and history shows it as pending.
+// BroadcastPSBT is ReadyPSBT followed by SendReady: it finalises, checks and sends p.
 func (w *Wallet) BroadcastPSBT(ctx context.Context, be chain.Backend, p *psbt.Packet, label string, now time.Time) (*wire.MsgTx, chainhash.Hash, error) {
-	pending, err := txbuilder.FinalizePSBT(p)
+	tx, err := ReadyPSBT(p)
 	if err != nil {
 		return nil, chainhash.Hash{}, err
 	}
+	id, err := w.SendReady(ctx, be, p, tx, label, now)
+	if err != nil {
+		return nil, chainhash.Hash{}, err
+	}
+	return tx, id, nil
+}
+
+// ReadyPSBT finalises p where needed and extracts the transaction (checked by the script engine
+// when the PSBT says what every input spends), refusing one whose outputs are worth more than
+// its inputs or whose fee rate is above MaxFeeRate. Nothing is sent: a caller can show the
+// transaction and ask before SendReady.
+func ReadyPSBT(p *psbt.Packet) (*wire.MsgTx, error) {
+	pending, err := txbuilder.FinalizePSBT(p)
+	if err != nil {
+		return nil, err
+	}
 	if len(pending) > 0 {
-		return nil, chainhash.Hash{}, fmt.Errorf("%w: inputs %v still need signatures", txbuilder.ErrPSBTIncomplete, pending)
+		return nil, fmt.Errorf("%w: inputs %v still need signatures", txbuilder.ErrPSBTIncomplete, pending)
 	}
 	tx, err := txbuilder.ExtractPSBT(p)
 	if err != nil {
-		return nil, chainhash.Hash{}, err
+		return nil, err
 	}
 	if fee, ok := txbuilder.PSBTFee(p); ok {
 		vsize := txbuilder.TxWeight(tx).VSize()
 		if fee < 0 {
-			return nil, chainhash.Hash{}, fmt.Errorf("%w: the outputs are worth more than the inputs", txbuilder.ErrPSBTRefused)
+			return nil, fmt.Errorf("%w: the outputs are worth more than the inputs", txbuilder.ErrPSBTRefused)
 		}
 		if rate := txbuilder.FeeRate(int64(fee) * 1000 / vsize); rate > MaxFeeRate {
-			return nil, chainhash.Hash{}, fmt.Errorf("%w: the fee is %d sat for %d vB (%s sat/vB), above the 1,000 sat/vB satchel never pays",
+			return nil, fmt.Errorf("%w: the fee is %d sat for %d vB (%s sat/vB), above the 1,000 sat/vB satchel never pays",
 				ErrFeeGuard, fee, vsize, rate)
 		}
 	}
+	return tx, nil
+}
+
+// SendReady sends a transaction ReadyPSBT extracted from p through be. One that spends or pays
+// the wallet is recorded at once, as send does, so its coins are not chosen again and history
+// shows it as pending.
+func (w *Wallet) SendReady(ctx context.Context, be chain.Backend, p *psbt.Packet, tx *wire.MsgTx, label string, now time.Time) (chainhash.Hash, error) {
 	touches, err := w.touches(p, tx)
 	if err != nil {
-		return nil, chainhash.Hash{}, err
+		return chainhash.Hash{}, err
 	}
 	if touches {
-		id, err := w.Broadcast(ctx, be, tx, label, now)
-		return tx, id, err
+		return w.Broadcast(ctx, be, tx, label, now)
 	}
 	id, err := be.Broadcast(ctx, tx)
 	if err != nil {
-		return nil, chainhash.Hash{}, err
+		return chainhash.Hash{}, err
 	}
 	if id != tx.TxHash() {
-		return nil, chainhash.Hash{}, fmt.Errorf("broadcast: %s answered txid %s for %s: %w", be.Name(), id, tx.TxHash(), chain.ErrUnreachable)
+		return chainhash.Hash{}, fmt.Errorf("broadcast: %s answered txid %s for %s: %w", be.Name(), id, tx.TxHash(), chain.ErrUnreachable)
 	}
-	return tx, id, nil
+	return id, nil
 }
 
 // touches says whether tx spends or pays one of the wallet's addresses.

@@ -303,7 +303,7 @@ func TestElectrumInteropSatchelSignsElectrumPSBT(t *testing.T) {
 	if !s.Complete {
 		t.Fatalf("sign %+v", s)
 	}
-	r = c.mustRun(s.PSBT, "psbt", "broadcast", "-", "--json", "--wallet", "hot")
+	r = c.mustRun(s.PSBT, "psbt", "broadcast", "-", "--yes", "--json", "--wallet", "hot")
 	b := decodeJSON[psbtBroadcastJSON](t, r.out)
 	assertFeeRate(t, n, b.TxID, 2000, *dec.Fee)
 	n.Mine(t, 1)

@@ -170,7 +170,21 @@ func TestWatchOnlyPSBTRoundTripGolden(t *testing.T) {
 	r = c.mustRun("", "psbt", "finalize", signedFile, "--json")
 	c.golden("psbt-finalize.json", r.out)
 	fin := decodeJSON[psbtResultJSON](t, r.out)
-	r = c.mustRun(fin.PSBT, "psbt", "broadcast", "-", "--json", "--wallet", "cold", "--label", "sweep")
+	// No broadcast without consent: --yes, or a yes at the terminal after seeing the outputs.
+	calls := fc.Calls["Broadcast"]
+	r = c.run(fin.PSBT, "psbt", "broadcast", "-", "--json", "--wallet", "cold")
+	if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "confirmation_needed" {
+		t.Fatalf("broadcast without --yes off a terminal: exit %d %s", r.code, r.err)
+	}
+	asked := ""
+	tr := c.term(nil, func(p string) string { asked = p; return "n" }, "psbt", "broadcast", signedFile, "--wallet", "cold")
+	if tr.code != exitError || !strings.Contains(asked, "Broadcast?") || !strings.Contains(tr.err, "fee") || !strings.Contains(tr.err, "pays") {
+		t.Fatalf("declined at the terminal: exit %d, asked %q, %s", tr.code, asked, tr.err)
+	}
+	if fc.Calls["Broadcast"] != calls {
+		t.Fatal("a broadcast happened without consent")
+	}
+	r = c.mustRun(fin.PSBT, "psbt", "broadcast", "-", "--yes", "--json", "--wallet", "cold", "--label", "sweep")
 	c.golden("psbt-broadcast.json", r.out)
 	b := decodeJSON[psbtBroadcastJSON](t, r.out)
 	if b.TxID != fin.TxID || *b.Fee != sent.Fee {
@@ -256,7 +270,7 @@ func TestWatchOnlyPSBTEveryAccountType(t *testing.T) {
 			if !s.Complete || len(s.SignedInputs) != 2 {
 				t.Fatalf("sign %+v", s)
 			}
-			r = c.mustRun(s.PSBT, "psbt", "broadcast", "-", "--json", "--wallet", "hot")
+			r = c.mustRun(s.PSBT, "psbt", "broadcast", "-", "--yes", "--json", "--wallet", "hot")
 			b := decodeJSON[psbtBroadcastJSON](t, r.out)
 			if b.VSize > plan.VSize {
 				t.Fatalf("signed vsize %d above the planned %d", b.VSize, plan.VSize)

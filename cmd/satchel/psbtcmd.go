@@ -536,11 +536,12 @@ func newPSBTBroadcastCmd(a *App) *cobra.Command {
 		Long: `Finalize a signed PSBT when needed, extract its transaction, check it (script engine, a fee
 rate of at most 1,000 sat/vB) and send it through the wallet's backend. A transaction that
 spends or pays the wallet is recorded at once, as send does: history shows it as pending and
-its coins are not chosen again. Works with watch-only wallets. A PSBT still missing signatures
-exits 2; a refused broadcast exits 5.
+its coins are not chosen again. Works with watch-only wallets. Asks before sending on a
+terminal (the outputs and fee are shown); elsewhere it needs --yes. A PSBT still missing
+signatures exits 2; a refused broadcast exits 5.
 
 ` + exitStatusHelp,
-		Example: "  satchel psbt broadcast signed.psbt\n  satchel psbt broadcast - --json --label rent < signed.b64",
+		Example: "  satchel psbt broadcast signed.psbt\n  satchel psbt broadcast - --yes --json --label rent < signed.b64",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if a.flags.offline {
@@ -555,6 +556,20 @@ exits 2; a refused broadcast exits 5.
 				return err
 			}
 			defer w.Close()
+			tx, err := wallet.ReadyPSBT(p)
+			if err != nil {
+				return psbtErr(err)
+			}
+			// Nothing goes out without consent: --yes, or a yes at the terminal after seeing
+			// what the transaction pays.
+			if !a.flags.yes {
+				if a.canPrompt() {
+					a.printReadyTx(w, p, tx)
+				}
+				if err := a.confirm("Broadcast?"); err != nil {
+					return err
+				}
+			}
 			raw, err := a.backendURL(w)
 			if err != nil {
 				return err
@@ -569,7 +584,7 @@ exits 2; a refused broadcast exits 5.
 				return err
 			}
 			defer be.Close()
-			tx, id, err := w.BroadcastPSBT(ctx, be, p, label, a.Now())
+			id, err := w.SendReady(ctx, be, p, tx, label, a.Now())
 			if err != nil {
 				return psbtErr(err)
 			}
@@ -591,4 +606,22 @@ exits 2; a refused broadcast exits 5.
 	}
 	c.Flags().StringVar(&label, "label", "", "label the transaction")
 	return c
+}
+
+// printReadyTx shows on stderr what a finished PSBT's transaction pays, before the question.
+func (a *App) printReadyTx(w *wallet.Wallet, p *psbt.Packet, tx *wire.MsgTx) {
+	fmt.Fprintf(a.Err, "Transaction %s (%d vB):\n", tx.TxHash(), txbuilder.TxWeight(tx).VSize())
+	for _, o := range tx.TxOut {
+		to := wallet.ScriptAddress(o.PkScript, w.Net())
+		if to == "" {
+			to = fmt.Sprintf("script %x", o.PkScript)
+		}
+		if own, _ := w.OwnsScript(o.PkScript); own {
+			to += " (this wallet)"
+		}
+		fmt.Fprintf(a.Err, "  pays %s to %s\n", a.fmtAmount(o.Value), to)
+	}
+	if fee, ok := txbuilder.PSBTFee(p); ok {
+		fmt.Fprintf(a.Err, "  fee  %s (%s sat/vB)\n", a.fmtAmount(int64(fee)), effectiveRate(fee, txbuilder.TxWeight(tx).VSize()))
+	}
 }

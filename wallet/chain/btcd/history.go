@@ -33,7 +33,7 @@ type searchItem struct {
 func (b *Backend) ScriptHistories(ctx context.Context, scripts [][]byte) ([][]chain.HistoryItem, error) {
 	addrs := make([]string, len(scripts))
 	for i, s := range scripts {
-		a, err := scriptAddress(s, b)
+		a, err := ScriptAddress(s, b)
 		if err != nil {
 			return nil, err
 		}
@@ -58,7 +58,7 @@ func (b *Backend) ScriptHistories(ctx context.Context, scripts [][]byte) ([][]ch
 }
 
 // scriptAddress is the address btcd indexes a script under.
-func scriptAddress(script []byte, b *Backend) (string, error) {
+func ScriptAddress(script []byte, b *Backend) (string, error) {
 	_, addrs, _, err := txscript.ExtractPkScriptAddrs(script, b.net)
 	if err != nil || len(addrs) != 1 {
 		return "", fmt.Errorf("%s: script %s has no single address the node's index could "+
