@@ -56,6 +56,32 @@ func (w *Wallet) PlanBump(req BumpRequest) (*BumpPlan, error) {
 		if r.Fee < 0 {
 			return fmt.Errorf("%w: %s spends coins that are not this wallet's", ErrNotReplaceable, req.TxID)
 		}
+		// A later transaction of ours that spends this one's outputs would be evicted by a
+		// replacement, whose fee does not pay for it (BIP125 rule 3) and which may even pick
+		// its change: bump that one instead.
+		var child *store.TxRecord
+		if err := tx.ForEachTx(func(o *store.TxRecord) error {
+			if child != nil || o.Status != store.StatusPending || o.TxID == req.TxID {
+				return nil
+			}
+			om, err := o.MsgTx()
+			if err != nil {
+				return err
+			}
+			for _, in := range om.TxIn {
+				if in.PreviousOutPoint.Hash == req.TxID {
+					child = o
+					break
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if child != nil {
+			return fmt.Errorf("%w: %s spends an output of %s (its change): a replacement would drop it; bump %s instead, "+
+				"or use satchel cpfp", ErrNotReplaceable, child.TxID, req.TxID, child.TxID)
+		}
 		m, err := r.MsgTx()
 		if err != nil {
 			return err

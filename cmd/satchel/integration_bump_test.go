@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/satchel-wallet/satchel/internal/regtest"
@@ -103,4 +104,35 @@ func TestIntegrationConsolidate(t *testing.T) {
 	if bal := c.balance("a"); bal.Confirmed != 50_000-cp.Fee {
 		t.Fatalf("balance %+v", bal)
 	}
+}
+
+// A payment spending the unconfirmed change of an earlier one makes the earlier one unbumpable
+// (a replacement would drop the later payment without paying for it); the later one can be
+// bumped, and pays for both through its own fee.
+func TestIntegrationBumpRefusesWithADescendant(t *testing.T) {
+	c, n := nodeCLI(t)
+	c.mustRun("", "create", "--wallet", "a")
+	c.fund(n, "a", 100_000)
+	dest := regtest.NewKey("bump3", txbuilder.P2WPKH).Address
+	first, r := c.send("a", dest, "2100", "--fee-rate", "1")
+	if r.code != 0 {
+		t.Fatalf("send: %s", r.err)
+	}
+	second, r := c.send("a", dest, "3100", "--fee-rate", "1")
+	if r.code != 0 {
+		t.Fatalf("second send: %s", r.err)
+	}
+	r = c.run("", "bump-fee", first.TxID, "--fee-rate", "5", "--yes", "--json", "--wallet", "a")
+	if code, msg := jsonError(t, r.err); r.code != exitUsage || code != "not_replaceable" || !strings.Contains(msg, second.TxID) {
+		t.Fatalf("bumping a parent: exit %d %s", r.code, r.err)
+	}
+	if mem := n.MempoolTxIDs(t); len(mem) != 2 {
+		t.Fatalf("mempool %v, want both payments", mem)
+	}
+	r = c.run("", "bump-fee", second.TxID, "--fee-rate", "5", "--yes", "--json", "--wallet", "a")
+	if r.code != 0 {
+		t.Fatalf("bumping the child: exit %d %s", r.code, r.err)
+	}
+	b := decodeJSON[bumpJSON](t, r.out)
+	assertFeeRate(t, n, b.TxID, 5000, b.Fee)
 }
