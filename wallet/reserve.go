@@ -39,3 +39,26 @@ func reserved(tx *store.Txn, op wire.OutPoint, now time.Time) bool {
 	until, err := strconv.ParseInt(v, 10, 64)
 	return err == nil && now.Unix() < until
 }
+
+// Release gives back to coin selection the coins of ops that are reserved (the PSBT they were
+// reserved for was abandoned), and returns those it released.
+func (w *Wallet) Release(ops []wire.OutPoint, now time.Time) ([]wire.OutPoint, error) {
+	if err := w.writable(); err != nil {
+		return nil, err
+	}
+	var out []wire.OutPoint
+	err := w.st.Update(func(tx *store.Txn) error {
+		out = out[:0]
+		for _, op := range ops {
+			if !reserved(tx, op, now) {
+				continue
+			}
+			if err := tx.PutSetting("reserve:"+op.String(), ""); err != nil {
+				return err
+			}
+			out = append(out, op)
+		}
+		return nil
+	})
+	return out, err
+}

@@ -134,8 +134,8 @@ func withPSBT(plan any, b64, file string) (json.RawMessage, error) {
 }
 
 // writeUnsignedPSBT ends a send from a watch-only wallet: the plan is shown as for any send
-// and the unsigned PSBT goes to --psbt-out or stdout. Nothing is signed or broadcast, and the
-// coins stay spendable until the signed transaction is seen.
+// and the unsigned PSBT goes to --psbt-out or stdout. Nothing is signed or broadcast; its coins
+// are reserved (kept out of automatic selection) for ReserveFor, or until psbt abandon.
 func (a *App) writeUnsignedPSBT(w *wallet.Wallet, plan *wallet.Plan, out planJSON, show func(planJSON) any) error {
 	p, err := w.PSBT(plan)
 	if err != nil {
@@ -179,7 +179,7 @@ holding the PSBT as binary, base64 or hex; PSBTs are written as base64 on stdout
 to --out FILE.`,
 		Example: "  satchel psbt decode tx.psbt\n  satchel psbt sign tx.psbt --out signed.psbt\n  satchel psbt broadcast signed.psbt",
 	}
-	c.AddCommand(newPSBTDecodeCmd(a), newPSBTSignCmd(a), newPSBTFinalizeCmd(a), newPSBTBroadcastCmd(a))
+	c.AddCommand(newPSBTDecodeCmd(a), newPSBTSignCmd(a), newPSBTFinalizeCmd(a), newPSBTBroadcastCmd(a), newPSBTAbandonCmd(a))
 	return c
 }
 
@@ -623,5 +623,56 @@ func (a *App) printReadyTx(w *wallet.Wallet, p *psbt.Packet, tx *wire.MsgTx) {
 	}
 	if fee, ok := txbuilder.PSBTFee(p); ok {
 		fmt.Fprintf(a.Err, "  fee  %s (%s sat/vB)\n", a.fmtAmount(int64(fee)), effectiveRate(fee, txbuilder.TxWeight(tx).VSize()))
+	}
+}
+
+type psbtAbandonJSON struct {
+	Released []string `json:"released"`
+}
+
+func newPSBTAbandonCmd(a *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "abandon FILE|-",
+		Short: "Give back the coins a watch-only send reserved for a PSBT you will not sign",
+		Long: `A watch-only send reserves the coins of the PSBT it writes for 24 hours, so that the next send
+does not choose them while it is signed elsewhere. When that PSBT will never be signed, abandon
+gives its coins back to coin selection at once. Nothing is signed or sent; coins that are not
+reserved are left as they are. Destroy the PSBT too: signed later, it would still be valid.
+
+` + exitStatusHelp,
+		Example: "  satchel psbt abandon unsigned.psbt",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := a.readPSBT(args[0])
+			if err != nil {
+				return err
+			}
+			w, err := a.openWallet(true)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			ops := make([]wire.OutPoint, len(p.UnsignedTx.TxIn))
+			for i, in := range p.UnsignedTx.TxIn {
+				ops[i] = in.PreviousOutPoint
+			}
+			released, err := w.Release(ops, a.Now())
+			if err != nil {
+				return err
+			}
+			out := psbtAbandonJSON{Released: []string{}}
+			for _, op := range released {
+				out.Released = append(out.Released, op.String())
+			}
+			if a.flags.json {
+				return a.printJSON(out)
+			}
+			if len(released) == 0 {
+				fmt.Fprintln(a.Out, "no coin of this PSBT was reserved: nothing to give back")
+				return nil
+			}
+			fmt.Fprintf(a.Out, "%d coin(s) back in coin selection: %s\n", len(released), strings.Join(out.Released, ", "))
+			return nil
+		},
 	}
 }
