@@ -36,11 +36,11 @@ func payeeArgs(net *chaincfg.Params, args, to []string, batchFile string) (pays 
 		pays, sweep = append(pays, p), all
 	}
 	for _, t := range to {
-		i := strings.LastIndexByte(t, '=')
-		if i < 0 {
-			return nil, false, usagef("bad_payee", fmt.Sprintf("--to %q: write ADDRESS=AMOUNT", t))
+		dest, amount, err := splitTo(net, t)
+		if err != nil {
+			return nil, false, err
 		}
-		p, all, err := parsePayee(net, t[:i], t[i+1:], "")
+		p, all, err := parsePayee(net, dest, amount, "")
 		if err != nil {
 			return nil, false, err
 		}
@@ -68,6 +68,30 @@ func payeeArgs(net *chaincfg.Params, args, to []string, batchFile string) (pays 
 	return pays, sweep, nil
 }
 
+// splitTo reads a --to value: ADDRESS=AMOUNT, URI=AMOUNT, or a bitcoin: URI alone whose own
+// parameters hold the '=' signs (bitcoin:ADDR?amount=0.001).
+func splitTo(net *chaincfg.Params, t string) (dest, amount string, err error) {
+	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(t)), "bitcoin:") {
+		if _, err := uri.Parse(strings.TrimSpace(t), net, func(a string) error { _, err := address.Decode(a, net); return err }); err == nil {
+			return t, "", nil
+		}
+	}
+	i := strings.LastIndexByte(t, '=')
+	if i < 0 {
+		return "", "", usagef("bad_payee", fmt.Sprintf("--to %q: write ADDRESS=AMOUNT, or a bitcoin: URI with an amount", clipArg(t)))
+	}
+	return t[:i], t[i+1:], nil
+}
+
+// clipArg shortens a user's argument for an error message.
+func clipArg(s string) string {
+	const max = 80
+	if r := []rune(s); len(r) > max {
+		return string(r[:max]) + "..."
+	}
+	return s
+}
+
 // parsePayee reads one destination (address or bitcoin: URI) and amount.
 func parsePayee(net *chaincfg.Params, dest, amount, label string) (wallet.Payment, bool, error) {
 	var p wallet.Payment
@@ -88,7 +112,16 @@ func parsePayee(net *chaincfg.Params, dest, amount, label string) (wallet.Paymen
 		if u.Lightning {
 			p.Notes = append(p.Notes, "the URI's lightning instruction is ignored: paying on chain")
 		}
-		if amount == "" && u.Amount > 0 {
+		if u.Amount > 0 {
+			// The URI's amount is what the payee asked for: a different one typed after it
+			// is a mistake to stop on, never a silent override (nor "all").
+			if amount != "" {
+				typed, err := txbuilder.ParseAmount(amount)
+				if err != nil || typed != u.Amount {
+					return p, false, usagef("amount_mismatch", fmt.Sprintf(
+						"the URI asks for %d sat but %q was given: give the URI alone, or the same amount", int64(u.Amount), clipArg(amount)))
+				}
+			}
 			amount = fmt.Sprint(int64(u.Amount))
 		}
 		if label == "" {
