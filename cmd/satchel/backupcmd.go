@@ -58,14 +58,11 @@ anyone with the file and the passphrase can spend. No passphrase is asked to wri
 		Example: "  satchel backup export ~/wallet.backup\n  satchel backup export /media/usb/tips.backup --force --json",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path, err := filepath.Abs(args[0])
+			path, err := a.checkOutPath(args[0])
 			if err != nil {
-				return usagef("bad_file", err.Error())
+				return err
 			}
-			if fi, err := os.Stat(path); err == nil {
-				if fi.IsDir() {
-					return usagef("bad_file", fmt.Sprintf("%s is a folder: give a file name", path))
-				}
+			if _, err := os.Stat(path); err == nil {
 				if !force {
 					return &codedError{exit: exitError, code: "file_exists",
 						err: fmt.Errorf("%s exists: add --force to replace it", path)}

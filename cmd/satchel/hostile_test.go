@@ -1,6 +1,10 @@
 package main
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -47,4 +51,71 @@ func TestURIAmountIsNeverOverridden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Exports and PSBT outputs never land on the wallets' own files: nothing inside the data
+// folder is written, whatever --force says, and --out replaces only a PSBT.
+func TestOutputsNeverOverwriteWalletFiles(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create", "--wallet", "a")
+	fc.Mine(1, chaintest.Pay(1, wire.NewTxOut(100_000, scriptFor(t, c.receiveAddr("a")))))
+	dir := filepath.Join(c.home, "regtest", "a")
+	before := snapshot(t, c.home)
+	link := filepath.Join(t.TempDir(), "inside")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"labels", "export", filepath.Join(dir, "keystore.json"), "--force"},
+		{"backup", "export", filepath.Join(dir, "wallet.db"), "--force"},
+		{"backup", "export", filepath.Join(link, "keystore.json"), "--force"},
+		{"labels", "export", filepath.Join(c.home, "new.jsonl")},
+	} {
+		r := c.run("", append(args, "--json", "--wallet", "a")...)
+		if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "bad_file" {
+			t.Fatalf("%v: exit %d %s", args, r.code, r.err)
+		}
+	}
+	if after := snapshot(t, c.home); !reflect.DeepEqual(before, after) {
+		t.Fatal("a refused export changed the data folder")
+	}
+
+	// psbt --out: a PSBT may be replaced (signing in place), another file may not.
+	watchPair(t, c, "wpkh")
+	fundCold(t, c, fc, 50_000)
+	other := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(other, []byte("my notes"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := c.run("", "send", "--json", "--wallet", "cold", outsider, "5000", "--fee-rate", "2", "--psbt-out", other)
+	if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "file_exists" {
+		t.Fatalf("--psbt-out onto a text file: exit %d %s", r.code, r.err)
+	}
+	if b, _ := os.ReadFile(other); string(b) != "my notes" {
+		t.Fatal("the text file was changed")
+	}
+	file := filepath.Join(t.TempDir(), "tx.psbt")
+	c.mustRun("", "send", "--json", "--wallet", "cold", outsider, "5000", "--fee-rate", "2", "--psbt-out", file)
+	c.mustRun("", "psbt", "sign", file, "--out", file, "--yes", "--json", "--wallet", "hot")
+	if r := c.mustRun("", "psbt", "decode", file, "--json"); !strings.Contains(r.out, `"next": "finalizer"`) {
+		t.Fatalf("signed in place: %s", r.out)
+	}
+}
+
+// snapshot maps every file under dir to its content.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		out[p] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

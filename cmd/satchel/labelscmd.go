@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -69,9 +68,9 @@ With --json and no FILE the records are printed as one JSON array instead of lin
 			}
 			path := ""
 			if file != "-" {
-				p, err := filepath.Abs(file)
+				p, err := a.checkOutPath(file)
 				if err != nil {
-					return usagef("bad_file", err.Error())
+					return err
 				}
 				path = p
 				if _, err := os.Stat(path); err == nil && !force {

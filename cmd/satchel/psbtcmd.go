@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/btcsuite/btcd/wire/v2"
+	"github.com/satchel-wallet/satchel/internal/atomicfile"
 	"io"
 	"os"
 	"strings"
@@ -65,20 +67,50 @@ func (a *App) readPSBT(arg string) (*psbt.Packet, error) {
 	return p, psbtErr(err)
 }
 
-// writePSBT puts a PSBT in FILE (binary, BIP174's file format) or returns its base64 for
-// stdout.
-func writePSBT(p *psbt.Packet, file string) (b64 string, err error) {
+// writePSBT puts a PSBT in FILE (binary, BIP174's file format, written atomically) or returns
+// its base64 for stdout. An existing FILE is replaced only when it holds a PSBT (signing in
+// place); anything else there, or a FILE inside the data folder, is refused.
+func (a *App) writePSBT(p *psbt.Packet, file string) (b64 string, err error) {
 	if file == "" {
 		return txbuilder.EncodePSBTBase64(p)
+	}
+	path, err := a.checkOutPath(file)
+	if err != nil {
+		return "", err
+	}
+	if fi, err := os.Stat(path); err == nil {
+		head := make([]byte, 64)
+		n := 0
+		if fi.Mode().IsRegular() {
+			if f, err := os.Open(path); err == nil {
+				n, _ = io.ReadFull(f, head)
+				f.Close()
+			}
+		}
+		if !looksLikePSBT(head[:n]) {
+			return "", usagef("file_exists", fmt.Sprintf("%s exists and is not a PSBT file: choose another --out file", path))
+		}
 	}
 	b, err := txbuilder.EncodePSBT(p)
 	if err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(file, b, 0o600); err != nil {
+	if err := atomicfile.Write(path, b, 0o600); err != nil {
 		return "", fmt.Errorf("write %s: %w", file, err)
 	}
 	return "", nil
+}
+
+// looksLikePSBT says whether data starts like a PSBT in any of the forms satchel reads:
+// binary, base64 or hex.
+func looksLikePSBT(data []byte) bool {
+	data = bytes.TrimSpace(data)
+	for _, magic := range [][]byte{[]byte("psbt\xff"), []byte("cHNidP"), []byte("70736274ff")} {
+		if bytes.HasPrefix(data, magic) {
+			return true
+		}
+	}
+	return false
 }
 
 // psbtResultJSON is what sign and finalize print under --json, and send on a watch-only
@@ -141,7 +173,7 @@ func (a *App) writeUnsignedPSBT(w *wallet.Wallet, plan *wallet.Plan, out planJSO
 	if err != nil {
 		return err
 	}
-	b64, err := writePSBT(p, a.psbtOut)
+	b64, err := a.writePSBT(p, a.psbtOut)
 	if err != nil {
 		return err
 	}
@@ -461,7 +493,7 @@ satchel psbt broadcast does that.
 			if err != nil {
 				return psbtErr(err)
 			}
-			b64, err := writePSBT(p, out)
+			b64, err := a.writePSBT(p, out)
 			if err != nil {
 				return err
 			}
@@ -502,7 +534,7 @@ adds the network transaction (hex) and its txid.
 			if err != nil {
 				return psbtErr(err)
 			}
-			b64, err := writePSBT(p, out)
+			b64, err := a.writePSBT(p, out)
 			if err != nil {
 				return err
 			}

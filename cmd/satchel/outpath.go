@@ -1,0 +1,61 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// resolved is path made absolute with the symbolic links of its longest existing prefix
+// followed, so that a link cannot hide where a file really goes.
+func resolved(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	rest := ""
+	for dir := abs; ; dir = filepath.Dir(dir) {
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(real, rest), nil
+		}
+		if parent := filepath.Dir(dir); parent == dir {
+			return abs, nil
+		}
+		rest = filepath.Join(filepath.Base(dir), rest)
+	}
+}
+
+// within says whether path is dir or below it.
+func within(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// checkOutPath refuses a user-named output file inside satchel's data folder, where the
+// wallets' keystores and stores live, or onto the global config, whatever --force says: an
+// export written over keystore.json would lose the seed. It returns the absolute path.
+func (a *App) checkOutPath(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", usagef("bad_file", err.Error())
+	}
+	real, err := resolved(abs)
+	if err != nil {
+		return "", usagef("bad_file", err.Error())
+	}
+	if data, err := a.dataDir(); err == nil {
+		if rd, err := resolved(data); err == nil && within(real, rd) {
+			return "", usagef("bad_file", fmt.Sprintf("%s is inside satchel's data folder %s, where the wallets' own files live: write it elsewhere", abs, data))
+		}
+	}
+	if cfg := a.globalConfigPath(); cfg != "" {
+		if rc, err := resolved(cfg); err == nil && rc == real {
+			return "", usagef("bad_file", fmt.Sprintf("%s is satchel's config file: write it elsewhere", abs))
+		}
+	}
+	if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
+		return "", usagef("bad_file", fmt.Sprintf("%s is a folder: give a file name", abs))
+	}
+	return abs, nil
+}
