@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"bytes"
 	"errors"
 	"fmt"
@@ -161,12 +162,12 @@ func readConfigFile(path string) (configValues, error) {
 	if path == "" {
 		return out, nil
 	}
-	raw, err := os.ReadFile(path)
+	raw, err := readBounded(path, maxConfigFile)
 	if errors.Is(err, os.ErrNotExist) {
 		return out, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read config %s: %w", path, err)
+		return nil, usagef("bad_config", fmt.Sprintf("read config %s: %v", path, err))
 	}
 	var m map[string]any
 	if _, err := toml.Decode(string(raw), &m); err != nil {
@@ -578,4 +579,28 @@ Keys:
 	}
 	c.AddCommand(get, set, unset, list, path)
 	return c
+}
+
+// maxConfigFile bounds a config file: a few hundred bytes in practice.
+const maxConfigFile = 1 << 20
+
+// errTooLarge marks a file readBounded refused for its size.
+var errTooLarge = errors.New("file too large")
+
+// readBounded reads a file of at most max bytes, and refuses a larger one (or a device that
+// never ends) instead of reading it all.
+func readBounded(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%w: larger than %d bytes", errTooLarge, max)
+	}
+	return data, nil
 }

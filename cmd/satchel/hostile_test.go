@@ -119,3 +119,42 @@ func snapshot(t *testing.T, dir string) map[string]string {
 	}
 	return out
 }
+
+// Files that never end (/dev/zero) or are far too large are refused at a bound, never read
+// whole: passphrase files, config files, PSBTs.
+func TestEndlessFilesAreRefused(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	c := newCLI(t)
+	c.mustRun("", "create")
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		code string
+	}{
+		{"passphrase file", nil, []string{"seed", "show", "--passphrase-file", "/dev/zero"}, "bad_passphrase_file"},
+		{"new passphrase file", nil, []string{"passphrase", "change", "--new-passphrase-file", "/dev/zero"}, "bad_passphrase_file"},
+		{"psbt", nil, []string{"psbt", "decode", "/dev/zero"}, "bad_psbt"},
+		{"global config", map[string]string{"SATCHEL_CONFIG": "/dev/zero"}, []string{"balance", "--offline"}, "bad_config"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				old, had := c.env[k]
+				c.env[k] = v
+				defer func() {
+					if had {
+						c.env[k] = old
+					} else {
+						delete(c.env, k)
+					}
+				}()
+			}
+			r := c.run("", append(tc.args, "--json")...)
+			if code, _ := jsonError(t, r.err); r.code != exitUsage || code != tc.code {
+				t.Fatalf("exit %d %s", r.code, r.err)
+			}
+		})
+	}
+}

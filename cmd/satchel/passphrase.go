@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"io"
 	"bufio"
 	"bytes"
 	"fmt"
@@ -66,6 +68,10 @@ func (a *App) readSecretFrom(s passphraseSource) ([]byte, error) {
 	}
 }
 
+// maxSecretLine bounds the first line of a passphrase file: far above any passphrase, and a
+// file without line breaks (/dev/zero) cannot make satchel read forever.
+const maxSecretLine = 4096
+
 // readFirstLine reads a file's first line without its line ending.
 func readFirstLine(path string) ([]byte, error) {
 	f, err := os.Open(path)
@@ -73,13 +79,17 @@ func readFirstLine(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	r := bufio.NewReader(f)
+	r := bufio.NewReader(io.LimitReader(f, maxSecretLine+1))
 	line, err := r.ReadBytes('\n')
 	if err != nil && len(line) == 0 {
-		if err.Error() == "EOF" {
+		if errors.Is(err, io.EOF) {
 			return []byte{}, nil
 		}
 		return nil, err
+	}
+	if len(line) > maxSecretLine {
+		wipe(line)
+		return nil, fmt.Errorf("its first line is longer than %d bytes: is it the right file?", maxSecretLine)
 	}
 	line = bytes.TrimRight(line, "\r\n")
 	return line, nil

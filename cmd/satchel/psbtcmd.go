@@ -52,12 +52,9 @@ func (a *App) readPSBT(arg string) (*psbt.Packet, error) {
 	if arg == "-" {
 		data, err = io.ReadAll(io.LimitReader(a.In, txbuilder.MaxPSBTSize+1))
 	} else {
-		var fi os.FileInfo
-		if fi, err = os.Stat(arg); err == nil && fi.Size() > txbuilder.MaxPSBTSize {
+		data, err = readBounded(arg, txbuilder.MaxPSBTSize)
+		if errors.Is(err, errTooLarge) {
 			return nil, psbtErr(fmt.Errorf("%w: %s is larger than %d MiB", txbuilder.ErrInvalidPSBT, arg, txbuilder.MaxPSBTSize>>20))
-		}
-		if err == nil {
-			data, err = os.ReadFile(arg)
 		}
 	}
 	if err != nil {
