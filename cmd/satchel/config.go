@@ -1,10 +1,10 @@
 package main
 
 import (
-	"io"
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"

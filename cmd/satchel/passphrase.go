@@ -1,11 +1,11 @@
 package main
 
 import (
-	"errors"
-	"io"
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 )
 
