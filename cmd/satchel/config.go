@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
+	"github.com/satchel-wallet/satchel/wallet/chain/electrum"
+	"github.com/satchel-wallet/satchel/wallet/chain/esplora"
 	"io"
 	"net"
 	"net/url"
@@ -93,10 +96,33 @@ func configKeysHelp() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
+// checkURLSetting checks a backend URL the way the backend will read it, without connecting,
+// so that a bad one is refused when it is set rather than by every later command.
 func checkURLSetting(v string) error {
+	if len(v) > 2048 {
+		return errors.New("longer than 2,048 characters: not a backend URL")
+	}
 	u, err := url.Parse(v)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return errors.New("must be a URL such as btcd://user:pass@127.0.0.1:18334")
+	if err != nil || u.Scheme == "" {
+		return errors.New("must be a URL: btcd://USER:PASS@HOST:PORT, https://HOST/api or electrum(s)://HOST:PORT")
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "btcd":
+		_, err = btcd.ParseURL(v)
+	case "http", "https":
+		err = esplora.CheckURL(v)
+	case "electrum", "electrums":
+		err = electrum.CheckURL(v)
+	default:
+		return fmt.Errorf("scheme %q is not a backend: use btcd://, https:// (Esplora), electrum:// or electrums://", u.Scheme)
+	}
+	if err != nil {
+		// The backends' messages start with the (masked) URL, which the caller prints too.
+		msg := err.Error()
+		if i := strings.LastIndex(msg, "\": "); i >= 0 {
+			msg = msg[i+3:]
+		}
+		return errors.New(msg)
 	}
 	return nil
 }
@@ -291,7 +317,7 @@ func (a *App) lookupSetting(dir, key string) (value, source string, err error) {
 		if key == "wallet" {
 			code = "bad_wallet_name"
 		}
-		return usagef(code, fmt.Sprintf("%s %q: %v", where, v, err))
+		return usagef(code, fmt.Sprintf("%s %q: %v", where, clipArg(maskURL(v)), err))
 	}
 	if v := a.settingFlag(key); v != "" && d.flag != "" {
 		if err := d.check(v); err != nil {
@@ -467,7 +493,7 @@ Keys:
 				return usagef("usage", fmt.Sprintf("config set %s takes one value", args[0]))
 			}
 			if err := d.check(args[1]); err != nil {
-				return usagef("bad_config_value", fmt.Sprintf("config %s %q: %v", args[0], args[1], err))
+				return usagef("bad_config_value", fmt.Sprintf("config %s %q: %v", args[0], clipArg(maskURL(args[1])), err))
 			}
 			target, _, err := files()
 			if err != nil {

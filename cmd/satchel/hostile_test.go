@@ -158,3 +158,28 @@ func TestEndlessFilesAreRefused(t *testing.T) {
 		})
 	}
 }
+
+// A backend URL is checked as its backend reads it when it is set or given, and its password
+// never shows in the error, even when the URL does not parse.
+func TestBackendURLsCheckedAndMasked(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	for _, u := range []string{
+		"btcd://u:hunter2%@127.0.0.1:1", "btcd://u:hunter2@[::1", "btcd://u:hun ter2@127.0.0.1:1",
+		"http://u:hunter2%@x/api", "electrum://u:hunter2%@h:1", "ftp://x", "http://example.com",
+		"btcd://u@h:1", "btcd://u:hunter2@h", "https://" + strings.Repeat("a", 3000) + ".com/api",
+	} {
+		for _, args := range [][]string{{"config", "set", "backend", u}, {"balance", "--backend", u}} {
+			r := c.run("", append(args, "--json")...)
+			if r.code != exitUsage || strings.Contains(r.err+r.out, "hunter2") || strings.Count(r.err, "\n") != 1 {
+				t.Errorf("%v: exit %d %s", args, r.code, r.err)
+			}
+		}
+	}
+	if r := c.mustRun("", "config", "get", "backend", "--json"); strings.Contains(r.out, "://") {
+		t.Fatalf("a refused backend was saved: %s", r.out)
+	}
+	for _, u := range []string{"btcd://u:p@127.0.0.1:18334", "https://mempool.space/api", "electrums://h:50002", "http://127.0.0.1:3000"} {
+		c.mustRun("", "config", "set", "backend", u)
+	}
+}

@@ -97,17 +97,8 @@ func (a *App) dial(ctx context.Context, w *wallet.Wallet, raw string) (chain.Bac
 	return be, err
 }
 
-// maskURL hides a URL's password for messages.
-func maskURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "***")
-	}
-	return strings.Replace(u.String(), "%2A%2A%2A", "***", 1)
-}
+// maskURL hides a URL's password for messages, also in a URL that does not parse.
+func maskURL(raw string) string { return netutil.MaskURL(raw) }
 
 // syncWallet syncs w with its backend unless --offline, and returns the backend (nil when
 // none was used; the caller closes it). With no backend configured it says so on stderr and

@@ -30,6 +30,13 @@ type config struct {
 	certPath string
 }
 
+// CheckURL says whether raw can name an Electrum server, without connecting; its error never
+// contains the password.
+func CheckURL(raw string) error {
+	_, err := parseURL(raw)
+	return err
+}
+
 // parseURL reads electrum://HOST:PORT or electrums://HOST:PORT[?cert=PATH].
 func parseURL(raw string) (config, error) {
 	masked := netutil.MaskURL(raw)

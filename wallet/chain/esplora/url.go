@@ -21,6 +21,13 @@ type endpoint struct {
 	host       string
 }
 
+// CheckURL says whether raw can name an Esplora server, without connecting; its error never
+// contains the password.
+func CheckURL(raw string) error {
+	_, err := parseURL(raw)
+	return err
+}
+
 // parseURL reads https://[USER:PASS@]HOST[:PORT]/PATH, or http:// for a loopback or .onion
 // host: plain HTTP elsewhere would show every address the wallet asks about to anyone on the
 // way.
