@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
@@ -21,6 +22,37 @@ import (
 // MaxLabelBytes is the longest label satchel keeps; `satchel label` refuses longer ones and a
 // BIP329 import cuts them (BIP329 allows an importer to truncate, and suggests 255 characters).
 const MaxLabelBytes = 1000
+
+// CheckLabel says whether text can be a label: one line of at most MaxLabelBytes bytes, with
+// no control characters (line breaks, tabs, terminal escape sequences), which would break the
+// one-line BIP329 export or reach the terminal of whoever lists it.
+func CheckLabel(text string) error {
+	if len(text) > MaxLabelBytes {
+		return fmt.Errorf("%w: a label is at most %d bytes (this one is %d)", ErrBadInput, MaxLabelBytes, len(text))
+	}
+	if !utf8.ValidString(text) {
+		return fmt.Errorf("%w: a label must be UTF-8 text", ErrBadInput)
+	}
+	if strings.ContainsFunc(text, unicode.IsControl) {
+		return fmt.Errorf("%w: a label is one line without control characters (line breaks, tabs, escape sequences)", ErrBadInput)
+	}
+	return nil
+}
+
+// CleanLabel replaces the control characters of a label from a third party (a BIP329 file, a
+// payment URI) with spaces, so that it cannot put escape sequences or line breaks into the
+// wallet, and says whether it changed anything.
+func CleanLabel(text string) (string, bool) {
+	if !strings.ContainsFunc(text, unicode.IsControl) && utf8.ValidString(text) {
+		return text, false
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return ' '
+		}
+		return r
+	}, text), true
+}
 
 // labelKeyXpub is the label key of an extended public key, kept so an import and export of
 // BIP329 xpub records loses nothing.
@@ -194,6 +226,9 @@ type LabelImport struct {
 	// Skipped lists records satchel does not keep: input, pubkey and spscan labels, and types
 	// BIP329 does not define (which it asks importers to ignore).
 	Skipped []SkippedLabel
+	// Cleaned lists the lines whose label held control characters (line breaks, terminal
+	// escapes), replaced with spaces.
+	Cleaned []int
 	// Truncated lists the lines whose label was cut to MaxLabelBytes.
 	Truncated []int
 }
@@ -282,7 +317,10 @@ func (w *Wallet) ImportLabels(recs []bip329.Record) (LabelImport, error) {
 			continue
 		}
 		if r.Label != nil {
-			text := *r.Label
+			text, cleaned := CleanLabel(*r.Label)
+			if cleaned {
+				res.Cleaned = append(res.Cleaned, r.Line)
+			}
 			if len(text) > MaxLabelBytes {
 				text = truncateUTF8(text, MaxLabelBytes)
 				res.Truncated = append(res.Truncated, r.Line)

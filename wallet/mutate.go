@@ -47,6 +47,9 @@ func (w *Wallet) SetFrozen(op wire.OutPoint, frozen bool) error {
 // SetLabel labels a transaction id, an address or an outpoint of the wallet. An empty text
 // removes the label.
 func (w *Wallet) SetLabel(key, text string) error {
+	if err := CheckLabel(text); err != nil {
+		return err
+	}
 	if err := w.writable(); err != nil {
 		return err
 	}

@@ -20,6 +20,9 @@ type Address struct {
 // Receive hands out the main account's next receive address that was neither handed out
 // before nor seen used on chain, and labels it when label is not empty.
 func (w *Wallet) Receive(label string) (Address, error) {
+	if err := CheckLabel(label); err != nil {
+		return Address{}, err
+	}
 	var out Address
 	a := w.main()
 	if err := w.writable(); err != nil {

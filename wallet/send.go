@@ -355,6 +355,10 @@ func seedOf(sec *keystore.Secret) ([]byte, error) {
 // Broadcast sends a signed transaction and records it at once, so its coins are not chosen
 // again and history shows it as pending.
 func (w *Wallet) Broadcast(ctx context.Context, be chain.Backend, tx *wire.MsgTx, label string, now time.Time) (chainhash.Hash, error) {
+	// A label that cannot be stored must fail before the transaction leaves, not after.
+	if err := CheckLabel(label); err != nil {
+		return chainhash.Hash{}, err
+	}
 	id, err := be.Broadcast(ctx, tx)
 	if err != nil {
 		var bErr *chain.BroadcastError

@@ -34,6 +34,9 @@ func (w *Wallet) AddTip(req TipRequest) (store.Tip, bool, error) {
 	}
 	// A silent payment's output exists only once the batch is signed: the queue could neither
 	// pay it (it keeps scripts) nor recognise it paid.
+	if err := CheckLabel(req.Payment.Label); err != nil {
+		return store.Tip{}, false, err
+	}
 	if req.Payment.SilentPayment != nil || bytes.Equal(req.Payment.Script, SilentPlaceholder) {
 		return store.Tip{}, false, fmt.Errorf("%w: a silent payment address cannot be queued as a tip; send it with satchel send", ErrBadInput)
 	}

@@ -355,8 +355,8 @@ history, utxos and receive. An empty TEXT removes the label.`,
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			target, text := args[0], args[1]
-			if len(text) > 1000 || strings.ContainsAny(text, "\n\r") {
-				return usagef("bad_label", "a label is one line of at most 1,000 characters")
+			if err := checkLabelArg("TEXT", text); err != nil {
+				return err
 			}
 			var key string
 			switch {

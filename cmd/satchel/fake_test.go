@@ -13,7 +13,7 @@ import (
 func fakeCLI(t *testing.T) (*cli, *chaintest.Chain) {
 	c := newCLI(t)
 	fc := chaintest.New()
-	c.env["SATCHEL_BACKEND"] = "fake://chain"
+	c.env["SATCHEL_BACKEND"] = "http://127.0.0.1:1/fake-chain" // never dialled: c.dial answers
 	c.dial = func(ctx context.Context, url string) (chain.Backend, error) { return fc, nil }
 	return c, fc
 }

@@ -70,7 +70,7 @@ func TestStreamedHistoryIsEncodingJSON(t *testing.T) {
 		}
 		fc.Mine(1, chaintest.Pay(uint32(i), wire.NewTxOut(int64(1000+i), a.PkScript)))
 	}
-	c.mustRun("", "label", decodeJSON[receiveJSON](t, c.mustRun("", "receive", "--json").out).Address, "tab\there \"quoted\"")
+	c.mustRun("", "label", decodeJSON[receiveJSON](t, c.mustRun("", "receive", "--json").out).Address, `back\\slash "quoted" <&> é ✓`)
 	c.mustRun("", "sync")
 	for _, args := range [][]string{{"history", "--json"}, {"history", "--json", "--limit", "1"}} {
 		out := c.mustRun("", args...).out

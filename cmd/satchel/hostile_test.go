@@ -183,3 +183,50 @@ func TestBackendURLsCheckedAndMasked(t *testing.T) {
 		c.mustRun("", "config", "set", "backend", u)
 	}
 }
+
+// Control characters never reach the terminal: labels with them are refused when typed, cleaned
+// when they come from a payee's URI or a BIP329 file, and shown as \xNN if any are stored.
+func TestControlCharactersNeverReachTheTerminal(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	addr := c.receiveAddr("default")
+	fc.Mine(1, chaintest.Pay(1, wire.NewTxOut(50_000, scriptFor(t, addr))))
+	c.mustRun("", "sync")
+	osc := "imp\x1b]52;c;SGVsbG8=\x07\x1b[8mhidden"
+	for _, args := range [][]string{
+		{"label", addr, osc}, {"label", addr, "two\nlines"}, {"receive", "--label", osc},
+		{"tip", "add", outsider, "2100", "--label", osc}, {"tip", "add", outsider, "2100", "--id", "\x1b[31m"},
+		{"send", outsider, "2100", "--fee-rate", "1", "--dry-run", "--label", osc},
+	} {
+		r := c.run("", append(args, "--json")...)
+		if code, _ := jsonError(t, r.err); r.code != exitUsage || (code != "bad_label" && code != "bad_id") || strings.ContainsRune(r.err, 0x1b) {
+			t.Errorf("%q: exit %d %q", args, r.code, r.err)
+		}
+	}
+	// From a file: cleaned, with a warning.
+	file := filepath.Join(t.TempDir(), "in.jsonl")
+	line := `{"type":"addr","ref":"` + addr + `","label":"imp\u001b]52;c;SGVsbG8=\u0007\u001b[8mhidden"}` + "\n"
+	if err := os.WriteFile(file, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := c.mustRun("", "labels", "import", file, "--json")
+	if !strings.Contains(r.err, "label_cleaned") || !strings.Contains(r.out, `"cleaned": 1`) {
+		t.Fatalf("import: %s %s", r.out, r.err)
+	}
+	for _, args := range [][]string{{"utxos"}, {"history"}} {
+		out := c.mustRun("", args...).out
+		if strings.ContainsFunc(out, func(r rune) bool { return r < 0x20 && r != '\n' }) || !strings.Contains(out, "imp ]52;c;SGVsbG8=  [8mhidden") {
+			t.Fatalf("%v shows %q", args, out)
+		}
+	}
+	// In a payee's URI: refused by the URI parser.
+	u := "bitcoin:" + outsider + "?amount=0.000021&label=a%1B%5B2Jb"
+	if r := c.run("", "send", u, "--fee-rate", "1", "--dry-run", "--json"); r.code != exitUsage || strings.ContainsRune(r.err, 0x1b) {
+		t.Fatalf("URI with an escape in its label: exit %d %q", r.code, r.err)
+	}
+	// An error quoting hostile input shows it escaped.
+	r = c.run("", "label", "\x1b[2Jnot-a-target", "x")
+	if r.code != exitUsage || strings.ContainsRune(r.err, 0x1b) || !strings.Contains(r.err, `\x1b`) {
+		t.Fatalf("error: exit %d %q", r.code, r.err)
+	}
+}

@@ -32,6 +32,7 @@ type labelsImportJSON struct {
 	Unchanged int `json:"unchanged"`
 	Skipped   int `json:"skipped"`
 	Truncated int `json:"truncated"`
+	Cleaned   int `json:"cleaned"`
 }
 
 func newLabelsCmd(a *App) *cobra.Command {
@@ -179,8 +180,15 @@ Labels longer than 1,000 bytes are cut, with a warning.
 				}
 				a.warn("label_truncated", fmt.Sprintf("labels longer than 1,000 bytes were cut (lines %s)", strings.Join(lines, ", ")))
 			}
+			if len(res.Cleaned) > 0 {
+				var lines []string
+				for _, n := range res.Cleaned {
+					lines = append(lines, fmt.Sprint(n))
+				}
+				a.warn("label_cleaned", fmt.Sprintf("control characters (terminal escapes) in labels were replaced with spaces (lines %s)", strings.Join(lines, ", ")))
+			}
 			out := labelsImportJSON{Records: res.Records, Labels: res.Labels, Frozen: res.Frozen, Unfrozen: res.Unfrozen,
-				Unchanged: res.Unchanged, Skipped: len(res.Skipped), Truncated: len(res.Truncated)}
+				Unchanged: res.Unchanged, Skipped: len(res.Skipped), Truncated: len(res.Truncated), Cleaned: len(res.Cleaned)}
 			if a.flags.json {
 				return a.printJSON(out)
 			}

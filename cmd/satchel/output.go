@@ -52,8 +52,8 @@ type cell struct {
 	style style
 }
 
-// txt makes a plain cell; .in gives it a style.
-func txt(s string) cell { return cell{text: s} }
+// txt makes a plain cell (control characters shown as \xNN); .in gives it a style.
+func txt(s string) cell { return cell{text: printable(s)} }
 
 func (c cell) in(st style) cell { c.style = st; return c }
 

@@ -125,7 +125,8 @@ func parsePayee(net *chaincfg.Params, dest, amount, label string) (wallet.Paymen
 			amount = fmt.Sprint(int64(u.Amount))
 		}
 		if label == "" {
-			label = u.Label
+			// The payee wrote this label: keep its text, not its control characters.
+			label, _ = wallet.CleanLabel(u.Label)
 		}
 	}
 	notes := p.Notes
@@ -234,4 +235,14 @@ func readBatch(net *chaincfg.Params, file string) ([]wallet.Payment, error) {
 		return nil, usagef("bad_batch", fmt.Sprintf("%s holds no payees", file))
 	}
 	return out, nil
+}
+
+// checkLabelArg refuses a label the user typed that the wallet would not store (exit 2),
+// before anything else is done.
+func checkLabelArg(what, text string) error {
+	if err := wallet.CheckLabel(text); err != nil {
+		msg := strings.TrimPrefix(err.Error(), wallet.ErrBadInput.Error()+": ")
+		return usagef("bad_label", what+": "+msg)
+	}
+	return nil
 }

@@ -576,6 +576,9 @@ signatures exits 2; a refused broadcast exits 5.
 			if a.flags.offline {
 				return usagef("offline", "broadcast needs the network: drop --offline")
 			}
+			if err := checkLabelArg("--label", label); err != nil {
+				return err
+			}
 			p, err := a.readPSBT(args[0])
 			if err != nil {
 				return err

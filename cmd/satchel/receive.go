@@ -40,8 +40,8 @@ BIP21 bitcoin: URI carrying the amount and label when given. Works with no netwo
 				}
 				amt = v
 			}
-			if len(label) > 1000 {
-				return usagef("bad_label", "--label is longer than 1,000 characters")
+			if err := checkLabelArg("--label", label); err != nil {
+				return err
 			}
 			if silent {
 				return a.receiveSilent()

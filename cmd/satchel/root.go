@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/spf13/cobra"
 )
@@ -44,7 +45,24 @@ func run(a *App, args []string) int {
 
 // oneLine keeps an error on one line, as scripts read stderr line by line.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+	return printable(strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " "))
+}
+
+// printable shows control characters (a terminal escape sequence in a label or a file name,
+// a stray NUL) as \xNN, so that nothing satchel prints can drive the terminal.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // isCobraUsage recognises cobra's own argument and flag errors.

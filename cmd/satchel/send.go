@@ -104,7 +104,7 @@ func (a *App) printPlanText(p planJSON, title string) {
 		}
 		lbl := ""
 		if o.Label != "" {
-			lbl = "  (" + o.Label + ")"
+			lbl = "  (" + printable(o.Label) + ")"
 		}
 		fmt.Fprintf(w, "  pay      %15s  to %s%s\n", a.fmtAmount(o.Value), o.Address, lbl)
 	}
@@ -195,6 +195,9 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 		for _, n := range p.Notes {
 			a.warn("note", n)
 		}
+	}
+	if err := checkLabelArg("--label", o.label); err != nil {
+		return err
 	}
 	if o.label != "" {
 		for i := range pays {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -110,8 +111,11 @@ whatever the fee rate.
 			if pay.Amount < pay.Type.DustLimit() {
 				return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%d sat is below the %d sat dust limit of a %s output", pay.Amount, pay.Type.DustLimit(), pay.Type)}
 			}
-			if len(id) > 100 || strings.ContainsAny(id, "\n\r\t ") {
-				return usagef("bad_id", "--id must be at most 100 characters without spaces")
+			if len(id) > 100 || strings.ContainsFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+				return usagef("bad_id", "--id must be at most 100 bytes without spaces or control characters")
+			}
+			if err := checkLabelArg("--label", label); err != nil {
+				return err
 			}
 			deadline, err := parseBy(by, a.Now())
 			if err != nil {
@@ -172,7 +176,7 @@ whatever the fee rate.
 				return nil
 			}
 			for _, t := range out {
-				fmt.Fprintf(a.Out, "%-12s %-9s %12s  %s  %s\n", t.ID, t.Status, a.fmtAmount(t.Amount), t.Address, t.Label)
+				fmt.Fprintf(a.Out, "%-12s %-9s %12s  %s  %s\n", printable(t.ID), t.Status, a.fmtAmount(t.Amount), t.Address, printable(t.Label))
 			}
 			return nil
 		},
