@@ -75,6 +75,9 @@ transaction's size.
 			if dryRun {
 				return a.printDisposals(out)
 			}
+			if err := needsSeed(w, "dust dispose"); err != nil {
+				return err
+			}
 			if !a.flags.yes {
 				for _, d := range out {
 					fmt.Fprintf(a.Err, "give up %s (%s) entirely as fee\n", d.OutPoint, a.fmtAmount(d.Value))

@@ -58,6 +58,9 @@ question. Anyone who sees those descriptors can spend the wallet's coins.
 			defer w.Close()
 			opts := wallet.ExportDescriptorsOptions{Private: private, Keystore: a.Keystore}
 			if private {
+				if err := needsSeed(w, "export --private"); err != nil {
+					return err
+				}
 				if a.canPrompt() && !a.flags.yes {
 					if err := a.confirm("Print private keys on screen? Anyone who sees them can take your money."); err != nil {
 						return err

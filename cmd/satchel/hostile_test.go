@@ -230,3 +230,20 @@ func TestControlCharactersNeverReachTheTerminal(t *testing.T) {
 		t.Fatalf("error: exit %d %q", r.code, r.err)
 	}
 }
+
+// Commands that need the seed say at once, with exit 2 watch_only, that a watch-only wallet has
+// none, before asking for a passphrase it could not use.
+func TestWatchOnlyRefusesSeedCommandsAtOnce(t *testing.T) {
+	c, _ := fakeCLI(t)
+	watchPair(t, c, "wpkh")
+	delete(c.env, "SATCHEL_PASSPHRASE")
+	for _, args := range [][]string{
+		{"seed", "show"}, {"seed", "verify"}, {"seed", "verify", "--shamir"}, {"passphrase", "change"},
+		{"receive", "--silent"}, {"export", "descriptors", "--private"},
+	} {
+		r := c.run("", append(args, "--json", "--wallet", "cold")...)
+		if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "watch_only" {
+			t.Errorf("%v: exit %d %s", args, r.code, r.err)
+		}
+	}
+}

@@ -90,6 +90,9 @@ func (a *App) changeLimit(key string, values []string, unset bool) error {
 		return err
 	}
 	if l.Loosens(old) {
+		if err := needsSeed(w, "loosening a spending cap"); err != nil {
+			return err
+		}
 		pass, err := a.passphrase(false)
 		if err != nil {
 			return err

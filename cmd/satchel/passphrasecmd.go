@@ -34,6 +34,9 @@ SATCHEL_NEW_PASSPHRASE for the new one.
 				return err
 			}
 			defer w.Close() // holding the write lock keeps another satchel out meanwhile
+			if err := needsSeed(w, "passphrase change"); err != nil {
+				return err
+			}
 			old, err := a.passphrase(false)
 			if err != nil {
 				return err

@@ -33,6 +33,10 @@ confirmation. --json prints {"mnemonic": "..."} (and bip39_passphrase when set).
 			if err != nil {
 				return err
 			}
+			if err := needsSeed(w, "seed "+cmd.Name()); err != nil {
+				w.Close()
+				return err
+			}
 			ks := w.KeystorePath()
 			w.Close()
 			if a.canPrompt() && !a.flags.yes {
@@ -95,6 +99,10 @@ combined with the wallet's SLIP-39 passphrase and compared with its master secre
 			}
 			w, err := a.openWallet(true)
 			if err != nil {
+				return err
+			}
+			if err := needsSeed(w, "seed "+cmd.Name()); err != nil {
+				w.Close()
 				return err
 			}
 			ks := w.KeystorePath()

@@ -439,6 +439,10 @@ func (a *App) verifyShamir(file string) error {
 	if err != nil {
 		return err
 	}
+	if err := needsSeed(w, "seed verify"); err != nil {
+		w.Close()
+		return err
+	}
 	ks := w.KeystorePath()
 	w.Close()
 	var set wallet.ShareSet

@@ -9,6 +9,9 @@ func (a *App) receiveSilent() error {
 		return err
 	}
 	defer w.Close()
+	if err := needsSeed(w, "receive --silent"); err != nil {
+		return err
+	}
 	addr, err := w.SilentAddress(func() ([]byte, error) { return a.passphrase(false) }, a.Keystore...)
 	if err != nil {
 		return err

@@ -103,3 +103,13 @@ func parseWatchType(s string) (txbuilder.ScriptType, error) {
 	}
 	return 0, usagef("bad_type", fmt.Sprintf("--type %q: a watch-only wallet takes tr, wpkh, sh-wpkh or pkh", s))
 }
+
+// needsSeed refuses, before any passphrase is asked, a command that needs the seed when the
+// wallet is watch-only (exit 2 watch_only): it has no keystore to unlock.
+func needsSeed(w *wallet.Wallet, what string) error {
+	if w.Meta().WatchOnly {
+		return &codedError{exit: exitUsage, code: "watch_only",
+			err: fmt.Errorf("%s needs the seed, and this wallet is watch-only: use the wallet that holds it", what)}
+	}
+	return nil
+}
