@@ -2,9 +2,7 @@ package wallet
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/satchel-wallet/satchel/internal/atomicfile"
@@ -45,19 +43,13 @@ func RestoreBackup(ctx context.Context, o RestoreBackupOptions) (*Created, error
 	if err := b.check(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadBackup, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(o.Dir), 0o700); err != nil {
-		return nil, fmt.Errorf("create %s: %w", filepath.Dir(o.Dir), err)
-	}
-	if err := os.Mkdir(o.Dir, 0o700); err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return nil, fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", ErrExists, o.Dir)
-		}
-		return nil, fmt.Errorf("create %s: %w", o.Dir, err)
+	undo, err := makeWalletDir(o.Dir)
+	if err != nil {
+		return nil, err
 	}
 	res, err := restoreBackup(ctx, o)
 	if err != nil {
-		// The folder was made by this call (Mkdir is exclusive): remove what it wrote.
-		_ = os.RemoveAll(o.Dir)
+		undo()
 		return nil, err
 	}
 	return res, nil

@@ -2,9 +2,7 @@ package wallet
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -73,20 +71,13 @@ func Create(ctx context.Context, o CreateOptions) (*Created, error) {
 	if err != nil || (o.Type != txbuilder.P2TR && o.Type != txbuilder.P2WPKH) {
 		return nil, fmt.Errorf("wallet type %s: %w: use tr or wpkh", o.Type, ErrBadInput)
 	}
-	if err := os.MkdirAll(filepath.Dir(o.Dir), 0o700); err != nil {
-		return nil, fmt.Errorf("create %s: %w", filepath.Dir(o.Dir), err)
-	}
-	if err := os.Mkdir(o.Dir, 0o700); err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return nil, fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", ErrExists, o.Dir)
-		}
-		return nil, fmt.Errorf("create %s: %w", o.Dir, err)
+	undo, err := makeWalletDir(o.Dir)
+	if err != nil {
+		return nil, err
 	}
 	res, err := create(ctx, o, net, purpose)
 	if err != nil {
-		// The folder was made by this call (Mkdir is exclusive), so removing it removes only
-		// what this call wrote.
-		_ = os.RemoveAll(o.Dir)
+		undo()
 		return nil, err
 	}
 	return res, nil

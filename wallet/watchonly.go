@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -186,18 +185,13 @@ func CreateWatchOnly(ctx context.Context, o WatchOnlyOptions) (*Created, error) 
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(o.Dir), 0o700); err != nil {
-		return nil, fmt.Errorf("create %s: %w", filepath.Dir(o.Dir), err)
-	}
-	if err := os.Mkdir(o.Dir, 0o700); err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return nil, fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", ErrExists, o.Dir)
-		}
-		return nil, fmt.Errorf("create %s: %w", o.Dir, err)
+	undo, err := makeWalletDir(o.Dir)
+	if err != nil {
+		return nil, err
 	}
 	res, err := createWatchOnly(o, a)
 	if err != nil {
-		_ = os.RemoveAll(o.Dir) // made by this call, exclusively
+		undo()
 		return nil, err
 	}
 	return res, nil

@@ -247,3 +247,23 @@ func TestWatchOnlyRefusesSeedCommandsAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// A restore that fails (a wrong passphrase) leaves no folder behind, not even the network
+// folder it had to create in an empty data folder.
+func TestFailedRestoreLeavesNoFolder(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	file := filepath.Join(t.TempDir(), "w.backup")
+	c.mustRun("", "backup", "export", file)
+	fresh := filepath.Join(t.TempDir(), "fresh")
+	c.env["SATCHEL_HOME"] = fresh
+	c.env["SATCHEL_PASSPHRASE"] = "not the passphrase"
+	r := c.run("", "restore", "--from-backup", file, "--json")
+	if code, _ := jsonError(t, r.err); r.code != exitPassphrase || code != "wrong_passphrase" {
+		t.Fatalf("exit %d %s", r.code, r.err)
+	}
+	if _, err := os.Stat(fresh); !os.IsNotExist(err) {
+		entries, _ := os.ReadDir(fresh)
+		t.Fatalf("a failed restore left %s behind (%v)", fresh, entries)
+	}
+}
