@@ -156,7 +156,7 @@ func (a *App) bip39Passphrase(ask, confirm bool) ([]byte, error) {
 	if !ask {
 		return nil, nil
 	}
-	return a.readSecretFrom(passphraseSource{what: "BIP39 passphrase", fileFlag: "(no file option)",
+	return a.readSecretFrom(passphraseSource{what: "BIP39 passphrase", fileFlag: "",
 		env: "SATCHEL_BIP39_PASSPHRASE", confirm: confirm})
 }
 

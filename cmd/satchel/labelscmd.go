@@ -148,7 +148,7 @@ Labels longer than 1,000 bytes are cut, with a warning.
 			}
 			data, err := io.ReadAll(io.LimitReader(r, maxLabelsFile+1))
 			if err != nil {
-				return fmt.Errorf("read %s: %w", name, err)
+				return usagef("bad_file", fmt.Sprintf("read %s: %v", name, err))
 			}
 			if len(data) > maxLabelsFile {
 				return usagef("bad_labels", fmt.Sprintf("%s is larger than %d MiB", name, maxLabelsFile>>20))

@@ -40,6 +40,9 @@ func (a *App) readSecretFrom(s passphraseSource) ([]byte, error) {
 		return []byte(v), nil
 	}
 	if !a.InTerm || a.ReadSecret == nil {
+		if s.fileFlag == "" {
+			return nil, usagef("passphrase_needed", fmt.Sprintf("no %s: set %s, or run on a terminal to be asked", s.what, s.env))
+		}
 		return nil, usagef("passphrase_needed", fmt.Sprintf("no %s: give %s FILE, set %s, or run on a terminal to be asked", s.what, s.fileFlag, s.env))
 	}
 	for {

@@ -112,7 +112,7 @@ func (a *App) readMnemonic(file string) ([]byte, error) {
 	}
 	b, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
-		return nil, fmt.Errorf("read seed words: %w", err)
+		return nil, usagef("bad_mnemonic_file", fmt.Sprintf("read seed words: %v", err))
 	}
 	if len(b) > max {
 		return nil, usagef("bad_mnemonic", "the seed words input is longer than 4 KiB: give only the words")

@@ -31,13 +31,10 @@ type UnknownWordError struct {
 }
 
 // Error names the word by position and offers the suggestions, so the user can fix one word
-// instead of retyping the mnemonic.
+// instead of retyping the mnemonic. The word itself is not repeated: it is part of a secret
+// (often the right word with a typo), and errors end up in logs.
 func (e *UnknownWordError) Error() string {
-	w := e.Word
-	if len(w) > 20 {
-		w = w[:20] + "…"
-	}
-	msg := fmt.Sprintf("word %d %q is not a BIP39 English word", e.Position, w)
+	msg := fmt.Sprintf("word %d is not a BIP39 English word", e.Position)
 	if len(e.Suggestions) > 0 {
 		msg += "; did you mean " + strings.Join(e.Suggestions, " or ") + "?"
 	}

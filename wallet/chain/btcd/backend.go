@@ -84,7 +84,7 @@ func Dial(ctx context.Context, rawURL string, net *chaincfg.Params, opts ...Opti
 	if cfg.CertPath != "" {
 		pem, err := os.ReadFile(cfg.CertPath)
 		if err != nil {
-			return nil, fmt.Errorf("%s: read the node's certificate: %w", b.name, err)
+			return nil, fmt.Errorf("%s: %w: read the node's certificate: %v", b.name, ErrBadURL, err)
 		}
 		b.certPEM = pem
 	}
