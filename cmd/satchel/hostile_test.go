@@ -267,3 +267,24 @@ func TestFailedRestoreLeavesNoFolder(t *testing.T) {
 		t.Fatalf("a failed restore left %s behind (%v)", fresh, entries)
 	}
 }
+
+// A passphrase file that is not there stops a send before it syncs or plans: nothing is
+// written and the error is the only line.
+func TestMissingPassphraseFileFailsFirst(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create", "--wallet", "a")
+	fc.Mine(1, chaintest.Pay(1, wire.NewTxOut(100_000, scriptFor(t, c.receiveAddr("a")))))
+	c.mustRun("", "sync", "--wallet", "a")
+	before := snapshot(t, c.home)
+	calls := fc.Calls["Tip"]
+	r := c.run("", "send", outsider, "2100", "--fee-rate", "1", "--yes", "--wallet", "a", "--passphrase-file", filepath.Join(c.home, "missing"))
+	if r.code != exitUsage || strings.Count(r.err, "\n") != 1 || !strings.Contains(r.err, "passphrase-file") {
+		t.Fatalf("exit %d %q", r.code, r.err)
+	}
+	if fc.Calls["Tip"] != calls {
+		t.Fatal("the send synced before checking its passphrase file")
+	}
+	if after := snapshot(t, c.home); !reflect.DeepEqual(before, after) {
+		t.Fatal("the failed send changed files")
+	}
+}

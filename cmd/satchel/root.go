@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"unicode"
 
@@ -147,6 +148,15 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 			a.flags.wallet = v
 		case "unit":
 			a.flags.unit = v
+		}
+	}
+	// A passphrase file that cannot be read fails now, before a sync or a plan is made, not
+	// after (the passphrase itself is read only when it is needed).
+	if f := a.flags.passphraseFile; f != "" {
+		if fi, err := os.Stat(f); err != nil {
+			return usagef("bad_passphrase_file", fmt.Sprintf("read --passphrase-file %s: %v", f, err))
+		} else if fi.IsDir() {
+			return usagef("bad_passphrase_file", fmt.Sprintf("--passphrase-file %s is a folder: give the file", f))
 		}
 	}
 	if a.flags.jq != "" {
