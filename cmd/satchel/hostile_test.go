@@ -288,3 +288,18 @@ func TestMissingPassphraseFileFailsFirst(t *testing.T) {
 		t.Fatal("the failed send changed files")
 	}
 }
+
+// A global flag given an empty value (an unset variable in a script) is refused, not read as
+// "use the default", which could mean another wallet or network.
+func TestEmptyGlobalFlagsAreRefused(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	for _, args := range [][]string{
+		{"--wallet", ""}, {"--network", ""}, {"--backend", ""}, {"--datadir", " "}, {"--gap-limit", "0"}, {"--passphrase-file", ""},
+	} {
+		r := c.run("", append([]string{"balance", "--offline", "--json"}, args...)...)
+		if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "bad_flag" {
+			t.Errorf("%q: exit %d %s", args, r.code, r.err)
+		}
+	}
+}

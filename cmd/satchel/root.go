@@ -130,6 +130,16 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 	if cmd.Name() == cobra.ShellCompRequestCmd || cmd.Name() == cobra.ShellCompNoDescRequestCmd {
 		return nil // completions resolve what they need themselves, quietly (completion.go)
 	}
+	// A global flag given with no value is a mistake (an unset variable in a script), not a
+	// request for the default.
+	for _, name := range []string{"datadir", "network", "wallet", "passphrase-file", "backend", "proxy", "unit", "jq"} {
+		if f := cmd.Flags().Lookup(name); f != nil && f.Changed && strings.TrimSpace(f.Value.String()) == "" {
+			return usagef("bad_flag", fmt.Sprintf("--%s was given an empty value: give a value, or leave the flag out", name))
+		}
+	}
+	if f := cmd.Flags().Lookup("gap-limit"); f != nil && f.Changed && a.flags.gapLimit <= 0 {
+		return usagef("bad_flag", "--gap-limit must be at least 1")
+	}
 	// The config commands must work to repair a config file that does not parse.
 	for p := cmd; p != nil; p = p.Parent() {
 		if p.Name() == "config" && p.Parent() != nil && p.Parent().Parent() == nil {
