@@ -27,6 +27,10 @@ func run(a *App, args []string) int {
 	err = a.busyMessage(err)
 	code, name := classify(err)
 	msg := oneLine(err.Error())
+	// An error quoting a huge argument stays readable: a message is one line of sane length.
+	if r := []rune(msg); len(r) > 2000 {
+		msg = string(r[:2000]) + "... (cut)"
+	}
 	if !a.flags.json {
 		// Cobra fails before parsing flags when the command itself is unknown.
 		for _, arg := range args {
