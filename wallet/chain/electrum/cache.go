@@ -21,26 +21,31 @@ import (
 //
 //	spv-headers: "SATSPVH1", the network's magic (uint32 LE), the height of the first header
 //	             (int32 LE), then 80-byte headers in height order.
-//	spv-proofs:  "SATSPVP1", the network's magic (uint32 LE), then records of txid (32 bytes),
-//	             height (int32 LE) and the hash of the block the proof led to (32 bytes).
+//	spv-proofs:  "SATSPVP2", the network's magic (uint32 LE), then records of txid (32 bytes),
+//	             height (int32 LE), the hash of the block the proof led to (32 bytes), the
+//	             transaction's position in the block (uint32 LE), the branch length (1 byte,
+//	             at most 32) and the branch's hashes (32 bytes each).
 //
 // Headers are appended while the chain only grows and the file is replaced (temp file, fsync,
 // rename) otherwise; the proofs file is always replaced. What is read back is checked like an
 // answer from the server: every header again for proof of work, checkpoints, difficulty and
-// linkage, a torn or broken tail cut off; a proof counts only while its block is still the
-// verified one at its height. A file that fails is ignored (and replaced on the next save):
+// linkage, a torn or broken tail cut off; a proof is hashed up its branch again to the merkle
+// root of the verified header at its height, and counts only while that header is the one the
+// proof was made against. A file that fails is ignored (and replaced on the next save):
 // it is a cache, never a source of truth.
 const (
 	headersFile  = "spv-headers"
 	proofsFile   = "spv-proofs"
 	cacheHdrLen  = 16
-	proofRecLen  = 32 + 4 + 32
+	proofFixed   = 32 + 4 + 32 + 4 + 1 // a proof record before its branch
 	headerRecLen = 80
+	// maxCachedHeaders bounds what is read from spv-headers: twice mainnet's chain today.
+	maxCachedHeaders = 2_000_000
 )
 
 var (
 	headersMagic = []byte("SATSPVH1")
-	proofsMagic  = []byte("SATSPVP1")
+	proofsMagic  = []byte("SATSPVP2")
 )
 
 // cacheState is what the files on disk hold, so that a save writes only what changed.
@@ -67,11 +72,12 @@ func parseHeaderCache(data []byte, net wire.BitcoinNet) (span, error) {
 		return span{}, errors.New("a header cache starting below height 0")
 	}
 	body := data[cacheHdrLen:]
-	n := len(body) / headerRecLen
+	n := min(len(body)/headerRecLen, maxCachedHeaders)
 	if int64(from)+int64(n) > 1<<31-1 {
 		n = int(1<<31 - 1 - int64(from))
 	}
-	seg := span{from: from, hdrs: make([]wire.BlockHeader, 0, n), hashes: make([]chainhash.Hash, 0, n)}
+	// Grown as headers pass, not sized from the file: a large file of junk costs little.
+	seg := span{from: from, hdrs: make([]wire.BlockHeader, 0, min(n, 4096)), hashes: make([]chainhash.Hash, 0, min(n, 4096))}
 	for i := 0; i < n; i++ {
 		var h wire.BlockHeader
 		if err := h.Deserialize(bytes.NewReader(body[i*headerRecLen : (i+1)*headerRecLen])); err != nil {
@@ -86,7 +92,8 @@ func parseHeaderCache(data []byte, net wire.BitcoinNet) (span, error) {
 	return seg, nil
 }
 
-// parseProofCache reads spv-proofs, ignoring a torn last record.
+// parseProofCache reads spv-proofs, ignoring a torn last record. Nothing in it is checked
+// against headers here: loadCache does that.
 func parseProofCache(data []byte, net wire.BitcoinNet) (map[chainhash.Hash]provenAt, error) {
 	if len(data) < 12 || !bytes.Equal(data[:8], proofsMagic) {
 		return nil, errors.New("not a satchel proof cache")
@@ -95,13 +102,25 @@ func parseProofCache(data []byte, net wire.BitcoinNet) (map[chainhash.Hash]prove
 		return nil, errors.New("a proof cache of another network")
 	}
 	out := map[chainhash.Hash]provenAt{}
-	for body := data[12:]; len(body) >= proofRecLen; body = body[proofRecLen:] {
-		var id, block chainhash.Hash
+	for body := data[12:]; len(body) >= proofFixed; {
+		var id chainhash.Hash
+		var p provenAt
 		copy(id[:], body[:32])
-		h := int32(binary.LittleEndian.Uint32(body[32:36]))
-		copy(block[:], body[36:68])
-		if h > 0 {
-			out[id] = provenAt{height: h, block: block}
+		p.height = int32(binary.LittleEndian.Uint32(body[32:36]))
+		copy(p.block[:], body[36:68])
+		p.proof.pos = binary.LittleEndian.Uint32(body[68:72])
+		n := int(body[72])
+		if n > maxBranch || len(body) < proofFixed+32*n {
+			break
+		}
+		p.proof.height = p.height
+		p.proof.branch = make([]chainhash.Hash, n)
+		for k := range n {
+			copy(p.proof.branch[k][:], body[proofFixed+32*k:])
+		}
+		body = body[proofFixed+32*n:]
+		if p.height > 0 && (n == 32 || p.proof.pos < 1<<n) {
+			out[id] = p
 		}
 	}
 	return out, nil
@@ -133,6 +152,15 @@ func (b *Backend) loadCache(ctx context.Context) {
 	if data, err := os.ReadFile(filepath.Join(b.cacheDir, proofsFile)); err == nil {
 		if proven, err := parseProofCache(data, b.net.Net); err == nil {
 			for id, p := range proven {
+				// Taken only if its branch leads to the merkle root of the verified header it
+				// names, as checkProofs requires of a server's proof.
+				hdr, hash, ok := s.at(p.height)
+				if !ok || hash != p.block {
+					continue
+				}
+				if root, err := p.proof.root(id); err != nil || root != hdr.MerkleRoot {
+					continue
+				}
 				if _, ok := s.proven[id]; !ok {
 					s.proven[id] = p
 				}
@@ -205,25 +233,38 @@ func (b *Backend) saveHeaders() error {
 	return nil
 }
 
-// saveProofs replaces spv-proofs with the proofs whose block is still in the verified chain,
-// in a fixed order.
+// saveProofs replaces spv-proofs with the proofs whose block is still in the verified chain.
 func (b *Backend) saveProofs() error {
 	s := b.spv
-	ids := make([]chainhash.Hash, 0, len(s.proven))
+	keep := map[chainhash.Hash]provenAt{}
 	for id, p := range s.proven {
 		if _, hash, ok := s.at(p.height); ok && hash == p.block {
-			ids = append(ids, id)
+			keep[id] = p
 		}
 	}
+	return atomicfile.Write(filepath.Join(b.cacheDir, proofsFile), encodeProofCache(keep, b.net.Net), 0o600)
+}
+
+// encodeProofCache writes proofs in spv-proofs' format, in txid order.
+func encodeProofCache(proven map[chainhash.Hash]provenAt, net wire.BitcoinNet) []byte {
+	ids := make([]chainhash.Hash, 0, len(proven))
+	for id := range proven {
+		ids = append(ids, id)
+	}
 	sort.Slice(ids, func(i, j int) bool { return bytes.Compare(ids[i][:], ids[j][:]) < 0 })
-	buf := make([]byte, 0, 12+proofRecLen*len(ids))
+	buf := make([]byte, 0, 12+(proofFixed+32*12)*len(ids))
 	buf = append(buf, proofsMagic...)
-	buf = binary.LittleEndian.AppendUint32(buf, uint32(b.net.Net))
+	buf = binary.LittleEndian.AppendUint32(buf, uint32(net))
 	for _, id := range ids {
-		p := s.proven[id]
+		p := proven[id]
 		buf = append(buf, id[:]...)
 		buf = binary.LittleEndian.AppendUint32(buf, uint32(p.height))
 		buf = append(buf, p.block[:]...)
+		buf = binary.LittleEndian.AppendUint32(buf, p.proof.pos)
+		buf = append(buf, byte(len(p.proof.branch)))
+		for _, h := range p.proof.branch {
+			buf = append(buf, h[:]...)
+		}
 	}
-	return atomicfile.Write(filepath.Join(b.cacheDir, proofsFile), buf, 0o600)
+	return buf
 }

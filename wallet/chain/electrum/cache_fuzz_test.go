@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
+	"github.com/btcsuite/btcd/chainhash/v2"
 )
 
 // FuzzParseCache: no cache file panics either parser; the headers read back link one to the
@@ -23,13 +24,25 @@ func FuzzParseCache(f *testing.F) {
 	f.Add(file)
 	proofs := append([]byte{}, proofsMagic...)
 	proofs = binary.LittleEndian.AppendUint32(proofs, uint32(net))
-	f.Add(append(proofs, make([]byte, proofRecLen+3)...))
+	f.Add(append(proofs, make([]byte, proofFixed+3)...))
+	f.Add(encodeProofCache(map[chainhash.Hash]provenAt{{1}: {height: 7, proof: merkleProof{height: 7, pos: 2, branch: make([]chainhash.Hash, 3)}}}, net))
 	f.Add([]byte("SATSPVH1"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if proven, err := parseProofCache(data, net); err == nil {
 			for id, p := range proven {
-				if p.height <= 0 {
-					t.Fatalf("%s proven at height %d", id, p.height)
+				if p.height <= 0 || len(p.proof.branch) > maxBranch {
+					t.Fatalf("%s proven at height %d with %d hashes", id, p.height, len(p.proof.branch))
+				}
+			}
+			// What parses writes back to what parses the same.
+			again, err := parseProofCache(encodeProofCache(proven, net), net)
+			if err != nil || len(again) != len(proven) {
+				t.Fatalf("round trip: %d proofs, then %d (%v)", len(proven), len(again), err)
+			}
+			for id, p := range proven {
+				q := again[id]
+				if q.height != p.height || q.block != p.block || q.proof.pos != p.proof.pos || len(q.proof.branch) != len(p.proof.branch) {
+					t.Fatalf("round trip changed %s", id)
 				}
 			}
 		}

@@ -11,9 +11,11 @@ import (
 	"time"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
+	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
+	"github.com/satchel-wallet/satchel/wallet/chain/electrum/electrumtest"
 )
 
 // redial is a second process's Backend on the same server and cache folder.
@@ -78,8 +80,8 @@ func TestCacheSpansProcesses(t *testing.T) {
 	if n := fileSize(t, hdrPath); n != cacheHdrLen+headerRecLen*wantHdrs {
 		t.Fatalf("spv-headers is %d bytes, want %d headers", n, wantHdrs)
 	}
-	if n := fileSize(t, filepath.Join(dir, proofsFile)); n != 12+proofRecLen*35 {
-		t.Fatalf("spv-proofs is %d bytes, want 35 proofs", n)
+	if n := proofCount(t, r, dir); n != 35 {
+		t.Fatalf("spv-proofs holds %d proofs, want 35", n)
 	}
 
 	second := redial(t, r, dir)
@@ -95,8 +97,8 @@ func TestCacheSpansProcesses(t *testing.T) {
 	if n := fileSize(t, hdrPath); n != cacheHdrLen+headerRecLen*(wantHdrs+1) {
 		t.Fatalf("spv-headers is %d bytes after a block, want one header appended", n)
 	}
-	if n := fileSize(t, filepath.Join(dir, proofsFile)); n != 12+proofRecLen*36 {
-		t.Fatalf("spv-proofs is %d bytes, want 36 proofs", n)
+	if n := proofCount(t, r, dir); n != 36 {
+		t.Fatalf("spv-proofs holds %d proofs, want 36", n)
 	}
 }
 
@@ -180,11 +182,10 @@ func TestBadCacheIsNotTrusted(t *testing.T) {
 			writeFile(t, proofs, nil)
 		}, 0, true},
 		{"proofs in blocks that are not the chain's", func(t *testing.T, _, proofs string) {
-			data := mustRead(t, proofs)
-			for i := 12; i+proofRecLen <= len(data); i += proofRecLen {
-				data[i+36] ^= 1 // the block hash
-			}
-			writeFile(t, proofs, data)
+			editProofs(t, proofs, func(p *provenAt) { p.block[0] ^= 1 })
+		}, 12, true},
+		{"proofs whose branch leads elsewhere", func(t *testing.T, _, proofs string) {
+			editProofs(t, proofs, func(p *provenAt) { p.proof.pos ^= 1 })
 		}, 12, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -292,5 +293,86 @@ func BenchmarkLoadCache100k(b *testing.B) {
 		if n := len(be.spv.chain.hdrs); n != 100_000 {
 			b.Fatalf("%d headers loaded", n)
 		}
+	}
+}
+
+// proofCount is how many proofs spv-proofs holds (its permissions checked too).
+func proofCount(t *testing.T, r *rig, dir string) int {
+	t.Helper()
+	path := filepath.Join(dir, proofsFile)
+	fileSize(t, path)
+	proven, err := parseProofCache(mustRead(t, path), paramsFor(t, r.chain).Net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(proven)
+}
+
+// editProofs rewrites every record of spv-proofs through edit.
+func editProofs(t *testing.T, path string, edit func(*provenAt)) {
+	t.Helper()
+	data := mustRead(t, path)
+	net := wire.BitcoinNet(binary.LittleEndian.Uint32(data[8:12]))
+	proven, err := parseProofCache(data, net)
+	if err != nil || len(proven) == 0 {
+		t.Fatalf("%d proofs: %v", len(proven), err)
+	}
+	for id, p := range proven {
+		edit(&p)
+		proven[id] = p
+	}
+	writeFile(t, path, encodeProofCache(proven, net))
+}
+
+// A proof record edited into spv-proofs (a mempool transaction named as proven in the tip's
+// block) is not believed: its branch must lead to that header's merkle root, so the server's
+// lie about the transaction is caught as without a cache.
+func TestForgedProofRecordIsNotBelieved(t *testing.T) {
+	dir := t.TempDir()
+	r := newRig(t, Options{CacheDir: dir})
+	sc := script(77)
+	r.server.Watch(sc)
+	pay(r.chain, sc, 3, 1, 1)
+	historiesMatch(t, r, r.client, [][]byte{sc})
+	fake := chaintest.Pay(4242, wire.NewTxOut(5000, sc))
+	r.chain.AddMempool(fake)
+	tip, _ := r.chain.Tip(context.Background())
+	path := filepath.Join(dir, proofsFile)
+	net := paramsFor(t, r.chain).Net
+	proven, err := parseProofCache(mustRead(t, path), net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// With the block hash right and any branch: the best a forger without the block can do.
+	for _, pos := range []uint32{0, 1} {
+		proven[fake.TxHash()] = provenAt{height: tip.Height, block: tip.Hash,
+			proof: merkleProof{height: tip.Height, pos: pos, branch: []chainhash.Hash{{1}}}}
+		writeFile(t, path, encodeProofCache(proven, net))
+		r.server.Lie(electrumtest.LieConfirmMempool, 0)
+		_, err = redial(t, r, dir).ScriptHistories(context.Background(), [][]byte{sc})
+		spvFailure(t, err, "merkle proof for "+fake.TxHash().String())
+		r.server.Honest()
+	}
+}
+
+// A header cache that starts above the server's tip (a regtest chain started over with the
+// wallet folder kept, or a damaged start height) is dropped, not a lasting failure.
+func TestCacheAboveTheTipIsDropped(t *testing.T) {
+	dir := t.TempDir()
+	r := newRig(t, Options{CacheDir: dir})
+	sc := script(78)
+	r.server.Watch(sc)
+	r.chain.Mine(40)
+	pay(r.chain, sc, 3, 1, 1)
+	historiesMatch(t, r, r.client, [][]byte{sc})
+	// The chain starts over below where the cache begins (height 41).
+	r.chain.Disconnect(int(r.chain.Height()) - 2)
+	pay(r.chain, sc, 1, 1, 9)
+	for i := 0; i < 2; i++ { // the second process reads what the first rewrote
+		historiesMatch(t, r, redial(t, r, dir), [][]byte{sc})
+	}
+	seg, err := parseHeaderCache(mustRead(t, filepath.Join(dir, headersFile)), paramsFor(t, r.chain).Net)
+	if err != nil || seg.top() != r.chain.Height() {
+		t.Fatalf("the cache was not rewritten for the new chain: top %d, tip %d, %v", seg.top(), r.chain.Height(), err)
 	}
 }

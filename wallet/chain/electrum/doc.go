@@ -68,8 +68,9 @@
 // processes, in spv-headers and spv-proofs (formats in cache.go), so a later process fetches
 // only the headers and proofs that are new. Nothing read back is taken on trust from the
 // file: every header passes the same checks as a server's (proof of work, checkpoints,
-// difficulty, links; a torn or broken tail is cut off), and a proof counts only while its
-// block hash is the verified header's at its height. Headers are appended while the chain
+// difficulty, links; a torn or broken tail is cut off; a chain starting above the server's
+// tip is dropped), and a proof is kept with its branch and hashed up it again to the merkle
+// root of the verified header at its height, so an edited record proves nothing. Headers are appended while the chain
 // only grows; anything else (a reorganisation, a lower start) replaces the file atomically.
 // Reading 100,000 cached headers back takes about 76 ms here (BenchmarkLoadCache100k).
 //

@@ -126,7 +126,7 @@ func (b *Backend) checkProofs(ctx context.Context, items []chain.HistoryItem) ([
 			failed = append(failed, it)
 			continue
 		}
-		b.spv.proven[it.TxID] = provenAt{height: it.Height, block: hash}
+		b.spv.proven[it.TxID] = provenAt{height: it.Height, block: hash, proof: p}
 		b.spv.cache.proofsOld = true
 	}
 	return failed, nil

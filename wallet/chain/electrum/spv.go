@@ -23,10 +23,12 @@ var ErrBadProof = errors.New("the server's answer fails the light-client checks"
 const forkSteps = 8
 
 // provenAt is where a transaction's merkle proof was checked: a height and that block's hash,
-// so that a reorganisation invalidates it.
+// so that a reorganisation invalidates it, and the proof itself, so that a copy read back from
+// the cache is checked again rather than believed.
 type provenAt struct {
 	height int32
 	block  chainhash.Hash
+	proof  merkleProof
 }
 
 // spv is the light-client state of a Backend: a verified header chain from the lowest height
@@ -137,6 +139,11 @@ func (b *Backend) syncChain(ctx context.Context, low int32, tip chain.Tip) error
 	s := b.spv
 	if low > tip.Height {
 		return b.errs.Bad("blockchain.headers.subscribe", "height %d is above the tip %d", low, tip.Height)
+	}
+	if len(s.chain.hdrs) > 0 && s.chain.from > tip.Height {
+		// A cached chain that starts above the server's tip (a regtest chain started over, a
+		// damaged cache) has nothing to build on.
+		s.chain = span{}
 	}
 	if len(s.chain.hdrs) > 0 && low < s.chain.from {
 		if err := b.prependChain(ctx, low); err != nil {
