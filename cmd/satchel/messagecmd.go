@@ -3,7 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/btcsuite/btcd/txscript/v2"
+	"github.com/btcsuite/btcd/wire/v2"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -22,10 +25,42 @@ type signMessageJSON struct {
 }
 
 type verifyMessageJSON struct {
-	Valid   bool   `json:"valid"`
-	Address string `json:"address"`
-	Format  string `json:"format,omitempty"`
-	Reason  string `json:"reason,omitempty"`
+	Valid    bool          `json:"valid"`
+	Address  string        `json:"address"`
+	Format   string        `json:"format,omitempty"`
+	Reason   string        `json:"reason,omitempty"`
+	TimeLock *timeLockJSON `json:"time_lock,omitempty"`
+}
+
+// timeLockJSON is a full signature's time lock: valid only from a block or time, and only once
+// the signed coin has aged (BIP322's "valid at time T and age S").
+type timeLockJSON struct {
+	LockTime    uint32 `json:"locktime"`
+	Sequence    uint32 `json:"sequence"`
+	Description string `json:"description"`
+}
+
+// describeTimeLock says in words what a full signature's locktime and sequence ask, or "" when
+// they ask nothing.
+func describeTimeLock(tl message.TimeLock) string {
+	var parts []string
+	if tl.LockTime != 0 && tl.Sequence != wire.MaxTxInSequenceNum {
+		if tl.LockTime < txscript.LockTimeThreshold {
+			parts = append(parts, fmt.Sprintf("from block %d", tl.LockTime))
+		} else {
+			parts = append(parts, "from "+time.Unix(int64(tl.LockTime), 0).UTC().Format(time.RFC3339))
+		}
+	}
+	if tl.Version >= 2 && tl.Sequence&wire.SequenceLockTimeDisabled == 0 {
+		if n := tl.Sequence & wire.SequenceLockTimeMask; n != 0 {
+			if tl.Sequence&wire.SequenceLockTimeIsSeconds != 0 {
+				parts = append(parts, fmt.Sprintf("once the signed coin is %s old", time.Duration(n)*512*time.Second))
+			} else {
+				parts = append(parts, fmt.Sprintf("%d blocks after the signed coin confirms", n))
+			}
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // signatureFormat names the kind of signature satchel makes for an address.
@@ -117,12 +152,20 @@ Proof-of-funds signatures ("pof") and taproot script-path simple signatures cann
 				return err
 			}
 			out := verifyMessageJSON{Address: dec.String, Format: givenFormat(sig, dec.Type)}
-			err = message.Verify([]byte(msg), addr, sig, net)
+			tl, err := message.VerifyTimeLock([]byte(msg), addr, sig, net)
 			switch {
 			case err == nil:
 				out.Valid = true
+				lock := describeTimeLock(tl)
+				if lock != "" {
+					out.TimeLock = &timeLockJSON{LockTime: tl.LockTime, Sequence: tl.Sequence, Description: lock}
+				}
 				if a.flags.json {
 					return a.printJSON(out)
+				}
+				if lock != "" {
+					fmt.Fprintf(a.Out, "Valid signature by %s, with a time lock: valid only %s.\n", out.Address, lock)
+					return nil
 				}
 				fmt.Fprintf(a.Out, "Valid signature by %s.\n", out.Address)
 				return nil

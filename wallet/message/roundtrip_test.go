@@ -1,6 +1,8 @@
 package message
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"strings"
@@ -287,6 +289,85 @@ func BenchmarkVerifyP2TR(b *testing.B) {
 	for b.Loop() {
 		if err := Verify(msg, d.Address, sig, net); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// fullSig signs to_sign for a P2WPKH key with the given sighash type and version, as a full
+// signature: BIP322's other rules are then the only difference from a valid one.
+func fullSig(t *testing.T, k *btcec.PrivateKey, addr string, msg []byte, hashType txscript.SigHashType, version int32, witnessScript []byte) string {
+	t.Helper()
+	a, err := waddress.Decode(addr, &chaincfg.MainNetParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	toSign := BuildToSign(BuildToSpend(msg, a.PkScript), nil)
+	toSign.Version = version
+	fetcher := txscript.NewCannedPrevOutputFetcher(a.PkScript, 0)
+	hashes := txscript.NewTxSigHashes(toSign, fetcher)
+	if witnessScript != nil {
+		sig, err := txscript.RawTxInWitnessSignature(toSign, hashes, 0, 0, witnessScript, hashType, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		toSign.TxIn[0].Witness = wire.TxWitness{sig, witnessScript}
+	} else {
+		w, err := txscript.WitnessSignature(toSign, hashes, 0, 0, a.PkScript, hashType, k, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		toSign.TxIn[0].Witness = w
+	}
+	var buf bytes.Buffer
+	if err := toSign.Serialize(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return "ful" + base64.StdEncoding.EncodeToString(buf.Bytes())
+}
+
+// BIP322's rules for full signatures beyond the script engine: SIGHASH_ALL only, version 0 or
+// 2 (others are inconclusive), no OP_CODESEPARATOR in a witness script; the time lock is
+// reported.
+func TestFullSignatureRules(t *testing.T) {
+	net := &chaincfg.MainNetParams
+	k := newKey(t)
+	addr := addressOf(t, txbuilder.P2WPKH, k, net)
+	msg := []byte("rules")
+	if _, err := VerifyTimeLock(msg, addr, fullSig(t, k, addr, msg, txscript.SigHashAll, 0, nil), net); err != nil {
+		t.Fatalf("SIGHASH_ALL, version 0: %v", err)
+	}
+	for _, ht := range []txscript.SigHashType{txscript.SigHashNone, txscript.SigHashSingle, txscript.SigHashAll | txscript.SigHashAnyOneCanPay} {
+		if err := Verify(msg, addr, fullSig(t, k, addr, msg, ht, 0, nil), net); !errors.Is(err, ErrInvalidSignature) {
+			t.Errorf("sighash %#x: %v, want ErrInvalidSignature", ht, err)
+		}
+	}
+	for _, v := range []int32{1, 3, -1} {
+		if err := Verify(msg, addr, fullSig(t, k, addr, msg, txscript.SigHashAll, v, nil), net); !errors.Is(err, ErrUnsupported) {
+			t.Errorf("version %d: %v, want ErrUnsupported (inconclusive)", v, err)
+		}
+	}
+	// P2WSH: <pk> CHECKSIG is fine; OP_CODESEPARATOR <pk> CHECKSIG is not.
+	for _, sep := range []bool{false, true} {
+		b := txscript.NewScriptBuilder()
+		if sep {
+			b.AddOp(txscript.OP_CODESEPARATOR)
+		}
+		ws, _ := b.AddData(k.PubKey().SerializeCompressed()).AddOp(txscript.OP_CHECKSIG).Script()
+		h := sha256.Sum256(ws)
+		wsh, err := address.NewAddressWitnessScriptHash(h[:], net)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = Verify(msg, wsh.EncodeAddress(), fullSig(t, k, wsh.EncodeAddress(), msg, txscript.SigHashAll, 0, ws), net)
+		if sep != errors.Is(err, ErrInvalidSignature) || (!sep && err != nil) {
+			t.Errorf("P2WSH, OP_CODESEPARATOR %v: %v", sep, err)
+		}
+	}
+	// The vectors' time locks are reported.
+	for _, c := range loadGenerated(t).Full {
+		tl, err := VerifyTimeLock([]byte(c.Message), c.Address, c.Signatures[0], net)
+		if err != nil || tl.LockTime != 2016 || tl.Sequence != 2016 || tl.Version != 2 {
+			t.Errorf("%s: time lock %+v, %v; want locktime and sequence 2016, version 2", c.Type, tl, err)
 		}
 	}
 }

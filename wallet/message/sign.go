@@ -63,7 +63,7 @@ func Sign(msg []byte, addr string, net *chaincfg.Params, key *btcec.PrivateKey, 
 		}
 		sig = "smp" + base64.StdEncoding.EncodeToString(encodeWitness(w))
 	}
-	if err := verify(msg, a, sig); err != nil {
+	if _, err := verify(msg, a, sig); err != nil {
 		return "", fmt.Errorf("sign message: own signature does not verify: %w", err)
 	}
 	return sig, nil

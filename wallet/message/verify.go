@@ -26,25 +26,48 @@ const verifyFlags = txscript.StandardVerifyFlags
 // ErrInvalidSignature, ErrMalformedSignature or ErrUnsupported, or wallet/address's errors for
 // an address that does not decode on net.
 func Verify(msg []byte, addr string, signature string, net *chaincfg.Params) error {
-	a, err := waddress.Decode(addr, net)
-	if err != nil {
-		return fmt.Errorf("verify message: %w", err)
-	}
-	if err := verify(msg, a, signature); err != nil {
-		return fmt.Errorf("verify message for %s: %w", a.String, err)
-	}
-	return nil
+	_, err := VerifyTimeLock(msg, addr, signature, net)
+	return err
 }
 
-func verify(msg []byte, a *waddress.Address, signature string) error {
+// TimeLock is what a full signature's transaction asks of time, which BIP322 reports with the
+// result ("valid at time T and age S"): its locktime and its input's sequence. The zero value
+// asks nothing; simple and legacy signatures never do.
+type TimeLock struct {
+	LockTime uint32 // nLockTime: a block height below 500,000,000, else a Unix time
+	Sequence uint32 // the input's nSequence: a relative lock (BIP68) unless bit 31 is set
+	Version  int32  // to_sign's version: BIP68 applies from version 2
+}
+
+// VerifyTimeLock is Verify that also returns the signature's time lock, for the caller to
+// report: the script engine checks the signature against the transaction's own locktime and
+// sequence, not against the chain's time.
+func VerifyTimeLock(msg []byte, addr string, signature string, net *chaincfg.Params) (TimeLock, error) {
+	a, err := waddress.Decode(addr, net)
+	if err != nil {
+		return TimeLock{}, fmt.Errorf("verify message: %w", err)
+	}
+	tl, err := verify(msg, a, signature)
+	if err != nil {
+		return TimeLock{}, fmt.Errorf("verify message for %s: %w", a.String, err)
+	}
+	return tl, nil
+}
+
+func verify(msg []byte, a *waddress.Address, signature string) (TimeLock, error) {
 	v, body := splitVariant(signature)
 	switch v {
 	case variantProof:
-		return fmt.Errorf("%w: %s signatures (prefix %q) are not supported (they need the coins' "+
+		return TimeLock{}, fmt.Errorf("%w: %s signatures (prefix %q) are not supported (they need the coins' "+
 			"current state); ask for a simple or full signature", ErrUnsupported, v, signature[:3])
 	case variantFull:
 		return verifyFull(msg, a, body)
 	}
+	return TimeLock{}, verifyOther(msg, a, v, body)
+}
+
+// verifyOther checks simple, unprefixed and legacy signatures.
+func verifyOther(msg []byte, a *waddress.Address, v variant, body string) error {
 	switch a.Type {
 	case txbuilder.P2PKH:
 		if v == variantSimple {
