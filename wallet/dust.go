@@ -91,6 +91,12 @@ func (w *Wallet) PlanDispose(ops []wire.OutPoint, relay txbuilder.FeeRate) ([]*D
 		if !ok {
 			return nil, fmt.Errorf("%w: %s is not an unspent coin of this wallet (see: satchel utxos)", ErrBadInput, op)
 		}
+		// All of the coin goes to the fee: only dust may be given up this way, never a coin
+		// worth spending (a mistyped outpoint must not burn a payment).
+		if c.Value > DefaultDustThreshold {
+			return nil, fmt.Errorf("%w: %s holds %d sat; only coins of at most %d sat are disposed of (all of the coin goes to the fee): spend it with satchel send",
+				ErrBadInput, op, c.Value, DefaultDustThreshold)
+		}
 		a := w.account(c.Purpose)
 		d, err := a.keys.Derive(c.Chain, c.Index)
 		if err != nil {

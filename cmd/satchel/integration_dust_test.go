@@ -35,6 +35,18 @@ func TestIntegrationDustFrozenOnArrivalAndDisposed(t *testing.T) {
 	if b := c.balance("a"); b.Spendable != 50_700 || b.Confirmed != 51_300 {
 		t.Fatalf("balance %+v: the dust must not be spendable", b)
 	}
+	// A coin worth spending is never given up as fee, however it is named.
+	for _, u := range us {
+		if u.Value == 50_000 {
+			r := c.run("", "dust", "dispose", u.OutPoint, "--yes", "--json", "--wallet", "a")
+			if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "bad_input" {
+				t.Fatalf("disposing a 50,000 sat coin: exit %d %s", r.code, r.err)
+			}
+		}
+	}
+	if mem := n.MempoolTxIDs(t); len(mem) != 0 {
+		t.Fatalf("mempool %v after a refused disposal", mem)
+	}
 	r := c.run("", "dust", "dispose", dust, "--yes", "--json", "--wallet", "a")
 	if r.code != 0 {
 		t.Fatalf("dispose: %s", r.err)
