@@ -162,6 +162,7 @@ func (w *Wallet) PlanBump(req BumpRequest) (*BumpPlan, error) {
 		return nil, err
 	}
 	plan.keepsSilent = maybeSilent
+	plan.replaces = req.TxID
 	// BIP125 rule 4: the new fee pays for the replacement's own relay on top of the old fee.
 	minFee := txbuilder.Amount(orig.Fee) + req.RelayFee.FeeForVSize(plan.VSize)
 	if plan.Selection.Fee < minFee {

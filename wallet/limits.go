@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/psbt/v2"
+	"github.com/satchel-wallet/satchel/txbuilder"
 	"slices"
 	"time"
 
@@ -31,7 +34,7 @@ type LimitError struct {
 
 func (e *LimitError) Error() string {
 	if e.Limit == "limit.daily" {
-		return fmt.Sprintf("spending limit: %d sat in 24 hours with this payment, above limit.daily %d sat", e.Amount, e.Cap)
+		return fmt.Sprintf("spending limit: %d sat paid out in 24 hours with this payment (fees included), above limit.daily %d sat", e.Amount, e.Cap)
 	}
 	return fmt.Sprintf("spending limit: %d sat to %s is above limit.per-payment %d sat", e.Amount, e.Address, e.Cap)
 }
@@ -86,53 +89,102 @@ func (w *Wallet) SetLimits(l Limits) error {
 	})
 }
 
-// CheckLimits refuses a plan that breaks a cap. Payments to the wallet's own addresses and to
-// allowed destinations do not count.
+// CheckLimits refuses a plan that breaks a cap. The per-payment cap applies to the total paid to
+// one address in the transaction (two outputs to it are one payment); the daily cap to what
+// leaves the wallet in 24 hours, fees included. Payments to the wallet's own addresses and to
+// allowed destinations do not count; a replacement (a fee bump) replaces the original's share.
 func (w *Wallet) CheckLimits(p *Plan, now time.Time) error {
-	l, err := w.Limits()
-	if err != nil || (l.PerPayment == 0 && l.Daily == 0) {
-		return err
-	}
-	var amount int64
+	dest := map[string]int64{}
 	for _, pay := range p.Request.Payments {
-		if pay.own != nil || slices.Contains(l.Allow, pay.Address) {
+		if pay.own != nil {
 			continue
 		}
 		v := int64(pay.Amount)
 		if p.Request.SweepAll {
 			v = int64(p.Amount)
 		}
-		if l.PerPayment > 0 && v > l.PerPayment {
-			return &LimitError{Limit: "limit.per-payment", Cap: l.PerPayment, Amount: v, Address: pay.Address}
+		dest[pay.Address] += v
+	}
+	return w.checkSpend(dest, int64(p.Selection.Fee), p.replaces, now)
+}
+
+// CheckPSBTLimits applies the caps to a PSBT this wallet is asked to sign: its outputs to
+// addresses that are not the wallet's, and its fee when the PSBT says what its inputs are worth.
+func (w *Wallet) CheckPSBTLimits(p *psbt.Packet, now time.Time) error {
+	dest := map[string]int64{}
+	err := w.st.View(func(tx *store.Txn) error {
+		for _, o := range p.UnsignedTx.TxOut {
+			if _, ours := tx.Addr(o.PkScript); ours {
+				continue
+			}
+			addr := ScriptAddress(o.PkScript, w.net)
+			if addr == "" {
+				addr = fmt.Sprintf("script %x", o.PkScript)
+			}
+			dest[addr] += o.Value
 		}
-		amount += v
-	}
-	if l.Daily == 0 || amount == 0 {
 		return nil
-	}
-	spent, err := w.spentSince(now.Add(-24*time.Hour), l.Allow)
+	})
 	if err != nil {
 		return err
 	}
-	if spent+amount > l.Daily {
-		return &LimitError{Limit: "limit.daily", Cap: l.Daily, Amount: spent + amount}
+	var fee int64
+	if f, ok := txbuilder.PSBTFee(p); ok && f > 0 {
+		fee = int64(f)
+	}
+	return w.checkSpend(dest, fee, chainhash.Hash{}, now)
+}
+
+// checkSpend checks amounts per destination and a fee against the caps.
+func (w *Wallet) checkSpend(dest map[string]int64, fee int64, replaces chainhash.Hash, now time.Time) error {
+	l, err := w.Limits()
+	if err != nil || (l.PerPayment == 0 && l.Daily == 0) {
+		return err
+	}
+	addrs := make([]string, 0, len(dest))
+	for a := range dest {
+		addrs = append(addrs, a)
+	}
+	slices.Sort(addrs)
+	var amount int64
+	for _, a := range addrs {
+		if slices.Contains(l.Allow, a) {
+			continue
+		}
+		v := dest[a]
+		if l.PerPayment > 0 && v > l.PerPayment {
+			return &LimitError{Limit: "limit.per-payment", Cap: l.PerPayment, Amount: v, Address: a}
+		}
+		amount += v
+	}
+	if l.Daily == 0 || amount+fee == 0 {
+		return nil
+	}
+	spent, err := w.spentSince(now.Add(-24*time.Hour), l.Allow, replaces)
+	if err != nil {
+		return err
+	}
+	if spent+amount+fee > l.Daily {
+		return &LimitError{Limit: "limit.daily", Cap: l.Daily, Amount: spent + amount + fee}
 	}
 	return nil
 }
 
 // spentSince adds up what the wallet's own pending or confirmed transactions first seen after
-// since paid to addresses that are neither its own nor allowed.
-func (w *Wallet) spentSince(since time.Time, allow []string) (int64, error) {
+// since paid to addresses that are neither its own nor allowed, and their fees, leaving out
+// the transaction a replacement is about to take the place of.
+func (w *Wallet) spentSince(since time.Time, allow []string, replaces chainhash.Hash) (int64, error) {
 	var total int64
 	err := w.st.View(func(tx *store.Txn) error {
 		return tx.ForEachTx(func(r *store.TxRecord) error {
-			if !r.Status.Counted() || r.Fee < 0 || r.FirstSeen < since.Unix() {
+			if !r.Status.Counted() || r.Fee < 0 || r.FirstSeen < since.Unix() || r.TxID == replaces {
 				return nil
 			}
 			m, err := r.MsgTx()
 			if err != nil {
 				return err
 			}
+			total += r.Fee
 			for _, o := range m.TxOut {
 				if _, ours := tx.Addr(o.PkScript); ours {
 					continue

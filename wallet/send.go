@@ -78,6 +78,9 @@ type Plan struct {
 	// InputAddresses and InputPaths follow Built.Inputs.
 	InputAddresses []string
 	InputPaths     []string
+	// replaces is the transaction a fee bump replaces (zero otherwise): the caps count the
+	// replacement instead of it.
+	replaces chainhash.Hash
 	// keepsSilent marks a replacement of a transaction that pays (or may pay) a silent
 	// payment: its inputs were kept, and it is marked as such before it is broadcast.
 	keepsSilent bool

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
@@ -36,6 +37,12 @@ func (w *Wallet) AddTip(req TipRequest) (store.Tip, bool, error) {
 	// pay it (it keeps scripts) nor recognise it paid.
 	if err := CheckLabel(req.Payment.Label); err != nil {
 		return store.Tip{}, false, err
+	}
+	// A tip the per-payment cap refuses would block every flush: refuse it now.
+	if l, err := w.Limits(); err != nil {
+		return store.Tip{}, false, err
+	} else if l.PerPayment > 0 && int64(req.Payment.Amount) > l.PerPayment && !slices.Contains(l.Allow, req.Payment.Address) {
+		return store.Tip{}, false, &LimitError{Limit: "limit.per-payment", Cap: l.PerPayment, Amount: int64(req.Payment.Amount), Address: req.Payment.Address}
 	}
 	if req.Payment.SilentPayment != nil || bytes.Equal(req.Payment.Script, SilentPlaceholder) {
 		return store.Tip{}, false, fmt.Errorf("%w: a silent payment address cannot be queued as a tip; send it with satchel send", ErrBadInput)

@@ -483,6 +483,9 @@ Keys:
 		Example: "  satchel config set gap-limit 50\n  satchel config set --global network regtest",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if isLimitKey(args[0]) {
+				if global {
+					return usagef("bad_flag", "spending caps live in each wallet's wallet.db, not in the global config: drop --global and give --wallet")
+				}
 				return a.changeLimit(args[0], args[1:], false)
 			}
 			d, err := checkConfigKey(args[0], global)
@@ -520,6 +523,9 @@ Keys:
 		Example: "  satchel config unset backend\n  satchel config unset --global unit",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if isLimitKey(args[0]) {
+				if global {
+					return usagef("bad_flag", "spending caps live in each wallet's wallet.db, not in the global config: drop --global and give --wallet")
+				}
 				return a.changeLimit(args[0], nil, true)
 			}
 			if _, err := checkConfigKey(args[0], true); err != nil {

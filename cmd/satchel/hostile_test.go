@@ -303,3 +303,22 @@ func TestEmptyGlobalFlagsAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// The signing wallet's caps hold for a PSBT a watch-only wallet built: the hot wallet refuses
+// to sign a payment above its per-payment cap.
+func TestPSBTSigningHonoursCaps(t *testing.T) {
+	c, fc := fakeCLI(t)
+	watchPair(t, c, "wpkh")
+	fundCold(t, c, fc, 100_000)
+	c.mustRun("", "sync", "--wallet", "hot")
+	c.mustRun("", "config", "set", "limit.per-payment", "10000", "--wallet", "hot")
+	file := filepath.Join(t.TempDir(), "cap.psbt")
+	c.mustRun("", "send", "--json", "--wallet", "cold", outsider, "60000", "--fee-rate", "2", "--psbt-out", file)
+	r := c.run("", "psbt", "sign", file, "--yes", "--json", "--wallet", "hot", "--out", file)
+	if code, msg := jsonError(t, r.err); r.code != exitCannotPay || code != "limit_exceeded" || !strings.Contains(msg, "60000") {
+		t.Fatalf("signing above the cap: exit %d %s", r.code, r.err)
+	}
+	if r := c.mustRun("", "psbt", "decode", file, "--json"); strings.Contains(r.out, `"next": "finalizer"`) {
+		t.Fatal("the PSBT was signed anyway")
+	}
+}

@@ -18,8 +18,8 @@ func TestIntegrationSpendingCaps(t *testing.T) {
 	saved := c.env["SATCHEL_PASSPHRASE"]
 	delete(c.env, "SATCHEL_PASSPHRASE")
 	c.mustRun("", "config", "set", "limit.per-payment", "5000", "--wallet", "a")
-	c.mustRun("", "config", "set", "limit.daily", "8000", "--wallet", "a")
-	if r := c.mustRun("", "config", "get", "limit.daily", "--wallet", "a"); r.out != "8000\n" {
+	c.mustRun("", "config", "set", "limit.daily", "8500", "--wallet", "a")
+	if r := c.mustRun("", "config", "get", "limit.daily", "--wallet", "a"); r.out != "8500\n" {
 		t.Fatalf("limit.daily = %q", r.out)
 	}
 	// Raising one does.
@@ -44,13 +44,24 @@ func TestIntegrationSpendingCaps(t *testing.T) {
 			}
 		}
 	}
+	// Spending caps are not for global config: they live in wallet.db.
+	if r := c.run("", "config", "set", "--global", "limit.daily", "5", "--json"); r.code != exitUsage {
+		t.Fatalf("--global limit: exit %d %s", r.code, r.err)
+	}
 	check("above the per-payment cap", []string{x, "5001"}, exitCannotPay)
+	check("two outputs to one address are one payment", []string{"--to", x + "=3000", "--to", x + "=3000"}, exitCannotPay)
 	check("at the cap", []string{x, "5000"}, 0)
-	check("above the daily cap with the first", []string{x, "3001"}, exitCannotPay)
+	// 5,000 and its fee (about 154 sat at 1 sat/vB) leave about 3,346 of the 8,500 a day; fees
+	// count, so 3,300 more does not fit and 3,000 does.
+	check("above the daily cap with the first, fees included", []string{x, "3300"}, exitCannotPay)
 	check("up to the daily cap", []string{x, "3000"}, 0)
 	check("dry runs are checked too", []string{x, "1000", "--dry-run"}, exitCannotPay)
 	c.mustRun("", "config", "set", "limit.allow", friend, "--wallet", "a")
 	check("an allowed destination is exempt", []string{friend, "50000"}, 0)
+	// A tip above the per-payment cap is refused when queued, not when it would block a flush.
+	if r := c.run("", "tip", "add", x, "5001", "--json", "--wallet", "a"); r.code != exitCannotPay {
+		t.Fatalf("tip above the cap: exit %d %s", r.code, r.err)
+	}
 	// Tip flush goes through the same caps.
 	c.mustRun("", "tip", "add", x, "1000", "--wallet", "a")
 	if r := c.run("", "tip", "flush", "--fee-rate", "1", "--yes", "--json", "--wallet", "a"); r.code != exitCannotPay {

@@ -89,10 +89,9 @@ func (a *App) changeLimit(key string, values []string, unset bool) error {
 	if err != nil {
 		return err
 	}
-	if l.Loosens(old) {
-		if err := needsSeed(w, "loosening a spending cap"); err != nil {
-			return err
-		}
+	// A watch-only wallet has no passphrase to ask, and spends nothing by itself: the wallet
+	// that signs its PSBTs checks its own caps. So its caps move freely.
+	if l.Loosens(old) && !w.Meta().WatchOnly {
 		pass, err := a.passphrase(false)
 		if err != nil {
 			return err

@@ -468,6 +468,10 @@ satchel psbt broadcast does that.
 			if err != nil {
 				return psbtErr(err)
 			}
+			// The signing wallet's spending caps hold for what it signs, whoever built it.
+			if err := w.CheckPSBTLimits(p, a.Now()); err != nil {
+				return err
+			}
 			summary := a.psbtSummaryOut(plan.Summary, true)
 			// People see what they sign; under --json too when they are asked y/N.
 			if !a.flags.json || (a.canPrompt() && !a.flags.yes) {
