@@ -109,6 +109,7 @@ type bumpJSON struct {
 func newBumpFeeCmd(a *App) *cobra.Command {
 	var feeRate string
 	var dryRun bool
+	var gf guardFlags
 	c := &cobra.Command{
 		Use:   "bump-fee TXID --fee-rate N",
 		Short: "Replace a stuck payment of ours with one paying a higher fee (RBF)",
@@ -124,6 +125,10 @@ then shows the old transaction as replaced.`,
 			}
 			if feeRate == "" {
 				return usagef("fee_rate_needed", "bump-fee needs --fee-rate SAT_PER_VB")
+			}
+			guard, err := gf.guard()
+			if err != nil {
+				return err
 			}
 			w, be, rate, err := a.txSession(cmd, feeRate, 6, dryRun)
 			if err != nil {
@@ -146,13 +151,17 @@ then shows the old transaction as replaced.`,
 				}
 				return err
 			}
-			out := planOut(bp.Plan, nil)
+			out, err := guardedPlanOut(guard, bp.Plan)
+			if err != nil {
+				return err
+			}
 			return a.finishTx(cmd, w, be, bp.Plan, out, dryRun, "", func(p planJSON) any {
 				return bumpJSON{planJSON: p, Replaces: id.String(), OldFee: int64(bp.OldFee)}
 			})
 		},
 	}
 	c.Flags().StringVar(&feeRate, "fee-rate", "", "the new fee rate in sat/vB (must beat the current one)")
+	gf.register(c)
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "show the replacement; sign and send nothing")
 	return c
 }

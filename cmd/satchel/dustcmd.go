@@ -140,6 +140,7 @@ func newCPFPCmd(a *App) *cobra.Command {
 	var feeRate string
 	var dryRun bool
 	var target int
+	var gf guardFlags
 	c := &cobra.Command{
 		Use:   "cpfp TXID",
 		Short: "Speed up a stuck incoming payment by spending it (child pays for parent)",
@@ -152,6 +153,13 @@ with too low a fee) back to the wallet, with a fee high enough that parent and c
 			id, err := chainhash.NewHashFromStr(args[0])
 			if err != nil || len(args[0]) != 64 {
 				return usagef("bad_txid", fmt.Sprintf("%q is not a txid (64 hex characters)", args[0]))
+			}
+			if target < 1 || target > 1008 {
+				return usagef("bad_target", "--target must be between 1 and 1008 blocks")
+			}
+			guard, err := gf.guard()
+			if err != nil {
+				return err
 			}
 			w, be, rate, err := a.txSession(cmd, feeRate, target, dryRun)
 			if err != nil {
@@ -168,7 +176,10 @@ with too low a fee) back to the wallet, with a fee high enough that parent and c
 			if err != nil {
 				return err
 			}
-			out := planOut(cp.Plan, nil)
+			out, err := guardedPlanOut(guard, cp.Plan)
+			if err != nil {
+				return err
+			}
 			return a.finishTx(cmd, w, be, cp.Plan, out, dryRun, "cpfp", func(p planJSON) any {
 				return cpfpJSON{planJSON: p, Parent: id.String(), ParentFee: int64(cp.ParentFee), ParentVSize: cp.ParentVSize,
 					PackageRate: jsonRate(cp.PackageRate), RequiredRate: jsonRate(cp.RequiredRate)}
@@ -176,6 +187,7 @@ with too low a fee) back to the wallet, with a fee high enough that parent and c
 		},
 	}
 	c.Flags().StringVar(&feeRate, "fee-rate", "", "package fee rate in sat/vB for parent and child together")
+	gf.register(c)
 	c.Flags().IntVar(&target, "target", 6, "confirmation target in blocks for the estimate")
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "show the child; sign and send nothing")
 	return c

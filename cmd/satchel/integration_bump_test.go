@@ -63,7 +63,13 @@ func TestIntegrationBumpFeeAddsACoin(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("send: %s", r.err)
 	}
+	// At 20 sat/vB the fee is more than the 2,500 paid: the fee guard stops it, as it would a send,
+	// until the user says so.
 	r = c.run("", "bump-fee", p.TxID, "--fee-rate", "20", "--yes", "--json", "--wallet", "a")
+	if code, _ := jsonError(t, r.err); r.code != exitCannotPay || code != "fee_guard" {
+		t.Fatalf("bump over the fee guard: exit %d %s", r.code, r.err)
+	}
+	r = c.run("", "bump-fee", p.TxID, "--fee-rate", "20", "--max-fee-ratio", "2", "--yes", "--json", "--wallet", "a")
 	if r.code != 0 {
 		t.Fatalf("bump: exit %d %s", r.code, r.err)
 	}

@@ -131,6 +131,7 @@ func (a *App) printPlanText(p planJSON, title string) {
 }
 
 type sendOpts struct {
+	guardFlags
 	to                  []string
 	batch               string
 	feeRate             string
@@ -139,8 +140,6 @@ type sendOpts struct {
 	label               string
 	from                []string
 	includeUneconomical bool
-	maxFeeRatio         string
-	maxFee              string
 	policy              string
 }
 
@@ -175,8 +174,7 @@ amount paid is flagged, above --max-fee-ratio (0.5) refused.`,
 	f.StringVar(&o.label, "label", "", "label the transaction")
 	f.StringArrayVar(&o.from, "from", nil, "spend exactly this coin TXID:VOUT (repeatable)")
 	f.BoolVar(&o.includeUneconomical, "include-uneconomical", false, "also spend coins worth less than their spending cost")
-	f.StringVar(&o.maxFeeRatio, "max-fee-ratio", "0.5", "refuse when the fee is above this share of the amount paid")
-	f.StringVar(&o.maxFee, "max-fee", "", "refuse when the fee is above this many satoshis")
+	o.guardFlags.register(c)
 	f.StringVar(&o.policy, "policy", "satchel", "coin selection policy: satchel or core")
 	f.StringVar(&a.psbtOut, "psbt-out", "", "watch-only wallet: write the unsigned PSBT to FILE (binary) instead of base64 on stdout")
 	return c
@@ -206,16 +204,9 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 			}
 		}
 	}
-	guard := wallet.DefaultFeeGuard
-	if guard.MaxRatioPPM, err = wallet.ParseRatio(o.maxFeeRatio); err != nil {
-		return usagef("bad_max_fee_ratio", "--max-fee-ratio: "+err.Error())
-	}
-	if o.maxFee != "" {
-		v, err := txbuilder.ParseAmount(o.maxFee)
-		if err != nil {
-			return usagef("bad_max_fee", "--max-fee: "+err.Error())
-		}
-		guard.MaxFee = v
+	guard, err := o.guardFlags.guard()
+	if err != nil {
+		return err
 	}
 	if o.target < 1 || o.target > 1008 {
 		return usagef("bad_target", "--target must be between 1 and 1008 blocks")
@@ -245,13 +236,9 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 	if err != nil {
 		return err
 	}
-	warnHigh, err := guard.Check(plan)
+	out, err := guardedPlanOut(guard, plan)
 	if err != nil {
-		return &codedError{exit: exitCannotPay, code: "fee_guard", err: err}
-	}
-	out := planOut(plan, nil)
-	if warnHigh {
-		out.Warnings = append(out.Warnings, fmt.Sprintf("the fee is %s of the amount paid (more than 10%%)", out.FeeShare))
+		return err
 	}
 	label := o.label
 	if label == "" && len(pays) == 1 {
@@ -329,4 +316,42 @@ func (a *App) finishTx(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, p
 	}
 	fmt.Fprintf(a.Out, "sent %s: %s paid, fee %s (%s)\n", final.TxID, a.fmtAmount(final.Amount), a.fmtAmount(final.Fee), final.FeeShare)
 	return nil
+}
+
+// guardFlags are the fee guard's flags, on every command that pays a fee it chooses.
+type guardFlags struct{ maxFeeRatio, maxFee string }
+
+func (g *guardFlags) register(c *cobra.Command) {
+	c.Flags().StringVar(&g.maxFeeRatio, "max-fee-ratio", "0.5", "refuse when the fee is above this share of the amount paid")
+	c.Flags().StringVar(&g.maxFee, "max-fee", "", "refuse when the fee is above this many satoshis")
+}
+
+func (g *guardFlags) guard() (wallet.FeeGuard, error) {
+	guard := wallet.DefaultFeeGuard
+	var err error
+	if guard.MaxRatioPPM, err = wallet.ParseRatio(g.maxFeeRatio); err != nil {
+		return guard, usagef("bad_max_fee_ratio", "--max-fee-ratio: "+err.Error())
+	}
+	if g.maxFee != "" {
+		v, err := txbuilder.ParseAmount(g.maxFee)
+		if err != nil {
+			return guard, usagef("bad_max_fee", "--max-fee: "+err.Error())
+		}
+		guard.MaxFee = v
+	}
+	return guard, nil
+}
+
+// guardedPlanOut applies the fee guard to a plan (exit 4 fee_guard) and gives its printed form,
+// with the warning above 10%.
+func guardedPlanOut(guard wallet.FeeGuard, plan *wallet.Plan) (planJSON, error) {
+	warnHigh, err := guard.Check(plan)
+	if err != nil {
+		return planJSON{}, &codedError{exit: exitCannotPay, code: "fee_guard", err: err}
+	}
+	out := planOut(plan, nil)
+	if warnHigh {
+		out.Warnings = append(out.Warnings, fmt.Sprintf("the fee is %s of the amount paid (more than 10%%)", out.FeeShare))
+	}
+	return out, nil
 }
