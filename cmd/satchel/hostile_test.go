@@ -322,3 +322,18 @@ func TestPSBTSigningHonoursCaps(t *testing.T) {
 		t.Fatal("the PSBT was signed anyway")
 	}
 }
+
+// A mistyped subcommand of a group (tip flsuh) fails with exit 2 like a mistyped command,
+// instead of printing help and succeeding.
+func TestUnknownSubcommandsFail(t *testing.T) {
+	c := newCLI(t)
+	for _, args := range [][]string{{"tip", "flsuh"}, {"psbt", "bogus"}, {"export", "bogus"}, {"config", "bogus"}, {"seed", "shwo"}} {
+		r := c.run("", append(args, "--json")...)
+		if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "usage" || r.out != "" {
+			t.Errorf("%v: exit %d %q %s", args, r.code, r.out, r.err)
+		}
+	}
+	if r := c.run("", "tip"); r.code != 0 || !strings.Contains(r.out, "Usage:") {
+		t.Fatalf("a bare group command shows its help: exit %d", r.code)
+	}
+}

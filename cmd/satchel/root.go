@@ -125,7 +125,27 @@ tips and dust-sized sends, with honest fees, scriptable JSON output and an encry
 		root.AddCommand(c)
 	}
 	a.installCompletions(root)
+	refuseUnknownSubcommands(root)
 	return root
+}
+
+// refuseUnknownSubcommands makes a group command (tip, psbt, config...) given a word that is
+// none of its subcommands fail with exit 2, as an unknown top-level command does: cobra would
+// print the group's help and exit 0, so a typo in a cron line would look like success.
+func refuseUnknownSubcommands(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		refuseUnknownSubcommands(sub)
+	}
+	if c.Parent() == nil || !c.HasSubCommands() || c.Run != nil || c.RunE != nil {
+		return
+	}
+	c.Args = cobra.ArbitraryArgs
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usagef("usage", fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath()))
+		}
+		return cmd.Help()
+	}
 }
 
 // resolveGlobals fills the global settings the user gave no flag for, from the environment
