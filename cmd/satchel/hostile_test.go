@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/btcsuite/btcd/wire/v2"
@@ -335,5 +336,45 @@ func TestUnknownSubcommandsFail(t *testing.T) {
 	}
 	if r := c.run("", "tip"); r.code != 0 || !strings.Contains(r.out, "Usage:") {
 		t.Fatalf("a bare group command shows its help: exit %d", r.code)
+	}
+}
+
+// Outputs never replace what is not a plain file (a device, a pipe, a symbolic link), --force
+// or not; sign-message on a watch-only wallet says at once that it has no keys.
+func TestOutputsOnlyReplacePlainFiles(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	dir := t.TempDir()
+	target := filepath.Join(dir, "real.jsonl")
+	if err := os.WriteFile(target, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.jsonl")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{link, fifo, "/dev/null"} {
+		for _, args := range [][]string{{"labels", "export", path, "--force"}, {"backup", "export", path, "--force"}} {
+			r := c.run("", append(args, "--json")...)
+			if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "bad_file" {
+				t.Errorf("%v: exit %d %s", args, r.code, r.err)
+			}
+		}
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatal("the symbolic link was replaced")
+	}
+	if r := c.run("", "gen-man", filepath.Join(c.home, "man"), "--json"); r.code != exitUsage {
+		t.Fatalf("gen-man into the data folder: exit %d %s", r.code, r.err)
+	}
+	watchPair(t, c, "wpkh")
+	delete(c.env, "SATCHEL_PASSPHRASE")
+	addr := c.receiveAddr("cold")
+	if r := c.run("", "sign-message", addr, "hi", "--json", "--wallet", "cold"); r.code != exitUsage || !strings.Contains(r.err, "watch_only") {
+		t.Fatalf("sign-message on a watch-only wallet: exit %d %s", r.code, r.err)
 	}
 }

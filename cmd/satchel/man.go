@@ -29,6 +29,14 @@ func newGenManCmd(a *App) *cobra.Command {
 				}
 				date = time.Unix(sec, 0).UTC()
 			}
+			// Pages go in a folder of their own, never among the wallets' files.
+			if real, err := resolved(args[0]); err == nil {
+				if data, err := a.dataDir(); err == nil {
+					if rd, err := resolved(data); err == nil && within(real, rd) {
+						return usagef("bad_file", fmt.Sprintf("%s is inside satchel's data folder %s: write the pages elsewhere", args[0], data))
+					}
+				}
+			}
 			if err := os.MkdirAll(args[0], 0o755); err != nil {
 				return err
 			}

@@ -106,6 +106,9 @@ signature only. The signature is checked before it is printed.`,
 				return err
 			}
 			defer w.Close()
+			if err := needsSeed(w, "sign-message"); err != nil {
+				return err
+			}
 			own, err := w.MessageAddress(args[0])
 			if err != nil {
 				return err

@@ -33,8 +33,9 @@ func within(path, dir string) bool {
 }
 
 // checkOutPath refuses a user-named output file inside satchel's data folder, where the
-// wallets' keystores and stores live, or onto the global config, whatever --force says: an
-// export written over keystore.json would lose the seed. It returns the absolute path.
+// wallets' keystores and stores live, onto the global config, or onto anything that is not a
+// plain file (a device, a pipe, a symbolic link), whatever --force says: an export written over
+// keystore.json would lose the seed. It returns the absolute path.
 func (a *App) checkOutPath(path string) (string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -54,8 +55,14 @@ func (a *App) checkOutPath(path string) (string, error) {
 			return "", usagef("bad_file", fmt.Sprintf("%s is satchel's config file: write it elsewhere", abs))
 		}
 	}
-	if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
-		return "", usagef("bad_file", fmt.Sprintf("%s is a folder: give a file name", abs))
+	if fi, err := os.Lstat(abs); err == nil {
+		switch {
+		case fi.IsDir():
+			return "", usagef("bad_file", fmt.Sprintf("%s is a folder: give a file name", abs))
+		case !fi.Mode().IsRegular():
+			// A device, a pipe or a symbolic link would be replaced by a plain file.
+			return "", usagef("bad_file", fmt.Sprintf("%s is not a plain file: give the path of a file", abs))
+		}
 	}
 	return abs, nil
 }
