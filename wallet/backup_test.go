@@ -264,3 +264,38 @@ func FuzzParseBackup(f *testing.F) {
 		}
 	})
 }
+
+// A backup file whose labels hold control characters (a hand-made or hostile file) restores
+// them cleaned: nothing in the store can drive a terminal or break the BIP329 export.
+func TestRestoreBackupCleansLabels(t *testing.T) {
+	root := t.TempDir()
+	w, data := backupOf(t, filepath.Join(root, "regtest", "a"))
+	defer w.Close()
+	b, err := ParseBackup(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range b.Labels {
+		b.Labels[k] = "a\x1b]0;PWNED\x07\x1b[2Jb\nc"
+	}
+	dir := filepath.Join(root, "regtest", "b")
+	if _, err := RestoreBackup(context.Background(), RestoreBackupOptions{Dir: dir, Network: "regtest", Backup: b, Passphrase: testPass}); err != nil {
+		t.Fatal(err)
+	}
+	w2, err := Open(dir, "regtest", OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w2.Close()
+	var labels map[string]string
+	w2.st.View(func(tx *store.Txn) error { labels, _ = tx.Labels(); return nil })
+	for k, v := range labels {
+		if err := CheckLabel(v); err != nil || v != "a ]0;PWNED  [2Jb c" {
+			t.Fatalf("%s restored as %q: %v", k, v, err)
+		}
+	}
+	recs, err := w2.LabelRecords()
+	if err != nil || len(recs) < len(labels) {
+		t.Fatalf("export keeps %d of %d labels: %v", len(recs), len(labels), err)
+	}
+}

@@ -131,6 +131,8 @@ func restoreBackup(ctx context.Context, o RestoreBackupOptions) (*Created, error
 			}
 		}
 		for k, v := range b.Labels {
+			// A backup file is a file from outside: its labels get no control characters in.
+			v, _ = CleanLabel(v)
 			if err := tx.SetLabel(k, v); err != nil {
 				return err
 			}

@@ -97,7 +97,9 @@ func (w *Wallet) LabelRecords() ([]bip329.Record, error) {
 		outputs := map[wire.OutPoint]bool{}
 		for key, text := range labels {
 			prefix, ref, _ := strings.Cut(key, ":")
-			label := text
+			// A label stored before labels were checked may hold a line break, which BIP329
+			// cannot carry: export it cleaned rather than leave it out.
+			label, _ := CleanLabel(text)
 			rec := bip329.Record{Ref: ref, Label: &label}
 			switch prefix {
 			case "tx":

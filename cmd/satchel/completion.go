@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -213,7 +214,7 @@ func (a *App) completeAddressLabels(_ *cobra.Command, _ []string, tc string) ([]
 				return err
 			}
 			for k, v := range labels {
-				if strings.HasPrefix(k, wallet.LabelKeyAddress("")) && strings.HasPrefix(v, tc) {
+				if strings.HasPrefix(k, wallet.LabelKeyAddress("")) && strings.HasPrefix(v, tc) && !strings.ContainsFunc(v, unicode.IsControl) {
 					seen[v] = true
 				}
 			}
