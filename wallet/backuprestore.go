@@ -43,11 +43,15 @@ func RestoreBackup(ctx context.Context, o RestoreBackupOptions) (*Created, error
 	if err := b.check(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadBackup, err)
 	}
-	undo, err := makeWalletDir(o.Dir)
+	work, commit, undo, err := newWalletDir(o.Dir)
 	if err != nil {
 		return nil, err
 	}
+	o.Dir = work
 	res, err := restoreBackup(ctx, o)
+	if err == nil {
+		err = commit()
+	}
 	if err != nil {
 		undo()
 		return nil, err

@@ -71,11 +71,15 @@ func Create(ctx context.Context, o CreateOptions) (*Created, error) {
 	if err != nil || (o.Type != txbuilder.P2TR && o.Type != txbuilder.P2WPKH) {
 		return nil, fmt.Errorf("wallet type %s: %w: use tr or wpkh", o.Type, ErrBadInput)
 	}
-	undo, err := makeWalletDir(o.Dir)
+	work, commit, undo, err := newWalletDir(o.Dir)
 	if err != nil {
 		return nil, err
 	}
+	o.Dir = work
 	res, err := create(ctx, o, net, purpose)
+	if err == nil {
+		err = commit()
+	}
 	if err != nil {
 		undo()
 		return nil, err

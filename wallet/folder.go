@@ -5,13 +5,24 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
+
+	"github.com/satchel-wallet/satchel/internal/crash"
 )
 
-// makeWalletDir creates the wallet folder dir (0700), and the folders above it that are missing,
-// exclusively: an existing dir is ErrExists. undo removes what it created, the wallet folder
-// with what was written into it and the parents it made (while they are empty), so a command
-// that fails leaves the data folder as it found it.
-func makeWalletDir(dir string) (undo func(), err error) {
+// newWalletDir prepares the making of wallet folder dir: it creates the missing folders above
+// it (0700) and a hidden work folder beside it (".NAME.new-*", a name no wallet can have),
+// where the caller writes the wallet. commit renames the work folder to dir, so dir appears
+// whole or not at all: an interrupted create or restore (Ctrl-C, a crash) leaves no half
+// wallet that blocks the next try. undo removes the work folder and the parents it made
+// (while they are empty). An existing dir is ErrExists, before anything is written.
+func newWalletDir(dir string) (work string, commit func() error, undo func(), err error) {
+	exists := func() error {
+		return fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", ErrExists, dir)
+	}
+	if _, err := os.Lstat(dir); err == nil {
+		return "", nil, nil, exists()
+	}
 	var made []string
 	for p := filepath.Dir(dir); ; p = filepath.Dir(p) {
 		if _, err := os.Stat(p); err == nil || filepath.Dir(p) == p {
@@ -19,25 +30,62 @@ func makeWalletDir(dir string) (undo func(), err error) {
 		}
 		made = append(made, p)
 	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
-		return nil, fmt.Errorf("create %s: %w", filepath.Dir(dir), err)
-	}
 	undoParents := func() {
 		for _, p := range made { // deepest first
 			_ = os.Remove(p) // fails, as it should, once something else is in it
 		}
 	}
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		undoParents()
-		if errors.Is(err, os.ErrExist) {
-			return nil, fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", ErrExists, dir)
-		}
-		return nil, fmt.Errorf("create %s: %w", dir, err)
+	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
+		return "", nil, nil, fmt.Errorf("create %s: %w", filepath.Dir(dir), err)
 	}
-	return func() {
-		// The folder was made by this call (Mkdir is exclusive), so removing it removes only
-		// what this call wrote.
-		_ = os.RemoveAll(dir)
+	// Work folders an interrupted run left (an hour old: no run takes that long) go now.
+	if old, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".new-*")); len(old) > 0 {
+		for _, p := range old {
+			if fi, err := os.Lstat(p); err == nil && fi.IsDir() && time.Since(fi.ModTime()) > time.Hour {
+				_ = os.RemoveAll(p)
+			}
+		}
+	}
+	work, err = os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".new-")
+	if err != nil {
 		undoParents()
-	}, nil
+		return "", nil, nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	if err := os.Chmod(work, 0o700); err != nil {
+		_ = os.RemoveAll(work)
+		undoParents()
+		return "", nil, nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	commit = func() error {
+		crash.Point(crash.CreateBeforeCommit)
+		// rename(2) would also replace an empty folder made meanwhile: look once more.
+		if _, err := os.Lstat(dir); err == nil {
+			return exists()
+		}
+		if err := os.Rename(work, dir); err != nil {
+			if errors.Is(err, os.ErrExist) {
+				return exists()
+			}
+			return fmt.Errorf("create %s: %w", dir, err)
+		}
+		return syncDir(filepath.Dir(dir))
+	}
+	undo = func() {
+		_ = os.RemoveAll(work)
+		undoParents()
+	}
+	return work, commit, undo, nil
+}
+
+// syncDir flushes a folder's entries (a rename) to disk.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
 }

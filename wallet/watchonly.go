@@ -185,11 +185,15 @@ func CreateWatchOnly(ctx context.Context, o WatchOnlyOptions) (*Created, error) 
 	if err != nil {
 		return nil, err
 	}
-	undo, err := makeWalletDir(o.Dir)
+	work, commit, undo, err := newWalletDir(o.Dir)
 	if err != nil {
 		return nil, err
 	}
+	o.Dir = work
 	res, err := createWatchOnly(o, a)
+	if err == nil {
+		err = commit()
+	}
 	if err != nil {
 		undo()
 		return nil, err

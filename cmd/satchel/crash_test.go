@@ -247,3 +247,24 @@ func TestCrashSilentPaymentKeepsItsInputs(t *testing.T) {
 		t.Fatalf("after the bump the receiver finds %d outputs", len(f))
 	}
 }
+
+// A create or restore killed before its folder is in place leaves no wallet behind, so the
+// same command simply runs again (an interrupted one used to leave a half folder that blocked
+// the retry).
+func TestCrashCreateLeavesNothingToBlockARetry(t *testing.T) {
+	c := newCLI(t)
+	words := filepath.Join(t.TempDir(), "words.txt")
+	if err := os.WriteFile(words, []byte(abandon), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"create", "--wallet", "a"}, {"restore", "--wallet", "b", "--mnemonic-file", words}} {
+		if !c.runCrash(crash.CreateBeforeCommit, args...) {
+			t.Fatalf("%v did not die before its commit", args)
+		}
+		if _, err := os.Stat(filepath.Join(c.home, "regtest", args[2])); !os.IsNotExist(err) {
+			t.Fatalf("%v left its folder: %v", args, err)
+		}
+		c.mustRun("", args...)
+		c.mustRun("", "info", "--json", "--wallet", args[2])
+	}
+}

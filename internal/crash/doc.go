@@ -17,8 +17,10 @@ const (
 	PassphraseAfterSwap  = "passphrase-after-swap"
 	BackupBeforeWrite    = "backup-before-write"
 	BackupAfterWrite     = "backup-after-write"
+	CreateBeforeCommit   = "create-before-commit" // create or restore: files written, folder not yet in place
 )
 
 // All lists every point.
 var All = []string{SendAfterPlan, SendAfterSign, SendAfterBroadcast, SendAfterRecord,
-	SyncMidBatch, SyncBeforeCommit, PassphraseBeforeSwap, PassphraseAfterSwap, BackupBeforeWrite, BackupAfterWrite}
+	SyncMidBatch, SyncBeforeCommit, PassphraseBeforeSwap, PassphraseAfterSwap, BackupBeforeWrite, BackupAfterWrite,
+	CreateBeforeCommit}
