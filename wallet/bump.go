@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/txscript/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/satchel-wallet/satchel/txbuilder"
@@ -111,6 +112,10 @@ func (w *Wallet) PlanBump(req BumpRequest) (*BumpPlan, error) {
 			return fmt.Errorf("%w: %s does not signal replaceability (BIP125)", ErrNotReplaceable, req.TxID)
 		}
 		for _, o := range m.TxOut {
+			if txscript.GetScriptClass(o.PkScript) == txscript.NullDataTy {
+				return fmt.Errorf("%w: %s pays no one (a dust disposal, all of its coin is its fee): it needs no bump",
+					ErrNotReplaceable, req.TxID)
+			}
 			if a, ok := tx.Addr(o.PkScript); ok && a.Chain == 1 && change == nil {
 				change = &keyPath{a.Purpose, a.Chain, a.Index}
 				continue

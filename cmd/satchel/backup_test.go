@@ -39,7 +39,7 @@ func TestBackupExportRestoreRoundTrip(t *testing.T) {
 	// It is never overwritten by accident.
 	before, _ := os.ReadFile(file)
 	r := c.run("", "backup", "export", file, "--json")
-	if code, _ := jsonError(t, r.err); r.code != exitError || code != "file_exists" {
+	if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "file_exists" {
 		t.Fatalf("second export: exit %d %s", r.code, r.err)
 	}
 	if after, _ := os.ReadFile(file); !bytes.Equal(before, after) {

@@ -64,7 +64,7 @@ anyone with the file and the passphrase can spend. No passphrase is asked to wri
 			}
 			if _, err := os.Stat(path); err == nil {
 				if !force {
-					return &codedError{exit: exitError, code: "file_exists",
+					return &codedError{exit: exitUsage, code: "file_exists",
 						err: fmt.Errorf("%s exists: add --force to replace it", path)}
 				}
 			}
@@ -98,7 +98,7 @@ anyone with the file and the passphrase can spend. No passphrase is asked to wri
 			} else {
 				err = atomicfile.CreateExclusive(path, data, 0o600)
 				if errors.Is(err, fs.ErrExist) {
-					return &codedError{exit: exitError, code: "file_exists", err: fmt.Errorf("%s exists: add --force to replace it", path)}
+					return &codedError{exit: exitUsage, code: "file_exists", err: fmt.Errorf("%s exists: add --force to replace it", path)}
 				}
 			}
 			if err != nil {

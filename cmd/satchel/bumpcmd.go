@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
@@ -239,6 +240,6 @@ func (a *App) nothingToDo(reason string) error {
 	if a.flags.json {
 		return a.printJSON(map[string]any{"done": false, "reason": reason})
 	}
-	fmt.Fprintln(a.Out, "nothing to do: "+reason)
+	fmt.Fprintln(a.Out, "nothing to do: "+strings.TrimPrefix(reason, "nothing to do: "))
 	return nil
 }

@@ -75,7 +75,7 @@ With --json and no FILE the records are printed as one JSON array instead of lin
 				}
 				path = p
 				if _, err := os.Stat(path); err == nil && !force {
-					return &codedError{exit: exitError, code: "file_exists", err: fmt.Errorf("%s exists: add --force to replace it", path)}
+					return &codedError{exit: exitUsage, code: "file_exists", err: fmt.Errorf("%s exists: add --force to replace it", path)}
 				}
 			}
 			w, err := a.openWallet(true)
@@ -107,7 +107,7 @@ With --json and no FILE the records are printed as one JSON array instead of lin
 			if force {
 				err = atomicfile.Write(path, buf.Bytes(), 0o600)
 			} else if err = atomicfile.CreateExclusive(path, buf.Bytes(), 0o600); errors.Is(err, fs.ErrExist) {
-				return &codedError{exit: exitError, code: "file_exists", err: fmt.Errorf("%s exists: add --force to replace it", path)}
+				return &codedError{exit: exitUsage, code: "file_exists", err: fmt.Errorf("%s exists: add --force to replace it", path)}
 			}
 			if err != nil {
 				return err

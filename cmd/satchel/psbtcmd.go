@@ -71,6 +71,23 @@ func (a *App) writePSBT(p *psbt.Packet, file string) (b64 string, err error) {
 	if file == "" {
 		return txbuilder.EncodePSBTBase64(p)
 	}
+	path, err := a.checkPSBTOut(file)
+	if err != nil {
+		return "", err
+	}
+	b, err := txbuilder.EncodePSBT(p)
+	if err != nil {
+		return "", err
+	}
+	if err := atomicfile.Write(path, b, 0o600); err != nil {
+		return "", fmt.Errorf("write %s: %w", file, err)
+	}
+	return "", nil
+}
+
+// checkPSBTOut checks an --out or --psbt-out FILE before any work is done (writePSBT checks it
+// again): not in the data folder, a plain file, and, when it exists, a PSBT.
+func (a *App) checkPSBTOut(file string) (string, error) {
 	path, err := a.checkOutPath(file)
 	if err != nil {
 		return "", err
@@ -88,14 +105,7 @@ func (a *App) writePSBT(p *psbt.Packet, file string) (b64 string, err error) {
 			return "", usagef("file_exists", fmt.Sprintf("%s exists and is not a PSBT file: choose another --out file", path))
 		}
 	}
-	b, err := txbuilder.EncodePSBT(p)
-	if err != nil {
-		return "", err
-	}
-	if err := atomicfile.Write(path, b, 0o600); err != nil {
-		return "", fmt.Errorf("write %s: %w", file, err)
-	}
-	return "", nil
+	return path, nil
 }
 
 // looksLikePSBT says whether data starts like a PSBT in any of the forms satchel reads:
@@ -455,6 +465,11 @@ satchel psbt broadcast does that.
 		Example: "  satchel psbt sign unsigned.psbt --out signed.psbt\n  satchel psbt sign - --yes --json < unsigned.b64",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if out != "" {
+				if _, err := a.checkPSBTOut(out); err != nil {
+					return err
+				}
+			}
 			p, err := a.readPSBT(args[0])
 			if err != nil {
 				return err

@@ -223,6 +223,11 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 		}
 		from = append(from, op)
 	}
+	if a.psbtOut != "" {
+		if _, err := a.checkPSBTOut(a.psbtOut); err != nil {
+			return err
+		}
+	}
 	w, be, rate, err := a.txSession(cmd, o.feeRate, o.target, o.dryRun)
 	if err != nil {
 		return err
