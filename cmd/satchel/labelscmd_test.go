@@ -38,7 +38,7 @@ func TestLabelsExportImportRoundTrip(t *testing.T) {
 	if fi, _ := os.Stat(file); fi.Mode().Perm() != 0o600 {
 		t.Fatalf("mode %o", fi.Mode().Perm())
 	}
-	if r := c.run("", "labels", "export", file, "--json"); r.code != exitError {
+	if r := c.run("", "labels", "export", file, "--json"); r.code != exitUsage {
 		t.Fatalf("overwrite without --force: exit %d", r.code)
 	}
 	c.mustRun("", "labels", "export", file, "--force")

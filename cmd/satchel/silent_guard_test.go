@@ -31,7 +31,7 @@ func TestSilentPaymentsNeverPayThePlaceholder(t *testing.T) {
 
 	watchPair(t, c, "wpkh")
 	fundCold(t, c, fc, 50_000)
-	out := filepath.Join(c.home, "cold.psbt")
+	out := filepath.Join(t.TempDir(), "cold.psbt")
 	r = c.run("", "send", "--json", "--wallet", "cold", sp, "5000", "--fee-rate", "2", "--psbt-out", out)
 	if code, msg := jsonError(t, r.err); r.code != exitUsage || code != "bad_input" || !strings.Contains(msg, "watch-only") || r.out != "" {
 		t.Fatalf("watch-only send to a silent payment address: exit %d %q %s", r.code, r.out, r.err)
