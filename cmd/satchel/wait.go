@@ -156,6 +156,10 @@ func (a *App) runWait(cmd *cobra.Command, t waitTarget, timeout time.Duration) e
 	}
 	be, err := a.dial(ctx, w, raw)
 	w.Close()
+	if err != nil && ctx.Err() != nil && !deadline.IsZero() {
+		// The deadline came while connecting: that is the timeout too.
+		return &codedError{exit: exitError, code: "timeout", err: fmt.Errorf("timed out after %s waiting for %s", timeout, t)}
+	}
 	if err != nil {
 		return err
 	}
