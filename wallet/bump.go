@@ -113,7 +113,7 @@ func (w *Wallet) PlanBump(req BumpRequest) (*BumpPlan, error) {
 		}
 		for _, o := range m.TxOut {
 			if txscript.GetScriptClass(o.PkScript) == txscript.NullDataTy {
-				return fmt.Errorf("%w: %s pays no one (a dust disposal, all of its coin is its fee): it needs no bump",
+				return fmt.Errorf("%w: %s has an OP_RETURN output (a dust disposal pays all its coin as fee and needs no bump); satchel does not rebuild those: use satchel cpfp",
 					ErrNotReplaceable, req.TxID)
 			}
 			if a, ok := tx.Addr(o.PkScript); ok && a.Chain == 1 && change == nil {

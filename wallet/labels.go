@@ -43,15 +43,29 @@ func CheckLabel(text string) error {
 // payment URI) with spaces, so that it cannot put escape sequences or line breaks into the
 // wallet, and says whether it changed anything.
 func CleanLabel(text string) (string, bool) {
-	if !strings.ContainsFunc(text, unicode.IsControl) && utf8.ValidString(text) {
+	valid := utf8.ValidString(text)
+	if valid && !strings.ContainsFunc(text, unicode.IsControl) {
 		return text, false
 	}
+	if !valid {
+		text = strings.ToValidUTF8(text, " ")
+	}
 	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == utf8.RuneError {
+		if unicode.IsControl(r) {
 			return ' '
 		}
 		return r
 	}, text), true
+}
+
+// FitLabel is CleanLabel and a cut to MaxLabelBytes: a label from a third party (a payment
+// URI) made storable.
+func FitLabel(text string) string {
+	text, _ = CleanLabel(text)
+	if len(text) > MaxLabelBytes {
+		text = truncateUTF8(text, MaxLabelBytes)
+	}
+	return text
 }
 
 // labelKeyXpub is the label key of an extended public key, kept so an import and export of

@@ -99,6 +99,11 @@ func (w *Wallet) CheckLimits(p *Plan, now time.Time) error {
 		if pay.own != nil {
 			continue
 		}
+		if own, err := w.OwnsScript(pay.Script); err != nil {
+			return err
+		} else if own {
+			continue
+		}
 		v := int64(pay.Amount)
 		if p.Request.SweepAll {
 			v = int64(p.Amount)
@@ -109,12 +114,13 @@ func (w *Wallet) CheckLimits(p *Plan, now time.Time) error {
 }
 
 // CheckPSBTLimits applies the caps to a PSBT this wallet is asked to sign: its outputs to
-// addresses that are not the wallet's, and its fee when the PSBT says what its inputs are worth.
-func (w *Wallet) CheckPSBTLimits(p *psbt.Packet, now time.Time) error {
+// addresses that are not the wallet's (s, the signing plan's summary, knows its change by the
+// seed, stored or not), and its fee when the PSBT says what its inputs are worth.
+func (w *Wallet) CheckPSBTLimits(p *psbt.Packet, s *PSBTSummary, now time.Time) error {
 	dest := map[string]int64{}
 	err := w.st.View(func(tx *store.Txn) error {
-		for _, o := range p.UnsignedTx.TxOut {
-			if _, ours := tx.Addr(o.PkScript); ours {
+		for i, o := range p.UnsignedTx.TxOut {
+			if _, ours := tx.Addr(o.PkScript); ours || (i < len(s.Outputs) && s.Outputs[i].Ours) {
 				continue
 			}
 			addr := ScriptAddress(o.PkScript, w.net)
@@ -157,7 +163,9 @@ func (w *Wallet) checkSpend(dest map[string]int64, fee int64, replaces chainhash
 		}
 		amount += v
 	}
-	if l.Daily == 0 || amount+fee == 0 {
+	// Fees count with what they pay for: a payment to the wallet itself or to an allowed
+	// destination is exempt, its fee too (consolidations, allowed friends).
+	if l.Daily == 0 || amount == 0 {
 		return nil
 	}
 	spent, err := w.spentSince(now.Add(-24*time.Hour), l.Allow, replaces)
@@ -184,7 +192,7 @@ func (w *Wallet) spentSince(since time.Time, allow []string, replaces chainhash.
 			if err != nil {
 				return err
 			}
-			total += r.Fee
+			var paid int64
 			for _, o := range m.TxOut {
 				if _, ours := tx.Addr(o.PkScript); ours {
 					continue
@@ -192,7 +200,10 @@ func (w *Wallet) spentSince(since time.Time, allow []string, replaces chainhash.
 				if slices.Contains(allow, ScriptAddress(o.PkScript, w.net)) {
 					continue
 				}
-				total += o.Value
+				paid += o.Value
+			}
+			if paid > 0 {
+				total += paid + r.Fee
 			}
 			return nil
 		})

@@ -38,18 +38,36 @@ func (w *Wallet) AddTip(req TipRequest) (store.Tip, bool, error) {
 	if err := CheckLabel(req.Payment.Label); err != nil {
 		return store.Tip{}, false, err
 	}
-	// A tip the per-payment cap refuses would block every flush: refuse it now.
-	if l, err := w.Limits(); err != nil {
+	// A tip the per-payment cap would refuse at flush (alone, or with the tips already queued
+	// to the same address, which a flush pays as one) would block every flush: refuse it now.
+	l, err := w.Limits()
+	if err != nil {
 		return store.Tip{}, false, err
-	} else if l.PerPayment > 0 && int64(req.Payment.Amount) > l.PerPayment && !slices.Contains(l.Allow, req.Payment.Address) {
-		return store.Tip{}, false, &LimitError{Limit: "limit.per-payment", Cap: l.PerPayment, Amount: int64(req.Payment.Amount), Address: req.Payment.Address}
+	}
+	if l.PerPayment > 0 && !slices.Contains(l.Allow, req.Payment.Address) {
+		total := int64(req.Payment.Amount)
+		err := w.st.View(func(tx *store.Txn) error {
+			tips, err := tx.Tips()
+			for _, t := range tips {
+				if !t.Cancelled && !t.Paid() && t.Address == req.Payment.Address && t.ID != req.ID {
+					total += t.Amount
+				}
+			}
+			return err
+		})
+		if err != nil {
+			return store.Tip{}, false, err
+		}
+		if total > l.PerPayment {
+			return store.Tip{}, false, &LimitError{Limit: "limit.per-payment", Cap: l.PerPayment, Amount: total, Address: req.Payment.Address}
+		}
 	}
 	if req.Payment.SilentPayment != nil || bytes.Equal(req.Payment.Script, SilentPlaceholder) {
 		return store.Tip{}, false, fmt.Errorf("%w: a silent payment address cannot be queued as a tip; send it with satchel send", ErrBadInput)
 	}
 	var out store.Tip
 	existed := false
-	err := w.st.Update(func(tx *store.Txn) error {
+	err = w.st.Update(func(tx *store.Txn) error {
 		if req.ID != "" {
 			old, err := tx.Tip(req.ID)
 			if err == nil {

@@ -82,7 +82,7 @@ func readFirstLine(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	r := bufio.NewReader(io.LimitReader(f, maxSecretLine+1))
+	r := bufio.NewReader(io.LimitReader(f, maxSecretLine+3)) // the line, "\r\n", one more
 	line, err := r.ReadBytes('\n')
 	if err != nil && len(line) == 0 {
 		if errors.Is(err, io.EOF) {
@@ -90,11 +90,11 @@ func readFirstLine(path string) ([]byte, error) {
 		}
 		return nil, err
 	}
+	line = bytes.TrimRight(line, "\r\n")
 	if len(line) > maxSecretLine {
 		wipe(line)
 		return nil, fmt.Errorf("its first line is longer than %d bytes: is it the right file?", maxSecretLine)
 	}
-	line = bytes.TrimRight(line, "\r\n")
 	return line, nil
 }
 

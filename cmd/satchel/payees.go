@@ -71,12 +71,21 @@ func payeeArgs(net *chaincfg.Params, args, to []string, batchFile string) (pays 
 // splitTo reads a --to value: ADDRESS=AMOUNT, URI=AMOUNT, or a bitcoin: URI alone whose own
 // parameters hold the '=' signs (bitcoin:ADDR?amount=0.001).
 func splitTo(net *chaincfg.Params, t string) (dest, amount string, err error) {
+	i := strings.LastIndexByte(t, '=')
 	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(t)), "bitcoin:") {
-		if _, err := uri.Parse(strings.TrimSpace(t), net, func(a string) error { _, err := address.Decode(a, net); return err }); err == nil {
+		parses := func(s string) bool {
+			_, err := uri.Parse(strings.TrimSpace(s), net, func(a string) error { _, err := address.Decode(a, net); return err })
+			return err == nil
+		}
+		// URI=AMOUNT when both halves read so (a URI's parameter values may hold '=' too,
+		// so a typed amount must not pass for part of one); else the URI alone.
+		if i > 0 && parses(t[:i]) && isAmountArg(t[i+1:]) {
+			return t[:i], t[i+1:], nil
+		}
+		if parses(t) {
 			return t, "", nil
 		}
 	}
-	i := strings.LastIndexByte(t, '=')
 	if i < 0 {
 		return "", "", usagef("bad_payee", fmt.Sprintf("--to %q: write ADDRESS=AMOUNT, or a bitcoin: URI with an amount", clipArg(t)))
 	}
@@ -126,7 +135,7 @@ func parsePayee(net *chaincfg.Params, dest, amount, label string) (wallet.Paymen
 		}
 		if label == "" {
 			// The payee wrote this label: keep its text, not its control characters.
-			label, _ = wallet.CleanLabel(u.Label)
+			label = wallet.FitLabel(u.Label)
 		}
 	}
 	notes := p.Notes
@@ -222,6 +231,9 @@ func readBatch(net *chaincfg.Params, file string) ([]wallet.Payment, error) {
 		if strings.EqualFold(amount, "all") {
 			return nil, usagef("bad_batch", fmt.Sprintf("%s line %d: a batch cannot sweep all", file, line))
 		}
+		if err := wallet.CheckLabel(label); err != nil {
+			return nil, usagef("bad_batch", fmt.Sprintf("%s line %d: %v", file, line, strings.TrimPrefix(err.Error(), wallet.ErrBadInput.Error()+": ")))
+		}
 		p, _, err := parsePayee(net, addr, amount, label)
 		if err != nil {
 			return nil, usagef("bad_batch", fmt.Sprintf("%s line %d: %v", file, line, err))
@@ -245,4 +257,13 @@ func checkLabelArg(what, text string) error {
 		return usagef("bad_label", what+": "+msg)
 	}
 	return nil
+}
+
+// isAmountArg says whether s reads as an AMOUNT argument: satoshis, BTC with a unit, or all.
+func isAmountArg(s string) bool {
+	if strings.EqualFold(strings.TrimSpace(s), "all") {
+		return true
+	}
+	_, err := txbuilder.ParseAmount(s)
+	return err == nil
 }

@@ -101,7 +101,7 @@ func (a *App) checkPSBTOut(file string) (string, error) {
 				f.Close()
 			}
 		}
-		if !looksLikePSBT(head[:n]) {
+		if fi.Size() > 0 && !looksLikePSBT(head[:n]) { // an empty file (mktemp) holds nothing to lose
 			return "", usagef("file_exists", fmt.Sprintf("%s exists and is not a PSBT file: choose another --out file", path))
 		}
 	}
@@ -484,7 +484,7 @@ satchel psbt broadcast does that.
 				return psbtErr(err)
 			}
 			// The signing wallet's spending caps hold for what it signs, whoever built it.
-			if err := w.CheckPSBTLimits(p, a.Now()); err != nil {
+			if err := w.CheckPSBTLimits(p, plan.Summary, a.Now()); err != nil {
 				return err
 			}
 			summary := a.psbtSummaryOut(plan.Summary, true)

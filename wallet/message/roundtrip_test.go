@@ -371,3 +371,30 @@ func TestFullSignatureRules(t *testing.T) {
 		}
 	}
 }
+
+// A P2WSH simple signature follows the same BIP322 rules as a full one: SIGHASH_ALL only.
+func TestP2WSHSimpleSignatureRules(t *testing.T) {
+	net := &chaincfg.MainNetParams
+	k := newKey(t)
+	msg := []byte("wsh")
+	ws, _ := txscript.NewScriptBuilder().AddData(k.PubKey().SerializeCompressed()).AddOp(txscript.OP_CHECKSIG).Script()
+	h := sha256.Sum256(ws)
+	wsh, err := address.NewAddressWitnessScriptHash(h[:], net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := wsh.EncodeAddress()
+	for _, ht := range []txscript.SigHashType{txscript.SigHashAll, txscript.SigHashNone} {
+		full := fullSig(t, k, addr, msg, ht, 0, ws)
+		raw, _ := base64.StdEncoding.DecodeString(full[3:])
+		var tx wire.MsgTx
+		if err := tx.Deserialize(bytes.NewReader(raw)); err != nil {
+			t.Fatal(err)
+		}
+		simple := "smp" + base64.StdEncoding.EncodeToString(encodeWitness(tx.TxIn[0].Witness))
+		err := Verify(msg, addr, simple, net)
+		if (ht == txscript.SigHashAll) != (err == nil) {
+			t.Errorf("sighash %#x: %v", ht, err)
+		}
+	}
+}

@@ -107,6 +107,12 @@ func verifySimple(msg []byte, a *waddress.Address, body string) error {
 		return err
 	}
 	toSign := BuildToSign(BuildToSpend(msg, a.PkScript), witness)
+	if a.Type == txbuilder.P2WSH {
+		// A script's signatures follow the same BIP322 rules as in a full signature.
+		if err := checkFullRules(toSign.TxIn[0], a.PkScript); err != nil {
+			return err
+		}
+	}
 	return runScript(toSign, a.PkScript)
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -135,7 +136,7 @@ func (b *Backend) loadCache(ctx context.Context) {
 		return
 	}
 	s.cache.loaded = true
-	if data, err := os.ReadFile(filepath.Join(b.cacheDir, headersFile)); err == nil {
+	if data, err := readAtMost(filepath.Join(b.cacheDir, headersFile), cacheHdrLen+headerRecLen*maxCachedHeaders); err == nil {
 		seg, err := parseHeaderCache(data, b.net.Net)
 		if err == nil && len(seg.hdrs) > 0 && len(s.chain.hdrs) == 0 {
 			// The headers pass the same checks as the server's, or none is used; the network
@@ -149,7 +150,7 @@ func (b *Backend) loadCache(ctx context.Context) {
 			}
 		}
 	}
-	if data, err := os.ReadFile(filepath.Join(b.cacheDir, proofsFile)); err == nil {
+	if data, err := readAtMost(filepath.Join(b.cacheDir, proofsFile), 12+(proofFixed+32*maxBranch)*maxCachedHeaders); err == nil {
 		if proven, err := parseProofCache(data, b.net.Net); err == nil {
 			for id, p := range proven {
 				// Taken only if its branch leads to the merkle root of the verified header it
@@ -267,4 +268,14 @@ func encodeProofCache(proven map[chainhash.Hash]provenAt, net wire.BitcoinNet) [
 		}
 	}
 	return buf
+}
+
+// readAtMost reads the first max bytes of a file: what lies beyond is never wanted.
+func readAtMost(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, max))
 }
