@@ -14,7 +14,9 @@ func MaskURL(raw string) string {
 		if u.User == nil {
 			return raw
 		}
-		if _, has := u.User.Password(); !has {
+		// No password, or an empty one: nothing to hide (and masking an empty one would not
+		// be idempotent with the text-only path below).
+		if pw, has := u.User.Password(); !has || pw == "" {
 			return raw
 		}
 		// The authority follows the first "//" (a scheme holds no '/') and ends, as url.Parse
