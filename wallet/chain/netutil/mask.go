@@ -38,23 +38,21 @@ func MaskURL(raw string) string {
 	return maskLoose(raw)
 }
 
-// maskLoose hides everything between "scheme://" (or the start) and the last '@', after the
-// first ':' there.
+// maskLoose hides everything after the first ':' between the first "//" (or the start) and
+// the last '@': on text that does not parse, whatever could be a password is in there. It
+// finds the same start as the parsed path (the first "//"), so masking twice changes nothing.
 func maskLoose(raw string) string {
-	scheme, rest, ok := strings.Cut(raw, "://")
-	if !ok {
-		scheme, rest = "", raw
+	start := 0
+	if i := strings.Index(raw, "//"); i >= 0 {
+		start = i + 2
 	}
-	i := strings.LastIndex(rest, "@")
-	if i < 0 {
+	at := strings.LastIndex(raw, "@")
+	if at < start {
 		return raw
 	}
-	user, _, hasPass := strings.Cut(rest[:i], ":")
-	if !hasPass {
+	k := strings.IndexByte(raw[start:at], ':')
+	if k < 0 {
 		return raw
 	}
-	if ok {
-		return scheme + "://" + user + ":***" + rest[i:]
-	}
-	return user + ":***" + rest[i:]
+	return raw[:start+k+1] + "***" + raw[at:]
 }
