@@ -20,17 +20,7 @@ import (
 //
 //	go test ./wallet/chain/electrum -run '^$' -bench FirstSync1000 -benchtime 20x
 func BenchmarkFirstSync1000(b *testing.B) {
-	c := chaintest.New()
-	sc := walletScripts(b, 260)
-	for i := 0; i < 1000; i++ {
-		c.AddMempool(chaintest.Pay(uint32(i), wire.NewTxOut(int64(10_000+i), sc[0][i%200])))
-		if i%10 == 9 {
-			c.Mine(1)
-		}
-	}
-	c.Mine(6)
-	s := electrumtest.Start(b, c)
-	s.Watch(append(sc[0], sc[1]...)...)
+	c, s := thousandPayments(b)
 	ctx := context.Background()
 	opts := wallet.SyncOptions{GapLimit: 20, Now: func() time.Time { return time.Unix(1800000000, 0) }}
 	for _, bc := range []struct {
@@ -74,17 +64,7 @@ func BenchmarkFirstSync1000(b *testing.B) {
 //
 //	go test ./wallet/chain/electrum -run '^$' -bench NextProcessSync1000 -count 5
 func BenchmarkNextProcessSync1000(b *testing.B) {
-	c := chaintest.New()
-	sc := walletScripts(b, 260)
-	for i := 0; i < 1000; i++ {
-		c.AddMempool(chaintest.Pay(uint32(i), wire.NewTxOut(int64(10_000+i), sc[0][i%200])))
-		if i%10 == 9 {
-			c.Mine(1)
-		}
-	}
-	c.Mine(6)
-	s := electrumtest.Start(b, c)
-	s.Watch(append(sc[0], sc[1]...)...)
+	c, s := thousandPayments(b)
 	ctx := context.Background()
 	opts := wallet.SyncOptions{GapLimit: 20, Now: func() time.Time { return time.Unix(1800000000, 0) }}
 	for _, bc := range []struct {
@@ -121,4 +101,22 @@ func BenchmarkNextProcessSync1000(b *testing.B) {
 			b.ReportMetric(float64(trips)/float64(b.N), "roundtrips/op")
 		})
 	}
+}
+
+// thousandPayments is a chain holding 1,000 confirmed payments to the benchmark wallet (to 200
+// addresses, ten per block over 100 blocks, six blocks on top) behind a test server watching
+// its first 260 receive and change scripts.
+func thousandPayments(b *testing.B) (*chaintest.Chain, *electrumtest.Server) {
+	c := chaintest.New()
+	sc := walletScripts(b, 260)
+	for i := 0; i < 1000; i++ {
+		c.AddMempool(chaintest.Pay(uint32(i), wire.NewTxOut(int64(10_000+i), sc[0][i%200])))
+		if i%10 == 9 {
+			c.Mine(1)
+		}
+	}
+	c.Mine(6)
+	s := electrumtest.Start(b, c)
+	s.Watch(append(sc[0], sc[1]...)...)
+	return c, s
 }
