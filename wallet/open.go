@@ -37,6 +37,7 @@ type Wallet struct {
 	accounts []*account // purpose order: main first
 	readOnly bool
 	timeout  time.Duration
+	now      func() time.Time
 }
 
 type account struct {
@@ -50,6 +51,10 @@ type OpenOptions struct {
 	ReadOnly bool
 	// LockTimeout bounds the wait for another satchel to let go; zero means 2 seconds.
 	LockTimeout time.Duration
+	// Now is the wallet's one clock (reservations, first-seen times, deadlines); nil means
+	// time.Now. Tests inject a fixed clock here, so nothing in the wallet reads the real one
+	// beside it.
+	Now func() time.Time
 }
 
 // Open opens the wallet in dir, which must be for network.
@@ -80,7 +85,11 @@ func Open(dir, network string, o OpenOptions) (*Wallet, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Wallet{dir: dir, st: st, net: net, readOnly: o.ReadOnly, timeout: o.LockTimeout}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	w := &Wallet{dir: dir, st: st, net: net, readOnly: o.ReadOnly, timeout: o.LockTimeout, now: now}
 	if err := w.load(network); err != nil {
 		st.Close()
 		return nil, err

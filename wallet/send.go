@@ -148,7 +148,7 @@ func (w *Wallet) loadPlanContext() (*planContext, error) {
 		if pc.coins, err = tx.Coins(); err != nil {
 			return err
 		}
-		now := time.Now()
+		now := w.now()
 		for _, c := range pc.coins {
 			pc.byOut[c.OutPoint] = c
 			// Frozen and reserved coins are both kept out of automatic selection.

@@ -57,7 +57,7 @@ type watched struct {
 // transaction, so an interrupted sync loses nothing already synced.
 func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (SyncResult, error) {
 	start := time.Now()
-	now := time.Now
+	now := w.now
 	if o.Now != nil {
 		now = o.Now
 	}

@@ -156,7 +156,7 @@ func (a *App) withWalletQuietly(fn func(w *wallet.Wallet)) {
 	if err != nil {
 		return
 	}
-	w, err := wallet.Open(dir, a.flags.network, wallet.OpenOptions{ReadOnly: true, LockTimeout: 300 * time.Millisecond})
+	w, err := wallet.Open(dir, a.flags.network, wallet.OpenOptions{ReadOnly: true, LockTimeout: 300 * time.Millisecond, Now: a.Now})
 	if err != nil {
 		return
 	}

@@ -25,7 +25,7 @@ func (a *App) openWallet(readOnly bool) (*wallet.Wallet, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, err := wallet.Open(dir, a.flags.network, wallet.OpenOptions{ReadOnly: readOnly})
+	w, err := wallet.Open(dir, a.flags.network, wallet.OpenOptions{ReadOnly: readOnly, Now: a.Now})
 	if err != nil {
 		return nil, a.busyMessage(err)
 	}
