@@ -3,7 +3,6 @@ package wallet
 import (
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/satchel-wallet/satchel/txbuilder"
 )
@@ -41,11 +40,16 @@ func (e *FeeGuardError) Unwrap() error { return ErrFeeGuard }
 // Check refuses a plan whose fee breaks the guard, and reports whether the fee is high enough
 // to warn about (more than 10% of the amount paid).
 func (g FeeGuard) Check(p *Plan) (warn bool, err error) {
-	// A payment that also merges small coins on a cheap day pays for them too; the guard judges
-	// the payment's own fee, and the plan shows the consolidation part separately.
-	fee, amt := p.OwnFee(), p.Amount
-	if p.Request.FeeRate > MaxFeeRate {
-		return false, &FeeGuardError{Fee: fee, Amount: amt, Reason: fmt.Sprintf("a fee rate of %s sat/vB is above the 1,000 sat/vB that satchel ever pays", p.Request.FeeRate)}
+	// The whole fee: change dropped into it and coins merged on a cheap day (--policy
+	// satchel-merge) are paid by this payment too, and no part of it escapes the guard.
+	return g.CheckFee(p.Selection.Fee, p.Amount, p.Request.FeeRate)
+}
+
+// CheckFee is Check for a fee, the amount it pays for, and the rate it pays (0 when not
+// known yet): a PSBT to sign is judged by the same rules as the wallet's own plans.
+func (g FeeGuard) CheckFee(fee, amt txbuilder.Amount, rate txbuilder.FeeRate) (warn bool, err error) {
+	if rate > MaxFeeRate {
+		return false, &FeeGuardError{Fee: fee, Amount: amt, Reason: fmt.Sprintf("a fee rate of %s sat/vB is above the 1,000 sat/vB that satchel ever pays", rate)}
 	}
 	if g.MaxFee > 0 && fee > g.MaxFee {
 		return false, &FeeGuardError{Fee: fee, Amount: amt, Reason: fmt.Sprintf("that is above --max-fee %d sat: raise it to pay anyway", g.MaxFee)}
@@ -113,32 +117,4 @@ func ParseRatio(s string) (int64, error) {
 		return 0, fmt.Errorf("%w: ratio %q must be above 0", ErrBadInput, s)
 	}
 	return v, nil
-}
-
-// OwnFee is what the payment alone would cost: the fee of the same transaction with only as
-// many of its largest inputs as the payment needs. When the policy spends more coins than that
-// (merging small ones while fees are low), the rest of the fee buys a cheaper future, not this
-// payment, and the plan shows it apart.
-func (p *Plan) OwnFee() txbuilder.Amount {
-	sel := p.Selection
-	if p.Built == nil || len(p.Built.Inputs) < 2 {
-		return sel.Fee
-	}
-	ins := append([]txbuilder.Coin(nil), p.Built.Inputs...)
-	sort.Slice(ins, func(i, j int) bool { return ins[i].Value > ins[j].Value })
-	var outW txbuilder.Weight
-	for _, o := range p.Built.Tx.TxOut {
-		outW += txbuilder.Weight(4 * (8 + 1 + len(o.PkScript)))
-	}
-	var have txbuilder.Amount
-	var inW txbuilder.Weight
-	for k, c := range ins {
-		have += c.Value
-		inW += c.InputWeight()
-		fee := p.Request.FeeRate.FeeForWeight(txbuilder.EstimateTxWeight(k+1, len(p.Built.Tx.TxOut), inW, outW))
-		if have >= p.Amount+fee {
-			return min(fee, sel.Fee)
-		}
-	}
-	return sel.Fee
 }

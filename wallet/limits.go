@@ -1,15 +1,18 @@
 package wallet
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/btcsuite/btcd/chainhash/v2"
-	"github.com/btcsuite/btcd/psbt/v2"
-	"github.com/satchel-wallet/satchel/txbuilder"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/psbt/v2"
+
+	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/store"
 )
 
@@ -108,7 +111,7 @@ func (w *Wallet) CheckLimits(p *Plan, now time.Time) error {
 		if p.Request.SweepAll {
 			v = int64(p.Amount)
 		}
-		dest[pay.Address] += v
+		dest[w.PayeeKey(pay)] += v
 	}
 	return w.checkSpend(dest, int64(p.Selection.Fee), p.replaces, now)
 }
@@ -154,7 +157,7 @@ func (w *Wallet) checkSpend(dest map[string]int64, fee int64, replaces chainhash
 	slices.Sort(addrs)
 	var amount int64
 	for _, a := range addrs {
-		if slices.Contains(l.Allow, a) {
+		if allowed(l.Allow, a) {
 			continue
 		}
 		v := dest[a]
@@ -197,7 +200,7 @@ func (w *Wallet) spentSince(since time.Time, allow []string, replaces chainhash.
 				if _, ours := tx.Addr(o.PkScript); ours {
 					continue
 				}
-				if slices.Contains(allow, ScriptAddress(o.PkScript, w.net)) {
+				if allowed(allow, ScriptAddress(o.PkScript, w.net)) {
 					continue
 				}
 				paid += o.Value
@@ -209,4 +212,44 @@ func (w *Wallet) spentSince(since time.Time, allow []string, replaces chainhash.
 		})
 	})
 	return total, err
+}
+
+// PayeeKey names a payment's destination for comparing payees: the address as the script
+// spells it (so two spellings of one address are one destination), or for a silent payment,
+// whose script is only known at signing, the address in lower case (bech32m is
+// case-insensitive, and upper case is a valid spelling).
+func (w *Wallet) PayeeKey(p Payment) string {
+	if p.SilentPayment != nil || len(p.Script) == 0 {
+		return NormalizeAddress(p.Address)
+	}
+	if p.own == nil && bytes.Equal(p.Script, SilentPlaceholder) {
+		return NormalizeAddress(p.Address)
+	}
+	if a := ScriptAddress(p.Script, w.net); a != "" {
+		return a
+	}
+	return fmt.Sprintf("script %x", p.Script)
+}
+
+// NormalizeAddress is an address as satchel compares it: bech32 and bech32m addresses (and
+// silent payment addresses) in lower case, base58 ones as they are (their case matters).
+func NormalizeAddress(a string) string {
+	l := strings.ToLower(a)
+	for _, hrp := range []string{"bc1", "tb1", "bcrt1", "sp1", "tsp1", "sprt1"} {
+		if strings.HasPrefix(l, hrp) {
+			return l
+		}
+	}
+	return a
+}
+
+// allowed says whether a destination is on the caps' allow list, however either was spelled.
+func allowed(allow []string, dest string) bool {
+	d := NormalizeAddress(dest)
+	for _, a := range allow {
+		if NormalizeAddress(a) == d {
+			return true
+		}
+	}
+	return false
 }

@@ -38,6 +38,8 @@ type Wallet struct {
 	readOnly bool
 	timeout  time.Duration
 	now      func() time.Time
+	// suspended: the store is closed while the user is asked something (Pay).
+	suspended bool
 }
 
 type account struct {
@@ -209,3 +211,13 @@ func (w *Wallet) SyncState() (s store.SyncState, ok bool, err error) {
 }
 
 func descriptorFor(a *keys.Account, chain uint32) string { return descriptor.ForAccount(a, chain) }
+
+// reopenReadOnly opens the store again, shared, after suspend.
+func (w *Wallet) reopenReadOnly() error {
+	st, err := store.Open(w.st.Path(), store.Options{ReadOnly: true, Timeout: w.timeout})
+	if err != nil {
+		return err
+	}
+	w.st, w.readOnly = st, true
+	return nil
+}

@@ -81,6 +81,17 @@ type Plan struct {
 	// replaces is the transaction a fee bump replaces (zero otherwise): the caps count the
 	// replacement instead of it.
 	replaces chainhash.Hash
+	// Notes are things the user should hear about the plan (payees merged into one output).
+	Notes []string
+	// tips are the queued tips this payment pays (tip flush): they are marked paid by it
+	// before it is broadcast.
+	tips []string
+	// required are the coins the plan had to spend (--from, the inputs of what a bump
+	// replaces, a CPFP parent's output), as opposed to those selection chose.
+	required map[wire.OutPoint]bool
+	// fixedChange marks a plan whose change address is not the next fresh one (a fee bump
+	// keeps the change of the transaction it replaces).
+	fixedChange bool
 	// keepsSilent marks a replacement of a transaction that pays (or may pay) a silent
 	// payment: its inputs were kept, and it is marked as such before it is broadcast.
 	keepsSilent bool
@@ -100,6 +111,8 @@ func (w *Wallet) PlanSend(req SendRequest) (*Plan, error) {
 	if err := w.checkSilentPayees(req.Payments); err != nil {
 		return nil, err
 	}
+	var notes []string
+	req.Payments, notes = w.mergePayees(req.Payments)
 	pc, err := w.loadPlanContext()
 	if err != nil {
 		return nil, err
@@ -129,7 +142,12 @@ func (w *Wallet) PlanSend(req SendRequest) (*Plan, error) {
 			return nil, &txbuilder.InsufficientFundsError{}
 		}
 	}
-	return w.finishPlan(req, pc, required, cands, nil)
+	plan, err := w.finishPlan(req, pc, required, cands, nil)
+	if err != nil {
+		return nil, err
+	}
+	plan.Notes = notes
+	return plan, nil
 }
 
 // planContext is the store's state a plan is made from.
@@ -221,7 +239,11 @@ func (w *Wallet) finishPlan(req SendRequest, pc *planContext, required, cands []
 		payees[0].Value = sel.Sent
 	}
 
-	plan := &Plan{Request: req, Selection: sel, Amount: sel.Sent, VSize: sel.Weight.VSize()}
+	plan := &Plan{Request: req, Selection: sel, Amount: sel.Sent, VSize: sel.Weight.VSize(), fixedChange: change != nil,
+		required: map[wire.OutPoint]bool{}}
+	for _, c := range required {
+		plan.required[c.OutPoint] = true
+	}
 	var changeScript []byte
 	if sel.Change > 0 {
 		kp := keyPath{pc.changeRec.Purpose, 1, pc.changeRec.NextChange}

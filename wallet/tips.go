@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
@@ -44,12 +43,12 @@ func (w *Wallet) AddTip(req TipRequest) (store.Tip, bool, error) {
 	if err != nil {
 		return store.Tip{}, false, err
 	}
-	if l.PerPayment > 0 && !slices.Contains(l.Allow, req.Payment.Address) {
+	if l.PerPayment > 0 && !allowed(l.Allow, req.Payment.Address) {
 		total := int64(req.Payment.Amount)
 		err := w.st.View(func(tx *store.Txn) error {
 			tips, err := tx.Tips()
 			for _, t := range tips {
-				if !t.Cancelled && !t.Paid() && t.Address == req.Payment.Address && t.ID != req.ID {
+				if !t.Cancelled && !t.Paid() && NormalizeAddress(t.Address) == NormalizeAddress(req.Payment.Address) && t.ID != req.ID {
 					total += t.Amount
 				}
 			}
@@ -192,6 +191,9 @@ func (w *Wallet) PlanFlush(req FlushRequest) (*FlushPlan, error) {
 		return nil, err
 	}
 	fp := &FlushPlan{Plan: plan, Tips: due}
+	for _, t := range due {
+		plan.tips = append(plan.tips, t.ID)
+	}
 	for _, p := range pays {
 		alone, err := w.PlanSend(SendRequest{Payments: []Payment{p}, FeeRate: req.FeeRate, Policy: req.Policy})
 		if err != nil {
@@ -224,8 +226,9 @@ func matchTips(tx *store.Txn, all []*decoded) error {
 		}
 		if t.Paid() {
 			if d, ok := ours[t.PaidBy]; ok && d.rec.Status.Counted() {
+				// Tips to one address are paid by one output (their sum).
 				for i, o := range d.msg.TxOut {
-					if bytes.Equal(o.PkScript, t.Script) && o.Value == t.Amount {
+					if bytes.Equal(o.PkScript, t.Script) && o.Value >= t.Amount {
 						used[wire.OutPoint{Hash: t.PaidBy, Index: uint32(i)}] = true
 						break
 					}
@@ -253,4 +256,46 @@ func matchTips(tx *store.Txn, all []*decoded) error {
 		}
 	}
 	return nil
+}
+
+// markTipsPaid records, before a flush's transaction is broadcast, that it pays the tips ids:
+// a flush merges tips to one address into one output, which the search in matchTips (one tip,
+// one output of its amount) could not recognise after a crash. Should the transaction never
+// reach the network, matchTips finds no such transaction and queues the tips again.
+func (w *Wallet) markTipsPaid(ids []string, by chainhash.Hash) error {
+	return w.setTipsPaidBy(ids, chainhash.Hash{}, by)
+}
+
+// unmarkTipsPaid undoes markTipsPaid when the transaction was refused.
+func (w *Wallet) unmarkTipsPaid(ids []string, by chainhash.Hash) error {
+	return w.setTipsPaidBy(ids, by, chainhash.Hash{})
+}
+
+// setTipsPaidBy sets PaidBy to to on the tips ids whose PaidBy is from.
+func (w *Wallet) setTipsPaidBy(ids []string, from, to chainhash.Hash) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := w.writable(); err != nil {
+		return err
+	}
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	return w.st.Update(func(tx *store.Txn) error {
+		tips, err := tx.Tips()
+		if err != nil {
+			return err
+		}
+		for _, t := range tips {
+			if want[t.ID] && t.PaidBy == from {
+				t.PaidBy = to
+				if err := tx.PutTip(t); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }

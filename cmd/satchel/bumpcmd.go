@@ -145,20 +145,20 @@ then shows the old transaction as replaced.`,
 					return err
 				}
 			}
-			bp, err := w.PlanBump(wallet.BumpRequest{TxID: *id, FeeRate: rate, RelayFee: relay})
-			if err != nil {
-				if errors.Is(err, wallet.ErrNotReplaceable) {
-					return usagef("not_replaceable", err.Error())
+			var bp *wallet.BumpPlan
+			err = a.pay(cmd, w, be, func() (*wallet.Plan, error) {
+				var err error
+				if bp, err = w.PlanBump(wallet.BumpRequest{TxID: *id, FeeRate: rate, RelayFee: relay}); err != nil {
+					return nil, err
 				}
-				return err
-			}
-			out, err := guardedPlanOut(guard, bp.Plan)
-			if err != nil {
-				return err
-			}
-			return a.finishTx(cmd, w, be, bp.Plan, out, dryRun, "", func(p planJSON) any {
+				return bp.Plan, nil
+			}, guard, dryRun, "", func(p planJSON) any {
 				return bumpJSON{planJSON: p, Replaces: id.String(), OldFee: int64(bp.OldFee)}
 			})
+			if errors.Is(err, wallet.ErrNotReplaceable) {
+				return usagef("not_replaceable", err.Error())
+			}
+			return err
 		},
 	}
 	c.Flags().StringVar(&feeRate, "fee-rate", "", "the new fee rate in sat/vB (must beat the current one)")
@@ -212,20 +212,23 @@ how much it saves. When it would not save money, it says why and exits 0.`,
 			if rate > maxRate {
 				return a.nothingToDo(fmt.Sprintf("the fee rate %s sat/vB is above --max-fee-rate %s sat/vB: try again when fees are lower", rate, maxRate))
 			}
-			cp, err := w.PlanConsolidate(wallet.ConsolidateRequest{FeeRate: rate, MaxCoinValue: maxValue})
+			var cp *wallet.ConsolidatePlan
+			err = a.pay(cmd, w, be, func() (*wallet.Plan, error) {
+				var err error
+				if cp, err = w.PlanConsolidate(wallet.ConsolidateRequest{FeeRate: rate, MaxCoinValue: maxValue}); err != nil {
+					return nil, err
+				}
+				if !a.flags.json {
+					fmt.Fprintf(a.Err, "merging saves about %s at the long-term rate\n", a.fmtAmount(int64(cp.Saving)))
+				}
+				return cp.Plan, nil
+			}, wallet.DefaultFeeGuard, dryRun, "consolidation", func(p planJSON) any {
+				return consolidateJSON{planJSON: p, Saving: int64(cp.Saving)}
+			})
 			if errors.Is(err, wallet.ErrNothingToDo) {
 				return a.nothingToDo(err.Error())
 			}
-			if err != nil {
-				return err
-			}
-			out := planOut(cp.Plan, nil)
-			if !a.flags.json {
-				fmt.Fprintf(a.Err, "merging saves about %s at the long-term rate\n", a.fmtAmount(int64(cp.Saving)))
-			}
-			return a.finishTx(cmd, w, be, cp.Plan, out, dryRun, "consolidation", func(p planJSON) any {
-				return consolidateJSON{planJSON: p, Saving: int64(cp.Saving)}
-			})
+			return err
 		},
 	}
 	c.Flags().StringVar(&feeRate, "fee-rate", "", "fee rate in sat/vB (default: the backend's ~1 day estimate)")

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet"
 )
 
 type disposeJSON struct {
@@ -64,46 +65,32 @@ transaction's size.
 					return err
 				}
 			}
-			plans, err := w.PlanDispose(ops, relay)
-			if err != nil {
-				return err
-			}
-			out := make([]disposeJSON, len(plans))
-			for i, p := range plans {
-				out[i] = disposeJSON{OutPoint: p.Coin.OutPoint.String(), Address: p.Address, Value: p.Coin.Value, Fee: p.Coin.Value, VSize: p.VSize}
-			}
-			if dryRun {
-				return a.printDisposals(out)
-			}
-			if err := needsSeed(w, "dust dispose"); err != nil {
-				return err
-			}
-			if !a.flags.yes {
-				for _, d := range out {
-					fmt.Fprintf(a.Err, "give up %s (%s) entirely as fee\n", d.OutPoint, a.fmtAmount(d.Value))
-				}
-				if err := a.confirm("Sign and send?"); err != nil {
+			if !dryRun {
+				if err := needsSeed(w, "dust dispose"); err != nil {
 					return err
 				}
 			}
-			pass, err := a.passphrase(false)
+			done, err := w.Dispose(cmd.Context(), ops, relay, wallet.PayOptions{DryRun: dryRun, Backend: be, Keystore: a.Keystore,
+				Passphrase: func() ([]byte, error) { return a.passphrase(false) },
+				Consent: func(*wallet.Plan, []string) error {
+					if a.flags.yes {
+						return nil
+					}
+					for _, op := range ops {
+						fmt.Fprintf(a.Err, "give up %s entirely as fee\n", op)
+					}
+					return a.confirm("Sign and send?")
+				}})
 			if err != nil {
 				return err
 			}
-			defer wipe(pass)
-			txs, err := w.SignDispose(plans, pass, a.Keystore...)
-			if err != nil {
-				return err
-			}
-			for i, tx := range txs {
-				ctx, cancel := context.WithTimeout(cmd.Context(), time.Minute)
-				id, err := w.Broadcast(ctx, be, tx, "dust disposal", a.Now())
-				cancel()
-				if err != nil {
-					return fmt.Errorf("dispose %s: %w", out[i].OutPoint, err)
+			out := make([]disposeJSON, len(done))
+			for i, d := range done {
+				out[i] = disposeJSON{OutPoint: d.Coin.OutPoint.String(), Address: d.Address, Value: d.Coin.Value, Fee: d.Coin.Value, VSize: d.VSize}
+				if d.Tx != nil {
+					out[i].TxID = d.TxID.String()
+					out[i].VSize = txbuilder.TxWeight(d.Tx).VSize()
 				}
-				out[i].TxID = id.String()
-				out[i].VSize = txbuilder.TxWeight(tx).VSize()
 			}
 			return a.printDisposals(out)
 		},
@@ -170,17 +157,16 @@ with too low a fee) back to the wallet, with a fee high enough that parent and c
 				return usagef("no_backend", "cpfp needs a backend to price the parent")
 			}
 			defer be.Close()
-			ctx, cancel := context.WithTimeout(cmd.Context(), time.Minute)
-			cp, err := w.PlanCPFP(ctx, be, *id, rate)
-			cancel()
-			if err != nil {
-				return err
-			}
-			out, err := guardedPlanOut(guard, cp.Plan)
-			if err != nil {
-				return err
-			}
-			return a.finishTx(cmd, w, be, cp.Plan, out, dryRun, "cpfp", func(p planJSON) any {
+			var cp *wallet.CPFPPlan
+			return a.pay(cmd, w, be, func() (*wallet.Plan, error) {
+				ctx, cancel := context.WithTimeout(cmd.Context(), time.Minute)
+				defer cancel()
+				var err error
+				if cp, err = w.PlanCPFP(ctx, be, *id, rate); err != nil {
+					return nil, err
+				}
+				return cp.Plan, nil
+			}, guard, dryRun, "cpfp", func(p planJSON) any {
 				return cpfpJSON{planJSON: p, Parent: id.String(), ParentFee: int64(cp.ParentFee), ParentVSize: cp.ParentVSize,
 					PackageRate: jsonRate(cp.PackageRate), RequiredRate: jsonRate(cp.RequiredRate)}
 			})

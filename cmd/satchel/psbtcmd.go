@@ -173,23 +173,12 @@ func withPSBT(plan any, b64, file string) (json.RawMessage, error) {
 }
 
 // writeUnsignedPSBT ends a send from a watch-only wallet: the plan is shown as for any send
-// and the unsigned PSBT goes to --psbt-out or stdout. Nothing is signed or broadcast; its coins
-// are reserved (kept out of automatic selection) for ReserveFor, or until psbt abandon.
-func (a *App) writeUnsignedPSBT(w *wallet.Wallet, plan *wallet.Plan, out planJSON, show func(planJSON) any) error {
-	p, err := w.PSBT(plan)
-	if err != nil {
-		return err
-	}
+// and the unsigned PSBT goes to --psbt-out or stdout. Nothing is signed or broadcast; the
+// pipeline reserved its coins (kept out of automatic selection) for ReserveFor, or until psbt
+// abandon.
+func (a *App) writeUnsignedPSBT(p *psbt.Packet, out planJSON, show func(planJSON) any) error {
 	b64, err := a.writePSBT(p, a.psbtOut)
 	if err != nil {
-		return err
-	}
-	// Keep its coins out of the next send while the PSBT is signed elsewhere.
-	var ops []wire.OutPoint
-	for _, in := range plan.Built.Inputs {
-		ops = append(ops, in.OutPoint)
-	}
-	if err := w.Reserve(ops, a.Now().Add(wallet.ReserveFor)); err != nil {
 		return err
 	}
 	if a.flags.json {
@@ -440,6 +429,7 @@ func (a *App) printPSBTSummary(w io.Writer, s psbtSummaryJSON) {
 
 func newPSBTSignCmd(a *App) *cobra.Command {
 	var out string
+	var gf guardFlags
 	c := &cobra.Command{
 		Use:   "sign FILE|-",
 		Short: "Sign the wallet's inputs of a PSBT, after showing what it pays",
@@ -465,6 +455,10 @@ satchel psbt broadcast does that.
 		Example: "  satchel psbt sign unsigned.psbt --out signed.psbt\n  satchel psbt sign - --yes --json < unsigned.b64",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			guard, err := gf.guard()
+			if err != nil {
+				return err
+			}
 			if out != "" {
 				if _, err := a.checkPSBTOut(out); err != nil {
 					return err
@@ -479,35 +473,22 @@ satchel psbt broadcast does that.
 				return err
 			}
 			defer w.Close()
-			plan, err := w.PlanPSBTSigning(p)
-			if err != nil {
-				return psbtErr(err)
-			}
-			// The signing wallet's spending caps hold for what it signs, whoever built it.
-			if err := w.CheckPSBTLimits(p, plan.Summary, a.Now()); err != nil {
-				return err
-			}
-			summary := a.psbtSummaryOut(plan.Summary, true)
-			// People see what they sign; under --json too when they are asked y/N.
-			if !a.flags.json || (a.canPrompt() && !a.flags.yes) {
-				a.printPSBTSummary(a.Err, summary)
-				fmt.Fprintf(a.Err, "signing input(s) %v of wallet %s\n", plan.Inputs, a.flags.wallet)
-			} else {
-				for _, warn := range summary.Warnings {
-					a.warn("psbt", warn)
+			res, err := w.SignPSBTPayment(p, guard, func(s *wallet.PSBTSummary, signing []int, warnings []string) error {
+				summary := a.psbtSummaryOut(s, true)
+				summary.Warnings = append(summary.Warnings, warnings...)
+				// People see what they sign; under --json too when they are asked y/N.
+				if !a.flags.json || (a.canPrompt() && !a.flags.yes) {
+					a.printPSBTSummary(a.Err, summary)
+					fmt.Fprintf(a.Err, "signing input(s) %v of wallet %s\n", signing, a.flags.wallet)
+				} else {
+					for _, warn := range summary.Warnings {
+						a.warn("psbt", warn)
+					}
 				}
-			}
-			if err := a.confirm("Sign?"); err != nil {
-				return err
-			}
-			pass, err := a.passphrase(false)
+				return a.confirm("Sign?")
+			}, func() ([]byte, error) { return a.passphrase(false) }, a.Keystore...)
 			if err != nil {
-				return err
-			}
-			defer wipe(pass)
-			res, err := w.SignPSBT(p, plan, pass, a.Keystore...)
-			if err != nil {
-				return psbtErr(err)
+				return psbtErr(planErr(err))
 			}
 			b64, err := a.writePSBT(p, out)
 			if err != nil {
@@ -517,6 +498,7 @@ satchel psbt broadcast does that.
 		},
 	}
 	c.Flags().StringVar(&out, "out", "", "write the signed PSBT to FILE (binary) instead of base64 on stdout")
+	gf.register(c)
 	return c
 }
 
@@ -607,20 +589,6 @@ signatures exits 2; a refused broadcast exits 5.
 				return err
 			}
 			defer w.Close()
-			tx, err := wallet.ReadyPSBT(p)
-			if err != nil {
-				return psbtErr(err)
-			}
-			// Nothing goes out without consent: --yes, or a yes at the terminal after seeing
-			// what the transaction pays.
-			if !a.flags.yes {
-				if a.canPrompt() {
-					a.printReadyTx(w, p, tx)
-				}
-				if err := a.confirm("Broadcast?"); err != nil {
-					return err
-				}
-			}
 			raw, err := a.backendURL(w)
 			if err != nil {
 				return err
@@ -628,14 +596,25 @@ signatures exits 2; a refused broadcast exits 5.
 			if raw == "" {
 				return usagef("no_backend", "broadcast needs a backend: give --backend URL, set SATCHEL_BACKEND, or run: satchel config set backend URL")
 			}
-			ctx, cancel := context.WithTimeout(cmd.Context(), time.Minute)
+			if !a.flags.yes && !a.canPrompt() {
+				return usagef("confirmation_needed", "not a terminal: add --yes to confirm")
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), 2*time.Minute)
 			defer cancel()
 			be, err := a.dial(ctx, w, raw)
 			if err != nil {
 				return err
 			}
 			defer be.Close()
-			id, err := w.SendReady(ctx, be, p, tx, label, a.Now())
+			// Nothing goes out without consent: --yes, or a yes at the terminal after seeing
+			// what the transaction pays.
+			tx, id, err := w.BroadcastPSBTPayment(ctx, be, p, label, func(tx *wire.MsgTx, ours []bool) error {
+				if a.flags.yes {
+					return nil
+				}
+				a.printReadyTx(w, p, tx, ours)
+				return a.confirm("Broadcast?")
+			})
 			if err != nil {
 				return psbtErr(err)
 			}
@@ -660,14 +639,14 @@ signatures exits 2; a refused broadcast exits 5.
 }
 
 // printReadyTx shows on stderr what a finished PSBT's transaction pays, before the question.
-func (a *App) printReadyTx(w *wallet.Wallet, p *psbt.Packet, tx *wire.MsgTx) {
+func (a *App) printReadyTx(w *wallet.Wallet, p *psbt.Packet, tx *wire.MsgTx, ours []bool) {
 	fmt.Fprintf(a.Err, "Transaction %s (%d vB):\n", tx.TxHash(), txbuilder.TxWeight(tx).VSize())
-	for _, o := range tx.TxOut {
+	for i, o := range tx.TxOut {
 		to := wallet.ScriptAddress(o.PkScript, w.Net())
 		if to == "" {
 			to = fmt.Sprintf("script %x", o.PkScript)
 		}
-		if own, _ := w.OwnsScript(o.PkScript); own {
+		if ours[i] {
 			to += " (this wallet)"
 		}
 		fmt.Fprintf(a.Err, "  pays %s to %s\n", a.fmtAmount(o.Value), to)

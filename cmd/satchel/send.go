@@ -1,15 +1,13 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"time"
 
 	"github.com/btcsuite/btcd/wire/v2"
 	"github.com/spf13/cobra"
 
-	"github.com/satchel-wallet/satchel/internal/crash"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/chain"
@@ -69,7 +67,7 @@ func planOut(p *wallet.Plan, tx *wire.MsgTx) planJSON {
 		Fee: int64(p.Selection.Fee), FeeRate: json.Number(p.Request.FeeRate.String()),
 		EffectiveFeeRate: effectiveRate(p.Selection.Fee, vsize), FeeShare: wallet.Share(p.Selection.Fee, p.Amount),
 		VSize: vsize, Amount: int64(p.Amount), Change: int64(p.Selection.Change), ChangeDropped: int64(p.Selection.ChangeDropped),
-		ConsolidationFee: int64(p.Selection.Fee - p.OwnFee()),
+		ConsolidationFee: int64(p.Selection.ConsolidationFee),
 		NoChangeReason:   p.Selection.NoChangeReason, CoinsSpent: len(p.Built.Inputs), Algorithm: p.Selection.Algorithm,
 		Waste: int64(p.Selection.Waste),
 	}
@@ -236,25 +234,21 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 	if be != nil {
 		defer be.Close()
 	}
-	plan, err := w.PlanSend(wallet.SendRequest{Payments: pays, SweepAll: sweep, FeeRate: rate, From: from,
-		IncludeUneconomical: o.includeUneconomical, Policy: policy})
-	if err != nil {
-		return err
-	}
-	out, err := guardedPlanOut(guard, plan)
-	if err != nil {
-		return err
-	}
 	label := o.label
 	if label == "" && len(pays) == 1 {
 		label = pays[0].Label
 	}
-	return a.finishTx(cmd, w, be, plan, out, o.dryRun, label, nil)
+	return a.pay(cmd, w, be, func() (*wallet.Plan, error) {
+		return w.PlanSend(wallet.SendRequest{Payments: pays, SweepAll: sweep, FeeRate: rate, From: from,
+			IncludeUneconomical: o.includeUneconomical, Policy: policy})
+	}, guard, o.dryRun, label, nil)
 }
 
-// finishTx shows a plan and, unless it is a dry run, asks for consent, signs, broadcasts and
-// prints the result. extra adds command-specific fields to the printed plan.
-func (a *App) finishTx(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, plan *wallet.Plan, out planJSON,
+// pay runs a payment through the wallet's pipeline (plan, guard, caps, consent, sign, check,
+// broadcast, record) and prints the result. The command supplies the planner; this shows the
+// plan, asks y/N on a terminal (with no lock on the wallet meanwhile), and prints. extra adds
+// command-specific fields to the printed plan.
+func (a *App) pay(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, planner wallet.Planner, guard wallet.FeeGuard,
 	dryRun bool, label string, extra func(planJSON) any) error {
 	show := func(p planJSON) any {
 		if extra != nil {
@@ -262,65 +256,71 @@ func (a *App) finishTx(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, p
 		}
 		return p
 	}
-	if err := w.CheckLimits(plan, a.Now()); err != nil {
-		return err
+	if !dryRun && !w.Meta().WatchOnly && a.psbtOut != "" {
+		return usagef("bad_flag", "--psbt-out is for watch-only wallets: this wallet signs and sends itself")
 	}
-	if dryRun {
+	asked := 0
+	res, err := w.Pay(cmd.Context(), func() (*wallet.Plan, error) {
+		p, err := planner()
+		if err == nil {
+			for _, n := range p.Notes {
+				a.warn("merged_payees", n)
+			}
+		}
+		return p, err
+	}, wallet.PayOptions{
+		Guard: guard, DryRun: dryRun, Label: label, Backend: be, Keystore: a.Keystore,
+		Passphrase: func() ([]byte, error) { return a.passphrase(false) },
+		Consent: func(p *wallet.Plan, warnings []string) error {
+			out := planOut(p, nil)
+			out.Warnings = warnings
+			if asked++; asked > 1 {
+				fmt.Fprintln(a.Err, "the wallet changed while you were asked (another satchel spent or reserved a coin): here is the new plan")
+			}
+			if a.flags.json {
+				for _, warn := range warnings {
+					a.warn("high_fee", warn)
+				}
+			} else {
+				a.printPlanText(out, "transaction")
+			}
+			if a.flags.yes {
+				return nil
+			}
+			return a.confirm("Sign and send?")
+		},
+	})
+	if err != nil {
+		return planErr(err)
+	}
+	out := planOut(res.Plan, res.Tx)
+	out.Warnings = res.Warnings
+	switch {
+	case dryRun:
 		out.DryRun = true
 		if a.flags.json {
 			return a.printJSON(show(out))
 		}
 		a.printPlanText(out, "dry run")
 		return nil
+	case res.Unsigned != nil:
+		return a.writeUnsignedPSBT(res.Unsigned, out, show)
 	}
-	if w.Meta().WatchOnly {
-		return a.writeUnsignedPSBT(w, plan, out, show)
-	}
-	if a.psbtOut != "" {
-		return usagef("bad_flag", "--psbt-out is for watch-only wallets: this wallet signs and sends itself")
-	}
-	crash.Point(crash.SendAfterPlan)
+	out.TxID = res.TxID.String()
 	if a.flags.json {
-		for _, warn := range out.Warnings {
-			a.warn("high_fee", warn)
-		}
-	} else {
-		a.printPlanText(out, "transaction")
+		return a.printJSON(show(out))
 	}
-	if !a.flags.yes {
-		if err := a.confirm("Sign and send?"); err != nil {
-			return err
-		}
-	}
-	pass, err := a.passphrase(false)
-	if err != nil {
-		return err
-	}
-	defer wipe(pass)
-	tx, err := w.Sign(plan, pass, a.Keystore...)
-	if err != nil {
-		return err
-	}
-	// Silent outputs are marked before the broadcast, so a crash after it cannot leave a
-	// silent payment that a later bump would break by adding coins.
-	if err := w.NoteSilent(plan, tx.TxHash()); err != nil {
-		return err
-	}
-	crash.Point(crash.SendAfterSign)
-	ctx, cancel := context.WithTimeout(cmd.Context(), time.Minute)
-	defer cancel()
-	id, err := w.Broadcast(ctx, be, tx, label, a.Now())
-	if err != nil {
-		return err
-	}
-	final := planOut(plan, tx)
-	final.TxID = id.String()
-	final.Warnings = out.Warnings
-	if a.flags.json {
-		return a.printJSON(show(final))
-	}
-	fmt.Fprintf(a.Out, "sent %s: %s paid, fee %s (%s)\n", final.TxID, a.fmtAmount(final.Amount), a.fmtAmount(final.Fee), final.FeeShare)
+	fmt.Fprintf(a.Out, "sent %s: %s paid, fee %s (%s)\n", out.TxID, a.fmtAmount(out.Amount), a.fmtAmount(out.Fee), out.FeeShare)
 	return nil
+}
+
+// planErr gives the pipeline's refusals their exit codes: the fee guard is exit 4.
+func planErr(err error) error {
+	var ge *wallet.FeeGuardError
+	if errors.As(err, &ge) {
+		return &codedError{exit: exitCannotPay, code: "fee_guard", err: err}
+	}
+	return err
 }
 
 // guardFlags are the fee guard's flags, on every command that pays a fee it chooses.
@@ -345,18 +345,4 @@ func (g *guardFlags) guard() (wallet.FeeGuard, error) {
 		guard.MaxFee = v
 	}
 	return guard, nil
-}
-
-// guardedPlanOut applies the fee guard to a plan (exit 4 fee_guard) and gives its printed form,
-// with the warning above 10%.
-func guardedPlanOut(guard wallet.FeeGuard, plan *wallet.Plan) (planJSON, error) {
-	warnHigh, err := guard.Check(plan)
-	if err != nil {
-		return planJSON{}, &codedError{exit: exitCannotPay, code: "fee_guard", err: err}
-	}
-	out := planOut(plan, nil)
-	if warnHigh {
-		out.Warnings = append(out.Warnings, fmt.Sprintf("the fee is %s of the amount paid (more than 10%%)", out.FeeShare))
-	}
-	return out, nil
 }

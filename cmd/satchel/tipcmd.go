@@ -246,32 +246,29 @@ so a crash between broadcast and record never pays a tip twice: the next sync re
 				}
 				// Without an estimate (regtest) and without --max-fee-rate there is no threshold.
 			}
-			fp, err := w.PlanFlush(wallet.FlushRequest{FeeRate: rate, Threshold: threshold, Now: a.Now()})
+			var fp *wallet.FlushPlan
+			var ids []string
+			err = a.pay(cmd, w, be, func() (*wallet.Plan, error) {
+				var err error
+				if fp, err = w.PlanFlush(wallet.FlushRequest{FeeRate: rate, Threshold: threshold, Now: a.Now()}); err != nil {
+					return nil, err
+				}
+				ids = make([]string, len(fp.Tips))
+				for i, t := range fp.Tips {
+					ids[i] = t.ID
+				}
+				if !a.flags.json {
+					fmt.Fprintf(a.Err, "%d tips in one transaction: %s in fees instead of %s sent one by one (saves %s)\n",
+						len(ids), a.fmtAmount(int64(fp.Selection.Fee)), a.fmtAmount(int64(fp.AloneFees)), a.fmtAmount(int64(fp.Saving)))
+				}
+				return fp.Plan, nil
+			}, wallet.DefaultFeeGuard, dryRun, "tips", func(p planJSON) any {
+				return tipFlushJSON{planJSON: p, Tips: ids, AloneFees: int64(fp.AloneFees), Saving: int64(fp.Saving)}
+			})
 			if errors.Is(err, wallet.ErrNothingToFlush) {
 				return a.nothingToDo(err.Error())
 			}
-			if err != nil {
-				return err
-			}
-			warnHigh, err := wallet.DefaultFeeGuard.Check(fp.Plan)
-			if err != nil {
-				return &codedError{exit: exitCannotPay, code: "fee_guard", err: err}
-			}
-			out := planOut(fp.Plan, nil)
-			if warnHigh {
-				out.Warnings = append(out.Warnings, fmt.Sprintf("the fee is %s of the amount paid (more than 10%%)", out.FeeShare))
-			}
-			ids := make([]string, len(fp.Tips))
-			for i, t := range fp.Tips {
-				ids[i] = t.ID
-			}
-			if !a.flags.json {
-				fmt.Fprintf(a.Err, "%d tips in one transaction: %s in fees instead of %s sent one by one (saves %s)\n",
-					len(ids), a.fmtAmount(int64(fp.Selection.Fee)), a.fmtAmount(int64(fp.AloneFees)), a.fmtAmount(int64(fp.Saving)))
-			}
-			return a.finishTx(cmd, w, be, fp.Plan, out, dryRun, "tips", func(p planJSON) any {
-				return tipFlushJSON{planJSON: p, Tips: ids, AloneFees: int64(fp.AloneFees), Saving: int64(fp.Saving)}
-			})
+			return err
 		},
 	}
 	flush.Flags().StringVar(&maxFeeRate, "max-fee-rate", "", "pay all tips only at or below this rate (default: the ~1 day estimate)")

@@ -1,0 +1,283 @@
+package wallet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/psbt/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/satchel-wallet/satchel/internal/crash"
+	"github.com/satchel-wallet/satchel/keystore"
+	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet/chain"
+)
+
+// KeystoreOption tunes how the keystore is opened (tests use a cheap KDF). It is keystore's
+// own option type, re-exported so callers of the pipeline need not import keystore.
+type KeystoreOption = keystore.Option
+
+// ErrPlanChanged means the coins a plan spends changed while the user was asked (another
+// satchel spent or reserved one): the plan was made again and must be agreed to again, and it
+// changed more often than the pipeline retries.
+var ErrPlanChanged = errors.New("the wallet changed while you were asked")
+
+// maxConsentRounds bounds how often a plan that went stale during the prompt is made and
+// shown again before the payment gives up.
+const maxConsentRounds = 3
+
+// Planner makes a plan from the wallet's current state. The pipeline calls it again when the
+// state changed while the user was asked, so it must read everything it needs from the store
+// each time.
+type Planner func() (*Plan, error)
+
+// PayOptions is what a command supplies to the pipeline besides the planner: the user's guard,
+// whether to stop at the plan, the questions it asks and the backend it sends through.
+type PayOptions struct {
+	Guard FeeGuard
+	// DryRun stops after the guard and the caps: nothing is asked, signed or sent.
+	DryRun bool
+	// Label is stored as the transaction's label once it is sent.
+	Label string
+	// Consent shows a plan (with the guard's warnings) and asks the user to agree; an error
+	// stops the payment. It runs with no lock on the wallet, so a prompt left open blocks no
+	// other satchel. Nil means consent was given up front (--yes).
+	Consent func(p *Plan, warnings []string) error
+	// Passphrase returns the keystore passphrase; it is asked only after consent. The
+	// pipeline wipes what it returns.
+	Passphrase func() ([]byte, error)
+	// Keystore options, for tests.
+	Keystore []KeystoreOption
+	// Backend sends the signed transaction.
+	Backend chain.Backend
+}
+
+// Paid is the pipeline's result: the plan the user agreed to and, unless it was a dry run or
+// the wallet is watch-only, the signed transaction and its id.
+type Paid struct {
+	Plan     *Plan
+	Warnings []string
+	Tx       *wire.MsgTx
+	TxID     chainhash.Hash
+	// Unsigned is the PSBT a watch-only wallet hands to its signer (its coins are reserved).
+	Unsigned *psbt.Packet
+}
+
+// Pay is the one path every payment of the wallet takes: plan, fee guard, spending caps,
+// unconfirmed-chain limits, consent (with the wallet unlocked, so a prompt left open blocks
+// nobody; the coins are checked again after it and the plan made again if they changed),
+// unlock, sign, check the signed transaction, mark silent outputs, broadcast, record. No
+// command can skip a step or change their order.
+func (w *Wallet) Pay(ctx context.Context, planner Planner, o PayOptions) (*Paid, error) {
+	for round := 1; ; round++ {
+		plan, err := planner()
+		if err != nil {
+			return nil, err
+		}
+		warnings, err := w.Review(plan, o.Guard)
+		if err != nil {
+			return nil, err
+		}
+		res := &Paid{Plan: plan, Warnings: warnings}
+		if o.DryRun {
+			return res, nil
+		}
+		if w.meta.WatchOnly {
+			return w.handOver(plan, res)
+		}
+		crash.Point(crash.SendAfterPlan)
+		stale, err := w.ask(plan, warnings, o.Consent)
+		if err != nil {
+			return nil, err
+		}
+		if stale {
+			if round >= maxConsentRounds {
+				return nil, fmt.Errorf("%w: its coins were spent or reserved by another satchel %d times; try again", ErrPlanChanged, round)
+			}
+			continue
+		}
+		return w.signAndSend(ctx, plan, res, o)
+	}
+}
+
+// Review is the part of the pipeline before consent: the fee guard on the whole fee, the
+// spending caps and the limits on chains of unconfirmed transactions. It returns the
+// warnings to show beside the plan.
+func (w *Wallet) Review(p *Plan, g FeeGuard) ([]string, error) {
+	warnHigh, err := g.Check(p)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.CheckLimits(p, w.now()); err != nil {
+		return nil, err
+	}
+	var warnings []string
+	if warnHigh {
+		warnings = append(warnings, fmt.Sprintf("the fee is %s of the amount paid (more than 10%%)", Share(p.Selection.Fee, p.Amount)))
+	}
+	return warnings, nil
+}
+
+// ask releases the wallet, asks for consent and takes the write lock again. It reports
+// whether the plan went stale meanwhile (a coin it spends is gone or reserved, or its change
+// address was handed out), in which case the caller plans and asks again.
+func (w *Wallet) ask(p *Plan, warnings []string, consent func(*Plan, []string) error) (stale bool, err error) {
+	if consent == nil {
+		if err := w.writable(); err != nil {
+			return false, err
+		}
+		return false, nil
+	}
+	if err := w.suspend(); err != nil {
+		return false, err
+	}
+	cerr := consent(p, warnings)
+	if err := w.resume(); err != nil {
+		return false, err
+	}
+	if cerr != nil {
+		return false, cerr
+	}
+	return w.stale(p)
+}
+
+// stale says whether p can no longer be signed as shown: one of its coins is spent, frozen or
+// reserved, or its change address is no longer the next unused one.
+func (w *Wallet) stale(p *Plan) (bool, error) {
+	pc, err := w.loadPlanContext()
+	if err != nil {
+		return false, err
+	}
+	replacement := p.replaces != chainhash.Hash{}
+	for _, in := range p.Built.Inputs {
+		req := p.required[in.OutPoint]
+		if req && replacement {
+			continue // spent by the transaction this one replaces, as planned
+		}
+		if _, ok := pc.byOut[in.OutPoint]; !ok {
+			return true, nil
+		}
+		// Coins the user named may be frozen; coins selection chose must still be free.
+		if pc.frozen[in.OutPoint] && !req {
+			return true, nil
+		}
+	}
+	if p.Built.ChangeIndex >= 0 && !p.fixedChange && p.change.index < pc.changeRec.NextChange {
+		return true, nil
+	}
+	return false, nil
+}
+
+// signAndSend is the pipeline after consent: unlock, sign, check, mark, broadcast, record.
+func (w *Wallet) signAndSend(ctx context.Context, plan *Plan, res *Paid, o PayOptions) (*Paid, error) {
+	if o.Backend == nil {
+		return nil, fmt.Errorf("%w: sending needs a backend", ErrBadInput)
+	}
+	if err := CheckLabel(o.Label); err != nil {
+		return nil, err
+	}
+	pass, err := o.Passphrase()
+	if err != nil {
+		return nil, err
+	}
+	defer wipe(pass)
+	tx, err := w.Sign(plan, pass, o.Keystore...)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSigned(plan, tx); err != nil {
+		return nil, err
+	}
+	// Silent outputs are marked before the broadcast, so a crash after it cannot leave a
+	// silent payment that a later bump would break by adding coins.
+	if err := w.NoteSilent(plan, tx.TxHash()); err != nil {
+		return nil, err
+	}
+	if err := w.markTipsPaid(plan.tips, tx.TxHash()); err != nil {
+		return nil, err
+	}
+	crash.Point(crash.SendAfterSign)
+	bctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	id, err := w.Broadcast(bctx, o.Backend, tx, o.Label, w.now())
+	if err != nil {
+		var bErr *chain.BroadcastError
+		if errors.As(err, &bErr) {
+			// Refused: the tips it would have paid wait in the queue again.
+			if uerr := w.unmarkTipsPaid(plan.tips, tx.TxHash()); uerr != nil {
+				return nil, fmt.Errorf("%w (and putting its tips back in the queue failed: %v)", err, uerr)
+			}
+		}
+		return nil, err
+	}
+	if err := w.keepLabels(plan, tx); err != nil {
+		return nil, fmt.Errorf("%s was sent, but storing its labels failed: %w", id, err)
+	}
+	res.Tx, res.TxID = tx, id
+	return res, nil
+}
+
+// handOver ends a watch-only payment: the unsigned PSBT for the signer, its coins reserved
+// for ReserveFor so the next send does not choose them while it is signed elsewhere.
+func (w *Wallet) handOver(plan *Plan, res *Paid) (*Paid, error) {
+	p, err := w.PSBT(plan)
+	if err != nil {
+		return nil, err
+	}
+	ops := make([]wire.OutPoint, 0, len(plan.Built.Inputs))
+	for _, in := range plan.Built.Inputs {
+		ops = append(ops, in.OutPoint)
+	}
+	if err := w.Reserve(ops, w.now().Add(ReserveFor)); err != nil {
+		return nil, err
+	}
+	res.Unsigned = p
+	return res, nil
+}
+
+// checkSigned is the last look at a signed transaction before it leaves: the rate the user
+// asked for is really paid, it is within the standard weight, and no output is dust. (The
+// change and the wallet's own outputs were derived from the seed and compared in Sign.)
+func checkSigned(plan *Plan, tx *wire.MsgTx) error {
+	if err := txbuilder.CheckFeeRate(tx, plan.Selection.Fee, plan.Request.FeeRate); err != nil {
+		return err
+	}
+	if wt := txbuilder.TxWeight(tx); wt > txbuilder.MaxStandardTxWeight {
+		return fmt.Errorf("%w: the signed transaction weighs %d WU, above %d; nothing was sent", txbuilder.ErrTooLarge, wt, txbuilder.MaxStandardTxWeight)
+	}
+	for i, out := range tx.TxOut {
+		if isNullData(out.PkScript) {
+			continue
+		}
+		py := txbuilder.Payee{PkScript: out.PkScript, Type: scriptType(out.PkScript), Value: txbuilder.Amount(out.Value)}
+		if lim := py.DustLimit(); py.Value < lim {
+			return fmt.Errorf("%w: output %d pays %d sat, below its %d sat dust limit; nothing was sent", txbuilder.ErrDustOutput, i, out.Value, lim)
+		}
+	}
+	return nil
+}
+
+// isNullData reports an OP_RETURN output, which carries no value and has no dust limit.
+func isNullData(script []byte) bool { return len(script) > 0 && script[0] == 0x6a }
+
+// suspend closes the store, so no lock is held while the user is asked something.
+func (w *Wallet) suspend() error {
+	if err := w.st.Close(); err != nil {
+		return err
+	}
+	w.suspended = true
+	return nil
+}
+
+// resume reopens the store after suspend, for writing: what follows a consent writes.
+func (w *Wallet) resume() error {
+	if !w.suspended {
+		return w.writable()
+	}
+	w.suspended = false
+	w.readOnly = true // the closed handle holds no lock: take the write lock anew
+	return w.writable()
+}
