@@ -12,7 +12,7 @@ import (
 
 	"github.com/itchyny/gojq"
 
-	"github.com/satchel-wallet/satchel/keystore"
+	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 )
 
@@ -36,7 +36,7 @@ type App struct {
 	Getenv   func(string) string
 	Now      func() time.Time
 	// Keystore options for tests (cheap KDF); empty in production.
-	Keystore []keystore.Option
+	Keystore []wallet.KeystoreOption
 	// Dial, when set, replaces backend dialing (tests use an in-memory chain).
 	Dial func(ctx context.Context, url string) (chain.Backend, error)
 	// Entropy is the random source for new seeds; crypto/rand in production.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 
-	"github.com/satchel-wallet/satchel/keystore"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/address"
@@ -73,7 +72,7 @@ func classify(err error) (int, string) {
 	case powerUserClass(err).code != "":
 		c := powerUserClass(err)
 		return c.exit, c.code
-	case errors.Is(err, keystore.ErrWrongPassphrase):
+	case errors.Is(err, wallet.ErrWrongPassphrase):
 		return exitPassphrase, "wrong_passphrase"
 	case errors.Is(err, store.ErrBusy):
 		return exitBusy, "wallet_busy"
@@ -116,15 +115,15 @@ func classify(err error) (int, string) {
 		return exitUsage, "wrong_network"
 	case errors.Is(err, wallet.ErrNoWallet):
 		return exitError, "no_wallet"
-	case errors.Is(err, wallet.ErrExists), errors.Is(err, keystore.ErrExists):
+	case errors.Is(err, wallet.ErrExists), errors.Is(err, wallet.ErrKeystoreExists):
 		return exitError, "wallet_exists"
-	case errors.Is(err, keystore.ErrInvalidInput):
+	case errors.Is(err, wallet.ErrKeystoreInput):
 		return exitUsage, "bad_input"
 	case errors.Is(err, wallet.ErrNeverSynced):
 		return exitError, "never_synced"
-	case errors.Is(err, keystore.ErrCorrupt), errors.Is(err, keystore.ErrUnsupportedVersion), errors.Is(err, keystore.ErrCostTooHigh):
+	case errors.Is(err, wallet.ErrKeystoreCorrupt), errors.Is(err, wallet.ErrKeystoreVersion), errors.Is(err, wallet.ErrKeystoreCost):
 		return exitError, "keystore_damaged"
-	case errors.Is(err, keystore.ErrInsecurePermissions), errors.Is(err, wallet.ErrInsecureFolder):
+	case errors.Is(err, wallet.ErrKeystorePermissions), errors.Is(err, wallet.ErrInsecureFolder):
 		return exitError, "insecure_permissions"
 	case errors.Is(err, os.ErrPermission):
 		return exitError, "permission_denied"

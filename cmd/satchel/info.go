@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/satchel-wallet/satchel/keystore"
 	"github.com/satchel-wallet/satchel/wallet/keys"
 )
 
@@ -71,7 +70,7 @@ use (with BIP380 checksums), its folder, and how the keystore is encrypted. Noth
 				out.Accounts = append(out.Accounts, accountJSON{Purpose: d.Purpose, Type: keys.Purpose(d.Purpose).ScriptType().String(),
 					Receive: d.Receive, Change: d.Change})
 			}
-			if ki, err := keystore.ReadInfo(w.KeystorePath()); err == nil {
+			if ki, err := w.KeystoreInfo(); err == nil {
 				out.Keystore = &keystoreJSON{File: w.KeystorePath(), Version: ki.Version, KDF: ki.KDF, Cipher: ki.Cipher,
 					KDFParams: kdfParamsJSON{Time: ki.KDFParams.Time, MemoryKiB: ki.KDFParams.MemoryKiB, Threads: ki.KDFParams.Threads}}
 			} else if !m.WatchOnly {

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/satchel-wallet/satchel/keystore"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 )
@@ -96,12 +95,11 @@ func (a *App) changeLimit(key string, values []string, unset bool) error {
 		if err != nil {
 			return err
 		}
-		sec, _, err := keystore.Open(w.KeystorePath(), pass, a.Keystore...)
+		err = w.CheckPassphrase(pass, a.Keystore...)
 		wipe(pass)
 		if err != nil {
 			return err
 		}
-		sec.Wipe()
 	}
 	if err := w.SetLimits(l); err != nil {
 		return err

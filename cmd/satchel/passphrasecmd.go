@@ -5,8 +5,6 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"github.com/satchel-wallet/satchel/keystore"
 )
 
 func newPassphraseCmd(a *App) *cobra.Command {
@@ -42,11 +40,9 @@ SATCHEL_NEW_PASSPHRASE for the new one.
 				return err
 			}
 			defer wipe(old)
-			sec, _, err := keystore.Open(w.KeystorePath(), old, a.Keystore...)
-			if err != nil {
+			if err := w.CheckPassphrase(old, a.Keystore...); err != nil {
 				return err
 			}
-			sec.Wipe()
 			nw, err := a.readSecretFrom(passphraseSource{what: "new passphrase", file: newFile,
 				fileFlag: "--new-passphrase-file", env: "SATCHEL_NEW_PASSPHRASE", confirm: true})
 			if err != nil {
@@ -56,7 +52,7 @@ SATCHEL_NEW_PASSPHRASE for the new one.
 			if bytes.Equal(old, nw) {
 				return usagef("same_passphrase", "the new passphrase is the same as the old one: nothing to change")
 			}
-			if err := keystore.ChangePassphrase(w.KeystorePath(), old, nw, a.Keystore...); err != nil {
+			if err := w.ChangePassphrase(old, nw, a.Keystore...); err != nil {
 				return err
 			}
 			if a.flags.json {

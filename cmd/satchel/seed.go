@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/satchel-wallet/satchel/keystore"
+	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/keys"
 )
 
@@ -37,7 +37,6 @@ confirmation. --json prints {"mnemonic": "..."} (and bip39_passphrase when set).
 				w.Close()
 				return err
 			}
-			ks := w.KeystorePath()
 			w.Close()
 			if a.canPrompt() && !a.flags.yes {
 				if err := a.confirm("Show the seed words on screen? Anyone who sees them can take your money."); err != nil {
@@ -49,15 +48,15 @@ confirmation. --json prints {"mnemonic": "..."} (and bip39_passphrase when set).
 				return err
 			}
 			defer wipe(pass)
-			sec, _, err := keystore.Open(ks, pass, a.Keystore...)
+			sec, err := w.Secret(pass, a.Keystore...)
 			if err != nil {
 				return err
 			}
 			defer sec.Wipe()
-			if sec.Kind == keystore.KindSeed {
+			if sec.Kind == wallet.SecretSeed {
 				return errShamirSeed
 			}
-			if sec.Kind != keystore.KindBIP39 {
+			if sec.Kind != wallet.SecretBIP39 {
 				return fmt.Errorf("this wallet's seed is not a BIP39 mnemonic (kind %q)", sec.Kind)
 			}
 			if a.flags.json {
@@ -105,7 +104,6 @@ combined with the wallet's SLIP-39 passphrase and compared with its master secre
 				w.Close()
 				return err
 			}
-			ks := w.KeystorePath()
 			w.Close()
 			var given []byte
 			if !a.InTerm {
@@ -126,12 +124,12 @@ combined with the wallet's SLIP-39 passphrase and compared with its master secre
 				return err
 			}
 			defer wipe(pass)
-			sec, _, err := keystore.Open(ks, pass, a.Keystore...)
+			sec, err := w.Secret(pass, a.Keystore...)
 			if err != nil {
 				return err
 			}
 			defer sec.Wipe()
-			if sec.Kind == keystore.KindSeed {
+			if sec.Kind == wallet.SecretSeed {
 				return usagef("not_bip39", "this wallet was made from SLIP-39 shares, not seed words: check them with satchel seed verify --shamir")
 			}
 			words := strings.Fields(string(sec.Mnemonic))

@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/satchel-wallet/satchel/keystore"
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/slip39"
 )
@@ -443,7 +442,6 @@ func (a *App) verifyShamir(file string) error {
 		w.Close()
 		return err
 	}
-	ks := w.KeystorePath()
 	w.Close()
 	var set wallet.ShareSet
 	if err := a.readShares(file, &set); err != nil {
@@ -454,12 +452,12 @@ func (a *App) verifyShamir(file string) error {
 		return err
 	}
 	defer wipe(pass)
-	sec, _, err := keystore.Open(ks, pass, a.Keystore...)
+	sec, err := w.Secret(pass, a.Keystore...)
 	if err != nil {
 		return err
 	}
 	defer sec.Wipe()
-	if sec.Kind != keystore.KindSeed {
+	if sec.Kind != wallet.SecretSeed {
 		return usagef("not_shamir", "this wallet's backup is BIP39 seed words, not SLIP-39 shares: run satchel seed verify without --shamir")
 	}
 	secret, err := set.Recover(sec.BIP39Passphrase)
