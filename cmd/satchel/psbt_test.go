@@ -329,6 +329,11 @@ func TestPSBTSignRefusals(t *testing.T) {
 			}
 		}), "nothing_to_sign", "no unsigned input", "hot"},
 		{"not a PSBT", "aGVsbG8=", "bad_psbt", "magic", "hot"},
+		{"a foreign input whose amount is not stated", edit(func(p *psbt.Packet) {
+			foreign := wire.NewTxIn(wire.NewOutPoint(&chainhash.Hash{7}, 3), nil, nil)
+			p.UnsignedTx.AddTxIn(foreign)
+			p.Inputs = append(p.Inputs, psbt.PInput{})
+		}), "psbt_refused", "fee cannot be known", "hot"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := c.run(tc.psbt, "psbt", "sign", "-", "--json", "--yes", "--wallet", tc.wallet)
@@ -340,6 +345,23 @@ func TestPSBTSignRefusals(t *testing.T) {
 				t.Fatalf("%s %q, want %s mentioning %q", code, msg, tc.errCode, tc.msgHas)
 			}
 		})
+	}
+	// The fee guard and the caps judge what psbt sign signs, as they judge a send: a PSBT
+	// that gives 15,000 sat of its change to the fee (about 30% of the 50,000 sat paid) is
+	// refused under a 0.2 guard, signed with a warning under the default 0.5.
+	burn := edit(func(p *psbt.Packet) { p.UnsignedTx.TxOut[change].Value -= 15_000 })
+	if r := c.run(burn, "psbt", "sign", "-", "--json", "--yes", "--max-fee-ratio", "0.2", "--wallet", "hot"); r.code != exitCannotPay || !strings.Contains(r.err, "fee_guard") {
+		t.Fatalf("fee over the guard: exit %d %s", r.code, r.err)
+	}
+	if r := c.run(burn, "psbt", "sign", "-", "--json", "--yes", "--wallet", "hot"); r.code != 0 || !strings.Contains(r.err, "more than 10%") {
+		t.Fatalf("fee under the default guard: exit %d %s", r.code, r.err)
+	}
+	if r := c.run(plan.PSBT, "psbt", "sign", "-", "--json", "--yes", "--max-fee", "100", "--wallet", "hot"); r.code != exitCannotPay || !strings.Contains(r.err, "fee_guard") {
+		t.Fatalf("fee over --max-fee: exit %d %s", r.code, r.err)
+	}
+	c.mustRun("", "config", "set", "limit.per-payment", "40000", "--wallet", "hot")
+	if r := c.run(plan.PSBT, "psbt", "sign", "-", "--json", "--yes", "--wallet", "hot"); r.code != exitCannotPay || !strings.Contains(r.err, "limit") {
+		t.Fatalf("payment over the cap: exit %d %s", r.code, r.err)
 	}
 	// An unsigned PSBT is neither finalized nor broadcast.
 	if r := c.run(plan.PSBT, "psbt", "finalize", "-", "--json"); r.code != exitUsage || !strings.Contains(r.err, "psbt_incomplete") {
