@@ -268,3 +268,38 @@ func TestCrashCreateLeavesNothingToBlockARetry(t *testing.T) {
 		c.mustRun("", "info", "--json", "--wallet", args[2])
 	}
 }
+
+// A flush that merges two tips to one address into one output and dies at each step pays
+// them at most once: tips are marked paid before the broadcast, so a later sync that finds
+// the transaction keeps them paid, and one that does not finds them queued again.
+func TestCrashFlushOfMergedTipsPaysOnce(t *testing.T) {
+	for _, point := range []string{crash.SendAfterSign, crash.SendAfterBroadcast} {
+		t.Run(point, func(t *testing.T) {
+			c, n := nodeCLI(t)
+			c.mustRun(abandon, "restore", "--wallet", "a")
+			c.fund(n, "a", 100_000)
+			x := regtest.NewKey("merged-tips", txbuilder.P2WPKH).Address
+			c.mustRun("", "tip", "add", x, "1000", "--id", "t1", "--wallet", "a")
+			c.mustRun("", "tip", "add", x, "1500", "--id", "t2", "--wallet", "a")
+			if !c.runCrash(point, "tip", "flush", "--wallet", "a", "--fee-rate", "2", "--yes", "--json") {
+				t.Fatalf("the process did not die at %s", point)
+			}
+			c.mustRun("", "sync", "--wallet", "a")
+			r := c.run("", "tip", "flush", "--fee-rate", "2", "--yes", "--json", "--wallet", "a")
+			if r.code != 0 {
+				t.Fatalf("flush after the crash: %s", r.err)
+			}
+			n.Mine(t, 1)
+			c.mustRun("", "sync", "--wallet", "a")
+			var paid int64
+			for _, h := range c.history("a") {
+				if h.Amount < 0 && h.Status == "confirmed" && h.Fee != nil {
+					paid += -h.Amount - *h.Fee
+				}
+			}
+			if paid != 2500 {
+				t.Fatalf("paid %d sat to tips in all, want 2500 exactly once (history %+v)", paid, c.history("a"))
+			}
+		})
+	}
+}

@@ -128,3 +128,49 @@ func TestCrashBetweenBroadcastAndRecordPaysTipsOnce(t *testing.T) {
 		}
 	}
 }
+
+// Tips queued to one address are paid by one output of their sum, and every one of them is
+// marked paid by that transaction, also after the next sync reads it back from the chain.
+func TestIntegrationTipsToOneAddressAreOneOutput(t *testing.T) {
+	c, n := nodeCLI(t)
+	c.mustRun("", "create", "--wallet", "a")
+	c.fund(n, "a", 100_000)
+	x := regtest.NewKey("x", txbuilder.P2WPKH).Address
+	y := regtest.NewKey("y", txbuilder.P2TR).Address
+	c.mustRun("", "tip", "add", x, "1000", "--id", "x1", "--label", "stream", "--wallet", "a")
+	c.mustRun("", "tip", "add", y, "2000", "--id", "y1", "--wallet", "a")
+	c.mustRun("", "tip", "add", x, "1500", "--id", "x2", "--label", "blog", "--wallet", "a")
+	r := c.run("", "tip", "flush", "--fee-rate", "2", "--yes", "--json", "--wallet", "a")
+	if r.code != 0 {
+		t.Fatalf("flush: %s", r.err)
+	}
+	f := decodeJSON[tipFlushJSON](t, r.out)
+	got := map[string]int64{}
+	for _, o := range f.Outputs {
+		if !o.Change {
+			if _, dup := got[o.Address]; dup {
+				t.Fatalf("%s has two outputs", o.Address)
+			}
+			got[o.Address] = o.Value
+		}
+	}
+	if len(got) != 2 || got[x] != 2500 || got[y] != 2000 {
+		t.Fatalf("outputs %v, want %s=2500 and %s=2000", got, x, y)
+	}
+	assertFeeRate(t, n, f.TxID, 2000, f.Fee)
+	check := func(when string) {
+		t.Helper()
+		for _, tp := range decodeJSON[[]tipJSON](t, c.mustRun("", "tip", "list", "--json", "--wallet", "a").out) {
+			if tp.Status != "paid" || tp.TxID != f.TxID {
+				t.Fatalf("%s: tip %+v not paid by %s", when, tp, f.TxID)
+			}
+		}
+	}
+	check("after the flush")
+	n.Mine(t, 1)
+	c.mustRun("", "sync", "--wallet", "a")
+	check("after a block and a sync")
+	if r := c.mustRun("", "tip", "flush", "--fee-rate", "2", "--yes", "--json", "--wallet", "a"); !contains(r.out, `"done": false`) {
+		t.Fatalf("second flush paid again: %s", r.out)
+	}
+}
