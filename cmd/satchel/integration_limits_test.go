@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/satchel-wallet/satchel/internal/regtest"
@@ -72,5 +73,26 @@ func TestIntegrationSpendingCaps(t *testing.T) {
 	c.mustRun("", "config", "set", "limit.per-payment", "4000", "--wallet", "a")
 	if r := c.run("", "config", "unset", "limit.daily", "--wallet", "a"); r.code != exitUsage {
 		t.Fatalf("removing a cap without a passphrase: exit %d", r.code)
+	}
+}
+
+// Two spellings of one destination are one payee for the caps: a silent payment address in
+// lower and upper case (bech32m allows both), and a bech32 address likewise.
+func TestIntegrationCapsCompareDestinationsNotSpellings(t *testing.T) {
+	c, n := nodeCLI(t)
+	c.mustRun("", "create", "--wallet", "a")
+	c.mustRun("", "create", "--wallet", "b")
+	c.fund(n, "a", 200_000)
+	sp := decodeJSON[map[string]string](t, c.mustRun("", "receive", "--silent", "--json", "--wallet", "b").out)["address"]
+	x := regtest.NewKey("spell", txbuilder.P2WPKH).Address
+	c.mustRun("", "config", "set", "limit.per-payment", "10000", "--wallet", "a")
+	for _, dest := range []string{sp, x} {
+		_, r := c.send("a", "--to", dest+"=9000", "--to", strings.ToUpper(dest)+"=9000", "--fee-rate", "1")
+		if code, _ := jsonError(t, r.err); r.code != exitCannotPay || code != "limit_exceeded" {
+			t.Fatalf("%s twice, 18,000 sat against a 10,000 cap: exit %d %s", dest, r.code, r.err)
+		}
+	}
+	if _, r := c.send("a", "--to", x+"=4000", "--to", strings.ToUpper(x)+"=5000", "--fee-rate", "1"); r.code != 0 {
+		t.Fatalf("9,000 sat to one address in two spellings under a 10,000 cap: exit %d %s", r.code, r.err)
 	}
 }
