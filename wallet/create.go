@@ -17,6 +17,9 @@ import (
 // KeystoreFile is the keystore's name inside a wallet folder.
 const KeystoreFile = "keystore.json"
 
+// StoreFile is the name of the wallet's database in its folder.
+const StoreFile = store.FileName
+
 // DefaultGapLimit is how many unused addresses in a row end the search for used ones (BIP44).
 const DefaultGapLimit = 20
 

@@ -1,6 +1,10 @@
 package wallet
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/satchel-wallet/satchel/wallet/store"
+)
 
 // Error classes of this package; the CLI maps them to exit codes.
 var (
@@ -16,4 +20,6 @@ var (
 	ErrNeverSynced = errors.New("wallet has never synced")
 	// ErrBadInput marks a request the caller must correct (bad outpoint, unknown txid, ...).
 	ErrBadInput = errors.New("bad input")
+	// ErrBusy means another satchel holds the wallet's lock longer than the wait allows.
+	ErrBusy = store.ErrBusy
 )

@@ -131,6 +131,9 @@ func (w *Wallet) CancelTip(id string) (store.Tip, error) {
 	return out, err
 }
 
+// Tip is a queued tip as the store keeps it.
+type Tip = store.Tip
+
 // FlushRequest asks to pay queued tips.
 type FlushRequest struct {
 	FeeRate txbuilder.FeeRate

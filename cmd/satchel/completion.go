@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/satchel-wallet/satchel/wallet"
-	"github.com/satchel-wallet/satchel/wallet/store"
 )
 
 // completeFunc is cobra's signature for dynamic completion.
@@ -137,7 +136,7 @@ func (a *App) completeWalletNames(_ *cobra.Command, _ []string, tc string) ([]st
 		if !e.IsDir() || !validWalletName(e.Name()) || !strings.HasPrefix(e.Name(), tc) {
 			continue
 		}
-		if _, err := os.Stat(filepath.Join(dir, network, e.Name(), store.FileName)); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, network, e.Name(), wallet.StoreFile)); err != nil {
 			continue
 		}
 		out = append(out, e.Name())
@@ -208,18 +207,12 @@ func (a *App) completeTxids(keep func(wallet.HistoryEntry) bool) completeFunc {
 func (a *App) completeAddressLabels(_ *cobra.Command, _ []string, tc string) ([]string, cobra.ShellCompDirective) {
 	seen := map[string]bool{}
 	a.withWalletQuietly(func(w *wallet.Wallet) {
-		_ = w.Store().View(func(tx *store.Txn) error {
-			labels, err := tx.Labels()
-			if err != nil {
-				return err
+		labels, _ := w.AddressLabels()
+		for _, v := range labels {
+			if strings.HasPrefix(v, tc) && !strings.ContainsFunc(v, unicode.IsControl) {
+				seen[v] = true
 			}
-			for k, v := range labels {
-				if strings.HasPrefix(k, wallet.LabelKeyAddress("")) && strings.HasPrefix(v, tc) && !strings.ContainsFunc(v, unicode.IsControl) {
-					seen[v] = true
-				}
-			}
-			return nil
-		})
+		}
 	})
 	out := make([]string, 0, len(seen))
 	for v := range seen {

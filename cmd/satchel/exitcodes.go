@@ -11,7 +11,6 @@ import (
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/descriptor"
 	"github.com/satchel-wallet/satchel/wallet/keys"
-	"github.com/satchel-wallet/satchel/wallet/store"
 	"github.com/satchel-wallet/satchel/wallet/uri"
 )
 
@@ -74,7 +73,7 @@ func classify(err error) (int, string) {
 		return c.exit, c.code
 	case errors.Is(err, wallet.ErrWrongPassphrase):
 		return exitPassphrase, "wrong_passphrase"
-	case errors.Is(err, store.ErrBusy):
+	case errors.Is(err, wallet.ErrBusy):
 		return exitBusy, "wallet_busy"
 	case errors.As(err, &be):
 		return exitBackend, "broadcast_rejected"

@@ -13,7 +13,6 @@ import (
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/chain"
-	"github.com/satchel-wallet/satchel/wallet/store"
 )
 
 type tipJSON struct {
@@ -27,7 +26,7 @@ type tipJSON struct {
 	TxID    string     `json:"txid,omitempty"`
 }
 
-func tipOut(t store.Tip) tipJSON {
+func tipOut(t wallet.Tip) tipJSON {
 	j := tipJSON{ID: t.ID, Address: t.Address, Amount: t.Amount, Label: t.Label, Created: t.Created, Status: "queued"}
 	if !t.By.IsZero() {
 		by := t.By

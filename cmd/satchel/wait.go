@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/chain"
-	"github.com/satchel-wallet/satchel/wallet/store"
 )
 
 // waitJSON is the payment wait prints.
@@ -258,42 +256,7 @@ func waitWatchList(w *wallet.Wallet, t waitTarget, scripts map[string]string) ([
 		}
 		return out, true, nil
 	}
-	covered := false
-	err := w.Store().View(func(tx *store.Txn) error {
-		rec, err := tx.Tx(*t.txid)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		m, err := rec.MsgTx()
-		if err != nil {
-			return err
-		}
-		covered = true
-		seen := map[string]bool{}
-		add := func(s []byte) {
-			if _, mine := tx.Addr(s); mine && !seen[string(s)] {
-				seen[string(s)] = true
-				out = append(out, s)
-			}
-		}
-		for _, o := range m.TxOut {
-			add(o.PkScript)
-		}
-		for _, in := range m.TxIn {
-			prev, err := tx.Tx(in.PreviousOutPoint.Hash)
-			if err != nil {
-				continue // not the wallet's coin
-			}
-			if pm, err := prev.MsgTx(); err == nil && int(in.PreviousOutPoint.Index) < len(pm.TxOut) {
-				add(pm.TxOut[in.PreviousOutPoint.Index].PkScript)
-			}
-		}
-		return nil
-	})
-	return out, covered, err
+	return w.TxWatchScripts(*t.txid)
 }
 
 // waitScripts maps the output scripts that count for an address or label wait to their
@@ -316,20 +279,7 @@ func (a *App) waitScripts(w *wallet.Wallet, t waitTarget) (map[string]string, er
 		}
 		out[string(ad.PkScript)] = ad.String
 	case t.label != "":
-		var addrs []string
-		err := w.Store().View(func(tx *store.Txn) error {
-			labels, err := tx.Labels()
-			if err != nil {
-				return err
-			}
-			prefix := wallet.LabelKeyAddress("")
-			for k, v := range labels {
-				if v == t.label && len(k) > len(prefix) && k[:len(prefix)] == prefix {
-					addrs = append(addrs, k[len(prefix):])
-				}
-			}
-			return nil
-		})
+		addrs, err := w.LabelledAddresses(t.label)
 		if err != nil {
 			return nil, err
 		}
@@ -402,53 +352,17 @@ func waitFindTx(w *wallet.Wallet, t waitTarget) (*waitJSON, error) {
 // waitFindPayment finds the transaction paying the scripts with at least confs confirmations;
 // with several, the one with the most (the earliest).
 func waitFindPayment(w *wallet.Wallet, scripts map[string]string, confs int32) (*waitJSON, error) {
-	var found []waitJSON
-	err := w.Store().View(func(tx *store.Txn) error {
-		tip := int32(0)
-		if s, err := tx.SyncState(); err == nil {
-			tip = s.Height
-		}
-		return tx.ForEachTx(func(rec *store.TxRecord) error {
-			if !rec.Status.Counted() {
-				return nil
-			}
-			m, err := rec.MsgTx()
-			if err != nil {
-				return err
-			}
-			p := waitJSON{TxID: rec.TxID.String()}
-			for _, o := range m.TxOut {
-				if addr, ok := scripts[string(o.PkScript)]; ok {
-					p.Amount += o.Value
-					if p.Address == "" {
-						p.Address = addr
-					}
-				}
-			}
-			if p.Amount == 0 {
-				return nil
-			}
-			if rec.Status == store.StatusConfirmed && rec.Height > 0 && tip >= rec.Height {
-				p.Confirmations = tip - rec.Height + 1
-				h := rec.Height
-				p.Height = &h
-			}
-			if p.Confirmations >= confs {
-				found = append(found, p)
-			}
-			return nil
-		})
-	})
+	found, err := w.Payments(scripts, confs)
 	if err != nil || len(found) == 0 {
 		return nil, err
 	}
-	sort.Slice(found, func(i, j int) bool {
-		if found[i].Confirmations != found[j].Confirmations {
-			return found[i].Confirmations > found[j].Confirmations
-		}
-		return found[i].TxID < found[j].TxID
-	})
-	return &found[0], nil
+	f := found[0]
+	out := &waitJSON{TxID: f.TxID.String(), Address: f.Address, Amount: f.Amount, Confirmations: f.Confirmations}
+	if f.Height > 0 {
+		h := f.Height
+		out.Height = &h
+	}
+	return out, nil
 }
 
 func (a *App) printWait(p waitJSON, t waitTarget) error {
