@@ -82,11 +82,11 @@ const (
 // effective value only when the request sets IncludeUneconomical, which Core always did.
 func CorePolicy() Policy {
 	return Portfolio{
-		Label:             "core",
-		BnB:               true,
-		Knapsack:          true,
-		SRD:               true,
-		ChangeRule:        ChangeRuleCostOfChange,
+		Label:              "core",
+		BnB:                true,
+		Knapsack:           true,
+		SRD:                true,
+		ChangeRule:         ChangeRuleCostOfChange,
 		LegacyWaste:        true,
 		Attempts:           2,
 		ConfirmationTiers:  true,

@@ -236,10 +236,10 @@ type params struct {
 	// members lists the coins of each unit of selection when coins are grouped by address;
 	// nil when every unit is one coin (utxo.coin then indexes coins directly).
 	members [][]int32
-	pool     []utxo // candidates usable by some algorithm, by descending effective value
-	npos     int    // pool[:npos] have positive effective value
-	tiers    [tierExcluded][]utxo
-	search   subsetSearch // Knapsack's buffers, reused across attempts
+	pool    []utxo // candidates usable by some algorithm, by descending effective value
+	npos    int    // pool[:npos] have positive effective value
+	tiers   [tierExcluded][]utxo
+	search  subsetSearch // Knapsack's buffers, reused across attempts
 }
 
 // Confirmation tiers, Core's eligibility filters from strict to permissive.
