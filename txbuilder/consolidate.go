@@ -3,12 +3,15 @@ package txbuilder
 // Algorithm name suffix of a selection that consolidation extended ("coingrinder+consolidate").
 const algoConsolidateSuffix = "+consolidate"
 
-// consolidate extends pk, a selection from pool, with more of the pool's coins when the policy
+// consolidate (MergeInPayment only) extends pk, a selection from pool, with more of the pool's coins when the policy
 // says spending them now is cheaper than later: on a cheap day (CheapPct) every coin but the
 // KeepLargest largest, and below the long-term rate (CoinGuard) enough to leave CoinGuard coins.
 // Coins of least effective value go first, as many as the standard weight allows. It returns the
 // extended pick and the weight it added (0 when it added nothing).
 func (pf Portfolio) consolidate(p *params, pool []utxo, pk pick) (pick, Weight) {
+	if !pf.MergeInPayment {
+		return pk, 0
+	}
 	npos := len(pool)
 	for npos > 0 && pool[npos-1].eff <= 0 {
 		npos--

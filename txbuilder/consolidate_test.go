@@ -21,7 +21,7 @@ func unspentOf(req Request, sel Selection) []Coin {
 	return out
 }
 
-func TestSatchelConsolidatesOnCheapDays(t *testing.T) {
+func TestSatchelMergeConsolidatesOnCheapDays(t *testing.T) {
 	coins := selWPKHCoins(1_000_000, 500_000, 10_000, 20_000, 30_000)
 	tests := []struct {
 		name         string
@@ -57,11 +57,11 @@ func TestSatchelConsolidatesOnCheapDays(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			req := selRequest(tc.rate, selPayees(tc.payment), tc.coins)
-			sel, err := SatchelPolicy().Select(req)
+			sel, err := SatchelMergePolicy().Select(req)
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkSelection(t, pricedAs(SatchelPolicy(), req), sel)
+			checkSelection(t, pricedAs(SatchelMergePolicy(), req), sel)
 			got := strings.HasSuffix(sel.Algorithm, algoConsolidateSuffix)
 			if got != tc.consolidates || (sel.ConsolidationFee > 0) != tc.consolidates {
 				t.Fatalf("algorithm %s, consolidation fee %d; want consolidation %v", sel.Algorithm, sel.ConsolidationFee, tc.consolidates)
@@ -90,7 +90,7 @@ func TestConsolidateAddsSmallestFirst(t *testing.T) {
 	pool := selPool(-10, 100_000, 80_000, 60_000, 40_000, 20_000)
 	p := &params{feeRate: 2_000, longTerm: 3_000, requestLongTerm: 10_000, nPayees: 1,
 		payeeWeight: P2WPKH.OutputWeight(), changeWeight: P2WPKH.OutputWeight(), coins: make([]Coin, 5)}
-	pf := Portfolio{CheapPct: 30, KeepLargest: 2}
+	pf := Portfolio{CheapPct: 30, KeepLargest: 2, MergeInPayment: true}
 	got, added := pf.consolidate(p, pool, pick{algo: algoBnB, sel: []int32{1}})
 	if want := []int32{1, 4, 3}; !slices.Equal(got.sel, want) || added != 2*pool[0].weight || got.algo != "bnb+consolidate" {
 		t.Fatalf("got %v (%s), added %d WU; want %v", got.sel, got.algo, added, want)
@@ -105,11 +105,11 @@ func TestConsolidateAddsSmallestFirst(t *testing.T) {
 func TestConsolidationStaysStandard(t *testing.T) {
 	// 3,000 coins at 1 sat/vB: consolidation stops at the standard weight, about 1,470 inputs.
 	req := selRequest(1, selPayees(1_000_000), selRepeatCoins(3_000, 5_000))
-	sel, err := SatchelPolicy().Select(req)
+	sel, err := SatchelMergePolicy().Select(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkSelection(t, pricedAs(SatchelPolicy(), req), sel)
+	checkSelection(t, pricedAs(SatchelMergePolicy(), req), sel)
 	if sel.Weight > MaxStandardTxWeight || len(sel.Inputs) < 1_400 {
 		t.Fatalf("%d inputs, %d WU", len(sel.Inputs), sel.Weight)
 	}

@@ -32,24 +32,49 @@ type Portfolio struct {
 	// unconfirmed coins are never spent.
 	ConfirmationTiers bool
 	// CheapPct makes rates below CheapPct percent of the long-term fee rate "cheap" (0: off).
-	// On a cheap day the policy consolidates: it adds the wallet's smallest coins to the inputs
-	// it chose, leaving only the KeepLargest largest. Because coins are then spent on cheap days,
-	// it also values a coin's (and change's) later spending at that cheap rate rather than the
+	// On a cheap day the wallet consolidates (see CheapDayRules, and MergeInPayment): all but
+	// the KeepLargest largest coins are merged. Because coins are then spent on cheap days, the
+	// policy values a coin's (and change's) later spending at that cheap rate rather than the
 	// long-term rate: in the waste metric, in the cost of change, and for CoinGrinderAbove.
 	CheapPct int64
 	// KeepLargest is how many of the largest coins a cheap-day consolidation leaves unspent, so
 	// large payments can still be made from a single coin.
 	KeepLargest int
 	// CoinGuard bounds the coin count (0: off): below the long-term fee rate, a wallet holding
-	// more coins adds its smallest ones to the inputs until CoinGuard would be left. Spending a
-	// coin below the long-term rate is cheaper than spending it later, and a wallet with many
-	// small coins (a tip receiver) would not get to them all on cheap days.
+	// more coins merges its smallest ones until CoinGuard would be left. Spending a coin below
+	// the long-term rate is cheaper than spending it later, and a wallet with many small coins
+	// (a tip receiver) would not get to them all on cheap days.
 	CoinGuard int
+	// MergeInPayment does the cheap-day and coin-guard merging inside payments: the merged
+	// coins join the inputs of a payment to someone else, who learns them all. Off, the policy
+	// spends only what a payment needs, and merging is a transaction of its own
+	// (CheapDayConsolidation with the policy's CheapDayRules).
+	MergeInPayment bool
+	// AvoidPartialSpends decides when coins on one address (Coin.Group) are spent together.
+	AvoidPartialSpends PartialSpends
+	// Minimal removes from a chosen input set every input the payment can do without (the
+	// least valuable first), so a payee learns no coin it was not paid from. See ExtraInputs.
+	Minimal bool
 	// ChangeTargetPct caps the change target of Knapsack and CoinGrinder (Core's random 50,000
 	// to 1,000,000 sat) at this percentage of the payment (0: no cap), so a wallet making small
 	// payments spends coins of a fitting size instead of keeping back 50,000 sat each time.
 	ChangeTargetPct int64
 }
+
+// PartialSpends says whether coins on one address are selected as one unit.
+type PartialSpends int
+
+const (
+	// PartialSpendsAllowed selects every coin on its own.
+	PartialSpendsAllowed PartialSpends = iota
+	// PartialSpendsAvoided selects the coins of one address as one unit in every attempt
+	// (Core's -avoidpartialspends=1).
+	PartialSpendsAvoided
+	// PartialSpendsSecondAttempt is Core's default: the first attempt selects coins on their
+	// own, the second groups them by address and is kept when its fee is not higher
+	// (-maxapsfee=0). It needs Attempts >= 2.
+	PartialSpendsSecondAttempt
+)
 
 // CorePolicy is Bitcoin Core's wallet at commit 260ede1 (2022), the baseline of the published
 // coin-selection simulations: BnB, Knapsack and SRD chosen by waste, no CoinGrinder, two
@@ -57,30 +82,49 @@ type Portfolio struct {
 // effective value only when the request sets IncludeUneconomical, which Core always did.
 func CorePolicy() Policy {
 	return Portfolio{
-		Label:             "core",
-		BnB:               true,
-		Knapsack:          true,
-		SRD:               true,
-		ChangeRule:        ChangeRuleCostOfChange,
-		LegacyWaste:       true,
-		Attempts:          2,
-		ConfirmationTiers: true,
+		Label:              "core",
+		BnB:                true,
+		Knapsack:           true,
+		SRD:                true,
+		ChangeRule:         ChangeRuleCostOfChange,
+		LegacyWaste:        true,
+		Attempts:           2,
+		ConfirmationTiers:  true,
+		AvoidPartialSpends: PartialSpendsSecondAttempt,
 	}
 }
 
-// SatchelPolicy is satchel's own policy, tuned with the simulator (cmd/coinsim, BENCHMARKS.md)
-// against CorePolicy. It spends coins when fees are low and as few as possible when they are
-// not: on cheap days (below 30% of the long-term rate, 3 sat/vB by default) it consolidates all
-// but the two largest coins into the payment, and it values a coin's later spending at that
-// cheap rate, so above it Branch and Bound, CoinGrinder (which runs above the cheap rate) and
-// SRD compete on a waste metric that favours fewer inputs. A wallet holding more than 100 coins
-// also consolidates below the long-term rate, and the change target of a small payment is at
-// most three times the payment. Core's second attempt made no measurable difference and is left
-// out; Knapsack made none either but stays, as the one algorithm that finds a set with small
-// change when every other asks for more change than the wallet holds.
+// SatchelPolicy is satchel's default policy, tuned with the simulator (cmd/coinsim,
+// BENCHMARKS.md) against CorePolicy. A payment spends only what it needs: inputs it can do
+// without are removed (Minimal), and the coins on one address are spent together. It values a
+// coin's later spending at the cheap rate (30% of the long-term rate, 3 sat/vB by default), the
+// rate its cheap-day consolidations pay, so Branch and Bound, CoinGrinder (which runs above the
+// cheap rate) and SRD compete on a waste metric that favours fewer inputs; the change target of
+// a small payment is at most three times the payment. Merging small coins is left to
+// transactions of their own (CheapDayConsolidation with CheapDayRules: all but the two largest
+// coins on cheap days, down to 100 coins below the long-term rate), never to a payment to
+// someone else. Core's second attempt made no measurable difference and is left out; Knapsack
+// made none either but stays, as the one algorithm that finds a set with small change when
+// every other asks for more change than the wallet holds.
 func SatchelPolicy() Policy {
+	pf := satchelMerge()
+	pf.Label = "satchel"
+	pf.MergeInPayment = false
+	pf.Minimal = true
+	pf.AvoidPartialSpends = PartialSpendsAvoided
+	return pf
+}
+
+// SatchelMergePolicy is satchel's default until 2026-12 (named "satchel-merge"): on cheap days
+// (and below the long-term rate on a wallet of more than 100 coins) a payment also spends the
+// wallet's small coins, which is cheaper than a separate consolidation but shows the payee every
+// coin it merges. Never the default; kept so the simulator can compare it and a user who wants
+// it can ask for it.
+func SatchelMergePolicy() Policy { return satchelMerge() }
+
+func satchelMerge() Portfolio {
 	return Portfolio{
-		Label:                "satchel",
+		Label:                "satchel-merge",
 		BnB:                  true,
 		Knapsack:             true,
 		SRD:                  true,
@@ -93,12 +137,29 @@ func SatchelPolicy() Policy {
 		KeepLargest:          2,
 		CoinGuard:            100,
 		ChangeTargetPct:      300,
+		MergeInPayment:       true,
 	}
 }
 
+// DefaultPolicyName is the policy a payment uses unless told otherwise.
+const DefaultPolicyName = "satchel"
+
 // Policies lists the policies by name, for the CLI and the simulator.
 func Policies() map[string]Policy {
-	return map[string]Policy{"core": CorePolicy(), "satchel": SatchelPolicy()}
+	return map[string]Policy{"core": CorePolicy(), "satchel": SatchelPolicy(), "satchel-merge": SatchelMergePolicy()}
+}
+
+// PolicyNames is the names of Policies in a fixed order: Core's baseline, the default, then
+// the others.
+func PolicyNames() []string { return []string{"core", "satchel", "satchel-merge"} }
+
+// CheapDayRules are the policy's rules for merging coins in a transaction of their own (see
+// CheapDayConsolidation); ok is false when the policy has none or merges inside payments.
+func (pf Portfolio) CheapDayRules() (rules CheapDayRules, ok bool) {
+	if pf.MergeInPayment || (pf.CheapPct <= 0 && pf.CoinGuard <= 0) {
+		return CheapDayRules{}, false
+	}
+	return CheapDayRules{CheapPct: pf.CheapPct, KeepLargest: pf.KeepLargest, CoinGuard: pf.CoinGuard}, true
 }
 
 // Name is the policy's label.
@@ -139,7 +200,7 @@ func (pf Portfolio) valued(req Request) (Request, FeeRate) {
 
 func (pf Portfolio) selectCoins(req Request) (Selection, error) {
 	req, longTerm := pf.valued(req)
-	p, err := prepare(req)
+	p, err := prepareUnits(req, pf.AvoidPartialSpends == PartialSpendsAvoided)
 	if err != nil {
 		return Selection{}, err
 	}
@@ -149,7 +210,7 @@ func (pf Portfolio) selectCoins(req Request) (Selection, error) {
 		if len(inputs) == 0 {
 			for _, u := range p.pool {
 				if !pf.ConfirmationTiers || u.tier < tierExcluded {
-					inputs = append(inputs, p.coins[u.coin])
+					inputs = append(inputs, p.unit(u.coin)...)
 				}
 			}
 		}
@@ -159,8 +220,22 @@ func (pf Portfolio) selectCoins(req Request) (Selection, error) {
 		return Selection{}, invalidRequest("Rand is nil")
 	}
 	var kept Selection
+	var pg *params // the grouped units of Core's second attempt, made when first needed
 	for a := range max(pf.Attempts, 1) {
-		sel, err := pf.attempt(p)
+		pa := p
+		if a > 0 && pf.AvoidPartialSpends == PartialSpendsSecondAttempt {
+			if pg == nil {
+				if pg, err = prepareUnits(req, true); err != nil {
+					return Selection{}, err
+				}
+				pg.requestLongTerm = longTerm
+				if pg.members == nil {
+					pg = p // one coin per address: the same units, a second random try
+				}
+			}
+			pa = pg
+		}
+		sel, err := pf.attempt(pa)
 		if err != nil {
 			if a == 0 {
 				return Selection{}, err
@@ -228,6 +303,9 @@ func (pf Portfolio) attemptTarget(p *params, extra Amount) (Selection, Amount, e
 		pk, ow := pf.choose(p, pool, need, ct)
 		overWeight = overWeight || ow
 		if pk.sel != nil {
+			if pf.Minimal {
+				pk = p.prune(pool, pk)
+			}
 			pk, added := pf.consolidate(p, pool, pk)
 			sel, short, err := p.finalize(p.inputsOf(pool, pk.sel), pk.algo, pf.ChangeRule)
 			if added > 0 && err == nil && short == 0 {
@@ -247,7 +325,11 @@ func (pf Portfolio) attemptTarget(p *params, extra Amount) (Selection, Amount, e
 			all = append(all, int32(i))
 		}
 	}
-	return p.finalize(p.inputsOf(widest, all), algoAll, pf.ChangeRule)
+	pk := pick{algo: algoAll, sel: all}
+	if pf.Minimal {
+		pk = p.prune(widest, pk)
+	}
+	return p.finalize(p.inputsOf(widest, pk.sel), algoAll, pf.ChangeRule)
 }
 
 func (pf Portfolio) coinGrinderOn(p *params) bool {
@@ -378,7 +460,7 @@ func (p *params) inputsOf(pool []utxo, sel []int32) []Coin {
 	out := make([]Coin, 0, len(p.required)+len(sel))
 	out = append(out, p.required...)
 	for _, i := range sel {
-		out = append(out, p.coins[pool[i].coin])
+		out = append(out, p.unit(pool[i].coin)...)
 	}
 	return out
 }

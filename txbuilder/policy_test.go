@@ -100,7 +100,7 @@ func TestPolicyEdges(t *testing.T) {
 					if !errors.Is(err, tc.wantErr) {
 						t.Fatalf("%s: got %v, want %v", pol.Name(), err, tc.wantErr)
 					}
-					return
+					continue
 				}
 				if err != nil {
 					t.Fatalf("%s: %v", pol.Name(), err)
@@ -269,7 +269,7 @@ func TestSweep(t *testing.T) {
 					if !errors.Is(err, tc.wantErr) {
 						t.Fatalf("%s: got %v, want %v", pol.Name(), err, tc.wantErr)
 					}
-					return
+					continue
 				}
 				if err != nil {
 					t.Fatalf("%s: %v", pol.Name(), err)
@@ -315,7 +315,7 @@ func TestConfirmationTiers(t *testing.T) {
 					if !errors.Is(err, ErrInsufficientFunds) {
 						t.Fatalf("%s: got %v", pol.Name(), err)
 					}
-					return
+					continue
 				}
 				if err != nil {
 					t.Fatalf("%s: %v", pol.Name(), err)
@@ -411,6 +411,9 @@ func genRequest(t *rapid.T) Request {
 		coins[i] = selCoin(i, Amount(v), rapid.SampledFrom(spendable).Draw(t, "type"))
 		coins[i].Confirmations = rapid.Int32Range(0, 8).Draw(t, "conf")
 		coins[i].FromSelf = rapid.Bool().Draw(t, "self")
+		if g := rapid.IntRange(0, 6).Draw(t, "group"); g > 0 {
+			coins[i].Group = string(rune('a' + g)) // up to 6 addresses, most holding several coins
+		}
 	}
 	nReq := rapid.IntRange(0, min(3, n)).Draw(t, "required")
 	payees := make([]Payee, rapid.IntRange(1, 3).Draw(t, "payees"))
@@ -436,13 +439,8 @@ func genRequest(t *rapid.T) Request {
 	return req
 }
 
+// genPolicy draws a Portfolio with every knob free.
 func genPolicy(t *rapid.T) Policy {
-	switch rapid.IntRange(0, 2).Draw(t, "policy") {
-	case 0:
-		return CorePolicy()
-	case 1:
-		return SatchelPolicy()
-	}
 	return Portfolio{
 		Label:                "random",
 		BnB:                  rapid.Bool().Draw(t, "bnb"),
@@ -458,45 +456,93 @@ func genPolicy(t *rapid.T) Policy {
 		KeepLargest:          rapid.IntRange(0, 3).Draw(t, "keep"),
 		CoinGuard:            rapid.IntRange(0, 10).Draw(t, "guard"),
 		ChangeTargetPct:      rapid.SampledFrom([]int64{0, 100, 300}).Draw(t, "ctpct"),
+		MergeInPayment:       rapid.Bool().Draw(t, "merge"),
+		AvoidPartialSpends:   PartialSpends(rapid.IntRange(0, 2).Draw(t, "aps")),
+		Minimal:              rapid.Bool().Draw(t, "minimal"),
 	}
 }
 
-// TestSelectProperties: any policy on any request either errs for a stated reason or returns a
-// selection that pays the payees exactly, pays at least its fee rate, makes no dust change and
-// accounts for every satoshi; the same seed gives the same result.
+// TestSelectProperties: every named policy, and a random one, on any request either errs for a
+// stated reason or returns a selection that pays the payees exactly, pays at least its fee rate,
+// makes no dust change, drops only change below its floor (with a reason naming the floor) and
+// accounts for every satoshi; the same seed gives the same result. The default policy also
+// shows payees no coin the payment did not need and spends an address's coins together.
 func TestSelectProperties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		req := genRequest(t)
-		pol := genPolicy(t)
 		seed := rapid.Uint64().Draw(t, "rngSeed")
-		req.Rand = rand.New(rand.NewPCG(seed, 1))
-		sel, err := pol.Select(req)
+		for _, pol := range append(allPolicies(), genPolicy(t)) {
+			req.Rand = rand.New(rand.NewPCG(seed, 1))
+			sel, err := pol.Select(req)
 
-		again := req
-		again.Rand = rand.New(rand.NewPCG(seed, 1))
-		sel2, err2 := pol.Select(again)
-		if !reflect.DeepEqual(sel, sel2) || (err == nil) != (err2 == nil) {
-			t.Fatalf("not deterministic: %+v / %v vs %+v / %v", sel, err, sel2, err2)
-		}
+			again := req
+			again.Rand = rand.New(rand.NewPCG(seed, 1))
+			sel2, err2 := pol.Select(again)
+			if !reflect.DeepEqual(sel, sel2) || (err == nil) != (err2 == nil) {
+				t.Fatalf("%s: not deterministic: %+v / %v vs %+v / %v", pol.Name(), sel, err, sel2, err2)
+			}
 
-		if err == nil {
-			checkSelection(t, pricedAs(pol, req), sel)
-			return
-		}
-		var ife *InsufficientFundsError
-		switch {
-		case errors.As(err, &ife):
-			if ife.Available >= ife.Needed {
-				t.Fatalf("insufficient funds with %d available for %d needed", ife.Available, ife.Needed)
+			if err == nil {
+				checkSelection(t, pricedAs(pol, req), sel)
+				checkDropped(t, pol, req, sel)
+				if pf, ok := pol.(Portfolio); ok {
+					checkPrivacy(t, pf, req, sel)
+				}
+				continue
 			}
-		case errors.Is(err, ErrDustOutput):
-			if !req.SubtractFee {
-				t.Fatalf("dust error without a dust payee: %v", err)
+			var ife *InsufficientFundsError
+			switch {
+			case errors.As(err, &ife):
+				if ife.Available >= ife.Needed {
+					t.Fatalf("%s: insufficient funds with %d available for %d needed", pol.Name(), ife.Available, ife.Needed)
+				}
+			case errors.Is(err, ErrDustOutput):
+				if !req.SubtractFee {
+					t.Fatalf("%s: dust error without a dust payee: %v", pol.Name(), err)
+				}
+			case errors.Is(err, ErrTooLarge):
+				// 40 coins never reach the standard weight.
+				t.Fatalf("%s: %v", pol.Name(), err)
+			default:
+				t.Fatalf("%s: unexpected error: %v", pol.Name(), err)
 			}
-		default:
-			t.Fatalf("unexpected error: %v", err)
 		}
 	})
+}
+
+// checkPrivacy: a Minimal policy spends no coin the payment can do without, a policy that does
+// not merge in payments reports no consolidation fee, and one that avoids partial spends spends
+// every candidate of an address it spends from.
+func checkPrivacy(t selTester, pf Portfolio, req Request, sel Selection) {
+	t.Helper()
+	if pf.Minimal {
+		if n := ExtraInputs(req, sel); n != 0 && !strings.HasSuffix(sel.Algorithm, algoConsolidateSuffix) {
+			t.Fatalf("%s: %d inputs the payment did not need (%s)", pf.Name(), n, sel.Algorithm)
+		}
+	}
+	if !pf.MergeInPayment && sel.ConsolidationFee != 0 {
+		t.Fatalf("%s: consolidation fee %d", pf.Name(), sel.ConsolidationFee)
+	}
+	if pf.AvoidPartialSpends != PartialSpendsAvoided || req.SubtractFee {
+		return
+	}
+	required := map[Coin]bool{}
+	for _, c := range req.Required {
+		required[c] = true
+	}
+	spent := map[Coin]bool{}
+	groups := map[string]bool{}
+	for _, c := range sel.Inputs {
+		spent[c] = true
+		if !required[c] && c.Group != "" {
+			groups[c.Group] = true
+		}
+	}
+	for _, c := range req.Coins {
+		if groups[c.Group] && !spent[c] && !required[c] {
+			t.Fatalf("%s: spent from %q but left %v", pf.Name(), c.Group, c.OutPoint)
+		}
+	}
 }
 
 // TestCorePolicyFindsEveryFundedPayment: with Knapsack on, Core never fails when the eligible

@@ -90,6 +90,11 @@ type Coin struct {
 	// FromSelf marks outputs of the wallet's own transactions (change). Like Core, policies that
 	// use confirmation tiers trust these after 1 confirmation but prefer others' coins only after 6.
 	FromSelf bool
+	// Group names the address the coin is on (its output script, as a string); "" means a coin
+	// alone. Policies that avoid partial spends spend the coins of one group together: once one
+	// is spent, the address's other coins are linked to the spender anyway, and leaving them
+	// would reveal more later.
+	Group string
 }
 
 // InputWeight is the weight the coin adds to a transaction when spent.
@@ -200,7 +205,7 @@ type utxo struct {
 	fee    Amount // fee to spend it now
 	waste  Amount // fee now minus fee at the long-term rate
 	weight Weight
-	coin   int32 // index into params.coins
+	coin   int32 // index into params.coins, or into params.members when coins are grouped
 	tier   int8  // first confirmation tier that admits it
 }
 
@@ -228,10 +233,13 @@ type params struct {
 	reqValue Amount
 	reqWeigh Weight
 	coins    []Coin // candidates, excluding any that are also required
-	pool     []utxo // candidates usable by some algorithm, by descending effective value
-	npos     int    // pool[:npos] have positive effective value
-	tiers    [tierExcluded][]utxo
-	search   subsetSearch // Knapsack's buffers, reused across attempts
+	// members lists the coins of each unit of selection when coins are grouped by address;
+	// nil when every unit is one coin (utxo.coin then indexes coins directly).
+	members [][]int32
+	pool    []utxo // candidates usable by some algorithm, by descending effective value
+	npos    int    // pool[:npos] have positive effective value
+	tiers   [tierExcluded][]utxo
+	search  subsetSearch // Knapsack's buffers, reused across attempts
 }
 
 // Confirmation tiers, Core's eligibility filters from strict to permissive.
@@ -258,8 +266,14 @@ func invalidRequest(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalidRequest, fmt.Sprintf(format, a...))
 }
 
-// prepare validates req and computes the shared quantities. A sweep needs no change type.
-func prepare(req Request) (*params, error) {
+// prepare is prepareUnits without grouping: every candidate is a unit of its own.
+func prepare(req Request) (*params, error) { return prepareUnits(req, false) }
+
+// prepareUnits validates req and computes the shared quantities. A sweep needs no change type.
+//
+// With grouped set, candidates that share a Coin.Group (one address) become one unit of
+// selection, spent whole or not at all, as Core's avoid-partial-spends does.
+func prepareUnits(req Request, grouped bool) (*params, error) {
 	if len(req.Payees) == 0 {
 		return nil, ErrNoPayees
 	}
@@ -343,20 +357,29 @@ func prepare(req Request) (*params, error) {
 			}
 		}
 	}
-	p.pool = make([]utxo, 0, len(p.coins))
 	for i, c := range p.coins {
 		if err := checkCoin(c); err != nil {
 			return nil, fmt.Errorf("coin %d: %w", i, err)
 		}
-		w := c.InputWeight()
-		fee := p.feeRate.FeeForWeight(w)
-		u := utxo{
-			eff:    c.Value - fee,
-			fee:    fee,
-			waste:  fee - p.longTerm.FeeForWeight(w),
-			weight: w,
-			coin:   int32(i),
-			tier:   coinTier(c),
+	}
+	if grouped {
+		p.members = groupCoins(p.coins)
+	}
+	n := len(p.coins)
+	if p.members != nil {
+		n = len(p.members)
+	}
+	p.pool = make([]utxo, 0, n)
+	for i := range n {
+		u := utxo{coin: int32(i), tier: tierSafe}
+		for _, c := range p.unit(int32(i)) {
+			w := c.InputWeight()
+			fee := p.feeRate.FeeForWeight(w)
+			u.eff += c.Value - fee
+			u.fee += fee
+			u.waste += fee - p.longTerm.FeeForWeight(w)
+			u.weight += w
+			u.tier = max(u.tier, coinTier(c))
 		}
 		if u.eff <= 0 && !req.IncludeUneconomical {
 			continue
@@ -369,6 +392,49 @@ func prepare(req Request) (*params, error) {
 		p.npos--
 	}
 	return p, nil
+}
+
+// MaxGroupCoins is Core's OUTPUT_GROUP_MAX_ENTRIES: coins of one address are spent together in
+// groups of at most this many, so an address that received thousands of coins stays spendable
+// within the standard weight.
+const MaxGroupCoins = 100
+
+// groupCoins gathers coins of one Group into units of at most MaxGroupCoins, in the order each
+// address first appears; coins with no Group stay alone. It returns nil when no unit would hold
+// more than one coin, so ungrouped requests take the plain path.
+func groupCoins(coins []Coin) [][]int32 {
+	at := map[string]int{}
+	var units [][]int32
+	shared := false
+	for i, c := range coins {
+		if c.Group == "" {
+			units = append(units, []int32{int32(i)})
+			continue
+		}
+		if u, ok := at[c.Group]; ok && len(units[u]) < MaxGroupCoins {
+			units[u] = append(units[u], int32(i))
+			shared = true
+			continue
+		}
+		at[c.Group] = len(units)
+		units = append(units, []int32{int32(i)})
+	}
+	if !shared {
+		return nil
+	}
+	return units
+}
+
+// unit is the coins of the unit of selection i.
+func (p *params) unit(i int32) []Coin {
+	if p.members == nil {
+		return p.coins[i : i+1]
+	}
+	out := make([]Coin, len(p.members[i]))
+	for k, j := range p.members[i] {
+		out[k] = p.coins[j]
+	}
+	return out
 }
 
 func checkCoin(c Coin) error {
@@ -489,7 +555,34 @@ func isWitnessProgram(script []byte) bool {
 // means the inputs without change do not pay the fee their exact size needs, which the
 // per-input effective values cannot foresee only when the input count prefix grows past 252; the
 // caller then retries with a target raised by the shortfall.
+//
+// Change is never burnt for want of room: when change worth keeping would push the transaction
+// past MaxStandardTxWeight, finalize sheds optional inputs (the least valuable first) until the
+// change output fits; when only required coins are left to shed it refuses with ErrTooLarge. So
+// ChangeDropped is only ever change below the rule's floor (cost of change or dust, as the
+// reason says) plus the fee its output would have cost, or BnB's changeless excess.
 func (p *params) finalize(inputs []Coin, algo string, rule ChangeRule) (sel Selection, shortfall Amount, err error) {
+	floor, why := p.minChange(rule)
+	for {
+		var inSum Amount
+		var inW Weight
+		for _, c := range inputs {
+			inSum += c.Value
+			inW += c.InputWeight()
+		}
+		n := len(inputs)
+		wCh := EstimateTxWeight(n, p.nPayees+1, inW, p.payeeWeight+p.changeWeight)
+		change := inSum - p.payeeSum - p.feeRate.FeeForWeight(wCh)
+		if change < floor || wCh <= MaxStandardTxWeight {
+			break
+		}
+		shed := p.sheddable(inputs)
+		if shed < 0 {
+			return Selection{}, 0, fmt.Errorf("%w: %d required coins leave %d sat of change, but its output would make the transaction %d WU, over the %d WU limit; spend fewer coins",
+				ErrTooLarge, n, change, wCh, MaxStandardTxWeight)
+		}
+		inputs = slices.Delete(slices.Clone(inputs), shed, shed+1)
+	}
 	var inSum, eff, waste Amount
 	var inW Weight
 	for _, c := range inputs {
@@ -501,14 +594,14 @@ func (p *params) finalize(inputs []Coin, algo string, rule ChangeRule) (sel Sele
 	n := len(inputs)
 	wNo := EstimateTxWeight(n, p.nPayees, inW, p.payeeWeight)
 	if wNo > MaxStandardTxWeight {
-		return Selection{}, 0, fmt.Errorf("%w: %d inputs make %d WU, limit %d", ErrTooLarge, n, wNo, MaxStandardTxWeight)
+		return Selection{}, 0, fmt.Errorf("%w: %d inputs make %d WU, limit %d; spend fewer coins", ErrTooLarge, n, wNo, MaxStandardTxWeight)
 	}
 	sel = Selection{Inputs: inputs, Sent: p.payeeSum, Algorithm: algo}
 	wCh := EstimateTxWeight(n, p.nPayees+1, inW, p.payeeWeight+p.changeWeight)
 	feeCh := p.feeRate.FeeForWeight(wCh)
 	change := inSum - p.payeeSum - feeCh
-	floor, why := p.minChange(rule)
-	if change >= floor && wCh <= MaxStandardTxWeight {
+	if change >= floor {
+		// The loop above made room for the change output.
 		sel.Change, sel.Fee, sel.Weight = change, feeCh, wCh
 		sel.Waste = waste + p.costOfChange
 		return sel, 0, nil
@@ -522,7 +615,7 @@ func (p *params) finalize(inputs []Coin, algo string, rule ChangeRule) (sel Sele
 	sel.Waste = waste + eff - p.target
 	switch {
 	case algo == algoBnB:
-		sel.NoChangeReason = fmt.Sprintf("exact match (bnb): %d sat excess added to fee", sel.ChangeDropped)
+		sel.NoChangeReason = fmt.Sprintf("exact match (bnb): %d sat excess, within the %d sat cost of change, added to fee", sel.ChangeDropped, p.costOfChange)
 	case change <= 0 && sel.ChangeDropped == 0:
 		sel.NoChangeReason = "exact match: inputs pay the payees and the fee with nothing left"
 	case change <= 0:
@@ -531,6 +624,19 @@ func (p *params) finalize(inputs []Coin, algo string, rule ChangeRule) (sel Sele
 		sel.NoChangeReason = fmt.Sprintf("change of %d sat %s; %d sat added to fee", change, why, sel.ChangeDropped)
 	}
 	return sel, 0, nil
+}
+
+// sheddable is the index in inputs of the optional (not required) input of least effective
+// value, the one whose absence costs the change least, or -1 when every input is required.
+// Required coins come first in inputs.
+func (p *params) sheddable(inputs []Coin) int {
+	best := -1
+	for i := len(p.required); i < len(inputs); i++ {
+		if best < 0 || inputs[i].EffectiveValue(p.feeRate) < inputs[best].EffectiveValue(p.feeRate) {
+			best = i
+		}
+	}
+	return best
 }
 
 // sweep spends inputs entirely to the single payee, who receives their value minus the fee.
