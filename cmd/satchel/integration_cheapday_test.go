@@ -7,24 +7,31 @@ import (
 	"github.com/satchel-wallet/satchel/txbuilder"
 )
 
-// On a cheap day satchel's policy merges small coins into the payment's change; the plan shows
-// that part of the fee apart, and the fee guard judges only the payment's own fee.
-func TestIntegrationCheapDayConsolidationIsShownAndGuardedApart(t *testing.T) {
+// A 400 sat tip from a wallet of seven coins of different sizes, on a 1 sat/vB day, spends
+// one coin: the default policy never merges coins into a payment to someone else (the payee
+// would learn about them). The old merging policy stays under its own name, and then the
+// fee guard judges the whole fee, merging included.
+func TestIntegrationATipSpendsOnlyWhatItNeeds(t *testing.T) {
 	c, n := nodeCLI(t)
 	c.mustRun("", "create", "--wallet", "a")
 	c.fund(n, "a", 3_000, 3_500, 4_000, 4_500, 5_000, 200_000, 300_000)
 	dest := regtest.NewKey("cheap", txbuilder.P2WPKH).Address
-	p, r := c.send("a", dest, "1000", "--fee-rate", "2")
+	p, r := c.send("a", dest, "400", "--fee-rate", "1")
 	if r.code != 0 {
 		t.Fatalf("send: %s", r.err)
 	}
-	if p.ConsolidationFee <= 0 || len(p.Inputs) < 5 {
-		t.Fatalf("no consolidation on a 2 sat/vB day: %d inputs, consolidation fee %d", len(p.Inputs), p.ConsolidationFee)
+	if len(p.Inputs) != 1 || p.ConsolidationFee != 0 {
+		t.Fatalf("a 400 sat tip spent %d coins (consolidation fee %d): want one", len(p.Inputs), p.ConsolidationFee)
 	}
-	assertFeeRate(t, n, p.TxID, 2000, p.Fee)
-	// Core's policy spends fewer coins for the same payment.
-	q, r := c.send("a", dest, "1000", "--fee-rate", "2", "--policy", "core", "--dry-run")
-	if r.code != 0 || len(q.Inputs) >= len(p.Inputs) {
-		t.Fatalf("core policy: %s, %d inputs against satchel's %d", r.err, len(q.Inputs), len(p.Inputs))
+	assertFeeRate(t, n, p.TxID, 1000, p.Fee)
+	// satchel-merge still merges on a cheap day, and its whole fee is judged: for a 400 sat
+	// tip that is over the guard.
+	_, r = c.send("a", dest, "400", "--fee-rate", "1", "--policy", "satchel-merge", "--dry-run")
+	if code, _ := jsonError(t, r.err); r.code != exitCannotPay || code != "fee_guard" {
+		t.Fatalf("satchel-merge for a 400 sat tip: exit %d %s", r.code, r.err)
+	}
+	q, r := c.send("a", dest, "400", "--fee-rate", "1", "--policy", "satchel-merge", "--dry-run", "--max-fee-ratio", "10")
+	if r.code != 0 || len(q.Inputs) < 2 || q.ConsolidationFee <= 0 || q.ConsolidationFee > q.Fee {
+		t.Fatalf("satchel-merge under a raised guard: exit %d %s, %d inputs, consolidation fee %d of %d", r.code, r.err, len(q.Inputs), q.ConsolidationFee, q.Fee)
 	}
 }

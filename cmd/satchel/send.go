@@ -121,7 +121,7 @@ func (a *App) printPlanText(p planJSON, title string) {
 		fmt.Fprintf(w, "  %s added to the fee instead of making change worth less than spending it\n", a.fmtAmount(p.ChangeDropped))
 	}
 	if p.ConsolidationFee > 0 {
-		fmt.Fprintf(w, "  %s of the fee merges small coins while fees are cheap (cheaper than spending them later; use --policy core to pay only for what the payment needs)\n", a.fmtAmount(p.ConsolidationFee))
+		fmt.Fprintf(w, "  %s of the fee merges small coins while fees are cheap (--policy satchel-merge: the payee sees those coins too; the default pays only for what the payment needs)\n", a.fmtAmount(p.ConsolidationFee))
 	}
 	for _, warn := range p.Warnings {
 		fmt.Fprintf(w, "  warning: %s\n", warn)
@@ -173,7 +173,7 @@ amount paid is flagged, above --max-fee-ratio (0.5) refused.`,
 	f.StringArrayVar(&o.from, "from", nil, "spend exactly this coin TXID:VOUT (repeatable)")
 	f.BoolVar(&o.includeUneconomical, "include-uneconomical", false, "also spend coins worth less than their spending cost")
 	o.guardFlags.register(c)
-	f.StringVar(&o.policy, "policy", "satchel", "coin selection policy: satchel or core")
+	f.StringVar(&o.policy, "policy", "satchel", "coin selection: satchel (the default: only the coins a payment needs, one address's coins together), core (Bitcoin Core's 2022 baseline) or satchel-merge (also merges small coins into the payment on cheap days: the payee sees them)")
 	f.StringVar(&a.psbtOut, "psbt-out", "", "watch-only wallet: write the unsigned PSBT to FILE (binary) instead of base64 on stdout")
 	return c
 }
@@ -211,7 +211,7 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 	}
 	policy, ok := txbuilder.Policies()[o.policy]
 	if !ok {
-		return usagef("bad_policy", fmt.Sprintf("--policy %q: use satchel or core", o.policy))
+		return usagef("bad_policy", fmt.Sprintf("--policy %q: use satchel, core or satchel-merge", o.policy))
 	}
 	var from []wire.OutPoint
 	for _, s := range o.from {
