@@ -3,6 +3,8 @@ package wallet
 import (
 	"fmt"
 
+	"github.com/btcsuite/btcd/wire/v2"
+
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/store"
 )
@@ -13,6 +15,10 @@ type ConsolidateRequest struct {
 	LongTermFeeRate txbuilder.FeeRate // 0: txbuilder.DefaultLongTermFeeRate
 	// MaxCoinValue: only coins worth at most this are merged (0: every spendable coin).
 	MaxCoinValue txbuilder.Amount
+	// WhenCheap applies the cheap-day rules (txbuilder.DefaultCheapDayRules): merge only on a
+	// cheap day (or when the wallet holds too many coins), keep the largest coins, and merge
+	// the coins of one address together. Made for cron.
+	WhenCheap bool
 }
 
 // ConsolidatePlan is a consolidation with what it saves.
@@ -50,6 +56,11 @@ func (w *Wallet) PlanConsolidate(req ConsolidateRequest) (*ConsolidatePlan, erro
 		coins = append(coins, c)
 		later += lt.FeeForWeight(pc.selectionCoin(c).InputWeight())
 	}
+	if req.WhenCheap {
+		if coins, later, err = w.cheapDayCoins(pc, coins, req.FeeRate, lt); err != nil {
+			return nil, err
+		}
+	}
 	if len(coins) < 2 {
 		return nil, fmt.Errorf("%w: %d coins to merge: at least 2 are needed", ErrNothingToDo, len(coins))
 	}
@@ -71,4 +82,32 @@ func (w *Wallet) PlanConsolidate(req ConsolidateRequest) (*ConsolidatePlan, erro
 			ErrNothingToDo, len(coins), plan.Selection.Fee, merged, later)
 	}
 	return &ConsolidatePlan{Plan: plan, Saving: saving}, nil
+}
+
+// cheapDayCoins narrows coins to those the cheap-day rules would merge today, with their cost
+// of being spent later at lt.
+func (w *Wallet) cheapDayCoins(pc *planContext, coins []store.Coin, rate, lt txbuilder.FeeRate) ([]store.Coin, txbuilder.Amount, error) {
+	byOut := map[wire.OutPoint]store.Coin{}
+	sc := make([]txbuilder.Coin, len(coins))
+	for i, c := range coins {
+		sc[i] = pc.selectionCoin(c)
+		byOut[c.OutPoint] = c
+	}
+	cp, ok := txbuilder.CheapDayConsolidation(sc, rate, lt, w.main().keys.ScriptType(), txbuilder.DefaultCheapDayRules())
+	if !ok {
+		return nil, 0, fmt.Errorf("%w: at %s sat/vB with %d coins the cheap-day rules merge nothing (cheap is below %s sat/vB)",
+			ErrNothingToDo, rate, len(coins), cheapRate(lt))
+	}
+	var out []store.Coin
+	var later txbuilder.Amount
+	for _, c := range cp.Inputs {
+		out = append(out, byOut[c.OutPoint])
+		later += lt.FeeForWeight(c.InputWeight())
+	}
+	return out, later, nil
+}
+
+// cheapRate is the rate below which the default cheap-day rules call a day cheap.
+func cheapRate(lt txbuilder.FeeRate) txbuilder.FeeRate {
+	return max(lt*txbuilder.FeeRate(txbuilder.DefaultCheapDayRules().CheapPct)/100, 1)
 }

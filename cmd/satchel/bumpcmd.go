@@ -174,15 +174,21 @@ type consolidateJSON struct {
 
 func newConsolidateCmd(a *App) *cobra.Command {
 	var feeRate, maxFeeRate, maxCoin string
-	var dryRun bool
+	var dryRun, whenCheap bool
 	c := &cobra.Command{
 		Use:   "consolidate",
 		Short: "Merge small coins into one while fees are low, when it saves money",
 		Long: `Merge the wallet's spendable coins (or those worth at most --max-coin-value) into one output to
 its own next change address, but only when the fee rate is at most --max-fee-rate and merging
 now costs less than spending each coin later at the long-term rate (10 sat/vB). The plan says
-how much it saves. When it would not save money, it says why and exits 0.`,
-		Example: "  satchel consolidate --dry-run\n  satchel consolidate --fee-rate 1 --yes --json",
+how much it saves. When it would not save money, it says why and exits 0.
+
+--when-cheap applies the cheap-day rules instead, for cron: merge only when the rate is below
+30% of the long-term rate (3 sat/vB), or below the long-term rate when the wallet holds more
+than 100 coins; keep the two largest coins; merge the coins of one address together. Payments
+never merge coins (a payee would learn about them): this is the way to do it, as a transaction
+of the wallet to itself.`,
+		Example: "  satchel consolidate --dry-run\n  satchel consolidate --fee-rate 1 --yes --json\n  */30 * * * * satchel consolidate --when-cheap --yes --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var maxRate txbuilder.FeeRate = txbuilder.SatPerVB(5)
@@ -209,13 +215,13 @@ how much it saves. When it would not save money, it says why and exits 0.`,
 			if be != nil {
 				defer be.Close()
 			}
-			if rate > maxRate {
+			if rate > maxRate && (!whenCheap || maxFeeRate != "") {
 				return a.nothingToDo(fmt.Sprintf("the fee rate %s sat/vB is above --max-fee-rate %s sat/vB: try again when fees are lower", rate, maxRate))
 			}
 			var cp *wallet.ConsolidatePlan
 			err = a.pay(cmd, w, be, func() (*wallet.Plan, error) {
 				var err error
-				if cp, err = w.PlanConsolidate(wallet.ConsolidateRequest{FeeRate: rate, MaxCoinValue: maxValue}); err != nil {
+				if cp, err = w.PlanConsolidate(wallet.ConsolidateRequest{FeeRate: rate, MaxCoinValue: maxValue, WhenCheap: whenCheap}); err != nil {
 					return nil, err
 				}
 				if !a.flags.json {
@@ -234,6 +240,7 @@ how much it saves. When it would not save money, it says why and exits 0.`,
 	c.Flags().StringVar(&feeRate, "fee-rate", "", "fee rate in sat/vB (default: the backend's ~1 day estimate)")
 	c.Flags().StringVar(&maxFeeRate, "max-fee-rate", "", "do nothing above this fee rate (default 5 sat/vB)")
 	c.Flags().StringVar(&maxCoin, "max-coin-value", "", "merge only coins worth at most this")
+	c.Flags().BoolVar(&whenCheap, "when-cheap", false, "merge by the cheap-day rules (for cron): only on cheap days, keeping the largest coins")
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "show the plan; sign and send nothing")
 	return c
 }

@@ -267,6 +267,9 @@ so a crash between broadcast and record never pays a tip twice: the next sync re
 			if errors.Is(err, wallet.ErrNothingToFlush) {
 				return a.nothingToDo(err.Error())
 			}
+			if err == nil && !dryRun {
+				a.offerConsolidation(w, rate)
+			}
 			return err
 		},
 	}
@@ -276,4 +279,15 @@ so a crash between broadcast and record never pays a tip twice: the next sync re
 	flush.Flags().BoolVar(&dryRun, "dry-run", false, "show the plan; sign and send nothing")
 	c.AddCommand(add, list, cancel, flush)
 	return c
+}
+
+// offerConsolidation says, after a flush on a cheap day, that merging small coins now (as a
+// transaction of the wallet to itself) would save: flush never merges them into the tips.
+func (a *App) offerConsolidation(w *wallet.Wallet, rate txbuilder.FeeRate) {
+	cp, err := w.PlanConsolidate(wallet.ConsolidateRequest{FeeRate: rate, WhenCheap: true})
+	if err != nil {
+		return
+	}
+	a.warn("consolidate_hint", fmt.Sprintf("fees are cheap: satchel consolidate --when-cheap would merge %d coins for %s and save about %s later",
+		len(cp.Built.Inputs), a.fmtAmount(int64(cp.Selection.Fee)), a.fmtAmount(int64(cp.Saving))))
 }
