@@ -35,6 +35,7 @@ type planJSON struct {
 	TxID             string           `json:"txid,omitempty"`
 	Fee              int64            `json:"fee_sat"`
 	FeeRate          json.Number      `json:"fee_rate"`
+	FeeRateSource    string           `json:"fee_rate_source,omitempty"`
 	EffectiveFeeRate json.Number      `json:"effective_fee_rate"`
 	FeeShare         string           `json:"fee_share"`
 	VSize            int64            `json:"vsize"`
@@ -109,6 +110,9 @@ func (a *App) printPlanText(p planJSON, title string) {
 		fmt.Fprintf(w, "  pay      %15s  to %s%s\n", a.fmtAmount(o.Value), o.Address, lbl)
 	}
 	fmt.Fprintf(w, "  fee      %15s  (%s of the amount paid; %s sat/vB, %d vB)\n", a.fmtAmount(p.Fee), p.FeeShare, p.FeeRate, p.VSize)
+	if p.FeeRateSource != "" {
+		fmt.Fprintf(w, "  rate     %15s  %s\n", "from", printable(p.FeeRateSource))
+	}
 	fmt.Fprintf(w, "  coins    %15d  spent (%s)\n", p.CoinsSpent, p.Algorithm)
 	if p.Change > 0 {
 		for _, o := range p.Outputs {
@@ -265,6 +269,7 @@ func (a *App) finishTx(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, p
 	if err := w.CheckLimits(plan, a.Now()); err != nil {
 		return err
 	}
+	out.FeeRateSource = a.feeSource
 	if dryRun {
 		out.DryRun = true
 		if a.flags.json {
@@ -315,6 +320,7 @@ func (a *App) finishTx(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, p
 	}
 	final := planOut(plan, tx)
 	final.TxID = id.String()
+	final.FeeRateSource = a.feeSource
 	final.Warnings = out.Warnings
 	if a.flags.json {
 		return a.printJSON(show(final))
