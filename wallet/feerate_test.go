@@ -6,9 +6,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/btcsuite/btcd/chaincfg/v2"
+
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
+	"github.com/satchel-wallet/satchel/wallet/chain/electrum"
+	"github.com/satchel-wallet/satchel/wallet/chain/electrum/electrumtest"
+	"github.com/satchel-wallet/satchel/wallet/chain/esplora"
+	"github.com/satchel-wallet/satchel/wallet/chain/esplora/esploratest"
 )
 
 // TestFeeRateForJudgesEstimates runs a sequence of estimates from one server through one
@@ -63,6 +69,46 @@ func TestFeeRateForJudgesEstimates(t *testing.T) {
 			if err := w.Accept(got); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+}
+
+// Through the real clients, an Esplora and an Electrum server that serve an absurd estimate
+// get it questioned, not planned at.
+func TestFeeRateForThroughLyingServers(t *testing.T) {
+	ctx := context.Background()
+	c := chaintest.New()
+	c.Fee = 999_900
+	hdrs, err := c.BlockHeaders(ctx, []int32{0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := chaincfg.RegressionNetParams
+	g := hdrs[0].BlockHash()
+	p.GenesisHash = &g
+	_, url := esploratest.Start(t, c)
+	eb, err := esplora.New(url, &p, esplora.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eb.Close()
+	es := electrumtest.Start(t, c)
+	xb, err := electrum.Dial(ctx, es.URL(), &p, electrum.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer xb.Close()
+	for _, be := range []chain.Backend{eb, xb} {
+		w := newWallet(t, txbuilder.P2WPKH, false)
+		got, err := w.FeeRateFor(ctx, be, 6, 0)
+		if err != nil {
+			t.Fatalf("%s: %v", be.Name(), err)
+		}
+		if got.Suspicious == "" || !strings.Contains(got.Suspicious, "999.9 sat/vB") {
+			t.Fatalf("%s: %+v not questioned", be.Name(), got)
+		}
+		if prev, _ := w.lastFeeEstimate(6); prev != 0 {
+			t.Fatalf("%s: the questioned estimate became the reference (%s)", be.Name(), prev)
 		}
 	}
 }
