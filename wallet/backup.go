@@ -22,8 +22,11 @@ import (
 
 // Backup file constants. The layout is described at Backup.
 const (
-	BackupFormat  = "satchel-backup"
-	BackupVersion = 1
+	BackupFormat = "satchel-backup"
+	// BackupVersion is the version Marshal writes: 2 carries an authentication code keyed by
+	// the wallet passphrase. Version 1 files (a plain checksum) are still read, and restored
+	// with a warning that nothing vouches for them.
+	BackupVersion = 2
 	// MaxBackupBytes bounds what ParseBackup reads: a keystore is about 1 KiB and labels are
 	// short, so even a wallet with a hundred thousand labels fits.
 	MaxBackupBytes = 32 << 20
@@ -51,9 +54,13 @@ var ErrBadBackup = errors.New("not a valid satchel backup")
 // accounts with how far each has handed out addresses, the labels, the frozen coins and the
 // wallet's settings files. Transactions are not in it: the first sync finds them again.
 //
-// On disk it is one JSON object: {"format": "satchel-backup", "version": 1, "sha256": HEX,
-// "body": {...}}, where sha256 is the SHA-256 of the body in compact JSON form, so an edited or
-// truncated file is refused as a whole. The body holds "created", "wallet" (the store's meta:
+// On disk it is one JSON object: {"format": "satchel-backup", "version": 2, "sha256": HEX,
+// "hmac_sha256": HEX, "body": {...}}, where sha256 is the SHA-256 of the body in compact JSON
+// form, so a damaged or truncated file is refused as a whole, and hmac_sha256 is
+// HMAC-SHA256(key, "satchel-backup" NUL body) with key = HKDF-SHA256(BIP32 seed, info "satchel
+// backup authentication v2"): only someone with the wallet passphrase can make it, so an edited
+// file is refused when the restore unlocks the keystore. A watch-only wallet has no secret: its
+// backups carry no hmac_sha256, like version 1 files. The body holds "created", "wallet" (the store's meta:
 // network, type, fingerprint, created), "keystore" (base64 of the keystore file), "accounts",
 // "descriptors" (for people and other tools; checked against the accounts on reading),
 // "labels" (the store's label keys, like "tx:TXID", to their text), "frozen" (outpoints) and
@@ -66,12 +73,19 @@ type Backup struct {
 	Labels   map[string]string
 	Frozen   []wire.OutPoint
 	Files    map[string]string
+	// Version is the file's format version (Marshal always writes BackupVersion).
+	Version int
+
+	key  []byte // Authenticate's key: Marshal writes the code
+	mac  []byte // the code read from the file
+	body []byte // the body read from the file, compact: what mac authenticates
 }
 
 type backupEnvelope struct {
 	Format  string          `json:"format"`
 	Version int             `json:"version"`
 	SHA256  string          `json:"sha256"`
+	HMAC    string          `json:"hmac_sha256,omitempty"`
 	Body    json.RawMessage `json:"body"`
 }
 
@@ -89,7 +103,7 @@ type backupBody struct {
 // Backup gathers the wallet into a Backup. files are extra files of the wallet folder the
 // caller keeps (the CLI's config.toml), by name.
 func (w *Wallet) Backup(files map[string]string, now time.Time) (*Backup, error) {
-	b := &Backup{Created: now.UTC().Truncate(time.Second), Files: map[string]string{}}
+	b := &Backup{Created: now.UTC().Truncate(time.Second), Files: map[string]string{}, Version: BackupVersion}
 	for name, content := range files {
 		b.Files[name] = content
 	}
@@ -160,8 +174,18 @@ func (b *Backup) Marshal() ([]byte, error) {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
 	sum := sha256.Sum256(raw)
-	out, err := json.MarshalIndent(backupEnvelope{Format: BackupFormat, Version: BackupVersion,
-		SHA256: hex.EncodeToString(sum[:]), Body: raw}, "", "  ")
+	env := backupEnvelope{Format: BackupFormat, Version: BackupVersion, SHA256: hex.EncodeToString(sum[:]), Body: raw}
+	switch {
+	case len(b.key) > 0:
+		env.HMAC = hex.EncodeToString(backupMAC(b.key, raw))
+	case len(b.mac) > 0 && bytes.Equal(raw, b.body):
+		env.HMAC = hex.EncodeToString(b.mac) // a parsed file written again as it was
+	case b.Version == 1:
+		env.Version = 1 // a parsed version 1 file written again: still unauthenticated
+	case !b.Wallet.WatchOnly:
+		return nil, errors.New("backup: an authentication key is needed (Authenticate with the wallet's BackupKey)")
+	}
+	out, err := json.MarshalIndent(env, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
@@ -188,8 +212,8 @@ func ParseBackup(data []byte) (*Backup, error) {
 	if env.Format != BackupFormat {
 		return bad("format is %s, not %q", quoteCut(env.Format), BackupFormat)
 	}
-	if env.Version != BackupVersion {
-		return bad("backup version %d; this satchel reads version %d (a newer satchel may read it)", env.Version, BackupVersion)
+	if env.Version != 1 && env.Version != BackupVersion {
+		return bad("backup version %d; this satchel reads versions 1 and %d (a newer satchel may read it)", env.Version, BackupVersion)
 	}
 	var compact bytes.Buffer
 	if len(env.Body) == 0 || json.Compact(&compact, env.Body) != nil {
@@ -204,7 +228,19 @@ func ParseBackup(data []byte) (*Backup, error) {
 		return bad("body: %v", err)
 	}
 	b := &Backup{Created: body.Created, Wallet: body.Wallet, Keystore: body.Keystore, Accounts: body.Accounts,
-		Labels: body.Labels, Files: body.Files}
+		Labels: body.Labels, Files: body.Files, Version: env.Version, body: compact.Bytes()}
+	switch {
+	case env.Version == 1 && env.HMAC != "":
+		return bad("a version 1 backup with an authentication code")
+	case env.Version >= 2 && body.Wallet.WatchOnly && env.HMAC != "":
+		return bad("a watch-only backup with an authentication code")
+	case env.Version >= 2 && !body.Wallet.WatchOnly:
+		mac, err := hex.DecodeString(env.HMAC)
+		if err != nil || len(mac) != sha256.Size {
+			return bad("no valid authentication code (hmac_sha256): the file was edited or damaged")
+		}
+		b.mac = mac
+	}
 	for _, s := range body.Frozen {
 		op, err := parseOutPointKey(s)
 		if err != nil {

@@ -53,6 +53,11 @@ func backupOf(t testing.TB, dir string) (*Wallet, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	key, err := w.BackupKey(testPass, cheapKDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Authenticate(key)
 	data, err := b.Marshal()
 	if err != nil {
 		t.Fatal(err)
@@ -110,12 +115,16 @@ func TestBackupRoundTrip(t *testing.T) {
 	}
 }
 
-// resign recomputes a backup file's checksum after an edit, as a forger would.
-func resign(t *testing.T, data []byte, edit func(body map[string]any)) []byte {
+// resign recomputes a backup file's checksum after an edit, as a forger would (who cannot
+// recompute the authentication code without the passphrase). envEdits change the envelope.
+func resign(t *testing.T, data []byte, edit func(body map[string]any), envEdits ...func(*backupEnvelope)) []byte {
 	t.Helper()
 	var env backupEnvelope
 	if err := json.Unmarshal(data, &env); err != nil {
 		t.Fatal(err)
+	}
+	for _, e := range envEdits {
+		e(&env)
 	}
 	var body map[string]any
 	if err := json.Unmarshal(env.Body, &body); err != nil {
@@ -149,7 +158,14 @@ func TestBackupRefusesDamage(t *testing.T) {
 		{"edited label", bytes.Replace(data, []byte("tip jar"), []byte("tip jaR"), 1), true, ErrBadBackup},
 		{"edited keystore inside", resignNot(t, data, flipKeystore), true, ErrBadBackup},
 		{"other format", bytes.Replace(data, []byte(`"satchel-backup"`), []byte(`"other-backup"`), 1), true, ErrBadBackup},
-		{"newer version", bytes.Replace(data, []byte(`"version": 1`), []byte(`"version": 2`), 1), true, ErrBadBackup},
+		{"newer version", bytes.Replace(data, []byte(`"version": 2`), []byte(`"version": 3`), 1), true, ErrBadBackup},
+		{"authentication code removed", resign(t, data, func(map[string]any) {}, dropMAC), true, ErrBadBackup},
+		{"backend and fee target edited, checksum redone", resign(t, data, func(b map[string]any) {
+			b["files"] = map[string]any{"config.toml": "backend = \"https://evil.example/api\"\nfee-target = 1\n"}
+		}), false, ErrBadBackup},
+		{"label edited, checksum redone", resign(t, data, func(b map[string]any) {
+			b["labels"].(map[string]any)["addr:x"] = "pay here"
+		}), false, ErrBadBackup},
 		{"unknown field", resign(t, data, func(b map[string]any) { b["extra"] = 1 }), true, ErrBadBackup},
 		{"descriptor edited, checksum redone", resign(t, data, func(b map[string]any) {
 			b["descriptors"] = []any{}
@@ -179,6 +195,39 @@ func TestBackupRefusesDamage(t *testing.T) {
 				t.Fatal("a refused restore left files")
 			}
 		})
+	}
+}
+
+// dropMAC removes the authentication code.
+func dropMAC(env *backupEnvelope) { env.HMAC = "" }
+
+// downgrade makes the file look like a version 1 backup, which had no authentication code.
+func downgrade(env *backupEnvelope) { env.HMAC, env.Version = "", 1 }
+
+// A version 1 backup (or a newer one made to look like it) still restores, but says it is not
+// authenticated, so the caller can warn; and once restored, nothing marks it authenticated.
+func TestVersionOneBackupIsUnauthenticated(t *testing.T) {
+	root := t.TempDir()
+	w, data := backupOf(t, filepath.Join(root, "regtest", "a"))
+	w.Close()
+	good, err := ParseBackup(data)
+	if err != nil || !good.Authenticated() || good.Version != BackupVersion {
+		t.Fatalf("a fresh backup: %v, authenticated %v, version %d", err, good != nil && good.Authenticated(), good.Version)
+	}
+	old := resign(t, data, func(map[string]any) {}, downgrade)
+	b, err := ParseBackup(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Authenticated() || b.Version != 1 {
+		t.Fatalf("a version 1 file: authenticated %v, version %d", b.Authenticated(), b.Version)
+	}
+	if again, err := b.Marshal(); err != nil || !bytes.Contains(again, []byte(`"version": 1`)) {
+		t.Fatalf("a version 1 file written again: %v", err)
+	}
+	if _, err := RestoreBackup(context.Background(), RestoreBackupOptions{Dir: filepath.Join(root, "regtest", "b"),
+		Network: "regtest", Backup: b, Passphrase: testPass}); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -83,6 +83,11 @@ func restoreBackup(ctx context.Context, o RestoreBackupOptions) (*Created, error
 		if err != nil {
 			return nil, err
 		}
+		// Nothing of the file but the keystore is used before its authentication code holds.
+		if err := b.verifyMAC(seed); err != nil {
+			wipe(seed)
+			return nil, err
+		}
 		master, err := keys.Master(seed, net)
 		wipe(seed)
 		if err != nil {

@@ -47,6 +47,8 @@ type App struct {
 	psbtOut string
 	// lenientConfig skips config files that do not check out, so config can repair them.
 	lenientConfig bool
+	// feeSource says where the fee rate of this command's plan came from (txSession sets it).
+	feeSource string
 }
 
 type globalFlags struct {

@@ -82,6 +82,7 @@ func TestRestoreFromBackupRefuses(t *testing.T) {
 		Format  string          `json:"format"`
 		Version int             `json:"version"`
 		SHA256  string          `json:"sha256"`
+		HMAC    string          `json:"hmac_sha256,omitempty"`
 		Body    json.RawMessage `json:"body"`
 	}
 	if err := json.Unmarshal(data, &env); err != nil {
@@ -98,6 +99,15 @@ func TestRestoreFromBackupRefuses(t *testing.T) {
 	sum := sha256.Sum256(env.Body)
 	env.SHA256 = hex.EncodeToString(sum[:])
 	forged, _ := json.Marshal(env)
+	// What the review did: the backend and fee target edited and the checksum redone. Only the
+	// passphrase could redo the authentication code.
+	json.Unmarshal(data, &env)
+	json.Unmarshal(env.Body, &body)
+	body["files"] = map[string]any{"config.toml": "backend = \"https://evil.example/api\"\nfee-target = 1\n"}
+	env.Body, _ = json.Marshal(body)
+	sum = sha256.Sum256(env.Body)
+	env.SHA256 = hex.EncodeToString(sum[:])
+	settings, _ := json.Marshal(env)
 
 	for _, tc := range []struct {
 		name, file string
@@ -111,6 +121,7 @@ func TestRestoreFromBackupRefuses(t *testing.T) {
 		{"edited label", write("e", bytes.Replace(data, []byte("tips"), []byte("tipz"), 1)), nil, nil, exitUsage, "bad_backup"},
 		{"keystore edited inside", write("k", bytes.Replace(data, []byte(body["keystore"].(string)[:40]), []byte(strings.Repeat("A", 40)), 1)), nil, nil, exitUsage, "bad_backup"},
 		{"keystore edited, checksum redone", write("f", forged), nil, nil, exitError, "keystore_damaged"},
+		{"settings edited, checksum redone", write("s", settings), nil, nil, exitUsage, "bad_backup"},
 		{"not a backup", write("n", []byte("hello")), nil, nil, exitUsage, "bad_backup"},
 		{"missing file", filepath.Join(t.TempDir(), "nope"), nil, nil, exitUsage, "bad_backup"},
 		{"other network", file, nil, []string{"--network", "testnet"}, exitUsage, "wrong_network"},
@@ -161,5 +172,49 @@ func TestBackupWatchOnlyRoundTrip(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(c.home, "regtest", "watch2", "keystore.json")); err == nil {
 		t.Fatal("a watch-only restore wrote a keystore")
+	}
+}
+
+// A backup leaves out the password of a backend URL unless --with-secrets, says so, and keeps
+// everything else of the config; a version 1 backup restores with a warning that nothing
+// vouches for it.
+func TestBackupSecretsAndOldFormat(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create", "--type", "wpkh")
+	c.mustRun("", "config", "set", "backend", "btcd://alice:hunter2@127.0.0.1:18334")
+	c.mustRun("", "config", "set", "gap-limit", "30")
+	dir := t.TempDir()
+	plain, secret := filepath.Join(dir, "plain.backup"), filepath.Join(dir, "secret.backup")
+	r := c.mustRun("", "backup", "export", plain, "--json")
+	if !strings.Contains(r.err, "secrets_left_out") || !strings.Contains(r.err, "backend") {
+		t.Fatalf("no warning about the password: %s", r.err)
+	}
+	if data, _ := os.ReadFile(plain); bytes.Contains(data, []byte("hunter2")) {
+		t.Fatal("the password is in the backup")
+	}
+	c.mustRun("", "backup", "export", secret, "--with-secrets")
+	if data, _ := os.ReadFile(secret); !bytes.Contains(data, []byte("hunter2")) {
+		t.Fatal("--with-secrets left the password out")
+	}
+	r = c.mustRun("", "restore", "--from-backup", plain, "--wallet", "copy", "--json")
+	if strings.Contains(r.err, "unauthenticated_backup") {
+		t.Fatalf("a fresh backup restored with a warning: %s", r.err)
+	}
+	if got := c.mustRun("", "config", "get", "gap-limit", "--wallet", "copy").out; strings.TrimSpace(got) != "30" {
+		t.Fatalf("gap-limit after restore %q", got)
+	}
+
+	// The same file as version 1 (no authentication code): restored, with a warning.
+	data, _ := os.ReadFile(plain)
+	var env map[string]json.RawMessage
+	json.Unmarshal(data, &env)
+	delete(env, "hmac_sha256")
+	env["version"] = json.RawMessage("1")
+	old, _ := json.Marshal(env)
+	oldFile := filepath.Join(dir, "old.backup")
+	os.WriteFile(oldFile, old, 0o600)
+	r = c.mustRun("", "restore", "--from-backup", oldFile, "--wallet", "old", "--json")
+	if !strings.Contains(r.err, "unauthenticated_backup") || !strings.Contains(r.err, "version 1") {
+		t.Fatalf("no warning for a version 1 backup: %s", r.err)
 	}
 }

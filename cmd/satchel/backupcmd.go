@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
@@ -40,19 +42,25 @@ func newBackupCmd(a *App) *cobra.Command {
 satchel restore --from-backup FILE. The transactions are found again by the first sync.`,
 		Example: "  satchel backup export ~/wallet.backup\n  satchel restore --from-backup ~/wallet.backup --wallet laptop",
 	}
-	var force bool
+	var force, withSecrets bool
 	export := &cobra.Command{
 		Use:   "export FILE",
 		Short: "Write the wallet's backup file",
 		Long: `Write one file holding the wallet's keystore exactly as it is on disk (still encrypted under the
 wallet passphrase), its accounts and how far each has handed out addresses (so no address is
 handed out twice after a restore), its descriptors, labels, frozen coins and settings
-(config.toml). The file is JSON with a format version and a SHA-256 checksum, so a damaged or
-edited copy is refused as a whole. It is written atomically with mode 0600, and an existing file
-is only replaced with --force.
+(config.toml). The file is JSON with a format version, a SHA-256 checksum and an authentication
+code keyed by the wallet passphrase (HMAC-SHA256 with a key derived from the seed), so a damaged
+or edited copy is refused as a whole: the passphrase is asked to write it (a watch-only wallet,
+which has none, writes a backup without the code). It is written atomically with mode 0600, and
+an existing file is only replaced with --force.
+
+Settings whose URL holds a password (a btcd://user:password@host backend) are left out of the
+backup's config.toml unless --with-secrets is given: the restored wallet then needs them set
+again (satchel config set backend URL).
 
 The backup does not replace your seed words or shares: it needs the wallet passphrase, and
-anyone with the file and the passphrase can spend. No passphrase is asked to write it.
+anyone with the file and the passphrase can spend.
 
 ` + exitStatusHelp,
 		Example: "  satchel backup export ~/wallet.backup\n  satchel backup export /media/usb/tips.backup --force --json",
@@ -80,13 +88,37 @@ anyone with the file and the passphrase can spend. No passphrase is asked to wri
 				if !utf8.Valid(raw) {
 					return fmt.Errorf("%s is not UTF-8 text", filepath.Join(w.Dir(), configFile))
 				}
-				files[configFile] = string(raw)
+				cfg := string(raw)
+				if !withSecrets {
+					var dropped []string
+					if cfg, dropped, err = stripURLPasswords(cfg); err != nil {
+						return fmt.Errorf("%s: %w", filepath.Join(w.Dir(), configFile), err)
+					}
+					if len(dropped) > 0 {
+						a.warn("secrets_left_out", fmt.Sprintf("the backup leaves out %s: its URL holds a password (add --with-secrets to keep it); set it again after a restore",
+							strings.Join(dropped, ", ")))
+					}
+				}
+				files[configFile] = cfg
 			case !errors.Is(err, fs.ErrNotExist):
 				return err
 			}
 			b, err := w.Backup(files, a.Now())
 			if err != nil {
 				return err
+			}
+			if !w.Meta().WatchOnly {
+				pass, err := a.passphrase(false)
+				if err != nil {
+					return err
+				}
+				key, err := w.BackupKey(pass, a.Keystore...)
+				wipe(pass)
+				if err != nil {
+					return err
+				}
+				b.Authenticate(key)
+				wipe(key)
 			}
 			data, err := b.Marshal()
 			if err != nil {
@@ -121,6 +153,7 @@ anyone with the file and the passphrase can spend. No passphrase is asked to wri
 		},
 	}
 	export.Flags().BoolVar(&force, "force", false, "replace FILE if it exists")
+	export.Flags().BoolVar(&withSecrets, "with-secrets", false, "keep passwords in URLs (backend user:password) in the backup")
 	c.AddCommand(export)
 	return c
 }
@@ -174,6 +207,13 @@ func (a *App) restoreBackup(cmd *cobra.Command, file string) error {
 	b, err := wallet.ParseBackup(data)
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
+	}
+	if !b.Authenticated() {
+		why := "it is a version 1 backup, made before backups were authenticated"
+		if b.Wallet.WatchOnly {
+			why = "a watch-only wallet has no passphrase to authenticate its backup with"
+		}
+		a.warn("unauthenticated_backup", fmt.Sprintf("nothing vouches that %s is as it was written (%s): anyone who had the file could have edited its settings or labels; check them with satchel config list before you use the wallet", file, why))
 	}
 	if b.Wallet.Network != a.flags.network {
 		return fmt.Errorf("%w: the backup is of a %s wallet, not %s (use --network %s)", wallet.ErrWrongNetwork,
@@ -231,4 +271,40 @@ func checkBackupConfig(content string) error {
 		}
 	}
 	return checkConfigFile("in the backup", values, false)
+}
+
+// stripURLPasswords leaves out of a config.toml every setting whose URL holds a password (a
+// btcd backend's user:password), so a backup that travels does not carry it; dropped names
+// them. The whole setting goes, not just the password: a btcd URL without its password is not
+// a setting satchel accepts. A file without such a value comes back unchanged, byte for byte.
+func stripURLPasswords(content string) (string, []string, error) {
+	var m map[string]any
+	if _, err := toml.Decode(content, &m); err != nil {
+		return "", nil, fmt.Errorf("read: %v", oneLine(err.Error()))
+	}
+	var dropped []string
+	for k, v := range m {
+		s, ok := v.(string)
+		if !ok {
+			continue
+		}
+		u, err := url.Parse(s)
+		if err != nil || u.User == nil {
+			continue
+		}
+		if _, has := u.User.Password(); !has {
+			continue
+		}
+		delete(m, k)
+		dropped = append(dropped, k)
+	}
+	if len(dropped) == 0 {
+		return content, nil, nil
+	}
+	sort.Strings(dropped)
+	var out strings.Builder
+	if err := toml.NewEncoder(&out).Encode(m); err != nil {
+		return "", nil, err
+	}
+	return out.String(), dropped, nil
 }

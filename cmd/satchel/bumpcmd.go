@@ -69,27 +69,28 @@ func (a *App) txSession(cmd *cobra.Command, feeRate string, target int, planOnly
 	if be == nil && !planOnly {
 		return fail(usagef("no_backend", "sending needs a backend: give --backend URL, set SATCHEL_BACKEND, or run: satchel config set backend URL"))
 	}
-	if rate == 0 {
-		if be == nil {
-			return fail(usagef("fee_rate_needed", "no backend to estimate the fee: give --fee-rate SAT_PER_VB"))
-		}
-		ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Second)
-		rate, err = be.EstimateFee(ctx, target)
-		cancel()
-		if errors.Is(err, chain.ErrNoEstimate) {
-			return fail(usagef("no_fee_estimate", fmt.Sprintf("%s has no fee estimate: give --fee-rate SAT_PER_VB", be.Name())))
-		}
-		if err != nil {
-			return fail(err)
-		}
+	// The rate's decision (floor, sanity check against the last estimate seen) is the wallet's;
+	// here only the user's word is asked for a suspicious estimate.
+	if rate == 0 && be == nil {
+		return fail(usagef("fee_rate_needed", "no backend to estimate the fee: give --fee-rate SAT_PER_VB"))
 	}
+	ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Second)
+	choice, err := w.FeeRateFor(ctx, be, target, rate)
+	cancel()
+	if err != nil {
+		return fail(a.feeChoiceError(be, err))
+	}
+	if err := a.confirmFeeChoice(w, choice, planOnly); err != nil {
+		return fail(err)
+	}
+	rate, a.feeSource = choice.Rate, choice.Source
 	if be != nil {
 		floor, err := a.relayFee(cmd, be)
 		if err != nil {
 			return fail(err)
 		}
 		if rate < floor {
-			return fail(usagef("fee_rate_too_low", fmt.Sprintf("--fee-rate %s sat/vB is below the backend's minimum relay fee of %s sat/vB", rate, floor)))
+			return fail(usagef("fee_rate_too_low", fmt.Sprintf("%s sat/vB (%s) is below the backend's minimum relay fee of %s sat/vB: give a higher --fee-rate", rate, a.feeSource, floor)))
 		}
 	}
 	return w, be, rate, nil

@@ -33,6 +33,7 @@ type planJSON struct {
 	TxID             string           `json:"txid,omitempty"`
 	Fee              int64            `json:"fee_sat"`
 	FeeRate          json.Number      `json:"fee_rate"`
+	FeeRateSource    string           `json:"fee_rate_source,omitempty"`
 	EffectiveFeeRate json.Number      `json:"effective_fee_rate"`
 	FeeShare         string           `json:"fee_share"`
 	VSize            int64            `json:"vsize"`
@@ -107,6 +108,9 @@ func (a *App) printPlanText(p planJSON, title string) {
 		fmt.Fprintf(w, "  pay      %15s  to %s%s\n", a.fmtAmount(o.Value), o.Address, lbl)
 	}
 	fmt.Fprintf(w, "  fee      %15s  (%s of the amount paid; %s sat/vB, %d vB)\n", a.fmtAmount(p.Fee), p.FeeShare, p.FeeRate, p.VSize)
+	if p.FeeRateSource != "" {
+		fmt.Fprintf(w, "  rate     %15s  %s\n", "from", printable(p.FeeRateSource))
+	}
 	fmt.Fprintf(w, "  coins    %15d  spent (%s)\n", p.CoinsSpent, p.Algorithm)
 	if p.Change > 0 {
 		for _, o := range p.Outputs {
@@ -274,6 +278,7 @@ func (a *App) pay(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, planne
 		Consent: func(p *wallet.Plan, warnings []string) error {
 			out := planOut(p, nil)
 			out.Warnings = warnings
+			out.FeeRateSource = a.feeSource
 			if asked++; asked > 1 {
 				fmt.Fprintln(a.Err, "the wallet changed while you were asked (another satchel spent or reserved a coin): here is the new plan")
 			}
@@ -295,6 +300,7 @@ func (a *App) pay(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, planne
 	}
 	out := planOut(res.Plan, res.Tx)
 	out.Warnings = res.Warnings
+	out.FeeRateSource = a.feeSource
 	switch {
 	case dryRun:
 		out.DryRun = true

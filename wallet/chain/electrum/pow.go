@@ -27,6 +27,9 @@ type rules struct {
 	floorHeights []int32
 	// cpBits holds the bits of checkpoint headers already seen (their hash matched).
 	cpBits map[int32]uint32
+	// anchor, when set, is the block every verified chain must lead through (see Anchor); it
+	// is also one of the checkpoints.
+	anchor *Anchor
 }
 
 func newRules(p *chaincfg.Params) *rules {
@@ -44,8 +47,21 @@ func newRules(p *chaincfg.Params) *rules {
 		r.checkpoints[cp.Height] = *cp.Hash
 		r.floorHeights = append(r.floorHeights, cp.Height)
 	}
+	if a, ok := AnchorFor(p); ok {
+		r.setAnchor(a)
+	}
 	sort.Slice(r.floorHeights, func(i, j int) bool { return r.floorHeights[i] < r.floorHeights[j] })
 	return r
+}
+
+// setAnchor makes a the block every verified chain must lead through, and a checkpoint.
+func (r *rules) setAnchor(a Anchor) {
+	r.anchor = &a
+	if _, ok := r.checkpoints[a.Height]; !ok {
+		r.floorHeights = append(r.floorHeights, a.Height)
+		sort.Slice(r.floorHeights, func(i, j int) bool { return r.floorHeights[i] < r.floorHeights[j] })
+	}
+	r.checkpoints[a.Height] = a.Hash
 }
 
 // retargets says whether the network follows the difficulty rules without the testnets'

@@ -117,6 +117,14 @@ func (b *Backend) ensureChain(ctx context.Context, low, high int32) error {
 	if high > tip.Height {
 		return b.errs.Bad("blockchain.headers.subscribe", "height %d is above the tip %d", high, tip.Height)
 	}
+	if a := s.rules.anchor; a != nil {
+		// The verified chain always reaches down to the anchor, whose hash is a checkpoint:
+		// headers that do not lead through it prove nothing.
+		if tip.Height < a.Height {
+			return b.spvErr("blockchain.headers.subscribe", errBelowAnchor(s.rules.params.Name, *a, tip.Height))
+		}
+		low = min(low, a.Height)
+	}
 	err := b.syncChain(ctx, low, tip)
 	var moved errMoved
 	if !errors.As(err, &moved) {

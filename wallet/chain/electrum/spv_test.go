@@ -422,3 +422,84 @@ func TestCheckpointsOnAFakeNetwork(t *testing.T) {
 		})
 	}
 }
+
+// A chain of the server's own, forked below satchel's anchor for the network, proves nothing:
+// with the anchor the client refuses it; without one (what regtest has) it cannot tell. A
+// server whose tip is below the anchor is refused too.
+func TestAnchorRefusesAChainOfItsOwn(t *testing.T) {
+	ctx := context.Background()
+	const fakeNet = wire.BitcoinNet(0x5a7c4e1f)
+	sc := script(11)
+	for _, tc := range []struct {
+		name     string
+		lie      []electrumtest.Option
+		anchorAt int32 // 0: no anchor
+		mine     int
+		want     string
+	}{
+		{"forked below the anchor", []electrumtest.Option{electrumtest.WithLie(electrumtest.LieFork, 3)}, 8, 0, "checkpoint there is"},
+		{"forked from the first block", []electrumtest.Option{electrumtest.WithLie(electrumtest.LieFork, 1)}, 8, 0, "checkpoint there is"},
+		{"no anchor: the fork is believed", []electrumtest.Option{electrumtest.WithLie(electrumtest.LieFork, 3)}, 0, 0, ""},
+		{"honest server through the anchor", nil, 8, 0, ""},
+		{"tip below the anchor", nil, 8, -1, "below satchel's"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := chaintest.New()
+			s := electrumtest.Start(t, c, tc.lie...)
+			s.Watch(sc)
+			c.Mine(10)
+			pay(c, sc, 3, 1, 1) // heights 11 to 13
+			p := *paramsFor(t, c)
+			p.Net = fakeNet
+			if tc.anchorAt > 0 {
+				at := tc.anchorAt
+				if tc.mine < 0 {
+					at = 100 // above the tip
+				}
+				hdrs, err := c.BlockHeaders(ctx, []int32{tc.anchorAt})
+				if err != nil {
+					t.Fatal(err)
+				}
+				anchors[fakeNet] = Anchor{Height: at, Hash: hdrs[0].BlockHash()}
+				t.Cleanup(func() { delete(anchors, fakeNet) })
+			}
+			b, err := Dial(ctx, s.URL(), &p, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Close()
+			// The wallet's coins are all above the anchor: its chain would start at 11.
+			_, err = b.BlockHeaders(ctx, []int32{11, 12})
+			if tc.want != "" {
+				spvFailure(t, err, tc.want)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.anchorAt > 0 && b.spv.chain.from > tc.anchorAt {
+				t.Fatalf("the verified chain starts at %d, above the anchor at %d", b.spv.chain.from, tc.anchorAt)
+			}
+		})
+	}
+}
+
+// Every public network but regtest has an anchor, and it is not its genesis block.
+func TestAnchorsForPublicNetworks(t *testing.T) {
+	for _, p := range []*chaincfg.Params{&chaincfg.MainNetParams, &chaincfg.TestNet3Params, &chaincfg.TestNet4Params, &chaincfg.SigNetParams} {
+		a, ok := AnchorFor(p)
+		if !ok || a.Height <= 0 || a.Hash == *p.GenesisHash || a.ChainWork == nil || a.ChainWork.Sign() <= 0 {
+			t.Errorf("%s: anchor %+v, %v", p.Name, a, ok)
+		}
+		if got := newRules(p).checkpoints[a.Height]; got != a.Hash {
+			t.Errorf("%s: the anchor is not a checkpoint", p.Name)
+		}
+	}
+	if _, ok := AnchorFor(&chaincfg.RegressionNetParams); ok {
+		t.Error("regtest has an anchor")
+	}
+	custom := chaincfg.CustomSignetParams([]byte{0x51}, nil)
+	if _, ok := AnchorFor(&custom); ok {
+		t.Error("a custom signet is held to the default signet's anchor")
+	}
+}

@@ -36,6 +36,12 @@ const (
 	// LieEasyBits serves, at the height, a header claiming twice its real target, which on
 	// regtest (where blocks sit at the limit) is easier than the network allows, and meeting it.
 	LieEasyBits Lie = "easy-bits"
+	// LieFork serves, from the height up, a chain of its own: headers that link to the real
+	// one below the height and to each other and meet their targets, but are other blocks
+	// (another merkle root). On regtest such a chain costs nothing to make, as a low-work chain
+	// from an old height costs little on the testnets: only a checkpoint above the fork point
+	// (an Anchor) tells it from the real one.
+	LieFork Lie = "fork"
 	// LieHide leaves out of histories the transactions confirmed at the height (0: every
 	// confirmed one). No client can tell.
 	LieHide Lie = "hide"
@@ -87,7 +93,7 @@ func (s *Server) headerLie() (lie, bool) {
 	found := false
 	for _, l := range s.lies {
 		switch l.kind {
-		case LieBadPoW, LieBrokenLink, LieEasyBits:
+		case LieBadPoW, LieBrokenLink, LieEasyBits, LieFork:
 			l.height = max(l.height, 1)
 			if !found || l.height < out.height {
 				out, found = l, true
@@ -172,6 +178,8 @@ func (s *Server) forge(ctx context.Context, l lie, top int32) (map[int32]*wire.B
 		switch {
 		case h == l.height && l.kind == LieBrokenLink:
 			hd.PrevBlock = chainhash.DoubleHashH([]byte("electrumtest: no such block"))
+		case h == l.height && l.kind == LieFork:
+			hd.MerkleRoot = chainhash.DoubleHashH([]byte("electrumtest: a chain of its own"))
 		case h == l.height && l.kind == LieEasyBits:
 			hd.Bits = blockchain.BigToCompact(new(big.Int).Lsh(blockchain.CompactToBig(hd.Bits), 1))
 		}
