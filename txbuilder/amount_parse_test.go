@@ -222,3 +222,17 @@ func FuzzParseFeeRate(f *testing.F) {
 		}
 	})
 }
+
+func TestAmountGrouped(t *testing.T) {
+	for _, tc := range []struct {
+		in   Amount
+		want string
+	}{
+		{0, "0"}, {999, "999"}, {1000, "1,000"}, {15_000, "15,000"}, {100_000, "100,000"},
+		{2_100_000_000_000_000, "2,100,000,000,000,000"}, {-1234, "-1,234"},
+	} {
+		if got := tc.in.Grouped(); got != tc.want {
+			t.Errorf("%d: %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

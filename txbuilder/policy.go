@@ -1,6 +1,9 @@
 package txbuilder
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // Portfolio is a coin-selection policy built, like Bitcoin Core's wallet, from several
 // algorithms whose results compete on the waste metric: least waste wins, more inputs on a tie,
@@ -175,6 +178,11 @@ func (pf Portfolio) Name() string {
 func (pf Portfolio) Select(req Request) (Selection, error) {
 	sel, err := pf.selectCoins(req)
 	if err != nil {
+		var ife *InsufficientFundsError
+		var de *DustError
+		if errors.As(err, &ife) || errors.As(err, &de) {
+			return Selection{}, err // already said in the user's terms
+		}
 		return Selection{}, fmt.Errorf("select coins (%s): %w", pf.Name(), err)
 	}
 	return sel, nil

@@ -57,7 +57,7 @@ type InsufficientFundsError struct {
 
 // Error states both sums so the user sees how much is missing.
 func (e *InsufficientFundsError) Error() string {
-	return fmt.Sprintf("insufficient funds: %d sat available after input fees, %d sat needed", e.Available, e.Needed)
+	return fmt.Sprintf("not enough money: %s sat spendable after the fee of spending each coin, %s sat needed with the fee", e.Available.Grouped(), e.Needed.Grouped())
 }
 
 // Unwrap makes errors.Is(err, ErrInsufficientFunds) hold.
@@ -73,7 +73,7 @@ type DustError struct {
 
 // Error names the payee and the limit so the user can fix the amount.
 func (e *DustError) Error() string {
-	return fmt.Sprintf("payee %d: %d sat is below the %s dust limit of %d sat", e.Index, e.Value, e.Type, e.Min)
+	return fmt.Sprintf("payee %d: %s sat is below the %s dust limit of %s sat (nodes do not relay smaller outputs)", e.Index+1, e.Value.Grouped(), e.Type, e.Min.Grouped())
 }
 
 // Unwrap makes errors.Is(err, ErrDustOutput) hold.

@@ -143,3 +143,25 @@ func (t ScriptType) DustLimit() Amount {
 // outputs: version 4, locktime 4, input and output counts 1 each (x4), plus marker and flag
 // (2 WU). 42 WU = 10.5 vB.
 const TxOverheadWeight Weight = 4*(4+4+1+1) + 2
+
+// Grouped is the amount in satoshis with thousands separated by commas (15,000), as satchel
+// shows amounts to people. Input never takes this form.
+func (a Amount) Grouped() string {
+	neg := a < 0
+	v := uint64(a)
+	if neg {
+		v = uint64(-a)
+	}
+	s := fmt.Sprint(v)
+	var b []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, s[i])
+	}
+	if neg {
+		return "-" + string(b)
+	}
+	return string(b)
+}

@@ -102,6 +102,7 @@ func (w *Wallet) Accept(c FeeChoice) error {
 	if err := w.writable(); err != nil {
 		return err
 	}
+	defer w.release()
 	return w.st.Update(func(tx *store.Txn) error {
 		return tx.PutSetting(feeEstimateKey(c.target), strconv.FormatInt(int64(c.Rate), 10))
 	})

@@ -40,6 +40,9 @@ type Wallet struct {
 	now      func() time.Time
 	// suspended: the store is closed while the user is asked something (Pay).
 	suspended bool
+	// shared: the wallet was opened read-only; release gives the write lock back after a
+	// short write (a sync), so a command that then waits (a prompt) blocks nobody.
+	shared bool
 }
 
 type account struct {
@@ -91,7 +94,7 @@ func Open(dir, network string, o OpenOptions) (*Wallet, error) {
 	if now == nil {
 		now = time.Now
 	}
-	w := &Wallet{dir: dir, st: st, net: net, readOnly: o.ReadOnly, timeout: o.LockTimeout, now: now}
+	w := &Wallet{dir: dir, st: st, net: net, readOnly: o.ReadOnly, shared: o.ReadOnly, timeout: o.LockTimeout, now: now}
 	if err := w.load(network); err != nil {
 		st.Close()
 		return nil, err
@@ -211,6 +214,18 @@ func (w *Wallet) SyncState() (s store.SyncState, ok bool, err error) {
 }
 
 func descriptorFor(a *keys.Account, chain uint32) string { return descriptor.ForAccount(a, chain) }
+
+// release goes back to the shared lock when the wallet was opened read-only and a write took
+// the exclusive one.
+func (w *Wallet) release() error {
+	if !w.shared || w.readOnly || w.suspended {
+		return nil
+	}
+	if err := w.st.Close(); err != nil {
+		return err
+	}
+	return w.reopenReadOnly()
+}
 
 // reopenReadOnly opens the store again, shared, after suspend.
 func (w *Wallet) reopenReadOnly() error {

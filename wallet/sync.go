@@ -262,10 +262,11 @@ func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (Syn
 		}
 	}
 
-	// Write it all in one transaction.
+	// Write it all in one transaction, then give the write lock back.
 	if err := w.writable(); err != nil {
 		return res, fmt.Errorf("sync: %w", err)
 	}
+	defer w.release()
 	seen := now().Unix()
 	err = w.st.Update(func(tx *store.Txn) error {
 		for _, list := range lists {

@@ -72,7 +72,7 @@ func TestIntegrationSendGuards(t *testing.T) {
 	}{
 		{"P2WPKH dust - 1", []string{wpkh, "293", "--fee-rate", "1"}, exitCannotPay, "below_dust", "294"},
 		{"P2TR dust - 1", []string{tr, "329", "--fee-rate", "1"}, exitCannotPay, "below_dust", "330"},
-		{"insufficient funds", []string{wpkh, "60000", "--fee-rate", "1"}, exitCannotPay, "insufficient_funds", "available"},
+		{"insufficient funds", []string{wpkh, "60000", "--fee-rate", "1"}, exitCannotPay, "insufficient_funds", "spendable"},
 		{"fee guard", []string{wpkh, "1000", "--fee-rate", "50"}, exitCannotPay, "fee_guard", "max-fee-ratio"},
 		{"absurd fee rate", []string{wpkh, "1000", "--fee-rate", "1001"}, exitCannotPay, "fee_guard", "1,000"},
 		{"max fee", []string{wpkh, "20000", "--fee-rate", "5", "--max-fee", "100"}, exitCannotPay, "fee_guard", "max-fee"},

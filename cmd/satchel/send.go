@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/btcsuite/btcd/wire/v2"
 	"github.com/spf13/cobra"
@@ -35,7 +36,8 @@ type planJSON struct {
 	FeeRate          json.Number      `json:"fee_rate"`
 	FeeRateSource    string           `json:"fee_rate_source,omitempty"`
 	EffectiveFeeRate json.Number      `json:"effective_fee_rate"`
-	FeeShare         string           `json:"fee_share"`
+	FeeShare         string           `json:"-"`
+	FeeSharePct      *json.Number     `json:"fee_share_pct"`
 	VSize            int64            `json:"vsize"`
 	Amount           int64            `json:"amount_sat"`
 	Change           int64            `json:"change_sat"`
@@ -71,6 +73,10 @@ func planOut(p *wallet.Plan, tx *wire.MsgTx) planJSON {
 		ConsolidationFee: int64(p.Selection.ConsolidationFee),
 		NoChangeReason:   p.Selection.NoChangeReason, CoinsSpent: len(p.Built.Inputs), Algorithm: p.Selection.Algorithm,
 		Waste: int64(p.Selection.Waste),
+	}
+	if pct, ok := strings.CutSuffix(out.FeeShare, "%"); ok {
+		n := json.Number(pct)
+		out.FeeSharePct = &n
 	}
 	if p.Selection.Change > 0 {
 		out.NoChangeReason = ""
