@@ -80,6 +80,10 @@ func ParseFeeRate(s string) (FeeRate, error) {
 	if len(num) > len("sat/vb") && strings.EqualFold(num[len(num)-len("sat/vb"):], "sat/vb") {
 		num = num[:len(num)-len("sat/vb")]
 	}
+	if i := strings.IndexAny(num, "sS/"); i > 0 && checkNumber(num[:i]) == nil {
+		// "2sat", "2sats", "2sat/b": the only unit a fee rate takes is sat/vB.
+		return 0, badFeeRate(s, fmt.Sprintf("a fee rate is in sat/vB: write %s or %ssat/vB", num[:i], num[:i]))
+	}
 	if err := checkNumber(num); err != nil {
 		return 0, badFeeRate(s, err.Error())
 	}

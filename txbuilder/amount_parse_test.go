@@ -151,6 +151,8 @@ func TestParseFeeRate(t *testing.T) {
 		{"unit only", "sat/vb", "unexpected character"},
 		{"space", "1 sat/vB", "spaces"},
 		{"exponent", "1e3", "exponents"},
+		{"sat is an amount, not a rate", "2sat", "in sat/vB: write 2 or 2sat/vB"},
+		{"sat per byte", "2sat/b", "in sat/vB"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
