@@ -1,6 +1,8 @@
 package wallet
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,5 +59,27 @@ func TestReservationFollowsInjectedClock(t *testing.T) {
 				t.Fatalf("reserved = %v, want %v", got, tc.reserved)
 			}
 		})
+	}
+}
+
+// --from on a coin that cannot be spent yet says why: an immature coinbase output names the
+// height it matures at.
+func TestFromSaysWhyACoinCannotBeSpent(t *testing.T) {
+	w := newWallet(t, txbuilder.P2WPKH, false)
+	c := chaintest.New()
+	c.Mine(1, chaintest.Coinbase(script(t, w, 0, 0), 50_0000_0000, 1))
+	c.Mine(9)
+	mustSync(t, w, c, 5)
+	pc, err := w.loadPlanContext()
+	if err != nil || len(pc.coins) != 1 {
+		t.Fatalf("coins %v err %v", pc.coins, err)
+	}
+	cb := pc.coins[0]
+	dest := script(t, w, 0, 7)
+	_, err = w.PlanSend(SendRequest{Payments: []Payment{{Address: "x", Script: dest, Type: txbuilder.P2WPKH, Amount: 10_000}},
+		FeeRate: 1000, From: []wire.OutPoint{cb.OutPoint}})
+	want := fmt.Sprintf("immature until height %d (90 more blocks)", cb.Height+CoinbaseMaturity-1)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err %v, want it to say %q", err, want)
 	}
 }

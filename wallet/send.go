@@ -126,7 +126,7 @@ func (w *Wallet) PlanSend(req SendRequest) (*Plan, error) {
 				return nil, fmt.Errorf("%w: --from %s is not an unspent coin of this wallet (see: satchel utxos)", ErrBadInput, op)
 			}
 			if !spendable(c, pc.tip) {
-				return nil, fmt.Errorf("%w: --from %s cannot be spent yet (unconfirmed from someone else, or immature)", ErrBadInput, op)
+				return nil, fmt.Errorf("%w: --from %s cannot be spent yet: %s", ErrBadInput, op, whyNotSpendable(c, pc.tip))
 			}
 			if !seen[op] {
 				seen[op] = true
@@ -401,4 +401,15 @@ func (w *Wallet) Broadcast(ctx context.Context, be chain.Backend, tx *wire.MsgTx
 	}
 	crash.Point(crash.SendAfterRecord)
 	return id, nil
+}
+
+// whyNotSpendable says in words why spendable(c, tip) is false.
+func whyNotSpendable(c store.Coin, tip int32) string {
+	if c.Coinbase {
+		if c.Height == 0 {
+			return "a coinbase output not yet in a block"
+		}
+		return fmt.Sprintf("a coinbase output, immature until height %d (%d more blocks)", c.Height+CoinbaseMaturity-1, c.Height+CoinbaseMaturity-1-tip)
+	}
+	return "unconfirmed, and paid by someone else: wait for a confirmation"
 }
