@@ -40,15 +40,8 @@ func (w *Wallet) Dispose(ctx context.Context, ops []wire.OutPoint, relay txbuild
 		return nil, fmt.Errorf("%w: dust dispose needs the seed, and this wallet is watch-only", keys.ErrWatchOnly)
 	}
 	if o.Consent != nil {
-		if err := w.suspend(); err != nil {
+		if err := w.unlocked(func() error { return o.Consent(nil, nil) }); err != nil {
 			return nil, err
-		}
-		cerr := o.Consent(nil, nil)
-		if err := w.resume(); err != nil {
-			return nil, err
-		}
-		if cerr != nil {
-			return nil, cerr
 		}
 		// The coins must still be there: planning again refuses any that went meanwhile.
 		if _, err := w.PlanDispose(ops, relay); err != nil {

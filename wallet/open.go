@@ -227,7 +227,7 @@ func (w *Wallet) release() error {
 	return w.reopenReadOnly()
 }
 
-// reopenReadOnly opens the store again, shared, after suspend.
+// reopenReadOnly opens the closed store again, shared.
 func (w *Wallet) reopenReadOnly() error {
 	st, err := store.Open(w.st.Path(), store.Options{ReadOnly: true, Timeout: w.timeout})
 	if err != nil {

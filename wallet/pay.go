@@ -131,15 +131,8 @@ func (w *Wallet) ask(p *Plan, warnings []string, consent func(*Plan, []string) e
 		}
 		return false, nil
 	}
-	if err := w.suspend(); err != nil {
+	if err := w.unlocked(func() error { return consent(p, warnings) }); err != nil {
 		return false, err
-	}
-	cerr := consent(p, warnings)
-	if err := w.resume(); err != nil {
-		return false, err
-	}
-	if cerr != nil {
-		return false, cerr
 	}
 	return w.stale(p)
 }
@@ -262,6 +255,20 @@ func checkSigned(plan *Plan, tx *wire.MsgTx) error {
 
 // isNullData reports an OP_RETURN output, which carries no value and has no dust limit.
 func isNullData(script []byte) bool { return len(script) > 0 && script[0] == 0x6a }
+
+// unlocked runs ask (a question to the user) with the store closed, so that no lock is held
+// while the user thinks, then takes the write lock: what follows a consent writes. ask's
+// error, if any, wins.
+func (w *Wallet) unlocked(ask func() error) error {
+	if err := w.suspend(); err != nil {
+		return err
+	}
+	aerr := ask()
+	if err := w.resume(); err != nil {
+		return err
+	}
+	return aerr
+}
 
 // suspend closes the store, so no lock is held while the user is asked something.
 func (w *Wallet) suspend() error {

@@ -74,15 +74,8 @@ func (w *Wallet) SignPSBTPayment(p *psbt.Packet, g FeeGuard, consent PSBTConsent
 		warnings = append(warnings, fmt.Sprintf("the fee is %s of the amount paid (more than 10%%)", Share(fee, paid)))
 	}
 	if consent != nil {
-		if err := w.suspend(); err != nil {
+		if err := w.unlocked(func() error { return consent(s, plan.Inputs, warnings) }); err != nil {
 			return nil, err
-		}
-		cerr := consent(s, plan.Inputs, warnings)
-		if err := w.resume(); err != nil {
-			return nil, err
-		}
-		if cerr != nil {
-			return nil, cerr
 		}
 	}
 	pass, err := passphrase()
@@ -116,18 +109,8 @@ func (w *Wallet) BroadcastPSBTPayment(ctx context.Context, be chain.Backend, p *
 				return nil, chainhash.Hash{}, err
 			}
 		}
-		if err := w.suspend(); err != nil {
+		if err := w.unlocked(func() error { return consent(tx, ours) }); err != nil {
 			return nil, chainhash.Hash{}, err
-		}
-		cerr := consent(tx, ours)
-		// Recording needs the write lock only if the transaction touches the wallet; reopen
-		// shared and let Broadcast take it.
-		w.suspended = false
-		if err := w.reopenReadOnly(); err != nil {
-			return nil, chainhash.Hash{}, err
-		}
-		if cerr != nil {
-			return nil, chainhash.Hash{}, cerr
 		}
 	}
 	bctx, cancel := context.WithTimeout(ctx, time.Minute)

@@ -53,18 +53,10 @@ func (w *Wallet) TxWatchScripts(txid chainhash.Hash) (scripts [][]byte, known bo
 // LabelledAddresses lists the wallet's addresses that carry label exactly.
 func (w *Wallet) LabelledAddresses(label string) ([]string, error) {
 	var addrs []string
-	err := w.st.View(func(tx *store.Txn) error {
-		labels, err := tx.Labels()
-		if err != nil {
-			return err
+	err := w.eachAddressLabel(func(addr, l string) {
+		if l == label {
+			addrs = append(addrs, addr)
 		}
-		prefix := LabelKeyAddress("")
-		for k, v := range labels {
-			if v == label && len(k) > len(prefix) && k[:len(prefix)] == prefix {
-				addrs = append(addrs, k[len(prefix):])
-			}
-		}
-		return nil
 	})
 	sort.Strings(addrs)
 	return addrs, err
@@ -73,7 +65,18 @@ func (w *Wallet) LabelledAddresses(label string) ([]string, error) {
 // AddressLabels lists the distinct labels given to the wallet's addresses.
 func (w *Wallet) AddressLabels() ([]string, error) {
 	seen := map[string]bool{}
-	err := w.st.View(func(tx *store.Txn) error {
+	err := w.eachAddressLabel(func(_, l string) { seen[l] = true })
+	out := make([]string, 0, len(seen))
+	for v := range seen {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out, err
+}
+
+// eachAddressLabel calls fn with every labelled address and its label.
+func (w *Wallet) eachAddressLabel(fn func(addr, label string)) error {
+	return w.st.View(func(tx *store.Txn) error {
 		labels, err := tx.Labels()
 		if err != nil {
 			return err
@@ -81,17 +84,11 @@ func (w *Wallet) AddressLabels() ([]string, error) {
 		prefix := LabelKeyAddress("")
 		for k, v := range labels {
 			if len(k) > len(prefix) && k[:len(prefix)] == prefix {
-				seen[v] = true
+				fn(k[len(prefix):], v)
 			}
 		}
 		return nil
 	})
-	out := make([]string, 0, len(seen))
-	for v := range seen {
-		out = append(out, v)
-	}
-	sort.Strings(out)
-	return out, err
 }
 
 // Received is a transaction of the wallet paying a set of its scripts.
