@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/btcsuite/btcd/psbt/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+
 	"github.com/satchel-wallet/satchel/internal/regtest"
 	"github.com/satchel-wallet/satchel/txbuilder"
 )
@@ -180,4 +183,46 @@ func TestIntegrationCoinSpentDuringThePromptIsPlannedAgain(t *testing.T) {
 		t.Fatalf("asked %d times, stderr %s", asked, r.err)
 	}
 	_ = n
+}
+
+// Against the real node: a PSBT that spends the wallet's coin beside a foreign input that does
+// not say what it spends is neither signed nor broadcast; the same PSBT without the foreign
+// input is signed, broadcast and accepted.
+func TestIntegrationPSBTWithAnInputOfUnknownAmount(t *testing.T) {
+	c, n := nodeCLI(t)
+	watchPair(t, c, "wpkh")
+	c.fund(n, "cold", 1_000_000)
+	c.mustRun("", "sync", "--wallet", "hot")
+	dest := regtest.NewKey("psbt-dest", txbuilder.P2WPKH).Address
+	r := c.mustRun("", "send", "--json", "--wallet", "cold", dest, "50000", "--fee-rate", "2")
+	plain := decodeJSON[struct {
+		PSBT string `json:"psbt"`
+	}](t, r.out).PSBT
+	p := decodePSBTText(t, plain)
+	// A foreign coin of the node's, added with nothing said about its amount.
+	foreign := n.Send(t, regtest.NewKey("foreign", txbuilder.P2WPKH).Address, 40_000)
+	n.Mine(t, 1)
+	p.UnsignedTx.AddTxIn(wire.NewTxIn(wire.NewOutPoint(&foreign, 0), nil, nil))
+	p.Inputs = append(p.Inputs, psbt.PInput{})
+	mixed, err := txbuilder.EncodePSBTBase64(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(n.MempoolTxIDs(t))
+	r = c.run(mixed, "psbt", "sign", "-", "--json", "--yes", "--wallet", "hot")
+	if code, msg := jsonError(t, r.err); r.code != exitUsage || code != "psbt_refused" || !strings.Contains(msg, "fee cannot be known") || r.out != "" {
+		t.Fatalf("signing beside an input of unknown amount: exit %d %s", r.code, r.err)
+	}
+	r = c.run(mixed, "psbt", "broadcast", "-", "--json", "--yes", "--wallet", "hot")
+	if code, msg := jsonError(t, r.err); r.code != exitUsage || code != "psbt_refused" || !strings.Contains(msg, "fee cannot be known") || len(n.MempoolTxIDs(t)) != before {
+		t.Fatalf("broadcast of a PSBT with an input of unknown amount: exit %d %s", r.code, r.err)
+	}
+	// The honest PSBT goes through.
+	signed := c.mustRun(plain, "psbt", "sign", "-", "--json", "--yes", "--wallet", "hot")
+	s := decodeJSON[psbtResultJSON](t, signed.out)
+	b := decodeJSON[psbtBroadcastJSON](t, c.mustRun(s.PSBT, "psbt", "broadcast", "-", "--json", "--yes", "--wallet", "hot").out)
+	if b.Fee == nil {
+		t.Fatal("broadcast does not state the fee")
+	}
+	assertFeeRate(t, n, b.TxID, 2000, *b.Fee)
 }
