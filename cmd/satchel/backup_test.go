@@ -218,3 +218,24 @@ func TestBackupSecretsAndOldFormat(t *testing.T) {
 		t.Fatalf("no warning for a version 1 backup: %s", r.err)
 	}
 }
+
+// FuzzStripURLPasswords: what a backup keeps of a config.toml never holds a URL with a
+// password, still reads as TOML, and stripping again changes nothing.
+func FuzzStripURLPasswords(f *testing.F) {
+	f.Add("backend = \"btcd://u:hunter2@127.0.0.1:8334\"\ngap-limit = 30\n")
+	f.Add("proxy = \"socks5://a:b@127.0.0.1:9050\"\n")
+	f.Add("backend = \"https://example.com/api\"\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		out, dropped, err := stripURLPasswords(in)
+		if err != nil {
+			return
+		}
+		if len(dropped) == 0 && out != in {
+			t.Fatal("a file without passwords changed")
+		}
+		again, more, err := stripURLPasswords(out)
+		if err != nil || len(more) != 0 || again != out {
+			t.Fatalf("not idempotent: %v %v", more, err)
+		}
+	})
+}

@@ -195,6 +195,11 @@ func readConfigFile(path string) (configValues, error) {
 	if err != nil {
 		return nil, usagef("bad_config", fmt.Sprintf("read config %s: %v", path, err))
 	}
+	if fi, err := os.Stat(path); err == nil {
+		if err := checkConfigPerms(path, fi); err != nil {
+			return nil, err
+		}
+	}
 	var m map[string]any
 	if _, err := toml.Decode(string(raw), &m); err != nil {
 		return nil, usagef("bad_config", fmt.Sprintf("config %s: %v", path, oneLine(err.Error())))

@@ -388,10 +388,10 @@ func TestConfigPrecedence(t *testing.T) {
 		src  string
 	}{
 		{"backend", layers{}, "", "default"},
-		{"backend", layers{global: "btcd://g:p@h:1"}, "btcd://g:p@h:1", "global"},
-		{"backend", layers{wallet: "btcd://w:p@h:2", global: "btcd://g:p@h:1"}, "btcd://w:p@h:2", "wallet"},
-		{"backend", layers{env: "btcd://e:p@h:3", wallet: "btcd://w:p@h:2", global: "btcd://g:p@h:1"}, "btcd://e:p@h:3", "env"},
-		{"backend", layers{flag: "btcd://f:p@h:4", env: "btcd://e:p@h:3", wallet: "btcd://w:p@h:2"}, "btcd://f:p@h:4", "flag"},
+		{"backend", layers{global: "btcd://g:p@localhost:1"}, "btcd://g:p@localhost:1", "global"},
+		{"backend", layers{wallet: "btcd://w:p@localhost:2", global: "btcd://g:p@localhost:1"}, "btcd://w:p@localhost:2", "wallet"},
+		{"backend", layers{env: "btcd://e:p@localhost:3", wallet: "btcd://w:p@localhost:2", global: "btcd://g:p@localhost:1"}, "btcd://e:p@localhost:3", "env"},
+		{"backend", layers{flag: "btcd://f:p@localhost:4", env: "btcd://e:p@localhost:3", wallet: "btcd://w:p@localhost:2"}, "btcd://f:p@localhost:4", "flag"},
 		{"gap-limit", layers{}, "20", "default"},
 		{"gap-limit", layers{global: "30"}, "30", "global"},
 		{"gap-limit", layers{wallet: "40", global: "30"}, "40", "wallet"},

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
 
 // Scheme is the URL scheme that selects this backend.
@@ -28,7 +30,9 @@ type Config struct {
 	CertPath string
 }
 
-// ParseURL reads btcd://USER:PASS@HOST:PORT[?tls=1&cert=PATH]. It refuses what it does not
+// ParseURL reads btcd://USER:PASS@HOST:PORT[?tls=1&cert=PATH]. Without TLS the host must be
+// this machine (or a .onion service); another host needs tls=1 and the node's certificate to
+// pin (cert=PATH, the only certificate then trusted). It refuses what it does not
 // understand (unknown options, a path, a missing port) so that a typo is not silently ignored.
 // Its errors wrap ErrBadURL and never contain the password.
 func ParseURL(raw string) (Config, error) {
@@ -107,6 +111,19 @@ func ParseURL(raw string) (Config, error) {
 	}
 	if c.CertPath != "" && !c.TLS {
 		return fail("cert is only used with tls=1")
+	}
+	// As for Esplora: plain HTTP would show the RPC password and every address the wallet
+	// asks about to anyone on the way, and TLS trusting any certificate a public authority
+	// signed would let anyone with one stand in for the node. Off this machine (and off Tor),
+	// the node's own certificate is pinned.
+	if !netutil.IsLoopback(host) && !netutil.IsOnion(host) {
+		if !c.TLS {
+			return fail("plain HTTP would show the RPC password and your addresses to anyone on the way: " +
+				"for a node on another machine add ?tls=1&cert=PATH (the node's rpc.cert); plain HTTP is only for this machine and .onion services")
+		}
+		if c.CertPath == "" {
+			return fail("a node on another machine needs its certificate pinned: add &cert=PATH (a copy of the node's rpc.cert)")
+		}
 	}
 	return c, nil
 }

@@ -21,8 +21,10 @@ func TestParseURL(t *testing.T) {
 		{"tls with cert", "btcd://u:p@node.example:8334?tls=1&cert=/home/me/.btcd/rpc.cert",
 			btcd.Config{User: "u", Pass: "p", Host: "node.example:8334", TLS: true,
 				CertPath: "/home/me/.btcd/rpc.cert"}},
-		{"tls true without cert", "btcd://u:p@node.example:8334?tls=true",
-			btcd.Config{User: "u", Pass: "p", Host: "node.example:8334", TLS: true}},
+		{"tls true without cert on loopback", "btcd://u:p@localhost:8334?tls=true",
+			btcd.Config{User: "u", Pass: "p", Host: "localhost:8334", TLS: true}},
+		{"plain to an onion service", "btcd://u:p@abcdefghijklmnop.onion:8334",
+			btcd.Config{User: "u", Pass: "p", Host: "abcdefghijklmnop.onion:8334"}},
 		{"tls off said out loud", "btcd://u:p@127.0.0.1:1?tls=0",
 			btcd.Config{User: "u", Pass: "p", Host: "127.0.0.1:1"}},
 		{"ipv6 host", "btcd://u:p@[::1]:18334",
@@ -72,6 +74,9 @@ func TestParseURLRefuses(t *testing.T) {
 		{"empty cert", "btcd://u:secretpw@127.0.0.1:1?tls=1&cert=", "file path"},
 		{"unescaped slash in password", "btcd://u:secret/pw@127.0.0.1:1", ""},
 		{"fragment", "btcd://u:secretpw@127.0.0.1:1#x", "fragment"},
+		{"plain HTTP to another host", "btcd://u:secretpw@node.example:8334", "tls=1&cert=PATH"},
+		{"plain HTTP to a LAN address", "btcd://u:secretpw@192.168.1.5:8334?tls=0", "plain HTTP"},
+		{"TLS to another host without a pinned certificate", "btcd://u:secretpw@node.example:8334?tls=1", "pinned"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := btcd.ParseURL(tc.raw)

@@ -20,15 +20,12 @@ type Anchor struct {
 	ChainWork *big.Int
 }
 
-// anchorSource names where the anchors' figures come from, for the documentation and errors.
-// Each network's block is the defaultAssumeValid block of Bitcoin Core's chainparams (release
-// 30, src/kernel/chainparams.cpp), and ChainWork is the nMinimumChainWork set beside it, which
-// Core's release process takes from getblockheader of that same block.
-const anchorSource = "Bitcoin Core 30's assumed-valid block"
-
 // anchors are keyed by the network's message start, so a custom signet (whose magic comes from
 // its own challenge) is not held to the default signet's chain. Regtest has none: anyone can
-// make its blocks.
+// make its blocks. Each network's block is the defaultAssumeValid block of Bitcoin Core 30's
+// src/kernel/chainparams.cpp, and ChainWork the nMinimumChainWork set beside it, which Core's
+// release process takes from getblockheader of that same block. When they are moved up, take
+// both from a Core release again.
 var anchors = map[wire.BitcoinNet]Anchor{
 	wire.MainNet:  mustAnchor(912683, "00000000000000000000611fd22f2df7c8fbd0688745c3a6c3bb5109cc2a12cb", "dee8e2a309ad8a9820433c68"),
 	wire.TestNet3: mustAnchor(4550000, "0000000000000065c6c38258e201971a3fdfcc2ceee0dd6e85a6c022d45dee34", "16dd270dd94fac1d7632"),
