@@ -57,6 +57,13 @@ func (w *Wallet) PlanBump(req BumpRequest) (*BumpPlan, error) {
 		if r.Fee < 0 {
 			return fmt.Errorf("%w: %s spends coins that are not this wallet's", ErrNotReplaceable, req.TxID)
 		}
+		// Only a payment this copy of the wallet signed: a pending transaction a server reports
+		// is vouched for by nothing (its txid commits to no signature), and re-signing it would
+		// pay whoever the server chose.
+		if !r.Sent {
+			return fmt.Errorf("%w: %s was not sent by this wallet (a server reported it, or another copy of the wallet sent it): "+
+				"satchel bumps only what it signed; wait for it, or use satchel cpfp if it pays you", ErrNotReplaceable, req.TxID)
+		}
 		// A later transaction of ours that spends this one's outputs would be evicted by a
 		// replacement, whose fee does not pay for it (BIP125 rule 3) and which may even pick
 		// its change: bump that one instead.
@@ -145,7 +152,9 @@ func (w *Wallet) PlanBump(req BumpRequest) (*BumpPlan, error) {
 	created := map[chainhash.Hash]bool{req.TxID: true}
 	var cands []store.Coin
 	for _, c := range pc.spendable() {
-		if !created[c.OutPoint.Hash] {
+		// BIP125 rule 2: a replacement adds no unconfirmed input (nodes refuse it), so the
+		// wallet's own unconfirmed change is no candidate either.
+		if !created[c.OutPoint.Hash] && c.Height > 0 {
 			cands = append(cands, c)
 		}
 	}
@@ -163,11 +172,18 @@ func (w *Wallet) PlanBump(req BumpRequest) (*BumpPlan, error) {
 		return nil, fmt.Errorf("%w: %s pays (or may pay) a silent payment, whose output would break if coins were added, "+
 			"and its change cannot pay that fee alone: use a lower --fee-rate, or satchel cpfp", err, req.TxID)
 	}
+	if err != nil && errors.As(err, &short) {
+		return nil, fmt.Errorf("%w (a replacement may add only confirmed coins, BIP125 rule 2: wait for a confirmation, "+
+			"use a lower --fee-rate, or satchel cpfp)", err)
+	}
 	if err != nil {
 		return nil, err
 	}
 	plan.keepsSilent = maybeSilent
 	plan.replaces = req.TxID
+	if err := w.CheckPlanChain(plan); err != nil {
+		return nil, fmt.Errorf("bump %s: %w", req.TxID, err)
+	}
 	// BIP125 rule 4: the new fee pays for the replacement's own relay on top of the old fee.
 	minFee := txbuilder.Amount(orig.Fee) + req.RelayFee.FeeForVSize(plan.VSize)
 	if plan.Selection.Fee < minFee {

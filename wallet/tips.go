@@ -191,6 +191,11 @@ func (w *Wallet) PlanFlush(req FlushRequest) (*FlushPlan, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Tips are paid one flush after another from unconfirmed change: past node policy's chain
+	// limit the flush would be sent and never relayed.
+	if err := w.CheckPlanChain(plan); err != nil {
+		return nil, fmt.Errorf("tip flush: %w", err)
+	}
 	fp := &FlushPlan{Plan: plan, Tips: due}
 	for _, p := range pays {
 		alone, err := w.PlanSend(SendRequest{Payments: []Payment{p}, FeeRate: req.FeeRate, Policy: req.Policy})

@@ -132,6 +132,7 @@ type cpfpJSON struct {
 	Parent       string      `json:"parent"`
 	ParentFee    int64       `json:"parent_fee_sat"`
 	ParentVSize  int64       `json:"parent_vsize"`
+	Ancestors    int         `json:"unconfirmed_ancestors"`
 	PackageRate  json.Number `json:"package_fee_rate"`
 	RequiredRate json.Number `json:"required_fee_rate"`
 }
@@ -181,7 +182,7 @@ with too low a fee) back to the wallet, with a fee high enough that parent and c
 				return err
 			}
 			return a.finishTx(cmd, w, be, cp.Plan, out, dryRun, "cpfp", func(p planJSON) any {
-				return cpfpJSON{planJSON: p, Parent: id.String(), ParentFee: int64(cp.ParentFee), ParentVSize: cp.ParentVSize,
+				return cpfpJSON{planJSON: p, Parent: id.String(), ParentFee: int64(cp.ParentFee), ParentVSize: cp.ParentVSize, Ancestors: cp.Ancestors,
 					PackageRate: jsonRate(cp.PackageRate), RequiredRate: jsonRate(cp.RequiredRate)}
 			})
 		},
