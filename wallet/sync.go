@@ -282,6 +282,9 @@ func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (Syn
 			}
 		}
 		for id, m := range fetched {
+			// Whatever the backend did, no witness a server supplied is stored: its txid does not
+			// commit to it (see committedVSize).
+			stripWitness(m)
 			var buf bytes.Buffer
 			if err := m.Serialize(&buf); err != nil {
 				return err
