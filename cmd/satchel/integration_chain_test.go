@@ -127,3 +127,60 @@ func txidStrings(ids []chainhash.Hash) []string {
 	}
 	return out
 }
+
+// abandon double-spends a pending tip payment back to the wallet at a higher fee: the node takes
+// the self-spend in place of the payment, history shows the payment replaced, the tip is queued
+// again, and after a block the wallet holds all but the self-spend's fee.
+func TestIntegrationAbandon(t *testing.T) {
+	c, n := nodeCLI(t)
+	c.mustRun("", "create", "--wallet", "a")
+	c.fund(n, "a", 100_000)
+	dest := regtest.NewKey("abandon", txbuilder.P2WPKH).Address
+	c.mustRun("", "tip", "add", dest, "4000", "--wallet", "a", "--id", "t1", "--json")
+	r := c.run("", "tip", "flush", "--fee-rate", "1", "--yes", "--json", "--wallet", "a")
+	if r.code != 0 {
+		t.Fatalf("flush: %s", r.err)
+	}
+	f := decodeJSON[tipFlushJSON](t, r.out)
+	// Not this wallet's, or not pending: refused, exit 2.
+	if r := c.run("", "abandon", strings.Repeat("ab", 32), "--yes", "--json", "--wallet", "a"); r.code != exitUsage {
+		t.Fatalf("abandon of an unknown txid: exit %d %s", r.code, r.err)
+	}
+	r = c.run("", "abandon", f.TxID, "--yes", "--json", "--wallet", "a")
+	if r.code != 0 {
+		t.Fatalf("abandon: exit %d %s", r.code, r.err)
+	}
+	ab := decodeJSON[abandonJSON](t, r.out)
+	if ab.Abandons != f.TxID || ab.OldFee != f.Fee || ab.Fee <= f.Fee || len(ab.Outputs) != 1 || !ab.Outputs[0].Change && ab.Outputs[0].Address == dest {
+		t.Fatalf("abandon plan %+v (payment fee %d)", ab, f.Fee)
+	}
+	for _, o := range ab.Outputs {
+		if o.Address == dest {
+			t.Fatalf("the self-spend pays the abandoned payee: %+v", ab.Outputs)
+		}
+	}
+	mem := strings.Join(txidStrings(n.MempoolTxIDs(t)), " ")
+	if !strings.Contains(mem, ab.TxID) || strings.Contains(mem, f.TxID) {
+		t.Fatalf("mempool %s: want the self-spend %s in place of %s", mem, ab.TxID, f.TxID)
+	}
+	assertFeeRate(t, n, ab.TxID, 1000, ab.Fee)
+	status := map[string]string{}
+	for _, e := range c.history("a") {
+		status[e.TxID] = e.Status
+	}
+	if status[f.TxID] != "replaced" || status[ab.TxID] != "pending" {
+		t.Fatalf("statuses %v", status)
+	}
+	for _, tp := range decodeJSON[[]tipJSON](t, c.mustRun("", "tip", "list", "--json", "--wallet", "a").out) {
+		if tp.ID == "t1" && tp.Status != "queued" {
+			t.Fatalf("abandoned tip %+v, want queued again", tp)
+		}
+	}
+	n.Mine(t, 1)
+	if bal := c.balance("a"); bal.Confirmed != 100_000-ab.Fee || bal.Unconfirmed != 0 {
+		t.Fatalf("after abandon %+v (fee %d)", bal, ab.Fee)
+	}
+	if r := c.run("", "abandon", ab.TxID, "--yes", "--json", "--wallet", "a"); r.code != exitUsage {
+		t.Fatalf("abandon of a confirmed self-spend: exit %d %s", r.code, r.err)
+	}
+}
