@@ -181,6 +181,10 @@ with too low a fee) back to the wallet, with a fee high enough that parent and c
 			if err != nil {
 				return err
 			}
+			if !a.flags.json {
+				fmt.Fprintf(a.Err, "parent %d vB paying %s; %d unconfirmed ancestors (%d vB); the child pays %s sat/vB itself, the package %s sat/vB\n",
+					cp.ParentVSize, a.fmtAmount(int64(cp.ParentFee)), cp.Ancestors, cp.AncestorsVSize, cp.ChildRate(), cp.PackageRate)
+			}
 			return a.finishTx(cmd, w, be, cp.Plan, out, dryRun, "cpfp", func(p planJSON) any {
 				return cpfpJSON{planJSON: p, Parent: id.String(), ParentFee: int64(cp.ParentFee), ParentVSize: cp.ParentVSize, Ancestors: cp.Ancestors,
 					PackageRate: jsonRate(cp.PackageRate), RequiredRate: jsonRate(cp.RequiredRate)}
