@@ -28,7 +28,7 @@ func newAbandonCmd(a *App) *cobra.Command {
 caps) until a block proves otherwise, even when the backend stops reporting it. abandon is the
 way out: it spends every input of the payment back to the wallet's own next change address at a
 higher fee (BIP125), so the payment can never confirm. Once broadcast, history shows the payment
-as replaced and its tips go back to the queue.`,
+as replaced; its tips go back to the queue when the self-spend confirms.`,
 		Example: "  satchel abandon 4a5e1e4b...a33b\n  satchel abandon 4a5e1e4b...a33b --fee-rate 5 --dry-run --json",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

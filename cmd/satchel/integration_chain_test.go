@@ -130,7 +130,7 @@ func txidStrings(ids []chainhash.Hash) []string {
 
 // abandon double-spends a pending tip payment back to the wallet at a higher fee: the node takes
 // the self-spend in place of the payment, history shows the payment replaced, the tip is queued
-// again, and after a block the wallet holds all but the self-spend's fee.
+// again once the self-spend confirms, and the wallet then holds all but the self-spend's fee.
 func TestIntegrationAbandon(t *testing.T) {
 	c, n := nodeCLI(t)
 	c.mustRun("", "create", "--wallet", "a")
@@ -171,12 +171,27 @@ func TestIntegrationAbandon(t *testing.T) {
 	if status[f.TxID] != "replaced" || status[ab.TxID] != "pending" {
 		t.Fatalf("statuses %v", status)
 	}
-	for _, tp := range decodeJSON[[]tipJSON](t, c.mustRun("", "tip", "list", "--json", "--wallet", "a").out) {
-		if tp.ID == "t1" && tp.Status != "queued" {
-			t.Fatalf("abandoned tip %+v, want queued again", tp)
+	// Until the self-spend confirms the payment may still win: the tip stays paid, and a flush
+	// does not pay it again.
+	tipStatus := func() string {
+		for _, tp := range decodeJSON[[]tipJSON](t, c.mustRun("", "tip", "list", "--json", "--wallet", "a").out) {
+			if tp.ID == "t1" {
+				return tp.Status
+			}
 		}
+		return "absent"
+	}
+	if s := tipStatus(); s != "paid" {
+		t.Fatalf("tip of an abandoned payment before the self-spend confirms: %s, want paid", s)
+	}
+	if r := c.mustRun("", "tip", "flush", "--fee-rate", "1", "--yes", "--json", "--wallet", "a"); !contains(r.out, `"done": false`) {
+		t.Fatalf("flush before the self-spend confirms: %s", r.out)
 	}
 	n.Mine(t, 1)
+	c.mustRun("", "sync", "--wallet", "a")
+	if s := tipStatus(); s != "queued" {
+		t.Fatalf("tip of an abandoned payment once the self-spend confirms: %s, want queued", s)
+	}
 	if bal := c.balance("a"); bal.Confirmed != 100_000-ab.Fee || bal.Unconfirmed != 0 {
 		t.Fatalf("after abandon %+v (fee %d)", bal, ab.Fee)
 	}
