@@ -416,8 +416,8 @@ func historyStatus(h []chain.HistoryItem) [32]byte {
 
 // settleStatuses decides each transaction's status from what the backend reports now: present
 // and confirmed, present and pending, or gone. A gone transaction whose coin a present
-// transaction of ours spends was replaced. Otherwise a payment this wallet signed stays
-// pending, its coins spent, its tips paid and its fee counted, until the chain proves otherwise:
+// transaction of ours spends was replaced. Otherwise a payment this wallet signed (and every
+// transaction it spends from) stays pending, its coins spent, its tips paid and its fee counted, until the chain proves otherwise:
 // a confirmed transaction spending one of its inputs (then it is conflicted). A server that
 // hides it, or a node that evicts it, proves nothing; sync rebroadcasts it and abandon is the
 // user's way out. Any other gone transaction (one paying us, that we did not sign) no longer
@@ -444,6 +444,27 @@ func settleStatuses(txs map[chainhash.Hash]*store.TxRecord, present map[chainhas
 			height[id] = h
 		}
 	}
+	// The transactions our signed, counted payments spend from, directly or not: the wallet saw
+	// them once and signed on top of them, so they too stay until the chain proves otherwise
+	// (else a server hiding a payer's transaction would undo our payment that spent it).
+	vouched := map[chainhash.Hash]bool{}
+	var queue []chainhash.Hash
+	for id, r := range txs {
+		if r.Sent && r.Status.Counted() {
+			queue = append(queue, id)
+		}
+	}
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		for _, in := range msgs[id].TxIn {
+			p := in.PreviousOutPoint.Hash
+			if _, ok := txs[p]; ok && !vouched[p] {
+				vouched[p] = true
+				queue = append(queue, p)
+			}
+		}
+	}
 	for id, r := range txs {
 		if h, ok := present[id]; ok {
 			if h > 0 {
@@ -461,7 +482,8 @@ func settleStatuses(txs map[chainhash.Hash]*store.TxRecord, present map[chainhas
 			continue
 		}
 		r.Height, r.BlockHash, r.BlockTime, r.Status = 0, chainhash.Hash{}, 0, store.StatusPending
-		if !r.Sent {
+		ours := r.Sent || vouched[id]
+		if !ours {
 			// Gone from the chain and the mempool, and not ours to vouch for.
 			r.Status = store.StatusConflicted
 		}
@@ -474,7 +496,7 @@ func settleStatuses(txs map[chainhash.Hash]*store.TxRecord, present map[chainhas
 				r.Status = store.StatusReplaced
 				break
 			}
-			if !r.Sent || height[other] > 0 {
+			if !ours || height[other] > 0 {
 				r.Status = store.StatusConflicted
 				break
 			}

@@ -70,7 +70,13 @@ func syncAt(t *testing.T, w *Wallet, be chain.Backend, at time.Time) SyncResult 
 // address through be, as send does: plan, sign, broadcast, record.
 func payFrom(t *testing.T, w *Wallet, c *chaintest.Chain, be chain.Backend) *wire.MsgTx {
 	t.Helper()
-	c.Mine(1, chaintest.Pay(1, out(100_000, script(t, w, 0, 0))))
+	return payFromFunding(t, w, c, be, chaintest.Pay(1, out(100_000, script(t, w, 0, 0))))
+}
+
+// payFromFunding is payFrom with the funding transaction given (mined first).
+func payFromFunding(t *testing.T, w *Wallet, c *chaintest.Chain, be chain.Backend, funding *wire.MsgTx) *wire.MsgTx {
+	t.Helper()
+	c.Mine(1, funding)
 	syncAt(t, w, be, t0)
 	plan, err := w.PlanSend(SendRequest{Payments: []Payment{{Address: ScriptAddress(foreignWPKH, w.net), Script: foreignWPKH,
 		Type: txbuilder.P2WPKH, Amount: 20_000}}, FeeRate: txbuilder.SatPerVB(2)})
@@ -189,5 +195,40 @@ func TestDroppedBroadcastIsRebroadcast(t *testing.T) {
 	c.Mine(1)
 	if res := syncAt(t, w, l, t0.Add(3*time.Hour)); len(res.Rebroadcast) != 0 || statusOf(t, w, m.TxHash()) != "confirmed" {
 		t.Fatalf("after a block: rebroadcast %v, status %s", res.Rebroadcast, statusOf(t, w, m.TxHash()))
+	}
+}
+
+// A server that hides both a payer's transaction and our payment spending it: the payment stays
+// counted (hiding its parent must not undo it through the parent), and so does the parent.
+func TestHiddenParentOfOurPaymentStays(t *testing.T) {
+	w := newWallet(t, txbuilder.P2WPKH, false)
+	c := chaintest.New()
+	l := &lyingChain{Chain: c, hide: map[chainhash.Hash]bool{}}
+	payer := chaintest.Pay(9, out(300_000, foreignWPKH))
+	c.Mine(1, payer)
+	ph := payer.TxHash()
+	funding := wire.NewMsgTx(2)
+	funding.AddTxIn(wire.NewTxIn(wire.NewOutPoint(&ph, 0), nil, nil))
+	funding.AddTxOut(out(100_000, script(t, w, 0, 0)))
+	funding.AddTxOut(out(199_000, foreignWPKH))
+	m := payFromFunding(t, w, c, l, funding)
+	parent := funding.TxHash()
+	c.Mine(1)
+	syncAt(t, w, l, t0.Add(time.Minute))
+	before := mustBalance(t, w)
+	l.hide[parent], l.hide[m.TxHash()] = true, true
+	syncAt(t, w, l, t0.Add(2*time.Hour))
+	if s := statusOf(t, w, m.TxHash()); s != "pending" {
+		t.Fatalf("our payment: %s, want pending", s)
+	}
+	if s := statusOf(t, w, parent); s != "pending" {
+		t.Fatalf("the payer's transaction our payment spends: %s, want pending", s)
+	}
+	spent, err := w.spentSince(t0.Add(-time.Hour), nil, chainhash.Hash{})
+	if err != nil || spent <= 20_000 {
+		t.Fatalf("caps count %d (%v), want the hidden payment", spent, err)
+	}
+	if b := mustBalance(t, w); b.Confirmed+b.Unconfirmed != before.Confirmed+before.Unconfirmed {
+		t.Fatalf("balance %+v, was %+v", b, before)
 	}
 }
