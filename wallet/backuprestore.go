@@ -78,7 +78,7 @@ func restoreBackup(ctx context.Context, o RestoreBackupOptions) (*Created, error
 		if err != nil {
 			return nil, err
 		}
-		seed, err := seedOf(sec)
+		seed, err := seedMatching(sec, b.Wallet.Fingerprint, net)
 		sec.Wipe()
 		if err != nil {
 			return nil, err

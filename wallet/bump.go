@@ -47,70 +47,11 @@ func (w *Wallet) PlanBump(req BumpRequest) (*BumpPlan, error) {
 	var change *keyPath
 	var maybeSilent bool
 	err = w.st.View(func(tx *store.Txn) error {
-		r, err := tx.Tx(req.TxID)
-		if err != nil {
-			return fmt.Errorf("%w: %s is not a transaction of this wallet", ErrBadInput, req.TxID)
-		}
-		if r.Status != store.StatusPending {
-			return fmt.Errorf("%w: %s is %s, only a pending transaction can be bumped", ErrNotReplaceable, req.TxID, r.Status)
-		}
-		if r.Fee < 0 {
-			return fmt.Errorf("%w: %s spends coins that are not this wallet's", ErrNotReplaceable, req.TxID)
-		}
-		// A later transaction of ours that spends this one's outputs would be evicted by a
-		// replacement, whose fee does not pay for it (BIP125 rule 3) and which may even pick
-		// its change: bump that one instead.
-		var child *store.TxRecord
-		if err := tx.ForEachTx(func(o *store.TxRecord) error {
-			if child != nil || o.Status != store.StatusPending || o.TxID == req.TxID {
-				return nil
-			}
-			om, err := o.MsgTx()
-			if err != nil {
-				return err
-			}
-			for _, in := range om.TxIn {
-				if in.PreviousOutPoint.Hash == req.TxID {
-					child = o
-					break
-				}
-			}
-			return nil
-		}); err != nil {
-			return err
-		}
-		if child != nil {
-			return fmt.Errorf("%w: %s spends an output of %s (its change): a replacement would drop it; bump %s instead, "+
-				"or use satchel cpfp", ErrNotReplaceable, child.TxID, req.TxID, child.TxID)
-		}
-		m, err := r.MsgTx()
+		r, m, req2, err := replaceable(tx, req.TxID, "bump")
 		if err != nil {
 			return err
 		}
-		signals := false
-		for _, in := range m.TxIn {
-			if in.Sequence < wire.MaxTxInSequenceNum-1 {
-				signals = true
-			}
-			prev, err := tx.Tx(in.PreviousOutPoint.Hash)
-			if err != nil {
-				return fmt.Errorf("%w: input %s is not this wallet's", ErrNotReplaceable, in.PreviousOutPoint)
-			}
-			pm, err := prev.MsgTx()
-			if err != nil {
-				return err
-			}
-			o := pm.TxOut[in.PreviousOutPoint.Index]
-			a, ok := tx.Addr(o.PkScript)
-			if !ok {
-				return fmt.Errorf("%w: input %s is not this wallet's", ErrNotReplaceable, in.PreviousOutPoint)
-			}
-			required = append(required, store.Coin{OutPoint: in.PreviousOutPoint, Value: o.Value, PkScript: o.PkScript,
-				Purpose: a.Purpose, Chain: a.Chain, Index: a.Index, Height: prev.Height, Own: true})
-		}
-		if !signals {
-			return fmt.Errorf("%w: %s does not signal replaceability (BIP125)", ErrNotReplaceable, req.TxID)
-		}
+		required = req2
 		for _, o := range m.TxOut {
 			if txscript.GetScriptClass(o.PkScript) == txscript.NullDataTy {
 				return fmt.Errorf("%w: %s has an OP_RETURN output (a dust disposal pays all its coin as fee and needs no bump); satchel does not rebuild those: use satchel cpfp",
@@ -145,7 +86,9 @@ func (w *Wallet) PlanBump(req BumpRequest) (*BumpPlan, error) {
 	created := map[chainhash.Hash]bool{req.TxID: true}
 	var cands []store.Coin
 	for _, c := range pc.spendable() {
-		if !created[c.OutPoint.Hash] {
+		// BIP125 rule 2: a replacement adds no unconfirmed input (nodes refuse it), so the
+		// wallet's own unconfirmed change is no candidate either.
+		if !created[c.OutPoint.Hash] && c.Height > 0 {
 			cands = append(cands, c)
 		}
 	}
@@ -163,11 +106,18 @@ func (w *Wallet) PlanBump(req BumpRequest) (*BumpPlan, error) {
 		return nil, fmt.Errorf("%w: %s pays (or may pay) a silent payment, whose output would break if coins were added, "+
 			"and its change cannot pay that fee alone: use a lower --fee-rate, or satchel cpfp", err, req.TxID)
 	}
+	if err != nil && errors.As(err, &short) {
+		return nil, fmt.Errorf("%w (a replacement may add only confirmed coins, BIP125 rule 2: wait for a confirmation, "+
+			"use a lower --fee-rate, or satchel cpfp)", err)
+	}
 	if err != nil {
 		return nil, err
 	}
 	plan.keepsSilent = maybeSilent
 	plan.replaces = req.TxID
+	if err := w.CheckPlanChain(plan); err != nil {
+		return nil, fmt.Errorf("bump %s: %w", req.TxID, err)
+	}
 	// BIP125 rule 4: the new fee pays for the replacement's own relay on top of the old fee.
 	minFee := txbuilder.Amount(orig.Fee) + req.RelayFee.FeeForVSize(plan.VSize)
 	if plan.Selection.Fee < minFee {
@@ -176,6 +126,88 @@ func (w *Wallet) PlanBump(req BumpRequest) (*BumpPlan, error) {
 			ErrBadInput, minFee, orig.Fee, plan.VSize, need)
 	}
 	return &BumpPlan{Plan: plan, OldFee: txbuilder.Amount(orig.Fee), OldVSize: oldVSize}, nil
+}
+
+// replaceable loads a pending transaction this wallet signed that a replacement may take the
+// place of (a fee bump, an abandon), with the coins it spends. verb (bump, abandon) names
+// what was asked, for the errors.
+func replaceable(tx *store.Txn, id chainhash.Hash, verb string) (*store.TxRecord, *wire.MsgTx, []store.Coin, error) {
+	r, err := tx.Tx(id)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("%w: %s is not a transaction of this wallet", ErrBadInput, id)
+	}
+	if r.Status != store.StatusPending {
+		return nil, nil, nil, fmt.Errorf("%w: %s is %s, only a pending transaction can be %sed", ErrNotReplaceable, id, r.Status, verb)
+	}
+	if r.Fee < 0 {
+		return nil, nil, nil, fmt.Errorf("%w: %s spends coins that are not this wallet's", ErrNotReplaceable, id)
+	}
+	// Only a payment this copy of the wallet signed: a pending transaction a server reports
+	// is vouched for by nothing (its txid commits to no signature), and re-signing it would
+	// pay whoever the server chose.
+	if !r.Sent {
+		return nil, nil, nil, fmt.Errorf("%w: %s was not sent by this wallet (a server reported it, or another copy of the wallet sent it): "+
+			"satchel replaces only what it signed; wait for it, or use satchel cpfp if it pays you", ErrNotReplaceable, id)
+	}
+	// A later transaction of ours that spends this one's outputs would be evicted by a
+	// replacement, whose fee does not pay for it (BIP125 rule 3) and which may even pick
+	// its change: that one must go first.
+	var child *store.TxRecord
+	if err := tx.ForEachTx(func(o *store.TxRecord) error {
+		if child != nil || o.Status != store.StatusPending || o.TxID == id {
+			return nil
+		}
+		om, err := o.MsgTx()
+		if err != nil {
+			return err
+		}
+		for _, in := range om.TxIn {
+			if in.PreviousOutPoint.Hash == id {
+				child = o
+				break
+			}
+		}
+		return nil
+	}); err != nil {
+		return nil, nil, nil, err
+	}
+	if child != nil {
+		return nil, nil, nil, fmt.Errorf("%w: %s spends an output of %s (its change): a replacement would drop it; %s %s instead, "+
+			"or use satchel cpfp", ErrNotReplaceable, child.TxID, id, verb, child.TxID)
+	}
+	m, err := r.MsgTx()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	signals := false
+	var required []store.Coin
+	for _, in := range m.TxIn {
+		if in.Sequence < wire.MaxTxInSequenceNum-1 {
+			signals = true
+		}
+		prev, err := tx.Tx(in.PreviousOutPoint.Hash)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("%w: input %s is not this wallet's", ErrNotReplaceable, in.PreviousOutPoint)
+		}
+		pm, err := prev.MsgTx()
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if int(in.PreviousOutPoint.Index) >= len(pm.TxOut) {
+			return nil, nil, nil, fmt.Errorf("%w: input %s does not exist", ErrNotReplaceable, in.PreviousOutPoint)
+		}
+		o := pm.TxOut[in.PreviousOutPoint.Index]
+		a, ok := tx.Addr(o.PkScript)
+		if !ok {
+			return nil, nil, nil, fmt.Errorf("%w: input %s is not this wallet's", ErrNotReplaceable, in.PreviousOutPoint)
+		}
+		required = append(required, store.Coin{OutPoint: in.PreviousOutPoint, Value: o.Value, PkScript: o.PkScript,
+			Purpose: a.Purpose, Chain: a.Chain, Index: a.Index, Height: prev.Height, Own: true})
+	}
+	if !signals {
+		return nil, nil, nil, fmt.Errorf("%w: %s does not signal replaceability (BIP125)", ErrNotReplaceable, id)
+	}
+	return r, m, required, nil
 }
 
 // scriptType names the type of an output script, for sizing and dust.

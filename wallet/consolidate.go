@@ -75,6 +75,9 @@ func (w *Wallet) PlanConsolidate(req ConsolidateRequest) (*ConsolidatePlan, erro
 	if err != nil {
 		return nil, err
 	}
+	if err := w.CheckPlanChain(plan); err != nil {
+		return nil, fmt.Errorf("consolidate: %w", err)
+	}
 	merged := lt.FeeForWeight(w.main().keys.ScriptType().InputWeight())
 	saving := later - plan.Selection.Fee - merged
 	if saving <= 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/chain"
@@ -14,32 +15,65 @@ import (
 // CPFPPlan is a child transaction that pays for a stuck parent.
 type CPFPPlan struct {
 	*Plan
-	Parent       chainhash.Hash
-	ParentFee    txbuilder.Amount
-	ParentVSize  int64
-	PackageRate  txbuilder.FeeRate // what parent and child pay together
-	RequiredRate txbuilder.FeeRate
+	Parent    chainhash.Hash
+	ParentFee txbuilder.Amount
+	// ParentVSize is the parent's size from what its txid commits to, each input's witness
+	// bounded by its script type (a server's witness is never trusted), or the real size of a
+	// parent this wallet signed.
+	ParentVSize int64
+	// Ancestors counts the parent's own unconfirmed ancestors the wallet knows; AncestorsVSize
+	// and AncestorsFee are their size and fee, part of the package the child pays for.
+	Ancestors      int
+	AncestorsVSize int64
+	AncestorsFee   txbuilder.Amount
+	PackageRate    txbuilder.FeeRate // what the unconfirmed ancestors and the child pay together
+	RequiredRate   txbuilder.FeeRate
+}
+
+// ChildRate is the child's own fee rate, which the fee guard judges: a parent-size mistake
+// shows there, not only in the package rate.
+func (p *CPFPPlan) ChildRate() txbuilder.FeeRate {
+	return txbuilder.FeeRate(int64(p.Selection.Fee) * 1000 / p.VSize)
 }
 
 // PlanCPFP builds a child that spends the wallet's outputs of a pending transaction (typically
-// an incoming payment stuck at a low fee) back to the wallet, paying enough that parent and child
-// together pay rate. The parent's fee is computed from its inputs, fetched from the backend when
-// they are not the wallet's.
+// an incoming payment stuck at a low fee) back to the wallet, paying enough that the package,
+// the parent with its own unconfirmed ancestors and the child, pays rate (miners judge a child
+// by all it depends on). The parent's fee is computed from its inputs, fetched from the backend
+// when they are not the wallet's; its size is computed from what its txid commits to.
 func (w *Wallet) PlanCPFP(ctx context.Context, be chain.Backend, parent chainhash.Hash, rate txbuilder.FeeRate) (*CPFPPlan, error) {
 	pc, err := w.loadPlanContext()
 	if err != nil {
 		return nil, err
 	}
 	var rec *store.TxRecord
+	var prevScripts [][]byte
+	var anc Ancestry
 	if err := w.st.View(func(tx *store.Txn) error {
 		var err error
-		rec, err = tx.Tx(parent)
-		return err
+		if rec, err = tx.Tx(parent); err != nil {
+			return fmt.Errorf("%w: %s is not a transaction of this wallet", ErrBadInput, parent)
+		}
+		if rec.Status != store.StatusPending {
+			return fmt.Errorf("%w: %s is %s: only a pending transaction needs a child", ErrBadInput, parent, rec.Status)
+		}
+		m, err := rec.MsgTx()
+		if err != nil {
+			return err
+		}
+		prevScripts = storePrevScripts(tx, m)
+		g, err := loadPendingGraph(tx)
+		if err != nil {
+			return err
+		}
+		ins := make([]wire.OutPoint, len(m.TxIn))
+		for i, in := range m.TxIn {
+			ins[i] = in.PreviousOutPoint
+		}
+		anc = g.ancestry(tx, ins, nil)
+		return nil
 	}); err != nil {
-		return nil, fmt.Errorf("%w: %s is not a transaction of this wallet", ErrBadInput, parent)
-	}
-	if rec.Status != store.StatusPending {
-		return nil, fmt.Errorf("%w: %s is %s: only a pending transaction needs a child", ErrBadInput, parent, rec.Status)
+		return nil, err
 	}
 	msg, err := rec.MsgTx()
 	if err != nil {
@@ -68,17 +102,26 @@ func (w *Wallet) PlanCPFP(ctx context.Context, be chain.Backend, parent chainhas
 		var in, out int64
 		for i, p := range prevs {
 			idx := msg.TxIn[i].PreviousOutPoint.Index
-			if p == nil || int(idx) >= len(p.TxOut) {
+			if p == nil || p.TxHash() != ids[i] || int(idx) >= len(p.TxOut) {
 				return nil, fmt.Errorf("cpfp: %s did not give input %d of %s: %w", be.Name(), i, parent, chain.ErrUnreachable)
 			}
 			in += p.TxOut[idx].Value
+			prevScripts[i] = p.TxOut[idx].PkScript
 		}
 		for _, o := range msg.TxOut {
 			out += o.Value
 		}
 		fee = txbuilder.Amount(in - out)
 	}
-	pv := txbuilder.TxWeight(msg).VSize()
+	pv := committedVSize(msg, prevScripts)
+	if rec.Sent {
+		pv = txWeightVSize(msg) // signed here: the witness is the real one
+	}
+	// The package below the child: the parent and its unconfirmed ancestors. An ancestor whose
+	// fee the store does not know counts with no fee, so the package is never thought richer
+	// than it is.
+	pkgVSize := pv + anc.VSize
+	pkgFee := fee + txbuilder.Amount(anc.Fee)
 	kp := keyPath{pc.changeRec.Purpose, 1, pc.changeRec.NextChange}
 	d, err := w.main().keys.Derive(1, kp.index)
 	if err != nil {
@@ -86,7 +129,7 @@ func (w *Wallet) PlanCPFP(ctx context.Context, be chain.Backend, parent chainhas
 	}
 	pay := Payment{Address: d.Address, Script: d.PkScript, Type: d.Type, own: &kp}
 	// First a plan at the package rate to learn the child's size, then the rate that makes the
-	// package pay rate: child fee = rate x (parent + child) - parent fee.
+	// package pay rate: child fee = rate x (package + child) - package fee.
 	childRate := rate
 	var plan *Plan
 	for i := 0; i < 3; i++ {
@@ -95,7 +138,7 @@ func (w *Wallet) PlanCPFP(ctx context.Context, be chain.Backend, parent chainhas
 		if err != nil {
 			return nil, err
 		}
-		need := rate.FeeForVSize(pv+plan.VSize) - fee
+		need := rate.FeeForVSize(pkgVSize+plan.VSize) - pkgFee
 		if plan.Selection.Fee >= need {
 			break
 		}
@@ -104,7 +147,11 @@ func (w *Wallet) PlanCPFP(ctx context.Context, be chain.Backend, parent chainhas
 			return nil, fmt.Errorf("%w: the child would need %s sat/vB", ErrFeeGuard, childRate)
 		}
 	}
-	total := int64(fee) + int64(plan.Selection.Fee)
+	if err := w.CheckPlanChain(plan); err != nil {
+		return nil, fmt.Errorf("cpfp %s: %w", parent, err)
+	}
+	total := int64(pkgFee) + int64(plan.Selection.Fee)
 	return &CPFPPlan{Plan: plan, Parent: parent, ParentFee: fee, ParentVSize: pv,
-		PackageRate: txbuilder.FeeRate(total * 1000 / (pv + plan.VSize)), RequiredRate: rate}, nil
+		Ancestors: len(anc.Ancestors), AncestorsVSize: anc.VSize, AncestorsFee: txbuilder.Amount(anc.Fee),
+		PackageRate: txbuilder.FeeRate(total * 1000 / (pkgVSize + plan.VSize)), RequiredRate: rate}, nil
 }

@@ -144,7 +144,7 @@ func (w *Wallet) SignDispose(plans []*DisposePlan, passphrase []byte, opts ...ke
 		return nil, err
 	}
 	defer sec.Wipe()
-	seed, err := seedOf(sec)
+	seed, err := seedMatching(sec, w.meta.Fingerprint, w.net)
 	if err != nil {
 		return nil, err
 	}

@@ -104,7 +104,8 @@ func (w *Wallet) Pay(ctx context.Context, planner Planner, o PayOptions) (*Paid,
 }
 
 // Review is the part of the pipeline before consent: the fee guard on the whole fee, the
-// spending caps and the limits on chains of unconfirmed transactions. It returns the
+// spending caps and node policy's limits on chains of unconfirmed transactions (25
+// ancestors or descendants, 101 kvB). It returns the
 // warnings to show beside the plan.
 func (w *Wallet) Review(p *Plan, g FeeGuard) ([]string, error) {
 	warnHigh, err := g.Check(p)
@@ -112,6 +113,9 @@ func (w *Wallet) Review(p *Plan, g FeeGuard) ([]string, error) {
 		return nil, err
 	}
 	if err := w.CheckLimits(p, w.now()); err != nil {
+		return nil, err
+	}
+	if err := w.CheckPlanChain(p); err != nil {
 		return nil, err
 	}
 	var warnings []string

@@ -303,25 +303,11 @@ func (w *Wallet) finishPlan(req SendRequest, pc *planContext, required, cands []
 // memory only for this call and are wiped after (as far as Go allows: the runtime may have
 // copied them).
 func (w *Wallet) Sign(plan *Plan, passphrase []byte, opts ...keystore.Option) (*wire.MsgTx, error) {
-	sec, _, err := keystore.Open(w.KeystorePath(), passphrase, opts...)
+	master, err := w.unlock(passphrase, opts...)
 	if err != nil {
-		return nil, err
-	}
-	defer sec.Wipe()
-	seed, err := seedOf(sec)
-	if err != nil {
-		return nil, err
-	}
-	defer wipe(seed)
-	master, err := keys.Master(seed, w.net)
-	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sign: %w", err)
 	}
 	defer master.Zero()
-	if keys.FormatFingerprint(keys.Fingerprint(master)) != w.meta.Fingerprint {
-		return nil, fmt.Errorf("sign: the keystore's seed (fingerprint %s) is not this wallet's (%s)",
-			keys.FormatFingerprint(keys.Fingerprint(master)), w.meta.Fingerprint)
-	}
 	tx := plan.Built.Tx.Copy()
 	own := map[int]keyPath{}
 	for i, kp := range plan.ownOutputs {

@@ -107,7 +107,7 @@ func (w *Wallet) SilentAddress(passphrase func() ([]byte, error), opts ...keysto
 		return "", err
 	}
 	defer sec.Wipe()
-	seed, err := seedOf(sec)
+	seed, err := seedMatching(sec, w.meta.Fingerprint, w.net)
 	if err != nil {
 		return "", err
 	}

@@ -36,6 +36,8 @@ type SyncResult struct {
 	Duration         time.Duration
 	// Adopted lists the purposes of other standard paths found in use by this sync.
 	Adopted []uint32
+	// Rebroadcast lists the payments of ours the backend did not report, sent again.
+	Rebroadcast []chainhash.Hash
 }
 
 // watched is one address a sync asks the backend about.
@@ -212,7 +214,7 @@ func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (Syn
 
 	// A transaction that vanished may have been double-spent by someone outside the wallet (a
 	// payer reusing the coin in a competing block); look at the coins it spent to find out.
-	external, err := findExternalSpenders(ctx, be, known, present)
+	external, externalHeight, err := findExternalSpenders(ctx, be, known, present)
 	if err != nil {
 		return res, fmt.Errorf("sync: conflicts: %w", err)
 	}
@@ -283,13 +285,16 @@ func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (Syn
 			}
 		}
 		for id, m := range fetched {
+			// Whatever the backend did, no witness a server supplied is stored: its txid does not
+			// commit to it (see committedVSize).
+			stripWitness(m)
 			var buf bytes.Buffer
 			if err := m.Serialize(&buf); err != nil {
 				return err
 			}
 			known[id] = &store.TxRecord{TxID: id, Raw: buf.Bytes(), FirstSeen: seen, Fee: -1}
 		}
-		if err := settleStatuses(known, present, external, headers, seen); err != nil {
+		if err := settleStatuses(known, present, external, externalHeight, headers); err != nil {
 			return err
 		}
 		ids := make([]chainhash.Hash, 0, len(known))
@@ -334,6 +339,10 @@ func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (Syn
 		return res, fmt.Errorf("sync: write %s: %w", w.st.Path(), err)
 	}
 	res.Height = tip.Height
+	// Payments of ours the backend did not report go out again (at most hourly each).
+	if res.Rebroadcast, err = w.rebroadcast(ctx, be, present, now()); err != nil {
+		return res, fmt.Errorf("sync: rebroadcast: %w", err)
+	}
 	res.Duration = time.Since(start)
 	return res, nil
 }
@@ -406,20 +415,21 @@ func historyStatus(h []chain.HistoryItem) [32]byte {
 	return out
 }
 
-// droppedGrace is how long a payment of ours may be missing from the backend before it counts
-// as dropped.
-const droppedGrace = 10 * time.Minute
-
 // settleStatuses decides each transaction's status from what the backend reports now: present
-// and confirmed, present and pending, or gone. A gone transaction whose coin another present
-// transaction spends was replaced (both ours) or conflicted; one gone without a trace was
-// dropped by the network and no longer counts (conflicted), except a payment of ours sent
-// within droppedGrace, which stays pending.
+// and confirmed, present and pending, or gone. A gone transaction whose coin a present
+// transaction of ours spends was replaced. Otherwise a payment this wallet signed (and every
+// transaction it spends from) stays pending, its coins spent, its tips paid and its fee counted, until the chain proves otherwise:
+// a confirmed transaction spending one of its inputs (then it is conflicted). A server that
+// hides it, or a node that evicts it, proves nothing; sync rebroadcasts it and abandon is the
+// user's way out. Any other gone transaction (one paying us, that we did not sign) no longer
+// counts: its coin cannot be spent until a server shows it again.
 func settleStatuses(txs map[chainhash.Hash]*store.TxRecord, present map[chainhash.Hash]int32,
-	external map[wire.OutPoint]chainhash.Hash, headers map[int32]*wire.BlockHeader, now int64) error {
+	external map[wire.OutPoint]chainhash.Hash, externalHeight map[chainhash.Hash]int32, headers map[int32]*wire.BlockHeader) error {
 	spender := map[wire.OutPoint]chainhash.Hash{}
+	height := map[chainhash.Hash]int32{}
 	for op, id := range external {
 		spender[op] = id
+		height[id] = externalHeight[id]
 	}
 	msgs := map[chainhash.Hash]*wire.MsgTx{}
 	for id, r := range txs {
@@ -428,9 +438,31 @@ func settleStatuses(txs map[chainhash.Hash]*store.TxRecord, present map[chainhas
 			return err
 		}
 		msgs[id] = m
-		if _, ok := present[id]; ok {
+		if h, ok := present[id]; ok {
 			for _, in := range m.TxIn {
 				spender[in.PreviousOutPoint] = id
+			}
+			height[id] = h
+		}
+	}
+	// The transactions our signed, counted payments spend from, directly or not: the wallet saw
+	// them once and signed on top of them, so they too stay until the chain proves otherwise
+	// (else a server hiding a payer's transaction would undo our payment that spent it).
+	vouched := map[chainhash.Hash]bool{}
+	var queue []chainhash.Hash
+	for id, r := range txs {
+		if r.Sent && r.Status.Counted() {
+			queue = append(queue, id)
+		}
+	}
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		for _, in := range msgs[id].TxIn {
+			p := in.PreviousOutPoint.Hash
+			if _, ok := txs[p]; ok && !vouched[p] {
+				vouched[p] = true
+				queue = append(queue, p)
 			}
 		}
 	}
@@ -451,10 +483,9 @@ func settleStatuses(txs map[chainhash.Hash]*store.TxRecord, present map[chainhas
 			continue
 		}
 		r.Height, r.BlockHash, r.BlockTime, r.Status = 0, chainhash.Hash{}, 0, store.StatusPending
-		// Gone from the chain and the mempool: the network dropped it (a parent that vanished in a
-		// reorg, an eviction). Only a payment of ours broadcast moments ago gets the benefit of
-		// the doubt, since a server may not have indexed it yet.
-		if !r.Sent || now-r.FirstSeen > int64(droppedGrace/time.Second) {
+		ours := r.Sent || vouched[id]
+		if !ours {
+			// Gone from the chain and the mempool, and not ours to vouch for.
 			r.Status = store.StatusConflicted
 		}
 		for _, in := range msgs[id].TxIn {
@@ -464,10 +495,12 @@ func settleStatuses(txs map[chainhash.Hash]*store.TxRecord, present map[chainhas
 			}
 			if o, ok := txs[other]; ok && r.Sent && o.Sent {
 				r.Status = store.StatusReplaced
-			} else {
-				r.Status = store.StatusConflicted
+				break
 			}
-			break
+			if !ours || height[other] > 0 {
+				r.Status = store.StatusConflicted
+				break
+			}
 		}
 	}
 	return nil
@@ -478,7 +511,7 @@ func settleStatuses(txs map[chainhash.Hash]*store.TxRecord, present map[chainhas
 // present transaction now spends each of them. Coins the wallet owns need no search: whatever
 // spends them shows in the wallet's own script histories.
 func findExternalSpenders(ctx context.Context, be chain.Backend, known map[chainhash.Hash]*store.TxRecord,
-	present map[chainhash.Hash]int32) (map[wire.OutPoint]chainhash.Hash, error) {
+	present map[chainhash.Hash]int32) (map[wire.OutPoint]chainhash.Hash, map[chainhash.Hash]int32, error) {
 	wanted := map[wire.OutPoint]chainhash.Hash{} // outpoint -> the gone tx spending it
 	var parents []chainhash.Hash
 	seenParent := map[chainhash.Hash]bool{}
@@ -488,7 +521,7 @@ func findExternalSpenders(ctx context.Context, be chain.Backend, known map[chain
 		}
 		m, err := r.MsgTx()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if isCoinbase(m) {
 			continue
@@ -505,12 +538,13 @@ func findExternalSpenders(ctx context.Context, be chain.Backend, known map[chain
 		}
 	}
 	out := map[wire.OutPoint]chainhash.Hash{}
+	heights := map[chainhash.Hash]int32{}
 	if len(parents) == 0 {
-		return out, nil
+		return out, heights, nil
 	}
 	ptxs, err := be.Transactions(ctx, parents)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var scripts [][]byte
 	for op := range wanted {
@@ -522,7 +556,7 @@ func findExternalSpenders(ctx context.Context, be chain.Backend, known map[chain
 	}
 	hists, err := be.ScriptHistories(ctx, scripts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var cands []chainhash.Hash
 	seen := map[chainhash.Hash]bool{}
@@ -532,18 +566,21 @@ func findExternalSpenders(ctx context.Context, be chain.Backend, known map[chain
 				seen[it.TxID] = true
 				cands = append(cands, it.TxID)
 			}
+			if _, mine := known[it.TxID]; !mine && it.Height > heights[it.TxID] {
+				heights[it.TxID] = it.Height
+			}
 		}
 	}
 	if len(cands) == 0 {
-		return out, nil
+		return out, heights, nil
 	}
 	ctxs, err := be.Transactions(ctx, cands)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for i, m := range ctxs {
 		if m == nil || m.TxHash() != cands[i] {
-			return nil, fmt.Errorf("%s sent a transaction whose id does not match %s: %w", be.Name(), cands[i], chain.ErrUnreachable)
+			return nil, nil, fmt.Errorf("%s sent a transaction whose id does not match %s: %w", be.Name(), cands[i], chain.ErrUnreachable)
 		}
 		for _, in := range m.TxIn {
 			if _, ok := wanted[in.PreviousOutPoint]; ok {
@@ -551,5 +588,5 @@ func findExternalSpenders(ctx context.Context, be chain.Backend, known map[chain
 			}
 		}
 	}
-	return out, nil
+	return out, heights, nil
 }

@@ -193,6 +193,11 @@ func (w *Wallet) PlanFlush(req FlushRequest) (*FlushPlan, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Tips are paid one flush after another from unconfirmed change: past node policy's chain
+	// limit the flush would be sent and never relayed.
+	if err := w.CheckPlanChain(plan); err != nil {
+		return nil, fmt.Errorf("tip flush: %w", err)
+	}
 	fp := &FlushPlan{Plan: plan, Tips: due}
 	for _, t := range due {
 		plan.tips = append(plan.tips, t.ID)
@@ -208,9 +213,46 @@ func (w *Wallet) PlanFlush(req FlushRequest) (*FlushPlan, error) {
 	return fp, nil
 }
 
+// mayStillConfirm says whether a replaced payment of a tip could still confirm: a pending
+// transaction of ours took its place without paying the tip (an abandon's self-spend) and has
+// not confirmed, so the payee may yet get the original mined. Its tip goes back to the queue only
+// once the replacement confirms, never while both may pay.
+func mayStillConfirm(paid *decoded, all []*decoded, t store.Tip) bool {
+	if paid.rec.Status != store.StatusReplaced {
+		return false
+	}
+	inputs := map[wire.OutPoint]bool{}
+	for _, in := range paid.msg.TxIn {
+		inputs[in.PreviousOutPoint] = true
+	}
+	for _, d := range all {
+		if d.rec.Status != store.StatusPending || d.rec.TxID == paid.rec.TxID {
+			continue
+		}
+		replaces := false
+		for _, in := range d.msg.TxIn {
+			if inputs[in.PreviousOutPoint] {
+				replaces = true
+				break
+			}
+		}
+		if !replaces {
+			continue
+		}
+		for _, o := range d.msg.TxOut {
+			if bytes.Equal(o.PkScript, t.Script) && o.Value == t.Amount {
+				return false // a fee bump: the replacement pays the tip itself
+			}
+		}
+		return true
+	}
+	return false
+}
+
 // matchTips marks each queued tip paid by the first counted transaction of ours, made after it
 // was queued, that pays its destination and amount; a tip whose transaction was replaced or
-// conflicted goes back to the queue. It runs inside recompute, so a tip is recognised whether
+// conflicted goes back to the queue (a replaced one only once nothing can confirm it, see
+// mayStillConfirm). It runs inside recompute, so a tip is recognised whether
 // its payment was recorded by flush or found by a later sync (after a crash between broadcast
 // and record).
 func matchTips(tx *store.Txn, all []*decoded) error {
@@ -237,6 +279,9 @@ func matchTips(tx *store.Txn, all []*decoded) error {
 					}
 				}
 				continue
+			}
+			if d, ok := ours[t.PaidBy]; ok && mayStillConfirm(d, all, t) {
+				continue // replaced by a self-spend (abandon) not yet confirmed: the payment can still win
 			}
 			t.PaidBy = chainhash.Hash{} // its payment is gone: queue it again
 		}

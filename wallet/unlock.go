@@ -20,7 +20,7 @@ func (w *Wallet) unlock(passphrase []byte, opts ...keystore.Option) (*hdkeychain
 		return nil, err
 	}
 	defer sec.Wipe()
-	seed, err := seedOf(sec)
+	seed, err := seedMatching(sec, w.meta.Fingerprint, w.net)
 	if err != nil {
 		return nil, err
 	}

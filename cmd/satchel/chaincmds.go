@@ -52,6 +52,7 @@ type syncJSON struct {
 	AddressesScanned int      `json:"addresses_scanned"`
 	DurationMS       int64    `json:"duration_ms"`
 	Adopted          []uint32 `json:"adopted_purposes,omitempty"`
+	Rebroadcast      []string `json:"rebroadcast,omitempty"`
 }
 
 func newSyncCmd(a *App) *cobra.Command {
@@ -76,6 +77,9 @@ this one only syncs.`,
 			}
 			out := syncJSON{Height: res.Height, NewTransactions: res.NewTransactions, AddressesScanned: res.AddressesScanned,
 				DurationMS: res.Duration.Milliseconds(), Adopted: res.Adopted}
+			for _, id := range res.Rebroadcast {
+				out.Rebroadcast = append(out.Rebroadcast, id.String())
+			}
 			if a.flags.json {
 				return a.printJSON(out)
 			}
@@ -83,6 +87,9 @@ this one only syncs.`,
 				out.Height, out.NewTransactions, out.AddressesScanned, out.DurationMS)
 			for _, p := range res.Adopted {
 				fmt.Fprintf(a.Out, "found funds on the BIP%d path of this seed: now part of the wallet\n", p)
+			}
+			for _, id := range out.Rebroadcast {
+				fmt.Fprintf(a.Out, "payment %s was not reported by the backend: broadcast again (satchel abandon %s gives it up)\n", id, id)
 			}
 			return nil
 		},

@@ -20,7 +20,7 @@ const noFiles = cobra.ShellCompDirectiveNoFileComp
 
 // installCompletions sets up `satchel completion SHELL` and the dynamic completions: networks,
 // units, wallet names (folders under DATADIR/NETWORK/), outpoints for freeze, unfreeze and
-// send --from, txids for bump-fee, label and wait --txid. Completions read the wallet store
+// send --from, txids for bump-fee and abandon, label and wait --txid. Completions read the wallet store
 // read-only, briefly, never prompt and print nothing else: a busy or missing wallet just
 // completes nothing.
 func (a *App) installCompletions(root *cobra.Command) {
@@ -38,7 +38,7 @@ func (a *App) installCompletions(root *cobra.Command) {
 		c.Long = strings.TrimSpace(c.Long) + `
 
 Besides commands and flags, satchel completes networks, units, wallet names, coins
-(TXID:VOUT for freeze, unfreeze and send --from) and transaction ids (bump-fee, label,
+(TXID:VOUT for freeze, unfreeze and send --from) and transaction ids (bump-fee, abandon, label,
 wait --txid) from the selected wallet, read-only and without a passphrase.
 
 ` + exitStatusHelp
@@ -78,8 +78,10 @@ wait --txid) from the selected wallet, read-only and without a passphrase.
 	if c := findCmd(root, "send"); c != nil && c.Flags().Lookup("from") != nil {
 		_ = c.RegisterFlagCompletionFunc("from", a.completeOutpoints(func(wallet.Utxo) bool { return true }))
 	}
-	if c := findCmd(root, "bump-fee"); c != nil {
-		c.ValidArgsFunction = oneArg(a.completeTxids(func(h wallet.HistoryEntry) bool { return h.Status == "pending" && h.Amount < 0 }))
+	for _, name := range []string{"bump-fee", "abandon"} {
+		if c := findCmd(root, name); c != nil {
+			c.ValidArgsFunction = oneArg(a.completeTxids(func(h wallet.HistoryEntry) bool { return h.Status == "pending" && h.Amount < 0 }))
+		}
 	}
 	if c := findCmd(root, "label"); c != nil {
 		c.ValidArgsFunction = oneArg(a.completeTxids(func(wallet.HistoryEntry) bool { return true }))

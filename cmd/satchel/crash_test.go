@@ -208,7 +208,7 @@ func TestCrashPointsBackupExport(t *testing.T) {
 // A silent payment whose process dies right after recording it (before it finished) keeps its
 // mark: a later bump from the same wallet keeps the inputs, so the output stays valid, and a
 // bump that would need more coins is refused. A restored copy of the wallet, which never had
-// the mark, is just as careful.
+// the mark and did not sign the payment, bumps nothing (issue 17: only what this copy signed).
 func TestCrashSilentPaymentKeepsItsInputs(t *testing.T) {
 	c, n := nodeCLI(t)
 	c.mustRun(abandon, "restore", "--wallet", "a")
@@ -224,7 +224,11 @@ func TestCrashSilentPaymentKeepsItsInputs(t *testing.T) {
 	}
 	txid := mem[0].String()
 	c.mustRun(abandon, "restore", "--wallet", "a2")
-	for _, w := range []string{"a", "a2"} {
+	if r := c.run("", "bump-fee", txid, "--fee-rate", "3", "--dry-run", "--json", "--wallet", "a2"); r.code != exitUsage ||
+		!strings.Contains(r.err, "not_replaceable") {
+		t.Fatalf("a2: bump of a payment another copy signed: exit %d %s", r.code, r.err)
+	}
+	for _, w := range []string{"a"} {
 		r := c.run("", "bump-fee", txid, "--fee-rate", "100", "--dry-run", "--json", "--wallet", w)
 		if code, msg := jsonError(t, r.err); r.code != exitCannotPay || code != "insufficient_funds" || !strings.Contains(msg, "silent payment") {
 			t.Fatalf("%s: a bump needing another coin: exit %d %s", w, r.code, r.err)

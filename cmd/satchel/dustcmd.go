@@ -119,6 +119,7 @@ type cpfpJSON struct {
 	Parent       string      `json:"parent"`
 	ParentFee    int64       `json:"parent_fee_sat"`
 	ParentVSize  int64       `json:"parent_vsize"`
+	Ancestors    int         `json:"unconfirmed_ancestors"`
 	PackageRate  json.Number `json:"package_fee_rate"`
 	RequiredRate json.Number `json:"required_fee_rate"`
 }
@@ -165,9 +166,13 @@ with too low a fee) back to the wallet, with a fee high enough that parent and c
 				if cp, err = w.PlanCPFP(ctx, be, *id, rate); err != nil {
 					return nil, err
 				}
+				if !a.flags.json {
+					fmt.Fprintf(a.Err, "parent %d vB paying %s; %d unconfirmed ancestors (%d vB); the child pays %s sat/vB itself, the package %s sat/vB\n",
+						cp.ParentVSize, a.fmtAmount(int64(cp.ParentFee)), cp.Ancestors, cp.AncestorsVSize, cp.ChildRate(), cp.PackageRate)
+				}
 				return cp.Plan, nil
 			}, guard, dryRun, "cpfp", func(p planJSON) any {
-				return cpfpJSON{planJSON: p, Parent: id.String(), ParentFee: int64(cp.ParentFee), ParentVSize: cp.ParentVSize,
+				return cpfpJSON{planJSON: p, Parent: id.String(), ParentFee: int64(cp.ParentFee), ParentVSize: cp.ParentVSize, Ancestors: cp.Ancestors,
 					PackageRate: jsonRate(cp.PackageRate), RequiredRate: jsonRate(cp.RequiredRate)}
 			})
 		},

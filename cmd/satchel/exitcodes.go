@@ -31,7 +31,7 @@ const exitStatusHelp = `EXIT STATUS
   1  error
   2  bad usage or input
   3  wrong passphrase
-  4  cannot pay (insufficient funds, below dust, fee guard)
+  4  cannot pay (insufficient funds, below dust, fee guard, too many unconfirmed in a chain)
   5  backend unreachable or rejected
   6  wallet busy (another satchel holds it)`
 
@@ -108,6 +108,8 @@ func classify(err error) (int, string) {
 		return exitCannotPay, "fee_guard"
 	case errors.Is(err, wallet.ErrLimitExceeded):
 		return exitCannotPay, "limit_exceeded"
+	case errors.Is(err, wallet.ErrChainTooLong):
+		return exitCannotPay, "chain_too_long"
 	case errors.Is(err, wallet.ErrBadInput):
 		return exitUsage, "bad_input"
 	case errors.Is(err, wallet.ErrWrongNetwork):

@@ -116,7 +116,7 @@ tips and dust-sized sends, with honest fees, scriptable JSON output and an encry
 	for _, c := range []*cobra.Command{
 		newCreateCmd(a), newRestoreCmd(a), newReceiveCmd(a), newInfoCmd(a), newSeedCmd(a), newPassphraseCmd(a),
 		newSyncCmd(a), newBalanceCmd(a), newHistoryCmd(a), newUtxosCmd(a), newFreezeCmd(a, true), newFreezeCmd(a, false),
-		newLabelCmd(a), newConfigCmd(a), newSendCmd(a), newBumpFeeCmd(a), newConsolidateCmd(a), newTipCmd(a), newFeesCmd(a), newDustCmd(a), newCPFPCmd(a),
+		newLabelCmd(a), newConfigCmd(a), newSendCmd(a), newBumpFeeCmd(a), newAbandonCmd(a), newConsolidateCmd(a), newTipCmd(a), newFeesCmd(a), newDustCmd(a), newCPFPCmd(a),
 		newWaitCmd(a), newGenManCmd(a),
 		newPSBTCmd(a),
 		newBackupCmd(a), newExportCmd(a), newLabelsCmd(a), newSignMessageCmd(a), newVerifyMessageCmd(a),

@@ -10,6 +10,7 @@ import (
 	"github.com/tyler-smith/go-bip39"
 	"github.com/tyler-smith/go-bip39/wordlists"
 	"golang.org/x/crypto/pbkdf2"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Mnemonic errors a user can act on. ParseMnemonic returns them wrapped, or an
@@ -128,14 +129,33 @@ func resolveWord(w string) (string, *UnknownWordError) {
 }
 
 // SeedFromMnemonic derives the 64-byte BIP39 seed (PBKDF2-HMAC-SHA512, 2048 rounds, salt
-// "mnemonic"+passphrase). The mnemonic must be normalised by ParseMnemonic first.
-//
-// BIP39 asks for both strings in Unicode NFKD. English mnemonics are ASCII, which NFKD leaves
-// alone. The passphrase is used exactly as given: satchel has no Unicode normalisation tables
-// (golang.org/x/text is not a dependency, and go-bip39 does not normalise either), so a
-// non-ASCII passphrase typed in a different Unicode form would give a different wallet. Callers
-// should refuse or warn about such passphrases; PassphraseIsASCII tells them apart.
+// "mnemonic"+passphrase), with both strings in Unicode NFKD as BIP39 asks. Without NFKD a
+// passphrase typed precomposed (é as U+00E9, what most keyboards send) gives another wallet than
+// every other BIP39 wallet opens with the same words; with it, both forms of é, compatibility
+// forms (ﬁ, fullwidth letters) and words joined by U+3000 give the seed the standard gives. The
+// mnemonic is normally ASCII (ParseMnemonic's output), which NFKD leaves alone.
 func SeedFromMnemonic(mnemonic, passphrase []byte) []byte {
+	m := nfkd(mnemonic)
+	defer clear(m)
+	p := nfkd(passphrase)
+	defer clear(p)
+	return seedRaw(m, p)
+}
+
+// SeedFromMnemonicUnnormalised is the derivation satchel used before it normalised: the bytes
+// as stored, no NFKD. It exists only so a wallet created then with a passphrase that NFKD changes
+// can still be opened (its fingerprint says which derivation made it); never for a new wallet.
+func SeedFromMnemonicUnnormalised(mnemonic, passphrase []byte) []byte {
+	return seedRaw(mnemonic, passphrase)
+}
+
+// NFKDChanges reports whether NFKD changes a passphrase, that is whether a wallet made before
+// satchel normalised could derive from other keys than the same words and passphrase now give.
+func NFKDChanges(passphrase []byte) bool {
+	return !norm.NFKD.IsNormal(passphrase)
+}
+
+func seedRaw(mnemonic, passphrase []byte) []byte {
 	salt := make([]byte, 0, len("mnemonic")+len(passphrase))
 	salt = append(salt, "mnemonic"...)
 	salt = append(salt, passphrase...)
@@ -143,8 +163,14 @@ func SeedFromMnemonic(mnemonic, passphrase []byte) []byte {
 	return pbkdf2.Key(mnemonic, salt, 2048, 64, sha512.New)
 }
 
-// PassphraseIsASCII reports whether a passphrase is plain ASCII, the only kind SeedFromMnemonic
-// can promise to treat as every other BIP39 wallet does (see SeedFromMnemonic).
+// nfkd returns a fresh NFKD copy of b (the caller clears it: it holds a secret). The copy is made
+// even when b is already normal so clearing it never touches the caller's bytes.
+func nfkd(b []byte) []byte {
+	return norm.NFKD.Append(make([]byte, 0, len(b)+len(b)/2), b...)
+}
+
+// PassphraseIsASCII reports whether a passphrase is plain ASCII, which every Unicode form spells
+// the same way (so even a wallet that does not normalise treats it as satchel does).
 func PassphraseIsASCII(passphrase []byte) bool {
 	for _, b := range passphrase {
 		if b >= 0x80 {

@@ -9,10 +9,13 @@ import (
 	"github.com/btcsuite/btcd/btcjson"
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
 
 // Transactions fetches raw transactions (getrawtransaction, one batch) and checks that each
-// hashes to the id asked for, so a confused or hostile node cannot slip in another one. An id
+// hashes to the id asked for, so a confused or hostile node cannot slip in another one, and
+// drops its witness, which that id does not vouch for. An id
 // the node does not know is an error naming it.
 func (b *Backend) Transactions(ctx context.Context, txids []chainhash.Hash) ([]*wire.MsgTx, error) {
 	if len(txids) == 0 {
@@ -48,6 +51,7 @@ func (b *Backend) Transactions(ctx context.Context, txids []chainhash.Hash) ([]*
 				"server sent a transaction whose id does not match: asked %s, got %s",
 				txids[i], got)
 		}
+		netutil.StripWitness(tx) // not committed by the txid: never trusted (see netutil.DecodeTx)
 		txs[i] = tx
 	}
 	return txs, nil
