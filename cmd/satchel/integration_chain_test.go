@@ -199,3 +199,26 @@ func TestIntegrationAbandon(t *testing.T) {
 		t.Fatalf("abandon of a confirmed self-spend: exit %d %s", r.code, r.err)
 	}
 }
+
+// The same limit holds for plain sends: the pipeline checks every payment's unconfirmed chain,
+// whichever command makes it.
+func TestIntegrationSendsStopAt25Unconfirmed(t *testing.T) {
+	c, n := nodeCLI(t)
+	c.mustRun("", "create", "--wallet", "a")
+	c.fund(n, "a", 1_000_000)
+	sent := 0
+	for i := 0; i < 27; i++ {
+		_, r := c.send("a", regtest.NewKey(fmt.Sprint("chainsend", i), txbuilder.P2WPKH).Address, "5000", "--fee-rate", "1")
+		if r.code == 0 {
+			sent++
+			continue
+		}
+		if code, msg := jsonError(t, r.err); r.code != exitCannotPay || code != "chain_too_long" || !strings.Contains(msg, "wait for a confirmation") {
+			t.Fatalf("send %d: exit %d %s", i+1, r.code, r.err)
+		}
+		break
+	}
+	if sent != 25 || len(n.MempoolTxIDs(t)) != 25 {
+		t.Fatalf("%d sends in a row, %d in the mempool: want 25 and 25", sent, len(n.MempoolTxIDs(t)))
+	}
+}
