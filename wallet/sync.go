@@ -26,6 +26,8 @@ type SyncOptions struct {
 	Progress func(done, total int)
 	// Now stamps first-seen times; nil means time.Now.
 	Now func() time.Time
+	// SilentProgress, when set, hears how far a silent-payment block scan got.
+	SilentProgress func(SilentProgress)
 }
 
 // SyncResult says what a sync did.
@@ -36,6 +38,8 @@ type SyncResult struct {
 	Duration         time.Duration
 	// Adopted lists the purposes of other standard paths found in use by this sync.
 	Adopted []uint32
+	// Silent is what the silent-payment scan did; nil when the wallet has no such address.
+	Silent *SilentScanResult
 }
 
 // watched is one address a sync asks the backend about.
@@ -62,6 +66,12 @@ func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (Syn
 		now = o.Now
 	}
 	var res SyncResult
+	// Silent payments first: what the scan finds becomes addresses the sync below follows.
+	silent, err := w.scanSilent(ctx, be, o.SilentProgress)
+	if err != nil {
+		return res, fmt.Errorf("sync: silent payments: %w", err)
+	}
+	res.Silent = silent
 
 	// Read what the store knows.
 	var prev store.SyncState
@@ -69,7 +79,13 @@ func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (Syn
 	known := map[chainhash.Hash]*store.TxRecord{}
 	lists := map[[2]uint32][]*watched{} // (purpose, chain) -> addresses by index
 	var scan []*account
-	err := w.st.View(func(tx *store.Txn) error {
+	err = w.st.View(func(tx *store.Txn) error {
+		if sw, err := silentWatched(tx); err != nil || len(sw) > 0 {
+			lists[[2]uint32{store.SilentPurpose, 0}] = sw
+			if err != nil {
+				return err
+			}
+		}
 		var err error
 		prev, err = tx.SyncState()
 		synced = err == nil

@@ -1,9 +1,27 @@
 package main
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
 
-// receiveSilent prints the wallet's BIP352 address: {"address": "sp1..."}.
-func (a *App) receiveSilent() error {
+	"github.com/spf13/cobra"
+
+	"github.com/satchel-wallet/satchel/wallet"
+)
+
+// silentJSON is receive --silent's answer: {"address": "sp1...", "label": "..."}.
+type silentJSON struct {
+	Address string `json:"address"`
+	Label   string `json:"label,omitempty"`
+}
+
+// receiveSilent prints the wallet's BIP352 address, or with a label its labelled address.
+// It refuses (exit 2) when the configured backend cannot scan for silent payments: an
+// address that sync never looks at must not be handed out.
+func (a *App) receiveSilent(cmd *cobra.Command, label string) error {
 	w, err := a.openWallet(true)
 	if err != nil {
 		return err
@@ -12,13 +30,51 @@ func (a *App) receiveSilent() error {
 	if err := needsSeed(w, "receive --silent"); err != nil {
 		return err
 	}
-	addr, err := w.SilentAddress(func() ([]byte, error) { return a.passphrase(false) }, a.Keystore...)
+	raw, err := a.backendURL(w)
+	if err != nil {
+		return err
+	}
+	if !scansSilent(raw) {
+		what := "no backend is configured"
+		if raw != "" {
+			what = "the backend " + maskURL(raw) + " cannot scan blocks"
+		}
+		return usagef("silent_needs_node", fmt.Sprintf("receive --silent needs a backend that scans for silent payments, and %s: use a btcd node run with --txindex --addrindex (--backend btcd://USER:PASS@HOST:PORT, or satchel config set backend ...)", what))
+	}
+	req := wallet.SilentRequest{Passphrase: func() ([]byte, error) { return a.passphrase(false) },
+		Keystore: a.Keystore, Label: label}
+	if !w.SilentReady() {
+		// The first address sets the birthday: the scan starts at today's tip.
+		if a.flags.offline {
+			return usagef("offline", "the first receive --silent asks the node for the chain's height (where scanning starts): run it without --offline")
+		}
+		ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Second)
+		defer cancel()
+		be, err := a.dial(ctx, w, raw)
+		if err != nil {
+			return err
+		}
+		tip, err := be.Tip(ctx)
+		be.Close()
+		if err != nil {
+			return err
+		}
+		req.Birthday = tip.Height
+	}
+	info, err := w.SilentAddress(req)
 	if err != nil {
 		return err
 	}
 	if a.flags.json {
-		return a.printJSON(map[string]string{"address": addr})
+		return a.printJSON(silentJSON{Address: info.Address, Label: info.Label})
 	}
-	fmt.Fprintln(a.Out, addr)
+	fmt.Fprintln(a.Out, info.Address)
 	return nil
+}
+
+// scansSilent says whether sync can scan for silent payments over the backend URL: only a
+// btcd node serves whole blocks with the coins their inputs spend.
+func scansSilent(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && strings.EqualFold(u.Scheme, "btcd")
 }

@@ -141,6 +141,11 @@ func (a *App) syncWith(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend) (
 			shown = true
 			fmt.Fprintf(a.Err, "\rsyncing: %d addresses scanned", done)
 		}
+	}, SilentProgress: func(p wallet.SilentProgress) {
+		if a.ErrTerm && time.Since(start) > time.Second {
+			shown = true
+			fmt.Fprintf(a.Err, "\r\033[Kscanning for silent payments: block %d, %d of %d", p.Height, p.Done, p.Total)
+		}
 	}})
 	if shown {
 		fmt.Fprint(a.Err, "\r\033[K")

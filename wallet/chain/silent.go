@@ -1,0 +1,51 @@
+package chain
+
+import (
+	"context"
+
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+)
+
+// BlockSource is an optional extension of Backend for servers that hold whole blocks and can
+// say which output every input spends: a full node with a transaction index (btcd with
+// --txindex). Scanning for BIP352 silent payments needs exactly that, since the receiver must
+// see every transaction's input keys, not only the scripts it already knows. Esplora and
+// Electrum do not implement it.
+type BlockSource interface {
+	// ScanBlocks returns the best chain's blocks at heights, in order. Each carries only the
+	// transactions a silent payment could be in (not coinbase, at least one taproot output),
+	// each with the output script of every coin its inputs spend.
+	ScanBlocks(ctx context.Context, heights []int32) ([]ScanBlock, error)
+	// ScanMempool returns the mempool's transactions with a taproot output, the same way.
+	ScanMempool(ctx context.Context) ([]ScanTx, error)
+}
+
+// ScanBlock is one block as a silent-payment scanner needs it.
+type ScanBlock struct {
+	Height int32
+	Hash   chainhash.Hash
+	// Prev is the hash of the block before it, so a scanner can tell the chain moved under it.
+	Prev chainhash.Hash
+	// TxCount is the number of transactions in the whole block, for progress figures.
+	TxCount int
+	// Txs are the block's transactions with a taproot output, coinbase excluded.
+	Txs []ScanTx
+}
+
+// ScanTx is one transaction with the output scripts its inputs spend, in input order.
+type ScanTx struct {
+	Tx          *wire.MsgTx
+	PrevScripts [][]byte
+}
+
+// HasTaprootOutput says whether tx pays a P2TR output (OP_1 <32 bytes>): the only outputs a
+// silent payment can make, so the only transactions worth a scanner's time.
+func HasTaprootOutput(tx *wire.MsgTx) bool {
+	for _, o := range tx.TxOut {
+		if len(o.PkScript) == 34 && o.PkScript[0] == 0x51 && o.PkScript[1] == 32 {
+			return true
+		}
+	}
+	return false
+}
