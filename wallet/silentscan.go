@@ -23,6 +23,10 @@ const silentChunk = 16
 // silentKeepBlocks is how many scanned block hashes are kept to find where a reorg forked.
 const silentKeepBlocks = 2016
 
+// SilentLabelGap is how many label numbers past the highest handed out a scan also looks
+// for, like an address gap limit.
+const SilentLabelGap = 20
+
 // SilentScanResult says what the silent-payment part of a sync did.
 type SilentScanResult struct {
 	// Unsupported is set when the wallet has a silent-payment address but the backend cannot
@@ -58,8 +62,14 @@ func silentScanner(tx *store.Txn) (*silentpay.Scanner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stored silent payment spend key: %w", err)
 	}
-	var labels []uint32
+	// Every label handed out, and the next SilentLabelGap after the highest: a wallet restored
+	// from its seed alone does not know its labels, and finds payments to them this way.
+	var top uint32
 	for m := range tx.SilentLabels() {
+		top = max(top, m)
+	}
+	labels := make([]uint32, 0, top+SilentLabelGap)
+	for m := uint32(1); m <= top+SilentLabelGap; m++ {
 		labels = append(labels, m)
 	}
 	return silentpay.NewScanner(scan, spend, labels...)
@@ -156,6 +166,9 @@ func scanSilentTx(sc *silentpay.Scanner, height int32, st *chain.ScanTx) ([]sile
 // the outputs found above it are forgotten and the new blocks scanned. Each chunk of blocks is
 // written as it is done, so an interrupted scan resumes where it stopped.
 func (w *Wallet) scanSilent(ctx context.Context, be chain.Backend, progress func(SilentProgress)) (*SilentScanResult, error) {
+	if err := w.resolveSilentBirthday(ctx, be); err != nil {
+		return nil, err
+	}
 	var sc *silentpay.Scanner
 	var birthday, scanned int32
 	stored := map[int32]chainhash.Hash{}
@@ -428,4 +441,41 @@ func silentWatched(tx *store.Txn) ([]*watched, error) {
 		return nil
 	})
 	return out, err
+}
+
+// birthdayMargin is how long before a birthday date the scan starts: block times may run up
+// to two hours ahead of real time and are not in order, so a day's margin misses nothing.
+const birthdayMargin = 24 * 60 * 60
+
+// resolveSilentBirthday turns a birthday date (restore --birthday DATE) into the height of the
+// first block at most a day older than it, by a binary search over the backend's headers.
+func (w *Wallet) resolveSilentBirthday(ctx context.Context, be chain.Backend) error {
+	var when int64
+	if err := w.st.View(func(tx *store.Txn) error { when = tx.SilentBirthdayTime(); return nil }); err != nil || when == 0 {
+		return err
+	}
+	tip, err := be.Tip(ctx)
+	if err != nil {
+		return fmt.Errorf("tip: %w", err)
+	}
+	lo, hi := int32(0), tip.Height+1 // the answer is in [lo, hi]
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		hdrs, err := be.BlockHeaders(ctx, []int32{mid})
+		if err != nil {
+			return fmt.Errorf("birthday: headers: %w", err)
+		}
+		if len(hdrs) != 1 {
+			return fmt.Errorf("birthday: %s answered %d headers for 1: %w", be.Name(), len(hdrs), chain.ErrUnreachable)
+		}
+		if hdrs[0].Timestamp.Unix() >= when-birthdayMargin {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	if err := w.writable(); err != nil {
+		return err
+	}
+	return w.st.Update(func(tx *store.Txn) error { return tx.PutSilentBirthday(lo) })
 }

@@ -155,6 +155,11 @@ func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (Syn
 				}
 			}
 		}
+		for _, wa := range lists[[2]uint32{store.SilentPurpose, 0}] {
+			if !wa.asked { // found silent payments: no gap to extend
+				batch = append(batch, wa)
+			}
+		}
 		if len(batch) == 0 {
 			break
 		}

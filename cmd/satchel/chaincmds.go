@@ -47,11 +47,12 @@ func (a *App) staleNote(w *wallet.Wallet, be chain.Backend) {
 }
 
 type syncJSON struct {
-	Height           int32    `json:"height"`
-	NewTransactions  int      `json:"new_transactions"`
-	AddressesScanned int      `json:"addresses_scanned"`
-	DurationMS       int64    `json:"duration_ms"`
-	Adopted          []uint32 `json:"adopted_purposes,omitempty"`
+	Height           int32           `json:"height"`
+	NewTransactions  int             `json:"new_transactions"`
+	AddressesScanned int             `json:"addresses_scanned"`
+	DurationMS       int64           `json:"duration_ms"`
+	Adopted          []uint32        `json:"adopted_purposes,omitempty"`
+	Silent           *silentSyncJSON `json:"silent_payments,omitempty"`
 }
 
 func newSyncCmd(a *App) *cobra.Command {
@@ -75,7 +76,7 @@ this one only syncs.`,
 				return err
 			}
 			out := syncJSON{Height: res.Height, NewTransactions: res.NewTransactions, AddressesScanned: res.AddressesScanned,
-				DurationMS: res.Duration.Milliseconds(), Adopted: res.Adopted}
+				DurationMS: res.Duration.Milliseconds(), Adopted: res.Adopted, Silent: silentSyncOut(res.Silent)}
 			if a.flags.json {
 				return a.printJSON(out)
 			}
@@ -83,6 +84,9 @@ this one only syncs.`,
 				out.Height, out.NewTransactions, out.AddressesScanned, out.DurationMS)
 			for _, p := range res.Adopted {
 				fmt.Fprintf(a.Out, "found funds on the BIP%d path of this seed: now part of the wallet\n", p)
+			}
+			if s := out.Silent; s != nil {
+				fmt.Fprintf(a.Out, "silent payments: scanned through height %d (%d blocks now), %d outputs found\n", s.Height, s.Blocks, s.Found)
 			}
 			return nil
 		},

@@ -12,7 +12,7 @@ import (
 )
 
 func newRestoreCmd(a *App) *cobra.Command {
-	var typ, mnemonicFile string
+	var typ, mnemonicFile, birthday string
 	var askBIP39 bool
 	var other restoreSources
 	c := &cobra.Command{
@@ -35,6 +35,10 @@ written unless the passphrase opens the keystore and the file is intact.`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if handled, err := a.restoreFrom(cmd, other, mnemonicFile); handled {
+				return err
+			}
+			bday, bdate, err := parseBirthday(birthday)
+			if err != nil {
 				return err
 			}
 			st, err := parseWalletType(typ)
@@ -74,6 +78,11 @@ written unless the passphrase opens the keystore and the file is intact.`,
 			if err != nil {
 				return err
 			}
+			if birthday != "" {
+				if err := a.setSilentBirthday(pass, bday, bdate); err != nil {
+					return err
+				}
+			}
 			out := a.walletOut(res)
 			if a.flags.json {
 				return a.printJSON(out)
@@ -85,6 +94,7 @@ written unless the passphrase opens the keystore and the file is intact.`,
 	}
 	c.Flags().StringVar(&typ, "type", "tr", "main account type: tr (BIP86) or wpkh (BIP84)")
 	c.Flags().StringVar(&mnemonicFile, "mnemonic-file", "", "read the seed words from FILE")
+	c.Flags().StringVar(&birthday, "birthday", "", "scan for silent payments (BIP352) from this block HEIGHT or DATE (YYYY-MM-DD); needs a btcd backend to sync")
 	c.Flags().BoolVar(&askBIP39, "bip39-passphrase", false, "ask for the BIP39 passphrase (env SATCHEL_BIP39_PASSPHRASE)")
 	other.register(c)
 	return c

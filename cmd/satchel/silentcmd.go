@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,4 +78,46 @@ func (a *App) receiveSilent(cmd *cobra.Command, label string) error {
 func scansSilent(raw string) bool {
 	u, err := url.Parse(raw)
 	return err == nil && strings.EqualFold(u.Scheme, "btcd")
+}
+
+// parseBirthday reads restore --birthday: a block height, or a date (YYYY-MM-DD, UTC).
+func parseBirthday(s string) (int32, time.Time, error) {
+	if s == "" {
+		return 0, time.Time{}, nil
+	}
+	if h, err := strconv.ParseInt(s, 10, 32); err == nil && h >= 0 {
+		return int32(h), time.Time{}, nil
+	}
+	if d, err := time.Parse("2006-01-02", s); err == nil {
+		return 0, d, nil
+	}
+	return 0, time.Time{}, usagef("bad_birthday", fmt.Sprintf("--birthday %q: give a block height (840000) or a date (2024-04-20)", s))
+}
+
+// setSilentBirthday makes the just-restored wallet scan for silent payments from a birthday.
+func (a *App) setSilentBirthday(pass []byte, height int32, date time.Time) error {
+	w, err := a.openWallet(false)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	return w.SetSilentBirthday(wallet.SilentRequest{
+		Passphrase: func() ([]byte, error) { return append([]byte(nil), pass...), nil },
+		Keystore:   a.Keystore, Birthday: height}, date)
+}
+
+// silentSyncJSON is what sync --json says of the silent-payment scan.
+type silentSyncJSON struct {
+	Height       int32 `json:"scanned_height"`
+	Blocks       int   `json:"blocks_scanned"`
+	Transactions int   `json:"transactions_scanned"`
+	Found        int   `json:"found"`
+	Dropped      int   `json:"dropped"`
+}
+
+func silentSyncOut(r *wallet.SilentScanResult) *silentSyncJSON {
+	if r == nil || r.Unsupported {
+		return nil
+	}
+	return &silentSyncJSON{Height: r.Height, Blocks: r.Blocks, Transactions: r.Transactions, Found: r.Found, Dropped: r.Dropped}
 }
