@@ -66,6 +66,17 @@ type Backup struct {
 	Labels   map[string]string
 	Frozen   []wire.OutPoint
 	Files    map[string]string
+	// Silent is the silent-payment state; nil when the wallet never handed out such an address.
+	Silent *SilentBackup
+}
+
+// SilentBackup is what a backup keeps of silent payments: the birthday, how far the scan had
+// got, and the labels handed out. The keys come back from the seed; a restored wallet scans
+// again from the birthday, so it finds every payment whatever the original had scanned.
+type SilentBackup struct {
+	Birthday int32             `json:"birthday"`
+	Scanned  int32             `json:"scanned_height"`
+	Labels   map[uint32]string `json:"labels,omitempty"`
 }
 
 type backupEnvelope struct {
@@ -84,6 +95,7 @@ type backupBody struct {
 	Labels      map[string]string `json:"labels"`
 	Frozen      []string          `json:"frozen"`
 	Files       map[string]string `json:"files"`
+	Silent      *SilentBackup     `json:"silent_payments,omitempty"`
 }
 
 // Backup gathers the wallet into a Backup. files are extra files of the wallet folder the
@@ -120,6 +132,9 @@ func (w *Wallet) Backup(files map[string]string, now time.Time) (*Backup, error)
 		for op := range tx.FrozenSet() {
 			b.Frozen = append(b.Frozen, op)
 		}
+		if bday, scanned, ok := tx.SilentHeights(); ok {
+			b.Silent = &SilentBackup{Birthday: bday, Scanned: scanned, Labels: tx.SilentLabels()}
+		}
 		return nil
 	})
 	if err != nil {
@@ -135,7 +150,7 @@ func (w *Wallet) Backup(files map[string]string, now time.Time) (*Backup, error)
 // Marshal writes the backup file.
 func (b *Backup) Marshal() ([]byte, error) {
 	body := backupBody{Created: b.Created.UTC(), Wallet: b.Wallet, Keystore: b.Keystore, Accounts: b.Accounts,
-		Labels: b.Labels, Files: b.Files, Frozen: []string{}}
+		Labels: b.Labels, Files: b.Files, Frozen: []string{}, Silent: b.Silent}
 	if body.Labels == nil {
 		body.Labels = map[string]string{}
 	}
@@ -204,7 +219,17 @@ func ParseBackup(data []byte) (*Backup, error) {
 		return bad("body: %v", err)
 	}
 	b := &Backup{Created: body.Created, Wallet: body.Wallet, Keystore: body.Keystore, Accounts: body.Accounts,
-		Labels: body.Labels, Files: body.Files}
+		Labels: body.Labels, Files: body.Files, Silent: body.Silent}
+	if sp := body.Silent; sp != nil {
+		if sp.Birthday < 0 || sp.Scanned < sp.Birthday-1 {
+			return bad("silent payments: birthday %d and scanned height %d do not fit", sp.Birthday, sp.Scanned)
+		}
+		for m, text := range sp.Labels {
+			if m == 0 || text == "" {
+				return bad("silent payments: label %d %s: labels are numbered from 1 and have a text", m, quoteCut(text))
+			}
+		}
+	}
 	for _, s := range body.Frozen {
 		op, err := parseOutPointKey(s)
 		if err != nil {

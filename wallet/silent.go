@@ -8,6 +8,7 @@ import (
 
 	"github.com/btcsuite/btcd/btcec/v2"
 	"github.com/btcsuite/btcd/btcutil/v2/hdkeychain"
+	"github.com/btcsuite/btcd/chaincfg/v2"
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/txscript/v2"
 	"github.com/btcsuite/btcd/wire/v2"
@@ -209,14 +210,44 @@ func (w *Wallet) deriveSilentKeys(passphrase func() ([]byte, error), opts []keys
 		return store.SilentKeys{}, err
 	}
 	defer master.Zero()
-	scan, spend, err := silentpay.DeriveKeys(master, w.net, 0)
+	k, err := silentKeysFrom(master, w.net)
 	if err != nil {
 		return store.SilentKeys{}, err
+	}
+	return *k, nil
+}
+
+// silentKeysFrom derives the scan key and spend public key from the master key.
+func silentKeysFrom(master *hdkeychain.ExtendedKey, net *chaincfg.Params) (*store.SilentKeys, error) {
+	scan, spend, err := silentpay.DeriveKeys(master, net, 0)
+	if err != nil {
+		return nil, err
 	}
 	defer spend.Zero()
 	b := scan.Key.Bytes()
 	scan.Zero()
-	return store.SilentKeys{Scan: b[:], Spend: spend.PubKey().SerializeCompressed()}, nil
+	return &store.SilentKeys{Scan: b[:], Spend: spend.PubKey().SerializeCompressed()}, nil
+}
+
+// restoreSilent writes a backup's silent-payment state into a new store: keys from the seed,
+// birthday and labels from the file. The scan starts again at the birthday.
+func restoreSilent(tx *store.Txn, k *store.SilentKeys, sp *SilentBackup) error {
+	if k == nil || sp == nil {
+		return nil
+	}
+	if err := tx.PutSilentKeys(*k); err != nil {
+		return err
+	}
+	if err := tx.PutSilentBirthday(sp.Birthday); err != nil {
+		return err
+	}
+	for m, text := range sp.Labels {
+		text, _ = CleanLabel(text)
+		if err := tx.PutSilentLabel(m, text); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SetSilentBirthday makes syncs scan for silent payments from a block height, or with a

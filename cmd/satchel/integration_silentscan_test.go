@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -169,6 +170,21 @@ func TestIntegrationSilentScan(t *testing.T) {
 	// The seed alone does not know the label's text; the label number is found all the same.
 	if u := silentUtxos(t, c, "c"); len(u) != 3 {
 		t.Fatalf("restored silent coins %+v", u)
+	}
+
+	// A backup carries the birthday and the labels: the restored copy finds the coins with
+	// their label text.
+	file := filepath.Join(t.TempDir(), "b.backup")
+	c.mustRun("", "backup", "export", file, "--wallet", "b")
+	c.mustRun("", "restore", "--from-backup", file, "--wallet", "d")
+	if b := c.balance("d"); b.Confirmed != 21_000 {
+		t.Fatalf("restored from the backup: balance %+v, want 21000", b)
+	}
+	if u := silentUtxos(t, c, "d"); len(u) != 3 || u[7000].Label != "stream" || u[9000].Label != "stream" {
+		t.Fatalf("silent coins restored from the backup %+v", u)
+	}
+	if lab2 := decodeJSON[silentJSON](t, c.mustRun("", "receive", "--silent", "--label", "stream", "--json", "--wallet", "d").out); lab2 != lab {
+		t.Fatalf("the restored copy's labelled address %+v, want %+v", lab2, lab)
 	}
 
 	// Spending: all three silent coins (plain and labelled, spend key + tweak + label tweak).
