@@ -1,0 +1,69 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// receive --silent never hands out an address that sync would not scan: without a backend
+// that serves whole blocks it exits 2, says what it needs, prints nothing and writes nothing.
+func TestReceiveSilentRefusesBackendsThatCannotScan(t *testing.T) {
+	for _, tc := range []struct{ name, backend, want string }{
+		{"esplora", "https://esplora.invalid/api", "cannot scan blocks"},
+		{"electrum", "electrum://electrum.invalid:50001", "cannot scan blocks"},
+		{"none on regtest", "", "no backend is configured"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			c.mustRun("", "create", "--wallet", "w")
+			if tc.backend != "" {
+				c.env["SATCHEL_BACKEND"] = tc.backend
+			}
+			r := c.run("", "receive", "--silent", "--json", "--wallet", "w")
+			if r.code != 2 || r.out != "" {
+				t.Fatalf("exit %d, stdout %q", r.code, r.out)
+			}
+			code, msg := jsonError(t, r.err)
+			if code != "silent_needs_node" || !strings.Contains(msg, tc.want) || !strings.Contains(msg, "btcd") {
+				t.Fatalf("error %s: %s", code, msg)
+			}
+		})
+	}
+}
+
+func TestReceiveSilentTakesNoAmount(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create", "--wallet", "w")
+	if r := c.run("", "receive", "--silent", "--amount", "1000", "--wallet", "w"); r.code != 2 {
+		t.Fatalf("exit %d", r.code)
+	}
+}
+
+func TestParseBirthday(t *testing.T) {
+	for _, tc := range []struct {
+		in     string
+		height int32
+		date   string
+		bad    bool
+	}{
+		{in: "840000", height: 840000},
+		{in: "0", height: 0},
+		{in: "2024-04-20", date: "2024-04-20"},
+		{in: "-5", bad: true},
+		{in: "2024-13-01", bad: true},
+		{in: "yesterday", bad: true},
+		{in: "99999999999", bad: true},
+	} {
+		h, d, err := parseBirthday(tc.in)
+		if (err != nil) != tc.bad {
+			t.Errorf("%q: error %v", tc.in, err)
+			continue
+		}
+		if tc.bad {
+			continue
+		}
+		if h != tc.height || (tc.date != "" && d.Format("2006-01-02") != tc.date) || (tc.date == "" && !d.IsZero()) {
+			t.Errorf("%q: %d %v", tc.in, h, d)
+		}
+	}
+}
