@@ -215,7 +215,7 @@ func TestMatchStrategiesAgree(t *testing.T) {
 			set1, set2 := newOutputSet(outs), newOutputSet(outs)
 			want := slices.IndexFunc(outs, func(o []byte) bool { return bytes.Equal(o, p) })
 			i1, l1 := bob.scanner.matchByAdding(&pk, &pkAff, true, set1)
-			i2, l2 := bob.scanner.matchBySubtracting(&pk, &pkAff, true, set2)
+			i2, l2 := bob.scanner.matchBySubtracting(&pk, set2)
 			if i1 != want || i1 != i2 || l1 != l2 {
 				t.Errorf("output %d: adding gives (%d, %d), subtracting (%d, %d), want index %d",
 					i, i1, l1, i2, l2, want)
