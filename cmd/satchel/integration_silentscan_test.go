@@ -135,6 +135,10 @@ func TestIntegrationSilentScan(t *testing.T) {
 	if len(u) != 3 || u[5000].Label != "" || u[7000].Label != "stream" || u[9000].Label != "stream" {
 		t.Fatalf("silent coins %+v", u)
 	}
+	exp := c.mustRun("", "labels", "export", "--wallet", "b").out
+	if want := `{"type":"addr","ref":"` + u[9000].Address + `","label":"stream"}`; !strings.Contains(exp, want) {
+		t.Fatalf("BIP329 export lacks %s:\n%s", want, exp)
+	}
 	labelled := 0
 	for _, h := range c.history("b") {
 		if h.Label == "stream" {
