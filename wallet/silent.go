@@ -350,3 +350,16 @@ func (w *Wallet) SilentReady() bool {
 	})
 	return ok
 }
+
+// HasSilentLabel says whether a labelled silent-payment address was handed out with this
+// text: payments to it get the label when a scan finds them.
+func (w *Wallet) HasSilentLabel(text string) bool {
+	found := false
+	_ = w.st.View(func(tx *store.Txn) error {
+		for _, v := range tx.SilentLabels() {
+			found = found || v == text
+		}
+		return nil
+	})
+	return found
+}

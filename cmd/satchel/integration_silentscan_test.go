@@ -109,6 +109,11 @@ func TestIntegrationSilentScan(t *testing.T) {
 		t.Fatalf("the same label gave %+v, then %+v", lab, again)
 	}
 
+	// Nothing paid the label yet: wait --label waits (until its timeout) instead of refusing.
+	if r := c.run("", "wait", "--label", "stream", "--timeout", "1s", "--json", "--wallet", "b"); r.code != 1 || !strings.Contains(r.err, "timeout") {
+		t.Fatalf("wait for an unpaid silent label: exit %d, %s", r.code, r.err)
+	}
+
 	// From satchel: pending first (mempool), then confirmed.
 	if _, r := c.send("a", sp.Address, "5000", "--fee-rate", "2"); r.code != 0 {
 		t.Fatalf("send: %s", r.err)
@@ -134,6 +139,10 @@ func TestIntegrationSilentScan(t *testing.T) {
 	u := silentUtxos(t, c, "b")
 	if len(u) != 3 || u[5000].Label != "" || u[7000].Label != "stream" || u[9000].Label != "stream" {
 		t.Fatalf("silent coins %+v", u)
+	}
+	wj := c.mustRun("", "wait", "--label", "stream", "--confirmations", "1", "--json", "--wallet", "b").out
+	if !strings.Contains(wj, `"amount_sat": 7000`) && !strings.Contains(wj, `"amount_sat": 9000`) {
+		t.Fatalf("wait --label stream: %s", wj)
 	}
 	exp := c.mustRun("", "labels", "export", "--wallet", "b").out
 	if want := `{"type":"addr","ref":"` + u[9000].Address + `","label":"stream"}`; !strings.Contains(exp, want) {
