@@ -67,3 +67,22 @@ func TestParseBirthday(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseBirthday: any text gives a height >= 0 or a date, or a usage error; never both.
+func FuzzParseBirthday(f *testing.F) {
+	for _, s := range []string{"840000", "0", "2024-04-20", "-1", "2024-02-30", "", "1e6", " 5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		h, d, err := parseBirthday(s)
+		if err != nil {
+			if h != 0 || !d.IsZero() {
+				t.Fatalf("%q: error %v with %d %v", s, err, h, d)
+			}
+			return
+		}
+		if h < 0 || (h != 0 && !d.IsZero()) {
+			t.Fatalf("%q: height %d, date %v", s, h, d)
+		}
+	})
+}

@@ -264,16 +264,16 @@ func batchAffine(pts []btcec.JacobianPoint) []bool {
 	prefix := make([]btcec.FieldVal, len(pts))
 	var acc btcec.FieldVal
 	acc.SetInt(1)
-	any := false
+	some := false
 	for i := range pts {
 		if isInfinity(&pts[i]) {
 			continue
 		}
-		ok[i], any = true, true
+		ok[i], some = true, true
 		prefix[i] = acc
 		acc.Mul(&pts[i].Z)
 	}
-	if !any {
+	if !some {
 		return ok
 	}
 	inv := acc
