@@ -49,3 +49,17 @@ func HasTaprootOutput(tx *wire.MsgTx) bool {
 	}
 	return false
 }
+
+// TweakSource is a BIP352 tweak server (an index such as BlindBit Oracle): for each block, the
+// tweak data input_hash·A of every transaction that could hold a silent payment. It lets a
+// wallet on Esplora or Electrum look for payments without downloading blocks. It is trusted
+// for nothing but completeness: each tweak only names candidate outputs, which the wallet then
+// looks up on its chain backend, so a lying server can hide a payment but never invent one.
+type TweakSource interface {
+	// TweakHeight is the height of the last block the server has indexed.
+	TweakHeight(ctx context.Context) (int32, error)
+	// Tweaks returns the tweak data of the block at height (33-byte compressed points).
+	Tweaks(ctx context.Context, height int32) ([][33]byte, error)
+	// Name says which server this is, with any password masked, for messages.
+	Name() string
+}

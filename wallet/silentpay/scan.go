@@ -354,3 +354,55 @@ func TaprootOutputKeys(tx *wire.MsgTx) [][]byte {
 	}
 	return keys
 }
+
+// Candidate is an output key a payment with given tweak data would have at one k: plain or
+// with one of the scanner's labels, with the tweak that spends it.
+type Candidate struct {
+	Output   [32]byte
+	Tweak    btcec.ModNScalar
+	K        uint32
+	Label    uint32
+	Labelled bool
+}
+
+// Candidates lists the output keys that would pay the receiver as output k of a transaction
+// with the given tweak data: P_k and P_k + each label's point. A light client that learns tweak
+// data from an index (and not the transactions) looks these up on chain: what the chain does
+// not hold was never paid, whatever the index said. Look for k + 1 only after k was found.
+func (s *Scanner) Candidates(tweak *btcec.PublicKey, k uint32) ([]Candidate, error) {
+	if tweak == nil {
+		return nil, fmt.Errorf("silent payment candidates: %w: no tweak data", ErrInvalidKey)
+	}
+	tw := jacobian(tweak)
+	e := mult(&s.scan, &tw)
+	if !affine(&e) {
+		return nil, fmt.Errorf("silent payment candidates: %w: shared secret is the point at infinity", ErrInvalidKey)
+	}
+	shared := serP(&e)
+	t, err := sharedSecretTweak(&shared, k)
+	if err != nil {
+		return nil, fmt.Errorf("silent payment candidates, output %d: %w", k, err)
+	}
+	tg := baseMult(&t)
+	pk := add(&s.spend, &tg)
+	pts := make([]btcec.JacobianPoint, 1+len(s.labels))
+	pts[0] = pk
+	for i := range s.labels {
+		pts[1+i] = add(&pk, &s.labels[i].point)
+	}
+	ok := batchAffine(pts)
+	var out []Candidate
+	for i := range pts {
+		if !ok[i] {
+			continue
+		}
+		c := Candidate{Output: xOnly(&pts[i]), Tweak: t, K: k}
+		if i > 0 {
+			l := &s.labels[i-1]
+			c.Tweak.Add(&l.tweak)
+			c.Label, c.Labelled = l.m, true
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
