@@ -165,7 +165,8 @@ func scanSilentTx(sc *silentpay.Scanner, height int32, st *chain.ScanTx) ([]sile
 // wallet. A scanned block that is no longer in the best chain sends the scan back to the fork:
 // the outputs found above it are forgotten and the new blocks scanned. Each chunk of blocks is
 // written as it is done, so an interrupted scan resumes where it stopped.
-func (w *Wallet) scanSilent(ctx context.Context, be chain.Backend, progress func(SilentProgress)) (*SilentScanResult, error) {
+func (w *Wallet) scanSilent(ctx context.Context, be chain.Backend, o SyncOptions) (*SilentScanResult, error) {
+	progress := o.SilentProgress
 	if err := w.resolveSilentBirthday(ctx, be); err != nil {
 		return nil, err
 	}
@@ -187,7 +188,7 @@ func (w *Wallet) scanSilent(ctx context.Context, be chain.Backend, progress func
 		return nil, err
 	}
 	src, ok := be.(chain.BlockSource)
-	if !ok {
+	if !ok && o.Tweaks == nil {
 		return &SilentScanResult{Unsupported: true, Height: scanned}, nil
 	}
 	if err := w.writable(); err != nil {
@@ -219,6 +220,9 @@ func (w *Wallet) scanSilent(ctx context.Context, be chain.Backend, progress func
 			}
 		}
 		scanned = fork
+	}
+	if !ok {
+		return w.scanSilentTweaks(ctx, be, o.Tweaks, sc, scanned, stored, tip.Height, res, progress)
 	}
 
 	total := int(tip.Height - scanned)

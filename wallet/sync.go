@@ -28,6 +28,9 @@ type SyncOptions struct {
 	Now func() time.Time
 	// SilentProgress, when set, hears how far a silent-payment block scan got.
 	SilentProgress func(SilentProgress)
+	// Tweaks, when set, is a BIP352 tweak server to scan with when the backend cannot serve
+	// blocks (Esplora, Electrum).
+	Tweaks chain.TweakSource
 }
 
 // SyncResult says what a sync did.
@@ -67,7 +70,7 @@ func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (Syn
 	}
 	var res SyncResult
 	// Silent payments first: what the scan finds becomes addresses the sync below follows.
-	silent, err := w.scanSilent(ctx, be, o.SilentProgress)
+	silent, err := w.scanSilent(ctx, be, o)
 	if err != nil {
 		return res, fmt.Errorf("sync: silent payments: %w", err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -11,6 +12,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/chain"
+	"github.com/satchel-wallet/satchel/wallet/chain/blindbit"
 )
 
 // silentJSON is receive --silent's answer: {"address": "sp1...", "label": "..."}.
@@ -35,12 +38,16 @@ func (a *App) receiveSilent(cmd *cobra.Command, label string) error {
 	if err != nil {
 		return err
 	}
-	if !scansSilent(raw) {
+	tweaks, err := a.tweakSource(w, raw)
+	if err != nil {
+		return err
+	}
+	if !scansSilent(raw) && (tweaks == nil || raw == "") {
 		what := "no backend is configured"
 		if raw != "" {
 			what = "the backend " + maskURL(raw) + " cannot scan blocks"
 		}
-		return usagef("silent_needs_node", fmt.Sprintf("receive --silent needs a backend that scans for silent payments, and %s: use a btcd node run with --txindex --addrindex (--backend btcd://USER:PASS@HOST:PORT, or satchel config set backend ...)", what))
+		return usagef("silent_needs_node", fmt.Sprintf("receive --silent needs a backend that scans for silent payments, and %s: use a btcd node run with --txindex --addrindex (--backend btcd://USER:PASS@HOST:PORT), or with Esplora or Electrum a BIP352 tweak server (--sp-server URL, or satchel config set sp-server URL)", what))
 	}
 	req := wallet.SilentRequest{Passphrase: func() ([]byte, error) { return a.passphrase(false) },
 		Keystore: a.Keystore, Label: label}
@@ -120,4 +127,42 @@ func silentSyncOut(r *wallet.SilentScanResult) *silentSyncJSON {
 		return nil
 	}
 	return &silentSyncJSON{Height: r.Height, Blocks: r.Blocks, Transactions: r.Transactions, Found: r.Found, Dropped: r.Dropped}
+}
+
+// checkTweakServer checks an sp-server setting: an http(s) URL.
+func checkTweakServer(v string) error {
+	if _, err := blindbit.New(v, blindbit.Options{}); err != nil {
+		return errors.New("must be the http(s) URL of a BlindBit Oracle tweak server, e.g. https://HOST/api")
+	}
+	return nil
+}
+
+// tweakSource is the configured tweak server for syncs over backends that cannot scan
+// blocks; nil when none is set (or the backend is btcd, which scans itself).
+func (a *App) tweakSource(w *wallet.Wallet, backend string) (chain.TweakSource, error) {
+	if scansSilent(backend) {
+		return nil, nil
+	}
+	v, err := a.setting(w, "sp-server")
+	if err != nil || v == "" {
+		return nil, err
+	}
+	proxy, err := a.setting(w, "proxy")
+	if err != nil {
+		return nil, err
+	}
+	c, err := blindbit.New(v, blindbit.Options{Proxy: proxy})
+	if err != nil {
+		return nil, usagef("bad_sp_server", err.Error())
+	}
+	return c, nil
+}
+
+// syncTweaks is the tweak server a sync of w uses with its configured backend, if any.
+func (a *App) syncTweaks(w *wallet.Wallet) (chain.TweakSource, error) {
+	raw, err := a.backendURL(w)
+	if err != nil {
+		return nil, err
+	}
+	return a.tweakSource(w, raw)
 }

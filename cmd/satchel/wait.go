@@ -360,7 +360,11 @@ func (a *App) waitPoll(ctx context.Context, be chain.Backend, t waitTarget) (*wa
 	}
 	sctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	if _, err := w.Sync(sctx, be, wallet.SyncOptions{GapLimit: gap, Now: a.Now}); err != nil {
+	tweaks, err := a.syncTweaks(w)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Sync(sctx, be, wallet.SyncOptions{GapLimit: gap, Now: a.Now, Tweaks: tweaks}); err != nil {
 		return nil, err
 	}
 	if t.txid != nil {

@@ -134,9 +134,13 @@ func (a *App) syncWith(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend) (
 	if err != nil {
 		return nil, err
 	}
+	tweaks, err := a.syncTweaks(w)
+	if err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	shown := false
-	res, err := w.Sync(ctx, be, wallet.SyncOptions{GapLimit: gap, Now: a.Now, Progress: func(done, total int) {
+	res, err := w.Sync(ctx, be, wallet.SyncOptions{GapLimit: gap, Now: a.Now, Tweaks: tweaks, Progress: func(done, total int) {
 		if a.ErrTerm && time.Since(start) > time.Second {
 			shown = true
 			fmt.Fprintf(a.Err, "\rsyncing: %d addresses scanned", done)
@@ -182,7 +186,8 @@ func (a *App) syncForReceive(cmd *cobra.Command, w *wallet.Wallet) {
 	if err == nil {
 		defer be.Close()
 		gap, _ := a.gapLimit(w)
-		_, err = w.Sync(ctx, be, wallet.SyncOptions{GapLimit: gap, Now: a.Now})
+		tweaks, _ := a.syncTweaks(w)
+		_, err = w.Sync(ctx, be, wallet.SyncOptions{GapLimit: gap, Now: a.Now, Tweaks: tweaks})
 	}
 	if err != nil {
 		a.warn("backend_unreachable", "could not sync ("+oneLine(err.Error())+"): answering from local state")
