@@ -158,6 +158,13 @@ func TestIntegrationSilentScan(t *testing.T) {
 		t.Fatalf("history shows %d payments labelled stream, want 2", labelled)
 	}
 
+	// Resumable: the next sync scans only the new block.
+	n.Mine(t, 1)
+	sj := decodeJSON[syncJSON](t, c.mustRun("", "sync", "--json", "--wallet", "b").out)
+	if sj.Silent == nil || sj.Silent.Blocks != 1 || sj.Silent.Height != n.Height(t) {
+		t.Fatalf("second sync's silent scan %+v, want 1 block to height %d", sj.Silent, n.Height(t))
+	}
+
 	// A reorg takes the outside payment's block away: the coin is unknown again (or pending
 	// if the node put it back in its mempool); a new block re-finds it.
 	n.InvalidateBlock(t, payBlock)

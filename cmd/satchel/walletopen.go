@@ -157,6 +157,9 @@ func (a *App) syncWith(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend) (
 	if err != nil {
 		return nil, err
 	}
+	if res.Silent != nil && res.Silent.Unsupported {
+		a.warn("silent_not_scanned", fmt.Sprintf("silent payments were not looked for (scanned through height %d): this backend cannot scan blocks; use a btcd node, or give a tweak server with --sp-server", res.Silent.Height))
+	}
 	return &res, nil
 }
 
