@@ -207,7 +207,7 @@ func lookUpCandidates(ctx context.Context, be chain.Backend, height int32, cands
 			c := cands[wnt.cand].cand
 			seen[string(script)] = true
 			out = append(out, tweakHit{tweak: cands[wnt.cand].tweak, hit: silentHit{height: height, txid: wnt.txid, vout: uint32(v),
-				script: script, found: silentpay.Found{Output: c.Output, Tweak: c.Tweak, K: c.K, Label: c.Label, Labelled: c.Labelled}}})
+				script: script, found: silentpay.Found(c)}})
 			break
 		}
 	}
