@@ -14,6 +14,7 @@ import (
 
 	"github.com/satchel-wallet/satchel/internal/regtest"
 	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
+	"github.com/satchel-wallet/satchel/wallet/chain/electrum/electrumtest"
 	"github.com/satchel-wallet/satchel/wallet/chain/esplora/esploratest"
 	"github.com/satchel-wallet/satchel/wallet/silentpay"
 )
@@ -70,26 +71,39 @@ func honestTweaks(t *testing.T, be *btcd.Backend, h int32) []string {
 	return out
 }
 
-// TestIntegrationSilentTweakServer: over Esplora, with a tweak server, a silent payment is
-// found and spent; a server that lies (made-up tweaks, the real tweak served for the wrong
-// block) makes no coin appear.
+// TestIntegrationSilentTweakServer: over Esplora and over Electrum, with a tweak server, a
+// silent payment is found and spent; a server that lies (made-up tweaks, the real tweak served
+// for the wrong block) makes no coin appear.
 func TestIntegrationSilentTweakServer(t *testing.T) {
+	for _, kind := range []string{"esplora", "electrum"} {
+		t.Run(kind, func(t *testing.T) { testSilentTweakServer(t, kind) })
+	}
+}
+
+func testSilentTweakServer(t *testing.T, kind string) {
 	n := regtest.Start(t)
 	be, err := btcd.Dial(context.Background(), n.URL(), regtest.Net)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { be.Close() })
-	esp, url := esploratest.Start(t, be)
 	c := newCLI(t)
-	c.env["SATCHEL_BACKEND"], c.watch = url, esp.Watch
+	var watch func(...[]byte)
+	if kind == "esplora" {
+		esp, url := esploratest.Start(t, be)
+		c.env["SATCHEL_BACKEND"], watch = url, esp.Watch
+	} else {
+		el := electrumtest.Start(t, be)
+		c.env["SATCHEL_BACKEND"], watch = el.URL(), el.Watch
+	}
+	c.watch = watch
 
 	// Without a tweak server, Esplora cannot scan.
 	c.mustRun("", "create", "--wallet", "a")
 	c.fund(n, "a", 60_000)
 	c.mustRun(legal, "restore", "--wallet", "b")
 	if r := c.run("", "receive", "--silent", "--json", "--wallet", "b"); r.code != 2 || !strings.Contains(r.err, "sp-server") {
-		t.Fatalf("receive --silent over Esplora without a tweak server: exit %d %s", r.code, r.err)
+		t.Fatalf("receive --silent over %s without a tweak server: exit %d %s", kind, r.code, r.err)
 	}
 	honest := tweakServer(t, be, nil)
 	c.env["SATCHEL_SP_SERVER"] = honest.URL
@@ -106,13 +120,13 @@ func TestIntegrationSilentTweakServer(t *testing.T) {
 		t.Fatalf("reference scan finds %d", len(found))
 	}
 	script := silentpay.OutputScript(mustXOnly(t, found[0].Output[:]))
-	// The test Esplora server answers only for scripts it was told of; a real one indexes all.
-	esp.Watch(script)
+	// The test servers answer only for scripts they were told of; a real one indexes all.
+	watch(script)
 	n.Mine(t, 1)
 	payHeight := n.Height(t)
 
 	if b := c.balance("b"); b.Confirmed != 5000 {
-		t.Fatalf("over Esplora with a tweak server: balance %+v, want 5000", b)
+		t.Fatalf("over %s with a tweak server: balance %+v, want 5000", kind, b)
 	}
 
 	// A lying server: made-up tweaks everywhere, and the real payment's tweak served for the
@@ -144,7 +158,7 @@ func TestIntegrationSilentTweakServer(t *testing.T) {
 	dest := c.receiveAddr("a")
 	sp2, r := c.send("b", dest, "3000", "--fee-rate", "2")
 	if r.code != 0 {
-		t.Fatalf("spend over Esplora: %s", r.err)
+		t.Fatalf("spend over %s: %s", kind, r.err)
 	}
 	n.Mine(t, 1)
 	if got := n.TxConfirmations(t, mustHash(t, sp2.TxID)); got != 1 {
