@@ -83,11 +83,12 @@ func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (Syn
 	lists := map[[2]uint32][]*watched{} // (purpose, chain) -> addresses by index
 	var scan []*account
 	err = w.st.View(func(tx *store.Txn) error {
-		if sw, err := silentWatched(tx); err != nil || len(sw) > 0 {
+		sw, serr := silentWatched(tx)
+		if serr != nil {
+			return serr
+		}
+		if len(sw) > 0 {
 			lists[[2]uint32{store.SilentPurpose, 0}] = sw
-			if err != nil {
-				return err
-			}
 		}
 		var err error
 		prev, err = tx.SyncState()
