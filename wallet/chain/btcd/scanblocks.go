@@ -107,25 +107,55 @@ func (b *Backend) ScanMempool(ctx context.Context) ([]chain.ScanTx, error) {
 		}
 		hashes = append(hashes, *h)
 	}
-	mtxs, err := b.Transactions(ctx, hashes)
-	if err != nil {
-		// A transaction that left the mempool between the two requests is not worth failing
-		// the sync for: the next one sees the new state.
-		return nil, fmt.Errorf("mempool: %w", err)
-	}
-	var out []chain.ScanTx
-	for _, tx := range mtxs {
-		if chain.HasTaprootOutput(tx) {
-			out = append(out, chain.ScanTx{Tx: tx, PrevScripts: make([][]byte, len(tx.TxIn))})
+	// Transactions fetched by an earlier call (a wait polling every few seconds) are not
+	// fetched again; those that left the mempool are forgotten.
+	b.mempoolMu.Lock()
+	cached := b.mempool
+	b.mempoolMu.Unlock()
+	var fresh []chainhash.Hash
+	for _, h := range hashes {
+		if _, ok := cached[h]; !ok {
+			fresh = append(fresh, h)
 		}
 	}
-	ptrs := make([]*chain.ScanTx, len(out))
-	for i := range out {
-		ptrs[i] = &out[i]
+	mtxs, err := b.Transactions(ctx, fresh)
+	if err != nil {
+		return nil, fmt.Errorf("mempool: %w", err)
+	}
+	var add []chain.ScanTx
+	for _, tx := range mtxs {
+		if chain.HasTaprootOutput(tx) {
+			add = append(add, chain.ScanTx{Tx: tx, PrevScripts: make([][]byte, len(tx.TxIn))})
+		}
+	}
+	ptrs := make([]*chain.ScanTx, len(add))
+	for i := range add {
+		ptrs[i] = &add[i]
 	}
 	if err := b.fillPrevScripts(ctx, ptrs); err != nil {
 		return nil, err
 	}
+	next := make(map[chainhash.Hash]*chain.ScanTx, len(hashes))
+	for _, h := range fresh {
+		next[h] = nil // no taproot output: nothing to scan, remembered all the same
+	}
+	for i := range add {
+		next[add[i].Tx.TxHash()] = &add[i]
+	}
+	var out []chain.ScanTx
+	for _, h := range hashes {
+		st, ok := next[h]
+		if !ok {
+			st = cached[h]
+			next[h] = st
+		}
+		if st != nil {
+			out = append(out, *st)
+		}
+	}
+	b.mempoolMu.Lock()
+	b.mempool = next
+	b.mempoolMu.Unlock()
 	return out, nil
 }
 
