@@ -34,6 +34,9 @@ written unless the passphrase opens the keystore and the file is intact.`,
 		Example: "  satchel restore\n  satchel restore --type wpkh --mnemonic-file words.txt\n  satchel restore --shamir < shares.txt\n  satchel restore --from-backup wallet.backup --wallet laptop\n  echo \"$WORDS\" | SATCHEL_PASSPHRASE=... satchel restore --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if birthday != "" && (other.shamir || other.backup != "") {
+				return usagef("usage", "--birthday goes with a restore from seed words (a backup file carries its own birthday; SLIP-39 restores do not take one yet)")
+			}
 			if handled, err := a.restoreFrom(cmd, other, mnemonicFile); handled {
 				return err
 			}

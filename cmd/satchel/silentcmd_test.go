@@ -86,3 +86,16 @@ func FuzzParseBirthday(f *testing.F) {
 		}
 	})
 }
+
+func TestRestoreBirthdayRefusedWithOtherSources(t *testing.T) {
+	c := newCLI(t)
+	for _, args := range [][]string{{"--shamir"}, {"--from-backup", "x.backup"}} {
+		r := c.run("", append([]string{"restore", "--birthday", "100", "--wallet", "w"}, args...)...)
+		if r.code != 2 || !strings.Contains(r.err, "--birthday") {
+			t.Errorf("%v: exit %d %s", args, r.code, r.err)
+		}
+	}
+	if r := c.run("", "restore", "--birthday", "soon", "--wallet", "w"); r.code != 2 || !strings.Contains(r.err, "block height") {
+		t.Errorf("bad birthday: exit %d %s", r.code, r.err)
+	}
+}
