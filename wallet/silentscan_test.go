@@ -134,3 +134,23 @@ func TestSilentScanFollowsTheChain(t *testing.T) {
 		}
 	}
 }
+
+// A birthday given as a date becomes, at the next sync, the first block at most a day older
+// than it (block times are not in order, a day's margin misses nothing).
+func TestSilentBirthdayDateResolvesToHeight(t *testing.T) {
+	c := chaintest.New()
+	c.Mine(400) // fake blocks are 600 s apart from 1700000000
+	w := newWallet(t, txbuilder.P2TR, false)
+	date := time.Unix(1700000000+300*600, 0) // block 300's time
+	err := w.SetSilentBirthday(SilentRequest{Passphrase: func() ([]byte, error) { return append([]byte(nil), testPass...), nil },
+		Keystore: []keystore.Option{cheapKDF}}, date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := silentSync(t, w, c)
+	var birthday int32
+	w.st.View(func(tx *store.Txn) error { birthday, _, _ = tx.SilentHeights(); return nil })
+	if want := int32(300 - 144); birthday != want || r.Blocks != int(c.Height()-want+1) {
+		t.Fatalf("birthday %d (want %d), %d blocks scanned", birthday, want, r.Blocks)
+	}
+}
