@@ -213,11 +213,17 @@ func TestIntegrationSilentScan(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("spend silent coins: %s", r.err)
 	}
-	n.Mine(t, 1)
-	if got := n.TxConfirmations(t, mustHash(t, p.TxID)); got != 1 {
-		t.Fatalf("spend confirmations %d", got)
+	// A fee bump signs the same silent coins again.
+	r = c.run("", "bump-fee", p.TxID, "--fee-rate", "3", "--yes", "--json", "--wallet", "b")
+	if r.code != 0 {
+		t.Fatalf("bump a spend of silent coins: %s", r.err)
 	}
-	if b := c.balance("b"); b.Confirmed != 21_000-20_000-p.Fee {
-		t.Fatalf("after spending: balance %+v, fee %d", b, p.Fee)
+	bumped := decodeJSON[bumpJSON](t, r.out)
+	n.Mine(t, 1)
+	if got := n.TxConfirmations(t, mustHash(t, bumped.TxID)); got != 1 {
+		t.Fatalf("bumped spend confirmations %d", got)
+	}
+	if b := c.balance("b"); b.Confirmed != 21_000-20_000-bumped.Fee {
+		t.Fatalf("after spending: balance %+v, fee %d", b, bumped.Fee)
 	}
 }
