@@ -99,3 +99,21 @@ func TestRestoreBirthdayRefusedWithOtherSources(t *testing.T) {
 		t.Errorf("bad birthday: exit %d %s", r.code, r.err)
 	}
 }
+
+func TestConfigSPServer(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create", "--wallet", "w")
+	if r := c.run("", "config", "set", "sp-server", "ftp://tweaks.invalid", "--wallet", "w"); r.code != 2 {
+		t.Fatalf("ftp tweak server accepted: exit %d %s", r.code, r.err)
+	}
+	c.mustRun("", "config", "set", "sp-server", "https://tweaks.invalid/api", "--wallet", "w")
+	if got := strings.TrimSpace(c.mustRun("", "config", "get", "sp-server", "--wallet", "w").out); got != "https://tweaks.invalid/api" {
+		t.Fatalf("config get sp-server: %q", got)
+	}
+	// With a tweak server, an Esplora backend scans: receive --silent asks it for the tip (here
+	// unreachable: exit 5, not a refusal).
+	c.env["SATCHEL_BACKEND"] = "https://esplora.invalid/api"
+	if r := c.run("", "receive", "--silent", "--wallet", "w"); r.code == 2 || r.out != "" {
+		t.Fatalf("receive --silent with a tweak server: exit %d %s", r.code, r.err)
+	}
+}
