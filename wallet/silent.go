@@ -116,10 +116,13 @@ type SilentInfo struct {
 // (m/352h/coin'/0'/1'/0 and /0'/0), keeps the scan private key and the spend public key in
 // the store so syncs can scan without the passphrase, and sets the silent-payment birthday.
 func (w *Wallet) SilentAddress(req SilentRequest) (SilentInfo, error) {
-	var keysOK, birthdayOK bool
+	var keysOK, birthdayOK, handedOut bool
 	var k store.SilentKeys
 	var labels map[uint32]string
 	if err := w.st.View(func(tx *store.Txn) error {
+		// An address handed out by a satchel that did not scan yet: payments may be older
+		// than today's tip, so the scan starts from the wallet's creation date.
+		handedOut = tx.Setting("sp-address") != ""
 		k, keysOK = tx.SilentKeys()
 		_, _, birthdayOK = tx.SilentHeights()
 		birthdayOK = birthdayOK || tx.SilentBirthdayTime() != 0
@@ -171,7 +174,12 @@ func (w *Wallet) SilentAddress(req SilentRequest) (SilentInfo, error) {
 		if err := tx.PutSilentKeys(k); err != nil {
 			return err
 		}
-		if !birthdayOK {
+		switch {
+		case !birthdayOK && handedOut:
+			if err := tx.PutSilentBirthdayTime(w.meta.Created.Unix()); err != nil {
+				return err
+			}
+		case !birthdayOK:
 			if err := tx.PutSilentBirthday(req.Birthday); err != nil {
 				return err
 			}

@@ -154,3 +154,22 @@ func TestSilentBirthdayDateResolvesToHeight(t *testing.T) {
 		t.Fatalf("birthday %d (want %d), %d blocks scanned", birthday, want, r.Blocks)
 	}
 }
+
+// A wallet whose silent-payment address an older satchel handed out (without scanning) scans
+// from its creation date, not from today's tip: payments may already be waiting.
+func TestSilentBirthdayOfAnAddressHandedOutBefore(t *testing.T) {
+	w := newWallet(t, txbuilder.P2TR, false)
+	if err := w.st.Update(func(tx *store.Txn) error { return tx.PutSetting("sp-address", "tsp1q...") }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.SilentAddress(SilentRequest{Passphrase: func() ([]byte, error) { return append([]byte(nil), testPass...), nil },
+		Keystore: []keystore.Option{cheapKDF}, Birthday: 5000}); err != nil {
+		t.Fatal(err)
+	}
+	var when int64
+	var ok bool
+	w.st.View(func(tx *store.Txn) error { when = tx.SilentBirthdayTime(); _, _, ok = tx.SilentHeights(); return nil })
+	if ok || when != w.Meta().Created.Unix() {
+		t.Fatalf("birthday height set %v, date %d, want the creation date %d", ok, when, w.Meta().Created.Unix())
+	}
+}
