@@ -20,6 +20,9 @@ type PrevOut struct {
 	Type     ScriptType
 	// RedeemScript is the P2WPKH program a P2SH-P2WPKH input pushes.
 	RedeemScript []byte
+	// Untweaked marks a P2TR output whose output key is the signing key itself, with no BIP86
+	// tweak: a BIP352 silent payment output, whose key is already spend key + tweak.
+	Untweaked bool
 }
 
 // KeyFunc returns the private key for input i. For P2TR it is the BIP86 internal key; the
@@ -64,6 +67,9 @@ func signInput(tx *wire.MsgTx, hashes *txscript.TxSigHashes, i int, p PrevOut, k
 	}
 	switch p.Type {
 	case P2TR:
+		if p.Untweaked {
+			return signUntweaked(tx, hashes, i, amt, p.PkScript, hashType, k)
+		}
 		w, err := txscript.TaprootWitnessSignature(tx, hashes, i, amt, p.PkScript, hashType, k)
 		if err != nil {
 			return err

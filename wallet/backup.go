@@ -79,6 +79,18 @@ type Backup struct {
 	key  []byte // Authenticate's key: Marshal writes the code
 	mac  []byte // the code read from the file
 	body []byte // the body read from the file, compact: what mac authenticates
+
+	// Silent is the silent-payment state; nil when the wallet never handed out such an address.
+	Silent *SilentBackup
+}
+
+// SilentBackup is what a backup keeps of silent payments: the birthday, how far the scan had
+// got, and the labels handed out. The keys come back from the seed; a restored wallet scans
+// again from the birthday, so it finds every payment whatever the original had scanned.
+type SilentBackup struct {
+	Birthday int32             `json:"birthday"`
+	Scanned  int32             `json:"scanned_height"`
+	Labels   map[uint32]string `json:"labels,omitempty"`
 }
 
 type backupEnvelope struct {
@@ -98,6 +110,7 @@ type backupBody struct {
 	Labels      map[string]string `json:"labels"`
 	Frozen      []string          `json:"frozen"`
 	Files       map[string]string `json:"files"`
+	Silent      *SilentBackup     `json:"silent_payments,omitempty"`
 }
 
 // Backup gathers the wallet into a Backup. files are extra files of the wallet folder the
@@ -134,6 +147,9 @@ func (w *Wallet) Backup(files map[string]string, now time.Time) (*Backup, error)
 		for op := range tx.FrozenSet() {
 			b.Frozen = append(b.Frozen, op)
 		}
+		if bday, scanned, ok := tx.SilentHeights(); ok {
+			b.Silent = &SilentBackup{Birthday: bday, Scanned: scanned, Labels: tx.SilentLabels()}
+		}
 		return nil
 	})
 	if err != nil {
@@ -149,7 +165,7 @@ func (w *Wallet) Backup(files map[string]string, now time.Time) (*Backup, error)
 // Marshal writes the backup file.
 func (b *Backup) Marshal() ([]byte, error) {
 	body := backupBody{Created: b.Created.UTC(), Wallet: b.Wallet, Keystore: b.Keystore, Accounts: b.Accounts,
-		Labels: b.Labels, Files: b.Files, Frozen: []string{}}
+		Labels: b.Labels, Files: b.Files, Frozen: []string{}, Silent: b.Silent}
 	if body.Labels == nil {
 		body.Labels = map[string]string{}
 	}
@@ -228,7 +244,17 @@ func ParseBackup(data []byte) (*Backup, error) {
 		return bad("body: %v", err)
 	}
 	b := &Backup{Created: body.Created, Wallet: body.Wallet, Keystore: body.Keystore, Accounts: body.Accounts,
-		Labels: body.Labels, Files: body.Files, Version: env.Version, body: compact.Bytes()}
+		Labels: body.Labels, Files: body.Files, Version: env.Version, body: compact.Bytes(), Silent: body.Silent}
+	if sp := body.Silent; sp != nil {
+		if sp.Birthday < 0 || sp.Scanned < sp.Birthday-1 {
+			return bad("silent payments: birthday %d and scanned height %d do not fit", sp.Birthday, sp.Scanned)
+		}
+		for m, text := range sp.Labels {
+			if m == 0 || text == "" {
+				return bad("silent payments: label %d %s: labels are numbered from 1 and have a text", m, quoteCut(text))
+			}
+		}
+	}
 	switch {
 	case env.Version == 1 && env.HMAC != "":
 		return bad("a version 1 backup with an authentication code")

@@ -69,6 +69,7 @@ func restoreBackup(ctx context.Context, o RestoreBackupOptions) (*Created, error
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadBackup, err)
 	}
+	var spKeys *store.SilentKeys
 	if !b.Wallet.WatchOnly {
 		ks := filepath.Join(o.Dir, KeystoreFile)
 		if err := atomicfile.CreateExclusive(ks, b.Keystore, 0o600); err != nil {
@@ -106,6 +107,11 @@ func restoreBackup(ctx context.Context, o RestoreBackupOptions) (*Created, error
 			}
 			if d.Xpub.String() != a.keys.Xpub.String() {
 				return nil, fmt.Errorf("%w: account %d's xpub does not come from the keystore's seed", ErrBadBackup, a.rec.Purpose)
+			}
+		}
+		if b.Silent != nil {
+			if spKeys, err = silentKeysFrom(master, net); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -151,7 +157,7 @@ func restoreBackup(ctx context.Context, o RestoreBackupOptions) (*Created, error
 				return err
 			}
 		}
-		return nil
+		return restoreSilent(tx, spKeys, b.Silent)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("write %s: %w", st.Path(), err)

@@ -63,7 +63,9 @@ func (w *Wallet) PlanBump(req BumpRequest) (*BumpPlan, error) {
 			}
 			pay := Payment{Script: o.PkScript, Type: scriptType(o.PkScript), Amount: txbuilder.Amount(o.Value),
 				Address: ScriptAddress(o.PkScript, w.net)}
-			if a, ok := tx.Addr(o.PkScript); ok {
+			// A silent payment to ourselves has no path to check at signing; the kept inputs
+			// keep its key valid.
+			if a, ok := tx.Addr(o.PkScript); ok && a.Purpose != store.SilentPurpose {
 				pay.own = &keyPath{a.Purpose, a.Chain, a.Index}
 			}
 			payments = append(payments, pay)

@@ -98,6 +98,9 @@ func (w *Wallet) PlanDispose(ops []wire.OutPoint, relay txbuilder.FeeRate) ([]*D
 				ErrBadInput, op, c.Value, DefaultDustThreshold)
 		}
 		a := w.account(c.Purpose)
+		if a == nil {
+			return nil, fmt.Errorf("%w: %s is a silent payment; dispose of it with satchel send", ErrBadInput, op)
+		}
 		d, err := a.keys.Derive(c.Chain, c.Index)
 		if err != nil {
 			return nil, err

@@ -126,7 +126,8 @@ func (w *Wallet) LabelRecords() ([]bip329.Record, error) {
 			case "addr":
 				rec.Type = bip329.TypeAddr
 				if a, err := address.Decode(ref, w.net); err == nil {
-					if ad, ok := tx.Addr(a.PkScript); ok {
+					// A silent payment's address has no BIP32 path to name.
+					if ad, ok := tx.Addr(a.PkScript); ok && ad.Purpose != store.SilentPurpose {
 						rec.Origin, rec.Extra.Keypath = w.origin(ad.Purpose), keypath(ad.Chain, ad.Index)
 					}
 				}
@@ -194,6 +195,9 @@ func txExtra(r store.HistRow, tip int32) bip329.Extra {
 
 func (w *Wallet) coinExtra(c store.Coin) (string, bip329.Extra) {
 	v := c.Value
+	if c.Purpose == store.SilentPurpose {
+		return "", bip329.Extra{Value: &v}
+	}
 	return w.origin(c.Purpose), bip329.Extra{Value: &v, Keypath: keypath(c.Chain, c.Index)}
 }
 

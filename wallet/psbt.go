@@ -82,6 +82,11 @@ func (w *Wallet) PSBT(plan *Plan) (*psbt.Packet, error) {
 
 func (w *Wallet) fillPSBTInput(in *psbt.PInput, prev txbuilder.PrevOut, kp keyPath, prevTx *wire.MsgTx) error {
 	a := w.account(kp.purpose)
+	if kp.purpose == store.SilentPurpose {
+		// Its key is the spend key plus a tweak only this wallet's scan knows: no other signer
+		// could sign it from a BIP32 path, and a PSBT has no field for the tweak.
+		return fmt.Errorf("%w: a silent-payment coin cannot go in a PSBT (its key is not on a BIP32 path): spend it with satchel send, or leave it out with coin control", ErrBadInput)
+	}
 	if a == nil {
 		return fmt.Errorf("account %d unknown", kp.purpose)
 	}

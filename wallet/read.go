@@ -1,7 +1,6 @@
 package wallet
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
@@ -154,12 +153,12 @@ func (w *Wallet) Utxos() ([]Utxo, error) {
 		}
 		out = make([]Utxo, 0, len(coins))
 		for _, c := range coins {
-			a := w.account(c.Purpose)
-			if a == nil {
-				return fmt.Errorf("coin %s belongs to unknown account %d", c.OutPoint, c.Purpose)
+			path, typ, err := w.coinPathType(c)
+			if err != nil {
+				return err
 			}
-			u := Utxo{OutPoint: c.OutPoint, Value: c.Value, Path: a.keys.Path(c.Chain, c.Index),
-				Frozen: frozen[c.OutPoint], Coinbase: c.Coinbase, Type: a.keys.ScriptType(),
+			u := Utxo{OutPoint: c.OutPoint, Value: c.Value, Path: path,
+				Frozen: frozen[c.OutPoint], Coinbase: c.Coinbase, Type: typ,
 				Spendable: spendable(c, tip), DustAttack: dust[c.OutPoint]}
 			u.Address = c.Address
 			if c.Height > 0 {

@@ -199,7 +199,7 @@ func (pc *planContext) spendable() []store.Coin {
 
 func (pc *planContext) selectionCoin(c store.Coin) txbuilder.Coin {
 	return txbuilder.Coin{OutPoint: c.OutPoint, Value: txbuilder.Amount(c.Value),
-		Type: keys.Purpose(c.Purpose).ScriptType(), Confirmations: txbuilder.Confirmations(c.Height, pc.tip), FromSelf: c.Own}
+		Type: coinScriptType(c), Confirmations: txbuilder.Confirmations(c.Height, pc.tip), FromSelf: c.Own}
 }
 
 // finishPlan runs coin selection over required and candidate coins, builds the transaction and
@@ -269,6 +269,9 @@ func (w *Wallet) finishPlan(req SendRequest, pc *planContext, required, cands []
 	plan.Built = built
 	for _, in := range built.Inputs {
 		c := byOut[in.OutPoint]
+		if w.silentInput(plan, c) {
+			continue
+		}
 		a := w.account(c.Purpose)
 		if a == nil {
 			return nil, fmt.Errorf("plan: coin %s belongs to unknown account %d", c.OutPoint, c.Purpose)
@@ -340,8 +343,7 @@ func (w *Wallet) Sign(plan *Plan, passphrase []byte, opts ...keystore.Option) (*
 		}
 	}
 	err = txbuilder.Sign(tx, plan.Prev, func(i int) (*btcec.PrivateKey, error) {
-		p := plan.paths[i]
-		return keys.PrivKey(master, keys.Purpose(p.purpose), w.net, 0, p.chain, p.index)
+		return w.inputPrivKey(master, plan.paths[i])
 	})
 	if err != nil {
 		return nil, err

@@ -26,6 +26,11 @@ type SyncOptions struct {
 	Progress func(done, total int)
 	// Now stamps first-seen times; nil means time.Now.
 	Now func() time.Time
+	// SilentProgress, when set, hears how far a silent-payment block scan got.
+	SilentProgress func(SilentProgress)
+	// Tweaks, when set, is a BIP352 tweak server to scan with when the backend cannot serve
+	// blocks (Esplora, Electrum).
+	Tweaks chain.TweakSource
 }
 
 // SyncResult says what a sync did.
@@ -38,6 +43,8 @@ type SyncResult struct {
 	Adopted []uint32
 	// Rebroadcast lists the payments of ours the backend did not report, sent again.
 	Rebroadcast []chainhash.Hash
+	// Silent is what the silent-payment scan did; nil when the wallet has no such address.
+	Silent *SilentScanResult
 }
 
 // watched is one address a sync asks the backend about.
@@ -64,6 +71,12 @@ func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (Syn
 		now = o.Now
 	}
 	var res SyncResult
+	// Silent payments first: what the scan finds becomes addresses the sync below follows.
+	silent, err := w.scanSilent(ctx, be, o)
+	if err != nil {
+		return res, fmt.Errorf("sync: silent payments: %w", err)
+	}
+	res.Silent = silent
 
 	// Read what the store knows.
 	var prev store.SyncState
@@ -71,7 +84,14 @@ func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (Syn
 	known := map[chainhash.Hash]*store.TxRecord{}
 	lists := map[[2]uint32][]*watched{} // (purpose, chain) -> addresses by index
 	var scan []*account
-	err := w.st.View(func(tx *store.Txn) error {
+	err = w.st.View(func(tx *store.Txn) error {
+		sw, serr := silentWatched(tx)
+		if serr != nil {
+			return serr
+		}
+		if len(sw) > 0 {
+			lists[[2]uint32{store.SilentPurpose, 0}] = sw
+		}
 		var err error
 		prev, err = tx.SyncState()
 		synced = err == nil
@@ -139,6 +159,11 @@ func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (Syn
 						batch = append(batch, wa)
 					}
 				}
+			}
+		}
+		for _, wa := range lists[[2]uint32{store.SilentPurpose, 0}] {
+			if !wa.asked { // found silent payments: no gap to extend
+				batch = append(batch, wa)
 			}
 		}
 		if len(batch) == 0 {

@@ -61,6 +61,7 @@ type globalFlags struct {
 	offline        bool
 	backend        string
 	proxy          string
+	spServer       string
 	gapLimit       int
 	unit           string // sat or btc, resolved by resolveGlobals
 	utc            bool

@@ -47,12 +47,13 @@ func (a *App) staleNote(w *wallet.Wallet, be chain.Backend) {
 }
 
 type syncJSON struct {
-	Height           int32    `json:"height"`
-	NewTransactions  int      `json:"new_transactions"`
-	AddressesScanned int      `json:"addresses_scanned"`
-	DurationMS       int64    `json:"duration_ms"`
-	Adopted          []uint32 `json:"adopted_purposes,omitempty"`
-	Rebroadcast      []string `json:"rebroadcast,omitempty"`
+	Height           int32           `json:"height"`
+	NewTransactions  int             `json:"new_transactions"`
+	AddressesScanned int             `json:"addresses_scanned"`
+	DurationMS       int64           `json:"duration_ms"`
+	Adopted          []uint32        `json:"adopted_purposes,omitempty"`
+	Silent           *silentSyncJSON `json:"silent_payments,omitempty"`
+	Rebroadcast      []string        `json:"rebroadcast,omitempty"`
 }
 
 func newSyncCmd(a *App) *cobra.Command {
@@ -76,7 +77,7 @@ this one only syncs.`,
 				return err
 			}
 			out := syncJSON{Height: res.Height, NewTransactions: res.NewTransactions, AddressesScanned: res.AddressesScanned,
-				DurationMS: res.Duration.Milliseconds(), Adopted: res.Adopted}
+				DurationMS: res.Duration.Milliseconds(), Adopted: res.Adopted, Silent: silentSyncOut(res.Silent)}
 			for _, id := range res.Rebroadcast {
 				out.Rebroadcast = append(out.Rebroadcast, id.String())
 			}
@@ -90,6 +91,9 @@ this one only syncs.`,
 			}
 			for _, id := range out.Rebroadcast {
 				fmt.Fprintf(a.Out, "payment %s was not reported by the backend: broadcast again (satchel abandon %s gives it up)\n", id, id)
+			}
+			if s := out.Silent; s != nil {
+				fmt.Fprintf(a.Out, "silent payments: scanned through height %d (%d blocks now), %d outputs found\n", s.Height, s.Blocks, s.Found)
 			}
 			return nil
 		},

@@ -54,6 +54,8 @@ var settings = []settingDef{
 		help: "how amounts are shown to people: sat or btc", values: []string{"sat", "btc"}, check: checkOneOf([]string{"sat", "btc"})},
 	{key: "proxy", flag: "proxy", env: "SATCHEL_PROXY",
 		help: "SOCKS5 proxy for backends that support one, e.g. socks5://127.0.0.1:9050", check: checkProxy},
+	{key: "sp-server", flag: "sp-server", env: "SATCHEL_SP_SERVER",
+		help: "BIP352 tweak server (BlindBit Oracle) to find silent payments over Esplora or Electrum, e.g. https://HOST/api", check: checkTweakServer},
 	{key: "fee-target", env: "SATCHEL_FEE_TARGET", numeric: true, def: "6",
 		help: "confirmation target in blocks for fee estimates (send --target beats it)", check: checkIntRange(1, 1008)},
 }
@@ -305,6 +307,8 @@ func (a *App) settingFlag(key string) string {
 		return a.flags.unit
 	case "proxy":
 		return a.flags.proxy
+	case "sp-server":
+		return a.flags.spServer
 	}
 	return ""
 }

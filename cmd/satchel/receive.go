@@ -44,7 +44,10 @@ BIP21 bitcoin: URI carrying the amount and label when given. Works with no netwo
 				return err
 			}
 			if silent {
-				return a.receiveSilent()
+				if amount != "" || qr {
+					return usagef("bad_flag", "receive --silent takes --label only: a silent-payment address carries no amount")
+				}
+				return a.receiveSilent(cmd, label)
 			}
 			w, err := a.openWallet(true)
 			if err != nil {
@@ -78,7 +81,7 @@ BIP21 bitcoin: URI carrying the amount and label when given. Works with no netwo
 	c.Flags().StringVar(&label, "label", "", "label the address (shown in history and utxos)")
 	c.Flags().StringVar(&amount, "amount", "", "amount to ask for, in the URI (2100, 2100sat, 0.000021btc)")
 	c.Flags().BoolVar(&qr, "qr", false, "draw the bitcoin: URI as a QR code")
-	c.Flags().BoolVar(&silent, "silent", false, "print the wallet's reusable BIP352 silent payment address (the first time needs the passphrase)")
+	c.Flags().BoolVar(&silent, "silent", false, "print the wallet's reusable BIP352 silent payment address, with --label a labelled one (the first time needs the passphrase and a btcd backend)")
 	return c
 }
 

@@ -12,7 +12,7 @@ import (
 )
 
 func newRestoreCmd(a *App) *cobra.Command {
-	var typ, mnemonicFile string
+	var typ, mnemonicFile, birthday string
 	var askBIP39 bool
 	var other restoreSources
 	c := &cobra.Command{
@@ -34,7 +34,14 @@ written unless the passphrase opens the keystore and the file is intact.`,
 		Example: "  satchel restore\n  satchel restore --type wpkh --mnemonic-file words.txt\n  satchel restore --shamir < shares.txt\n  satchel restore --from-backup wallet.backup --wallet laptop\n  echo \"$WORDS\" | SATCHEL_PASSPHRASE=... satchel restore --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if birthday != "" && (other.shamir || other.backup != "") {
+				return usagef("usage", "--birthday goes with a restore from seed words (a backup file carries its own birthday; SLIP-39 restores do not take one yet)")
+			}
 			if handled, err := a.restoreFrom(cmd, other, mnemonicFile); handled {
+				return err
+			}
+			bday, bdate, err := parseBirthday(birthday)
+			if err != nil {
 				return err
 			}
 			st, err := parseWalletType(typ)
@@ -74,6 +81,11 @@ written unless the passphrase opens the keystore and the file is intact.`,
 			if err != nil {
 				return err
 			}
+			if birthday != "" {
+				if err := a.setSilentBirthday(pass, bday, bdate); err != nil {
+					return err
+				}
+			}
 			out := a.walletOut(res)
 			if a.flags.json {
 				return a.printJSON(out)
@@ -85,6 +97,7 @@ written unless the passphrase opens the keystore and the file is intact.`,
 	}
 	c.Flags().StringVar(&typ, "type", "tr", "main account type: tr (BIP86) or wpkh (BIP84)")
 	c.Flags().StringVar(&mnemonicFile, "mnemonic-file", "", "read the seed words from FILE")
+	c.Flags().StringVar(&birthday, "birthday", "", "scan for silent payments (BIP352) from this block HEIGHT or DATE (YYYY-MM-DD); needs a btcd backend to sync")
 	c.Flags().BoolVar(&askBIP39, "bip39-passphrase", false, "ask for the BIP39 passphrase (env SATCHEL_BIP39_PASSPHRASE)")
 	other.register(c)
 	return c

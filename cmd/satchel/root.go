@@ -108,6 +108,7 @@ tips and dust-sized sends, with honest fees, scriptable JSON output and an encry
 	f.BoolVar(&a.flags.offline, "offline", false, "answer from local state; never touch the network")
 	f.StringVar(&a.flags.backend, "backend", "", "chain backend URL, e.g. btcd://user:pass@127.0.0.1:18334 (env SATCHEL_BACKEND)")
 	f.StringVar(&a.flags.proxy, "proxy", "", "SOCKS5 proxy for Esplora and Electrum backends, e.g. socks5://127.0.0.1:9050 for Tor (env SATCHEL_PROXY)")
+	f.StringVar(&a.flags.spServer, "sp-server", "", "BIP352 tweak server (BlindBit Oracle) for silent payments over Esplora or Electrum (env SATCHEL_SP_SERVER)")
 	f.IntVar(&a.flags.gapLimit, "gap-limit", 0, "unused addresses in a row that end the search for used ones (default 20)")
 	f.StringVar(&a.flags.unit, "unit", "", "show amounts in sat or btc (env SATCHEL_UNIT, config unit; default sat); --json is always in sat")
 	f.BoolVar(&a.flags.utc, "utc", false, "show times in UTC instead of local time")
@@ -156,7 +157,7 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 	}
 	// A global flag given with no value is a mistake (an unset variable in a script), not a
 	// request for the default.
-	for _, name := range []string{"datadir", "network", "wallet", "passphrase-file", "backend", "proxy", "unit", "jq"} {
+	for _, name := range []string{"datadir", "network", "wallet", "passphrase-file", "backend", "proxy", "sp-server", "unit", "jq"} {
 		if f := cmd.Flags().Lookup(name); f != nil && f.Changed && strings.TrimSpace(f.Value.String()) == "" {
 			return usagef("bad_flag", fmt.Sprintf("--%s was given an empty value: give a value, or leave the flag out", name))
 		}

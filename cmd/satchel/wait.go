@@ -288,7 +288,8 @@ func (a *App) waitScripts(w *wallet.Wallet, t waitTarget) (map[string]string, er
 				out[string(ad.PkScript)] = ad.String
 			}
 		}
-		if len(out) == 0 {
+		// A silent-payment label names no address until a payment to it is found: wait on.
+		if len(out) == 0 && !w.HasSilentLabel(t.label) {
 			return nil, usagef("unknown_label", fmt.Sprintf("no address of wallet %q has the label %q (give one with satchel receive --label)", a.flags.wallet, t.label))
 		}
 	}
@@ -309,7 +310,11 @@ func (a *App) waitPoll(ctx context.Context, be chain.Backend, t waitTarget) (*wa
 	}
 	sctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	if _, err := w.Sync(sctx, be, wallet.SyncOptions{GapLimit: gap, Now: a.Now}); err != nil {
+	tweaks, err := a.syncTweaks(w)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Sync(sctx, be, wallet.SyncOptions{GapLimit: gap, Now: a.Now, Tweaks: tweaks}); err != nil {
 		return nil, err
 	}
 	if t.txid != nil {

@@ -134,12 +134,21 @@ func (a *App) syncWith(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend) (
 	if err != nil {
 		return nil, err
 	}
+	tweaks, err := a.syncTweaks(w)
+	if err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	shown := false
-	res, err := w.Sync(ctx, be, wallet.SyncOptions{GapLimit: gap, Now: a.Now, Progress: func(done, total int) {
+	res, err := w.Sync(ctx, be, wallet.SyncOptions{GapLimit: gap, Now: a.Now, Tweaks: tweaks, Progress: func(done, total int) {
 		if a.ErrTerm && time.Since(start) > time.Second {
 			shown = true
 			fmt.Fprintf(a.Err, "\rsyncing: %d addresses scanned", done)
+		}
+	}, SilentProgress: func(p wallet.SilentProgress) {
+		if a.ErrTerm && time.Since(start) > time.Second {
+			shown = true
+			fmt.Fprintf(a.Err, "\r\033[Kscanning for silent payments: block %d, %d of %d", p.Height, p.Done, p.Total)
 		}
 	}})
 	if shown {
@@ -147,6 +156,9 @@ func (a *App) syncWith(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend) (
 	}
 	if err != nil {
 		return nil, err
+	}
+	if res.Silent != nil && res.Silent.Unsupported {
+		a.warn("silent_not_scanned", fmt.Sprintf("silent payments were not looked for (scanned through height %d): this backend cannot scan blocks; use a btcd node, or give a tweak server with --sp-server", res.Silent.Height))
 	}
 	return &res, nil
 }
@@ -177,7 +189,8 @@ func (a *App) syncForReceive(cmd *cobra.Command, w *wallet.Wallet) {
 	if err == nil {
 		defer be.Close()
 		gap, _ := a.gapLimit(w)
-		_, err = w.Sync(ctx, be, wallet.SyncOptions{GapLimit: gap, Now: a.Now})
+		tweaks, _ := a.syncTweaks(w)
+		_, err = w.Sync(ctx, be, wallet.SyncOptions{GapLimit: gap, Now: a.Now, Tweaks: tweaks})
 	}
 	if err != nil {
 		a.warn("backend_unreachable", "could not sync ("+oneLine(err.Error())+"): answering from local state")

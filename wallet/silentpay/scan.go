@@ -90,7 +90,7 @@ func (s *Scanner) Labels() []uint32 {
 // each, see TaprootOutputKeys). A transaction BIP352 says to skip (no eligible input, keys
 // summing to infinity, a segwit v2+ input) gives no outputs and no error.
 func (s *Scanner) ScanTransaction(inputs []TxInput, outputs [][]byte) ([]Found, error) {
-	tweak, err := TweakData(inputs)
+	sum, err := inputKeySum(inputs)
 	switch {
 	case errors.Is(err, ErrNoEligibleInputs), errors.Is(err, ErrKeySumZero),
 		errors.Is(err, ErrFutureSegwitInput):
@@ -98,7 +98,20 @@ func (s *Scanner) ScanTransaction(inputs []TxInput, outputs [][]byte) ([]Found, 
 	case err != nil:
 		return nil, err
 	}
-	return s.Scan(tweak, outputs)
+	ops := make([]wire.OutPoint, len(inputs))
+	for i := range inputs {
+		ops[i] = inputs[i].OutPoint
+	}
+	h, err := inputHash(smallestOutPoint(ops), &sum)
+	if err != nil {
+		return nil, fmt.Errorf("silent payment scan: %w", err)
+	}
+	// b_scan·(input_hash·A) as one multiplication by the scalar b_scan·input_hash: the same
+	// point, for half the cost of the two multiplications TweakData and Scan would do.
+	var k btcec.ModNScalar
+	k.Mul2(&s.scan, &h)
+	e := mult(&k, &sum)
+	return s.scanShared(&e, outputs)
 }
 
 // Scan finds the outputs paying the receiver among a transaction's taproot output keys
@@ -110,19 +123,24 @@ func (s *Scanner) Scan(tweak *btcec.PublicKey, outputs [][]byte) ([]Found, error
 	if tweak == nil {
 		return nil, fmt.Errorf("silent payment scan: %w: no tweak data", ErrInvalidKey)
 	}
+	tw := jacobian(tweak)
+	e := mult(&s.scan, &tw)
+	return s.scanShared(&e, outputs)
+}
+
+// scanShared is the receiving algorithm from the ECDH shared secret b_scan·input_hash·A on.
+func (s *Scanner) scanShared(e *btcec.JacobianPoint, outputs [][]byte) ([]Found, error) {
 	for i, o := range outputs {
 		if len(o) != 32 {
 			return nil, fmt.Errorf("silent payment scan: output %d is %d bytes, not a 32-byte "+
 				"x-only key", i, len(o))
 		}
 	}
-	tw := jacobian(tweak)
-	e := mult(&s.scan, &tw)
-	if !affine(&e) {
+	if !affine(e) {
 		return nil, fmt.Errorf("silent payment scan: %w: shared secret is the point at infinity",
 			ErrInvalidKey)
 	}
-	shared := serP(&e)
+	shared := serP(e)
 	set := newOutputSet(outputs)
 	var found []Found
 	for k := uint32(0); k < KMax && set.remaining > 0; k++ {
@@ -153,12 +171,12 @@ func (s *Scanner) Scan(tweak *btcec.PublicKey, outputs [][]byte) ([]Found, error
 // wallet recovering with thousands of labels) it subtracts P_k from each output and looks
 // the difference up among the labels, as BIP352 describes. Both give the same answer.
 func (s *Scanner) match(pk *btcec.JacobianPoint, set *outputSet) (idx, label int) {
-	pkAff := *pk
-	finite := affine(&pkAff)
 	if len(s.labels) < 2*set.remaining {
+		pkAff := *pk
+		finite := affine(&pkAff)
 		return s.matchByAdding(pk, &pkAff, finite, set)
 	}
-	return s.matchBySubtracting(pk, &pkAff, finite, set)
+	return s.matchBySubtracting(pk, set)
 }
 
 func (s *Scanner) matchByAdding(pk, pkAff *btcec.JacobianPoint, finite bool,
@@ -167,60 +185,114 @@ func (s *Scanner) matchByAdding(pk, pkAff *btcec.JacobianPoint, finite bool,
 	if finite {
 		best = set.first(xOnly(pkAff))
 	}
+	pts := make([]btcec.JacobianPoint, len(s.labels))
 	for i := range s.labels {
-		q := add(pk, &s.labels[i].point)
-		if !affine(&q) {
+		pts[i] = add(pk, &s.labels[i].point)
+	}
+	ok := batchAffine(pts)
+	for i := range pts {
+		if !ok[i] {
 			continue
 		}
-		if j := set.first(xOnly(&q)); j >= 0 && (best < 0 || j < best) {
+		if j := set.first(xOnly(&pts[i])); j >= 0 && (best < 0 || j < best) {
 			best, label = j, i
 		}
 	}
 	return best, label
 }
 
-func (s *Scanner) matchBySubtracting(pk, pkAff *btcec.JacobianPoint, finite bool,
-	set *outputSet) (int, int) {
-	var x [32]byte
+// matchBySubtracting looks at the remaining outputs in order: equal to P_k, or output - P_k
+// or -output - P_k equal to a label's point. The differences are made affine together (one
+// field inversion for all of them), which is most of the cost of scanning a transaction that
+// does not pay the wallet.
+func (s *Scanner) matchBySubtracting(pk *btcec.JacobianPoint, set *outputSet) (int, int) {
+	finite := !isInfinity(pk)
 	var negPk btcec.JacobianPoint
 	if finite {
-		x = xOnly(pkAff)
-		negPk = negate(pkAff)
+		negPk = negate(pk)
 	}
+	// pts[0] is P_k; then two differences per remaining output.
+	pts := []btcec.JacobianPoint{*pk}
+	var idx []int
 	for i := range set.outputs {
 		if set.removed[i] {
 			continue
 		}
+		o, ok := set.lift(i)
+		switch {
+		case !ok:
+			pts = append(pts, btcec.JacobianPoint{}, btcec.JacobianPoint{})
+		case !finite:
+			pts = append(pts, *o, negate(o))
+		default:
+			// output - P_k, then -output - P_k = -(output + P_k).
+			pts = append(pts, add(o, &negPk), add(o, pk))
+		}
+		idx = append(idx, i)
+	}
+	ok := batchAffine(pts)
+	var x [32]byte
+	if finite {
+		x = xOnly(&pts[0])
+	}
+	for n, i := range idx {
 		if finite && [32]byte(set.outputs[i]) == x {
 			return i, -1
 		}
-		o, ok := set.lift(i)
-		if !ok {
-			continue
-		}
-		// output - P_k, then -output - P_k = -(output + P_k).
-		for _, neg := range []bool{false, true} {
-			var d btcec.JacobianPoint
-			switch {
-			case !finite:
-				d = *o
-			case !neg:
-				d = add(o, &negPk)
-			default:
-				d = add(o, pk)
-			}
-			if !affine(&d) {
+		for j := 0; j < 2; j++ {
+			k := 1 + 2*n + j
+			if !ok[k] {
 				continue
 			}
-			if neg {
-				d = negate(&d)
+			d := &pts[k]
+			if j == 1 && finite {
+				nd := negate(d)
+				d = &nd
 			}
-			if l, ok := s.byKey[serP(&d)]; ok {
+			if l, found := s.byKey[serP(d)]; found {
 				return i, l
 			}
 		}
 	}
 	return -1, -1
+}
+
+// batchAffine converts every finite point to affine coordinates in place with a single field
+// inversion (Montgomery's trick), and reports which points were finite.
+func batchAffine(pts []btcec.JacobianPoint) []bool {
+	ok := make([]bool, len(pts))
+	prefix := make([]btcec.FieldVal, len(pts))
+	var acc btcec.FieldVal
+	acc.SetInt(1)
+	some := false
+	for i := range pts {
+		if isInfinity(&pts[i]) {
+			continue
+		}
+		ok[i], some = true, true
+		prefix[i] = acc
+		acc.Mul(&pts[i].Z)
+	}
+	if !some {
+		return ok
+	}
+	inv := acc
+	inv.Inverse()
+	for i := len(pts) - 1; i >= 0; i-- {
+		if !ok[i] {
+			continue
+		}
+		p := &pts[i]
+		var zInv, z2, z3 btcec.FieldVal
+		zInv.Mul2(&inv, &prefix[i])
+		inv.Mul(&p.Z)
+		z2.SquareVal(&zInv)
+		z3.Mul2(&z2, &zInv)
+		p.X.Mul(&z2).Normalize()
+		p.Y.Mul(&z3).Normalize()
+		p.Z.SetInt(1)
+	}
+	return ok
 }
 
 // outputSet is the outputs still to check, with an index by x coordinate.
@@ -281,4 +353,56 @@ func TaprootOutputKeys(tx *wire.MsgTx) [][]byte {
 		}
 	}
 	return keys
+}
+
+// Candidate is an output key a payment with given tweak data would have at one k: plain or
+// with one of the scanner's labels, with the tweak that spends it.
+type Candidate struct {
+	Output   [32]byte
+	Tweak    btcec.ModNScalar
+	K        uint32
+	Label    uint32
+	Labelled bool
+}
+
+// Candidates lists the output keys that would pay the receiver as output k of a transaction
+// with the given tweak data: P_k and P_k + each label's point. A light client that learns tweak
+// data from an index (and not the transactions) looks these up on chain: what the chain does
+// not hold was never paid, whatever the index said. Look for k + 1 only after k was found.
+func (s *Scanner) Candidates(tweak *btcec.PublicKey, k uint32) ([]Candidate, error) {
+	if tweak == nil {
+		return nil, fmt.Errorf("silent payment candidates: %w: no tweak data", ErrInvalidKey)
+	}
+	tw := jacobian(tweak)
+	e := mult(&s.scan, &tw)
+	if !affine(&e) {
+		return nil, fmt.Errorf("silent payment candidates: %w: shared secret is the point at infinity", ErrInvalidKey)
+	}
+	shared := serP(&e)
+	t, err := sharedSecretTweak(&shared, k)
+	if err != nil {
+		return nil, fmt.Errorf("silent payment candidates, output %d: %w", k, err)
+	}
+	tg := baseMult(&t)
+	pk := add(&s.spend, &tg)
+	pts := make([]btcec.JacobianPoint, 1+len(s.labels))
+	pts[0] = pk
+	for i := range s.labels {
+		pts[1+i] = add(&pk, &s.labels[i].point)
+	}
+	ok := batchAffine(pts)
+	var out []Candidate
+	for i := range pts {
+		if !ok[i] {
+			continue
+		}
+		c := Candidate{Output: xOnly(&pts[i]), Tweak: t, K: k}
+		if i > 0 {
+			l := &s.labels[i-1]
+			c.Tweak.Add(&l.tweak)
+			c.Label, c.Labelled = l.m, true
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }

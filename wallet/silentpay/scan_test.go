@@ -215,7 +215,7 @@ func TestMatchStrategiesAgree(t *testing.T) {
 			set1, set2 := newOutputSet(outs), newOutputSet(outs)
 			want := slices.IndexFunc(outs, func(o []byte) bool { return bytes.Equal(o, p) })
 			i1, l1 := bob.scanner.matchByAdding(&pk, &pkAff, true, set1)
-			i2, l2 := bob.scanner.matchBySubtracting(&pk, &pkAff, true, set2)
+			i2, l2 := bob.scanner.matchBySubtracting(&pk, set2)
 			if i1 != want || i1 != i2 || l1 != l2 {
 				t.Errorf("output %d: adding gives (%d, %d), subtracting (%d, %d), want index %d",
 					i, i1, l1, i2, l2, want)
@@ -314,5 +314,42 @@ func TestTaprootOutputKeys(t *testing.T) {
 	got := TaprootOutputKeys(tx)
 	if len(got) != 1 || !bytes.Equal(got[0], k) {
 		t.Errorf("keys %x", got)
+	}
+}
+
+// Candidates must name exactly the outputs Scan finds, with the same tweaks and labels: a
+// light client looking the candidates up on chain then finds what a full scan finds.
+func TestCandidatesAgreeWithScan(t *testing.T) {
+	bob := newReceiver(t, 1, 2, 3)
+	ins, keysIn := senderInputs(t)
+	outs := bob.pay(t, keysIn, bob.addr, bob.labelled[2], bob.labelled[ChangeLabel])
+	found, err := bob.scanner.ScanTransaction(ins, outs)
+	if err != nil || len(found) != 3 {
+		t.Fatalf("scan found %d: %v", len(found), err)
+	}
+	tweak, err := TweakData(ins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range found {
+		cands, err := bob.scanner.Candidates(tweak, f.K)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cands) != 1+len(bob.scanner.Labels()) {
+			t.Fatalf("k=%d: %d candidates", f.K, len(cands))
+		}
+		hit := 0
+		for _, c := range cands {
+			if c.Output == f.Output {
+				hit++
+				if c.Tweak != f.Tweak || c.Label != f.Label || c.Labelled != f.Labelled {
+					t.Errorf("k=%d: candidate %+v, scan found %+v", f.K, c, f)
+				}
+			}
+		}
+		if hit != 1 {
+			t.Errorf("k=%d: output among the candidates %d times", f.K, hit)
+		}
 	}
 }

@@ -21,6 +21,15 @@
 //	frozen    txid|vout -> empty value: coins never spent automatically.
 //	labels    "tx:"+txid hex | "addr:"+address | "out:"+txid:vout -> label text.
 //	tips      tip id -> JSON Tip: the queue of tips waiting to be paid together (schema 2).
+//	silent    BIP352 scanning state, made on first use (no schema change): "scan" (32-byte scan private key: it sees
+//	          silent payments, it cannot spend them), "spend" (33-byte spend public key),
+//	          "birthday" (uint32, first block to scan), "birthday-time" (uint64 unix seconds, a
+//	          birthday date the next sync turns into a height), "scanned" (uint32, height scanned
+//	          through), "blk:"+height (uint32) -> 32-byte hash of each scanned block (recent
+//	          ones; a stored hash the node no longer has at that height is a reorg),
+//	          "out:"+pkScript -> JSON SilentOut (txid, vout, height, tweak, label, seq) for
+//	          each found output, whose script is also in addrs with purpose 352, and
+//	          "label:"+m (uint32) -> label text of each labelled address handed out (m >= 1).
 //
 // The derived buckets (coins, hist) are rebuilt from txs inside the same write transaction that
 // changes txs, so a crash at any moment leaves either the old or the new state, never a mix.

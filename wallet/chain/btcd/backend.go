@@ -46,6 +46,9 @@ type Backend struct {
 
 	heightsMu sync.Mutex
 	heights   map[chainhash.Hash]int32 // block hash -> height; a hash's height never changes
+
+	mempoolMu sync.Mutex
+	mempool   map[chainhash.Hash]*chain.ScanTx // ScanMempool's last answer by txid; nil: no taproot output
 }
 
 // Option tunes Dial.
