@@ -214,7 +214,7 @@ func TestCrashSilentPaymentKeepsItsInputs(t *testing.T) {
 	c.mustRun(abandon, "restore", "--wallet", "a")
 	c.fund(n, "a", 30_000, 30_000)
 	c.mustRun(legal, "restore", "--wallet", "b")
-	sp := decodeJSON[map[string]string](t, c.mustRun("", "receive", "--silent", "--json", "--wallet", "b").out)["address"]
+	sp := c.silentAddr(n, "b")
 	if !c.runCrash(crash.SendAfterRecord, "send", "--wallet", "a", sp, "20000", "--fee-rate", "1", "--yes", "--json") {
 		t.Fatal("the process did not die after recording")
 	}

@@ -198,3 +198,21 @@ func assertFeeRate(t *testing.T, n *regtest.Node, txid string, rate txbuilder.Fe
 func txbuilderAmount(v int64) txbuilder.Amount { return txbuilder.Amount(v) }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// silentAddr is wallet w's silent payment address, handed out over the btcd node itself: the
+// receiver must be able to scan (Esplora and Electrum test servers cannot), whatever backend
+// the test's payer uses.
+func (c *cli) silentAddr(n *regtest.Node, w string) string {
+	c.t.Helper()
+	return decodeJSON[map[string]string](c.t, c.mustRun("", "receive", "--silent", "--json", "--wallet", w, "--backend", n.URL()).out)["address"]
+}
+
+// scanningBackend skips a test that scans for silent payments through the backend under test
+// when that backend is a test server that serves no blocks: the btcd pass ran it, and the
+// tweak-server path has its own test over Esplora and Electrum.
+func scanningBackend(t *testing.T) {
+	t.Helper()
+	if k := os.Getenv("SATCHEL_TEST_BACKEND"); k != "" && k != "btcd" {
+		t.Skipf("silent-payment scanning over %s needs a tweak server: covered by TestIntegrationSilentTweakServer", k)
+	}
+}

@@ -83,7 +83,7 @@ func TestIntegrationCapsCompareDestinationsNotSpellings(t *testing.T) {
 	c.mustRun("", "create", "--wallet", "a")
 	c.mustRun("", "create", "--wallet", "b")
 	c.fund(n, "a", 200_000)
-	sp := decodeJSON[map[string]string](t, c.mustRun("", "receive", "--silent", "--json", "--wallet", "b").out)["address"]
+	sp := c.silentAddr(n, "b")
 	x := regtest.NewKey("spell", txbuilder.P2WPKH).Address
 	c.mustRun("", "config", "set", "limit.per-payment", "10000", "--wallet", "a")
 	for _, dest := range []string{sp, x} {

@@ -67,14 +67,14 @@ func TestIntegrationSilentPayment(t *testing.T) {
 	c.mustRun("", "create", "--wallet", "a")
 	c.fund(n, "a", 60_000, 40_000)
 	c.mustRun(legal, "restore", "--wallet", "b")
-	sp := decodeJSON[map[string]string](t, c.mustRun("", "receive", "--silent", "--json", "--wallet", "b").out)["address"]
+	sp := c.silentAddr(n, "b")
 	if sp == "" {
 		t.Fatal("no silent payment address")
 	}
 	// The address is kept: the second time needs no passphrase.
 	saved := c.env["SATCHEL_PASSPHRASE"]
 	delete(c.env, "SATCHEL_PASSPHRASE")
-	if again := decodeJSON[map[string]string](t, c.mustRun("", "receive", "--silent", "--json", "--wallet", "b").out)["address"]; again != sp {
+	if again := c.silentAddr(n, "b"); again != sp {
 		t.Fatalf("second receive --silent %s, first %s", again, sp)
 	}
 	c.env["SATCHEL_PASSPHRASE"] = saved

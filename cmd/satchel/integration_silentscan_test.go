@@ -95,6 +95,7 @@ func silentUtxos(t *testing.T, c *cli, w string) map[int64]utxoJSON {
 // inputs and one P2TR input, pending then confirmed, labels, a spend the node accepts, a reorg
 // that removes and re-finds a payment, and a restore with a birthday finding the same coins.
 func TestIntegrationSilentScan(t *testing.T) {
+	scanningBackend(t)
 	c, n := nodeCLI(t)
 	c.mustRun("", "create", "--wallet", "a")
 	c.fund(n, "a", 60_000, 40_000)
