@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -70,7 +71,7 @@ rates, which are cycled; deposits use up a fee rate line too.`,
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&o.policy, "policy", "all", "policy to replay: core, satchel or all")
+	f.StringVar(&o.policy, "policy", "all", "policy to replay: core, satchel (the default), satchel-merge or all")
 	f.StringVar(&o.typ, "type", "wpkh", "the wallet's script type: wpkh or tr")
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the first run")
 	f.IntVar(&o.runs, "runs", 1, "runs per scenario and policy, with seeds seed, seed+1, ...")
@@ -99,11 +100,13 @@ func run(ctx context.Context, out io.Writer, args []string, o options) error {
 	var pols []txbuilder.Policy
 	switch o.policy {
 	case "all":
-		pols = []txbuilder.Policy{txbuilder.CorePolicy(), txbuilder.SatchelPolicy()}
+		for _, name := range txbuilder.PolicyNames() {
+			pols = append(pols, txbuilder.Policies()[name])
+		}
 	default:
 		p, ok := txbuilder.Policies()[o.policy]
 		if !ok {
-			return usageError{fmt.Errorf("--policy %q: use core, satchel or all", o.policy)}
+			return usageError{fmt.Errorf("--policy %q: use %s or all", o.policy, strings.Join(txbuilder.PolicyNames(), ", "))}
 		}
 		pols = []txbuilder.Policy{p}
 	}
