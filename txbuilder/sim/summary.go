@@ -35,23 +35,23 @@ func statOf(xs []float64) Stat {
 // with the spread of the ones that decide between policies. Its JSON form is the simulator's
 // --json line.
 type Summary struct {
-	Scenario          string             `json:"scenario"`
-	Policy            string             `json:"policy"`
-	Type              string             `json:"type"`
-	Runs              int                `json:"runs"`
-	Seed              uint64             `json:"seed"`
-	Ops               int                `json:"ops"`
-	Deposits          float64            `json:"deposits"`
-	Payments          float64            `json:"payments"`
-	Refused           float64            `json:"refused"`
-	RefusedBy         map[string]float64 `json:"refused_by,omitempty"`
-	TotalFees         float64            `json:"total_fees_sat"`
+	Scenario  string             `json:"scenario"`
+	Policy    string             `json:"policy"`
+	Type      string             `json:"type"`
+	Runs      int                `json:"runs"`
+	Seed      uint64             `json:"seed"`
+	Ops       int                `json:"ops"`
+	Deposits  float64            `json:"deposits"`
+	Payments  float64            `json:"payments"`
+	Refused   float64            `json:"refused"`
+	RefusedBy map[string]float64 `json:"refused_by,omitempty"`
+	TotalFees float64            `json:"total_fees_sat"`
 	// ConsolidationFees is what the policy's own cheap-day transactions paid (in TotalCost, not
 	// in TotalFees); Consolidations counts them.
 	ConsolidationFees float64 `json:"consolidation_fees_sat"`
 	Consolidations    float64 `json:"consolidations"`
 	// ExtraPerPayment is the coins shown to payees per payment beyond those it needed.
-	ExtraPerPayment float64 `json:"revealed_per_payment"`
+	ExtraPerPayment   float64            `json:"revealed_per_payment"`
 	MeanFee           float64            `json:"mean_fee_sat"`
 	CostToEmpty       float64            `json:"cost_to_empty_sat"`
 	TotalCost         float64            `json:"total_cost_sat"`
