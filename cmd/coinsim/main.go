@@ -53,9 +53,12 @@ func newCommand(out io.Writer) *cobra.Command {
 		Short: "Replay coin-selection scenarios through satchel's policies",
 		Long: `coinsim replays deposits and payments through the same coin selection that satchel send
 uses and reports, per scenario and policy: payments made and refused (with why), total fees, mean
-fee, coins at the end and on average, changeless payments, inputs per payment, cost to empty (coins
-left x input size x 10 sat/vB), total cost (fees + cost to empty), uneconomical change made and
-which algorithm won each payment. Several runs (--runs) use seeds N, N+1, ... and report means with
+fee, the fees and number of the policy's cheap-day consolidations (transactions of their own,
+made after each line with a fee rate when the policy's rules say so), coins at the end and on
+average, changeless payments, inputs per payment, coins revealed per payment (inputs the payment
+could have done without), cost to empty (coins left x input size x 10 sat/vB), total cost (fees
++ consolidations + cost to empty), uneconomical change made and which algorithm won each
+payment. Several runs (--runs) use seeds N, N+1, ... and report means with
 their spread.
 
 A combined SCENARIO has one "amount_BTC,feerate_BTC_per_kvB" per line: a positive amount is a
