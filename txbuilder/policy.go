@@ -81,7 +81,8 @@ const (
 
 // CorePolicy is Bitcoin Core's wallet at commit 260ede1 (2022), the baseline of the published
 // coin-selection simulations: BnB, Knapsack and SRD chosen by waste, no CoinGrinder, two
-// attempts, change dropped at or below the cost of change. Knapsack spends coins of negative
+// attempts (the second with coins grouped by address, Core's avoid-partial-spends rerun with
+// -maxapsfee=0, kept when its fee is not higher), change dropped at or below the cost of change. Knapsack spends coins of negative
 // effective value only when the request sets IncludeUneconomical, which Core always did.
 func CorePolicy() Policy {
 	return Portfolio{
