@@ -18,12 +18,17 @@ type CheapDayRules struct {
 	// CoinGuard (0: off): below the long-term rate, a wallet of more coins merges its smallest
 	// until CoinGuard are left, so a wallet receiving many small coins keeps up with them.
 	CoinGuard int
+	// MinMerge is the fewest coins worth a cheap-day transaction (below 2 means 2); the coin
+	// guard ignores it.
+	MinMerge int
 }
 
-// DefaultCheapDayRules are SatchelPolicy's: cheap below 30% of the long-term rate (3 sat/vB by
-// default), keep the two largest coins, at most 100 coins below the long-term rate.
+// DefaultCheapDayRules are SatchelPolicy's, chosen with the simulator (BENCHMARKS.md): cheap
+// below 25% of the long-term rate (2.5 sat/vB by default), when at least 20 coins can be merged,
+// all of them (the merged coin pays large payments alone); below the long-term rate, at most
+// 100 coins.
 func DefaultCheapDayRules() CheapDayRules {
-	return CheapDayRules{CheapPct: 30, KeepLargest: 2, CoinGuard: 100}
+	return CheapDayRules{CheapPct: 25, KeepLargest: 0, CoinGuard: 100, MinMerge: 20}
 }
 
 // CheapDayPlan is a consolidation CheapDayConsolidation recommends: Inputs merged into one output
@@ -130,7 +135,7 @@ func CheapDayConsolidation(coins []Coin, feeRate, longTerm FeeRate, out ScriptTy
 		}
 		plan.Inputs = append(plan.Inputs, u.coins...)
 	}
-	if len(plan.Inputs) < 2 {
+	if len(plan.Inputs) < 2 || (len(plan.Inputs) < rules.MinMerge && mergeCoins <= 0) {
 		return CheapDayPlan{}, false
 	}
 	plan.Weight = EstimateTxWeight(len(plan.Inputs), 1, inW, outW)

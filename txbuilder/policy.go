@@ -48,6 +48,9 @@ type Portfolio struct {
 	// the long-term rate is cheaper than spending it later, and a wallet with many small coins
 	// (a tip receiver) would not get to them all on cheap days.
 	CoinGuard int
+	// MinMerge is the fewest coins a cheap-day transaction of its own merges
+	// (CheapDayRules.MinMerge); unused with MergeInPayment.
+	MinMerge int
 	// MergeInPayment does the cheap-day and coin-guard merging inside payments: the merged
 	// coins join the inputs of a payment to someone else, who learns them all. Off, the policy
 	// spends only what a payment needs, and merging is a transaction of its own
@@ -81,7 +84,8 @@ const (
 
 // CorePolicy is Bitcoin Core's wallet at commit 260ede1 (2022), the baseline of the published
 // coin-selection simulations: BnB, Knapsack and SRD chosen by waste, no CoinGrinder, two
-// attempts, change dropped at or below the cost of change. Knapsack spends coins of negative
+// attempts (the second with coins grouped by address, Core's avoid-partial-spends rerun with
+// -maxapsfee=0, kept when its fee is not higher), change dropped at or below the cost of change. Knapsack spends coins of negative
 // effective value only when the request sets IncludeUneconomical, which Core always did.
 func CorePolicy() Policy {
 	return Portfolio{
@@ -100,13 +104,13 @@ func CorePolicy() Policy {
 // SatchelPolicy is satchel's default policy, tuned with the simulator (cmd/coinsim,
 // BENCHMARKS.md) against CorePolicy. A payment spends only what it needs: inputs it can do
 // without are removed (Minimal), and the coins on one address are spent together. It values a
-// coin's later spending at the cheap rate (30% of the long-term rate, 3 sat/vB by default), the
-// rate its cheap-day consolidations pay, so Branch and Bound, CoinGrinder (which runs above the
+// coin's later spending at the cheap rate (25% of the long-term rate, 2.5 sat/vB by default),
+// the rate its cheap-day consolidations pay, so Branch and Bound, CoinGrinder (which runs above the
 // cheap rate) and SRD compete on a waste metric that favours fewer inputs; the change target of
 // a small payment is at most three times the payment. Merging small coins is left to
-// transactions of their own (CheapDayConsolidation with CheapDayRules: all but the two largest
-// coins on cheap days, down to 100 coins below the long-term rate), never to a payment to
-// someone else. Core's second attempt made no measurable difference and is left out; Knapsack
+// transactions of their own (CheapDayConsolidation with DefaultCheapDayRules: every coin, at
+// least 20 at a time, on cheap days; down to 100 coins below the long-term rate), never to a
+// payment to someone else. Core's second attempt made no measurable difference and is left out; Knapsack
 // made none either but stays, as the one algorithm that finds a set with small change when
 // every other asks for more change than the wallet holds.
 func SatchelPolicy() Policy {
@@ -115,6 +119,8 @@ func SatchelPolicy() Policy {
 	pf.MergeInPayment = false
 	pf.Minimal = true
 	pf.AvoidPartialSpends = PartialSpendsAvoided
+	r := DefaultCheapDayRules()
+	pf.CheapPct, pf.KeepLargest, pf.CoinGuard, pf.MinMerge = r.CheapPct, r.KeepLargest, r.CoinGuard, r.MinMerge
 	return pf
 }
 
@@ -162,7 +168,7 @@ func (pf Portfolio) CheapDayRules() (rules CheapDayRules, ok bool) {
 	if pf.MergeInPayment || (pf.CheapPct <= 0 && pf.CoinGuard <= 0) {
 		return CheapDayRules{}, false
 	}
-	return CheapDayRules{CheapPct: pf.CheapPct, KeepLargest: pf.KeepLargest, CoinGuard: pf.CoinGuard}, true
+	return CheapDayRules{CheapPct: pf.CheapPct, KeepLargest: pf.KeepLargest, CoinGuard: pf.CoinGuard, MinMerge: pf.MinMerge}, true
 }
 
 // Name is the policy's label.

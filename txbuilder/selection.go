@@ -171,9 +171,11 @@ type Selection struct {
 	Sent Amount
 	// Change is 0 when there is no change output.
 	Change Amount
-	// ChangeDropped is the part of Fee above what the transaction's size requires: change that
-	// was too small to keep (including what its own output would have cost) or a changeless
-	// selection's excess. Fee = FeeRate.FeeForWeight(Weight) + ChangeDropped.
+	// ChangeDropped is the part of Fee above what the transaction's size requires: change below
+	// the change rule's floor (the cost of change, or the dust limit at the discard rate; the
+	// NoChangeReason says which) plus what its own output would have cost, or Branch and Bound's
+	// excess within the cost of change. Never change that was dropped for want of room: that
+	// sheds inputs or fails with ErrTooLarge. Fee = FeeRate.FeeForWeight(Weight) + ChangeDropped.
 	ChangeDropped Amount
 	Fee           Amount
 	// Weight is the estimated final weight, including the change output if there is one.
@@ -185,8 +187,9 @@ type Selection struct {
 	Waste     Amount
 	Algorithm string
 	// ConsolidationFee is the part of Fee paid for inputs the payment did not need, added because
-	// spending them now is cheaper than later (SatchelPolicy on cheap days). A fee guard judging
-	// the fee against the amount paid may leave it out.
+	// spending them now is cheaper than later (only policies with MergeInPayment, such as
+	// SatchelMergePolicy, on cheap days). It is shown apart, but it is fee like the rest: a fee
+	// guard judges the whole Fee.
 	ConsolidationFee Amount
 	// NoChangeReason explains a missing change output.
 	NoChangeReason string

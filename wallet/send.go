@@ -199,7 +199,7 @@ func (pc *planContext) spendable() []store.Coin {
 
 func (pc *planContext) selectionCoin(c store.Coin) txbuilder.Coin {
 	return txbuilder.Coin{OutPoint: c.OutPoint, Value: txbuilder.Amount(c.Value),
-		Type: coinScriptType(c), Confirmations: txbuilder.Confirmations(c.Height, pc.tip), FromSelf: c.Own}
+		Type: coinScriptType(c), Confirmations: txbuilder.Confirmations(c.Height, pc.tip), FromSelf: c.Own, Group: string(c.PkScript)}
 }
 
 // finishPlan runs coin selection over required and candidate coins, builds the transaction and

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -52,9 +53,12 @@ func newCommand(out io.Writer) *cobra.Command {
 		Short: "Replay coin-selection scenarios through satchel's policies",
 		Long: `coinsim replays deposits and payments through the same coin selection that satchel send
 uses and reports, per scenario and policy: payments made and refused (with why), total fees, mean
-fee, coins at the end and on average, changeless payments, inputs per payment, cost to empty (coins
-left x input size x 10 sat/vB), total cost (fees + cost to empty), uneconomical change made and
-which algorithm won each payment. Several runs (--runs) use seeds N, N+1, ... and report means with
+fee, the fees and number of the policy's cheap-day consolidations (transactions of their own,
+made after each line with a fee rate when the policy's rules say so), coins at the end and on
+average, changeless payments, inputs per payment, coins revealed per payment (inputs the payment
+could have done without), cost to empty (coins left x input size x 10 sat/vB), total cost (fees
++ consolidations + cost to empty), uneconomical change made and which algorithm won each
+payment. Several runs (--runs) use seeds N, N+1, ... and report means with
 their spread.
 
 A combined SCENARIO has one "amount_BTC,feerate_BTC_per_kvB" per line: a positive amount is a
@@ -70,7 +74,7 @@ rates, which are cycled; deposits use up a fee rate line too.`,
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&o.policy, "policy", "all", "policy to replay: core, satchel or all")
+	f.StringVar(&o.policy, "policy", "all", "policy to replay: core, satchel (the default), satchel-merge or all")
 	f.StringVar(&o.typ, "type", "wpkh", "the wallet's script type: wpkh or tr")
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the first run")
 	f.IntVar(&o.runs, "runs", 1, "runs per scenario and policy, with seeds seed, seed+1, ...")
@@ -99,11 +103,13 @@ func run(ctx context.Context, out io.Writer, args []string, o options) error {
 	var pols []txbuilder.Policy
 	switch o.policy {
 	case "all":
-		pols = []txbuilder.Policy{txbuilder.CorePolicy(), txbuilder.SatchelPolicy()}
+		for _, name := range txbuilder.PolicyNames() {
+			pols = append(pols, txbuilder.Policies()[name])
+		}
 	default:
 		p, ok := txbuilder.Policies()[o.policy]
 		if !ok {
-			return usageError{fmt.Errorf("--policy %q: use core, satchel or all", o.policy)}
+			return usageError{fmt.Errorf("--policy %q: use %s or all", o.policy, strings.Join(txbuilder.PolicyNames(), ", "))}
 		}
 		pols = []txbuilder.Policy{p}
 	}

@@ -28,25 +28,29 @@ func TestJSONLinePerScenarioAndPolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 2 {
+	if len(lines) != 3 {
 		t.Fatalf("%d lines:\n%s", len(lines), out)
 	}
 	// The figures of TestRunTinyScenarioByHand in txbuilder/sim.
-	want := map[string]float64{"core": 3_780, "satchel": 3_850}
+	want := map[string]float64{"core": 3_780, "satchel": 4_462, "satchel-merge": 3_850}
+	empty := map[string]float64{"core": 680, "satchel": 1_360, "satchel-merge": 680}
+	revealed := map[string]float64{"core": 0, "satchel": 0, "satchel-merge": 1.0 / 3}
 	for _, l := range lines {
 		var m map[string]any
 		if err := json.Unmarshal([]byte(l), &m); err != nil {
 			t.Fatal(err)
 		}
 		for _, k := range []string{"scenario", "policy", "type", "runs", "payments", "refused", "total_fees_sat",
-			"cost_to_empty_sat", "total_cost_sat", "utxos_end", "changeless", "mean_inputs"} {
+			"cost_to_empty_sat", "total_cost_sat", "utxos_end", "changeless", "mean_inputs", "consolidation_fees_sat",
+			"consolidations", "revealed_per_payment"} {
 			if _, ok := m[k]; !ok {
 				t.Fatalf("no %s in %s", k, l)
 			}
 		}
 		pol := m["policy"].(string)
 		if m["scenario"] != "tiny" || m["type"] != "wpkh" || m["runs"] != 2.0 || m["payments"] != 3.0 ||
-			m["refused"] != 2.0 || m["cost_to_empty_sat"] != 680.0 || m["total_cost_sat"] != want[pol] {
+			m["refused"] != 2.0 || m["cost_to_empty_sat"] != empty[pol] || m["total_cost_sat"] != want[pol] ||
+			m["revealed_per_payment"] != revealed[pol] {
 			t.Fatalf("%s", l)
 		}
 	}

@@ -184,9 +184,9 @@ its own next change address, but only when the fee rate is at most --max-fee-rat
 now costs less than spending each coin later at the long-term rate (10 sat/vB). The plan says
 how much it saves. When it would not save money, it says why and exits 0.
 
---when-cheap applies the cheap-day rules instead, for cron: merge only when the rate is below
-30% of the long-term rate (3 sat/vB), or below the long-term rate when the wallet holds more
-than 100 coins; keep the two largest coins; merge the coins of one address together. Payments
+--when-cheap applies the cheap-day rules instead, for cron: below 25% of the long-term rate
+(2.5 sat/vB) merge every coin once at least 20 can be merged; below the long-term rate merge
+down to 100 coins when the wallet holds more; merge the coins of one address together. Payments
 never merge coins (a payee would learn about them): this is the way to do it, as a transaction
 of the wallet to itself.`,
 		Example: "  satchel consolidate --dry-run\n  satchel consolidate --fee-rate 1 --yes --json\n  */30 * * * * satchel consolidate --when-cheap --yes --json",
@@ -241,7 +241,7 @@ of the wallet to itself.`,
 	c.Flags().StringVar(&feeRate, "fee-rate", "", "fee rate in sat/vB (default: the backend's ~1 day estimate)")
 	c.Flags().StringVar(&maxFeeRate, "max-fee-rate", "", "do nothing above this fee rate (default 5 sat/vB)")
 	c.Flags().StringVar(&maxCoin, "max-coin-value", "", "merge only coins worth at most this")
-	c.Flags().BoolVar(&whenCheap, "when-cheap", false, "merge by the cheap-day rules (for cron): only on cheap days, keeping the largest coins")
+	c.Flags().BoolVar(&whenCheap, "when-cheap", false, "merge by the cheap-day rules (for cron): only on cheap days, at least 20 coins")
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "show the plan; sign and send nothing")
 	return c
 }

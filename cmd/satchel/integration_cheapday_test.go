@@ -36,29 +36,35 @@ func TestIntegrationATipSpendsOnlyWhatItNeeds(t *testing.T) {
 	}
 }
 
-// Cheap-day merging is its own transaction: consolidate --when-cheap merges all but the two
-// largest coins at 1 sat/vB, into the wallet's own change address; at 5 sat/vB (not cheap, and
-// few coins) it does nothing and says why.
+// Cheap-day merging is its own transaction: consolidate --when-cheap merges a wallet's coins
+// at 1 sat/vB once at least 20 can be merged, into the wallet's own change address; with fewer
+// coins, or at 5 sat/vB (not cheap, and under 100 coins), it does nothing and says why.
 func TestIntegrationConsolidateWhenCheap(t *testing.T) {
 	c, n := nodeCLI(t)
 	c.mustRun("", "create", "--wallet", "a")
 	c.fund(n, "a", 3_000, 3_500, 4_000, 4_500, 5_000, 200_000, 300_000)
+	if r := c.mustRun("", "consolidate", "--when-cheap", "--fee-rate", "1", "--yes", "--json", "--wallet", "a"); !contains(r.out, `"done": false`) {
+		t.Fatalf("seven coins at 1 sat/vB: %s", r.out)
+	}
+	var more []txbuilder.Amount
+	var total int64 = 520_000
+	for i := range 15 {
+		v := txbuilder.Amount(2_000 + 100*i)
+		more = append(more, v)
+		total += int64(v)
+	}
+	c.fund(n, "a", more...)
 	r := c.mustRun("", "consolidate", "--when-cheap", "--fee-rate", "5", "--yes", "--json", "--wallet", "a")
 	if !contains(r.out, `"done": false`) || !contains(r.out, "cheap") {
 		t.Fatalf("at 5 sat/vB: %s", r.out)
 	}
 	r = c.mustRun("", "consolidate", "--when-cheap", "--fee-rate", "1", "--yes", "--json", "--wallet", "a")
 	p := decodeJSON[consolidateJSON](t, r.out)
-	if len(p.Inputs) != 5 || p.Saving <= 0 || len(p.Outputs) != 1 {
-		t.Fatalf("merged %d coins into %d outputs, saving %d: want the 5 small ones into 1", len(p.Inputs), len(p.Outputs), p.Saving)
-	}
-	for _, in := range p.Inputs {
-		if in.Value > 5_000 {
-			t.Fatalf("merged a large coin: %+v", in)
-		}
+	if len(p.Inputs) != 22 || p.Saving <= 0 || len(p.Outputs) != 1 || !p.Outputs[0].Change && p.Outputs[0].Label != "consolidation" {
+		t.Fatalf("merged %d coins into %d outputs, saving %d: want all 22 into 1", len(p.Inputs), len(p.Outputs), p.Saving)
 	}
 	assertFeeRate(t, n, p.TxID, 1000, p.Fee)
-	if b := c.balance("a"); b.Confirmed+b.Unconfirmed != 520_000-p.Fee {
-		t.Fatalf("balance after merging %+v, want %d", b, 520_000-p.Fee)
+	if b := c.balance("a"); b.Confirmed+b.Unconfirmed != total-p.Fee {
+		t.Fatalf("balance after merging %+v, want %d", b, total-p.Fee)
 	}
 }

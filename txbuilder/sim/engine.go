@@ -76,10 +76,23 @@ type Result struct {
 	BalanceEnd      txbuilder.Amount
 	CostToEmpty     txbuilder.Amount
 	LongTermFeeRate txbuilder.FeeRate
+	// Extra counts, over all payments, the inputs a payment could have done without
+	// (txbuilder.ExtraInputs): coins shown to payees beyond those that paid them.
+	Extra int
+	// Consolidations are the policy's cheap-day transactions to the wallet itself, made
+	// after the lines with a known fee rate; ConsolidationFees is their fees (not in Fees),
+	// ConsolidatedInputs their inputs.
+	Consolidations     int
+	ConsolidationFees  txbuilder.Amount
+	ConsolidatedInputs int
 }
 
-// TotalCost is the headline metric: fees paid plus the cost of spending what is left.
-func (r Result) TotalCost() txbuilder.Amount { return r.Fees + r.CostToEmpty }
+// TotalCost is the headline metric: fees paid (payments and consolidations) plus the cost of
+// spending what is left.
+func (r Result) TotalCost() txbuilder.Amount { return r.Fees + r.ConsolidationFees + r.CostToEmpty }
+
+// MeanExtra is the coins revealed to payees per payment beyond those the payment needed.
+func (r Result) MeanExtra() float64 { return ratio(float64(r.Extra), r.Payments) }
 
 // MeanCoins is the wallet's coin count averaged over every op.
 func (r Result) MeanCoins() float64 { return ratio(float64(r.CoinsSum), r.Ops) }
@@ -114,12 +127,20 @@ type simCoin struct {
 // simulations pay a bech32 address.
 var payeeScript = append([]byte{0x00, 0x14}, make([]byte, 20)...)
 
+// cheapDayPolicy is a policy that merges coins in transactions of their own (SatchelPolicy).
+type cheapDayPolicy interface {
+	CheapDayRules() (txbuilder.CheapDayRules, bool)
+}
+
 // Run replays sc through pol. Line i (from 0) happens with i blocks mined; a block is mined after
 // it, so coins it creates have 1 confirmation at line i+1. Deposits and change are coins of the
 // wallet's type; each payment is one P2WPKH output, chosen by pol.Select over a request built by
 // txbuilder.NewRequest exactly as `satchel send` builds it. A payment the policy cannot make is
 // refused and counted by reason; Run fails only on an error no wallet state explains, or when ctx
-// ends.
+// ends. A policy with cheap-day rules (txbuilder.Portfolio.CheapDayRules) also gets, after each
+// line with a known fee rate, the consolidation txbuilder.CheapDayConsolidation recommends at
+// that rate, as a daily `satchel consolidate --when-cheap` would; its merged coin confirms with
+// the next block.
 func Run(ctx context.Context, sc *Scenario, pol txbuilder.Policy, cfg Config) (Result, error) {
 	cfg, longTerm := cfg.withDefaults()
 	if cfg.Type.InputWeight() == 0 {
@@ -141,6 +162,39 @@ func Run(ctx context.Context, sc *Scenario, pol txbuilder.Policy, cfg Config) (R
 		balance += v
 	}
 	econLimit := longTerm.FeeForWeight(cfg.Type.InputWeight())
+	var rules txbuilder.CheapDayRules
+	consolidates := false
+	if cp, ok := pol.(cheapDayPolicy); ok {
+		rules, consolidates = cp.CheapDayRules()
+	}
+	spend := func(inputs []txbuilder.Coin) error {
+		clear(spent)
+		for _, in := range inputs {
+			spent[in.OutPoint] = true
+			balance -= in.Value
+		}
+		kept := coins[:0]
+		for _, c := range coins {
+			if !spent[c.coin.OutPoint] {
+				kept = append(kept, c)
+			}
+		}
+		if len(coins)-len(kept) != len(inputs) {
+			return fmt.Errorf("policy %s spent coins the wallet does not hold", pol.Name())
+		}
+		coins = kept
+		return nil
+	}
+	current := func(tip int32) []txbuilder.Coin {
+		// A fresh slice: the request is the policy's to keep.
+		buf := make([]txbuilder.Coin, 0, len(coins))
+		for _, c := range coins {
+			cc := c.coin
+			cc.Confirmations = txbuilder.Confirmations(c.height, tip)
+			buf = append(buf, cc)
+		}
+		return buf
+	}
 	for i, op := range sc.Ops {
 		if i&1023 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -158,13 +212,7 @@ func Run(ctx context.Context, sc *Scenario, pol txbuilder.Policy, cfg Config) (R
 			res.Deposits++
 			newCoin(op.Amount, tip+1, false)
 		case op.Amount < 0:
-			// A fresh slice: the request is the policy's to keep.
-			buf := make([]txbuilder.Coin, 0, len(coins))
-			for _, c := range coins {
-				cc := c.coin
-				cc.Confirmations = txbuilder.Confirmations(c.height, tip)
-				buf = append(buf, cc)
-			}
+			buf := current(tip)
 			payees := []txbuilder.Payee{{PkScript: payeeScript, Type: txbuilder.P2WPKH, Value: -op.Amount}}
 			req := txbuilder.NewRequest(payees, nil, buf, txbuilder.SendOptions{
 				FeeRate: op.FeeRate, LongTermFeeRate: cfg.LongTermFeeRate, WalletType: cfg.Type,
@@ -194,24 +242,15 @@ func Run(ctx context.Context, sc *Scenario, pol txbuilder.Policy, cfg Config) (R
 			res.Fees += sel.Fee
 			res.Inputs += len(sel.Inputs)
 			res.ByAlgorithm[sel.Algorithm]++
-			clear(spent)
+			res.Extra += txbuilder.ExtraInputs(req, sel)
 			for _, in := range sel.Inputs {
-				spent[in.OutPoint] = true
-				balance -= in.Value
 				if in.EffectiveValue(op.FeeRate) <= 0 {
 					res.UneconInputs++
 				}
 			}
-			kept := coins[:0]
-			for _, c := range coins {
-				if !spent[c.coin.OutPoint] {
-					kept = append(kept, c)
-				}
+			if err := spend(sel.Inputs); err != nil {
+				return Result{}, fmt.Errorf("simulate %s: line %d: %w", sc.Name, i+1, err)
 			}
-			if len(coins)-len(kept) != len(sel.Inputs) {
-				return Result{}, fmt.Errorf("simulate %s: line %d: policy %s spent coins the wallet does not hold", sc.Name, i+1, pol.Name())
-			}
-			coins = kept
 			if sel.Change > 0 {
 				newCoin(sel.Change, tip+1, true)
 				res.ChangeSum += sel.Change
@@ -224,6 +263,18 @@ func Run(ctx context.Context, sc *Scenario, pol txbuilder.Policy, cfg Config) (R
 				}
 			} else {
 				res.Changeless++
+			}
+		}
+		if consolidates && op.FeeRate > 0 {
+			plan, ok := txbuilder.CheapDayConsolidation(current(tip), op.FeeRate, cfg.LongTermFeeRate, cfg.Type, rules)
+			if ok {
+				if err := spend(plan.Inputs); err != nil {
+					return Result{}, fmt.Errorf("simulate %s: line %d: consolidation: %w", sc.Name, i+1, err)
+				}
+				res.Consolidations++
+				res.ConsolidationFees += plan.Fee
+				res.ConsolidatedInputs += len(plan.Inputs)
+				newCoin(plan.Value, tip+1, true)
 			}
 		}
 		res.Ops++

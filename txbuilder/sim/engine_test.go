@@ -48,17 +48,25 @@ func loadTiny(t testing.TB) *Scenario {
 //	line 8, 1 sat/vB, pay 6,900 (target 6,942), every coin now in the first tier:
 //	  core: BnB finds the 7,039 coin (6,971 effective, 29 over the target, within the 711 sat
 //	    cost of change): no change, fee 110 + 29 = 139. One coin left: the 100,000 deposit.
-//	  satchel: BnB's window is 235 sat (31 + 68 x 3 at its cheap discard rate): nothing.
+//	  satchel-merge: BnB's window is 235 sat (31 + 68 x 3 at its cheap discard rate): nothing.
 //	    Knapsack takes the 50,000 coin (waste -136+235 = 99); SRD must take both coins
 //	    (57,039 is 2 sat short of its 56,973 target alone), waste -272+235 = -37, and wins.
-//	    Fee 209, change 107,039-6,900-209 = 99,930. One coin left.
+//	    Fee 209, change 107,039-6,900-209 = 99,930. One coin left; one coin (either) was more
+//	    than the payment needed: 1 revealed.
+//	  satchel: the same SRD pick, but the payment needs only one coin: the least valuable, the
+//	    50,000 deposit, is left out (57,039 alone pays 6,900 + 110). Fee 141, change 49,998.
+//	    Two coins left; a cheap day (1 sat/vB, below 2.5), but 2 coins are fewer than the 20 a
+//	    consolidation of its own needs.
 //
-// Totals: core fees 2,820+141+139 = 3,100, satchel 2,820+141+209 = 3,170; one coin each left,
-// 680 sat to spend at 10 sat/vB. Coins after each line: 1,2,2,2,2,2,2,1 = 14 over 8 lines.
+// Totals: core fees 2,820+141+139 = 3,100, satchel-merge 2,820+141+209 = 3,170, one coin left
+// (680 sat to spend at 10 sat/vB), coins after each line 1,2,2,2,2,2,2,1 = 14 over 8 lines;
+// satchel 2,820+141+141 = 3,102, two coins left (1,360 sat), 15 coin-lines.
 func TestRunTinyScenarioByHand(t *testing.T) {
 	sc := loadTiny(t)
 	type want struct {
 		fees, total          txbuilder.Amount
+		coins, coinLines     int
+		revealed             int
 		changeless, inputs   int
 		minChange, maxChange txbuilder.Amount
 		algos                map[string]int
@@ -67,8 +75,9 @@ func TestRunTinyScenarioByHand(t *testing.T) {
 		pol  txbuilder.Policy
 		want want
 	}{
-		{txbuilder.CorePolicy(), want{3_100, 3_780, 1, 3, 7_039, 17_180, map[string]int{"knapsack": 2, "bnb": 1}}},
-		{txbuilder.SatchelPolicy(), want{3_170, 3_850, 0, 4, 57_039, 99_930, map[string]int{"knapsack": 2, "srd": 1}}},
+		{txbuilder.CorePolicy(), want{3_100, 3_780, 1, 14, 0, 1, 3, 7_039, 17_180, map[string]int{"knapsack": 2, "bnb": 1}}},
+		{txbuilder.SatchelMergePolicy(), want{3_170, 3_850, 1, 14, 1, 0, 4, 57_039, 99_930, map[string]int{"knapsack": 2, "srd": 1}}},
+		{txbuilder.SatchelPolicy(), want{3_102, 4_462, 2, 15, 0, 0, 3, 49_998, 67_180, map[string]int{"knapsack": 2, "srd": 1}}},
 	} {
 		for seed := range uint64(3) { // no draw changes these choices
 			res, err := Run(context.Background(), sc, tc.pol, Config{Seed: seed})
@@ -76,9 +85,12 @@ func TestRunTinyScenarioByHand(t *testing.T) {
 				t.Fatal(err)
 			}
 			w := tc.want
-			if res.Fees != w.fees || res.TotalCost() != w.total || res.CostToEmpty != 680 || res.CoinsEnd != 1 {
-				t.Errorf("%s seed %d: fees %d total %d empty %d coins %d; want %d %d 680 1", tc.pol.Name(), seed,
-					res.Fees, res.TotalCost(), res.CostToEmpty, res.CoinsEnd, w.fees, w.total)
+			if res.Fees != w.fees || res.TotalCost() != w.total || res.CostToEmpty != txbuilder.Amount(680*w.coins) || res.CoinsEnd != w.coins {
+				t.Errorf("%s seed %d: fees %d total %d empty %d coins %d; want %d %d %d", tc.pol.Name(), seed,
+					res.Fees, res.TotalCost(), res.CostToEmpty, res.CoinsEnd, w.fees, w.total, w.coins)
+			}
+			if res.Extra != w.revealed || res.Consolidations != 0 {
+				t.Errorf("%s: %d coins revealed, %d consolidations", tc.pol.Name(), res.Extra, res.Consolidations)
 			}
 			if res.Ops != 8 || res.Deposits != 2 || res.Payments != 3 || res.Refused != 2 ||
 				res.RefusedBy[RefusedInsufficientFunds] != 1 || res.RefusedBy[RefusedDepositDust] != 1 {
@@ -91,7 +103,7 @@ func TestRunTinyScenarioByHand(t *testing.T) {
 			if !reflect.DeepEqual(res.ByAlgorithm, w.algos) {
 				t.Errorf("%s: algorithms %v, want %v", tc.pol.Name(), res.ByAlgorithm, w.algos)
 			}
-			if res.MeanCoins() != 1.75 || res.UneconChange != 0 || res.UneconInputs != 0 {
+			if res.MeanCoins() != float64(w.coinLines)/8 || res.UneconChange != 0 || res.UneconInputs != 0 {
 				t.Errorf("%s: mean coins %v, uneconomical change %d inputs %d", tc.pol.Name(), res.MeanCoins(), res.UneconChange, res.UneconInputs)
 			}
 			if bal := 150_000 - 46_900 - w.fees; res.BalanceEnd != bal {
@@ -207,5 +219,33 @@ func TestSummarizeMeansAndSpread(t *testing.T) {
 	}
 	if sp := s.TotalCostSpread; sp.Min != 780 || sp.Max != 1_660 || sp.StdDev < 622.2 || sp.StdDev > 622.3 {
 		t.Fatalf("spread %+v", sp)
+	}
+}
+
+// TestCheapDayConsolidationTransactions: 25 deposits of 100,000 sat (lines without a fee rate),
+// then a line at 2 sat/vB with nothing to pay. After it, SatchelPolicy merges all 25 coins, each
+// with at least one confirmation, in a transaction of its own: 42 + 25 x 272 + 124 = 6,966 WU,
+// 1,742 vB, 3,484 sat. One coin is left (680 sat to spend later). satchel-merge merges only
+// inside payments, so its 25 coins stay (17,000 sat to spend later).
+func TestCheapDayConsolidationTransactions(t *testing.T) {
+	sc := &Scenario{Name: "deposits"}
+	for range 25 {
+		sc.Ops = append(sc.Ops, Op{Amount: 100_000})
+	}
+	sc.Ops = append(sc.Ops, Op{FeeRate: txbuilder.SatPerVB(2)})
+	res, err := Run(context.Background(), sc, txbuilder.SatchelPolicy(), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Consolidations != 1 || res.ConsolidatedInputs != 25 || res.ConsolidationFees != 3_484 || res.Fees != 0 ||
+		res.CoinsEnd != 1 || res.TotalCost() != 3_484+680 || res.BalanceEnd != 2_500_000-3_484 {
+		t.Fatalf("%+v", res)
+	}
+	res, err = Run(context.Background(), sc, txbuilder.SatchelMergePolicy(), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Consolidations != 0 || res.CoinsEnd != 25 || res.TotalCost() != 17_000 {
+		t.Fatalf("satchel-merge: %+v", res)
 	}
 }

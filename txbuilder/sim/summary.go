@@ -35,17 +35,23 @@ func statOf(xs []float64) Stat {
 // with the spread of the ones that decide between policies. Its JSON form is the simulator's
 // --json line.
 type Summary struct {
-	Scenario          string             `json:"scenario"`
-	Policy            string             `json:"policy"`
-	Type              string             `json:"type"`
-	Runs              int                `json:"runs"`
-	Seed              uint64             `json:"seed"`
-	Ops               int                `json:"ops"`
-	Deposits          float64            `json:"deposits"`
-	Payments          float64            `json:"payments"`
-	Refused           float64            `json:"refused"`
-	RefusedBy         map[string]float64 `json:"refused_by,omitempty"`
-	TotalFees         float64            `json:"total_fees_sat"`
+	Scenario  string             `json:"scenario"`
+	Policy    string             `json:"policy"`
+	Type      string             `json:"type"`
+	Runs      int                `json:"runs"`
+	Seed      uint64             `json:"seed"`
+	Ops       int                `json:"ops"`
+	Deposits  float64            `json:"deposits"`
+	Payments  float64            `json:"payments"`
+	Refused   float64            `json:"refused"`
+	RefusedBy map[string]float64 `json:"refused_by,omitempty"`
+	TotalFees float64            `json:"total_fees_sat"`
+	// ConsolidationFees is what the policy's own cheap-day transactions paid (in TotalCost, not
+	// in TotalFees); Consolidations counts them.
+	ConsolidationFees float64 `json:"consolidation_fees_sat"`
+	Consolidations    float64 `json:"consolidations"`
+	// ExtraPerPayment is the coins shown to payees per payment beyond those it needed.
+	ExtraPerPayment   float64            `json:"revealed_per_payment"`
 	MeanFee           float64            `json:"mean_fee_sat"`
 	CostToEmpty       float64            `json:"cost_to_empty_sat"`
 	TotalCost         float64            `json:"total_cost_sat"`
@@ -90,6 +96,9 @@ func Summarize(scenario, policy, typ string, seed uint64, runs []Result) Summary
 	s.TotalFeesSpread = col(func(r Result) float64 { return float64(r.Fees) })
 	s.TotalFees = s.TotalFeesSpread.Mean
 	s.MeanFee = col(Result.MeanFee).Mean
+	s.ConsolidationFees = col(func(r Result) float64 { return float64(r.ConsolidationFees) }).Mean
+	s.Consolidations = col(func(r Result) float64 { return float64(r.Consolidations) }).Mean
+	s.ExtraPerPayment = col(Result.MeanExtra).Mean
 	s.CostToEmpty = col(func(r Result) float64 { return float64(r.CostToEmpty) }).Mean
 	s.TotalCostSpread = col(func(r Result) float64 { return float64(r.TotalCost()) })
 	s.TotalCost = s.TotalCostSpread.Mean
