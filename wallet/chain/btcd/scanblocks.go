@@ -118,7 +118,7 @@ func (b *Backend) ScanMempool(ctx context.Context) ([]chain.ScanTx, error) {
 			fresh = append(fresh, h)
 		}
 	}
-	mtxs, err := b.Transactions(ctx, fresh)
+	mtxs, err := b.transactionsWithWitness(ctx, fresh)
 	if err != nil {
 		return nil, fmt.Errorf("mempool: %w", err)
 	}

@@ -18,6 +18,18 @@ import (
 // drops its witness, which that id does not vouch for. An id
 // the node does not know is an error naming it.
 func (b *Backend) Transactions(ctx context.Context, txids []chainhash.Hash) ([]*wire.MsgTx, error) {
+	return b.transactions(ctx, txids, false)
+}
+
+// transactionsWithWitness is Transactions keeping the witnesses, for the one use that needs
+// them: a mempool transaction's input keys for a BIP352 scan. A witness the txid does not
+// commit to can hide a silent payment there, but never invent one: the output key it would
+// have to match is committed, and deriving it from a made-up key needs the scan key's secret.
+func (b *Backend) transactionsWithWitness(ctx context.Context, txids []chainhash.Hash) ([]*wire.MsgTx, error) {
+	return b.transactions(ctx, txids, true)
+}
+
+func (b *Backend) transactions(ctx context.Context, txids []chainhash.Hash, keepWitness bool) ([]*wire.MsgTx, error) {
 	if len(txids) == 0 {
 		return nil, nil
 	}
@@ -51,7 +63,9 @@ func (b *Backend) Transactions(ctx context.Context, txids []chainhash.Hash) ([]*
 				"server sent a transaction whose id does not match: asked %s, got %s",
 				txids[i], got)
 		}
-		netutil.StripWitness(tx) // not committed by the txid: never trusted (see netutil.DecodeTx)
+		if !keepWitness {
+			netutil.StripWitness(tx) // not committed by the txid: never trusted (see netutil.DecodeTx)
+		}
 		txs[i] = tx
 	}
 	return txs, nil
