@@ -7,7 +7,7 @@ BIN := bin
 PREFIX ?= $(HOME)/.local
 MANDIR ?= $(PREFIX)/share/man/man1
 
-.PHONY: all build test test-short demo install man completions vet fmt bench clean
+.PHONY: all build test demo install man completions vet fmt bench clean
 
 all: build
 
@@ -19,6 +19,7 @@ build:
 # Esplora and Electrum (test servers speaking each protocol in front of the same node); then
 # each fuzz target briefly.
 test: vet
+	bash scripts/need-electrum.sh
 	$(GO) test -race -count=1 -timeout 20m ./...
 	SATCHEL_TEST_BACKEND=esplora $(GO) test -race -count=1 -timeout 10m -run 'Integration|Crash|Process' ./cmd/satchel
 	SATCHEL_TEST_BACKEND=electrum $(GO) test -race -count=1 -timeout 10m -run 'Integration|Crash|Process' ./cmd/satchel

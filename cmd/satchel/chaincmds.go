@@ -23,6 +23,10 @@ func (a *App) openSynced(cmd *cobra.Command) (*wallet.Wallet, chain.Backend, err
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := a.needBackend(w); err != nil {
+		w.Close()
+		return nil, nil, err
+	}
 	_, be, err := a.syncWallet(cmd, w)
 	if err != nil {
 		w.Close()

@@ -98,6 +98,10 @@ tips and dust-sized sends, with honest fees, scriptable JSON output and an encry
 		},
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
+	// --version prints the same line as satchel version (cobra adds the flag when Version is set).
+	// The build info is read only when asked for, not on every start.
+	root.Version = "see satchel version"
+	root.SetVersionTemplate("{{satchelVersion}}\n")
 	f := root.PersistentFlags()
 	f.StringVar(&a.flags.datadir, "datadir", "", "data folder (default $SATCHEL_HOME, else $XDG_DATA_HOME/satchel, else ~/.local/share/satchel)")
 	f.StringVar(&a.flags.network, "network", "", "mainnet, testnet, testnet4, signet or regtest (env SATCHEL_NETWORK; default mainnet)")
@@ -117,7 +121,7 @@ tips and dust-sized sends, with honest fees, scriptable JSON output and an encry
 		newCreateCmd(a), newRestoreCmd(a), newReceiveCmd(a), newInfoCmd(a), newSeedCmd(a), newPassphraseCmd(a),
 		newSyncCmd(a), newBalanceCmd(a), newHistoryCmd(a), newUtxosCmd(a), newFreezeCmd(a, true), newFreezeCmd(a, false),
 		newLabelCmd(a), newConfigCmd(a), newSendCmd(a), newBumpFeeCmd(a), newConsolidateCmd(a), newTipCmd(a), newFeesCmd(a), newDustCmd(a), newCPFPCmd(a),
-		newWaitCmd(a), newGenManCmd(a),
+		newWaitCmd(a), newGenManCmd(a), newVersionCmd(a),
 		newPSBTCmd(a),
 		newBackupCmd(a), newExportCmd(a), newLabelsCmd(a), newSignMessageCmd(a), newVerifyMessageCmd(a),
 	} {

@@ -184,6 +184,20 @@ func (a *App) syncForReceive(cmd *cobra.Command, w *wallet.Wallet) {
 	}
 }
 
+// needBackend refuses a command that answers from the chain when no backend is configured
+// and the network has no default (regtest), unless --offline: a zero balance and exit 0 would
+// read as "this wallet is empty".
+func (a *App) needBackend(w *wallet.Wallet) error {
+	if a.flags.offline {
+		return nil
+	}
+	raw, err := a.backendURL(w)
+	if err != nil || raw != "" {
+		return err
+	}
+	return usagef("no_backend", fmt.Sprintf("no backend for %s: give --backend URL, set SATCHEL_BACKEND, or run: satchel config set backend URL (or add --offline for the last known state)", w.Meta().Network))
+}
+
 // openOnline opens the wallet and dials its backend for a command that needs the network and
 // nothing else: refused with --offline (the reason given) or without a backend.
 func (a *App) openOnline(cmd *cobra.Command, offlineReason string) (*wallet.Wallet, chain.Backend, error) {
