@@ -75,6 +75,7 @@ func Create(ctx context.Context, o CreateOptions) (*Created, error) {
 	if err != nil {
 		return nil, err
 	}
+	dir := o.Dir
 	o.Dir = work
 	res, err := create(ctx, o, net, purpose)
 	if err == nil {
@@ -82,7 +83,7 @@ func Create(ctx context.Context, o CreateOptions) (*Created, error) {
 	}
 	if err != nil {
 		undo()
-		return nil, err
+		return nil, hideWorkDir(err, work, dir)
 	}
 	return res, nil
 }

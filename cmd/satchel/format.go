@@ -66,3 +66,14 @@ func (a *App) fmtSignedAmount(v int64) string {
 func decodeAddress(s string, w *wallet.Wallet) (*address.Address, error) {
 	return address.Decode(s, w.Net())
 }
+
+// plural picks the singular or the plural form for a count: plural(1, "coin", "coins").
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// count writes a count with its noun in the right form, digits grouped: "1 coin", "1,204 coins".
+func count(n int, one, many string) string { return groupDigits(int64(n)) + " " + plural(n, one, many) }

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/satchel-wallet/satchel/keystore"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 )
@@ -92,16 +91,11 @@ func (a *App) changeLimit(key string, values []string, unset bool) error {
 	// A watch-only wallet has no passphrase to ask, and spends nothing by itself: the wallet
 	// that signs its PSBTs checks its own caps. So its caps move freely.
 	if l.Loosens(old) && !w.Meta().WatchOnly {
-		pass, err := a.passphrase(false)
+		pass, err := a.checkKeystorePassphrase(w.KeystorePath())
 		if err != nil {
 			return err
 		}
-		sec, _, err := keystore.Open(w.KeystorePath(), pass, a.Keystore...)
 		wipe(pass)
-		if err != nil {
-			return err
-		}
-		sec.Wipe()
 	}
 	if err := w.SetLimits(l); err != nil {
 		return err

@@ -37,16 +37,11 @@ SATCHEL_NEW_PASSPHRASE for the new one.
 			if err := needsSeed(w, "passphrase change"); err != nil {
 				return err
 			}
-			old, err := a.passphrase(false)
+			old, err := a.checkKeystorePassphrase(w.KeystorePath())
 			if err != nil {
 				return err
 			}
 			defer wipe(old)
-			sec, _, err := keystore.Open(w.KeystorePath(), old, a.Keystore...)
-			if err != nil {
-				return err
-			}
-			sec.Wipe()
 			nw, err := a.readSecretFrom(passphraseSource{what: "new passphrase", file: newFile,
 				fileFlag: "--new-passphrase-file", env: "SATCHEL_NEW_PASSPHRASE", confirm: true})
 			if err != nil {
@@ -56,6 +51,7 @@ SATCHEL_NEW_PASSPHRASE for the new one.
 			if bytes.Equal(old, nw) {
 				return usagef("same_passphrase", "the new passphrase is the same as the old one: nothing to change")
 			}
+			a.warnShortPassphrase(nw)
 			if err := keystore.ChangePassphrase(w.KeystorePath(), old, nw, a.Keystore...); err != nil {
 				return err
 			}

@@ -195,6 +195,8 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 			return usagef("bad_passphrase_file", fmt.Sprintf("read --passphrase-file %s: %v", f, err))
 		} else if fi.IsDir() {
 			return usagef("bad_passphrase_file", fmt.Sprintf("--passphrase-file %s is a folder: give the file", f))
+		} else if err := checkSecretFileMode("--passphrase-file", f, fi); err != nil {
+			return err
 		}
 	}
 	if a.flags.jq != "" {

@@ -170,6 +170,7 @@ func (a *App) createShamir(cmd *cobra.Command, o shamirOptions) error {
 		return err
 	}
 	defer wipe(pass)
+	a.warnShortPassphrase(pass)
 	ask, _ := f.GetBool("bip39-passphrase")
 	sp, err := a.bip39Passphrase(ask, true)
 	if err != nil {
@@ -398,6 +399,7 @@ func (a *App) restoreShamir(cmd *cobra.Command, file string) error {
 		return err
 	}
 	defer wipe(pass)
+	a.warnShortPassphrase(pass)
 	ask, _ := f.GetBool("bip39-passphrase")
 	sp, err := a.bip39Passphrase(ask, false)
 	if err != nil {
@@ -449,15 +451,11 @@ func (a *App) verifyShamir(file string) error {
 	if err := a.readShares(file, &set); err != nil {
 		return err
 	}
-	pass, err := a.passphrase(false)
+	sec, pass, err := a.unlockKeystore(ks)
 	if err != nil {
 		return err
 	}
 	defer wipe(pass)
-	sec, _, err := keystore.Open(ks, pass, a.Keystore...)
-	if err != nil {
-		return err
-	}
 	defer sec.Wipe()
 	if sec.Kind != keystore.KindSeed {
 		return usagef("not_shamir", "this wallet's backup is BIP39 seed words, not SLIP-39 shares: run satchel seed verify without --shamir")
