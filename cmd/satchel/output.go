@@ -69,6 +69,8 @@ type table struct {
 	head  []string
 	right map[int]bool
 	rows  [][]cell
+	// maxWidth, when set, is the terminal's width: the last column (a label) is cut to fit.
+	maxWidth int
 }
 
 func newTable(head ...string) *table { return &table{head: head, right: map[int]bool{}} }
@@ -96,6 +98,26 @@ func (t *table) render(w io.Writer, color bool) error {
 	for _, r := range t.rows {
 		for i, c := range r {
 			width[i] = max(width[i], utf8.RuneCountInString(c.text))
+		}
+	}
+	if last := n - 1; t.maxWidth > 0 && last > 0 {
+		total := 2 * (n - 1)
+		for _, wd := range width {
+			total += wd
+		}
+		if total > t.maxWidth {
+			room := max(t.maxWidth-(total-width[last]), 6)
+			if last < len(t.head) {
+				room = max(room, utf8.RuneCountInString(t.head[last]))
+			}
+			if room < width[last] {
+				width[last] = room
+				for _, r := range t.rows {
+					if last < len(r) {
+						r[last].text = cutRunes(r[last].text, room)
+					}
+				}
+			}
 		}
 	}
 	var b bytes.Buffer
@@ -201,4 +223,13 @@ func (a *App) printJQ(v any) error {
 	}
 	_, err = a.Out.Write(out.Bytes())
 	return err
+}
+
+// cutRunes shortens s to at most n runes, ending with "…" when it was cut.
+func cutRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
 }
