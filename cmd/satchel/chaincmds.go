@@ -83,8 +83,9 @@ this one only syncs.`,
 			if a.flags.json {
 				return a.printJSON(out)
 			}
-			fmt.Fprintf(a.Out, "synced to height %d: %d new transactions, %d addresses scanned in %d ms\n",
-				out.Height, out.NewTransactions, out.AddressesScanned, out.DurationMS)
+			fmt.Fprintf(a.Out, "synced to height %s: %s, %s scanned in %s ms\n",
+				groupDigits(int64(out.Height)), count(out.NewTransactions, "new transaction", "new transactions"),
+				count(out.AddressesScanned, "address", "addresses"), groupDigits(out.DurationMS))
 			for _, p := range res.Adopted {
 				fmt.Fprintf(a.Out, "found funds on the BIP%d path of this seed: now part of the wallet\n", p)
 			}

@@ -135,7 +135,7 @@ func TestCreateJSONGolden(t *testing.T) {
 	// A second create never overwrites.
 	before, _ := os.ReadFile(filepath.Join(dir, "keystore.json"))
 	r = c.run("", "create", "--json")
-	if r.code != exitError || !strings.Contains(r.err, dir) {
+	if r.code != exitUsage || !strings.Contains(r.err, dir) {
 		t.Fatalf("second create: exit %d, %s", r.code, r.err)
 	}
 	after, _ := os.ReadFile(filepath.Join(dir, "keystore.json"))

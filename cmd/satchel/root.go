@@ -2,12 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
 	"unicode"
 
 	"github.com/spf13/cobra"
+
+	"github.com/satchel-wallet/satchel/wallet/chain"
 )
 
 // run executes one satchel command line and returns its exit code.
@@ -25,6 +28,7 @@ func run(a *App, args []string) int {
 		err = usagef("usage", err.Error()+" (see --help)")
 	}
 	err = a.busyMessage(err)
+	err = humanError(err)
 	code, name := classify(err)
 	msg := oneLine(err.Error())
 	// An error quoting a huge argument stays readable: a message is one line of sane length.
@@ -174,6 +178,8 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 			a.lenientConfig = true
 		}
 	}
+	// Units are case-blind, as amounts are (2100SAT, 0.1BTC): --unit BTC is --unit btc.
+	a.flags.unit = strings.ToLower(a.flags.unit)
 	for _, key := range []string{"network", "wallet", "gap-limit", "unit"} {
 		v, _, err := a.lookupSetting("", key)
 		if err != nil {
@@ -209,3 +215,29 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 	}
 	return nil
 }
+
+// humanError says in a person's words what a few errors from below mean; the exit code and
+// JSON code stay those of the original (it is wrapped, not replaced).
+func humanError(err error) error {
+	var be *chain.BroadcastError
+	if errors.As(err, &be) && be.Cause == chain.CauseAlreadyInChain {
+		// Nodes say "already in block chain" or "outputs already in utxo set" for a confirmed
+		// one, "already have" or "already known" for one in their mempool.
+		m := strings.ToLower(be.Message)
+		what := "the backend already has this transaction (in its mempool or in a block)"
+		if strings.Contains(m, "block chain") || strings.Contains(m, "blockchain") || strings.Contains(m, "utxo set") || strings.Contains(m, "in block") {
+			what = "this transaction is already confirmed in a block"
+		}
+		return &wrappedMessage{msg: what + ": there is nothing to broadcast again (the backend said: " + be.Message + ")", err: err}
+	}
+	return err
+}
+
+// wrappedMessage replaces an error's text and keeps it for errors.Is and errors.As.
+type wrappedMessage struct {
+	msg string
+	err error
+}
+
+func (e *wrappedMessage) Error() string { return e.msg }
+func (e *wrappedMessage) Unwrap() error { return e.err }

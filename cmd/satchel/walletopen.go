@@ -139,7 +139,7 @@ func (a *App) syncWith(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend) (
 	res, err := w.Sync(ctx, be, wallet.SyncOptions{GapLimit: gap, Now: a.Now, Progress: func(done, total int) {
 		if a.ErrTerm && time.Since(start) > time.Second {
 			shown = true
-			fmt.Fprintf(a.Err, "\rsyncing: %d addresses scanned", done)
+			fmt.Fprintf(a.Err, "\rsyncing: %s scanned", count(done, "address", "addresses"))
 		}
 	}})
 	if shown {
