@@ -5,8 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/tyler-smith/go-bip39/wordlists"
-
+	"github.com/satchel-wallet/satchel/internal/bip39"
 	"github.com/satchel-wallet/satchel/wallet/keys"
 )
 
@@ -84,12 +83,12 @@ func transpositions(w string) []string {
 // listWord resolves a word as ParseMnemonic does: the full word, or a prefix of four or more
 // letters that only one list word starts with.
 func listWord(w string) (string, bool) {
+	if _, ok := bip39.Index(w); ok {
+		return w, true
+	}
 	var match string
 	n := 0
-	for _, cand := range wordlists.English {
-		if cand == w {
-			return cand, true
-		}
+	for _, cand := range bip39.English() {
 		if len(w) >= 4 && strings.HasPrefix(cand, w) {
 			match = cand
 			n++
