@@ -11,8 +11,10 @@ MANDIR ?= $(PREFIX)/share/man/man1
 
 all: build
 
+# A static binary (CGO_ENABLED=0): satchel needs no C library, and a process that skips the
+# dynamic loader starts faster (BENCHMARKS.md, Start-up).
 build:
-	$(GO) build -o $(BIN)/satchel ./cmd/satchel
+	CGO_ENABLED=0 $(GO) build -o $(BIN)/satchel ./cmd/satchel
 
 # vet, then every test (unit, vectors, integration against a real btcd regtest node built from
 # the version pinned in go.mod) under the race detector; then the integration suite again over
