@@ -267,9 +267,9 @@ spend_cost_sat and economical are null.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var rate txbuilder.FeeRate
 			if feeRate != "" {
-				r, err := txbuilder.ParseFeeRate(feeRate)
+				r, err := parseFeeRateFlag("--fee-rate", feeRate)
 				if err != nil {
-					return usagef("bad_fee_rate", err.Error())
+					return err
 				}
 				rate = r
 			}

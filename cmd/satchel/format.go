@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strconv"
 	"strings"
 
+	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/address"
 )
@@ -120,4 +122,29 @@ func pctNumber(part, whole int64) json.Number {
 		s += strings.TrimRight(fmt.Sprintf(".%02d", frac), "0")
 	}
 	return json.Number(s)
+}
+
+// parseFeeRateFlag reads a fee-rate flag. Its error says what a fee rate is written as, in
+// place of the amount parser's words (which list sat and btc as units, and would have a user
+// who typed 2sat try 2sats next).
+func parseFeeRateFlag(flag, s string) (txbuilder.FeeRate, error) {
+	r, err := txbuilder.ParseFeeRate(strings.TrimSpace(s))
+	if err == nil {
+		return r, nil
+	}
+	why := "a fee rate is in sat/vB: write a number such as 2 or 1.5 (or 2sat/vB)"
+	if msg := err.Error(); strings.Contains(msg, "more than") || strings.Contains(msg, "more than zero") {
+		why = msg
+	}
+	return 0, usagef("bad_fee_rate", fmt.Sprintf("%s %q: %s", flag, clipArg(s), why))
+}
+
+// fileError says a file could not be read without repeating its name ("read x: open x: no
+// such file or directory" becomes "cannot read x: no such file or directory").
+func fileError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return usagef("bad_file", fmt.Sprintf("cannot read %s: %v", path, err))
 }

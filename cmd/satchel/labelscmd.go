@@ -141,7 +141,7 @@ Labels longer than 1,000 bytes are cut, with a warning.
 			if args[0] != "-" {
 				f, err := os.Open(args[0])
 				if err != nil {
-					return usagef("bad_file", fmt.Sprintf("read %s: %v", args[0], err))
+					return fileError(args[0], err)
 				}
 				defer f.Close()
 				r, name = f, args[0]

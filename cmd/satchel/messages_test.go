@@ -201,3 +201,27 @@ func TestWaitShowsAOneLineStatusOnATerminal(t *testing.T) {
 		t.Fatalf("the status is not one line rewritten in place: %q", r.err)
 	}
 }
+
+func TestWrongInputsSayWhatToDo(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	for _, tc := range []struct {
+		args      []string
+		stdin     string
+		exit      int
+		has, lack string
+	}{
+		{[]string{"utxos", "--offline", "--fee-rate", "2sat"}, "", exitUsage, "a fee rate is in sat/vB", "sats"},
+		{[]string{"tip", "cancel", "nope"}, "", exitUsage, `no tip "nope"`, "bad input"},
+		{[]string{"seed", "verify"}, "", exitUsage, "no seed words on stdin", "this one has 0"},
+		{[]string{"labels", "import", "/nonexistent/labels.jsonl"}, "", exitUsage, "cannot read /nonexistent/labels.jsonl: no such file", "open /nonexistent"},
+	} {
+		r := c.run(tc.stdin, tc.args...)
+		if r.code != tc.exit || !strings.Contains(r.err, tc.has) || strings.Contains(r.err, tc.lack) {
+			t.Errorf("%v: exit %d %q", tc.args, r.code, r.err)
+		}
+	}
+	if r := c.run("", "utxos", "--offline", "--fee-rate", "2sat/vB"); r.code != 0 {
+		t.Errorf("2sat/vB: exit %d %s", r.code, r.err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 )
 
@@ -219,6 +220,11 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 // humanError says in a person's words what a few errors from below mean; the exit code and
 // JSON code stay those of the original (it is wrapped, not replaced).
 func humanError(err error) error {
+	// "bad input: " is the wallet's sentinel for a mistake in what was given; the exit code
+	// and JSON code say that already, and a person reads the rest better without it.
+	if msg := err.Error(); errors.Is(err, wallet.ErrBadInput) && strings.HasPrefix(msg, wallet.ErrBadInput.Error()+": ") {
+		return &wrappedMessage{msg: strings.TrimPrefix(msg, wallet.ErrBadInput.Error()+": "), err: err}
+	}
 	var be *chain.BroadcastError
 	if errors.As(err, &be) && be.Cause == chain.CauseAlreadyInChain {
 		// Nodes say "already in block chain" or "outputs already in utxo set" for a confirmed

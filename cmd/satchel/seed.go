@@ -122,6 +122,9 @@ combined with the wallet's SLIP-39 passphrase and compared with its master secre
 					return usagef("bad_mnemonic", "the backup on stdin is longer than 4 KiB: give only the words")
 				}
 				defer wipe(given)
+				if len(strings.Fields(string(given))) == 0 {
+					return usagef("bad_mnemonic", "no seed words on stdin: pipe your written words (satchel seed verify < words.txt), or run on a terminal to be asked four of them")
+				}
 				if _, err := keys.ParseMnemonic(string(given)); err != nil {
 					return a.mnemonicError(err)
 				}
