@@ -84,3 +84,24 @@ func FuzzAgreesWithGoBIP39(f *testing.F) {
 		}
 	})
 }
+
+// Entropy reads any text as go-bip39 does: the same words accepted, the same entropy out.
+func FuzzEntropyAgreesWithGoBIP39(f *testing.F) {
+	f.Add("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about")
+	f.Add("legal winner thank year wave sausage worth useful legal winner thank yellow")
+	f.Add("abandon abandon")
+	f.Fuzz(func(t *testing.T, m string) {
+		got, err := Entropy(m)
+		want, werr := gobip39.EntropyFromMnemonic(m)
+		// go-bip39 splits on single spaces only; compare where the text is in that form.
+		if strings.Join(strings.Fields(m), " ") != m {
+			return
+		}
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("%q: err %v, go-bip39 %v", m, err, werr)
+		}
+		if err == nil && !bytes.Equal(got, want) {
+			t.Fatalf("%q: %x, go-bip39 %x", m, got, want)
+		}
+	})
+}
