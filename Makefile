@@ -7,18 +7,21 @@ BIN := bin
 PREFIX ?= $(HOME)/.local
 MANDIR ?= $(PREFIX)/share/man/man1
 
-.PHONY: all build test test-short demo install man completions vet fmt bench clean
+.PHONY: all build test demo install man completions vet fmt bench clean
 
 all: build
 
+# A static binary (CGO_ENABLED=0): satchel needs no C library, and a process that skips the
+# dynamic loader starts faster (BENCHMARKS.md, Start-up).
 build:
-	$(GO) build -o $(BIN)/satchel ./cmd/satchel
+	CGO_ENABLED=0 $(GO) build -o $(BIN)/satchel ./cmd/satchel
 
 # vet, then every test (unit, vectors, integration against a real btcd regtest node built from
 # the version pinned in go.mod) under the race detector; then the integration suite again over
 # Esplora and Electrum (test servers speaking each protocol in front of the same node); then
 # each fuzz target briefly.
 test: vet
+	bash scripts/need-electrum.sh
 	$(GO) test -race -count=1 -timeout 20m ./...
 	SATCHEL_TEST_BACKEND=esplora $(GO) test -race -count=1 -timeout 10m -run 'Integration|Crash|Process' ./cmd/satchel
 	SATCHEL_TEST_BACKEND=electrum $(GO) test -race -count=1 -timeout 10m -run 'Integration|Crash|Process' ./cmd/satchel

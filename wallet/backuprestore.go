@@ -47,6 +47,7 @@ func RestoreBackup(ctx context.Context, o RestoreBackupOptions) (*Created, error
 	if err != nil {
 		return nil, err
 	}
+	dir := o.Dir
 	o.Dir = work
 	res, err := restoreBackup(ctx, o)
 	if err == nil {
@@ -54,7 +55,7 @@ func RestoreBackup(ctx context.Context, o RestoreBackupOptions) (*Created, error
 	}
 	if err != nil {
 		undo()
-		return nil, err
+		return nil, hideWorkDir(err, work, dir)
 	}
 	return res, nil
 }

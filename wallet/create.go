@@ -78,6 +78,7 @@ func Create(ctx context.Context, o CreateOptions) (*Created, error) {
 	if err != nil {
 		return nil, err
 	}
+	dir := o.Dir
 	o.Dir = work
 	res, err := create(ctx, o, net, purpose)
 	if err == nil {
@@ -85,7 +86,7 @@ func Create(ctx context.Context, o CreateOptions) (*Created, error) {
 	}
 	if err != nil {
 		undo()
-		return nil, err
+		return nil, hideWorkDir(err, work, dir)
 	}
 	return res, nil
 }

@@ -22,7 +22,7 @@ type Disposal struct {
 // Dispose gives up dust coins through the same steps as Pay: plan (each coin alone, all of it
 // as fee; PlanDispose refuses any coin over DefaultDustThreshold, the guard of this kind of
 // payment), consent with the wallet unlocked (the coins are checked again after it), unlock,
-// sign, check, broadcast and record each. Only o.DryRun, o.Consent, o.Passphrase, o.Keystore
+// sign, check, broadcast and record each. Only o.DryRun, o.Consent, o.WithPassphrase, o.Keystore
 // and o.Backend are used.
 func (w *Wallet) Dispose(ctx context.Context, ops []wire.OutPoint, relay txbuilder.FeeRate, o PayOptions) ([]Disposal, error) {
 	plans, err := w.PlanDispose(ops, relay)
@@ -50,12 +50,12 @@ func (w *Wallet) Dispose(ctx context.Context, ops []wire.OutPoint, relay txbuild
 	} else if err := w.writable(); err != nil {
 		return nil, err
 	}
-	pass, err := o.Passphrase()
-	if err != nil {
-		return nil, err
-	}
-	defer wipe(pass)
-	txs, err := w.SignDispose(plans, pass, o.Keystore...)
+	var txs []*wire.MsgTx
+	err = o.WithPassphrase(func(pass []byte) error {
+		var err error
+		txs, err = w.SignDispose(plans, pass, o.Keystore...)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

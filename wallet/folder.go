@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/satchel-wallet/satchel/internal/crash"
@@ -95,4 +96,23 @@ func syncDir(dir string) error {
 		return fmt.Errorf("sync %s: %w", dir, err)
 	}
 	return nil
+}
+
+// workDirError is an error from inside a work folder, told with the wallet's own folder: the
+// user never made ".laptop.new-3635682222" and cannot act on its name. It unwraps to the
+// original, so errors.Is still sees a wrong passphrase or a bad backup.
+type workDirError struct {
+	msg string
+	err error
+}
+
+func (e *workDirError) Error() string { return e.msg }
+func (e *workDirError) Unwrap() error { return e.err }
+
+// hideWorkDir rewrites err's message to name dir where it names the work folder work.
+func hideWorkDir(err error, work, dir string) error {
+	if err == nil || work == "" || !strings.Contains(err.Error(), work) {
+		return err
+	}
+	return &workDirError{msg: strings.ReplaceAll(err.Error(), work, dir), err: err}
 }

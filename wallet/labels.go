@@ -82,6 +82,7 @@ const confirmedDepth = 6
 // key path, and a coin's value.
 func (w *Wallet) LabelRecords() ([]bip329.Record, error) {
 	var out []bip329.Record
+	mainOrigin := w.origin(uint32(w.main().keys.Purpose))
 	err := w.st.View(func(tx *store.Txn) error {
 		labels, err := tx.Labels()
 		if err != nil {
@@ -148,6 +149,11 @@ func (w *Wallet) LabelRecords() ([]bip329.Record, error) {
 			default:
 				continue
 			}
+			if rec.Origin == "" {
+				// Every record names the account it belongs to, so an importer keeping several
+				// wallets (Sparrow) files it under this one.
+				rec.Origin = mainOrigin
+			}
 			if bip329.Validate(&rec) != nil {
 				continue // a key some other version wrote that BIP329 cannot carry
 			}
@@ -158,7 +164,7 @@ func (w *Wallet) LabelRecords() ([]bip329.Record, error) {
 				continue
 			}
 			no := false
-			rec := bip329.Record{Type: bip329.TypeOutput, Ref: op.String(), Spendable: &no}
+			rec := bip329.Record{Type: bip329.TypeOutput, Ref: op.String(), Spendable: &no, Origin: mainOrigin}
 			if c, ok := coinAt[op]; ok {
 				rec.Origin, rec.Extra = w.coinExtra(c)
 			}
@@ -294,6 +300,11 @@ func (w *Wallet) ImportLabels(recs []bip329.Record) (LabelImport, error) {
 		if err := bip329.Validate(&r); err != nil {
 			return res, &bip329.LineError{Line: r.Line, Err: err}
 		}
+		if o := keyOrigin(r.Origin); o != "" && !w.hasKeyOrigin(o) {
+			res.Skipped = append(res.Skipped, SkippedLabel{Line: r.Line, Type: r.Type,
+				Reason: "its origin " + r.Origin + " is another wallet's account"})
+			continue
+		}
 		var key string
 		switch r.Type {
 		case bip329.TypeTx:
@@ -396,4 +407,25 @@ func truncateUTF8(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// keyOrigin is the key origin inside a BIP329 origin ("wpkh([d34db33f/84'/0'/0'])" gives
+// "d34db33f/84h/0h/0h"), normalised: lowercase, hardened steps written h. "" when there is none.
+func keyOrigin(origin string) string {
+	i := strings.IndexByte(origin, '[')
+	j := strings.IndexByte(origin, ']')
+	if i < 0 || j < i {
+		return ""
+	}
+	return strings.ToLower(strings.NewReplacer("'", "h", "H", "h").Replace(origin[i+1 : j]))
+}
+
+// hasKeyOrigin says whether a normalised key origin is one of the wallet's accounts.
+func (w *Wallet) hasKeyOrigin(o string) bool {
+	for _, a := range w.accounts {
+		if keyOrigin(w.origin(uint32(a.keys.Purpose))) == o {
+			return true
+		}
+	}
+	return false
 }

@@ -60,11 +60,11 @@ func TestImportExportLabelsRoundTrip(t *testing.T) {
 	}
 	got := buf.String()
 	for _, want := range []string{
-		`{"type":"tx","ref":"` + labelTxid + `","label":"rent"}`,
+		`{"type":"tx","ref":"` + labelTxid + `","label":"rent","origin":"tr([73c5da0a/86h/1h/0h])"}`,
 		`{"type":"addr","ref":"` + addr.Address + `","label":"tips","origin":"tr([73c5da0a/86h/1h/0h])","keypath":"/0/0"}`,
-		`{"type":"output","ref":"` + labelTxid + `:1","label":"cold","spendable":false}`,
-		`{"type":"output","ref":"` + labelTxid + `:2","spendable":false}`,
-		`{"type":"xpub","ref":"` + w.main().keys.Xpub.String() + `","label":"main"}`,
+		`{"type":"output","ref":"` + labelTxid + `:1","label":"cold","origin":"tr([73c5da0a/86h/1h/0h])","spendable":false}`,
+		`{"type":"output","ref":"` + labelTxid + `:2","origin":"tr([73c5da0a/86h/1h/0h])","spendable":false}`,
+		`{"type":"xpub","ref":"` + w.main().keys.Xpub.String() + `","label":"main","origin":"tr([73c5da0a/86h/1h/0h])"}`,
 	} {
 		if !strings.Contains(got, want+"\n") {
 			t.Errorf("export lacks %s\n%s", want, got)
@@ -160,5 +160,29 @@ func TestImportLabelsTruncatesAndUnfreezes(t *testing.T) {
 	res, err = w.ImportLabels(parseRecords(t, `{"type":"output","ref":"`+labelTxid+`:0","spendable":true}`))
 	if err != nil || res.Unfrozen != 1 {
 		t.Fatalf("%+v %v", res, err)
+	}
+}
+
+// A record whose origin names an account this wallet does not have (another wallet's labels
+// in the same file, as Sparrow exports several) is skipped with the reason, as Sparrow does;
+// one naming this wallet's account, in any spelling of hardened steps, applies.
+func TestImportLabelsSkipsAnotherAccountsOrigin(t *testing.T) {
+	w := newWallet(t, txbuilder.P2TR, false)
+	in := parseRecords(t,
+		`{"type":"tx","ref":"`+labelTxid+`","label":"theirs","origin":"wpkh([d34db33f/84'/0'/0'])"}`,
+		`{"type":"tx","ref":"`+labelTxid+`","label":"ours","origin":"tr([73C5DA0A/86'/1'/0'])"}`,
+		`{"type":"tx","ref":"`+labelTxid+`","label":"other path","origin":"tr([73c5da0a/86h/1h/5h])"}`,
+	)
+	res, err := w.ImportLabels(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Labels != 1 || len(res.Skipped) != 2 || res.Skipped[0].Line != 1 || res.Skipped[1].Line != 3 ||
+		!strings.Contains(res.Skipped[0].Reason, "another wallet's account") {
+		t.Fatalf("import result %+v", res)
+	}
+	recs, err := w.LabelRecords()
+	if err != nil || len(recs) != 1 || recs[0].Label == nil || *recs[0].Label != "ours" {
+		t.Fatalf("labels after import: %+v %v", recs, err)
 	}
 }

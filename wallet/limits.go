@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,9 +38,27 @@ type LimitError struct {
 
 func (e *LimitError) Error() string {
 	if e.Limit == "limit.daily" {
-		return fmt.Sprintf("spending limit: %d sat paid out in 24 hours with this payment (fees included), above limit.daily %d sat", e.Amount, e.Cap)
+		return fmt.Sprintf("spending limit: %s paid out in 24 hours with this payment (fees included), above limit.daily %s", groupSat(e.Amount), groupSat(e.Cap))
 	}
-	return fmt.Sprintf("spending limit: %d sat to %s is above limit.per-payment %d sat", e.Amount, e.Address, e.Cap)
+	return fmt.Sprintf("spending limit: %s to %s is above limit.per-payment %s", groupSat(e.Amount), e.Address, groupSat(e.Cap))
+}
+
+// groupSat writes an amount for people, digits grouped: 15,000 sat.
+func groupSat(v int64) string {
+	s := strconv.FormatInt(v, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(s[i])
+	}
+	if neg {
+		return "-" + b.String() + " sat"
+	}
+	return b.String() + " sat"
 }
 
 // Unwrap makes errors.Is(err, ErrLimitExceeded) hold.

@@ -46,9 +46,10 @@ type PayOptions struct {
 	// stops the payment. It runs with no lock on the wallet, so a prompt left open blocks no
 	// other satchel. Nil means consent was given up front (--yes).
 	Consent func(p *Plan, warnings []string) error
-	// Passphrase returns the keystore passphrase; it is asked only after consent. The
-	// pipeline wipes what it returns.
-	Passphrase func() ([]byte, error)
+	// WithPassphrase asks for the keystore passphrase, only after consent, and calls use with
+	// it; it may ask again when use fails with ErrWrongPassphrase (a typo at the prompt). It
+	// wipes the passphrase after use.
+	WithPassphrase func(use func(passphrase []byte) error) error
 	// Keystore options, for tests.
 	Keystore []KeystoreOption
 	// Backend sends the signed transaction.
@@ -176,12 +177,12 @@ func (w *Wallet) signAndSend(ctx context.Context, plan *Plan, res *Paid, o PayOp
 	if err := CheckLabel(o.Label); err != nil {
 		return nil, err
 	}
-	pass, err := o.Passphrase()
-	if err != nil {
-		return nil, err
-	}
-	defer wipe(pass)
-	tx, err := w.Sign(plan, pass, o.Keystore...)
+	var tx *wire.MsgTx
+	err := o.WithPassphrase(func(pass []byte) error {
+		var err error
+		tx, err = w.Sign(plan, pass, o.Keystore...)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

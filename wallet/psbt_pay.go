@@ -40,7 +40,7 @@ func knownFee(p *psbt.Packet) (txbuilder.Amount, error) {
 // payment like any other. In order: the signing plan (BIP174 checks, trusted amounts, no
 // output pretending to be change), a fee that can be computed, the fee guard (the whole fee
 // against what leaves the wallet), the spending caps, consent (wallet unlocked), unlock, sign.
-func (w *Wallet) SignPSBTPayment(p *psbt.Packet, g FeeGuard, consent PSBTConsent, passphrase func() ([]byte, error), opts ...KeystoreOption) (*PSBTSignResult, error) {
+func (w *Wallet) SignPSBTPayment(p *psbt.Packet, g FeeGuard, consent PSBTConsent, withPassphrase func(use func([]byte) error) error, opts ...KeystoreOption) (*PSBTSignResult, error) {
 	plan, err := w.PlanPSBTSigning(p)
 	if err != nil {
 		return nil, err
@@ -78,12 +78,13 @@ func (w *Wallet) SignPSBTPayment(p *psbt.Packet, g FeeGuard, consent PSBTConsent
 			return nil, err
 		}
 	}
-	pass, err := passphrase()
-	if err != nil {
-		return nil, err
-	}
-	defer wipe(pass)
-	return w.SignPSBT(p, plan, pass, opts...)
+	var res *PSBTSignResult
+	err = withPassphrase(func(pass []byte) error {
+		var err error
+		res, err = w.SignPSBT(p, plan, pass, opts...)
+		return err
+	})
+	return res, err
 }
 
 // BroadcastPSBTPayment finalises p, checks it (the fee must be computable, and at most

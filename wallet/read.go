@@ -1,6 +1,7 @@
 package wallet
 
 import (
+	"errors"
 	"time"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
@@ -72,6 +73,15 @@ type HistoryEntry struct {
 	// payment went to.
 	Address string
 	Status  string
+	// Immature marks a coinbase transaction whose coins cannot be spent yet; MatureHeight is
+	// the first block height at which they can.
+	Immature     bool
+	MatureHeight int32
+}
+
+// HistoryOptions chooses the rows EachHistoryOpts visits.
+type HistoryOptions struct {
+	Offset, Limit int // skip the Offset newest rows, then visit at most Limit (0: all)
 }
 
 // History lists transactions newest first.
@@ -84,6 +94,54 @@ func (w *Wallet) History(offset, limit int) ([]HistoryEntry, error) {
 // EachHistory visits transactions newest first without holding them all, so a history of a
 // hundred thousand transactions streams in constant memory.
 func (w *Wallet) EachHistory(offset, limit int, fn func(HistoryEntry) error) error {
+	return w.EachHistoryOpts(HistoryOptions{Offset: offset, Limit: limit}, fn)
+}
+
+// EachHistoryOpts is EachHistory with options. Replaced and conflicted transactions, which
+// the store keeps with the pending ones above every block, sink to where their time puts
+// them: below the rows newer than they are, so the payment that replaced one comes first.
+func (w *Wallet) EachHistoryOpts(o HistoryOptions, fn func(HistoryEntry) error) error {
+	skipped, n := 0, 0
+	done := errors.New("limit reached")
+	emit := func(e HistoryEntry) error {
+		if skipped < o.Offset {
+			skipped++
+			return nil
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+		if n++; o.Limit > 0 && n >= o.Limit {
+			return done
+		}
+		return nil
+	}
+	var sunk []HistoryEntry // replaced and conflicted rows not yet placed, newest first
+	err := w.eachHistoryRow(func(e HistoryEntry) error {
+		if e.Status == store.StatusReplaced.String() || e.Status == store.StatusConflicted.String() {
+			sunk = append(sunk, e)
+			return nil
+		}
+		for len(sunk) > 0 && sunk[0].Time.After(e.Time) {
+			if err := emit(sunk[0]); err != nil {
+				return err
+			}
+			sunk = sunk[1:]
+		}
+		return emit(e)
+	})
+	for err == nil && len(sunk) > 0 {
+		err = emit(sunk[0])
+		sunk = sunk[1:]
+	}
+	if errors.Is(err, done) {
+		return nil
+	}
+	return err
+}
+
+// eachHistoryRow visits every history row in the store's order.
+func (w *Wallet) eachHistoryRow(fn func(HistoryEntry) error) error {
 	return w.st.View(func(tx *store.Txn) error {
 		tip := int32(0)
 		if s, err := tx.SyncState(); err == nil {
@@ -93,7 +151,16 @@ func (w *Wallet) EachHistory(offset, limit int, fn func(HistoryEntry) error) err
 		if err != nil {
 			return err
 		}
-		return tx.EachHistory(offset, limit, func(r store.HistRow) error {
+		// Coinbase transactions whose coins are still young, by txid, with their height.
+		young := map[chainhash.Hash]int32{}
+		if err := tx.ForEachCoinSummary(func(c store.CoinSummary) {
+			if c.Coinbase && c.Height > 0 && tip-c.Height+1 < CoinbaseMaturity {
+				young[c.OutPoint.Hash] = c.Height
+			}
+		}); err != nil {
+			return err
+		}
+		return tx.EachHistory(0, 0, func(r store.HistRow) error {
 			e := HistoryEntry{TxID: r.TxID, Height: r.Height, Amount: r.Net, Fee: r.Fee,
 				Status: r.Status.String(), Address: r.Address}
 			if len(labels) > 0 {
@@ -106,6 +173,9 @@ func (w *Wallet) EachHistory(offset, limit int, fn func(HistoryEntry) error) err
 			}
 			if r.Status == store.StatusConfirmed && r.Height > 0 && tip >= r.Height {
 				e.Confirmations = tip - r.Height + 1
+			}
+			if h, ok := young[r.TxID]; ok {
+				e.Immature, e.MatureHeight = true, h+CoinbaseMaturity-1
 			}
 			return fn(e)
 		})
@@ -122,8 +192,12 @@ type Utxo struct {
 	Frozen        bool
 	Spendable     bool
 	Coinbase      bool
-	Type          txbuilder.ScriptType
-	Label         string
+	// Immature marks a coinbase coin too young to spend; MatureHeight is the first block
+	// height at which it can be spent.
+	Immature     bool
+	MatureHeight int32
+	Type         txbuilder.ScriptType
+	Label        string
 	// DustAttack marks a small coin frozen on arrival at an address already used.
 	DustAttack bool
 }
@@ -163,6 +237,9 @@ func (w *Wallet) Utxos() ([]Utxo, error) {
 			u.Address = c.Address
 			if c.Height > 0 {
 				u.Confirmations = tip - c.Height + 1
+			}
+			if c.Coinbase && c.Height > 0 && u.Confirmations < CoinbaseMaturity {
+				u.Immature, u.MatureHeight = true, c.Height+CoinbaseMaturity-1
 			}
 			if len(labels) > 0 {
 				u.Label = labels[LabelKeyOutput(c.OutPoint.String())]

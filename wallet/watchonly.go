@@ -189,6 +189,7 @@ func CreateWatchOnly(ctx context.Context, o WatchOnlyOptions) (*Created, error) 
 	if err != nil {
 		return nil, err
 	}
+	dir := o.Dir
 	o.Dir = work
 	res, err := createWatchOnly(o, a)
 	if err == nil {
@@ -196,7 +197,7 @@ func CreateWatchOnly(ctx context.Context, o WatchOnlyOptions) (*Created, error) 
 	}
 	if err != nil {
 		undo()
-		return nil, err
+		return nil, hideWorkDir(err, work, dir)
 	}
 	return res, nil
 }

@@ -150,7 +150,7 @@ func (a *App) confirm(question string) error {
 	}
 	ans = strings.ToLower(strings.TrimSpace(ans))
 	if ans != "y" && ans != "yes" {
-		return &codedError{exit: exitError, code: "cancelled", err: fmt.Errorf("cancelled: nothing was done")}
+		return &codedError{exit: exitError, code: "declined", err: fmt.Errorf("declined: nothing was done")}
 	}
 	return nil
 }

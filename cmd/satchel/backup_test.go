@@ -149,7 +149,7 @@ func TestRestoreFromBackupRefuses(t *testing.T) {
 	}
 	// Into an existing wallet: refused, and the existing one is untouched.
 	r := c.run("", "restore", "--from-backup", file, "--json")
-	if code, _ := jsonError(t, r.err); r.code != exitError || code != "wallet_exists" {
+	if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "wallet_exists" {
 		t.Fatalf("restore over a wallet: exit %d %s", r.code, r.err)
 	}
 }

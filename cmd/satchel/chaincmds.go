@@ -23,6 +23,10 @@ func (a *App) openSynced(cmd *cobra.Command) (*wallet.Wallet, chain.Backend, err
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := a.needBackend(w); err != nil {
+		w.Close()
+		return nil, nil, err
+	}
 	_, be, err := a.syncWallet(cmd, w)
 	if err != nil {
 		w.Close()
@@ -84,8 +88,9 @@ this one only syncs.`,
 			if a.flags.json {
 				return a.printJSON(out)
 			}
-			fmt.Fprintf(a.Out, "synced to height %d: %d new transactions, %d addresses scanned in %d ms\n",
-				out.Height, out.NewTransactions, out.AddressesScanned, out.DurationMS)
+			fmt.Fprintf(a.Out, "synced to height %s: %s, %s scanned in %s ms\n",
+				groupDigits(int64(out.Height)), count(out.NewTransactions, "new transaction", "new transactions"),
+				count(out.AddressesScanned, "address", "addresses"), groupDigits(out.DurationMS))
 			for _, p := range res.Adopted {
 				fmt.Fprintf(a.Out, "found funds on the BIP%d path of this seed: now part of the wallet\n", p)
 			}
@@ -150,8 +155,10 @@ type historyJSON struct {
 	Time          *time.Time `json:"time"`
 	Amount        int64      `json:"amount_sat"`
 	Fee           *int64     `json:"fee_sat"`
-	Label         string     `json:"label"`
+	Label         string     `json:"label,omitempty"`
 	Status        string     `json:"status"`
+	Immature      bool       `json:"immature"`
+	MatureHeight  *int32     `json:"mature_height,omitempty"`
 }
 
 // historyOut is one history line as JSON shows it.
@@ -169,16 +176,25 @@ func historyOut(r wallet.HistoryEntry) historyJSON {
 		f := r.Fee
 		h.Fee = &f
 	}
+	if r.Immature {
+		m := r.MatureHeight
+		h.Immature, h.MatureHeight = true, &m
+	}
 	return h
 }
 
 func newHistoryCmd(a *App) *cobra.Command {
 	var limit, offset int
+	var wide bool
 	c := &cobra.Command{
 		Use:   "history",
 		Short: "List the wallet's transactions, newest first",
 		Long: `List transactions newest first: the signed net effect on the wallet, the fee (known for what
-the wallet sent), confirmations, label and status (confirmed, pending, replaced, conflicted).`,
+the wallet sent), confirmations, label and status (confirmed, pending, immature, replaced,
+conflicted). Replaced and conflicted transactions, which no longer count, sink below the rows
+newer than they are. On a terminal the table fits its width, as git log does: txids are cut
+to their first 10 characters, times to the minute, and long labels cut. --wide shows them
+whole, as do output to a pipe or a file and --json.`,
 		Example: "  satchel history\n  satchel history --limit 10 --json\n  satchel history --offline --offset 20 --limit 20",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -197,32 +213,39 @@ the wallet sent), confirmations, label and status (confirmed, pending, replaced,
 			if a.flags.json && a.flags.jqCode == nil {
 				// Stream: a wallet's whole history in constant memory.
 				return streamRows(a.Out, func(emit func(*historyJSON) error) error {
-					return w.EachHistory(offset, limit, func(r wallet.HistoryEntry) error {
+					return w.EachHistoryOpts(wallet.HistoryOptions{Offset: offset, Limit: limit}, func(r wallet.HistoryEntry) error {
 						h := historyOut(r)
 						return emit(&h)
 					})
 				}, func(b []byte, r *historyJSON) []byte { return r.appendJSON(b) })
 			}
-			rows, err := w.History(offset, limit)
-			if err != nil {
-				return err
-			}
-			out := make([]historyJSON, 0, len(rows))
-			for _, r := range rows {
+			out := []historyJSON{}
+			if err := w.EachHistoryOpts(wallet.HistoryOptions{Offset: offset, Limit: limit}, func(r wallet.HistoryEntry) error {
 				out = append(out, historyOut(r))
+				return nil
+			}); err != nil {
+				return err
 			}
 			if a.flags.json {
 				return a.printJSON(out)
 			}
-			if len(out) == 0 {
-				fmt.Fprintln(a.Out, "no transactions yet")
-				return nil
+			if len(out) == 0 && offset > 0 {
+				total := 0
+				if err := w.EachHistory(0, 0, func(wallet.HistoryEntry) error { total++; return nil }); err != nil {
+					return err
+				}
+				if total > 0 {
+					fmt.Fprintf(a.Out, "no transactions past the first %s (--offset %d): the wallet has %s\n",
+						groupDigits(int64(offset)), offset, count(total, "transaction", "transactions"))
+					return nil
+				}
 			}
-			return a.printHistory(out)
+			return a.printHistory(out, wide)
 		},
 	}
 	c.Flags().IntVar(&limit, "limit", 0, "show at most N transactions (0: all)")
 	c.Flags().IntVar(&offset, "offset", 0, "skip the N newest transactions")
+	c.Flags().BoolVar(&wide, "wide", false, "full txids, times with seconds and labels uncut, also on a narrow terminal")
 	return c
 }
 
@@ -237,6 +260,9 @@ type utxoJSON struct {
 	Economical    *bool  `json:"economical"`
 	Label         string `json:"label,omitempty"`
 	DustAttack    bool   `json:"dust_attack,omitempty"`
+	Immature      bool   `json:"immature"`
+	Spendable     bool   `json:"spendable"`
+	MatureHeight  *int32 `json:"mature_height,omitempty"`
 }
 
 func newUtxosCmd(a *App) *cobra.Command {
@@ -252,9 +278,9 @@ spend_cost_sat and economical are null.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var rate txbuilder.FeeRate
 			if feeRate != "" {
-				r, err := txbuilder.ParseFeeRate(feeRate)
+				r, err := parseFeeRateFlag("--fee-rate", feeRate)
 				if err != nil {
-					return usagef("bad_fee_rate", err.Error())
+					return err
 				}
 				rate = r
 			}
@@ -284,7 +310,12 @@ spend_cost_sat and economical are null.`,
 			out := make([]utxoJSON, 0, len(us))
 			for _, u := range us {
 				j := utxoJSON{OutPoint: u.OutPoint.String(), Value: u.Value, Address: u.Address, Path: u.Path,
-					Confirmations: u.Confirmations, Frozen: u.Frozen, Label: u.Label, DustAttack: u.DustAttack}
+					Confirmations: u.Confirmations, Frozen: u.Frozen, Label: u.Label, DustAttack: u.DustAttack,
+					Immature: u.Immature, Spendable: u.Spendable && !u.Frozen}
+				if u.Immature {
+					m := u.MatureHeight
+					j.MatureHeight = &m
+				}
 				if rate > 0 {
 					cost := int64(rate.FeeForWeight(u.Type.InputWeight()))
 					econ := u.Value > cost

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 )
 
 // Human output of balance, history and utxos. The --json forms are printed by the commands
@@ -32,17 +35,53 @@ func (a *App) printBalance(b balanceJSON) error {
 
 // printHistory shows transactions in a table: incoming amounts green, outgoing red, pending
 // rows dim, replaced and conflicted ones (which no longer count) dim throughout.
-func (a *App) printHistory(rows []historyJSON) error {
+// On a terminal too narrow for the whole table, unless wide, it fits the terminal's width:
+// short txids, times to the minute, labels cut.
+func (a *App) printHistory(rows []historyJSON, wide bool) error {
 	if len(rows) == 0 {
 		_, err := fmt.Fprintln(a.Out, "no transactions yet")
 		return err
 	}
+	if !a.OutTerm || wide {
+		return a.historyTable(rows, 0).write(a)
+	}
+	width := a.OutWidth
+	if width <= 0 {
+		width = 80
+	}
+	var full bytes.Buffer
+	color := a.colorAllowed(a.OutTerm)
+	if err := a.historyTable(rows, 0).render(&full, false); err != nil {
+		return err
+	}
+	if maxLineWidth(full.String()) <= width {
+		return a.historyTable(rows, 0).render(a.Out, color)
+	}
+	return a.historyTable(rows, width).render(a.Out, color)
+}
+
+// maxLineWidth is the widest line of s, in runes.
+func maxLineWidth(s string) int {
+	n := 0
+	for _, l := range strings.Split(s, "\n") {
+		n = max(n, utf8.RuneCountInString(l))
+	}
+	return n
+}
+
+// historyTable lays history out; a width above 0 makes the narrow form that fits it.
+func (a *App) historyTable(rows []historyJSON, width int) *table {
+	narrow := width > 0
 	t := newTable("TIME ("+a.zoneName()+")", "AMOUNT", "FEE", "STATUS", "CONF", "TXID", "LABEL")
 	t.alignRight(1, 2, 4)
+	t.maxWidth = width
 	for _, h := range rows {
 		ts, fee := "", ""
 		if h.Time != nil {
 			ts = a.fmtTime(*h.Time)
+			if narrow {
+				ts = ts[:len(ts)-3] // no seconds
+			}
 		}
 		if h.Fee != nil {
 			fee = a.fmtAmount(*h.Fee)
@@ -55,17 +94,30 @@ func (a *App) printHistory(rows []historyJSON) error {
 			amt = styleOut
 		}
 		row := stylePlain
+		status := h.Status
 		switch h.Status {
 		case "pending":
 			row = styleDim
 		case "replaced", "conflicted":
 			row, amt = styleDim, styleDim
 		}
-		t.add(txt(ts).in(row), txt(a.fmtSignedAmount(h.Amount)).in(amt), txt(fee).in(row), txt(h.Status).in(row),
-			txt(strconv.Itoa(int(h.Confirmations))).in(row), txt(h.TxID), txt(h.Label))
+		if h.Immature {
+			// Mined coins: counted in the balance only once they can be spent.
+			status, row, amt = "immature", styleDim, styleDim
+		}
+		id := h.TxID
+		if narrow && len(id) > shortTxID {
+			id = id[:shortTxID]
+		}
+		t.add(txt(ts).in(row), txt(a.fmtSignedAmount(h.Amount)).in(amt), txt(fee).in(row), txt(status).in(row),
+			txt(strconv.Itoa(int(h.Confirmations))).in(row), txt(id), txt(h.Label))
 	}
-	return t.write(a)
+	return t
 }
+
+// shortTxID is how many hex digits of a txid a terminal table shows, as git shortens commit
+// ids: enough to tell a wallet's transactions apart and to find one in a block explorer.
+const shortTxID = 10
 
 // printUtxos shows coins in a table; a coin that costs more to spend than it holds is marked !,
 // frozen coins are dim, unconfirmed ones have a dim 0.
@@ -74,7 +126,7 @@ func (a *App) printUtxos(coins []utxoJSON) error {
 		_, err := fmt.Fprintln(a.Out, "no coins")
 		return err
 	}
-	t := newTable("OUTPOINT", "VALUE", "CONF", "SPEND COST", "FROZEN", "ADDRESS", "LABEL")
+	t := newTable("OUTPOINT", "VALUE", "CONF", "SPEND COST", "STATE", "ADDRESS", "LABEL")
 	t.alignRight(1, 2, 3)
 	marked := false
 	for _, j := range coins {
@@ -89,7 +141,11 @@ func (a *App) printUtxos(coins []utxoJSON) error {
 		}
 		row, frozen := stylePlain, ""
 		if j.Frozen {
-			row, frozen = styleDim, "yes"
+			row, frozen = styleDim, "frozen"
+		}
+		if j.Immature {
+			// A young coinbase: the STATE column says from which height it can be spent.
+			row, frozen = styleDim, fmt.Sprintf("immature until %d", *j.MatureHeight)
 		}
 		conf := txt(strconv.Itoa(int(j.Confirmations))).in(row)
 		if j.Confirmations == 0 {

@@ -480,8 +480,11 @@ Keys:
 				}
 				v = cfg[args[0]]
 			}
+			if v == "" {
+				return notSet(args[0])
+			}
 			if a.flags.json {
-				return a.printJSON(map[string]string{"key": args[0], "value": v})
+				return a.printJSON(map[string]any{"key": args[0], "value": configJSONValue(args[0], v)})
 			}
 			fmt.Fprintln(a.Out, v)
 			return nil
@@ -567,8 +570,24 @@ Keys:
 			if err != nil {
 				return err
 			}
+			// The wallet's spending caps live in wallet.db; they are settings all the same.
+			if !global {
+				for _, k := range limitKeys {
+					v, err := a.showLimit(k)
+					if err != nil {
+						return err
+					}
+					if v != "" {
+						cfg[k], origin[k] = v, "wallet.db"
+					}
+				}
+			}
 			if a.flags.json {
-				return a.printJSON(map[string]string(cfg))
+				out := make(map[string]configListEntry, len(cfg))
+				for k, v := range cfg {
+					out[k] = configListEntry{Value: configJSONValue(k, v), Source: origin[k]}
+				}
+				return a.printJSON(out)
 			}
 			ks := make([]string, 0, len(cfg))
 			for k := range cfg {
@@ -644,4 +663,38 @@ func readBounded(path string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("%w: larger than %d bytes", errTooLarge, max)
 	}
 	return data, nil
+}
+
+// configListEntry is one setting in config list --json: its value and the file it comes from
+// (wallet: the wallet's config.toml, global: the global one, wallet.db: a spending cap).
+type configListEntry struct {
+	Value  any    `json:"value"`
+	Source string `json:"source"`
+}
+
+// configJSONValue gives a setting its JSON type: numbers as numbers (gap-limit, fee-target,
+// the caps in satoshis), the allowed destinations as a list, everything else as a string.
+func configJSONValue(key, v string) any {
+	if key == "limit.allow" {
+		return strings.Fields(v)
+	}
+	numeric := key == "limit.per-payment" || key == "limit.daily"
+	if d, ok := settingByKey(key); ok && d.numeric {
+		numeric = true
+	}
+	if numeric {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return n
+		}
+	}
+	return v
+}
+
+// notSet is config get of a key no file sets: exit 1, code not_set, naming the default.
+func notSet(key string) error {
+	msg := fmt.Sprintf("%s is not set", key)
+	if d, ok := settingByKey(key); ok && d.def != "" {
+		msg += fmt.Sprintf(" in the config files (satchel uses the default, %s)", d.def)
+	}
+	return &codedError{exit: exitError, code: "not_set", err: errors.New(msg)}
 }

@@ -96,6 +96,7 @@ is shown on its own screen; --json lists them under "shares", one array per grou
 				return err
 			}
 			defer wipe(pass)
+			a.warnShortPassphrase(pass)
 			bip39pass, err := a.bip39Passphrase(askBIP39, true)
 			if err != nil {
 				return err
@@ -175,16 +176,37 @@ func (a *App) printWords(w io.Writer, mnemonic string) {
 
 // showAndCheckWords shows the seed and asks for three words by position, so a wallet is only
 // written once its backup has been copied.
+// After three failed rounds it offers to show the words again (a miscopied word is better
+// fixed than a fresh seed written down from scratch).
 func (a *App) showAndCheckWords(mnemonic string) error {
-	a.printWords(a.Err, mnemonic)
-	if _, err := a.ReadLine("Press Enter when you have written them down. "); err != nil {
-		return err
+	for {
+		a.printWords(a.Err, mnemonic)
+		if _, err := a.ReadLine("Press Enter when you have written them down. "); err != nil {
+			return err
+		}
+		fmt.Fprint(a.Err, clearScreen) // so the words do not linger
+		if a.wordsBack(strings.Fields(mnemonic), 3, "Word", "seed words") {
+			return nil
+		}
+		ans, err := a.ReadLine("Show the words again to correct your copy? [y/N] ")
+		if err != nil {
+			return err
+		}
+		if a := strings.ToLower(strings.TrimSpace(ans)); a != "y" && a != "yes" {
+			return usagef("backup_check_failed", "the seed words you typed did not match three times; nothing was written: run create again")
+		}
 	}
-	fmt.Fprint(a.Err, "\033[2J\033[H") // clear the screen so the words do not linger
-	if !a.wordsBack(strings.Fields(mnemonic), 3, "Word", "seed words") {
-		return usagef("backup_check_failed", "the seed words you typed did not match three times; nothing was written: run create again")
+}
+
+// clearScreen clears a terminal and its scrollback, so seed words shown there do not linger.
+const clearScreen = "\033[H\033[2J\033[3J"
+
+// eraseTypedLine removes the line a word was just typed on (the prompt and the echoed answer),
+// so words typed back do not stay on screen.
+func (a *App) eraseTypedLine() {
+	if a.ErrTerm {
+		fmt.Fprint(a.Err, "\033[1A\r\033[2K")
 	}
-	return nil
 }
 
 // wordsBack asks n words at random positions of ws back (prompts "PREFIX #N: "), up to three
@@ -198,6 +220,7 @@ func (a *App) wordsBack(ws []string, n int, prefix, what string) bool {
 			if err != nil {
 				return false
 			}
+			a.eraseTypedLine()
 			if !wordMatches(strings.TrimSpace(ans), ws[p]) {
 				ok = false
 			}

@@ -71,7 +71,7 @@ transaction's size.
 				}
 			}
 			done, err := w.Dispose(cmd.Context(), ops, relay, wallet.PayOptions{DryRun: dryRun, Backend: be, Keystore: a.Keystore,
-				Passphrase: func() ([]byte, error) { return a.passphrase(false) },
+				WithPassphrase: a.withPassphrase,
 				Consent: func(*wallet.Plan, []string) error {
 					if a.flags.yes {
 						return nil

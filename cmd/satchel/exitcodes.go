@@ -9,6 +9,8 @@ import (
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/address"
 	"github.com/satchel-wallet/satchel/wallet/chain"
+	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
+	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 	"github.com/satchel-wallet/satchel/wallet/descriptor"
 	"github.com/satchel-wallet/satchel/wallet/keys"
 	"github.com/satchel-wallet/satchel/wallet/uri"
@@ -17,7 +19,7 @@ import (
 // Exit codes. This table is the only place they are defined; they are never renumbered.
 const (
 	exitOK         = 0 // success
-	exitError      = 1 // any other error
+	exitError      = 1 // any other error, and declining at a prompt (code declined)
 	exitUsage      = 2 // bad usage or input
 	exitPassphrase = 3 // wrong passphrase
 	exitCannotPay  = 4 // insufficient funds, below dust, fee guard, spending cap
@@ -28,11 +30,11 @@ const (
 // exitStatusHelp is the EXIT STATUS section every command's help ends with.
 const exitStatusHelp = `EXIT STATUS
   0  ok
-  1  error
-  2  bad usage or input
+  1  error, or a question answered no (declined)
+  2  bad usage or input (also: the wallet already exists)
   3  wrong passphrase
   4  cannot pay (insufficient funds, below dust, fee guard, too many unconfirmed in a chain)
-  5  backend unreachable or rejected
+  5  backend unreachable, on another network, or rejected
   6  wallet busy (another satchel holds it)`
 
 // usageError is a mistake in what the user typed: exit 2.
@@ -77,6 +79,9 @@ func classify(err error) (int, string) {
 		return exitBusy, "wallet_busy"
 	case errors.As(err, &be):
 		return exitBackend, "broadcast_rejected"
+	case errors.Is(err, btcd.ErrWrongNetwork), errors.Is(err, netutil.ErrWrongNetwork):
+		// The backend answers, for another chain: a backend failure, not the user's input.
+		return exitBackend, "backend_wrong_network"
 	case errors.Is(err, chain.ErrUnreachable), errors.Is(err, context.DeadlineExceeded):
 		return exitBackend, "backend_unreachable"
 	case errors.As(err, &ins), errors.Is(err, txbuilder.ErrInsufficientFunds):
@@ -117,7 +122,8 @@ func classify(err error) (int, string) {
 	case errors.Is(err, wallet.ErrNoWallet):
 		return exitError, "no_wallet"
 	case errors.Is(err, wallet.ErrExists), errors.Is(err, wallet.ErrKeystoreExists):
-		return exitError, "wallet_exists"
+		// The name given is taken: the user picks another (a usage error, as the table says).
+		return exitUsage, "wallet_exists"
 	case errors.Is(err, wallet.ErrKeystoreInput):
 		return exitUsage, "bad_input"
 	case errors.Is(err, wallet.ErrNeverSynced):

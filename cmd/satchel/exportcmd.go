@@ -66,14 +66,21 @@ question. Anyone who sees those descriptors can spend the wallet's coins.
 						return err
 					}
 				}
-				pass, err := a.passphrase(false)
-				if err != nil {
-					return err
-				}
-				defer wipe(pass)
-				opts.Passphrase = pass
 			}
-			ds, err := w.ExportDescriptors(opts)
+			var ds []wallet.DescriptorImport
+			export := func() error {
+				var err error
+				ds, err = w.ExportDescriptors(opts)
+				return err
+			}
+			if private {
+				err = a.withPassphrase(func(pass []byte) error {
+					opts.Passphrase = pass
+					return export()
+				})
+			} else {
+				err = export()
+			}
 			if err != nil {
 				return err
 			}

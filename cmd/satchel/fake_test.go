@@ -49,7 +49,7 @@ func TestFeesKeepsSubSatRatesAndPricesATip(t *testing.T) {
 		t.Fatalf("tip vsize %d, want 154", f.TipVSize)
 	}
 	for _, e := range f.Estimates {
-		if e.FeeRate == nil || *e.FeeRate != "0.5" || *e.TipFee != 77 || *e.Share1000 != "7.70%" || *e.Share10000 != "0.77%" {
+		if e.FeeRate == nil || *e.FeeRate != "0.5" || *e.TipFee != 77 || *e.Share1000 != "7.7" || *e.Share10000 != "0.77" {
 			t.Fatalf("estimate %+v", e)
 		}
 	}

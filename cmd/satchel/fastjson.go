@@ -76,8 +76,14 @@ func (h *historyJSON) appendJSON(b []byte) []byte {
 	}
 	b = appendInt(field(b, "amount_sat", false), h.Amount)
 	b = appendOptInt(field(b, "fee_sat", false), h.Fee)
-	b = appendJSONString(field(b, "label", false), h.Label)
+	if h.Label != "" {
+		b = appendJSONString(field(b, "label", false), h.Label)
+	}
 	b = appendJSONString(field(b, "status", false), h.Status)
+	b = appendBool(field(b, "immature", false), h.Immature)
+	if h.MatureHeight != nil {
+		b = appendInt(field(b, "mature_height", false), int64(*h.MatureHeight))
+	}
 	return append(b, "\n  }"...)
 }
 
@@ -101,6 +107,11 @@ func (u *utxoJSON) appendJSON(b []byte) []byte {
 	}
 	if u.DustAttack {
 		b = appendBool(field(b, "dust_attack", false), true)
+	}
+	b = appendBool(field(b, "immature", false), u.Immature)
+	b = appendBool(field(b, "spendable", false), u.Spendable)
+	if u.MatureHeight != nil {
+		b = appendInt(field(b, "mature_height", false), int64(*u.MatureHeight))
 	}
 	return append(b, "\n  }"...)
 }

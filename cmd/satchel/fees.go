@@ -15,12 +15,13 @@ import (
 )
 
 type feeRowJSON struct {
-	Target     int          `json:"target"`
-	Label      string       `json:"label"`
-	FeeRate    *json.Number `json:"fee_rate"`
-	TipFee     *int64       `json:"tip_fee_sat"`
-	Share1000  *string      `json:"share_of_1000_sat"`
-	Share10000 *string      `json:"share_of_10000_sat"`
+	Target  int          `json:"target"`
+	Label   string       `json:"label"`
+	FeeRate *json.Number `json:"fee_rate"`
+	TipFee  *int64       `json:"tip_fee_sat"`
+	// The tip fee as a percentage of a 1,000 and a 10,000 sat tip: numbers (7.7 is 7.7%).
+	Share1000  *json.Number `json:"share_of_1000_sat_pct"`
+	Share10000 *json.Number `json:"share_of_10000_sat_pct"`
 }
 
 type feesJSON struct {
@@ -74,7 +75,7 @@ Estimates below 1 sat/vB are kept as decimals. send --target uses the same sourc
 				if err == nil {
 					rate := json.Number(r.String())
 					fee := int64(r.FeeForVSize(out.TipVSize))
-					s1, s2 := wallet.Share(txbuilder.Amount(fee), 1000), wallet.Share(txbuilder.Amount(fee), 10000)
+					s1, s2 := pctNumber(fee, 1000), pctNumber(fee, 10000)
 					row.FeeRate, row.TipFee, row.Share1000, row.Share10000 = &rate, &fee, &s1, &s2
 				}
 				out.Estimates = append(out.Estimates, row)
@@ -88,7 +89,8 @@ Estimates below 1 sat/vB are kept as decimals. send --target uses the same sourc
 					fmt.Fprintf(a.Out, "%-14s %12s %12s %12s %12s\n", r.Label, "-", "-", "-", "-")
 					continue
 				}
-				fmt.Fprintf(a.Out, "%-14s %12s %12s %12s %12s\n", r.Label, *r.FeeRate, a.fmtAmount(*r.TipFee), *r.Share1000, *r.Share10000)
+				fmt.Fprintf(a.Out, "%-14s %12s %12s %12s %12s\n", r.Label, *r.FeeRate, a.fmtAmount(*r.TipFee),
+					wallet.Share(txbuilder.Amount(*r.TipFee), 1000), wallet.Share(txbuilder.Amount(*r.TipFee), 10000))
 			}
 			fmt.Fprintf(a.Out, "minimum relay fee: %s sat/vB; a tip is %d vB (1 input, 2 outputs, %s)\n", out.RelayFee, out.TipVSize, typ)
 			if out.Estimates[0].FeeRate == nil {

@@ -1,9 +1,14 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"strconv"
+	"strings"
 
+	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/address"
 )
@@ -64,5 +69,82 @@ func (a *App) fmtSignedAmount(v int64) string {
 }
 
 func decodeAddress(s string, w *wallet.Wallet) (*address.Address, error) {
-	return address.Decode(s, w.Net())
+	a, err := address.Decode(s, w.Net())
+	return a, addressError(s, err)
+}
+
+// plural picks the singular or the plural form for a count: plural(1, "coin", "coins").
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// count writes a count with its noun in the right form, digits grouped: "1 coin", "1,204 coins".
+func count(n int, one, many string) string { return groupDigits(int64(n)) + " " + plural(n, one, many) }
+
+// addressError tells a person what is wrong with an address they typed, instead of the
+// decoder's words ("invalid separator index 43"). An address for another network keeps its
+// own message, which already says which network it is for. The code stays bad_address.
+func addressError(s string, err error) error {
+	if err == nil || errors.Is(err, address.ErrWrongNetwork) {
+		return err
+	}
+	msg := err.Error()
+	why := ""
+	switch {
+	case strings.Contains(msg, "checksum"):
+		why = "a character is wrong or missing (its checksum does not match)"
+	case strings.Contains(msg, "invalid character"), strings.Contains(msg, "charset"):
+		why = "it holds a character addresses never use (such as b, i, o or 1 after bc1)"
+	case strings.Contains(msg, "separator"), strings.Contains(msg, "length"), strings.Contains(msg, "too long"), strings.Contains(msg, "too short"):
+		why = "it is too short or too long"
+	case errors.Is(err, address.ErrUnknownWitnessVersion), errors.Is(err, address.ErrUnsupportedProgram):
+		why = "it is a kind of address this wallet cannot pay (" + msg + ")"
+	}
+	out := fmt.Sprintf("not a bitcoin address: %q", clipArg(s))
+	if why != "" {
+		out += ": " + why
+	}
+	return &codedError{exit: exitUsage, code: "bad_address", err: errors.New(out + "; check for a typo")}
+}
+
+// pctNumber is part as a percentage of whole for JSON: a number with at most two decimals,
+// rounded as wallet.Share rounds the text form (7.7 for "7.70%"). Null-free: whole <= 0 gives 0.
+func pctNumber(part, whole int64) json.Number {
+	if whole <= 0 {
+		return "0"
+	}
+	bp := (part*1_000_000/whole + 50) / 100 // hundredths of a percent
+	s := strconv.FormatInt(bp/100, 10)
+	if frac := bp % 100; frac != 0 {
+		s += strings.TrimRight(fmt.Sprintf(".%02d", frac), "0")
+	}
+	return json.Number(s)
+}
+
+// parseFeeRateFlag reads a fee-rate flag. Its error says what a fee rate is written as, in
+// place of the amount parser's words (which list sat and btc as units, and would have a user
+// who typed 2sat try 2sats next).
+func parseFeeRateFlag(flag, s string) (txbuilder.FeeRate, error) {
+	r, err := txbuilder.ParseFeeRate(strings.TrimSpace(s))
+	if err == nil {
+		return r, nil
+	}
+	why := "a fee rate is in sat/vB: write a number such as 2 or 1.5 (or 2sat/vB)"
+	if msg := err.Error(); strings.Contains(msg, "more than") || strings.Contains(msg, "more than zero") {
+		why = msg
+	}
+	return 0, usagef("bad_fee_rate", fmt.Sprintf("%s %q: %s", flag, clipArg(s), why))
+}
+
+// fileError says a file could not be read without repeating its name ("read x: open x: no
+// such file or directory" becomes "cannot read x: no such file or directory").
+func fileError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return usagef("bad_file", fmt.Sprintf("cannot read %s: %v", path, err))
 }

@@ -141,7 +141,7 @@ Labels longer than 1,000 bytes are cut, with a warning.
 			if args[0] != "-" {
 				f, err := os.Open(args[0])
 				if err != nil {
-					return usagef("bad_file", fmt.Sprintf("read %s: %v", args[0], err))
+					return fileError(args[0], err)
 				}
 				defer f.Close()
 				r, name = f, args[0]
@@ -192,8 +192,9 @@ Labels longer than 1,000 bytes are cut, with a warning.
 			if a.flags.json {
 				return a.printJSON(out)
 			}
-			fmt.Fprintf(a.Out, "%d records read: %d labels set, %d coins frozen, %d unfrozen, %d already so, %d skipped.\n",
-				out.Records, out.Labels, out.Frozen, out.Unfrozen, out.Unchanged, out.Skipped)
+			fmt.Fprintf(a.Out, "%s read: %s set, %s frozen, %s unfrozen, %s already so, %s skipped.\n",
+				count(out.Records, "record", "records"), count(out.Labels, "label", "labels"), count(out.Frozen, "coin", "coins"),
+				groupDigits(int64(out.Unfrozen)), groupDigits(int64(out.Unchanged)), groupDigits(int64(out.Skipped)))
 			return nil
 		},
 	}

@@ -91,15 +91,11 @@ func (a *App) changeLimit(key string, values []string, unset bool) error {
 	// A watch-only wallet has no passphrase to ask, and spends nothing by itself: the wallet
 	// that signs its PSBTs checks its own caps. So its caps move freely.
 	if l.Loosens(old) && !w.Meta().WatchOnly {
-		pass, err := a.passphrase(false)
+		pass, err := a.checkPassphrase(w)
 		if err != nil {
 			return err
 		}
-		err = w.CheckPassphrase(pass, a.Keystore...)
 		wipe(pass)
-		if err != nil {
-			return err
-		}
 	}
 	if err := w.SetLimits(l); err != nil {
 		return err

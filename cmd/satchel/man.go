@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/cobra/doc"
 )
 
 // newGenManCmd is the hidden command `make man` runs: one man page per command, from the same
@@ -40,10 +39,7 @@ func newGenManCmd(a *App) *cobra.Command {
 			if err := os.MkdirAll(args[0], 0o755); err != nil {
 				return err
 			}
-			root := cmd.Root()
-			root.DisableAutoGenTag = true
-			hdr := &doc.GenManHeader{Title: "SATCHEL", Section: "1", Source: "satchel", Manual: "satchel manual", Date: &date}
-			if err := doc.GenManTree(root, hdr, args[0]); err != nil {
+			if err := writeManTree(cmd.Root(), date, args[0]); err != nil {
 				return fmt.Errorf("man pages: %w", err)
 			}
 			if a.flags.json {

@@ -113,12 +113,12 @@ signature only. The signature is checked before it is printed.`,
 			if err != nil {
 				return err
 			}
-			pass, err := a.passphrase(false)
-			if err != nil {
+			var sig string
+			err = a.withPassphrase(func(pass []byte) error {
+				var err error
+				sig, err = w.SignMessage(args[0], []byte(args[1]), pass, a.Keystore...)
 				return err
-			}
-			defer wipe(pass)
-			sig, err := w.SignMessage(args[0], []byte(args[1]), pass, a.Keystore...)
+			})
 			if err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -69,6 +70,8 @@ type table struct {
 	head  []string
 	right map[int]bool
 	rows  [][]cell
+	// maxWidth, when set, is the terminal's width: the last column (a label) is cut to fit.
+	maxWidth int
 }
 
 func newTable(head ...string) *table { return &table{head: head, right: map[int]bool{}} }
@@ -96,6 +99,26 @@ func (t *table) render(w io.Writer, color bool) error {
 	for _, r := range t.rows {
 		for i, c := range r {
 			width[i] = max(width[i], utf8.RuneCountInString(c.text))
+		}
+	}
+	if last := n - 1; t.maxWidth > 0 && last > 0 {
+		total := 2 * (n - 1)
+		for _, wd := range width {
+			total += wd
+		}
+		if total > t.maxWidth {
+			room := max(t.maxWidth-(total-width[last]), 6)
+			if last < len(t.head) {
+				room = max(room, utf8.RuneCountInString(t.head[last]))
+			}
+			if room < width[last] {
+				width[last] = room
+				for _, r := range t.rows {
+					if last < len(r) {
+						r[last].text = cutRunes(r[last].text, room)
+					}
+				}
+			}
 		}
 	}
 	var b bytes.Buffer
@@ -177,6 +200,7 @@ func (a *App) printJQ(v any) error {
 		return err
 	}
 	var out bytes.Buffer
+	var order map[string]int // built on the first object result
 	iter := a.flags.jqCode.Run(doc)
 	for {
 		r, ok := iter.Next()
@@ -193,7 +217,10 @@ func (a *App) printJQ(v any) error {
 			out.WriteString(s + "\n")
 			continue
 		}
-		b, err := gojq.Marshal(r)
+		if order == nil {
+			order = keyOrder(raw)
+		}
+		b, err := appendOrdered(nil, r, order)
 		if err != nil {
 			return usagef("jq_failed", fmt.Sprintf("--jq %q: %v", a.flags.jq, err))
 		}
@@ -201,4 +228,109 @@ func (a *App) printJQ(v any) error {
 	}
 	_, err = a.Out.Write(out.Bytes())
 	return err
+}
+
+// cutRunes shortens s to at most n runes, ending with "…" when it was cut.
+func cutRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// keyOrder numbers the object keys of a JSON document in the order they first appear, so that
+// --jq prints objects with their keys in the document's order, as jq does, rather than sorted.
+func keyOrder(raw []byte) map[string]int {
+	order := map[string]int{}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	// In an object, tokens alternate key, value; a value may open a nested container.
+	type frame struct {
+		object bool
+		key    bool // the next token in this object is a key
+	}
+	var stack []frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return order
+		}
+		top := len(stack) - 1
+		isKey := top >= 0 && stack[top].object && stack[top].key
+		if top >= 0 && stack[top].object {
+			stack[top].key = !stack[top].key
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				stack = append(stack, frame{object: true, key: true})
+			case '[':
+				stack = append(stack, frame{})
+			default:
+				stack = stack[:len(stack)-1]
+				if len(stack) > 0 && stack[len(stack)-1].object {
+					// The closed container was a value: the parent's next token is a key.
+					stack[len(stack)-1].key = true
+				}
+			}
+		case string:
+			if _, seen := order[t]; isKey && !seen {
+				order[t] = len(order)
+			}
+		}
+	}
+}
+
+// appendOrdered writes a jq result as compact JSON with object keys in order (keys the
+// document does not have, made by the expression, come after, sorted).
+func appendOrdered(b []byte, v any, order map[string]int) ([]byte, error) {
+	switch x := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			oi, iok := order[keys[i]]
+			oj, jok := order[keys[j]]
+			switch {
+			case iok && jok:
+				return oi < oj
+			case iok != jok:
+				return iok
+			}
+			return keys[i] < keys[j]
+		})
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			kb, err := gojq.Marshal(k)
+			if err != nil {
+				return nil, err
+			}
+			b = append(append(b, kb...), ':')
+			if b, err = appendOrdered(b, x[k], order); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, '}'), nil
+	case []any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if b, err = appendOrdered(b, e, order); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, ']'), nil
+	}
+	s, err := gojq.Marshal(v)
+	return append(b, s...), err
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 )
 
 // passphraseSource names where a secret comes from, for readSecretFrom.
@@ -27,6 +28,11 @@ func (a *App) passphrase(confirm bool) ([]byte, error) {
 
 func (a *App) readSecretFrom(s passphraseSource) ([]byte, error) {
 	if s.file != "" {
+		if fi, err := os.Stat(s.file); err == nil {
+			if err := checkSecretFileMode(s.fileFlag, s.file, fi); err != nil {
+				return nil, err
+			}
+		}
 		b, err := readFirstLine(s.file)
 		if err != nil {
 			return nil, usagef("bad_passphrase_file", fmt.Sprintf("read %s %s: %v", s.fileFlag, s.file, err))
@@ -69,6 +75,17 @@ func (a *App) readSecretFrom(s passphraseSource) ([]byte, error) {
 		wipe(q)
 		fmt.Fprintf(a.Err, "The two entries differ; try again.\n")
 	}
+}
+
+// checkSecretFileMode refuses a passphrase file that its group or other users can read or
+// write, as ssh refuses such a key file: the passphrase is the one thing between a copied
+// keystore and the money. Pipes and devices (--passphrase-file <(pass show satchel)) are not
+// files others can open later, and are let through.
+func checkSecretFileMode(flag, path string, fi os.FileInfo) error {
+	if runtime.GOOS == "windows" || !fi.Mode().IsRegular() || fi.Mode().Perm()&0o077 == 0 {
+		return nil
+	}
+	return usagef("insecure_passphrase_file", fmt.Sprintf("%s %s can be read by other users (mode %04o): run chmod 600 %s", flag, path, fi.Mode().Perm(), path))
 }
 
 // maxSecretLine bounds the first line of a passphrase file: far above any passphrase, and a

@@ -35,14 +35,11 @@ SATCHEL_NEW_PASSPHRASE for the new one.
 			if err := needsSeed(w, "passphrase change"); err != nil {
 				return err
 			}
-			old, err := a.passphrase(false)
+			old, err := a.checkPassphrase(w)
 			if err != nil {
 				return err
 			}
 			defer wipe(old)
-			if err := w.CheckPassphrase(old, a.Keystore...); err != nil {
-				return err
-			}
 			nw, err := a.readSecretFrom(passphraseSource{what: "new passphrase", file: newFile,
 				fileFlag: "--new-passphrase-file", env: "SATCHEL_NEW_PASSPHRASE", confirm: true})
 			if err != nil {
@@ -52,6 +49,7 @@ SATCHEL_NEW_PASSPHRASE for the new one.
 			if bytes.Equal(old, nw) {
 				return usagef("same_passphrase", "the new passphrase is the same as the old one: nothing to change")
 			}
+			a.warnShortPassphrase(nw)
 			if err := w.ChangePassphrase(old, nw, a.Keystore...); err != nil {
 				return err
 			}

@@ -74,7 +74,7 @@ func splitTo(net *chaincfg.Params, t string) (dest, amount string, err error) {
 	i := strings.LastIndexByte(t, '=')
 	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(t)), "bitcoin:") {
 		parses := func(s string) bool {
-			_, err := uri.Parse(strings.TrimSpace(s), net, func(a string) error { _, err := address.Decode(a, net); return err })
+			_, err := uri.Parse(strings.TrimSpace(s), net, func(a string) error { _, err := address.Decode(a, net); return addressError(a, err) })
 			return err == nil
 		}
 		// URI=AMOUNT when both halves read so (a URI's parameter values may hold '=' too,
@@ -106,7 +106,7 @@ func parsePayee(net *chaincfg.Params, dest, amount, label string) (wallet.Paymen
 	var p wallet.Payment
 	dest = strings.TrimSpace(dest)
 	if strings.HasPrefix(strings.ToLower(dest), "bitcoin:") {
-		u, err := uri.Parse(dest, net, func(a string) error { _, err := address.Decode(a, net); return err })
+		u, err := uri.Parse(dest, net, func(a string) error { _, err := address.Decode(a, net); return addressError(a, err) })
 		if err != nil {
 			return p, false, err
 		}
@@ -128,7 +128,7 @@ func parsePayee(net *chaincfg.Params, dest, amount, label string) (wallet.Paymen
 				typed, err := txbuilder.ParseAmount(amount)
 				if err != nil || typed != u.Amount {
 					return p, false, usagef("amount_mismatch", fmt.Sprintf(
-						"the URI asks for %d sat but %q was given: give the URI alone, or the same amount", int64(u.Amount), clipArg(amount)))
+						"the URI asks for %s but %q was given: give the URI alone, or the same amount", fmtSat(int64(u.Amount)), clipArg(amount)))
 				}
 			}
 			amount = fmt.Sprint(int64(u.Amount))
@@ -161,7 +161,7 @@ func parsePayee(net *chaincfg.Params, dest, amount, label string) (wallet.Paymen
 	}
 	a, err := address.Decode(dest, net)
 	if err != nil {
-		return p, false, err
+		return p, false, addressError(dest, err)
 	}
 	if amount == "" {
 		return p, false, usagef("no_amount", fmt.Sprintf("no amount for %s: give AMOUNT (2100, 2100sat, 0.000021btc or all)", a.String))
@@ -194,6 +194,7 @@ func readBatch(net *chaincfg.Params, file string) ([]wallet.Payment, error) {
 	r := bufio.NewReader(io.LimitReader(f, 4<<20))
 	var out []wallet.Payment
 	line := 0
+	seenData := false
 	for {
 		s, err := r.ReadString('\n')
 		if s == "" && err != nil {
@@ -223,11 +224,17 @@ func readBatch(net *chaincfg.Params, file string) ([]wallet.Payment, error) {
 			if err != nil || len(rec) < 2 || len(rec) > 3 {
 				return nil, usagef("bad_batch", fmt.Sprintf("%s line %d: want address,amount[,label]", file, line))
 			}
+			// A spreadsheet's header line (address,amount,label) names the columns: skip it.
+			if !seenData && isBatchHeader(rec) {
+				seenData = true
+				continue
+			}
 			addr, amount = rec[0], strings.TrimSpace(rec[1])
 			if len(rec) == 3 {
 				label = rec[2]
 			}
 		}
+		seenData = true
 		if strings.EqualFold(amount, "all") {
 			return nil, usagef("bad_batch", fmt.Sprintf("%s line %d: a batch cannot sweep all", file, line))
 		}
@@ -247,6 +254,18 @@ func readBatch(net *chaincfg.Params, file string) ([]wallet.Payment, error) {
 		return nil, usagef("bad_batch", fmt.Sprintf("%s holds no payees", file))
 	}
 	return out, nil
+}
+
+// isBatchHeader recognises a CSV header line: address and amount (and label) as column names,
+// in any case. Only the first data line of a file can be one.
+func isBatchHeader(rec []string) bool {
+	want := []string{"address", "amount", "label"}
+	for i, f := range rec {
+		if !strings.EqualFold(strings.TrimSpace(f), want[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // checkLabelArg refuses a label the user typed that the wallet would not store (exit 2),

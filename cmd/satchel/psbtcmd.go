@@ -486,7 +486,7 @@ satchel psbt broadcast does that.
 					}
 				}
 				return a.confirm("Sign?")
-			}, func() ([]byte, error) { return a.passphrase(false) }, a.Keystore...)
+			}, a.withPassphrase, a.Keystore...)
 			if err != nil {
 				return psbtErr(planErr(err))
 			}

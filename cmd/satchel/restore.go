@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/satchel-wallet/satchel/wallet"
-	"github.com/satchel-wallet/satchel/wallet/keys"
 )
 
 func newRestoreCmd(a *App) *cobra.Command {
@@ -60,7 +59,7 @@ written unless the passphrase opens the keystore and the file is intact.`,
 				return err
 			}
 			defer wipe(raw)
-			mnemonic, err := keys.ParseMnemonic(string(raw))
+			mnemonic, err := a.parseMnemonic(raw, mnemonicFile == "" && a.InTerm && a.ReadSecret != nil)
 			if err != nil {
 				return err
 			}
@@ -69,6 +68,7 @@ written unless the passphrase opens the keystore and the file is intact.`,
 				return err
 			}
 			defer wipe(pass)
+			a.warnShortPassphrase(pass)
 			bip39pass, err := a.bip39Passphrase(askBIP39, false)
 			if err != nil {
 				return err

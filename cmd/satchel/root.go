@@ -2,12 +2,16 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
 	"unicode"
 
 	"github.com/spf13/cobra"
+
+	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/chain"
 )
 
 // run executes one satchel command line and returns its exit code.
@@ -25,6 +29,7 @@ func run(a *App, args []string) int {
 		err = usagef("usage", err.Error()+" (see --help)")
 	}
 	err = a.busyMessage(err)
+	err = humanError(err)
 	code, name := classify(err)
 	msg := oneLine(err.Error())
 	// An error quoting a huge argument stays readable: a message is one line of sane length.
@@ -98,6 +103,10 @@ tips and dust-sized sends, with honest fees, scriptable JSON output and an encry
 		},
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
+	// --version prints the same line as satchel version (cobra adds the flag when Version is set).
+	// The build info is read only when asked for, not on every start.
+	root.Version = "see satchel version"
+	root.SetVersionTemplate("{{satchelVersion}}\n")
 	f := root.PersistentFlags()
 	f.StringVar(&a.flags.datadir, "datadir", "", "data folder (default $SATCHEL_HOME, else $XDG_DATA_HOME/satchel, else ~/.local/share/satchel)")
 	f.StringVar(&a.flags.network, "network", "", "mainnet, testnet, testnet4, signet or regtest (env SATCHEL_NETWORK; default mainnet)")
@@ -118,7 +127,7 @@ tips and dust-sized sends, with honest fees, scriptable JSON output and an encry
 		newCreateCmd(a), newRestoreCmd(a), newReceiveCmd(a), newInfoCmd(a), newSeedCmd(a), newPassphraseCmd(a),
 		newSyncCmd(a), newBalanceCmd(a), newHistoryCmd(a), newUtxosCmd(a), newFreezeCmd(a, true), newFreezeCmd(a, false),
 		newLabelCmd(a), newConfigCmd(a), newSendCmd(a), newBumpFeeCmd(a), newAbandonCmd(a), newConsolidateCmd(a), newTipCmd(a), newFeesCmd(a), newDustCmd(a), newCPFPCmd(a),
-		newWaitCmd(a), newGenManCmd(a),
+		newWaitCmd(a), newGenManCmd(a), newVersionCmd(a),
 		newPSBTCmd(a),
 		newBackupCmd(a), newExportCmd(a), newLabelsCmd(a), newSignMessageCmd(a), newVerifyMessageCmd(a),
 	} {
@@ -171,6 +180,8 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 			a.lenientConfig = true
 		}
 	}
+	// Units are case-blind, as amounts are (2100SAT, 0.1BTC): --unit BTC is --unit btc.
+	a.flags.unit = strings.ToLower(a.flags.unit)
 	for _, key := range []string{"network", "wallet", "gap-limit", "unit"} {
 		v, _, err := a.lookupSetting("", key)
 		if err != nil {
@@ -192,6 +203,8 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 			return usagef("bad_passphrase_file", fmt.Sprintf("read --passphrase-file %s: %v", f, err))
 		} else if fi.IsDir() {
 			return usagef("bad_passphrase_file", fmt.Sprintf("--passphrase-file %s is a folder: give the file", f))
+		} else if err := checkSecretFileMode("--passphrase-file", f, fi); err != nil {
+			return err
 		}
 	}
 	if a.flags.jq != "" {
@@ -204,3 +217,34 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 	}
 	return nil
 }
+
+// humanError says in a person's words what a few errors from below mean; the exit code and
+// JSON code stay those of the original (it is wrapped, not replaced).
+func humanError(err error) error {
+	// "bad input: " is the wallet's sentinel for a mistake in what was given; the exit code
+	// and JSON code say that already, and a person reads the rest better without it.
+	if msg := err.Error(); errors.Is(err, wallet.ErrBadInput) && strings.HasPrefix(msg, wallet.ErrBadInput.Error()+": ") {
+		return &wrappedMessage{msg: strings.TrimPrefix(msg, wallet.ErrBadInput.Error()+": "), err: err}
+	}
+	var be *chain.BroadcastError
+	if errors.As(err, &be) && be.Cause == chain.CauseAlreadyInChain {
+		// Nodes say "already in block chain" or "outputs already in utxo set" for a confirmed
+		// one, "already have" or "already known" for one in their mempool.
+		m := strings.ToLower(be.Message)
+		what := "the backend already has this transaction (in its mempool or in a block)"
+		if strings.Contains(m, "block chain") || strings.Contains(m, "blockchain") || strings.Contains(m, "utxo set") || strings.Contains(m, "in block") {
+			what = "this transaction is already confirmed in a block"
+		}
+		return &wrappedMessage{msg: what + ": there is nothing to broadcast again (the backend said: " + be.Message + ")", err: err}
+	}
+	return err
+}
+
+// wrappedMessage replaces an error's text and keeps it for errors.Is and errors.As.
+type wrappedMessage struct {
+	msg string
+	err error
+}
+
+func (e *wrappedMessage) Error() string { return e.msg }
+func (e *wrappedMessage) Unwrap() error { return e.err }

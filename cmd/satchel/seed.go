@@ -2,8 +2,10 @@ package main
 
 import (
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -43,15 +45,11 @@ confirmation. --json prints {"mnemonic": "..."} (and bip39_passphrase when set).
 					return err
 				}
 			}
-			pass, err := a.passphrase(false)
+			sec, pass, err := a.unlockSecret(w)
 			if err != nil {
 				return err
 			}
 			defer wipe(pass)
-			sec, err := w.Secret(pass, a.Keystore...)
-			if err != nil {
-				return err
-			}
 			defer sec.Wipe()
 			if sec.Kind == wallet.SecretSeed {
 				return errShamirSeed
@@ -69,6 +67,13 @@ confirmation. --json prints {"mnemonic": "..."} (and bip39_passphrase when set).
 			a.printWords(a.Out, string(sec.Mnemonic))
 			if len(sec.BIP39Passphrase) > 0 {
 				fmt.Fprintln(a.Out, "This wallet also has a BIP39 passphrase; you need it too to restore.")
+			}
+			// On a terminal the words are cleared once read, as create does.
+			if a.OutTerm && a.canPrompt() {
+				if _, err := a.ReadLine("Press Enter to clear the words from the screen. "); err != nil {
+					return err
+				}
+				fmt.Fprint(a.Out, clearScreen)
 			}
 			return nil
 		},
@@ -115,25 +120,25 @@ combined with the wallet's SLIP-39 passphrase and compared with its master secre
 					return usagef("bad_mnemonic", "the backup on stdin is longer than 4 KiB: give only the words")
 				}
 				defer wipe(given)
+				if len(strings.Fields(string(given))) == 0 {
+					return usagef("bad_mnemonic", "no seed words on stdin: pipe your written words (satchel seed verify < words.txt), or run on a terminal to be asked four of them")
+				}
 				if _, err := keys.ParseMnemonic(string(given)); err != nil {
-					return err
+					return a.mnemonicError(err)
 				}
 			}
-			pass, err := a.passphrase(false)
+			sec, pass, err := a.unlockSecret(w)
 			if err != nil {
 				return err
 			}
 			defer wipe(pass)
-			sec, err := w.Secret(pass, a.Keystore...)
-			if err != nil {
-				return err
-			}
 			defer sec.Wipe()
 			if sec.Kind == wallet.SecretSeed {
 				return usagef("not_bip39", "this wallet was made from SLIP-39 shares, not seed words: check them with satchel seed verify --shamir")
 			}
 			words := strings.Fields(string(sec.Mnemonic))
 			ok := false
+			var wrong []int // positions asked at the prompt that did not match
 			if given != nil {
 				norm, err := keys.ParseMnemonic(string(given))
 				if err != nil {
@@ -141,16 +146,18 @@ combined with the wallet's SLIP-39 passphrase and compared with its master secre
 				}
 				ok = subtle.ConstantTimeCompare([]byte(norm), sec.Mnemonic) == 1
 			} else {
-				ok = true
 				for _, p := range pickPositions(len(words), 4) {
 					ans, err := a.ReadLine(fmt.Sprintf("Word #%d: ", p+1))
 					if err != nil {
 						return err
 					}
+					a.eraseTypedLine()
 					if !wordMatches(strings.TrimSpace(ans), words[p]) {
-						ok = false
+						wrong = append(wrong, p+1)
 					}
 				}
+				sort.Ints(wrong)
+				ok = len(wrong) == 0
 			}
 			if a.flags.json {
 				if err := a.printJSON(map[string]bool{"match": ok}); err != nil {
@@ -160,7 +167,11 @@ combined with the wallet's SLIP-39 passphrase and compared with its master secre
 				fmt.Fprintln(a.Out, "The backup matches this wallet's seed.")
 			}
 			if !ok {
-				return &codedError{exit: exitError, code: "backup_mismatch", err: fmt.Errorf("the backup does not match this wallet's seed")}
+				msg := "the backup does not match this wallet's seed"
+				if len(wrong) > 0 {
+					msg += ": " + numberedWords(wrong) + " " + plural(len(wrong), "does", "do") + " not match; check " + plural(len(wrong), "it", "them") + " in your copy"
+				}
+				return &codedError{exit: exitError, code: "backup_mismatch", err: errors.New(msg)}
 			}
 			return nil
 		},
@@ -169,4 +180,16 @@ combined with the wallet's SLIP-39 passphrase and compared with its master secre
 	verify.Flags().StringVar(&shamirFile, "mnemonic-file", "", "with --shamir: read the shares from FILE, one per line")
 	c.AddCommand(show, verify)
 	return c
+}
+
+// numberedWords names word positions for a person: "word #3", "words #3 and #7".
+func numberedWords(pos []int) string {
+	parts := make([]string, len(pos))
+	for i, p := range pos {
+		parts[i] = fmt.Sprintf("#%d", p)
+	}
+	if len(parts) == 1 {
+		return "word " + parts[0]
+	}
+	return "words " + strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }

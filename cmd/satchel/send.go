@@ -280,7 +280,7 @@ func (a *App) pay(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, planne
 		return p, err
 	}, wallet.PayOptions{
 		Guard: guard, DryRun: dryRun, Label: label, Backend: be, Keystore: a.Keystore,
-		Passphrase: func() ([]byte, error) { return a.passphrase(false) },
+		WithPassphrase: a.withPassphrase,
 		Consent: func(p *wallet.Plan, warnings []string) error {
 			out := planOut(p, nil)
 			out.Warnings = warnings

@@ -25,18 +25,22 @@ type shamirOptions struct {
 	spec           string
 	groupThreshold int
 	strength       int
+	// noExtendable makes shares without SLIP-39's extendable flag, for readers that predate
+	// it (Electrum 4.3.4, embit 0.8).
+	noExtendable bool
 }
 
 func addShamirCreateFlags(c *cobra.Command, o *shamirOptions) {
 	c.Flags().StringVar(&o.spec, "shamir", "", "make a SLIP-39 Shamir backup instead of seed words: T-of-N shares (2-of-3), or groups 2-of-3,1-of-1 with --group-threshold")
 	c.Flags().IntVar(&o.groupThreshold, "group-threshold", 0, "with several --shamir groups: how many groups it takes to restore")
 	c.Flags().IntVar(&o.strength, "strength", 0, "with --shamir: master secret bits, 128 (20-word shares, the default) or 256 (33-word shares; also --words 24)")
+	c.Flags().BoolVar(&o.noExtendable, "no-extendable", false, "with --shamir: shares without the SLIP-39 extendable flag, which Electrum 4.3.4 and embit 0.8 need to read them")
 }
 
 // used says whether any Shamir flag was given, so create takes the Shamir path.
 func (o *shamirOptions) used(cmd *cobra.Command) bool {
 	f := cmd.Flags()
-	return f.Changed("shamir") || f.Changed("group-threshold") || f.Changed("strength")
+	return f.Changed("shamir") || f.Changed("group-threshold") || f.Changed("strength") || f.Changed("no-extendable")
 }
 
 // shamirScheme is a parsed --shamir and --group-threshold.
@@ -169,6 +173,7 @@ func (a *App) createShamir(cmd *cobra.Command, o shamirOptions) error {
 		return err
 	}
 	defer wipe(pass)
+	a.warnShortPassphrase(pass)
 	ask, _ := f.GetBool("bip39-passphrase")
 	sp, err := a.bip39Passphrase(ask, true)
 	if err != nil {
@@ -183,7 +188,7 @@ func (a *App) createShamir(cmd *cobra.Command, o shamirOptions) error {
 	if _, err := io.ReadFull(a.Entropy, secret); err != nil {
 		return fmt.Errorf("read random master secret: %w", err)
 	}
-	shares, err := slip39.Split(secret, sp, scheme.groupThreshold, scheme.groups, shamirIterationExponent, true, a.Entropy)
+	shares, err := slip39.Split(secret, sp, scheme.groupThreshold, scheme.groups, shamirIterationExponent, !o.noExtendable, a.Entropy)
 	if err != nil {
 		return err
 	}
@@ -397,6 +402,7 @@ func (a *App) restoreShamir(cmd *cobra.Command, file string) error {
 		return err
 	}
 	defer wipe(pass)
+	a.warnShortPassphrase(pass)
 	ask, _ := f.GetBool("bip39-passphrase")
 	sp, err := a.bip39Passphrase(ask, false)
 	if err != nil {
@@ -447,15 +453,11 @@ func (a *App) verifyShamir(file string) error {
 	if err := a.readShares(file, &set); err != nil {
 		return err
 	}
-	pass, err := a.passphrase(false)
+	sec, pass, err := a.unlockSecret(w)
 	if err != nil {
 		return err
 	}
 	defer wipe(pass)
-	sec, err := w.Secret(pass, a.Keystore...)
-	if err != nil {
-		return err
-	}
 	defer sec.Wipe()
 	if sec.Kind != wallet.SecretSeed {
 		return usagef("not_shamir", "this wallet's backup is BIP39 seed words, not SLIP-39 shares: run satchel seed verify without --shamir")

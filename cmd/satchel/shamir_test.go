@@ -150,6 +150,7 @@ func TestCreateShamirThenRestoreFromTwoShares(t *testing.T) {
 	}{
 		{"shares 1 and 3", []string{"--shamir", "2-of-3"}, func(s [][]string) []string { return []string{s[0][0], s[0][2]} }},
 		{"shares 3 and 2", []string{"--shamir", "2-of-3"}, func(s [][]string) []string { return []string{s[0][2], s[0][1]} }},
+		{"without the extendable flag", []string{"--shamir", "2-of-3", "--no-extendable"}, func(s [][]string) []string { return []string{s[0][2], s[0][0]} }},
 		{"groups, second group alone", []string{"--shamir", "2-of-3,1-of-1", "--group-threshold", "1"},
 			func(s [][]string) []string { return []string{s[1][0]} }},
 		{"groups, both needed", []string{"--shamir", "2-of-3,2-of-2", "--group-threshold", "2"},

@@ -512,8 +512,31 @@ func TestConfigCommands(t *testing.T) {
 	if got := c.mustRun("", "config", "list").out; got != "gap-limit = 50  (wallet)\nunit = sat  (wallet)\n" {
 		t.Fatalf("config list:\n%s", got)
 	}
-	if got := c.mustRun("", "config", "list", "--json").out; got != "{\n  \"gap-limit\": \"50\",\n  \"unit\": \"sat\"\n}\n" {
+	// --json keeps numbers as numbers and says where each value comes from.
+	if got := c.mustRun("", "config", "list", "--json").out; got != "{\n  \"gap-limit\": {\n    \"value\": 50,\n    \"source\": \"wallet\"\n  },\n  \"unit\": {\n    \"value\": \"sat\",\n    \"source\": \"wallet\"\n  }\n}\n" {
 		t.Fatalf("config list --json:\n%s", got)
+	}
+	if got := c.mustRun("", "config", "get", "gap-limit", "--json").out; got != "{\n  \"key\": \"gap-limit\",\n  \"value\": 50\n}\n" {
+		t.Fatalf("config get --json:\n%s", got)
+	}
+	// Spending caps show in list, from wallet.db.
+	c.mustRun("", "config", "set", "limit.daily", "100000")
+	if got := c.mustRun("", "config", "list").out; !strings.Contains(got, "limit.daily = 100000  (wallet.db)\n") {
+		t.Fatalf("config list without the caps:\n%s", got)
+	}
+	if got := c.mustRun("", "config", "list", "--json").out; !strings.Contains(got, "\"limit.daily\": {\n    \"value\": 100000,\n    \"source\": \"wallet.db\"") {
+		t.Fatalf("config list --json without the caps:\n%s", got)
+	}
+	c.mustRun("", "config", "unset", "limit.daily")
+	// A key no file sets: exit 1, not_set, and nothing on stdout.
+	for _, key := range []string{"backend", "proxy", "limit.per-payment"} {
+		r := c.run("", "config", "get", key, "--json")
+		if code, _ := jsonError(t, r.err); r.code != exitError || code != "not_set" || r.out != "" {
+			t.Errorf("config get %s unset: exit %d %s %q", key, r.code, r.err, r.out)
+		}
+	}
+	if r := c.run("", "config", "get", "fee-target"); r.code != exitError || !strings.Contains(r.err, "default, 6") {
+		t.Errorf("config get fee-target unset: exit %d %s", r.code, r.err)
 	}
 
 	// Refusals name the key, exit 2 and leave both files alone.

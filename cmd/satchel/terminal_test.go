@@ -18,7 +18,7 @@ func (c *cli) term(secrets []string, answer func(prompt string) string, args ...
 	c.t.Helper()
 	var out, errb bytes.Buffer
 	a := &App{
-		In: strings.NewReader(""), Out: &out, Err: &errb, InTerm: true, ErrTerm: true,
+		In: strings.NewReader(""), Out: &out, Err: &errb, InTerm: true, ErrTerm: true, OutTerm: c.outTerm,
 		Getenv:   func(k string) string { return c.env[k] },
 		Now:      func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) },
 		Entropy:  zeroReader{},

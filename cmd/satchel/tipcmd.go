@@ -108,7 +108,7 @@ whatever the fee rate.
 				return usagef("bad_address", "a silent payment address cannot be queued: its output is derived when the batch is signed; send it now with satchel send")
 			}
 			if pay.Amount < pay.Type.DustLimit() {
-				return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%d sat is below the %d sat dust limit of a %s output", pay.Amount, pay.Type.DustLimit(), pay.Type)}
+				return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%s is below the %s dust limit of a %s output", fmtSat(int64(pay.Amount)), fmtSat(int64(pay.Type.DustLimit())), pay.Type)}
 			}
 			if len(id) > 100 || strings.ContainsFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
 				return usagef("bad_id", "--id must be at most 100 bytes without spaces or control characters")
@@ -150,7 +150,7 @@ whatever the fee rate.
 	list := &cobra.Command{
 		Use:     "list",
 		Short:   "List queued, paid and cancelled tips",
-		Long:    "List the tips in the queue with their status (queued, paid, cancelled).\n\n" + exitStatusHelp,
+		Long:    "List the tips in the queue with their status (queued, paid, cancelled) and, for a queued tip\ngiven --by, its deadline and how long is left.\n\n" + exitStatusHelp,
 		Example: "  satchel tip list\n  satchel tip list --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -174,10 +174,7 @@ whatever the fee rate.
 				fmt.Fprintln(a.Out, "no tips")
 				return nil
 			}
-			for _, t := range out {
-				fmt.Fprintf(a.Out, "%-12s %-9s %12s  %s  %s\n", printable(t.ID), t.Status, a.fmtAmount(t.Amount), t.Address, printable(t.Label))
-			}
-			return nil
+			return a.printTips(out)
 		},
 	}
 	cancel := &cobra.Command{

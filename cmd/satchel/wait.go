@@ -167,14 +167,26 @@ func (a *App) runWait(cmd *cobra.Command, t waitTarget, timeout time.Duration) e
 	// after it is missed, and sync when told instead of at intervals.
 	notes := waitSubscribe(ctx, be, watch)
 
-	if a.ErrTerm && !a.flags.json {
-		fmt.Fprintf(a.Err, "waiting for %s...\n", t)
+	// On a terminal one status line, rewritten in place, says what is awaited and how the
+	// wait goes; it is erased before the result or an error is printed.
+	status := a.ErrTerm && !a.flags.json
+	started := a.Now()
+	clearStatus := func() {
+		if status {
+			fmt.Fprint(a.Err, "\r\033[K")
+		}
 	}
+	defer clearStatus()
 	delay := waitFirstDelay
 	for polls := 0; ; polls++ {
 		found, err := a.waitPoll(ctx, be, t)
+		if status && found == nil {
+			fmt.Fprintf(a.Err, "\r\033[Kwaiting for %s: %s in %s (Ctrl-C to stop)", printable(t.String()),
+				count(polls+1, "check", "checks"), a.Now().Sub(started).Round(time.Second))
+		}
 		switch {
 		case found != nil:
+			clearStatus()
 			return a.printWait(*found, t)
 		case err != nil && ctx.Err() != nil && !deadline.IsZero():
 			// The deadline cut a sync short: that is the timeout, not a backend failure.
@@ -188,6 +200,7 @@ func (a *App) runWait(cmd *cobra.Command, t waitTarget, timeout time.Duration) e
 			case errors.As(err, &ce), errors.As(err, &ue), polls == 0:
 				return err
 			default:
+				clearStatus()
 				a.warn("backend_unreachable", "could not check ("+oneLine(err.Error())+"): trying again")
 			}
 		}

@@ -143,7 +143,7 @@ func (a *App) syncWith(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend) (
 	res, err := w.Sync(ctx, be, wallet.SyncOptions{GapLimit: gap, Now: a.Now, Tweaks: tweaks, Progress: func(done, total int) {
 		if a.ErrTerm && time.Since(start) > time.Second {
 			shown = true
-			fmt.Fprintf(a.Err, "\rsyncing: %d addresses scanned", done)
+			fmt.Fprintf(a.Err, "\rsyncing: %s scanned", count(done, "address", "addresses"))
 		}
 	}, SilentProgress: func(p wallet.SilentProgress) {
 		if a.ErrTerm && time.Since(start) > time.Second {
@@ -195,6 +195,20 @@ func (a *App) syncForReceive(cmd *cobra.Command, w *wallet.Wallet) {
 	if err != nil {
 		a.warn("backend_unreachable", "could not sync ("+oneLine(err.Error())+"): answering from local state")
 	}
+}
+
+// needBackend refuses a command that answers from the chain when no backend is configured
+// and the network has no default (regtest), unless --offline: a zero balance and exit 0 would
+// read as "this wallet is empty".
+func (a *App) needBackend(w *wallet.Wallet) error {
+	if a.flags.offline {
+		return nil
+	}
+	raw, err := a.backendURL(w)
+	if err != nil || raw != "" {
+		return err
+	}
+	return usagef("no_backend", fmt.Sprintf("no backend for %s: give --backend URL, set SATCHEL_BACKEND, or run: satchel config set backend URL (or add --offline for the last known state)", w.Meta().Network))
 }
 
 // openOnline opens the wallet and dials its backend for a command that needs the network and

@@ -80,14 +80,14 @@ func writeTemp(path string, data []byte, perm os.FileMode) (_ string, err error)
 	}
 	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return "", fmt.Errorf("write %s: %w", path, err)
+		return "", fmt.Errorf("write %s: %w", path, withoutTempName(err))
 	}
 	name := f.Name()
 	defer func() {
 		if err != nil {
 			_ = f.Close()
 			_ = os.Remove(name)
-			err = fmt.Errorf("write %s: %w", path, err)
+			err = fmt.Errorf("write %s: %w", path, withoutTempName(err))
 		}
 	}()
 	// CreateTemp makes the file 0600; Chmod sets perm exactly, ignoring the umask.
@@ -104,6 +104,17 @@ func writeTemp(path string, data []byte, perm os.FileMode) (_ string, err error)
 		return "", err
 	}
 	return name, nil
+}
+
+// withoutTempName drops the temporary file's name from a file error (keeping its cause, so
+// errors.Is still sees a permission or space problem): the user asked for path and cannot act
+// on ".name.tmp-2232599564".
+func withoutTempName(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // syncDir fsyncs a folder so that a rename or link inside it is durable. Windows cannot

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -194,4 +195,18 @@ func TestCreateExclusiveRaceHasOneWinner(t *testing.T) {
 	}
 	checkFile(t, p, []byte{winner}, 0o600)
 	onlyFiles(t, dir, "f")
+}
+
+// An error names the file asked for, never the temporary file beside it, and keeps its cause.
+func TestErrorsNameTheFileNotTheTemporary(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "missing-folder", "backup")
+	for name, write := range map[string]func() error{
+		"Write":           func() error { return Write(path, []byte("x"), 0o600) },
+		"CreateExclusive": func() error { return CreateExclusive(path, []byte("x"), 0o600) },
+	} {
+		err := write()
+		if err == nil || strings.Contains(err.Error(), ".tmp-") || !strings.Contains(err.Error(), path) || !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
 }

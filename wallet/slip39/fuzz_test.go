@@ -30,7 +30,7 @@ func FuzzParseShare(f *testing.F) {
 		canon := make([]string, len(fields))
 		for i, w := range fields {
 			v, _ := lookupWord(w)
-			canon[i] = wordlist[v]
+			canon[i] = Word(v)
 		}
 		if want := strings.Join(canon, " "); enc != want {
 			t.Fatalf("re-encoded\n%s\nwant\n%s", enc, want)

@@ -129,7 +129,7 @@ func (s *Share) Encode() (string, error) {
 	all := append(data, sum[:]...)
 	out := make([]string, len(all))
 	for i, v := range all {
-		out[i] = wordlist[v]
+		out[i] = Word(v)
 	}
 	return strings.Join(out, " "), nil
 }

@@ -106,7 +106,7 @@ func encodeRaw(id, ext, e, gi, gt1, g1, mi, mt1, pad, padBits int, value []byte)
 	all := append(bw.words, sum[:]...)
 	out := make([]string, len(all))
 	for i, v := range all {
-		out[i] = wordlist[v]
+		out[i] = Word(v)
 	}
 	return strings.Join(out, " ")
 }

@@ -3,6 +3,7 @@ package slip39
 import (
 	_ "embed"
 	"strings"
+	"sync"
 )
 
 // wordlistText is slip-0039/wordlist.txt from github.com/satoshilabs/slips, unchanged
@@ -11,46 +12,43 @@ import (
 //go:embed wordlist.txt
 var wordlistText string
 
-// wordlist maps a 10-bit value to its word.
-var wordlist = func() []string {
-	w := strings.Fields(wordlistText)
-	if len(w) != 1024 {
+// The list and its indexes are built on first use, not at program start: most runs of a
+// program that links this package (every satchel command) never read a share.
+
+// words holds the list and its two indexes.
+type words struct {
+	list   []string       // a 10-bit value to its word
+	index  map[string]int // a word to its 10-bit value
+	prefix map[string]int // a word's first four letters (unique in the list) to its value
+}
+
+var loadWords = sync.OnceValue(func() *words {
+	w := &words{list: strings.Fields(wordlistText)}
+	if len(w.list) != 1024 {
 		panic("slip39: embedded word list does not have 1024 words")
 	}
+	w.index = make(map[string]int, len(w.list))
+	w.prefix = make(map[string]int, len(w.list))
+	for i, s := range w.list {
+		w.index[s] = i
+		w.prefix[s[:4]] = i
+	}
 	return w
-}()
-
-// wordIndex maps a word to its 10-bit value.
-var wordIndex = func() map[string]int {
-	m := make(map[string]int, len(wordlist))
-	for i, w := range wordlist {
-		m[w] = i
-	}
-	return m
-}()
-
-// prefixIndex maps each word's first four letters to its value; the list guarantees they are
-// unique.
-var prefixIndex = func() map[string]int {
-	m := make(map[string]int, len(wordlist))
-	for i, w := range wordlist {
-		m[w[:4]] = i
-	}
-	return m
-}()
+})
 
 // lookupWord reads one word as a user may type it: any case, in full or shortened to a prefix
 // of at least four letters.
 func lookupWord(w string) (int, bool) {
+	ws := loadWords()
 	w = strings.ToLower(w)
-	if i, ok := wordIndex[w]; ok {
+	if i, ok := ws.index[w]; ok {
 		return i, true
 	}
 	if len(w) < 4 {
 		return 0, false
 	}
-	i, ok := prefixIndex[w[:4]]
-	if !ok || !strings.HasPrefix(wordlist[i], w) {
+	i, ok := ws.prefix[w[:4]]
+	if !ok || !strings.HasPrefix(ws.list[i], w) {
 		return 0, false
 	}
 	return i, true
@@ -59,10 +57,10 @@ func lookupWord(w string) (int, bool) {
 // Word is the list word for a 10-bit value, for interfaces that complete or check words as the
 // user types them. It returns "" outside 0..1023.
 func Word(i int) string {
-	if i < 0 || i >= len(wordlist) {
+	if i < 0 || i >= 1024 {
 		return ""
 	}
-	return wordlist[i]
+	return loadWords().list[i]
 }
 
 // LookupWord is the 10-bit value of a word or a prefix of at least four letters of one, in any

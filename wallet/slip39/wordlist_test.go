@@ -21,14 +21,14 @@ func TestWordlistFile(t *testing.T) {
 // TestWordlistCriteria checks the properties the specification lists and prefix entry relies
 // on: 1024 sorted words of 4 to 8 lowercase letters, unique in their first four letters.
 func TestWordlistCriteria(t *testing.T) {
-	if len(wordlist) != 1024 {
-		t.Fatalf("%d words", len(wordlist))
+	if len(loadWords().list) != 1024 {
+		t.Fatalf("%d words", len(loadWords().list))
 	}
-	if !slices.IsSorted(wordlist) {
+	if !slices.IsSorted(loadWords().list) {
 		t.Error("word list is not sorted")
 	}
 	prefixes := map[string]string{}
-	for _, w := range wordlist {
+	for _, w := range loadWords().list {
 		if len(w) < 4 || len(w) > 8 {
 			t.Errorf("%q is not 4 to 8 letters", w)
 		}

@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"regexp"
 	"strconv"
+	"sync"
 
 	"github.com/btcsuite/btcd/btcjson"
 
@@ -15,8 +16,12 @@ import (
 	"github.com/satchel-wallet/satchel/wallet/chain"
 )
 
-// jsonNumber is JSON's number syntax; the group is the exponent.
-var jsonNumber = regexp.MustCompile(`^-?(?:0|[1-9][0-9]{0,30})(?:\.[0-9]{1,40})?(?:[eE]([+-]?[0-9]{1,4}))?$`)
+// jsonNumber is JSON's number syntax; the group is the exponent. It is compiled on first use:
+// its bounded repetitions make a large program (about 1,300 allocations), which every satchel
+// start paid for when it was compiled at package initialisation.
+var jsonNumber = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^-?(?:0|[1-9][0-9]{0,30})(?:\.[0-9]{1,40})?(?:[eE]([+-]?[0-9]{1,4}))?$`)
+})
 
 // ErrBadRate marks a fee rate the node wrote in a form that is not a number.
 var ErrBadRate = errors.New("not a fee rate")
@@ -70,7 +75,7 @@ func (b *Backend) RelayFee(ctx context.Context) (txbuilder.FeeRate, error) {
 // removes such noise, and a positive rate is never rounded down to zero. Negative answers
 // (btcd's -1 for "no estimate") are returned as is, for the caller to judge.
 func ParseBTCPerKB(s string) (txbuilder.FeeRate, error) {
-	m := jsonNumber.FindStringSubmatch(s)
+	m := jsonNumber().FindStringSubmatch(s)
 	if m == nil {
 		return 0, fmt.Errorf("%w: %q", ErrBadRate, s)
 	}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
+)
+
+func TestImmatureCoinbaseInUtxosAndHistory(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	addr := c.receiveAddr("default")
+	fc.Mine(1, chaintest.Coinbase(regtestScript(t, addr), 5_000_000_000, 1))
+	mined := fc.Height()
+	fc.Mine(9)
+	mature := mined + 99
+
+	us := decodeJSON[[]map[string]any](t, c.mustRun("", "utxos", "--json").out)
+	if len(us) != 1 || us[0]["immature"] != true || us[0]["spendable"] != false || us[0]["mature_height"] != float64(mature) {
+		t.Fatalf("utxos --json: %v", us)
+	}
+	r := c.mustRun("", "utxos", "--offline")
+	if !strings.Contains(r.out, fmt.Sprintf("immature until %d", mature)) {
+		t.Fatalf("utxos text:\n%s", r.out)
+	}
+	hs := decodeJSON[[]map[string]any](t, c.mustRun("", "history", "--json", "--offline").out)
+	if len(hs) != 1 || hs[0]["immature"] != true || hs[0]["status"] != "confirmed" {
+		t.Fatalf("history --json: %v", hs)
+	}
+	if _, ok := hs[0]["label"]; ok {
+		t.Fatal("history has a label field for a row without a label (utxos leaves it out)")
+	}
+	if r := c.mustRun("", "history", "--offline"); !strings.Contains(r.out, "immature") {
+		t.Fatalf("history text:\n%s", r.out)
+	}
+	// A spendable coin says so in JSON.
+	fc.Mine(100)
+	us = decodeJSON[[]map[string]any](t, c.mustRun("", "utxos", "--json").out)
+	if us[0]["immature"] != false || us[0]["spendable"] != true {
+		t.Fatalf("mature coin: %v", us)
+	}
+}
+
+func TestHistoryFitsTheTerminal(t *testing.T) {
+	c, _ := shopWallet(t)
+	c.env["NO_COLOR"] = "1"
+	c.mustRun("", "label", "9afdd460a5d30716ed116b2083a45c4ceef4ee8ebfb0c9c8b0f48b92031c36b1",
+		"coffee with the whole team after the long meeting about the quarterly numbers")
+	r := c.runApp(onTerminal(80), "", "history", "--utc", "--offline")
+	if r.code != 0 {
+		t.Fatalf("exit %d %s", r.code, r.err)
+	}
+	for _, l := range strings.Split(strings.TrimRight(r.out, "\n"), "\n") {
+		if n := utf8.RuneCountInString(l); n > 80 {
+			t.Errorf("%d columns: %q", n, l)
+		}
+	}
+	c.golden("history-80.txt", r.out)
+	// --wide, a pipe and --json keep full txids.
+	full := "9afdd460a5d30716ed116b2083a45c4ceef4ee8ebfb0c9c8b0f48b92031c36b1"
+	for _, args := range [][]string{{"history", "--offline", "--wide"}, {"history", "--offline", "--json"}} {
+		if r := c.runApp(onTerminal(80), "", args...); !strings.Contains(r.out, full) {
+			t.Errorf("%v cut the txid:\n%s", args, r.out)
+		}
+	}
+	if r := c.run("", "history", "--offline"); !strings.Contains(r.out, full) {
+		t.Errorf("a pipe got short txids:\n%s", r.out)
+	}
+}
+
+func TestHistoryOffsetPastTheEnd(t *testing.T) {
+	c, _ := shopWallet(t)
+	r := c.mustRun("", "history", "--offline", "--offset", "10")
+	if r.out != "no transactions past the first 10 (--offset 10): the wallet has 4 transactions\n" {
+		t.Fatalf("got %q", r.out)
+	}
+	empty := newCLI(t)
+	empty.mustRun("", "create")
+	if r := empty.mustRun("", "history", "--offline", "--offset", "10"); r.out != "no transactions yet\n" {
+		t.Fatalf("empty wallet: %q", r.out)
+	}
+}

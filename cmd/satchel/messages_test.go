@@ -1,0 +1,227 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/address"
+	"github.com/satchel-wallet/satchel/wallet/chain"
+	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
+	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
+)
+
+func TestExitCodesAsTheTableSays(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		exit int
+		code string
+	}{
+		{"wallet exists is a usage error", fmt.Errorf("%w: /x", wallet.ErrExists), exitUsage, "wallet_exists"},
+		{"btcd node on another network", fmt.Errorf("dial: %w", btcd.ErrWrongNetwork), exitBackend, "backend_wrong_network"},
+		{"esplora or electrum server on another network", fmt.Errorf("x: %w", netutil.ErrWrongNetwork), exitBackend, "backend_wrong_network"},
+		{"an address for another network is the user's", fmt.Errorf("x: %w", address.ErrWrongNetwork), exitUsage, "wrong_network"},
+		{"config key not set", notSet("backend"), exitError, "not_set"},
+		{"bad address for a person", addressError("bcrt1qxx", errors.New("invalid separator index 43")), exitUsage, "bad_address"},
+		{"already in chain keeps its code", humanError(&chain.BroadcastError{Cause: chain.CauseAlreadyInChain, Message: "Transaction already in block chain"}), exitBackend, "broadcast_rejected"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			exit, code := classify(tc.err)
+			if exit != tc.exit || code != tc.code {
+				t.Fatalf("exit %d %s, want %d %s", exit, code, tc.exit, tc.code)
+			}
+		})
+	}
+}
+
+func TestDecliningAPromptIsDeclined(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	r := c.term(nil, func(string) string { return "n" }, "seed", "show", "--json")
+	if code, _ := jsonError(t, r.err); r.code != exitError || code != "declined" {
+		t.Fatalf("exit %d %s", r.code, r.err)
+	}
+}
+
+func TestMessagesForPeople(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		got  string
+		want string
+	}{
+		{"one coin", count(1, "coin", "coins"), "1 coin"},
+		{"many coins grouped", count(15000, "coin", "coins"), "15,000 coins"},
+		{"no coins", count(0, "coin", "coins"), "0 coins"},
+		{"bad character", addressError("bcrt1qbbb", errors.New("invalid character not part of charset: 98")).Error(),
+			`not a bitcoin address: "bcrt1qbbb": it holds a character addresses never use (such as b, i, o or 1 after bc1); check for a typo`},
+		{"bad checksum", addressError("bcrt1qxyz", fmt.Errorf("address x: %w", address.ErrBadChecksum)).Error(),
+			`not a bitcoin address: "bcrt1qxyz": a character is wrong or missing (its checksum does not match); check for a typo`},
+		{"confirmed already", humanError(&chain.BroadcastError{Cause: chain.CauseAlreadyInChain, Message: "Transaction already in block chain"}).Error(),
+			"this transaction is already confirmed in a block: there is nothing to broadcast again (the backend said: Transaction already in block chain)"},
+		{"in the mempool already", humanError(&chain.BroadcastError{Cause: chain.CauseAlreadyInChain, Message: "already have transaction 12"}).Error(),
+			"the backend already has this transaction (in its mempool or in a block): there is nothing to broadcast again (the backend said: already have transaction 12)"},
+		{"percent as a number", string(pctNumber(77, 1000)), "7.7"},
+		{"percent rounds to hundredths", string(pctNumber(1, 3)), "33.33"},
+		{"whole percent", string(pctNumber(5, 100)), "5"},
+		{"deadline hours", untilText(5*3600e9 + 10e9), "in 5h"},
+		{"deadline passed", untilText(-1), "overdue"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.name, tc.got, tc.want)
+		}
+	}
+}
+
+func TestSendToAMistypedAddressSaysSo(t *testing.T) {
+	c, _ := fakeCLI(t)
+	c.mustRun("", "create")
+	r := c.run("", "send", "bcrt1qqyt0r5eaaer3n0frs9eh7hs6n4hctsksnhdjbh", "1000", "--dry-run", "--fee-rate", "2", "--json")
+	code, msg := jsonError(t, r.err)
+	if r.code != exitUsage || code != "bad_address" || !strings.Contains(msg, "check for a typo") || strings.Contains(msg, "charset") {
+		t.Fatalf("exit %d %s", r.code, r.err)
+	}
+}
+
+func TestBatchCSVHeaderLineIsSkipped(t *testing.T) {
+	net := address.Networks()["regtest"]
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name  string
+		text  string
+		n     int
+		fails bool
+	}{
+		{"header", "address,amount,label\nbcrt1qqyt0r5eaaer3n0frs9eh7hs6n4hctsksnhdj3h,1000,tip\n", 1, false},
+		{"header in capitals, no label column", "Address,Amount\nbcrt1qqyt0r5eaaer3n0frs9eh7hs6n4hctsksnhdj3h,1000\n", 1, false},
+		{"header after a comment", "# tips\naddress,amount,label\nbcrt1qqyt0r5eaaer3n0frs9eh7hs6n4hctsksnhdj3h,1000,x\n", 1, false},
+		{"a header line in the middle is an error", "bcrt1qqyt0r5eaaer3n0frs9eh7hs6n4hctsksnhdj3h,1000\naddress,amount\n", 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".csv")
+			if err := os.WriteFile(f, []byte(tc.text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			pays, err := readBatch(net, f)
+			if tc.fails != (err != nil) || len(pays) != tc.n {
+				t.Fatalf("%d payees, err %v", len(pays), err)
+			}
+		})
+	}
+}
+
+func TestUnitAnyCase(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	for _, u := range []string{"BTC", "Btc", "SAT"} {
+		r := c.run("", "balance", "--offline", "--unit", u)
+		if r.code != 0 {
+			t.Fatalf("--unit %s: exit %d %s", u, r.code, r.err)
+		}
+		if want := map[string]string{"BTC": "BTC", "Btc": "BTC", "SAT": " sat"}[u]; !strings.Contains(r.out, want) {
+			t.Errorf("--unit %s: %s", u, r.out)
+		}
+	}
+}
+
+func TestJQKeepsTheDocumentKeyOrder(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	var doc json.RawMessage
+	full := c.mustRun("", "receive", "--json", "--label", "x").out
+	if err := json.Unmarshal([]byte(full), &doc); err != nil {
+		t.Fatal(err)
+	}
+	got := c.mustRun("", "receive", "--label", "y", "--jq", ".").out
+	keys := func(s string) []string {
+		var out []string
+		dec := json.NewDecoder(strings.NewReader(s))
+		depth := 0
+		for {
+			tok, err := dec.Token()
+			if err != nil {
+				return out
+			}
+			switch v := tok.(type) {
+			case json.Delim:
+				if v == '{' || v == '[' {
+					depth++
+				} else {
+					depth--
+				}
+			case string:
+				if depth == 1 && dec.More() {
+					out = append(out, v)
+					dec.Token() // its value
+				}
+			}
+		}
+	}
+	if a, b := strings.Join(keys(full), ","), strings.Join(keys(got), ","); a != b {
+		t.Fatalf("--jq . key order %s, --json %s", b, a)
+	}
+	if !strings.HasPrefix(got, `{"address":`) {
+		t.Fatalf("--jq output: %s", got)
+	}
+}
+
+func TestTipListHasAHeaderAndDeadlines(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.env["NO_COLOR"] = "1"
+	c.mustRun("", "tip", "add", "bcrt1qqyt0r5eaaer3n0frs9eh7hs6n4hctsksnhdj3h", "2100", "--label", "coffee", "--by", "6h", "--id", "t1")
+	c.mustRun("", "tip", "add", "bcrt1qqyt0r5eaaer3n0frs9eh7hs6n4hctsksnhdj3h", "15000", "--id", "t2")
+	r := c.mustRun("", "tip", "list", "--utc")
+	c.golden("tip-list.txt", r.out)
+	if !strings.HasPrefix(r.out, "ID ") || !strings.Contains(r.out, "(in 6h)") || !strings.Contains(r.out, "15,000 sat") {
+		t.Fatalf("tip list:\n%s", r.out)
+	}
+	// JSON leaves label out of a tip without one, as history and utxos do.
+	var tips []map[string]any
+	json.Unmarshal([]byte(c.mustRun("", "tip", "list", "--json").out), &tips)
+	if _, ok := tips[1]["label"]; len(tips) != 2 || ok {
+		t.Fatalf("tips: %v", tips)
+	}
+}
+
+func TestWaitShowsAOneLineStatusOnATerminal(t *testing.T) {
+	c, _ := fakeCLI(t)
+	c.mustRun("", "create")
+	addr := c.receiveAddr("default")
+	r := c.term(nil, func(string) string { return "" }, "wait", "--address", addr, "--timeout", "1s")
+	if r.code != exitError || !strings.Contains(r.err, "\r\033[Kwaiting for a payment to "+addr+": 1 check") {
+		t.Fatalf("exit %d %q", r.code, r.err)
+	}
+	if strings.Count(r.err, "\n") != 1 {
+		t.Fatalf("the status is not one line rewritten in place: %q", r.err)
+	}
+}
+
+func TestWrongInputsSayWhatToDo(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	for _, tc := range []struct {
+		args      []string
+		stdin     string
+		exit      int
+		has, lack string
+	}{
+		{[]string{"utxos", "--offline", "--fee-rate", "2sat"}, "", exitUsage, "a fee rate is in sat/vB", "sats"},
+		{[]string{"tip", "cancel", "nope"}, "", exitUsage, `no tip "nope"`, "bad input"},
+		{[]string{"seed", "verify"}, "", exitUsage, "no seed words on stdin", "this one has 0"},
+		{[]string{"labels", "import", "/nonexistent/labels.jsonl"}, "", exitUsage, "cannot read /nonexistent/labels.jsonl: no such file", "open /nonexistent"},
+	} {
+		r := c.run(tc.stdin, tc.args...)
+		if r.code != tc.exit || !strings.Contains(r.err, tc.has) || strings.Contains(r.err, tc.lack) {
+			t.Errorf("%v: exit %d %q", tc.args, r.code, r.err)
+		}
+	}
+	if r := c.run("", "utxos", "--offline", "--fee-rate", "2sat/vB"); r.code != 0 {
+		t.Errorf("2sat/vB: exit %d %s", r.code, r.err)
+	}
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"runtime/debug"
+	"strings"
+	"testing"
+)
+
+func TestVersionReadsBuildInfo(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		info *debug.BuildInfo
+		ok   bool
+		want string
+	}{
+		{"no build info at all", nil, false, "satchel (devel), commit unknown"},
+		{"built with -buildvcs=false", &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}}, true,
+			"satchel (devel), commit unknown (built without VCS information, e.g. -buildvcs=false), go1.26.8"},
+		{"tagged and clean", &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "v1.2.3"}, Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.time", Value: "2026-11-01T10:00:00Z"}, {Key: "vcs.modified", Value: "false"}}}, true,
+			"satchel v1.2.3, commit 0123456789ab (2026-11-01T10:00:00Z), go1.26.8"},
+		{"local changes", &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "abc"}, {Key: "vcs.modified", Value: "true"}}}, true,
+			"satchel (devel), commit abc with local changes, go1.26.8"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := readBuildVersion(func() (*debug.BuildInfo, bool) { return tc.info, tc.ok }).String()
+			if !strings.HasPrefix(got, tc.want) {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestVersionFlagAndCommandAgree(t *testing.T) {
+	c := newCLI(t)
+	flag := c.mustRun("", "--version")
+	cmd := c.mustRun("", "version")
+	if flag.out != cmd.out || !strings.HasPrefix(flag.out, "satchel ") {
+		t.Fatalf("--version %q, version %q", flag.out, cmd.out)
+	}
+	j := c.mustRun("", "version", "--json")
+	if !strings.Contains(j.out, `"version": `) || !strings.Contains(j.out, `"go": "go`) {
+		t.Fatalf("version --json: %s", j.out)
+	}
+}
+
+func TestChainCommandsWithoutBackendOnRegtest(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	for _, cmd := range []string{"balance", "history", "utxos"} {
+		r := c.run("", cmd)
+		if r.code != exitUsage || !strings.Contains(r.err, "--backend") || !strings.Contains(r.err, "config set backend") || r.out != "" {
+			t.Errorf("%s with no backend: exit %d, out %q, err %q", cmd, r.code, r.out, r.err)
+		}
+		r = c.run("", cmd, "--json")
+		if code, _ := jsonError(t, r.err); code != "no_backend" {
+			t.Errorf("%s --json: code %q", cmd, code)
+		}
+		if r := c.run("", cmd, "--offline"); r.code != 0 {
+			t.Errorf("%s --offline: exit %d %s", cmd, r.code, r.err)
+		}
+	}
+}

@@ -1,0 +1,133 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+	"unsafe"
+)
+
+// openPTY opens a pseudo-terminal pair: the test holds the master, satchel gets the slave as
+// its stdin, stdout and stderr, as on a real terminal (no-echo reads, terminal checks).
+func openPTY(t *testing.T) (master, slave *os.File) {
+	t.Helper()
+	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminals here: %v", err)
+	}
+	var unlock int32
+	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, m.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); e != 0 {
+		t.Fatalf("unlock pty: %v", e)
+	}
+	var n uint32
+	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, m.Fd(), syscall.TIOCGPTN, uintptr(unsafe.Pointer(&n))); e != 0 {
+		t.Fatalf("pty number: %v", e)
+	}
+	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatalf("open pty slave: %v", err)
+	}
+	return m, s
+}
+
+// ptyScreen collects what satchel writes to the terminal.
+type ptyScreen struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (p *ptyScreen) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.buf.Write(b)
+}
+
+func (p *ptyScreen) String() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.buf.String()
+}
+
+// waitFor waits until the screen shows s for the n-th time.
+func (p *ptyScreen) waitFor(t *testing.T, s string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for strings.Count(p.String(), s) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("the terminal never showed %q (#%d):\n%s", s, n, p.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// The real binary on a real (pseudo-)terminal: a mistyped passphrase is asked again, with
+// "unlocking..." shown while the keystore is opened, and the words are cleared after Enter.
+func TestPTYWrongPassphraseIsAskedAgain(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	delete(c.env, "SATCHEL_PASSPHRASE")
+	master, slave := openPTY(t)
+	defer master.Close()
+	cmd := c.command("seed", "show")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	screen := &ptyScreen{}
+	go func() { _, _ = bytesCopy(screen, master) }()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+
+	screen.waitFor(t, "[y/N]", 1)
+	master.WriteString("y\n")
+	screen.waitFor(t, "Enter passphrase: ", 1)
+	master.WriteString("not the passphrase\n")
+	screen.waitFor(t, "Wrong passphrase; try again.", 1)
+	screen.waitFor(t, "Enter passphrase: ", 2)
+	master.WriteString("test pass\n")
+	screen.waitFor(t, "Press Enter to clear", 1)
+	master.WriteString("\n")
+	select {
+	case err := <-done:
+		if code := exitCode(err); code != 0 {
+			t.Fatalf("exit %d:\n%s", code, screen.String())
+		}
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("satchel did not finish:\n%s", screen.String())
+	}
+	out := screen.String()
+	for _, want := range []string{"unlocking...", " 1. abandon", clearScreen} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the terminal lacks %q:\n%q", want, out)
+		}
+	}
+	if strings.Contains(out, "not the passphrase") || strings.Contains(out, "test pass") {
+		t.Errorf("a passphrase was echoed:\n%q", out)
+	}
+}
+
+// bytesCopy copies until the master reports the terminal closed (EIO on Linux).
+func bytesCopy(w *ptyScreen, r *os.File) (int, error) {
+	buf := make([]byte, 4096)
+	total := 0
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			w.Write(buf[:n])
+			total += n
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"time"
+)
+
+// printTips shows the tip queue as a table: a header row, and for a queued tip with a
+// deadline when it is due and how long is left ("overdue" once it has passed).
+func (a *App) printTips(tips []tipJSON) error {
+	t := newTable("ID", "STATUS", "AMOUNT", "DUE", "ADDRESS", "LABEL")
+	t.alignRight(2)
+	now := a.Now()
+	for _, j := range tips {
+		due := ""
+		row := stylePlain
+		if j.Status != "queued" {
+			row = styleDim
+		}
+		if j.By != nil && j.Status == "queued" {
+			due = a.fmtTime(*j.By)
+			due = due[:len(due)-3] + " (" + untilText(j.By.Sub(now)) + ")"
+		}
+		t.add(txt(j.ID).in(row), txt(j.Status).in(row), txt(a.fmtAmount(j.Amount)).in(row), txt(due).in(row),
+			txt(j.Address).in(row), txt(j.Label).in(row))
+	}
+	return t.write(a)
+}
+
+// untilText says how long is left before a deadline, roughly: "in 5h", "in 2d", "overdue".
+func untilText(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "overdue"
+	case d < time.Hour:
+		return "in " + itoa(int(d.Round(time.Minute)/time.Minute)) + "m"
+	case d < 48*time.Hour:
+		return "in " + itoa(int(d.Round(time.Hour)/time.Hour)) + "h"
+	}
+	return "in " + itoa(int(d.Round(24*time.Hour)/(24*time.Hour))) + "d"
+}
+
+func itoa(n int) string { return groupDigits(int64(n)) }
