@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/btcsuite/btcd/btcec/v2"
 	"github.com/btcsuite/btcd/btcutil/v2/hdkeychain"
@@ -33,7 +34,11 @@ type Account struct {
 	Index       uint32                  // account number, without the hardened offset
 	Xpub        *hdkeychain.ExtendedKey // neutered m/purpose'/coin'/account'
 
-	chains [2]*hdkeychain.ExtendedKey // cached External and Internal chain keys
+	// chains caches the External and Internal chain keys, derived on first use: opening a
+	// wallet to read its balance derives nothing, and the first public derivation of a
+	// process costs about 10 ms (secp256k1 decompresses its table of base point multiples).
+	chains  [2]*hdkeychain.ExtendedKey
+	chainMu *sync.Mutex
 }
 
 // Derived is one address of an account with everything needed to watch for it and spend it.
@@ -123,15 +128,7 @@ func NewAccountFromXpub(xpub string, purpose Purpose, fingerprint uint32,
 
 func newAccount(purpose Purpose, net *chaincfg.Params, fp, index uint32,
 	xpub *hdkeychain.ExtendedKey) (*Account, error) {
-	a := &Account{Purpose: purpose, Net: net, Fingerprint: fp, Index: index, Xpub: xpub}
-	for chain := range a.chains {
-		k, err := xpub.Derive(uint32(chain))
-		if err != nil {
-			return nil, fmt.Errorf("account %s chain %d: %w", a.Path(uint32(chain), 0), chain, err)
-		}
-		a.chains[chain] = k
-	}
-	return a, nil
+	return &Account{Purpose: purpose, Net: net, Fingerprint: fp, Index: index, Xpub: xpub, chainMu: &sync.Mutex{}}, nil
 }
 
 // ScriptType is the script type of the account's addresses.
@@ -148,20 +145,32 @@ func (a *Account) Path(chain, index uint32) string {
 	return a.OriginPath() + "/" + formatIndex(chain) + "/" + formatIndex(index)
 }
 
+// chainKey is the key of a chain (account/chain), cached for External and Internal.
+func (a *Account) chainKey(chain uint32) (*hdkeychain.ExtendedKey, error) {
+	if chain >= uint32(len(a.chains)) || a.chainMu == nil {
+		return a.Xpub.Derive(chain)
+	}
+	a.chainMu.Lock()
+	defer a.chainMu.Unlock()
+	if a.chains[chain] == nil {
+		k, err := a.Xpub.Derive(chain)
+		if err != nil {
+			return nil, err
+		}
+		a.chains[chain] = k
+	}
+	return a.chains[chain], nil
+}
+
 // Derive gives the address at chain/index. The chain key is cached for External and Internal,
 // so this is a single public derivation plus the script work.
 func (a *Account) Derive(chain, index uint32) (*Derived, error) {
 	if chain >= Hardened || index >= Hardened {
 		return nil, fmt.Errorf("derive %s: addresses use unhardened chain and index", a.Path(chain, index))
 	}
-	var ck *hdkeychain.ExtendedKey
-	if chain < uint32(len(a.chains)) && a.chains[chain] != nil {
-		ck = a.chains[chain]
-	} else {
-		var err error
-		if ck, err = a.Xpub.Derive(chain); err != nil {
-			return nil, fmt.Errorf("derive %s: %w", a.Path(chain, index), err)
-		}
+	ck, err := a.chainKey(chain)
+	if err != nil {
+		return nil, fmt.Errorf("derive %s: %w", a.Path(chain, index), err)
 	}
 	child, err := ck.Derive(index)
 	if err != nil {
