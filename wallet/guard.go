@@ -31,7 +31,7 @@ type FeeGuardError struct {
 }
 
 func (e *FeeGuardError) Error() string {
-	return fmt.Sprintf("fee guard: the fee of %d sat is %s of the %d sat paid; %s", e.Fee, Share(e.Fee, e.Amount), e.Amount, e.Reason)
+	return fmt.Sprintf("fee guard: the fee of %s sat is %s of the %s sat paid; %s", e.Fee.Grouped(), Share(e.Fee, e.Amount), e.Amount.Grouped(), e.Reason)
 }
 
 // Unwrap makes errors.Is(err, ErrFeeGuard) hold.
@@ -52,7 +52,7 @@ func (g FeeGuard) CheckFee(fee, amt txbuilder.Amount, rate txbuilder.FeeRate) (w
 		return false, &FeeGuardError{Fee: fee, Amount: amt, Reason: fmt.Sprintf("a fee rate of %s sat/vB is above the 1,000 sat/vB that satchel ever pays", rate)}
 	}
 	if g.MaxFee > 0 && fee > g.MaxFee {
-		return false, &FeeGuardError{Fee: fee, Amount: amt, Reason: fmt.Sprintf("that is above --max-fee %d sat: raise it to pay anyway", g.MaxFee)}
+		return false, &FeeGuardError{Fee: fee, Amount: amt, Reason: fmt.Sprintf("that is above --max-fee %s sat: raise it to pay anyway", g.MaxFee.Grouped())}
 	}
 	if g.MaxRatioPPM > 0 && int64(fee)*1_000_000 > int64(amt)*g.MaxRatioPPM {
 		return false, &FeeGuardError{Fee: fee, Amount: amt, Reason: fmt.Sprintf("that is above --max-fee-ratio %s: raise it to pay anyway", ppmString(g.MaxRatioPPM))}

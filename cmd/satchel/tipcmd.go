@@ -254,8 +254,8 @@ so a crash between broadcast and record never pays a tip twice: the next sync re
 					ids[i] = t.ID
 				}
 				if !a.flags.json {
-					fmt.Fprintf(a.Err, "%d tips in one transaction: %s in fees instead of %s sent one by one (saves %s)\n",
-						len(ids), a.fmtAmount(int64(fp.Selection.Fee)), a.fmtAmount(int64(fp.AloneFees)), a.fmtAmount(int64(fp.Saving)))
+					fmt.Fprintf(a.Err, "%s in one transaction: %s in fees instead of %s sent one by one (saves %s)\n",
+						count(len(ids), "tip", "tips"), a.fmtAmount(int64(fp.Selection.Fee)), a.fmtAmount(int64(fp.AloneFees)), a.fmtAmount(int64(fp.Saving)))
 				}
 				return fp.Plan, nil
 			}, wallet.DefaultFeeGuard, dryRun, "tips", func(p planJSON) any {
