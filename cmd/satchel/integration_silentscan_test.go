@@ -146,7 +146,7 @@ func TestIntegrationSilentScan(t *testing.T) {
 		t.Fatalf("wait --label stream: %s", wj)
 	}
 	exp := c.mustRun("", "labels", "export", "--wallet", "b").out
-	if want := `{"type":"addr","ref":"` + u[9000].Address + `","label":"stream"}`; !strings.Contains(exp, want) {
+	if want := `{"type":"addr","ref":"` + u[9000].Address + `","label":"stream",`; !strings.Contains(exp, want) {
 		t.Fatalf("BIP329 export lacks %s:\n%s", want, exp)
 	}
 	labelled := 0
