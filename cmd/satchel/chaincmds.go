@@ -74,6 +74,9 @@ this one only syncs.`,
 			if err != nil {
 				return err
 			}
+			if err := a.queueScheduled(w); err != nil {
+				return err
+			}
 			out := syncJSON{Height: res.Height, NewTransactions: res.NewTransactions, AddressesScanned: res.AddressesScanned,
 				DurationMS: res.Duration.Milliseconds(), Adopted: res.Adopted}
 			if a.flags.json {

@@ -125,6 +125,9 @@ whatever the fee rate.
 				return err
 			}
 			defer w.Close()
+			if err := a.queueScheduled(w); err != nil {
+				return err
+			}
 			t, existed, err := w.AddTip(wallet.TipRequest{Payment: pay, By: deadline, ID: id, Now: a.Now()})
 			if errors.Is(err, wallet.ErrTipConflict) {
 				return usagef("tip_id_conflict", err.Error())
@@ -159,6 +162,9 @@ whatever the fee rate.
 				return err
 			}
 			defer w.Close()
+			if err := a.queueScheduled(w); err != nil {
+				return err
+			}
 			tips, err := w.Tips()
 			if err != nil {
 				return err
@@ -192,6 +198,9 @@ whatever the fee rate.
 				return err
 			}
 			defer w.Close()
+			if err := a.queueScheduled(w); err != nil {
+				return err
+			}
 			t, err := w.CancelTip(args[0])
 			if err != nil {
 				return err
@@ -236,6 +245,9 @@ so a crash between broadcast and record never pays a tip twice: the next sync re
 			if be != nil {
 				defer be.Close()
 			}
+			if err := a.queueScheduled(w); err != nil {
+				return err
+			}
 			if threshold == 0 && be != nil {
 				ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Second)
 				threshold, err = be.EstimateFee(ctx, 144)
@@ -277,7 +289,7 @@ so a crash between broadcast and record never pays a tip twice: the next sync re
 	flush.Flags().StringVar(&feeRate, "fee-rate", "", "fee rate in sat/vB (default: the backend's estimate for --target)")
 	flush.Flags().IntVar(&target, "target", 6, "confirmation target in blocks for the estimate")
 	flush.Flags().BoolVar(&dryRun, "dry-run", false, "show the plan; sign and send nothing")
-	c.AddCommand(add, list, cancel, flush)
+	c.AddCommand(add, list, cancel, flush, newTipScheduleCmd(a))
 	return c
 }
 
