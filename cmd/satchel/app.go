@@ -49,6 +49,8 @@ type App struct {
 	lenientConfig bool
 	// feeSource says where the fee rate of this command's plan came from (txSession sets it).
 	feeSource string
+	// fx is this command's price of bitcoin and the conversions its plan shows (fiatcmd.go).
+	fx fxState
 }
 
 type globalFlags struct {

@@ -54,6 +54,10 @@ var settings = []settingDef{
 		help: "how amounts are shown to people: sat or btc", values: []string{"sat", "btc"}, check: checkOneOf([]string{"sat", "btc"})},
 	{key: "proxy", flag: "proxy", env: "SATCHEL_PROXY",
 		help: "SOCKS5 proxy for backends that support one, e.g. socks5://127.0.0.1:9050", check: checkProxy},
+	{key: "price-source", env: "SATCHEL_PRICE_SOURCE",
+		help: "URL answering like mempool's /api/v1/prices (mainnet default: mempool.space; test networks: none)", check: checkPriceSource},
+	{key: "fiat", env: "SATCHEL_FIAT",
+		help: "currency shown beside satoshis by balance, history, utxos and plans, e.g. USD", check: checkCurrency},
 	{key: "fee-target", env: "SATCHEL_FEE_TARGET", numeric: true, def: "6",
 		help: "confirmation target in blocks for fee estimates (send --target beats it)", check: checkIntRange(1, 1008)},
 }

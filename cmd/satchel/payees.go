@@ -152,11 +152,11 @@ func parsePayee(net *chaincfg.Params, dest, amount, label string) (wallet.Paymen
 		if strings.EqualFold(amount, "all") {
 			return p, true, nil
 		}
-		v, err := txbuilder.ParseAmount(amount)
+		v, f, err := parsePayAmount(amount)
 		if err != nil {
 			return p, false, err
 		}
-		p.Amount = v
+		p.Amount, p.Fiat = v, f
 		return p, false, nil
 	}
 	a, err := address.Decode(dest, net)
@@ -164,17 +164,17 @@ func parsePayee(net *chaincfg.Params, dest, amount, label string) (wallet.Paymen
 		return p, false, err
 	}
 	if amount == "" {
-		return p, false, usagef("no_amount", fmt.Sprintf("no amount for %s: give AMOUNT (2100, 2100sat, 0.000021btc or all)", a.String))
+		return p, false, usagef("no_amount", fmt.Sprintf("no amount for %s: give AMOUNT (2100, 2100sat, 0.000021btc, 5usd or all)", a.String))
 	}
 	p = wallet.Payment{Address: a.String, Script: a.PkScript, Type: a.Type, Label: label, Notes: notes}
 	if strings.EqualFold(amount, "all") {
 		return p, true, nil
 	}
-	v, err := txbuilder.ParseAmount(amount)
+	v, f, err := parsePayAmount(amount)
 	if err != nil {
 		return p, false, err
 	}
-	p.Amount = v
+	p.Amount, p.Fiat = v, f
 	return p, false, nil
 }
 
@@ -264,6 +264,5 @@ func isAmountArg(s string) bool {
 	if strings.EqualFold(strings.TrimSpace(s), "all") {
 		return true
 	}
-	_, err := txbuilder.ParseAmount(s)
-	return err == nil
+	return isAmountText(s)
 }

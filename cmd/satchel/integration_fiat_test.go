@@ -1,0 +1,122 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/satchel-wallet/satchel/internal/regtest"
+	"github.com/satchel-wallet/satchel/txbuilder"
+)
+
+// priceServer answers like mempool's /api/v1/prices with what body returns; the test changes
+// it between runs.
+type priceServer struct {
+	*httptest.Server
+	mu   sync.Mutex
+	body string
+}
+
+func newPriceServer(t *testing.T) *priceServer {
+	s := &priceServer{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/v1/prices" {
+			http.NotFound(w, r)
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		fmt.Fprint(w, s.body)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *priceServer) set(at time.Time, usd string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.body = fmt.Sprintf(`{"time": %d, "USD": %s, "EUR": 92000.5, "GBP": 79000}`, at.Unix(), usd)
+}
+
+func (s *priceServer) url() string { return s.URL + "/api/v1/prices" }
+
+func TestIntegrationFiatSend(t *testing.T) {
+	c, n := nodeCLI(t)
+	ps := newPriceServer(t)
+	c.env["SATCHEL_PRICE_SOURCE"] = ps.url()
+	c.mustRun("", "create", "--wallet", "a")
+	c.fund(n, "a", 200_000)
+	dest := regtest.NewKey("shop", txbuilder.P2WPKH).Address
+	ps.set(c.now.Add(-12*time.Second), "100000")
+
+	// The text plan says what was converted, at which price, from where, how long ago.
+	r := c.mustRun("", "send", dest, "5usd", "--fee-rate", "2", "--dry-run", "--wallet", "a")
+	host := strings.TrimPrefix(ps.URL, "http://")
+	want := "5.00 USD = 5,000 sat at 100,000 USD/BTC, price from " + host + " 12 s ago"
+	if !contains(r.out, want) {
+		t.Fatalf("dry run does not say %q:\n%s", want, r.out)
+	}
+	r = c.run("", "send", dest, "5USD", "--fee-rate", "2", "--yes", "--json", "--wallet", "a")
+	if r.code != 0 {
+		t.Fatalf("send 5USD: %s", r.err)
+	}
+	p := decodeJSON[planJSON](t, r.out)
+	if p.Amount != 5000 || p.Fiat == nil || p.Fiat.Currency != "USD" || p.Fiat.Amount != "5.00" || p.Fiat.Rate != "100000" || p.Fiat.Source != host {
+		t.Fatalf("plan %+v fiat %+v", p, p.Fiat)
+	}
+	paid := false
+	for _, o := range p.Outputs {
+		if o.Address == dest && o.Value == 5000 {
+			paid = true
+		}
+	}
+	if !paid {
+		t.Fatalf("no 5,000 sat output to %s: %+v", dest, p.Outputs)
+	}
+	if ids := n.MempoolTxIDs(t); len(ids) != 1 || ids[0].String() != p.TxID {
+		t.Fatalf("mempool %v, want %s", ids, p.TxID)
+	}
+	// Rounding half up: 2.50 EUR at 92,000.50 EUR/BTC is 2,717.376... sat -> 2,717.
+	r = c.mustRun("", "send", dest, "2.50eur", "--fee-rate", "2", "--dry-run", "--json", "--wallet", "a")
+	if p := decodeJSON[planJSON](t, r.out); p.Amount != 2717 {
+		t.Fatalf("2.50 EUR = %d sat, want 2717", p.Amount)
+	}
+
+	for _, tc := range []struct {
+		name  string
+		setup func()
+		code  int
+		msg   string
+	}{
+		{"stale price", func() { ps.set(c.now.Add(-11*time.Minute), "100000") }, exitUsage, "stale"},
+		{"zero price", func() { ps.set(c.now, "0") }, exitUsage, "absurd"},
+		{"absurd price", func() { ps.set(c.now, "2000000000") }, exitUsage, "absurd"},
+		{"no such currency", func() { ps.set(c.now, "100000") }, exitUsage, "no JPY price"},
+		{"unreachable source", func() { c.env["SATCHEL_PRICE_SOURCE"] = "http://127.0.0.1:1/api/v1/prices" }, exitBackend, "unreachable"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.setup()
+			amount := "5usd"
+			if tc.name == "no such currency" {
+				amount = "500jpy"
+			}
+			mempool := len(n.MempoolTxIDs(t))
+			r := c.run("", "send", dest, amount, "--fee-rate", "2", "--yes", "--wallet", "a")
+			if r.code != tc.code || !contains(r.err, tc.msg) {
+				t.Fatalf("exit %d (%s), want %d saying %q", r.code, r.err, tc.code, tc.msg)
+			}
+			if got := len(n.MempoolTxIDs(t)); got != mempool {
+				t.Fatalf("a refused fiat payment reached the mempool")
+			}
+			// Satoshi amounts never depend on the price.
+			r = c.run("", "send", dest, "3000", "--fee-rate", "2", "--yes", "--json", "--wallet", "a")
+			if r.code != 0 || decodeJSON[planJSON](t, r.out).Amount != 3000 {
+				t.Fatalf("sat send with a bad price: exit %d %s", r.code, r.err)
+			}
+		})
+	}
+}
