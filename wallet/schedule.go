@@ -2,12 +2,19 @@ package wallet
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet/fiat"
 	"github.com/satchel-wallet/satchel/wallet/store"
 )
+
+// Converter turns a fiat amount into satoshis at the price of the moment (see ConvertPayments);
+// the caller fetches the price, and shows the conversion.
+type Converter func(fiat.Amount) (int64, error)
 
 // Schedule is a recurring tip as the store keeps it.
 type Schedule = store.Schedule
@@ -29,7 +36,7 @@ const maxBacklog = 366 * 24 * time.Hour
 
 // AddSchedule stores a recurring tip and queues the occurrences already due (a schedule
 // starting today queues today's at once). It returns the schedule and the tips queued.
-func (w *Wallet) AddSchedule(req ScheduleRequest) (store.Schedule, []store.Tip, error) {
+func (w *Wallet) AddSchedule(req ScheduleRequest, conv Converter) (store.Schedule, []store.Tip, error) {
 	if err := w.writable(); err != nil {
 		return store.Schedule{}, nil, err
 	}
@@ -39,7 +46,7 @@ func (w *Wallet) AddSchedule(req ScheduleRequest) (store.Schedule, []store.Tip, 
 	if req.Payment.SilentPayment != nil || bytes.Equal(req.Payment.Script, SilentPlaceholder) {
 		return store.Schedule{}, nil, fmt.Errorf("%w: a silent payment address cannot be scheduled: its output is derived when a batch is signed", ErrBadInput)
 	}
-	if req.Payment.Amount <= 0 {
+	if req.Payment.Amount <= 0 && req.Payment.Fiat == nil {
 		return store.Schedule{}, nil, fmt.Errorf("%w: a recurring tip needs an amount", ErrBadInput)
 	}
 	if req.CatchUp == "" {
@@ -71,6 +78,15 @@ func (w *Wallet) AddSchedule(req ScheduleRequest) (store.Schedule, []store.Tip, 
 	if l.PerPayment > 0 && !allowed(l.Allow, req.Payment.Address) && int64(req.Payment.Amount) > l.PerPayment {
 		return store.Schedule{}, nil, &LimitError{Limit: "limit.per-payment", Cap: l.PerPayment, Amount: int64(req.Payment.Amount), Address: req.Payment.Address}
 	}
+	// A fiat amount due today is converted now, before the store is locked for writing.
+	var c Converter
+	if f := req.Payment.Fiat; f != nil && !start.After(now) {
+		sat, err := convertSchedule(store.Schedule{ID: "new", Type: int(req.Payment.Type), FiatMicro: f.Micro, FiatCurrency: f.Currency}, conv)
+		if ce := (*conversionError)(nil); errors.As(err, &ce) {
+			return store.Schedule{}, nil, ce.err
+		}
+		c = func(fiat.Amount) (int64, error) { return sat, nil }
+	}
 	var s store.Schedule
 	var queued []store.Tip
 	err = w.st.Update(func(tx *store.Txn) error {
@@ -81,7 +97,10 @@ func (w *Wallet) AddSchedule(req ScheduleRequest) (store.Schedule, []store.Tip, 
 		s = store.Schedule{ID: fmt.Sprintf("sched-%d", n), Address: req.Payment.Address, Script: req.Payment.Script,
 			Type: int(req.Payment.Type), Amount: int64(req.Payment.Amount), Label: req.Payment.Label,
 			Every: req.Every.String(), Start: start, Until: until, CatchUp: req.CatchUp, Created: now.UTC()}
-		s, queued, err = queueDue(tx, s, now)
+		if f := req.Payment.Fiat; f != nil {
+			s.Amount, s.FiatMicro, s.FiatCurrency = 0, f.Micro, f.Currency
+		}
+		s, queued, err = queueDue(tx, s, now, c)
 		return err
 	})
 	return s, queued, err
@@ -138,35 +157,57 @@ func (w *Wallet) CancelSchedule(id string) (store.Schedule, int, error) {
 }
 
 // QueueScheduled queues the occurrences of every schedule that fell due by the wallet's clock,
-// each once. The tip commands and sync call it. It writes nothing when nothing is due.
-func (w *Wallet) QueueScheduled() ([]store.Tip, error) {
+// each once. The tip commands and sync call it. It writes nothing when nothing is due. A
+// schedule in a currency whose amount cannot be converted now (no trustworthy price) is left
+// for a later run, its occurrences still due; skipped says why, and the others are queued.
+func (w *Wallet) QueueScheduled(conv Converter) (queued []store.Tip, skipped error, err error) {
 	now := w.now()
-	due := false
-	err := w.st.View(func(tx *store.Txn) error {
+	var due []store.Schedule
+	err = w.st.View(func(tx *store.Txn) error {
 		all, err := tx.Schedules()
 		for _, s := range all {
 			if ks, _, err := dueOccurrences(s, now); err != nil {
 				return err
 			} else if len(ks) > 0 {
-				due = true
+				due = append(due, s)
 			}
 		}
 		return err
 	})
-	if err != nil || !due {
-		return nil, err
+	if err != nil || len(due) == 0 {
+		return nil, nil, err
+	}
+	// Prices are fetched here, with no transaction open: never network I/O under the lock.
+	var skips []error
+	convs := map[string]Converter{}
+	for _, s := range due {
+		if s.FiatCurrency == "" {
+			continue
+		}
+		sat, err := convertSchedule(s, conv)
+		if err != nil {
+			skips = append(skips, err)
+			continue
+		}
+		convs[s.ID] = func(fiat.Amount) (int64, error) { return sat, nil }
+	}
+	if len(skips) == len(due) {
+		return nil, errors.Join(skips...), nil
 	}
 	if err := w.writable(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var queued []store.Tip
 	err = w.st.Update(func(tx *store.Txn) error {
-		all, err := tx.Schedules()
-		if err != nil {
-			return err
-		}
-		for _, s := range all {
-			_, q, err := queueDue(tx, s, now)
+		for _, d := range due {
+			s, err := tx.Schedule(d.ID)
+			if err != nil {
+				return err
+			}
+			c, ok := convs[s.ID]
+			if s.FiatCurrency != "" && !ok {
+				continue
+			}
+			_, q, err := queueDue(tx, s, now, c)
 			if err != nil {
 				return err
 			}
@@ -174,8 +215,37 @@ func (w *Wallet) QueueScheduled() ([]store.Tip, error) {
 		}
 		return nil
 	})
-	return queued, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return queued, errors.Join(skips...), nil
 }
+
+// convertSchedule converts a schedule's fiat amount, refusing a result below its dust limit
+// (such a tip would block every flush).
+func convertSchedule(s store.Schedule, conv Converter) (int64, error) {
+	a := fiat.Amount{Micro: s.FiatMicro, Currency: s.FiatCurrency}
+	if conv == nil {
+		return 0, &conversionError{s.ID, fmt.Errorf("%w: no price to convert %s", fiat.ErrNoSource, a)}
+	}
+	sat, err := conv(a)
+	if err != nil {
+		return 0, &conversionError{s.ID, err}
+	}
+	if dust := txbuilder.ScriptType(s.Type).DustLimit(); txbuilder.Amount(sat) < dust {
+		return 0, &conversionError{s.ID, fmt.Errorf("%w: %s is %d sat now, below the %d sat dust limit", ErrBadInput, a, sat, dust)}
+	}
+	return sat, nil
+}
+
+// conversionError is a schedule in a currency that could not be converted now.
+type conversionError struct {
+	id  string
+	err error
+}
+
+func (e *conversionError) Error() string { return fmt.Sprintf("schedule %s: %v", e.id, e.err) }
+func (e *conversionError) Unwrap() error { return e.err }
 
 // NextDue is the date of a schedule's next occurrence not yet queued; false when it has none
 // (cancelled, or past its --until).
@@ -227,12 +297,21 @@ func dueOccurrences(s store.Schedule, now time.Time) ([]int, int, error) {
 // queueDue writes, inside tx, the tips of s's due occurrences and the schedule's new Next.
 // Each tip is due (By) at the schedule's following occurrence, so a flush that waits for low
 // fees still pays it before the next one falls due.
-func queueDue(tx *store.Txn, s store.Schedule, now time.Time) (store.Schedule, []store.Tip, error) {
+func queueDue(tx *store.Txn, s store.Schedule, now time.Time, conv Converter) (store.Schedule, []store.Tip, error) {
 	ks, next, err := dueOccurrences(s, now)
 	if err != nil {
 		return s, nil, err
 	}
 	e, _ := ParseEvery(s.Every)
+	amount := s.Amount
+	if s.FiatCurrency != "" && len(ks) > 0 {
+		// One conversion for the occurrences queued together: the price of the moment.
+		sat, err := convertSchedule(s, conv)
+		if err != nil {
+			return s, nil, err
+		}
+		amount = sat
+	}
 	var queued []store.Tip
 	for _, k := range ks {
 		date := e.Occurrence(s.Start, k)
@@ -242,7 +321,7 @@ func queueDue(tx *store.Txn, s store.Schedule, now time.Time) (store.Schedule, [
 		} else if !store.IsNotFound(err) {
 			return s, nil, err
 		}
-		t := store.Tip{ID: id, Address: s.Address, Script: s.Script, Type: s.Type, Amount: s.Amount,
+		t := store.Tip{ID: id, Address: s.Address, Script: s.Script, Type: s.Type, Amount: amount,
 			Label: s.Label, By: e.Occurrence(s.Start, k+1), Created: now.UTC()}
 		if err := tx.PutTip(t); err != nil {
 			return s, nil, err

@@ -74,7 +74,7 @@ this one only syncs.`,
 			if err != nil {
 				return err
 			}
-			if err := a.queueScheduled(w); err != nil {
+			if err := a.queueScheduled(cmd.Context(), w); err != nil {
 				return err
 			}
 			out := syncJSON{Height: res.Height, NewTransactions: res.NewTransactions, AddressesScanned: res.AddressesScanned,

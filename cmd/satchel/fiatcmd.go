@@ -213,3 +213,18 @@ func (a *App) keepPrice(w *wallet.Wallet, txid fmt.Stringer) {
 		a.warn("price_not_kept", "the payment was sent, but storing its price for history failed: "+err.Error())
 	}
 }
+
+// convertOne converts a single fiat amount at the price of the moment and shows the
+// conversion on stderr.
+func (a *App) convertOne(ctx context.Context, w *wallet.Wallet, f fiat.Amount) (txbuilder.Amount, error) {
+	p, err := a.fetchPrice(ctx, w)
+	if err != nil {
+		return 0, priceErr(err)
+	}
+	q, err := p.Convert(f, a.Now())
+	if err != nil {
+		return 0, priceErr(err)
+	}
+	a.warn("fiat_conversion", q.String(a.Now()))
+	return txbuilder.Amount(q.Sat), nil
+}

@@ -120,3 +120,56 @@ func TestIntegrationFiatSend(t *testing.T) {
 		})
 	}
 }
+
+// Fiat amounts in tip add, tip schedule and receive --amount: converted at the price of the
+// moment (a schedule's at each occurrence), refused or postponed without a trustworthy one.
+func TestIntegrationFiatTipsScheduleReceive(t *testing.T) {
+	c, n := nodeCLI(t)
+	ps := newPriceServer(t)
+	c.env["SATCHEL_PRICE_SOURCE"] = ps.url()
+	c.mustRun("", "create", "--wallet", "a")
+	c.fund(n, "a", 200_000)
+	dest := regtest.NewKey("creator", txbuilder.P2WPKH).Address
+	ps.set(c.now, "100000")
+
+	tip := decodeJSON[tipJSON](t, c.mustRun("", "tip", "add", dest, "2usd", "--json", "--wallet", "a").out)
+	if tip.Amount != 2000 {
+		t.Fatalf("tip of 2 USD queued as %d sat", tip.Amount)
+	}
+	r := c.mustRun("", "receive", "--amount", "5usd", "--json", "--wallet", "a")
+	if rec := decodeJSON[receiveJSON](t, r.out); !contains(rec.URI, "amount=0.00005") {
+		t.Fatalf("receive --amount 5usd: %s", rec.URI)
+	}
+	if !contains(r.err, "5.00 USD = 5,000 sat") {
+		t.Fatalf("receive did not show the conversion: %s", r.err)
+	}
+
+	// A daily schedule in dollars: today's occurrence converts now at 100,000 USD/BTC...
+	s := decodeJSON[scheduleJSON](t, c.mustRun("", "tip", "schedule", dest, "1usd", "--every", "1d", "--json", "--wallet", "a").out)
+	if s.Fiat != "1.00 USD" || s.Amount != nil || len(s.Queued) != 1 {
+		t.Fatalf("schedule %+v", s)
+	}
+	// ...tomorrow's waits while the price is stale, and converts at the new price once fresh.
+	c.now = c.now.Add(24 * time.Hour)
+	ps.set(c.now.Add(-time.Hour), "50000")
+	r = c.mustRun("", "tip", "list", "--json", "--wallet", "a")
+	if len(decodeJSON[[]tipJSON](t, r.out)) != 2 || !contains(r.err, "schedule_not_queued") {
+		t.Fatalf("a stale price queued an occurrence: %s / %s", r.out, r.err)
+	}
+	ps.set(c.now, "50000")
+	r = c.run("", "tip", "flush", "--fee-rate", "2", "--yes", "--json", "--wallet", "a")
+	if r.code != 0 {
+		t.Fatalf("flush: %s", r.err)
+	}
+	f := decodeJSON[tipFlushJSON](t, r.out)
+	// 2 USD at 100,000 + 1 USD at 100,000 + 1 USD at 50,000 = 2,000 + 1,000 + 2,000 sat.
+	if len(f.Tips) != 3 || f.Amount != 5000 {
+		t.Fatalf("flush paid %v, %d sat; want 3 tips, 5,000 sat", f.Tips, f.Amount)
+	}
+	// Without any price, sat tips still queue and fiat ones are refused with exit 5.
+	c.env["SATCHEL_PRICE_SOURCE"] = "http://127.0.0.1:1/api/v1/prices"
+	if r := c.run("", "tip", "add", dest, "2usd", "--wallet", "a"); r.code != exitBackend {
+		t.Fatalf("fiat tip with the source down: exit %d (%s)", r.code, r.err)
+	}
+	c.mustRun("", "tip", "add", dest, "2000", "--wallet", "a")
+}

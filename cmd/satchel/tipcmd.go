@@ -107,7 +107,7 @@ whatever the fee rate.
 			if pay.SilentPayment != nil {
 				return usagef("bad_address", "a silent payment address cannot be queued: its output is derived when the batch is signed; send it now with satchel send")
 			}
-			if pay.Amount < pay.Type.DustLimit() {
+			if pay.Fiat == nil && pay.Amount < pay.Type.DustLimit() {
 				return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%d sat is below the %d sat dust limit of a %s output", pay.Amount, pay.Type.DustLimit(), pay.Type)}
 			}
 			if len(id) > 100 || strings.ContainsFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
@@ -125,8 +125,17 @@ whatever the fee rate.
 				return err
 			}
 			defer w.Close()
-			if err := a.queueScheduled(w); err != nil {
+			if err := a.queueScheduled(cmd.Context(), w); err != nil {
 				return err
+			}
+			if pay.Fiat != nil {
+				// A queued tip keeps satoshis: its fiat amount is converted now, and shown.
+				ps := []wallet.Payment{pay}
+				if err := a.convertPays(cmd.Context(), w, ps); err != nil {
+					return err
+				}
+				pay = ps[0]
+				a.warn("fiat_conversion", a.fx.quotes[0].String(a.Now()))
 			}
 			t, existed, err := w.AddTip(wallet.TipRequest{Payment: pay, By: deadline, ID: id, Now: a.Now()})
 			if errors.Is(err, wallet.ErrTipConflict) {
@@ -162,7 +171,7 @@ whatever the fee rate.
 				return err
 			}
 			defer w.Close()
-			if err := a.queueScheduled(w); err != nil {
+			if err := a.queueScheduled(cmd.Context(), w); err != nil {
 				return err
 			}
 			tips, err := w.Tips()
@@ -198,7 +207,7 @@ whatever the fee rate.
 				return err
 			}
 			defer w.Close()
-			if err := a.queueScheduled(w); err != nil {
+			if err := a.queueScheduled(cmd.Context(), w); err != nil {
 				return err
 			}
 			t, err := w.CancelTip(args[0])
@@ -245,7 +254,7 @@ so a crash between broadcast and record never pays a tip twice: the next sync re
 			if be != nil {
 				defer be.Close()
 			}
-			if err := a.queueScheduled(w); err != nil {
+			if err := a.queueScheduled(cmd.Context(), w); err != nil {
 				return err
 			}
 			if threshold == 0 && be != nil {

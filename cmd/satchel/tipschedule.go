@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -8,13 +9,23 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/fiat"
 )
+
+// scheduleAmountText is a schedule's amount for the text list: satoshis, or the fiat amount.
+func scheduleAmountText(a *App, s scheduleJSON) string {
+	if s.Amount == nil {
+		return s.Fiat
+	}
+	return a.fmtAmount(*s.Amount)
+}
 
 // scheduleJSON is a recurring tip as tip schedule prints it.
 type scheduleJSON struct {
 	ID      string   `json:"id"`
 	Address string   `json:"address"`
-	Amount  int64    `json:"amount_sat"`
+	Amount  *int64   `json:"amount_sat"`
+	Fiat    string   `json:"fiat,omitempty"`
 	Label   string   `json:"label,omitempty"`
 	Every   string   `json:"every"`
 	Start   string   `json:"start"`
@@ -26,8 +37,14 @@ type scheduleJSON struct {
 }
 
 func scheduleOut(s wallet.Schedule) scheduleJSON {
-	j := scheduleJSON{ID: s.ID, Address: s.Address, Amount: s.Amount, Label: s.Label, Every: s.Every,
+	j := scheduleJSON{ID: s.ID, Address: s.Address, Label: s.Label, Every: s.Every,
 		Start: s.Start.Format(time.DateOnly), CatchUp: s.CatchUp, Status: "active"}
+	if s.FiatCurrency != "" {
+		j.Fiat = fiat.Amount{Micro: s.FiatMicro, Currency: s.FiatCurrency}.String()
+	} else {
+		amt := s.Amount
+		j.Amount = &amt
+	}
 	if !s.Until.IsZero() {
 		u := s.Until.Format(time.DateOnly)
 		j.Until = &u
@@ -46,10 +63,18 @@ func scheduleOut(s wallet.Schedule) scheduleJSON {
 
 // queueScheduled turns the schedules' due occurrences into queued tips and says so on stderr.
 // Every tip command and sync call it, so an occurrence is queued by whichever runs first.
-func (a *App) queueScheduled(w *wallet.Wallet) error {
-	q, err := w.QueueScheduled()
-	if err != nil || len(q) == 0 {
+func (a *App) queueScheduled(ctx context.Context, w *wallet.Wallet) error {
+	q, skipped, err := w.QueueScheduled(a.converter(ctx, w))
+	if err != nil {
 		return err
+	}
+	if skipped != nil {
+		for _, line := range strings.Split(skipped.Error(), "\n") {
+			a.warn("schedule_not_queued", line+": its due occurrences wait for the next run")
+		}
+	}
+	if len(q) == 0 {
+		return nil
 	}
 	ids := make([]string, len(q))
 	for i, t := range q {
@@ -57,6 +82,23 @@ func (a *App) queueScheduled(w *wallet.Wallet) error {
 	}
 	a.warn("scheduled_tips", fmt.Sprintf("queued %d scheduled tips: %s", len(q), strings.Join(ids, ", ")))
 	return nil
+}
+
+// converter converts fiat amounts at the price of the moment (fetched once per command) and
+// shows each conversion on stderr.
+func (a *App) converter(ctx context.Context, w *wallet.Wallet) wallet.Converter {
+	return func(f fiat.Amount) (int64, error) {
+		p, err := a.fetchPrice(ctx, w)
+		if err != nil {
+			return 0, err
+		}
+		q, err := p.Convert(f, a.Now())
+		if err != nil {
+			return 0, err
+		}
+		a.warn("fiat_conversion", q.String(a.Now()))
+		return q.Sat, nil
+	}
 }
 
 func newTipScheduleCmd(a *App) *cobra.Command {
@@ -94,7 +136,7 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 			if pay.SilentPayment != nil {
 				return usagef("bad_address", "a silent payment address cannot be scheduled: its output is derived when the batch is signed")
 			}
-			if pay.Amount < pay.Type.DustLimit() {
+			if pay.Fiat == nil && pay.Amount < pay.Type.DustLimit() {
 				return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%d sat is below the %d sat dust limit of a %s output", pay.Amount, pay.Type.DustLimit(), pay.Type)}
 			}
 			if err := checkLabelArg("--label", label); err != nil {
@@ -127,12 +169,12 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 				return err
 			}
 			defer w.Close()
-			if err := a.queueScheduled(w); err != nil {
+			if err := a.queueScheduled(cmd.Context(), w); err != nil {
 				return err
 			}
-			s, queued, err := w.AddSchedule(req)
+			s, queued, err := w.AddSchedule(req, a.converter(cmd.Context(), w))
 			if err != nil {
-				return err
+				return priceErr(err)
 			}
 			out := scheduleOut(s)
 			for _, t := range queued {
@@ -169,7 +211,7 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 				return err
 			}
 			defer w.Close()
-			if err := a.queueScheduled(w); err != nil {
+			if err := a.queueScheduled(cmd.Context(), w); err != nil {
 				return err
 			}
 			all, err := w.Schedules()
@@ -192,7 +234,7 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 				if s.NextDue != nil {
 					next = *s.NextDue
 				}
-				fmt.Fprintf(a.Out, "%-10s %-9s %12s  every %-4s next %-10s  %s  %s\n", printable(s.ID), s.Status, a.fmtAmount(s.Amount), s.Every, next, s.Address, printable(s.Label))
+				fmt.Fprintf(a.Out, "%-10s %-9s %12s  every %-4s next %-10s  %s  %s\n", printable(s.ID), s.Status, scheduleAmountText(a, s), s.Every, next, s.Address, printable(s.Label))
 			}
 			return nil
 		},

@@ -20,7 +20,11 @@ type Schedule struct {
 	Script  []byte `json:"script"`
 	Type    int    `json:"type"` // txbuilder.ScriptType
 	Amount  int64  `json:"amount"`
-	Label   string `json:"label,omitempty"`
+	// FiatMicro and FiatCurrency, when set, are the amount in a currency (micro-units), converted
+	// at the price of the moment each occurrence is queued; Amount is then zero.
+	FiatMicro    int64  `json:"fiat_micro,omitempty"`
+	FiatCurrency string `json:"fiat_currency,omitempty"`
+	Label        string `json:"label,omitempty"`
 	// Every is the period as typed: "1d", "1w", "1mo" (a count and a unit).
 	Every string `json:"every"`
 	// Start is midnight UTC of the first occurrence; Until, when set, midnight UTC of the last
