@@ -228,3 +228,29 @@ func (a *App) convertOne(ctx context.Context, w *wallet.Wallet, f fiat.Amount) (
 	a.warn("fiat_conversion", q.String(a.Now()))
 	return txbuilder.Amount(q.Sat), nil
 }
+
+// priceForCaps fetches the price when a spending cap is set in a currency: the pipeline
+// converts the cap at it. Without a trustworthy price the payment is refused, as a fiat amount
+// would be.
+func (a *App) priceForCaps(ctx context.Context, w *wallet.Wallet) error {
+	l, err := w.Limits()
+	if err != nil || !l.HasFiatCaps() {
+		return err
+	}
+	p, err := a.fetchPrice(ctx, w)
+	if err == nil {
+		_, err = p.Rate(capCurrency(l), a.Now())
+	}
+	if err != nil {
+		return priceErr(fmt.Errorf("a spending cap is set in %s: %w", capCurrency(l), err))
+	}
+	w.SetPrice(p)
+	return nil
+}
+
+func capCurrency(l wallet.Limits) string {
+	if l.PerPaymentFiat != nil {
+		return l.PerPaymentFiat.Currency
+	}
+	return l.DailyFiat.Currency
+}

@@ -173,3 +173,35 @@ func TestIntegrationFiatTipsScheduleReceive(t *testing.T) {
 	}
 	c.mustRun("", "tip", "add", dest, "2000", "--wallet", "a")
 }
+
+// limit.per-payment 20usd is converted at the price of each payment's check.
+func TestIntegrationFiatCap(t *testing.T) {
+	c, n := nodeCLI(t)
+	ps := newPriceServer(t)
+	c.env["SATCHEL_PRICE_SOURCE"] = ps.url()
+	c.mustRun("", "create", "--wallet", "a")
+	c.fund(n, "a", 200_000)
+	dest := regtest.NewKey("shop", txbuilder.P2WPKH).Address
+	ps.set(c.now, "100000")
+	c.mustRun("", "config", "set", "limit.per-payment", "20usd", "--wallet", "a")
+	if got := strings.TrimSpace(c.mustRun("", "config", "get", "limit.per-payment", "--wallet", "a").out); got != "20.00 USD" {
+		t.Fatalf("config get: %q", got)
+	}
+	// 20 USD = 20,000 sat at 100,000 USD/BTC.
+	if r := c.run("", "send", dest, "20001", "--fee-rate", "2", "--yes", "--wallet", "a"); r.code != exitCannotPay || !contains(r.err, "limit.per-payment") {
+		t.Fatalf("20,001 sat under a 20 USD cap: exit %d %s", r.code, r.err)
+	}
+	c.mustRun("", "send", dest, "20000", "--fee-rate", "2", "--yes", "--wallet", "a")
+	// The price halves: 20 USD is now 40,000 sat.
+	ps.set(c.now, "50000")
+	c.mustRun("", "send", dest, "30000", "--fee-rate", "2", "--yes", "--wallet", "a")
+	// No trustworthy price: the cap cannot be judged, so nothing is paid, not even in sat.
+	ps.set(c.now.Add(-time.Hour), "50000")
+	mempool := len(n.MempoolTxIDs(t))
+	if r := c.run("", "send", dest, "1000", "--fee-rate", "2", "--yes", "--wallet", "a"); r.code != exitUsage || !contains(r.err, "stale") {
+		t.Fatalf("stale price with a fiat cap: exit %d %s", r.code, r.err)
+	}
+	if len(n.MempoolTxIDs(t)) != mempool {
+		t.Fatal("paid with a cap it could not judge")
+	}
+}

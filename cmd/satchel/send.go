@@ -279,6 +279,9 @@ func (a *App) pay(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, planne
 	if !dryRun && !w.Meta().WatchOnly && a.psbtOut != "" {
 		return usagef("bad_flag", "--psbt-out is for watch-only wallets: this wallet signs and sends itself")
 	}
+	if err := a.priceForCaps(cmd.Context(), w); err != nil {
+		return err
+	}
 	asked := 0
 	res, err := w.Pay(cmd.Context(), func() (*wallet.Plan, error) {
 		p, err := planner()
