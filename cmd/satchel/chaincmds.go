@@ -13,6 +13,7 @@ import (
 
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/fiat"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 )
 
@@ -99,6 +100,10 @@ type balanceJSON struct {
 	Spendable    int64      `json:"spendable_sat"`
 	SyncedHeight *int32     `json:"synced_height"`
 	SyncedAt     *time.Time `json:"synced_at"`
+	// Fiat values confirmed + unconfirmed in config fiat at today's price; FiatText is the text
+	// line ("price unavailable" without a trustworthy price).
+	Fiat     *fiatJSON `json:"fiat,omitempty"`
+	FiatText string    `json:"-"`
 }
 
 func newBalanceCmd(a *App) *cobra.Command {
@@ -127,6 +132,13 @@ plus the wallet's own unconfirmed change, minus frozen coins). Syncs first unles
 			if b.Synced {
 				out.SyncedHeight, out.SyncedAt = &b.SyncedHeight, &b.SyncedAt
 			}
+			if cur := a.displayCurrency(w); cur != "" {
+				f, ok := a.fiatValue(cmd.Context(), w, b.Confirmed+b.Unconfirmed, cur)
+				out.Fiat, out.FiatText = f, fiatText(f, ok)
+				if ok {
+					out.FiatText += " at " + fiat.FormatRate(f.rate) + " " + cur + "/BTC"
+				}
+			}
 			if a.flags.json {
 				return a.printJSON(out)
 			}
@@ -144,6 +156,10 @@ type historyJSON struct {
 	Fee           *int64     `json:"fee_sat"`
 	Label         string     `json:"label"`
 	Status        string     `json:"status"`
+	// Fiat is the value in config fiat at the price kept with the payment (or today's, with
+	// --fiat-at now); absent without one. FiatText is the text column.
+	Fiat     *fiatJSON `json:"fiat,omitempty"`
+	FiatText string    `json:"-"`
 }
 
 // historyOut is one history line as JSON shows it.
@@ -166,6 +182,7 @@ func historyOut(r wallet.HistoryEntry) historyJSON {
 
 func newHistoryCmd(a *App) *cobra.Command {
 	var limit, offset int
+	var fiatAt string
 	c := &cobra.Command{
 		Use:   "history",
 		Short: "List the wallet's transactions, newest first",
@@ -186,11 +203,16 @@ the wallet sent), confirmations, label and status (confirmed, pending, replaced,
 				defer be.Close()
 			}
 			a.staleNote(w, be)
+			val, err := a.historyFiat(cmd.Context(), w, fiatAt)
+			if err != nil {
+				return err
+			}
 			if a.flags.json && a.flags.jqCode == nil {
 				// Stream: a wallet's whole history in constant memory.
 				return streamRows(a.Out, func(emit func(*historyJSON) error) error {
 					return w.EachHistory(offset, limit, func(r wallet.HistoryEntry) error {
 						h := historyOut(r)
+						val(&h)
 						return emit(&h)
 					})
 				}, func(b []byte, r *historyJSON) []byte { return r.appendJSON(b) })
@@ -201,7 +223,9 @@ the wallet sent), confirmations, label and status (confirmed, pending, replaced,
 			}
 			out := make([]historyJSON, 0, len(rows))
 			for _, r := range rows {
-				out = append(out, historyOut(r))
+				h := historyOut(r)
+				val(&h)
+				out = append(out, h)
 			}
 			if a.flags.json {
 				return a.printJSON(out)
@@ -215,6 +239,7 @@ the wallet sent), confirmations, label and status (confirmed, pending, replaced,
 	}
 	c.Flags().IntVar(&limit, "limit", 0, "show at most N transactions (0: all)")
 	c.Flags().IntVar(&offset, "offset", 0, "skip the N newest transactions")
+	c.Flags().StringVar(&fiatAt, "fiat-at", "", "with config fiat: value each transaction at now (today's price) instead of the price kept with each payment satchel made")
 	return c
 }
 

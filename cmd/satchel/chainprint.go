@@ -19,6 +19,9 @@ func (a *App) printBalance(b balanceJSON) error {
 	t.add(txt("unconfirmed"), txt(a.fmtAmount(b.Unconfirmed)).in(unconf))
 	t.add(txt("immature"), txt(a.fmtAmount(b.Immature)).in(styleDim))
 	t.add(txt("spendable"), txt(a.fmtAmount(b.Spendable)).in(styleBold))
+	if b.FiatText != "" {
+		t.add(txt("worth"), txt(b.FiatText))
+	}
 	if err := t.write(a); err != nil {
 		return err
 	}
@@ -37,7 +40,12 @@ func (a *App) printHistory(rows []historyJSON) error {
 		_, err := fmt.Fprintln(a.Out, "no transactions yet")
 		return err
 	}
-	t := newTable("TIME ("+a.zoneName()+")", "AMOUNT", "FEE", "STATUS", "CONF", "TXID", "LABEL")
+	cols := []string{"TIME (" + a.zoneName() + ")", "AMOUNT", "FEE", "STATUS", "CONF", "TXID", "LABEL"}
+	fiatCol := rows[0].FiatText != ""
+	if fiatCol {
+		cols = append(cols, "VALUE")
+	}
+	t := newTable(cols...)
 	t.alignRight(1, 2, 4)
 	for _, h := range rows {
 		ts, fee := "", ""
@@ -61,8 +69,12 @@ func (a *App) printHistory(rows []historyJSON) error {
 		case "replaced", "conflicted":
 			row, amt = styleDim, styleDim
 		}
-		t.add(txt(ts).in(row), txt(a.fmtSignedAmount(h.Amount)).in(amt), txt(fee).in(row), txt(h.Status).in(row),
-			txt(strconv.Itoa(int(h.Confirmations))).in(row), txt(h.TxID), txt(h.Label))
+		cells := []cell{txt(ts).in(row), txt(a.fmtSignedAmount(h.Amount)).in(amt), txt(fee).in(row), txt(h.Status).in(row),
+			txt(strconv.Itoa(int(h.Confirmations))).in(row), txt(h.TxID), txt(h.Label)}
+		if fiatCol {
+			cells = append(cells, txt(h.FiatText))
+		}
+		t.add(cells...)
 	}
 	return t.write(a)
 }

@@ -78,6 +78,10 @@ func (h *historyJSON) appendJSON(b []byte) []byte {
 	b = appendOptInt(field(b, "fee_sat", false), h.Fee)
 	b = appendJSONString(field(b, "label", false), h.Label)
 	b = appendJSONString(field(b, "status", false), h.Status)
+	if h.Fiat != nil {
+		f, _ := json.MarshalIndent(h.Fiat, "    ", "  ")
+		b = append(field(b, "fiat", false), f...)
+	}
 	return append(b, "\n  }"...)
 }
 

@@ -86,6 +86,10 @@ func (a *App) fetchPrice(ctx context.Context, w *wallet.Wallet) (fiat.Price, err
 		return a.fx.price, a.fx.err
 	}
 	a.fx.fetched = true
+	if a.flags.offline {
+		a.fx.err = fmt.Errorf("%w: --offline asks nothing of the network", fiat.ErrUnreachable)
+		return fiat.Price{}, a.fx.err
+	}
 	src, err := a.priceSource(w)
 	if err != nil {
 		a.fx.err = err
@@ -253,4 +257,51 @@ func capCurrency(l wallet.Limits) string {
 		return l.PerPaymentFiat.Currency
 	}
 	return l.DailyFiat.Currency
+}
+
+// historyFiat returns what adds config fiat's value to a history row: at the price kept with
+// each payment satchel made (other rows have none: "-"), or with --fiat-at now at today's
+// price for every row. Without config fiat it adds nothing.
+func (a *App) historyFiat(ctx context.Context, w *wallet.Wallet, at string) (func(*historyJSON), error) {
+	if at != "" && at != "now" {
+		return nil, usagef("bad_fiat_at", fmt.Sprintf("--fiat-at %q: the only value is now (without it: the price kept with each payment)", clipArg(at)))
+	}
+	cur := a.displayCurrency(w)
+	if cur == "" {
+		if at != "" {
+			return nil, usagef("no_fiat", "--fiat-at needs a currency: satchel config set fiat USD")
+		}
+		return func(*historyJSON) {}, nil
+	}
+	if at == "now" {
+		p, err := a.fetchPrice(ctx, w)
+		if err == nil {
+			_, err = p.Rate(cur, a.Now())
+		}
+		if err != nil {
+			a.warn("price_unavailable", "price unavailable: "+err.Error())
+		}
+		return func(h *historyJSON) {
+			var f *fiatJSON
+			ok := false
+			if err == nil {
+				f, ok = valueAt(p, h.Amount, cur, a.Now())
+			}
+			h.Fiat, h.FiatText = f, fiatText(f, ok)
+		}, nil
+	}
+	kept, err := w.KeptPrices()
+	if err != nil {
+		return nil, err
+	}
+	return func(h *historyJSON) {
+		p, ok := kept[h.TxID]
+		if !ok {
+			h.FiatText = "-"
+			return
+		}
+		// Judged at the price's own time: it was fresh when the payment was made.
+		f, ok := valueAt(p, h.Amount, cur, p.Time)
+		h.Fiat, h.FiatText = f, fiatText(f, ok)
+	}, nil
 }

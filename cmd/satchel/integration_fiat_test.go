@@ -205,3 +205,60 @@ func TestIntegrationFiatCap(t *testing.T) {
 		t.Fatal("paid with a cap it could not judge")
 	}
 }
+
+// config fiat USD: plans, balance and history carry the value; history keeps the price of
+// each payment's time, --fiat-at now uses today's; a bad price shows "price unavailable".
+func TestIntegrationFiatDisplay(t *testing.T) {
+	c, n := nodeCLI(t)
+	ps := newPriceServer(t)
+	c.env["SATCHEL_PRICE_SOURCE"] = ps.url()
+	c.mustRun("", "create", "--wallet", "a")
+	c.fund(n, "a", 200_000)
+	c.mustRun("", "config", "set", "fiat", "USD", "--wallet", "a")
+	dest := regtest.NewKey("shop", txbuilder.P2WPKH).Address
+	ps.set(c.now, "100000")
+
+	p := decodeJSON[planJSON](t, c.mustRun("", "send", dest, "10000", "--fee-rate", "2", "--yes", "--json", "--wallet", "a").out)
+	if p.Fiat == nil || p.Fiat.Amount != "10.00" || p.Fiat.Currency != "USD" {
+		t.Fatalf("plan fiat %+v", p.Fiat)
+	}
+	n.Mine(t, 1)
+	ps.set(c.now, "50000") // the price halves after the payment
+	var sent historyJSON
+	for _, h := range c.history("a") {
+		if h.TxID == p.TxID {
+			sent = h
+		}
+	}
+	// Net -10,000 - fee at the kept 100,000 USD/BTC.
+	want := fmt.Sprintf("-%d.%02d", (10000+p.Fee)/1000, ((10000+p.Fee)%1000+5)/10)
+	if sent.Fiat == nil || sent.Fiat.Amount != want || sent.Fiat.Rate != "100000" {
+		t.Fatalf("history fiat %+v, want %s at 100000", sent.Fiat, want)
+	}
+	now := decodeJSON[[]historyJSON](t, c.mustRun("", "history", "--fiat-at", "now", "--json", "--wallet", "a").out)
+	for _, h := range now {
+		if h.Fiat == nil || h.Fiat.Rate != "50000" {
+			t.Fatalf("--fiat-at now row %+v", h)
+		}
+	}
+	b := decodeJSON[balanceJSON](t, c.mustRun("", "balance", "--json", "--wallet", "a").out)
+	if b.Fiat == nil || b.Fiat.Rate != "50000" {
+		t.Fatalf("balance fiat %+v", b.Fiat)
+	}
+	if r := c.mustRun("", "balance", "--wallet", "a"); !contains(r.out, "USD at 50,000 USD/BTC") {
+		t.Fatalf("balance text: %s", r.out)
+	}
+	// A stale price: no number rather than a wrong one; the satoshis are unchanged.
+	ps.set(c.now.Add(-time.Hour), "50000")
+	r := c.mustRun("", "balance", "--wallet", "a")
+	if !contains(r.out, "price unavailable") {
+		t.Fatalf("balance with a stale price: %s", r.out)
+	}
+	b2 := decodeJSON[balanceJSON](t, c.mustRun("", "balance", "--json", "--wallet", "a").out)
+	if b2.Fiat != nil || b2.Confirmed != b.Confirmed {
+		t.Fatalf("balance with a stale price: %+v", b2)
+	}
+	if r := c.mustRun("", "send", dest, "3000", "--fee-rate", "2", "--dry-run", "--wallet", "a"); !contains(r.out, "price unavailable") {
+		t.Fatalf("plan with a stale price: %s", r.out)
+	}
+}
