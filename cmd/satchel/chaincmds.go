@@ -13,8 +13,8 @@ import (
 
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
-	"github.com/satchel-wallet/satchel/wallet/fiat"
 	"github.com/satchel-wallet/satchel/wallet/chain"
+	"github.com/satchel-wallet/satchel/wallet/fiat"
 )
 
 // openSynced opens the wallet for a command that reads chain data: read-only with --offline,
