@@ -254,6 +254,9 @@ type utxoJSON struct {
 	Economical    *bool  `json:"economical"`
 	Label         string `json:"label,omitempty"`
 	DustAttack    bool   `json:"dust_attack,omitempty"`
+	// Fiat is the coin's value in config fiat at today's price; FiatText the text column.
+	Fiat     *fiatJSON `json:"fiat,omitempty"`
+	FiatText string    `json:"-"`
 }
 
 func newUtxosCmd(a *App) *cobra.Command {
@@ -306,6 +309,10 @@ spend_cost_sat and economical are null.`,
 					cost := int64(rate.FeeForWeight(u.Type.InputWeight()))
 					econ := u.Value > cost
 					j.SpendCost, j.Economical = &cost, &econ
+				}
+				if cur := a.displayCurrency(w); cur != "" {
+					f, ok := a.fiatValue(cmd.Context(), w, u.Value, cur)
+					j.Fiat, j.FiatText = f, fiatText(f, ok)
 				}
 				out = append(out, j)
 			}

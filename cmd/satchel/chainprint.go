@@ -86,7 +86,12 @@ func (a *App) printUtxos(coins []utxoJSON) error {
 		_, err := fmt.Fprintln(a.Out, "no coins")
 		return err
 	}
-	t := newTable("OUTPOINT", "VALUE", "CONF", "SPEND COST", "FROZEN", "ADDRESS", "LABEL")
+	cols := []string{"OUTPOINT", "VALUE", "CONF", "SPEND COST", "FROZEN", "ADDRESS", "LABEL"}
+	fiatCol := coins[0].FiatText != ""
+	if fiatCol {
+		cols = append(cols, "WORTH")
+	}
+	t := newTable(cols...)
 	t.alignRight(1, 2, 3)
 	marked := false
 	for _, j := range coins {
@@ -107,8 +112,12 @@ func (a *App) printUtxos(coins []utxoJSON) error {
 		if j.Confirmations == 0 {
 			conf = conf.in(styleDim)
 		}
-		t.add(txt(j.OutPoint).in(row), txt(a.fmtAmount(j.Value)).in(row), conf, cost, txt(frozen).in(row),
-			txt(j.Address).in(row), txt(j.Label).in(row))
+		cells := []cell{txt(j.OutPoint).in(row), txt(a.fmtAmount(j.Value)).in(row), conf, cost, txt(frozen).in(row),
+			txt(j.Address).in(row), txt(j.Label).in(row)}
+		if fiatCol {
+			cells = append(cells, txt(j.FiatText).in(row))
+		}
+		t.add(cells...)
 	}
 	if err := t.write(a); err != nil {
 		return err

@@ -31,6 +31,17 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// appendNested writes v, an object inside a list element, as json.Encoder with the list's
+// indentation would.
+func appendNested(b []byte, v any) []byte {
+	var buf []byte
+	enc := json.NewEncoder(&sliceWriter{&buf})
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("    ", "  ")
+	_ = enc.Encode(v)
+	return append(b, buf[:len(buf)-1]...)
+}
+
 type sliceWriter struct{ b *[]byte }
 
 func (w *sliceWriter) Write(p []byte) (int, error) { *w.b = append(*w.b, p...); return len(p), nil }
@@ -79,8 +90,7 @@ func (h *historyJSON) appendJSON(b []byte) []byte {
 	b = appendJSONString(field(b, "label", false), h.Label)
 	b = appendJSONString(field(b, "status", false), h.Status)
 	if h.Fiat != nil {
-		f, _ := json.MarshalIndent(h.Fiat, "    ", "  ")
-		b = append(field(b, "fiat", false), f...)
+		b = appendNested(field(b, "fiat", false), h.Fiat)
 	}
 	return append(b, "\n  }"...)
 }
@@ -105,6 +115,9 @@ func (u *utxoJSON) appendJSON(b []byte) []byte {
 	}
 	if u.DustAttack {
 		b = appendBool(field(b, "dust_attack", false), true)
+	}
+	if u.Fiat != nil {
+		b = appendNested(field(b, "fiat", false), u.Fiat)
 	}
 	return append(b, "\n  }"...)
 }

@@ -245,6 +245,11 @@ func TestIntegrationFiatDisplay(t *testing.T) {
 	if b.Fiat == nil || b.Fiat.Rate != "50000" {
 		t.Fatalf("balance fiat %+v", b.Fiat)
 	}
+	for _, u := range decodeJSON[[]utxoJSON](t, c.mustRun("", "utxos", "--json", "--wallet", "a").out) {
+		if u.Fiat == nil || u.Fiat.Rate != "50000" {
+			t.Fatalf("utxo fiat %+v", u)
+		}
+	}
 	if r := c.mustRun("", "balance", "--wallet", "a"); !contains(r.out, "USD at 50,000 USD/BTC") {
 		t.Fatalf("balance text: %s", r.out)
 	}
