@@ -115,6 +115,11 @@ func (w *Wallet) PlanSend(req SendRequest) (*Plan, error) {
 	if err := w.checkSilentPayees(req.Payments); err != nil {
 		return nil, err
 	}
+	for _, p := range req.Payments {
+		if p.Fiat != nil && p.Amount <= 0 && !req.SweepAll {
+			return nil, fmt.Errorf("%w: %s to %s was never converted to satoshis (ConvertPayments)", ErrBadInput, p.Fiat, p.Address)
+		}
+	}
 	var notes []string
 	req.Payments, notes = w.mergePayees(req.Payments)
 	pc, err := w.loadPlanContext()

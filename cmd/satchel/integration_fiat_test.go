@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -86,6 +87,18 @@ func TestIntegrationFiatSend(t *testing.T) {
 		t.Fatalf("2.50 EUR = %d sat, want 2717", p.Amount)
 	}
 
+	// --to and batch files take fiat amounts too; each is converted and shown.
+	other := regtest.NewKey("other", txbuilder.P2TR).Address
+	batch := c.home + "/batch.csv"
+	if err := os.WriteFile(batch, []byte(other+",1.5gbp\n"+dest+",1000\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = c.mustRun("", "send", "--to", dest+"=3usd", "--batch", batch, "--fee-rate", "2", "--dry-run", "--json", "--wallet", "a")
+	// 3 USD = 3,000 sat, 1.5 GBP at 79,000 = 1,898.73... -> 1,899 sat, and 1,000 sat: the two
+	// payments to dest merge into one output.
+	if p := decodeJSON[planJSON](t, r.out); p.Amount != 3000+1899+1000 {
+		t.Fatalf("--to and batch in fiat: %d sat", p.Amount)
+	}
 	for _, tc := range []struct {
 		name  string
 		setup func()
