@@ -40,6 +40,13 @@ func TestIntegrationScheduleDailyCatchUp(t *testing.T) {
 	n.Mine(t, 1)
 
 	c.now = c.now.Add(24 * time.Hour)
+	// sync queues the new day's occurrence too (and says so on stderr); the flush pays it.
+	if r := c.mustRun("", "sync", "--json", "--wallet", "a"); !contains(r.err, "scheduled_tips") {
+		t.Fatalf("sync did not queue the day's occurrence: %s", r.err)
+	}
+	if tips := decodeJSON[[]tipJSON](t, c.mustRun("", "tip", "list", "--json", "--wallet", "a").out); len(tips) != 5 {
+		t.Fatalf("%d tips after sync, want 5", len(tips))
+	}
 	r = c.run("", "tip", "flush", "--fee-rate", "2", "--yes", "--json", "--wallet", "a")
 	if r.code != 0 {
 		t.Fatalf("second flush: %s", r.err)
