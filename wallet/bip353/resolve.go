@@ -132,11 +132,11 @@ func pick(txts []dns.RR) (string, error) {
 	}
 	switch len(found) {
 	case 0:
-		return "", fmt.Errorf("%w: no TXT record starts with bitcoin:", ErrNoRecord)
+		return "", fmt.Errorf("%w: no TXT record holds a bitcoin: URI", ErrNoRecord)
 	case 1:
 		return found[0], nil
 	}
-	return "", fmt.Errorf("%w: %d TXT records start with bitcoin: (BIP353: refuse)", ErrAmbiguous, len(found))
+	return "", fmt.Errorf("%w: %d TXT records start with bitcoin:, and BIP353 says to refuse them all", ErrAmbiguous, len(found))
 }
 
 // rrset returns the records of type t owned by name in rrs, and the RRSIGs covering them.

@@ -41,7 +41,9 @@ type Server struct {
 	Queries map[string]int
 }
 
-func key(name string, t uint16) string { return strings.ToLower(dns.Fqdn(name)) + "|" + dns.TypeToString[t] }
+func key(name string, t uint16) string {
+	return strings.ToLower(dns.Fqdn(name)) + "|" + dns.TypeToString[t]
+}
 
 // Start builds and serves the hierarchy; the server stops when the test ends.
 func Start(t testing.TB, now time.Time) *Server {
