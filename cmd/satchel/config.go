@@ -58,6 +58,8 @@ var settings = []settingDef{
 		help: "URL answering like mempool's /api/v1/prices (mainnet default: mempool.space; test networks: none)", check: checkPriceSource},
 	{key: "fiat", env: "SATCHEL_FIAT",
 		help: "currency shown beside satoshis by balance, history, utxos and plans, e.g. USD", check: checkCurrency},
+	{key: "dns-resolver", env: "SATCHEL_DNS_RESOLVER",
+		help: "DNS resolver HOST:PORT for BIP353 names (default: the system's); satchel validates DNSSEC itself", check: checkResolver},
 	{key: "fee-target", env: "SATCHEL_FEE_TARGET", numeric: true, def: "6",
 		help: "confirmation target in blocks for fee estimates (send --target beats it)", check: checkIntRange(1, 1008)},
 }

@@ -55,6 +55,8 @@ type planJSON struct {
 	// are the conversions and notes the text plan shows (fiatcmd.go).
 	Fiat      *fiatJSON `json:"fiat,omitempty"`
 	FiatLines []string  `json:"-"`
+	// Names are the BIP353 names paid and what they resolved to.
+	Names []nameJSON `json:"names,omitempty"`
 }
 
 // effectiveRate is fee / vsize in sat/vB with three decimals, rounded down.
@@ -116,6 +118,9 @@ func (a *App) printPlanText(p planJSON, title string) {
 			lbl = "  (" + printable(o.Label) + ")"
 		}
 		fmt.Fprintf(w, "  pay      %15s  to %s%s\n", a.fmtAmount(o.Value), o.Address, lbl)
+	}
+	for _, n := range p.Names {
+		fmt.Fprintf(w, "  name     %s = %s\n", printable(n.Name), printable(clipArg(n.URI)))
 	}
 	for _, l := range p.FiatLines {
 		fmt.Fprintf(w, "  fiat     %s\n", l)
@@ -200,7 +205,11 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 	if err != nil {
 		return err
 	}
-	pays, sweep, err := payeeArgs(net, args, o.to, o.batch)
+	args, to, err := a.resolveArgs(cmd.Context(), args, o.to)
+	if err != nil {
+		return err
+	}
+	pays, sweep, err := payeeArgs(net, args, to, o.batch)
 	if err != nil {
 		return err
 	}
@@ -299,6 +308,8 @@ func (a *App) pay(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, planne
 			out.Warnings = warnings
 			out.FeeRateSource = a.feeSource
 			a.planFiat(cmd.Context(), w, &out)
+	out.Names = a.names
+			out.Names = a.names
 			if asked++; asked > 1 {
 				fmt.Fprintln(a.Err, "the wallet changed while you were asked (another satchel spent or reserved a coin): here is the new plan")
 			}
@@ -322,6 +333,7 @@ func (a *App) pay(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, planne
 	out.Warnings = res.Warnings
 	out.FeeRateSource = a.feeSource
 	a.planFiat(cmd.Context(), w, &out)
+	out.Names = a.names
 	switch {
 	case dryRun:
 		out.DryRun = true

@@ -97,7 +97,11 @@ whatever the fee rate.
 			if len(args) > 1 {
 				amount = args[1]
 			}
-			pay, all, err := parsePayee(net, args[0], amount, label)
+			dest, err := a.resolveDest(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			pay, all, err := parsePayee(net, dest, amount, label)
 			if err != nil {
 				return err
 			}
