@@ -309,7 +309,6 @@ func (a *App) pay(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, planne
 			out.FeeRateSource = a.feeSource
 			a.planFiat(cmd.Context(), w, &out)
 			out.Names = a.names
-			out.Names = a.names
 			if asked++; asked > 1 {
 				fmt.Fprintln(a.Err, "the wallet changed while you were asked (another satchel spent or reserved a coin): here is the new plan")
 			}
