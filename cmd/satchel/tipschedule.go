@@ -126,7 +126,12 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 			if err != nil {
 				return err
 			}
-			pay, all, err := parsePayee(net, args[0], args[1], label)
+			// A BIP353 name is resolved (and validated) once, now: the schedule keeps its address.
+			dest, err := a.resolveDest(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			pay, all, err := parsePayee(net, dest, args[1], label)
 			if err != nil {
 				return err
 			}
