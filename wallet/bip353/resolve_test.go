@@ -10,6 +10,7 @@ import (
 
 	"github.com/satchel-wallet/satchel/wallet/bip353"
 	"github.com/satchel-wallet/satchel/wallet/bip353/bip353test"
+	"github.com/satchel-wallet/satchel/wallet/chain/netutil/socks5test"
 )
 
 var now = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
@@ -168,4 +169,18 @@ func FuzzParseName(f *testing.F) {
 			t.Fatalf("%q -> %v -> %v %v", s, n, back, err)
 		}
 	})
+}
+
+func TestResolveThroughProxyUsesTCP(t *testing.T) {
+	s, r := setup(t)
+	px := socks5test.Start(t, func(string, uint16) string { return s.Addr })
+	r.Server, r.Proxy = "dns.invalid:53", px.URL()
+	n, _ := bip353.ParseName("alice@example.test")
+	rec, err := r.Resolve(context.Background(), n)
+	if err != nil || rec.URI != uri {
+		t.Fatalf("%q %v", rec.URI, err)
+	}
+	if s.Queries["udp"] != 0 || s.Queries["tcp"] == 0 || len(px.Requests()) == 0 || px.Requests()[0].Host != "dns.invalid" {
+		t.Fatalf("queries %v, proxy %v: every query must go over TCP through the proxy", s.Queries, px.Requests())
+	}
 }

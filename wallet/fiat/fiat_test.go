@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/satchel-wallet/satchel/wallet/chain/netutil/socks5test"
 )
 
 func TestParseAmount(t *testing.T) {
@@ -189,5 +191,21 @@ func TestFetch(t *testing.T) {
 	}
 	if _, err := (Client{}).Fetch(context.Background()); !errors.Is(err, ErrNoSource) {
 		t.Fatalf("no source: %v", err)
+	}
+}
+
+func TestFetchThroughProxy(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"time":1764072000,"USD":100000}`))
+	}))
+	defer srv.Close()
+	// The source's name is only known to the proxy, which routes it to the test server.
+	px := socks5test.Start(t, func(string, uint16) string { return strings.TrimPrefix(srv.URL, "http://") })
+	p, err := Client{URL: "http://prices.invalid/api/v1/prices", Proxy: px.URL()}.Fetch(context.Background())
+	if err != nil || p.Rates["USD"] != 100_000*Micro {
+		t.Fatalf("%+v %v", p, err)
+	}
+	if reqs := px.Requests(); len(reqs) != 1 || reqs[0].Host != "prices.invalid" {
+		t.Fatalf("proxy saw %+v", reqs)
 	}
 }
