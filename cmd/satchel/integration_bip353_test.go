@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"testing"
 
 	"github.com/miekg/dns"
@@ -71,6 +72,14 @@ func TestIntegrationBIP353(t *testing.T) {
 	}
 	if !paid || len(n.MempoolTxIDs(t)) != 1 {
 		t.Fatalf("outputs %+v", p.Outputs)
+	}
+	// Batch files take names too.
+	batch := c.home + "/batch.csv"
+	if err := os.WriteFile(batch, []byte("₿alice@example.test,4000\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if p := decodeJSON[planJSON](t, c.mustRun("", "send", "--batch", batch, "--fee-rate", "2", "--dry-run", "--json", "--wallet", "a").out); len(p.Names) != 1 || p.Outputs[0].Address != dest && p.Outputs[1].Address != dest {
+		t.Fatalf("batch with a name: %+v", p)
 	}
 	// The text plan names it too; --to takes names.
 	r = c.mustRun("", "send", "--to", "alice@example.test=3000", "--fee-rate", "2", "--dry-run", "--wallet", "a")

@@ -209,7 +209,7 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 	if err != nil {
 		return err
 	}
-	pays, sweep, err := payeeArgs(net, args, to, o.batch)
+	pays, sweep, err := payeeArgs(net, args, to, o.batch, func(d string) (string, error) { return a.resolveDest(cmd.Context(), d) })
 	if err != nil {
 		return err
 	}
