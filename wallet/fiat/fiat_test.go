@@ -209,3 +209,24 @@ func TestFetchThroughProxy(t *testing.T) {
 		t.Fatalf("proxy saw %+v", reqs)
 	}
 }
+
+func FuzzParseAnswer(f *testing.F) {
+	for _, s := range []string{`{"time":1764072000,"USD":100000,"EUR":92000.5}`, `{"time":1,"USD":-1}`, `{"time":1e3,"USD":1e400}`, `{"USD":"x"}`, `[]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, err := ParseAnswer(b, "s")
+		if err != nil {
+			if !errors.Is(err, ErrUnreachable) {
+				t.Fatalf("%q: %v is not ErrUnreachable", b, err)
+			}
+			return
+		}
+		// Whatever it read, a rate it lets through converts inside bounds.
+		for cur, r := range p.Rates {
+			if _, err := p.Rate(cur, p.Time); err == nil && (r < minRate || r > maxRate) {
+				t.Fatalf("%s rate %d passed", cur, r)
+			}
+		}
+	})
+}
