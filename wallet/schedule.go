@@ -28,6 +28,9 @@ type ScheduleRequest struct {
 	Start, Until time.Time
 	// CatchUp is "all" or "none": see dueOccurrences.
 	CatchUp string
+	// Name, when set, is the BIP353 name Payment was resolved from: it is resolved again
+	// whenever occurrences are queued.
+	Name string
 }
 
 // maxBacklog bounds how far in the past a schedule may start: each missed occurrence becomes
@@ -100,6 +103,7 @@ func (w *Wallet) AddSchedule(req ScheduleRequest, conv Converter) (store.Schedul
 		if f := req.Payment.Fiat; f != nil {
 			s.Amount, s.FiatMicro, s.FiatCurrency = 0, f.Micro, f.Currency
 		}
+		s.Name = req.Name
 		s, queued, err = queueDue(tx, s, now, c)
 		return err
 	})
@@ -160,7 +164,10 @@ func (w *Wallet) CancelSchedule(id string) (store.Schedule, int, error) {
 // each once. The tip commands and sync call it. It writes nothing when nothing is due. A
 // schedule in a currency whose amount cannot be converted now (no trustworthy price) is left
 // for a later run, its occurrences still due; skipped says why, and the others are queued.
-func (w *Wallet) QueueScheduled(conv Converter) (queued []store.Tip, skipped error, err error) {
+//
+// A schedule to a BIP353 name has it resolved again (resolve) for the occurrences queued now,
+// so a payee who moves to a new address is paid there; one that does not resolve now waits too.
+func (w *Wallet) QueueScheduled(conv Converter, resolve NameResolver) (queued []store.Tip, skipped error, err error) {
 	now := w.now()
 	var due []store.Schedule
 	err = w.st.View(func(tx *store.Txn) error {
@@ -180,18 +187,28 @@ func (w *Wallet) QueueScheduled(conv Converter) (queued []store.Tip, skipped err
 	// Prices are fetched here, with no transaction open: never network I/O under the lock.
 	var skips []error
 	convs := map[string]Converter{}
+	dests := map[string]Payment{}
+	skip := map[string]bool{}
 	for _, s := range due {
+		if s.Name != "" {
+			p, err := resolveSchedule(s, resolve)
+			if err != nil {
+				skips, skip[s.ID] = append(skips, err), true
+				continue
+			}
+			dests[s.ID] = p
+		}
 		if s.FiatCurrency == "" {
 			continue
 		}
 		sat, err := convertSchedule(s, conv)
 		if err != nil {
-			skips = append(skips, err)
+			skips, skip[s.ID] = append(skips, err), true
 			continue
 		}
 		convs[s.ID] = func(fiat.Amount) (int64, error) { return sat, nil }
 	}
-	if len(skips) == len(due) {
+	if len(skip) == len(due) {
 		return nil, errors.Join(skips...), nil
 	}
 	if err := w.writable(); err != nil {
@@ -203,11 +220,13 @@ func (w *Wallet) QueueScheduled(conv Converter) (queued []store.Tip, skipped err
 			if err != nil {
 				return err
 			}
-			c, ok := convs[s.ID]
-			if s.FiatCurrency != "" && !ok {
+			if skip[s.ID] {
 				continue
 			}
-			_, q, err := queueDue(tx, s, now, c)
+			if p, ok := dests[s.ID]; ok {
+				s.Address, s.Script, s.Type = p.Address, p.Script, int(p.Type)
+			}
+			_, q, err := queueDue(tx, s, now, convs[s.ID])
 			if err != nil {
 				return err
 			}
@@ -219,6 +238,24 @@ func (w *Wallet) QueueScheduled(conv Converter) (queued []store.Tip, skipped err
 		return nil, nil, err
 	}
 	return queued, errors.Join(skips...), nil
+}
+
+// NameResolver resolves a BIP353 name (validated) to the on-chain destination it names now.
+type NameResolver func(name string) (Payment, error)
+
+// resolveSchedule resolves a schedule's name for the occurrences about to be queued.
+func resolveSchedule(s store.Schedule, resolve NameResolver) (Payment, error) {
+	if resolve == nil {
+		return Payment{}, &conversionError{s.ID, fmt.Errorf("%w: no resolver for %s", ErrBadInput, s.Name)}
+	}
+	p, err := resolve(s.Name)
+	if err != nil {
+		return Payment{}, &conversionError{s.ID, err}
+	}
+	if len(p.Script) == 0 || p.SilentPayment != nil || bytes.Equal(p.Script, SilentPlaceholder) {
+		return Payment{}, &conversionError{s.ID, fmt.Errorf("%w: %s names no on-chain address a tip can be queued to", ErrBadInput, s.Name)}
+	}
+	return p, nil
 }
 
 // convertSchedule converts a schedule's fiat amount, refusing a result below its dust limit

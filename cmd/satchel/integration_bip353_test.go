@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"testing"
+	"time"
 
 	"github.com/miekg/dns"
 
@@ -85,5 +86,28 @@ func TestIntegrationBIP353(t *testing.T) {
 	r = c.mustRun("", "send", "--to", "alice@example.test=3000", "--fee-rate", "2", "--dry-run", "--wallet", "a")
 	if !contains(r.out, "name     ₿alice@example.test = bitcoin:"+dest) {
 		t.Fatalf("text plan: %s", r.out)
+	}
+
+	// A recurring tip to the name resolves it again each time occurrences are queued.
+	sch := decodeJSON[scheduleJSON](t, c.mustRun("", "tip", "schedule", "alice@example.test", "1500", "--every", "1d", "--json", "--wallet", "a").out)
+	if sch.Name != "₿alice@example.test" || sch.Address != dest || len(sch.Queued) != 1 {
+		t.Fatalf("schedule %+v", sch)
+	}
+	moved := regtest.NewKey("alice2", txbuilder.P2TR).Address
+	s.Delete(q("alice"), dns.TypeTXT)
+	s.PutSigned(ex, bip353test.TXT(q("alice"), "bitcoin:"+moved))
+	c.now = c.now.Add(24 * time.Hour)
+	s.Now = c.now
+	tips := decodeJSON[[]tipJSON](t, c.mustRun("", "tip", "list", "--json", "--wallet", "a").out)
+	if len(tips) != 2 || tips[1].Address != moved {
+		t.Fatalf("after the name moved: %+v", tips)
+	}
+	// Unsigned now: the day's occurrence waits instead of going to an unproven address.
+	s.Delete(q("alice"), dns.TypeTXT)
+	s.Put(bip353test.TXT(q("alice"), "bitcoin:"+dest))
+	c.now = c.now.Add(24 * time.Hour)
+	r = c.mustRun("", "tip", "list", "--json", "--wallet", "a")
+	if len(decodeJSON[[]tipJSON](t, r.out)) != 2 || !contains(r.err, "schedule_not_queued") || !contains(r.err, "not signed") {
+		t.Fatalf("an unsigned answer queued a tip: %s / %s", r.out, r.err)
 	}
 }

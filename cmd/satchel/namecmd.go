@@ -121,3 +121,27 @@ func (a *App) resolveArgs(ctx context.Context, args, to []string) ([]string, []s
 	}
 	return args, out, nil
 }
+
+// nameResolver resolves a recurring tip's name again when its occurrences are queued, showing
+// what it resolved to as resolveDest does.
+func (a *App) nameResolver(ctx context.Context) wallet.NameResolver {
+	return func(name string) (wallet.Payment, error) {
+		s, err := a.resolveDest(ctx, name)
+		if err != nil {
+			return wallet.Payment{}, err
+		}
+		net, err := wallet.NetworkParams(a.flags.network)
+		if err != nil {
+			return wallet.Payment{}, err
+		}
+		u, err := uri.Parse(s, net, func(s string) error { _, err := address.Decode(s, net); return err })
+		if err != nil || u.Address == "" {
+			return wallet.Payment{}, fmt.Errorf("%s names no on-chain address a tip can be queued to", name)
+		}
+		ad, err := address.Decode(u.Address, net)
+		if err != nil {
+			return wallet.Payment{}, err
+		}
+		return wallet.Payment{Address: ad.String, Script: ad.PkScript, Type: ad.Type}, nil
+	}
+}

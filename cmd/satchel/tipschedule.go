@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/bip353"
 	"github.com/satchel-wallet/satchel/wallet/fiat"
 )
 
@@ -24,6 +25,7 @@ func scheduleAmountText(a *App, s scheduleJSON) string {
 type scheduleJSON struct {
 	ID      string   `json:"id"`
 	Address string   `json:"address"`
+	Name    string   `json:"name,omitempty"`
 	Amount  *int64   `json:"amount_sat"`
 	Fiat    string   `json:"fiat,omitempty"`
 	Label   string   `json:"label,omitempty"`
@@ -37,7 +39,7 @@ type scheduleJSON struct {
 }
 
 func scheduleOut(s wallet.Schedule) scheduleJSON {
-	j := scheduleJSON{ID: s.ID, Address: s.Address, Label: s.Label, Every: s.Every,
+	j := scheduleJSON{ID: s.ID, Address: s.Address, Name: s.Name, Label: s.Label, Every: s.Every,
 		Start: s.Start.Format(time.DateOnly), CatchUp: s.CatchUp, Status: "active"}
 	if s.FiatCurrency != "" {
 		j.Fiat = fiat.Amount{Micro: s.FiatMicro, Currency: s.FiatCurrency}.String()
@@ -64,7 +66,7 @@ func scheduleOut(s wallet.Schedule) scheduleJSON {
 // queueScheduled turns the schedules' due occurrences into queued tips and says so on stderr.
 // Every tip command and sync call it, so an occurrence is queued by whichever runs first.
 func (a *App) queueScheduled(ctx context.Context, w *wallet.Wallet) error {
-	q, skipped, err := w.QueueScheduled(a.converter(ctx, w))
+	q, skipped, err := w.QueueScheduled(a.converter(ctx, w), a.nameResolver(ctx))
 	if err != nil {
 		return err
 	}
@@ -126,7 +128,8 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 			if err != nil {
 				return err
 			}
-			// A BIP353 name is resolved (and validated) once, now: the schedule keeps its address.
+			// A BIP353 name is resolved (and validated) now, and again whenever occurrences
+			// are queued.
 			dest, err := a.resolveDest(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -155,6 +158,10 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 				return usagef("bad_every", err.Error())
 			}
 			req := wallet.ScheduleRequest{Payment: pay, Every: e, CatchUp: catchUp}
+			if dest != args[0] {
+				n, _ := bip353.ParseName(strings.TrimSpace(args[0]))
+				req.Name = n.String()
+			}
 			if catchUp != "all" && catchUp != "none" {
 				return usagef("bad_catch_up", fmt.Sprintf("--catch-up %q: use all or none", catchUp))
 			}

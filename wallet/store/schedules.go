@@ -25,6 +25,9 @@ type Schedule struct {
 	FiatMicro    int64  `json:"fiat_micro,omitempty"`
 	FiatCurrency string `json:"fiat_currency,omitempty"`
 	Label        string `json:"label,omitempty"`
+	// Name, when set, is the BIP353 name the schedule pays, resolved again each time
+	// occurrences are queued; Address and Script are its last resolution.
+	Name string `json:"name,omitempty"`
 	// Every is the period as typed: "1d", "1w", "1mo" (a count and a unit).
 	Every string `json:"every"`
 	// Start is midnight UTC of the first occurrence; Until, when set, midnight UTC of the last

@@ -29,7 +29,7 @@ type Server struct {
 	Anchor string
 	// Zones by name: ".", "test.", "example.test.", and "unsigned.test." (delegated without DS).
 	Zones map[string]*Zone
-	// Now is when signatures start to be valid around (an hour before to a day after).
+	// Now is when signatures are made: valid from an hour before it for 30 days.
 	Now time.Time
 
 	mu      sync.Mutex
@@ -75,13 +75,13 @@ func newZone(t testing.TB, name string) *Zone {
 // NewKey makes a key of zone's name that no DS vouches for (a wrong key for tests).
 func NewKey(t testing.TB, zone string) *Zone { return newZone(t, zone) }
 
-// Sign returns the RRSIG of rrs (one owner, one type) by z, valid around s.Now; change may
-// alter it before it is signed (an expired validity, another signer).
+// Sign returns the RRSIG of rrs (one owner, one type) by z, valid from an hour before s.Now
+// for 30 days; change may alter it before it is signed (an expired validity, another signer).
 func (s *Server) Sign(z *Zone, rrs []dns.RR, change func(*dns.RRSIG)) *dns.RRSIG {
 	h := rrs[0].Header()
 	sig := &dns.RRSIG{Hdr: dns.RR_Header{Name: h.Name, Rrtype: dns.TypeRRSIG, Class: dns.ClassINET, Ttl: h.Ttl},
 		TypeCovered: h.Rrtype, Algorithm: z.Key.Algorithm, Labels: uint8(dns.CountLabel(h.Name)), OrigTtl: h.Ttl,
-		Expiration: uint32(s.Now.Add(24 * time.Hour).Unix()), Inception: uint32(s.Now.Add(-time.Hour).Unix()),
+		Expiration: uint32(s.Now.Add(30 * 24 * time.Hour).Unix()), Inception: uint32(s.Now.Add(-time.Hour).Unix()),
 		KeyTag: z.Key.KeyTag(), SignerName: z.Name}
 	if change != nil {
 		change(sig)
@@ -110,6 +110,13 @@ func (s *Server) Put(rrs ...dns.RR) {
 		s.records[key(h.Name, t)] = append(s.records[key(h.Name, t)], rr)
 		s.names[strings.ToLower(h.Name)] = true
 	}
+}
+
+// Delete removes the records (and their signatures) of one owner and type.
+func (s *Server) Delete(name string, t uint16) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.records, key(name, t))
 }
 
 // TXT makes a TXT record.
