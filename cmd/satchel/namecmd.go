@@ -64,6 +64,9 @@ func (a *App) resolveDest(ctx context.Context, dest string) (string, error) {
 	if err != nil {
 		return "", usagef("bad_name", err.Error())
 	}
+	if a.flags.offline {
+		return "", usagef("offline", fmt.Sprintf("%s is a name to look up: drop --offline, or give its address", n))
+	}
 	r, err := a.resolver()
 	if err != nil {
 		return "", err
