@@ -52,6 +52,9 @@ func (w *Wallet) AddSchedule(req ScheduleRequest, conv Converter) (store.Schedul
 	if req.Payment.Amount <= 0 && req.Payment.Fiat == nil {
 		return store.Schedule{}, nil, fmt.Errorf("%w: a recurring tip needs an amount", ErrBadInput)
 	}
+	if _, err := ParseEvery(req.Every.String()); err != nil {
+		return store.Schedule{}, nil, err
+	}
 	if req.CatchUp == "" {
 		req.CatchUp = "all"
 	}
