@@ -15,6 +15,7 @@ require (
 	github.com/btcsuite/btcd/wire/v2 v2.0.1
 	github.com/itchyny/gojq v0.12.20
 	github.com/mdp/qrterminal/v3 v3.2.1
+	github.com/miekg/dns v1.1.73
 	github.com/spf13/cobra v1.10.2
 	github.com/tyler-smith/go-bip39 v1.1.0
 	go.etcd.io/bbolt v1.5.0
@@ -22,6 +23,8 @@ require (
 	golang.org/x/term v0.48.0
 	pgregory.net/rapid v1.3.0
 )
+
+require golang.org/x/net v0.62.0 // indirect
 
 require (
 	github.com/aead/siphash v1.0.1 // indirect

@@ -14,6 +14,7 @@ import (
 	"github.com/btcsuite/btcd/psbt/v2"
 
 	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet/fiat"
 	"github.com/satchel-wallet/satchel/wallet/store"
 )
 
@@ -26,6 +27,10 @@ type Limits struct {
 	PerPayment int64    `json:"per_payment,omitempty"`
 	Daily      int64    `json:"daily,omitempty"`
 	Allow      []string `json:"allow,omitempty"`
+	// PerPaymentFiat and DailyFiat are caps set in a currency (limit.per-payment 20usd), used
+	// instead of the satoshi ones and converted at the price of each check (see SetPrice).
+	PerPaymentFiat *fiat.Amount `json:"per_payment_fiat,omitempty"`
+	DailyFiat      *fiat.Amount `json:"daily_fiat,omitempty"`
 }
 
 // LimitError gives the figures of a refused payment.
@@ -85,6 +90,10 @@ func (l Limits) Loosens(old Limits) bool {
 	if looser(l.PerPayment, old.PerPayment) || looser(l.Daily, old.Daily) {
 		return true
 	}
+	if fiatLooser(l.PerPayment, l.PerPaymentFiat, old.PerPayment, old.PerPaymentFiat) ||
+		fiatLooser(l.Daily, l.DailyFiat, old.Daily, old.DailyFiat) {
+		return true
+	}
 	for _, a := range l.Allow {
 		if !slices.Contains(old.Allow, a) {
 			return true
@@ -104,7 +113,7 @@ func (w *Wallet) SetLimits(l Limits) error {
 		return err
 	}
 	return w.st.Update(func(tx *store.Txn) error {
-		if l.PerPayment == 0 && l.Daily == 0 && len(l.Allow) == 0 {
+		if l.PerPayment == 0 && l.Daily == 0 && len(l.Allow) == 0 && l.PerPaymentFiat == nil && l.DailyFiat == nil {
 			return tx.PutSetting(limitsKey, "")
 		}
 		return tx.PutSetting(limitsKey, string(raw))
@@ -166,6 +175,9 @@ func (w *Wallet) CheckPSBTLimits(p *psbt.Packet, s *PSBTSummary, now time.Time) 
 // checkSpend checks amounts per destination and a fee against the caps.
 func (w *Wallet) checkSpend(dest map[string]int64, fee int64, replaces chainhash.Hash, now time.Time) error {
 	l, err := w.Limits()
+	if err == nil {
+		l, err = w.capsInSat(l, now)
+	}
 	if err != nil || (l.PerPayment == 0 && l.Daily == 0) {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/satchel-wallet/satchel/wallet/address"
 	"github.com/satchel-wallet/satchel/wallet/descriptor"
+	"github.com/satchel-wallet/satchel/wallet/fiat"
 	"github.com/satchel-wallet/satchel/wallet/keys"
 	"github.com/satchel-wallet/satchel/wallet/store"
 )
@@ -43,6 +44,8 @@ type Wallet struct {
 	// shared: the wallet was opened read-only; release gives the write lock back after a
 	// short write (a sync), so a command that then waits (a prompt) blocks nobody.
 	shared bool
+	// price is the price of bitcoin the command fetched (SetPrice), for caps set in a currency.
+	price *fiat.Price
 }
 
 type account struct {

@@ -16,6 +16,7 @@ import (
 	"github.com/satchel-wallet/satchel/keystore"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/chain"
+	"github.com/satchel-wallet/satchel/wallet/fiat"
 	"github.com/satchel-wallet/satchel/wallet/keys"
 	"github.com/satchel-wallet/satchel/wallet/silentpay"
 	"github.com/satchel-wallet/satchel/wallet/store"
@@ -39,6 +40,9 @@ type Payment struct {
 	SilentPayment *silentpay.Address
 	// Notes are things the user should hear about this payee (an ignored lightning invoice).
 	Notes []string
+	// Fiat, when set, is the amount as the user typed it in a currency; ConvertPayments sets
+	// Amount from it at the price of the moment, before anything is planned.
+	Fiat *fiat.Amount
 }
 
 // SendRequest describes a payment to plan.
@@ -110,6 +114,11 @@ func (w *Wallet) PlanSend(req SendRequest) (*Plan, error) {
 	}
 	if err := w.checkSilentPayees(req.Payments); err != nil {
 		return nil, err
+	}
+	for _, p := range req.Payments {
+		if p.Fiat != nil && p.Amount <= 0 && !req.SweepAll {
+			return nil, fmt.Errorf("%w: %s to %s was never converted to satoshis (ConvertPayments)", ErrBadInput, p.Fiat, p.Address)
+		}
 	}
 	var notes []string
 	req.Payments, notes = w.mergePayees(req.Payments)

@@ -41,6 +41,8 @@ type App struct {
 	Dial func(ctx context.Context, url string) (chain.Backend, error)
 	// Entropy is the random source for new seeds; crypto/rand in production.
 	Entropy io.Reader
+	// DNSAnchors replaces the root trust anchor for BIP353 names (tests sign their own zones).
+	DNSAnchors []string
 
 	flags globalFlags
 	// psbtOut is send --psbt-out: where a watch-only wallet writes its unsigned PSBT.
@@ -49,6 +51,10 @@ type App struct {
 	lenientConfig bool
 	// feeSource says where the fee rate of this command's plan came from (txSession sets it).
 	feeSource string
+	// fx is this command's price of bitcoin and the conversions its plan shows (fiatcmd.go).
+	fx fxState
+	// names are the BIP353 names this command resolved, for its plan (namecmd.go).
+	names []nameJSON
 }
 
 type globalFlags struct {

@@ -14,6 +14,7 @@ import (
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/chain"
+	"github.com/satchel-wallet/satchel/wallet/fiat"
 )
 
 // openSynced opens the wallet for a command that reads chain data: read-only with --offline,
@@ -80,6 +81,9 @@ this one only syncs.`,
 			if err != nil {
 				return err
 			}
+			if err := a.queueScheduled(cmd.Context(), w); err != nil {
+				return err
+			}
 			out := syncJSON{Height: res.Height, NewTransactions: res.NewTransactions, AddressesScanned: res.AddressesScanned,
 				DurationMS: res.Duration.Milliseconds(), Adopted: res.Adopted, Silent: silentSyncOut(res.Silent)}
 			for _, id := range res.Rebroadcast {
@@ -112,6 +116,10 @@ type balanceJSON struct {
 	Spendable    int64      `json:"spendable_sat"`
 	SyncedHeight *int32     `json:"synced_height"`
 	SyncedAt     *time.Time `json:"synced_at"`
+	// Fiat values confirmed + unconfirmed in config fiat at today's price; FiatText is the text
+	// line ("price unavailable" without a trustworthy price).
+	Fiat     *fiatJSON `json:"fiat,omitempty"`
+	FiatText string    `json:"-"`
 }
 
 func newBalanceCmd(a *App) *cobra.Command {
@@ -140,6 +148,13 @@ plus the wallet's own unconfirmed change, minus frozen coins). Syncs first unles
 			if b.Synced {
 				out.SyncedHeight, out.SyncedAt = &b.SyncedHeight, &b.SyncedAt
 			}
+			if cur := a.displayCurrency(w); cur != "" {
+				f, ok := a.fiatValue(cmd.Context(), w, b.Confirmed+b.Unconfirmed, cur)
+				out.Fiat, out.FiatText = f, fiatText(f, ok)
+				if ok {
+					out.FiatText += " at " + fiat.FormatRate(f.rate) + " " + cur + "/BTC"
+				}
+			}
 			if a.flags.json {
 				return a.printJSON(out)
 			}
@@ -159,6 +174,10 @@ type historyJSON struct {
 	Status        string     `json:"status"`
 	Immature      bool       `json:"immature"`
 	MatureHeight  *int32     `json:"mature_height,omitempty"`
+	// Fiat is the value in config fiat at the price kept with the payment (or today's, with
+	// --fiat-at now); absent without one. FiatText is the text column.
+	Fiat     *fiatJSON `json:"fiat,omitempty"`
+	FiatText string    `json:"-"`
 }
 
 // historyOut is one history line as JSON shows it.
@@ -186,6 +205,7 @@ func historyOut(r wallet.HistoryEntry) historyJSON {
 func newHistoryCmd(a *App) *cobra.Command {
 	var limit, offset int
 	var wide bool
+	var fiatAt string
 	c := &cobra.Command{
 		Use:   "history",
 		Short: "List the wallet's transactions, newest first",
@@ -210,18 +230,25 @@ whole, as do output to a pipe or a file and --json.`,
 				defer be.Close()
 			}
 			a.staleNote(w, be)
+			val, err := a.historyFiat(cmd.Context(), w, fiatAt)
+			if err != nil {
+				return err
+			}
 			if a.flags.json && a.flags.jqCode == nil {
 				// Stream: a wallet's whole history in constant memory.
 				return streamRows(a.Out, func(emit func(*historyJSON) error) error {
 					return w.EachHistoryOpts(wallet.HistoryOptions{Offset: offset, Limit: limit}, func(r wallet.HistoryEntry) error {
 						h := historyOut(r)
+						val(&h)
 						return emit(&h)
 					})
 				}, func(b []byte, r *historyJSON) []byte { return r.appendJSON(b) })
 			}
 			out := []historyJSON{}
 			if err := w.EachHistoryOpts(wallet.HistoryOptions{Offset: offset, Limit: limit}, func(r wallet.HistoryEntry) error {
-				out = append(out, historyOut(r))
+				h := historyOut(r)
+				val(&h)
+				out = append(out, h)
 				return nil
 			}); err != nil {
 				return err
@@ -246,6 +273,7 @@ whole, as do output to a pipe or a file and --json.`,
 	c.Flags().IntVar(&limit, "limit", 0, "show at most N transactions (0: all)")
 	c.Flags().IntVar(&offset, "offset", 0, "skip the N newest transactions")
 	c.Flags().BoolVar(&wide, "wide", false, "full txids, times with seconds and labels uncut, also on a narrow terminal")
+	c.Flags().StringVar(&fiatAt, "fiat-at", "", "with config fiat: value each transaction at now (today's price) instead of the price kept with each payment satchel made")
 	return c
 }
 
@@ -263,6 +291,9 @@ type utxoJSON struct {
 	Immature      bool   `json:"immature"`
 	Spendable     bool   `json:"spendable"`
 	MatureHeight  *int32 `json:"mature_height,omitempty"`
+	// Fiat is the coin's value in config fiat at today's price; FiatText the text column.
+	Fiat     *fiatJSON `json:"fiat,omitempty"`
+	FiatText string    `json:"-"`
 }
 
 func newUtxosCmd(a *App) *cobra.Command {
@@ -320,6 +351,10 @@ spend_cost_sat and economical are null.`,
 					cost := int64(rate.FeeForWeight(u.Type.InputWeight()))
 					econ := u.Value > cost
 					j.SpendCost, j.Economical = &cost, &econ
+				}
+				if cur := a.displayCurrency(w); cur != "" {
+					f, ok := a.fiatValue(cmd.Context(), w, u.Value, cur)
+					j.Fiat, j.FiatText = f, fiatText(f, ok)
 				}
 				out = append(out, j)
 			}

@@ -22,6 +22,9 @@ func (a *App) printBalance(b balanceJSON) error {
 	t.add(txt("unconfirmed"), txt(a.fmtAmount(b.Unconfirmed)).in(unconf))
 	t.add(txt("immature"), txt(a.fmtAmount(b.Immature)).in(styleDim))
 	t.add(txt("spendable"), txt(a.fmtAmount(b.Spendable)).in(styleBold))
+	if b.FiatText != "" {
+		t.add(txt("worth"), txt(b.FiatText))
+	}
 	if err := t.write(a); err != nil {
 		return err
 	}
@@ -72,7 +75,12 @@ func maxLineWidth(s string) int {
 // historyTable lays history out; a width above 0 makes the narrow form that fits it.
 func (a *App) historyTable(rows []historyJSON, width int) *table {
 	narrow := width > 0
-	t := newTable("TIME ("+a.zoneName()+")", "AMOUNT", "FEE", "STATUS", "CONF", "TXID", "LABEL")
+	cols := []string{"TIME (" + a.zoneName() + ")", "AMOUNT", "FEE", "STATUS", "CONF", "TXID", "LABEL"}
+	fiatCol := rows[0].FiatText != ""
+	if fiatCol {
+		cols = append(cols, "VALUE")
+	}
+	t := newTable(cols...)
 	t.alignRight(1, 2, 4)
 	t.maxWidth = width
 	for _, h := range rows {
@@ -109,8 +117,12 @@ func (a *App) historyTable(rows []historyJSON, width int) *table {
 		if narrow && len(id) > shortTxID {
 			id = id[:shortTxID]
 		}
-		t.add(txt(ts).in(row), txt(a.fmtSignedAmount(h.Amount)).in(amt), txt(fee).in(row), txt(status).in(row),
-			txt(strconv.Itoa(int(h.Confirmations))).in(row), txt(id), txt(h.Label))
+		cells := []cell{txt(ts).in(row), txt(a.fmtSignedAmount(h.Amount)).in(amt), txt(fee).in(row), txt(status).in(row),
+			txt(strconv.Itoa(int(h.Confirmations))).in(row), txt(id), txt(h.Label)}
+		if fiatCol {
+			cells = append(cells, txt(h.FiatText))
+		}
+		t.add(cells...)
 	}
 	return t
 }
@@ -126,7 +138,12 @@ func (a *App) printUtxos(coins []utxoJSON) error {
 		_, err := fmt.Fprintln(a.Out, "no coins")
 		return err
 	}
-	t := newTable("OUTPOINT", "VALUE", "CONF", "SPEND COST", "STATE", "ADDRESS", "LABEL")
+	cols := []string{"OUTPOINT", "VALUE", "CONF", "SPEND COST", "STATE", "ADDRESS", "LABEL"}
+	fiatCol := coins[0].FiatText != ""
+	if fiatCol {
+		cols = append(cols, "WORTH")
+	}
+	t := newTable(cols...)
 	t.alignRight(1, 2, 3)
 	marked := false
 	for _, j := range coins {
@@ -151,8 +168,12 @@ func (a *App) printUtxos(coins []utxoJSON) error {
 		if j.Confirmations == 0 {
 			conf = conf.in(styleDim)
 		}
-		t.add(txt(j.OutPoint).in(row), txt(a.fmtAmount(j.Value)).in(row), conf, cost, txt(frozen).in(row),
-			txt(j.Address).in(row), txt(j.Label).in(row))
+		cells := []cell{txt(j.OutPoint).in(row), txt(a.fmtAmount(j.Value)).in(row), conf, cost, txt(frozen).in(row),
+			txt(j.Address).in(row), txt(j.Label).in(row)}
+		if fiatCol {
+			cells = append(cells, txt(j.FiatText).in(row))
+		}
+		t.add(cells...)
 	}
 	if err := t.write(a); err != nil {
 		return err

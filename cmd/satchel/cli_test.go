@@ -40,6 +40,8 @@ type cli struct {
 	watched map[string]bool
 	// outTerm makes term() runs see stdout as a terminal too.
 	outTerm bool
+	// dnsAnchors is the trust anchor of a test DNS hierarchy (BIP353 tests).
+	dnsAnchors []string
 }
 
 func newCLI(t *testing.T) *cli {
@@ -63,11 +65,12 @@ func (c *cli) run(stdin string, args ...string) result {
 	var out, errb bytes.Buffer
 	a := &App{
 		In: strings.NewReader(stdin), Out: &out, Err: &errb,
-		Getenv:   func(k string) string { return c.env[k] },
-		Now:      func() time.Time { return c.now },
-		Entropy:  zeroReader{},
-		Dial:     c.dial,
-		Keystore: []keystore.Option{keystore.WithKDF(keystore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1})},
+		Getenv:     func(k string) string { return c.env[k] },
+		Now:        func() time.Time { return c.now },
+		Entropy:    zeroReader{},
+		Dial:       c.dial,
+		DNSAnchors: c.dnsAnchors,
+		Keystore:   []keystore.Option{keystore.WithKDF(keystore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1})},
 	}
 	code := run(a, args)
 	c.checkOutput(args, out.String(), errb.String())

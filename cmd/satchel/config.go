@@ -56,6 +56,12 @@ var settings = []settingDef{
 		help: "SOCKS5 proxy for backends that support one, e.g. socks5://127.0.0.1:9050", check: checkProxy},
 	{key: "sp-server", flag: "sp-server", env: "SATCHEL_SP_SERVER",
 		help: "BIP352 tweak server (BlindBit Oracle) to find silent payments over Esplora or Electrum, e.g. https://HOST/api", check: checkTweakServer},
+	{key: "price-source", env: "SATCHEL_PRICE_SOURCE",
+		help: "URL answering like mempool's /api/v1/prices (mainnet default: mempool.space; test networks: none)", check: checkPriceSource},
+	{key: "fiat", env: "SATCHEL_FIAT",
+		help: "currency shown beside satoshis by balance, history, utxos and plans, e.g. USD", check: checkCurrency},
+	{key: "dns-resolver", env: "SATCHEL_DNS_RESOLVER",
+		help: "DNS resolver HOST:PORT for BIP353 names (default: the system's); satchel validates DNSSEC itself", check: checkResolver},
 	{key: "fee-target", env: "SATCHEL_FEE_TARGET", numeric: true, def: "6",
 		help: "confirmation target in blocks for fee estimates (send --target beats it)", check: checkIntRange(1, 1008)},
 }

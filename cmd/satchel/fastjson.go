@@ -31,6 +31,17 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// appendNested writes v, an object inside a list element, as json.Encoder with the list's
+// indentation would.
+func appendNested(b []byte, v any) []byte {
+	var buf []byte
+	enc := json.NewEncoder(&sliceWriter{&buf})
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("    ", "  ")
+	_ = enc.Encode(v)
+	return append(b, buf[:len(buf)-1]...)
+}
+
 type sliceWriter struct{ b *[]byte }
 
 func (w *sliceWriter) Write(p []byte) (int, error) { *w.b = append(*w.b, p...); return len(p), nil }
@@ -84,6 +95,9 @@ func (h *historyJSON) appendJSON(b []byte) []byte {
 	if h.MatureHeight != nil {
 		b = appendInt(field(b, "mature_height", false), int64(*h.MatureHeight))
 	}
+	if h.Fiat != nil {
+		b = appendNested(field(b, "fiat", false), h.Fiat)
+	}
 	return append(b, "\n  }"...)
 }
 
@@ -112,6 +126,9 @@ func (u *utxoJSON) appendJSON(b []byte) []byte {
 	b = appendBool(field(b, "spendable", false), u.Spendable)
 	if u.MatureHeight != nil {
 		b = appendInt(field(b, "mature_height", false), int64(*u.MatureHeight))
+	}
+	if u.Fiat != nil {
+		b = appendNested(field(b, "fiat", false), u.Fiat)
 	}
 	return append(b, "\n  }"...)
 }

@@ -31,12 +31,18 @@ func TestFastJSONMatchesEncodingJSON(t *testing.T) {
 				f := rng.Int64N(1e5)
 				h.Fee = &f
 			}
+			if rng.IntN(3) == 0 {
+				h.Fiat = &fiatJSON{Currency: "USD", Amount: "-1.23", Rate: "100000", Time: time.Unix(rng.Int64N(2e9), 0).UTC(), Source: pick()}
+			}
 			hs = append(hs, h)
 			u := utxoJSON{OutPoint: pick(), Value: rng.Int64N(1e9), Address: pick(), Path: pick(), Confirmations: rng.Int32N(9),
 				Frozen: rng.IntN(2) == 0, Label: pick(), DustAttack: rng.IntN(3) == 0}
 			if rng.IntN(2) == 0 {
 				c, e := rng.Int64N(1e4), rng.IntN(2) == 0
 				u.SpendCost, u.Economical = &c, &e
+			}
+			if rng.IntN(3) == 0 {
+				u.Fiat = &fiatJSON{Currency: "EUR", Amount: "0.50", Rate: "92000", Time: time.Unix(rng.Int64N(2e9), 0).UTC(), Source: pick()}
 			}
 			us = append(us, u)
 		}

@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/fiat"
 )
 
 // Spending caps live in wallet.db, not in config.toml, and go through config get/set/unset
@@ -21,13 +21,21 @@ var limitKeys = []string{"limit.allow", "limit.daily", "limit.per-payment"}
 func limitGet(l wallet.Limits, key string) (string, error) {
 	switch key {
 	case "limit.per-payment":
-		return capString(l.PerPayment), nil
+		return capText(l.PerPayment, l.PerPaymentFiat), nil
 	case "limit.daily":
-		return capString(l.Daily), nil
+		return capText(l.Daily, l.DailyFiat), nil
 	case "limit.allow":
 		return strings.Join(l.Allow, " "), nil
 	}
 	return "", usagef("unknown_config_key", fmt.Sprintf("unknown config key %q: limits are %s", key, strings.Join(limitKeys, ", ")))
+}
+
+// capText is a cap as config get prints it: satoshis, or the currency amount ("20.00 USD").
+func capText(v int64, f *fiat.Amount) string {
+	if f != nil {
+		return f.String()
+	}
+	return capString(v)
 }
 
 func capString(v int64) string {
@@ -39,25 +47,26 @@ func capString(v int64) string {
 
 // limitSet applies "config set KEY VALUE..." (or unset with no values) to l.
 func limitSet(w *wallet.Wallet, l wallet.Limits, key string, values []string, unset bool) (wallet.Limits, error) {
-	parseCap := func() (int64, error) {
+	// A cap is satoshis or a currency amount (20usd), never both.
+	parseCap := func() (int64, *fiat.Amount, error) {
 		if unset {
-			return 0, nil
+			return 0, nil, nil
 		}
 		if len(values) != 1 {
-			return 0, usagef("bad_config_value", fmt.Sprintf("config %s takes one amount", key))
+			return 0, nil, usagef("bad_config_value", fmt.Sprintf("config %s takes one amount", key))
 		}
-		v, err := txbuilder.ParseAmount(values[0])
+		v, f, err := parsePayAmount(values[0])
 		if err != nil {
-			return 0, usagef("bad_config_value", fmt.Sprintf("config %s: %v", key, err))
+			return 0, nil, usagef("bad_config_value", fmt.Sprintf("config %s: %v", key, err))
 		}
-		return int64(v), nil
+		return int64(v), f, nil
 	}
 	var err error
 	switch key {
 	case "limit.per-payment":
-		l.PerPayment, err = parseCap()
+		l.PerPayment, l.PerPaymentFiat, err = parseCap()
 	case "limit.daily":
-		l.Daily, err = parseCap()
+		l.Daily, l.DailyFiat, err = parseCap()
 	case "limit.allow":
 		l.Allow = nil
 		for _, v := range values {

@@ -107,7 +107,7 @@ func TestBatchCSVHeaderLineIsSkipped(t *testing.T) {
 			if err := os.WriteFile(f, []byte(tc.text), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			pays, err := readBatch(net, f)
+			pays, err := readBatch(net, f, nil)
 			if tc.fails != (err != nil) || len(pays) != tc.n {
 				t.Fatalf("%d payees, err %v", len(pays), err)
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/address"
+	"github.com/satchel-wallet/satchel/wallet/bip353"
 	"github.com/satchel-wallet/satchel/wallet/silentpay"
 	"github.com/satchel-wallet/satchel/wallet/uri"
 )
@@ -23,7 +24,9 @@ const maxBatch = 2000
 
 // payeeArgs gathers payees from the positional arguments, --to and --batch. sweep reports an
 // AMOUNT of "all".
-func payeeArgs(net *chaincfg.Params, args, to []string, batchFile string) (pays []wallet.Payment, sweep bool, err error) {
+//
+// resolve, when set, turns a BIP353 name in a batch file into its bitcoin: URI.
+func payeeArgs(net *chaincfg.Params, args, to []string, batchFile string, resolve func(string) (string, error)) (pays []wallet.Payment, sweep bool, err error) {
 	if len(args) > 0 {
 		var amount string
 		if len(args) > 1 {
@@ -50,7 +53,7 @@ func payeeArgs(net *chaincfg.Params, args, to []string, batchFile string) (pays 
 		pays = append(pays, p)
 	}
 	if batchFile != "" {
-		bp, err := readBatch(net, batchFile)
+		bp, err := readBatch(net, batchFile, resolve)
 		if err != nil {
 			return nil, false, err
 		}
@@ -152,11 +155,11 @@ func parsePayee(net *chaincfg.Params, dest, amount, label string) (wallet.Paymen
 		if strings.EqualFold(amount, "all") {
 			return p, true, nil
 		}
-		v, err := txbuilder.ParseAmount(amount)
+		v, f, err := parsePayAmount(amount)
 		if err != nil {
 			return p, false, err
 		}
-		p.Amount = v
+		p.Amount, p.Fiat = v, f
 		return p, false, nil
 	}
 	a, err := address.Decode(dest, net)
@@ -164,17 +167,17 @@ func parsePayee(net *chaincfg.Params, dest, amount, label string) (wallet.Paymen
 		return p, false, addressError(dest, err)
 	}
 	if amount == "" {
-		return p, false, usagef("no_amount", fmt.Sprintf("no amount for %s: give AMOUNT (2100, 2100sat, 0.000021btc or all)", a.String))
+		return p, false, usagef("no_amount", fmt.Sprintf("no amount for %s: give AMOUNT (2100, 2100sat, 0.000021btc, 5usd or all)", a.String))
 	}
 	p = wallet.Payment{Address: a.String, Script: a.PkScript, Type: a.Type, Label: label, Notes: notes}
 	if strings.EqualFold(amount, "all") {
 		return p, true, nil
 	}
-	v, err := txbuilder.ParseAmount(amount)
+	v, f, err := parsePayAmount(amount)
 	if err != nil {
 		return p, false, err
 	}
-	p.Amount = v
+	p.Amount, p.Fiat = v, f
 	return p, false, nil
 }
 
@@ -185,7 +188,7 @@ func isSilentAddress(s string) bool {
 }
 
 // readBatch reads CSV lines address,amount[,label] or JSON lines {"address","amount","label"}.
-func readBatch(net *chaincfg.Params, file string) ([]wallet.Payment, error) {
+func readBatch(net *chaincfg.Params, file string, resolve func(string) (string, error)) ([]wallet.Payment, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, usagef("bad_batch", fmt.Sprintf("--batch: %v", err))
@@ -241,6 +244,11 @@ func readBatch(net *chaincfg.Params, file string) ([]wallet.Payment, error) {
 		if err := wallet.CheckLabel(label); err != nil {
 			return nil, usagef("bad_batch", fmt.Sprintf("%s line %d: %v", file, line, strings.TrimPrefix(err.Error(), wallet.ErrBadInput.Error()+": ")))
 		}
+		if resolve != nil && bip353.Looks(strings.TrimSpace(addr)) {
+			if addr, err = resolve(addr); err != nil {
+				return nil, err
+			}
+		}
 		p, _, err := parsePayee(net, addr, amount, label)
 		if err != nil {
 			return nil, usagef("bad_batch", fmt.Sprintf("%s line %d: %v", file, line, err))
@@ -283,6 +291,5 @@ func isAmountArg(s string) bool {
 	if strings.EqualFold(strings.TrimSpace(s), "all") {
 		return true
 	}
-	_, err := txbuilder.ParseAmount(s)
-	return err == nil
+	return isAmountText(s)
 }

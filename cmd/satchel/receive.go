@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet/fiat"
 	"github.com/satchel-wallet/satchel/wallet/uri"
 )
 
@@ -33,12 +34,13 @@ BIP21 bitcoin: URI carrying the amount and label when given. Works with no netwo
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var amt txbuilder.Amount
+			var fiatAmt *fiat.Amount
 			if amount != "" {
-				v, err := txbuilder.ParseAmount(amount)
+				v, f, err := parsePayAmount(amount)
 				if err != nil {
 					return usagef("bad_amount", err.Error())
 				}
-				amt = v
+				amt, fiatAmt = v, f
 			}
 			if err := checkLabelArg("--label", label); err != nil {
 				return err
@@ -55,6 +57,12 @@ BIP21 bitcoin: URI carrying the amount and label when given. Works with no netwo
 			}
 			defer w.Close()
 			a.syncForReceive(cmd, w)
+			if fiatAmt != nil {
+				// The URI asks for satoshis: converted now, shown, before an address is handed out.
+				if amt, err = a.convertOne(cmd.Context(), w, *fiatAmt); err != nil {
+					return err
+				}
+			}
 			addr, err := w.Receive(label)
 			if err != nil {
 				return err
@@ -79,7 +87,7 @@ BIP21 bitcoin: URI carrying the amount and label when given. Works with no netwo
 		},
 	}
 	c.Flags().StringVar(&label, "label", "", "label the address (shown in history and utxos)")
-	c.Flags().StringVar(&amount, "amount", "", "amount to ask for, in the URI (2100, 2100sat, 0.000021btc)")
+	c.Flags().StringVar(&amount, "amount", "", "amount to ask for, in the URI (2100, 2100sat, 0.000021btc, or 5usd converted now)")
 	c.Flags().BoolVar(&qr, "qr", false, "draw the bitcoin: URI as a QR code")
 	c.Flags().BoolVar(&silent, "silent", false, "print the wallet's reusable BIP352 silent payment address, with --label a labelled one (the first time needs the passphrase and a btcd backend)")
 	return c

@@ -51,6 +51,12 @@ type planJSON struct {
 	Waste            int64            `json:"waste_sat"`
 	DryRun           bool             `json:"dry_run,omitempty"`
 	Warnings         []string         `json:"warnings,omitempty"`
+	// Fiat is amount_sat's value in a currency (the one typed, else config fiat); FiatLines
+	// are the conversions and notes the text plan shows (fiatcmd.go).
+	Fiat      *fiatJSON `json:"fiat,omitempty"`
+	FiatLines []string  `json:"-"`
+	// Names are the BIP353 names paid and what they resolved to.
+	Names []nameJSON `json:"names,omitempty"`
 }
 
 // effectiveRate is fee / vsize in sat/vB with three decimals, rounded down.
@@ -112,6 +118,12 @@ func (a *App) printPlanText(p planJSON, title string) {
 			lbl = "  (" + printable(o.Label) + ")"
 		}
 		fmt.Fprintf(w, "  pay      %15s  to %s%s\n", a.fmtAmount(o.Value), o.Address, lbl)
+	}
+	for _, n := range p.Names {
+		fmt.Fprintf(w, "  name     %s = %s\n", printable(n.Name), printable(clipArg(n.URI)))
+	}
+	for _, l := range p.FiatLines {
+		fmt.Fprintf(w, "  fiat     %s\n", l)
 	}
 	fmt.Fprintf(w, "  fee      %15s  (%s of the amount paid; %s sat/vB, %d vB)\n", a.fmtAmount(p.Fee), p.FeeShare, p.FeeRate, p.VSize)
 	if p.FeeRateSource != "" {
@@ -193,7 +205,11 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 	if err != nil {
 		return err
 	}
-	pays, sweep, err := payeeArgs(net, args, o.to, o.batch)
+	args, to, err := a.resolveArgs(cmd.Context(), args, o.to)
+	if err != nil {
+		return err
+	}
+	pays, sweep, err := payeeArgs(net, args, to, o.batch, func(d string) (string, error) { return a.resolveDest(cmd.Context(), d) })
 	if err != nil {
 		return err
 	}
@@ -244,6 +260,9 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 	if be != nil {
 		defer be.Close()
 	}
+	if err := a.convertPays(cmd.Context(), w, pays); err != nil {
+		return err
+	}
 	label := o.label
 	if label == "" && len(pays) == 1 {
 		label = pays[0].Label
@@ -269,6 +288,9 @@ func (a *App) pay(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, planne
 	if !dryRun && !w.Meta().WatchOnly && a.psbtOut != "" {
 		return usagef("bad_flag", "--psbt-out is for watch-only wallets: this wallet signs and sends itself")
 	}
+	if err := a.priceForCaps(cmd.Context(), w); err != nil {
+		return err
+	}
 	asked := 0
 	res, err := w.Pay(cmd.Context(), func() (*wallet.Plan, error) {
 		p, err := planner()
@@ -285,6 +307,8 @@ func (a *App) pay(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, planne
 			out := planOut(p, nil)
 			out.Warnings = warnings
 			out.FeeRateSource = a.feeSource
+			a.planFiat(cmd.Context(), w, &out)
+			out.Names = a.names
 			if asked++; asked > 1 {
 				fmt.Fprintln(a.Err, "the wallet changed while you were asked (another satchel spent or reserved a coin): here is the new plan")
 			}
@@ -307,6 +331,8 @@ func (a *App) pay(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, planne
 	out := planOut(res.Plan, res.Tx)
 	out.Warnings = res.Warnings
 	out.FeeRateSource = a.feeSource
+	a.planFiat(cmd.Context(), w, &out)
+	out.Names = a.names
 	switch {
 	case dryRun:
 		out.DryRun = true
@@ -319,6 +345,7 @@ func (a *App) pay(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, planne
 		return a.writeUnsignedPSBT(res.Unsigned, out, show)
 	}
 	out.TxID = res.TxID.String()
+	a.keepPrice(w, res.TxID)
 	if a.flags.json {
 		return a.printJSON(show(out))
 	}

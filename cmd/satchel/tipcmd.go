@@ -97,7 +97,11 @@ whatever the fee rate.
 			if len(args) > 1 {
 				amount = args[1]
 			}
-			pay, all, err := parsePayee(net, args[0], amount, label)
+			dest, err := a.resolveDest(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			pay, all, err := parsePayee(net, dest, amount, label)
 			if err != nil {
 				return err
 			}
@@ -107,7 +111,7 @@ whatever the fee rate.
 			if pay.SilentPayment != nil {
 				return usagef("bad_address", "a silent payment address cannot be queued: its output is derived when the batch is signed; send it now with satchel send")
 			}
-			if pay.Amount < pay.Type.DustLimit() {
+			if pay.Fiat == nil && pay.Amount < pay.Type.DustLimit() {
 				return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%s is below the %s dust limit of a %s output", fmtSat(int64(pay.Amount)), fmtSat(int64(pay.Type.DustLimit())), pay.Type)}
 			}
 			if len(id) > 100 || strings.ContainsFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
@@ -125,6 +129,18 @@ whatever the fee rate.
 				return err
 			}
 			defer w.Close()
+			if err := a.queueScheduled(cmd.Context(), w); err != nil {
+				return err
+			}
+			if pay.Fiat != nil {
+				// A queued tip keeps satoshis: its fiat amount is converted now, and shown.
+				ps := []wallet.Payment{pay}
+				if err := a.convertPays(cmd.Context(), w, ps); err != nil {
+					return err
+				}
+				pay = ps[0]
+				a.warn("fiat_conversion", a.fx.quotes[0].String(a.Now()))
+			}
 			t, existed, err := w.AddTip(wallet.TipRequest{Payment: pay, By: deadline, ID: id, Now: a.Now()})
 			if errors.Is(err, wallet.ErrTipConflict) {
 				return usagef("tip_id_conflict", err.Error())
@@ -159,6 +175,9 @@ whatever the fee rate.
 				return err
 			}
 			defer w.Close()
+			if err := a.queueScheduled(cmd.Context(), w); err != nil {
+				return err
+			}
 			tips, err := w.Tips()
 			if err != nil {
 				return err
@@ -189,6 +208,9 @@ whatever the fee rate.
 				return err
 			}
 			defer w.Close()
+			if err := a.queueScheduled(cmd.Context(), w); err != nil {
+				return err
+			}
 			t, err := w.CancelTip(args[0])
 			if err != nil {
 				return err
@@ -233,6 +255,9 @@ so a crash between broadcast and record never pays a tip twice: the next sync re
 			if be != nil {
 				defer be.Close()
 			}
+			if err := a.queueScheduled(cmd.Context(), w); err != nil {
+				return err
+			}
 			if threshold == 0 && be != nil {
 				ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Second)
 				threshold, err = be.EstimateFee(ctx, 144)
@@ -274,7 +299,7 @@ so a crash between broadcast and record never pays a tip twice: the next sync re
 	flush.Flags().StringVar(&feeRate, "fee-rate", "", "fee rate in sat/vB (default: the backend's estimate for --target)")
 	flush.Flags().IntVar(&target, "target", 6, "confirmation target in blocks for the estimate")
 	flush.Flags().BoolVar(&dryRun, "dry-run", false, "show the plan; sign and send nothing")
-	c.AddCommand(add, list, cancel, flush)
+	c.AddCommand(add, list, cancel, flush, newTipScheduleCmd(a))
 	return c
 }
 

@@ -7,7 +7,11 @@
 // Integer keys are big-endian so cursor scans come out in numeric order. Buckets:
 //
 //	meta      string key -> value. "schema" (uint32, see migrations.go), "wallet" (JSON Meta),
-//	          "sync" (JSON SyncState).
+//	          "sync" (JSON SyncState), "set:"+name (a per-wallet setting), "seq:"+name (a
+//	          counter), "schedule:"+id (JSON Schedule: a recurring tip; its occurrences become
+//	          tips "<id>@YYYY-MM-DD" in the tips bucket), "price:"+txid hex (JSON PriceRecord: the
+//	          price of bitcoin a payment satchel made was converted or shown at). No migration:
+//	          an older satchel ignores these keys.
 //	accounts  purpose (uint32) -> JSON Account: the account xpub, whether it is in use, the
 //	          next receive index not yet handed out.
 //	addrs     pkScript -> Addr (binary, see records.go): purpose, chain, index, used, and the

@@ -1,0 +1,129 @@
+package fiat
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+)
+
+// ErrBadAmount marks a fiat amount satchel will not read.
+var ErrBadAmount = errors.New("bad fiat amount")
+
+// Micro is the number of micro-units in one unit of a currency (or one bitcoin of a price).
+const Micro = 1_000_000
+
+// maxDecimals is the most decimals a fiat amount may have: what Micro can hold exactly.
+const maxDecimals = 6
+
+// maxUnits bounds a fiat amount (10^12 units): more is surely a slip of the keyboard, and the
+// bound keeps micro-units far inside int64.
+const maxUnits = 1_000_000_000_000
+
+// Amount is a fiat amount as typed: micro-units of Currency (an ISO 4217 code, upper case).
+type Amount struct {
+	Micro    int64
+	Currency string
+}
+
+// String writes the amount with at least two decimals: "5.00 USD", "0.125 EUR".
+func (a Amount) String() string { return FormatMicro(a.Micro, 2) + " " + a.Currency }
+
+// Looks says whether s is written as a fiat amount (digits, then a three-letter code that is
+// not a bitcoin unit), so a caller knows which parser's error to show.
+func Looks(s string) bool {
+	if len(s) < 4 {
+		return false
+	}
+	code := strings.ToLower(s[len(s)-3:])
+	if code == "sat" || code == "btc" || code == "ats" {
+		return false
+	}
+	for i := len(s) - 3; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return s[0] >= '0' && s[0] <= '9' || s[0] == '.'
+}
+
+// ParseAmount reads a fiat amount: a decimal number and an ISO 4217 code written together, in
+// any case ("5usd", "2.50EUR", "3gbp"). Like bitcoin amounts it refuses grouping, signs,
+// exponents, spaces, zero, and more than six decimals.
+func ParseAmount(s string) (Amount, error) {
+	bad := func(why string) (Amount, error) {
+		return Amount{}, fmt.Errorf("%w %q: %s", ErrBadAmount, clip(s), why)
+	}
+	if len(s) > 40 {
+		return bad("too long")
+	}
+	if !Looks(s) {
+		return bad("write a number and a currency code together, like 5usd or 2.50EUR")
+	}
+	num, code := s[:len(s)-3], strings.ToUpper(s[len(s)-3:])
+	whole, frac, dot := strings.Cut(num, ".")
+	if whole == "" || !digits(whole) || (dot && (frac == "" || !digits(frac))) {
+		return bad("the number must be digits with at most one decimal point, like 2.50 (no grouping, sign or exponent)")
+	}
+	if len(frac) > maxDecimals {
+		return bad(fmt.Sprintf("at most %d decimals", maxDecimals))
+	}
+	n, ok := new(big.Int).SetString(whole+frac+strings.Repeat("0", maxDecimals-len(frac)), 10)
+	if !ok {
+		return bad("not a number")
+	}
+	if n.Sign() == 0 {
+		return bad("the amount must be more than zero")
+	}
+	if n.Cmp(big.NewInt(maxUnits*Micro)) > 0 {
+		return bad("more than 10^12 is surely a typo")
+	}
+	return Amount{Micro: n.Int64(), Currency: code}, nil
+}
+
+func digits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "..."
+	}
+	return s
+}
+
+// FormatMicro writes micro-units as a decimal with at least min decimals and no more than it
+// needs beyond them, rounding nothing: 5000000 -> "5.00", 125000 -> "0.125".
+func FormatMicro(v int64, min int) string {
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	whole, frac := v/Micro, v%Micro
+	f := strings.TrimRight(fmt.Sprintf("%06d", frac), "0")
+	for len(f) < min {
+		f += "0"
+	}
+	if f == "" {
+		return fmt.Sprintf("%s%d", sign, whole)
+	}
+	return fmt.Sprintf("%s%d.%s", sign, whole, f)
+}
+
+// divRound is a*b/c rounded half up, for non-negative a, b and positive c, in big integers so
+// that no product overflows.
+func divRound(a, b, c int64) int64 {
+	n := new(big.Int).Mul(big.NewInt(a), big.NewInt(b))
+	d := big.NewInt(c)
+	n.Add(n, new(big.Int).Rsh(d, 1))
+	n.Quo(n, d)
+	if !n.IsInt64() {
+		return -1
+	}
+	return n.Int64()
+}
