@@ -51,7 +51,7 @@ var settings = []settingDef{
 	{key: "wallet", flag: "wallet", env: "SATCHEL_WALLET", globalOnly: true, def: "default",
 		help: "the wallet used when none is given", check: checkWalletName},
 	{key: "unit", flag: "unit", env: "SATCHEL_UNIT", def: "sat",
-		help: "how amounts are shown to people: sat or btc", values: []string{"sat", "btc"}, check: checkOneOf([]string{"sat", "btc"})},
+		help: "how amounts are shown to people: sat or btc (any case)", values: []string{"sat", "btc"}, check: checkOneOfFold([]string{"sat", "btc"})},
 	{key: "proxy", flag: "proxy", env: "SATCHEL_PROXY",
 		help: "SOCKS5 proxy for backends that support one, e.g. socks5://127.0.0.1:9050", check: checkProxy},
 	{key: "sp-server", flag: "sp-server", env: "SATCHEL_SP_SERVER",
@@ -165,6 +165,12 @@ func checkOneOf(vals []string) func(string) error {
 		}
 		return fmt.Errorf("must be one of %s", strings.Join(vals, ", "))
 	}
+}
+
+// checkOneOfFold is checkOneOf ignoring case (units: BTC is btc, as in amounts).
+func checkOneOfFold(vals []string) func(string) error {
+	check := checkOneOf(vals)
+	return func(v string) error { return check(strings.ToLower(v)) }
 }
 
 func checkWalletName(v string) error {

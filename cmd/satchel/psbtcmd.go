@@ -58,6 +58,9 @@ func (a *App) readPSBT(arg string) (*psbt.Packet, error) {
 		}
 	}
 	if err != nil {
+		if arg != "-" {
+			return nil, fileError(arg, err)
+		}
 		return nil, usagef("bad_psbt_file", fmt.Sprintf("read %s: %v", arg, err))
 	}
 	p, err := txbuilder.DecodePSBT(data)

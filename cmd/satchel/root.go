@@ -193,7 +193,7 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 		case "wallet":
 			a.flags.wallet = v
 		case "unit":
-			a.flags.unit = v
+			a.flags.unit = strings.ToLower(v)
 		}
 	}
 	// A passphrase file that cannot be read fails now, before a sync or a plan is made, not
