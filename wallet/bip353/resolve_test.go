@@ -113,11 +113,11 @@ func TestResolveRefusesAnotherTrustAnchor(t *testing.T) {
 
 func TestResolveFallsBackToTCP(t *testing.T) {
 	s, r := setup(t)
-	s.TCPOnly = true
+	s.SetTCPOnly(true)
 	n, _ := bip353.ParseName("alice@example.test")
 	rec, err := r.Resolve(context.Background(), n)
-	if err != nil || rec.URI != uri || s.Queries["tcp"] == 0 {
-		t.Fatalf("%q %v, tcp queries %d", rec.URI, err, s.Queries["tcp"])
+	if err != nil || rec.URI != uri || s.Queries("tcp") == 0 {
+		t.Fatalf("%q %v, tcp queries %d", rec.URI, err, s.Queries("tcp"))
 	}
 }
 
@@ -180,7 +180,7 @@ func TestResolveThroughProxyUsesTCP(t *testing.T) {
 	if err != nil || rec.URI != uri {
 		t.Fatalf("%q %v", rec.URI, err)
 	}
-	if s.Queries["udp"] != 0 || s.Queries["tcp"] == 0 || len(px.Requests()) == 0 || px.Requests()[0].Host != "dns.invalid" {
-		t.Fatalf("queries %v, proxy %v: every query must go over TCP through the proxy", s.Queries, px.Requests())
+	if s.Queries("udp") != 0 || s.Queries("tcp") == 0 || len(px.Requests()) == 0 || px.Requests()[0].Host != "dns.invalid" {
+		t.Fatalf("queries udp %d tcp %d, proxy %v: every query must go over TCP through the proxy", s.Queries("udp"), s.Queries("tcp"), px.Requests())
 	}
 }

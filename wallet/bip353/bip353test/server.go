@@ -35,10 +35,25 @@ type Server struct {
 	mu      sync.Mutex
 	records map[string][]dns.RR // name|type -> records, RRSIGs included
 	names   map[string]bool
-	// TCPOnly answers UDP queries truncated, so the client must retry over TCP.
-	TCPOnly bool
-	// Queries counts questions by transport.
-	Queries map[string]int
+	// tcpOnly answers UDP queries truncated, so the client must retry over TCP.
+	tcpOnly bool
+	// queries counts questions by transport.
+	queries map[string]int
+}
+
+// SetTCPOnly makes the server answer UDP queries truncated (true), so a client must retry
+// over TCP. It is safe while the server runs.
+func (s *Server) SetTCPOnly(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tcpOnly = on
+}
+
+// Queries is how many questions came over network ("udp" or "tcp") so far.
+func (s *Server) Queries(network string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.queries[network]
 }
 
 func key(name string, t uint16) string {
@@ -48,7 +63,7 @@ func key(name string, t uint16) string {
 // Start builds and serves the hierarchy; the server stops when the test ends.
 func Start(t testing.TB, now time.Time) *Server {
 	t.Helper()
-	s := &Server{Zones: map[string]*Zone{}, Now: now, records: map[string][]dns.RR{}, names: map[string]bool{}, Queries: map[string]int{}}
+	s := &Server{Zones: map[string]*Zone{}, Now: now, records: map[string][]dns.RR{}, names: map[string]bool{}, queries: map[string]int{}}
 	for _, z := range []string{".", "test.", "example.test.", "unsigned.test."} {
 		s.Zones[z] = newZone(t, z)
 	}
@@ -134,8 +149,8 @@ func (s *Server) handle(w dns.ResponseWriter, q *dns.Msg) {
 	m.SetReply(q)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.Queries[w.LocalAddr().Network()]++
-	if s.TCPOnly && w.LocalAddr().Network() == "udp" {
+	s.queries[w.LocalAddr().Network()]++
+	if s.tcpOnly && w.LocalAddr().Network() == "udp" {
 		m.Truncated = true
 		_ = w.WriteMsg(m)
 		return
