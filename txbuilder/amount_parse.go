@@ -85,6 +85,9 @@ func ParseFeeRate(s string) (FeeRate, error) {
 		return 0, badFeeRate(s, fmt.Sprintf("a fee rate is in sat/vB: write %s or %ssat/vB", num[:i], num[:i]))
 	}
 	if err := checkNumber(num); err != nil {
+		if strings.HasPrefix(err.Error(), "unexpected character") {
+			return 0, badFeeRate(s, "a fee rate is a number of sat/vB, like 2 or 0.5")
+		}
 		return 0, badFeeRate(s, err.Error())
 	}
 	r, err := parseFixed(num, 3)
@@ -179,8 +182,15 @@ func badAmount(s, reason string) error {
 }
 
 func badFeeRate(s, reason string) error {
-	return fmt.Errorf("fee rate %s: %w: %s", quote(s), ErrBadAmount, reason)
+	return &feeRateError{msg: fmt.Sprintf("fee rate %s: %s", quote(s), reason)}
 }
+
+// feeRateError is a fee rate that does not read; it is an ErrBadAmount (the same class of
+// input mistake) without saying "amount", which would send the reader to amount units.
+type feeRateError struct{ msg string }
+
+func (e *feeRateError) Error() string { return e.msg }
+func (e *feeRateError) Unwrap() error { return ErrBadAmount }
 
 // quote shows the user's text back, cut short if it is long.
 func quote(s string) string {

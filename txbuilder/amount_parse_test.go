@@ -148,7 +148,7 @@ func TestParseFeeRate(t *testing.T) {
 		{"absurd", strings.Repeat("9", 30), "too large"},
 		{"comma decimal", "1,5", "commas"},
 		{"empty", "", "no number"},
-		{"unit only", "sat/vb", "unexpected character"},
+		{"unit only", "sat/vb", "a number of sat/vB"},
 		{"space", "1 sat/vB", "spaces"},
 		{"exponent", "1e3", "exponents"},
 		{"sat is an amount, not a rate", "2sat", "in sat/vB: write 2 or 2sat/vB"},
