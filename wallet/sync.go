@@ -193,6 +193,14 @@ func (w *Wallet) Sync(ctx context.Context, be chain.Backend, o SyncOptions) (Syn
 	}
 	res.AddressesScanned = total
 
+	// A block found while the histories were asked for can put a transaction above the tip
+	// read before them: read the tip again once, and only then call such a height a lie.
+	if highestHistory(lists) > tip.Height {
+		if tip, err = be.Tip(ctx); err != nil {
+			return res, fmt.Errorf("sync: tip: %w", err)
+		}
+	}
+
 	// Which transactions exist now, and at what height.
 	present := map[chainhash.Hash]int32{}
 	for _, list := range lists {
@@ -614,4 +622,17 @@ func findExternalSpenders(ctx context.Context, be chain.Backend, known map[chain
 		}
 	}
 	return out, heights, nil
+}
+
+// highestHistory is the greatest height any history in lists reports.
+func highestHistory(lists map[[2]uint32][]*watched) int32 {
+	var top int32
+	for _, list := range lists {
+		for _, wa := range list {
+			for _, h := range wa.hist {
+				top = max(top, h.Height)
+			}
+		}
+	}
+	return top
 }
