@@ -39,20 +39,11 @@ func (b *Backend) BlockHeaders(ctx context.Context, heights []int32) ([]*wire.Bl
 	if len(heights) == 0 {
 		return nil, nil
 	}
-	hashes := make([]string, len(heights))
-	calls := make([]*call, len(heights))
-	for i, h := range heights {
-		calls[i] = &call{cmd: btcjson.NewGetBlockHashCmd(int64(h)), out: &hashes[i]}
-	}
-	if err := b.exchange(ctx, "getblockhash", calls); err != nil {
+	hashes, err := b.blockHashes(ctx, heights)
+	if err != nil {
 		return nil, err
 	}
-	for i, c := range calls {
-		if c.err != nil {
-			return nil, fmt.Errorf("%s: block at height %d: %w", b.name, heights[i], c.err)
-		}
-	}
-
+	calls := make([]*call, len(heights))
 	raws := make([]string, len(heights))
 	for i := range heights {
 		calls[i] = &call{cmd: btcjson.NewGetBlockHeaderCmd(hashes[i], btcjson.Bool(false)),
@@ -172,3 +163,22 @@ func (b *Backend) BlockTxIDs(ctx context.Context, height int32) ([]chainhash.Has
 }
 
 var _ chain.BlockTxLister = (*Backend)(nil)
+
+// blockHashes is the best chain's block hash at each height: one batch of getblockhash. A
+// height above the tip is an error naming it.
+func (b *Backend) blockHashes(ctx context.Context, heights []int32) ([]string, error) {
+	hashes := make([]string, len(heights))
+	calls := make([]*call, len(heights))
+	for i, h := range heights {
+		calls[i] = &call{cmd: btcjson.NewGetBlockHashCmd(int64(h)), out: &hashes[i]}
+	}
+	if err := b.exchange(ctx, "getblockhash", calls); err != nil {
+		return nil, err
+	}
+	for i, c := range calls {
+		if c.err != nil {
+			return nil, fmt.Errorf("%s: block at height %d: %w", b.name, heights[i], c.err)
+		}
+	}
+	return hashes, nil
+}

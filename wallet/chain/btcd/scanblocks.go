@@ -21,19 +21,11 @@ func (b *Backend) ScanBlocks(ctx context.Context, heights []int32) ([]chain.Scan
 	if len(heights) == 0 {
 		return nil, nil
 	}
-	hashes := make([]string, len(heights))
-	calls := make([]*call, len(heights))
-	for i, h := range heights {
-		calls[i] = &call{cmd: btcjson.NewGetBlockHashCmd(int64(h)), out: &hashes[i]}
-	}
-	if err := b.exchange(ctx, "getblockhash", calls); err != nil {
+	hashes, err := b.blockHashes(ctx, heights)
+	if err != nil {
 		return nil, err
 	}
-	for i, c := range calls {
-		if c.err != nil {
-			return nil, fmt.Errorf("%s: block at height %d: %w", b.name, heights[i], c.err)
-		}
-	}
+	calls := make([]*call, len(heights))
 	raws := make([]string, len(heights))
 	for i := range heights {
 		calls[i] = &call{cmd: btcjson.NewGetBlockCmd(hashes[i], btcjson.Int(0)), out: &raws[i]}
