@@ -253,28 +253,12 @@ func (w *Wallet) scanSilent(ctx context.Context, be chain.Backend, o SyncOptions
 			hits = append(hits, h...)
 			res.Transactions += b.TxCount
 		}
-		if err := w.st.Update(func(tx *store.Txn) error {
-			if err := w.recordSilentHits(tx, hits); err != nil {
-				return err
-			}
-			for _, b := range blocks {
-				if err := tx.PutSilentBlock(b.Height, b.Hash); err != nil {
-					return err
-				}
-			}
-			for _, h := range tx.SilentBlockHeights() {
-				if h <= to-silentKeepBlocks {
-					if err := tx.DeleteSilentBlock(h); err != nil {
-						return err
-					}
-				}
-			}
-			return tx.PutSilentScanned(to)
-		}); err != nil {
-			return nil, err
-		}
+		hashes := make(map[int32]chainhash.Hash, len(blocks))
 		for _, b := range blocks {
-			stored[b.Height] = b.Hash
+			hashes[b.Height] = b.Hash
+		}
+		if err := w.commitSilentBatch(hits, hashes, to, stored); err != nil {
+			return nil, err
 		}
 		res.Found += len(hits)
 		res.Blocks += len(blocks)
@@ -482,4 +466,35 @@ func (w *Wallet) resolveSilentBirthday(ctx context.Context, be chain.Backend) er
 		return err
 	}
 	return w.st.Update(func(tx *store.Txn) error { return tx.PutSilentBirthday(lo) })
+}
+
+// commitSilentBatch records one scanned batch in one write: the coins found, the hashes of
+// the blocks scanned (heights -> hash, kept silentKeepBlocks deep for reorgs), and the height
+// reached; then it notes the hashes in stored, the scan's view of them.
+func (w *Wallet) commitSilentBatch(hits []silentHit, scanned map[int32]chainhash.Hash, to int32, stored map[int32]chainhash.Hash) error {
+	err := w.st.Update(func(tx *store.Txn) error {
+		if err := w.recordSilentHits(tx, hits); err != nil {
+			return err
+		}
+		for h, hash := range scanned {
+			if err := tx.PutSilentBlock(h, hash); err != nil {
+				return err
+			}
+		}
+		for _, h := range tx.SilentBlockHeights() {
+			if h <= to-silentKeepBlocks {
+				if err := tx.DeleteSilentBlock(h); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.PutSilentScanned(to)
+	})
+	if err != nil {
+		return err
+	}
+	for h, hash := range scanned {
+		stored[h] = hash
+	}
+	return nil
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/keys"
 	"github.com/satchel-wallet/satchel/wallet/silentpay"
-	"github.com/satchel-wallet/satchel/wallet/store"
 )
 
 // scanSilentTweaks is the light scan: a tweak server names each block's tweak data, the
@@ -58,28 +57,12 @@ func (w *Wallet) scanSilentTweaks(ctx context.Context, be chain.Backend, src cha
 			}
 			hits = append(hits, got...)
 		}
-		if err := w.st.Update(func(tx *store.Txn) error {
-			if err := w.recordSilentHits(tx, hits); err != nil {
-				return err
-			}
-			for i, h := range hdrs {
-				if err := tx.PutSilentBlock(heights[i], h.BlockHash()); err != nil {
-					return err
-				}
-			}
-			for _, h := range tx.SilentBlockHeights() {
-				if h <= to-silentKeepBlocks {
-					if err := tx.DeleteSilentBlock(h); err != nil {
-						return err
-					}
-				}
-			}
-			return tx.PutSilentScanned(to)
-		}); err != nil {
-			return nil, err
-		}
+		hashes := make(map[int32]chainhash.Hash, len(hdrs))
 		for i, h := range hdrs {
-			stored[heights[i]] = h.BlockHash()
+			hashes[heights[i]] = h.BlockHash()
+		}
+		if err := w.commitSilentBatch(hits, hashes, to, stored); err != nil {
+			return nil, err
 		}
 		res.Found += len(hits)
 		res.Blocks += len(heights)
