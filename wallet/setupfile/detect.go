@@ -1,0 +1,95 @@
+package setupfile
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// Detect reads a setup in any of the four formats and says which it was (FormatDescriptor,
+// FormatBSMS, FormatCaravan or FormatColdcard). It only parses: a BSMS record's first
+// address is left in FirstAddress unchecked, so a caller that keeps the setup uses Import.
+func Detect(data []byte) (string, *Setup, error) {
+	if len(data) > MaxFileSize {
+		return "", nil, invalidf("the file is larger than %d bytes: not a setup file", MaxFileSize)
+	}
+	text := strings.TrimSpace(string(bytes.TrimPrefix(data, []byte("\ufeff"))))
+	first, _, _ := strings.Cut(text, "\n")
+	first = strings.TrimSpace(first)
+	var (
+		format string
+		s      *Setup
+		err    error
+	)
+	switch {
+	case text == "":
+		return "", nil, invalidf("the file is empty")
+	case strings.HasPrefix(text, "{"):
+		format = FormatCaravan
+		s, err = ParseCaravan(data)
+	case strings.HasPrefix(first, "BSMS"), isHex(first) && !strings.Contains(text, ":"):
+		format = FormatBSMS
+		s, err = ParseBSMS(data)
+	case strings.Contains(first, "(") && !strings.Contains(first, ": "):
+		format = FormatDescriptor
+		s, err = ParseDescriptor(text)
+	case strings.Contains(text, ":"):
+		format = FormatColdcard
+		s, err = ParseColdcard(data)
+	default:
+		return "", nil, invalidf("not a descriptor, BSMS record, Caravan JSON or Coldcard/Sparrow multisig file")
+	}
+	if err != nil {
+		return format, nil, fmt.Errorf("%s: %w", formatTitle(format), err)
+	}
+	return format, s, nil
+}
+
+// Import is Detect followed by VerifyFirstAddress: what a wallet calls before it keeps a
+// setup. A BSMS record whose first address differs from derive's is refused
+// (ErrFirstAddress); with derive nil, a BSMS record is refused (ErrNoDerivation) and the other
+// formats are read as Detect reads them.
+func Import(data []byte, derive AddressFunc) (string, *Setup, error) {
+	format, s, err := Detect(data)
+	if err != nil {
+		return format, nil, err
+	}
+	if err := s.VerifyFirstAddress(derive); err != nil {
+		return format, nil, fmt.Errorf("%s: %w", formatTitle(format), err)
+	}
+	return format, s, nil
+}
+
+// Encode writes s in format (one of Formats). derive is needed for FormatBSMS only.
+func (s *Setup) Encode(format string, derive AddressFunc) ([]byte, error) {
+	switch format {
+	case FormatDescriptor:
+		d, err := s.Descriptor()
+		if err != nil {
+			return nil, err
+		}
+		return []byte(d + "\n"), nil
+	case FormatBSMS:
+		return s.BSMS(derive)
+	case FormatCaravan:
+		return s.Caravan()
+	case FormatColdcard:
+		return s.Coldcard()
+	}
+	return nil, fmt.Errorf("%w: format %q: use descriptor, bsms, caravan or coldcard", ErrUnsupported, format)
+}
+
+// formatTitle is how error messages name a format.
+func formatTitle(format string) string {
+	switch format {
+	case FormatDescriptor:
+		return "descriptor"
+	case FormatBSMS:
+		return "BSMS record"
+	case FormatCaravan:
+		return "Caravan file"
+	case FormatColdcard:
+		return "Coldcard file"
+	}
+	return format
+}
