@@ -93,6 +93,8 @@ func ParseBSMS(data []byte) (*Setup, error) {
 	}
 	switch restr := strings.ReplaceAll(lines[2], " ", ""); {
 	case suffix == suffixTemplate && restr == bsmsRestrictions:
+	case suffix == suffixTemplate && lines[2] == bsmsNoRestrictions:
+		return nil, invalidf("line 3: a /** template needs its path restrictions (%s), not %q", bsmsRestrictions, bsmsNoRestrictions)
 	case suffix == suffixTemplate:
 		return nil, unsupportedf("path restrictions %q: satchel handles %q (receive and change)", clip(lines[2]), bsmsRestrictions)
 	case lines[2] == bsmsNoRestrictions && suffix == suffixMultipath:
