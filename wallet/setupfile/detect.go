@@ -14,28 +14,35 @@ func Detect(data []byte) (string, *Setup, error) {
 		return "", nil, invalidf("the file is larger than %d bytes: not a setup file", MaxFileSize)
 	}
 	text := strings.TrimSpace(string(bytes.TrimPrefix(data, []byte("\ufeff"))))
-	first, _, _ := strings.Cut(text, "\n")
-	first = strings.TrimSpace(first)
+	// The first line that is not a # comment (Coldcard and Sparrow files start with some)
+	// names the format.
+	first := ""
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			first = l
+			break
+		}
+	}
 	var (
 		format string
 		s      *Setup
 		err    error
 	)
 	switch {
-	case text == "":
+	case first == "":
 		return "", nil, invalidf("the file is empty")
 	case strings.HasPrefix(text, "{"):
 		format = FormatCaravan
 		s, err = ParseCaravan(data)
-	case strings.HasPrefix(first, "BSMS"), isHex(first) && !strings.Contains(text, ":"):
+	case strings.HasPrefix(first, "BSMS"), isHex(first):
 		format = FormatBSMS
 		s, err = ParseBSMS(data)
-	case strings.Contains(first, "(") && !strings.Contains(first, ": "):
-		format = FormatDescriptor
-		s, err = ParseDescriptor(text)
-	case strings.Contains(text, ":"):
+	case strings.Contains(first, ":"):
 		format = FormatColdcard
 		s, err = ParseColdcard(data)
+	case strings.Contains(first, "("):
+		format = FormatDescriptor
+		s, err = ParseDescriptor(text)
 	default:
 		return "", nil, invalidf("not a descriptor, BSMS record, Caravan JSON or Coldcard/Sparrow multisig file")
 	}
