@@ -13,8 +13,10 @@ import (
 	"testing"
 
 	"github.com/btcsuite/btcd/address/v2"
+	"github.com/btcsuite/btcd/address/v2/base58"
 	"github.com/btcsuite/btcd/btcutil/v2/hdkeychain"
 	"github.com/btcsuite/btcd/chaincfg/v2"
+	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/txscript/v2"
 )
 
@@ -157,4 +159,13 @@ func testDerive(desc, network string) (string, error) {
 		return "", err
 	}
 	return a.EncodeAddress(), nil
+}
+
+// toVpubForTest rewrites a tpub with the SLIP-132 Vpub version, as old Coldcard files carry.
+func toVpubForTest(t testing.TB, tpub string) string {
+	t.Helper()
+	raw := base58.Decode(tpub)
+	copy(raw[:4], versionVpub[:])
+	copy(raw[78:], chainhash.DoubleHashB(raw[:78])[:4])
+	return base58.Encode(raw)
 }
