@@ -39,6 +39,7 @@ type caravanKey struct {
 // Caravan writes the setup as a Caravan wallet configuration (JSON, indented, ending in a
 // newline). Keys without a known origin get bip32Path "Unknown", as Caravan writes them; a
 // setup with no name is called "satchel M-of-N", and a key with none by its fingerprint.
+// Testnet4 is written as "testnet", the name Caravan knows for its keys and addresses.
 func (s *Setup) Caravan() ([]byte, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -46,7 +47,7 @@ func (s *Setup) Caravan() ([]byte, error) {
 	c := caravanConfig{
 		Name:                 s.defaultName(),
 		AddressType:          "P2WSH",
-		Network:              s.Network,
+		Network:              caravanNetwork(s.Network),
 		Quorum:               &caravanQuorum{RequiredSigners: s.Threshold, TotalSigners: len(s.Keys)},
 		StartingAddressIndex: json.RawMessage("0"),
 	}
@@ -106,7 +107,7 @@ func ParseCaravan(data []byte) (*Setup, error) {
 	}
 	s := &Setup{Name: c.Name, Threshold: c.Quorum.RequiredSigners, ScriptType: ScriptP2WSH}
 	switch n := strings.ToLower(c.Network); n {
-	case Mainnet, Testnet, Signet, Regtest:
+	case Mainnet, Testnet, Testnet4, Signet, Regtest:
 		s.Network = n
 	case "":
 		return nil, invalidf("the Caravan file has no network")
@@ -133,6 +134,15 @@ func ParseCaravan(data []byte) (*Setup, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// caravanNetwork is the network name Caravan knows: it has no testnet4, whose keys and
+// addresses are testnet's.
+func caravanNetwork(n string) string {
+	if n == Testnet4 {
+		return Testnet
+	}
+	return n
 }
 
 // jsonReason shortens a decoding error to its reason, without quoting the input.

@@ -252,3 +252,24 @@ func TestDetect(t *testing.T) {
 		t.Error("receive and change descriptors are equal")
 	}
 }
+
+func TestAdoptNetwork(t *testing.T) {
+	for _, tc := range []struct {
+		format, read, given, want string
+	}{
+		{FormatDescriptor, Testnet, Regtest, Regtest},
+		{FormatColdcard, Testnet, Signet, Signet},
+		{FormatDescriptor, Testnet, Mainnet, Testnet}, // tpubs stay on a test network
+		{FormatDescriptor, Mainnet, Regtest, Mainnet},
+		{FormatCaravan, Regtest, Testnet, Regtest}, // Caravan says which
+		{FormatBSMS, Testnet, Testnet4, Testnet4},  // tb1: testnet, testnet4 or signet
+		{FormatBSMS, Testnet, Regtest, Testnet},    // tb1 is not regtest's bcrt1
+		{FormatBSMS, Regtest, Testnet, Regtest},
+	} {
+		s := &Setup{Network: tc.read}
+		s.AdoptNetwork(tc.format, tc.given)
+		if s.Network != tc.want {
+			t.Errorf("%s read as %s, given %s: %s, want %s", tc.format, tc.read, tc.given, s.Network, tc.want)
+		}
+	}
+}

@@ -26,10 +26,11 @@ const (
 const (
 	ScriptP2WSH = "p2wsh"
 
-	Mainnet = "mainnet"
-	Testnet = "testnet"
-	Signet  = "signet"
-	Regtest = "regtest"
+	Mainnet  = "mainnet"
+	Testnet  = "testnet"
+	Testnet4 = "testnet4"
+	Signet   = "signet"
+	Regtest  = "regtest"
 )
 
 // Format names, as Detect returns them and as satchel setup convert --to takes them.
@@ -56,8 +57,9 @@ type Setup struct {
 	Keys []Key
 	// ScriptType is ScriptP2WSH, the only one handled.
 	ScriptType string
-	// Network is Mainnet, Testnet, Signet or Regtest. Files that do not say (descriptors,
-	// Coldcard files) give Mainnet for xpubs and Testnet for tpubs.
+	// Network is Mainnet, Testnet, Testnet4, Signet or Regtest. Files that do not say
+	// (descriptors, Coldcard files) give Mainnet for xpubs and Testnet for tpubs; see
+	// AdoptNetwork.
 	Network string
 	// FirstAddress is the first receive address a BSMS record claims, as read and not yet
 	// checked (see VerifyFirstAddress); empty for the other formats.
@@ -112,10 +114,10 @@ func (s *Setup) Validate() error {
 	switch s.Network {
 	case Mainnet:
 		wantVersion = chaincfg.MainNetParams.HDPublicKeyID
-	case Testnet, Signet, Regtest:
+	case Testnet, Testnet4, Signet, Regtest:
 		wantVersion = chaincfg.TestNet3Params.HDPublicKeyID
 	default:
-		return invalidf("network %q: it must be mainnet, testnet, signet or regtest", s.Network)
+		return invalidf("network %q: it must be mainnet, testnet, testnet4, signet or regtest", s.Network)
 	}
 	seen := make(map[string]int, n)
 	for i, k := range s.Keys {
@@ -311,4 +313,26 @@ func (s *Setup) defaultName() string {
 		return s.Name
 	}
 	return fmt.Sprintf("satchel %d-of-%d", s.Threshold, len(s.Keys))
+}
+
+// AdoptNetwork sets the setup's network to network where the file read in format left it
+// open: a descriptor or Coldcard file tells only mainnet (xpub) from the test networks
+// (tpub), and a BSMS record's tb1 address does not tell testnet, testnet4 and signet apart.
+// A network the file states (Caravan's, a BSMS bcrt1 or bc1 address), or one of the other
+// kind of key, is kept: the file wins over a default.
+func (s *Setup) AdoptNetwork(format, network string) {
+	if (network == Mainnet) != (s.Network == Mainnet) {
+		return
+	}
+	switch format {
+	case FormatDescriptor, FormatColdcard:
+		switch network {
+		case Mainnet, Testnet, Testnet4, Signet, Regtest:
+			s.Network = network
+		}
+	case FormatBSMS:
+		if s.Network == Testnet && (network == Testnet4 || network == Signet) {
+			s.Network = network
+		}
+	}
 }
