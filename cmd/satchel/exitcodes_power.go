@@ -7,6 +7,7 @@ import (
 	"github.com/satchel-wallet/satchel/wallet/bip329"
 	"github.com/satchel-wallet/satchel/wallet/keys"
 	"github.com/satchel-wallet/satchel/wallet/message"
+	"github.com/satchel-wallet/satchel/wallet/setupfile"
 	"github.com/satchel-wallet/satchel/wallet/slip39"
 )
 
@@ -15,8 +16,8 @@ type errorClass struct {
 	code string
 }
 
-// powerUserClass maps the errors of Shamir backups, backup files, labels, SLIP-132 keys and
-// message signatures to exit codes; code is "" for any other error.
+// powerUserClass maps the errors of Shamir backups, backup files, labels, SLIP-132 keys,
+// message signatures and multisig setup files to exit codes; code is "" for any other error.
 func powerUserClass(err error) errorClass {
 	var share *slip39.ShareError
 	var le *bip329.LineError
@@ -54,6 +55,14 @@ func powerUserClass(err error) errorClass {
 		return errorClass{exitError, "malformed_signature"}
 	case errors.Is(err, keys.ErrWatchOnly):
 		return errorClass{exitUsage, "watch_only"}
+	case errors.Is(err, setupfile.ErrFirstAddress):
+		return errorClass{exitUsage, "first_address_mismatch"}
+	case errors.Is(err, setupfile.ErrUnsupported):
+		return errorClass{exitUsage, "unsupported_setup"}
+	case errors.Is(err, setupfile.ErrInvalid):
+		return errorClass{exitUsage, "bad_setup"}
+	case errors.Is(err, setupfile.ErrNoDerivation):
+		return errorClass{exitError, "no_derivation"}
 	}
 	return errorClass{}
 }

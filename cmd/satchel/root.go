@@ -130,6 +130,7 @@ tips and dust-sized sends, with honest fees, scriptable JSON output and an encry
 		newWaitCmd(a), newGenManCmd(a), newVersionCmd(a),
 		newPSBTCmd(a),
 		newBackupCmd(a), newExportCmd(a), newLabelsCmd(a), newSignMessageCmd(a), newVerifyMessageCmd(a),
+		newSetupCmd(a),
 	} {
 		c.Long = strings.TrimSpace(c.Long) + "\n\n" + exitStatusHelp
 		root.AddCommand(c)

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/satchel-wallet/satchel/wallet/setupfile"
+)
+
+// setupAddress derives a multisig setup's first address for BSMS records. It is nil until
+// the wallet's multisig derivation (wallet/descriptor) is wired in: meanwhile `--to bsms`
+// refuses and a BSMS record read is converted with an unchecked-address warning.
+var setupAddress setupfile.AddressFunc
+
+type setupKeyJSON struct {
+	Fingerprint string `json:"fingerprint,omitempty"`
+	Path        string `json:"path,omitempty"`
+	Xpub        string `json:"xpub"`
+	Name        string `json:"name,omitempty"`
+}
+
+type setupJSON struct {
+	Format       string         `json:"format"`
+	To           string         `json:"to,omitempty"`
+	Name         string         `json:"name"`
+	Threshold    int            `json:"threshold"`
+	Network      string         `json:"network"`
+	ScriptType   string         `json:"script_type"`
+	Keys         []setupKeyJSON `json:"keys"`
+	Descriptor   string         `json:"descriptor"`
+	FirstAddress string         `json:"first_address,omitempty"`
+	Output       string         `json:"output,omitempty"`
+}
+
+func newSetupCmd(a *App) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "setup",
+		Short: "Convert multisig setup files between coordinators (descriptor, BSMS, Caravan, Coldcard/Sparrow)",
+		Long: `Move a k-of-n multisig wallet's description between coordinators and signers. satchel reads
+and writes four formats: the output descriptor wsh(sortedmulti(M,[fp/48h/1h/0h/2h]xpub/<0;1>/*,...))
+(Bitcoin Core, Sparrow), a BIP129 BSMS descriptor record, Caravan's wallet configuration JSON, and
+the Coldcard multisig text file that Sparrow, Passport and Keystone also import.`,
+		Example: "  satchel setup convert sparrow-export.txt --to descriptor\n  satchel setup convert caravan.json --to coldcard > coldcard.txt",
+	}
+	c.AddCommand(newSetupConvertCmd(a))
+	return c
+}
+
+func newSetupConvertCmd(a *App) *cobra.Command {
+	var to, name string
+	cmd := &cobra.Command{
+		Use:   "convert FILE|- --to descriptor|bsms|caravan|coldcard",
+		Short: "Read a multisig setup in any supported format and write it in another",
+		Long: `Read FILE (or stdin for -) as whichever it is of: a descriptor (one line with /<0;1>/*, or the
+receive /0/* and change /1/* descriptors on two lines; h or ' for hardened steps; the #checksum
+optional but checked), an unencrypted BSMS 1.0 descriptor record, a Caravan JSON file, or a
+Coldcard/Sparrow multisig file. Write it to stdout in the --to format. Only P2WSH sortedmulti with
+extended public keys is handled, up to 15 keys.
+
+Everything is checked before anything is written: the threshold (1 to n), no key twice, every key
+an xpub (mainnet) or tpub (test networks) whose depth matches its path, fingerprints of 8 hex
+digits. A descriptor or Coldcard file does not say which test network its tpubs are for, so
+--network decides among them; Caravan files and BSMS bc1/bcrt1 addresses say it themselves.
+
+--name sets the wallet's name (Caravan and Coldcard files carry one; a setup without one is
+called "satchel M-of-N" there). --json prints {format, to, name, threshold, network,
+script_type, keys: [{fingerprint, path, xpub, name}], descriptor, first_address, output}, with
+the converted file in output; without --to it just shows the setup.
+
+Nothing is ever written but stdout. A file that is not a setup, or a setup satchel does not
+handle (P2SH, nested segwit, taproot, bare public keys, encrypted BSMS), exits 2 with the reason.
+
+` + exitStatusHelp,
+		Example: "  satchel setup convert sparrow-export.txt --to descriptor\n" +
+			"  satchel setup convert caravan.json --to coldcard > coldcard.txt\n" +
+			"  satchel setup convert - --to caravan --name 'family vault' < wallet.descriptor\n" +
+			"  satchel setup convert coldcard.txt --json",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if to == "" && !a.flags.json {
+				return usagef("usage", "give --to "+strings.Join(setupfile.Formats, "|")+" (or --json to show the setup)")
+			}
+			if to != "" && !slices.Contains(setupfile.Formats, to) {
+				return usagef("usage", fmt.Sprintf("--to %q: use one of %s", to, strings.Join(setupfile.Formats, ", ")))
+			}
+			data, src, err := a.readSetupInput(args[0])
+			if err != nil {
+				return err
+			}
+			format, s, err := setupfile.Detect(data)
+			if err != nil {
+				return fmt.Errorf("%s: %w", src, err)
+			}
+			s.AdoptNetwork(format, a.flags.network)
+			if s.FirstAddress != "" {
+				if setupAddress == nil {
+					a.warn("first_address_unchecked", fmt.Sprintf("the BSMS record's first address %s was not checked against its keys: check it on every signer", s.FirstAddress))
+				} else if err := s.VerifyFirstAddress(setupAddress); err != nil {
+					return fmt.Errorf("%s: %w", src, err)
+				}
+			}
+			if cmd.Flags().Changed("name") {
+				s.Name = name
+				if err := s.Validate(); err != nil {
+					return fmt.Errorf("--name: %w", err)
+				}
+			}
+			var out []byte
+			if to != "" {
+				if out, err = s.Encode(to, setupAddress); err != nil {
+					return err
+				}
+			}
+			if !a.flags.json {
+				_, err := a.Out.Write(out)
+				return err
+			}
+			desc, err := s.Descriptor()
+			if err != nil {
+				return err
+			}
+			j := setupJSON{Format: format, To: to, Name: s.Name, Threshold: s.Threshold, Network: s.Network,
+				ScriptType: s.ScriptType, Keys: []setupKeyJSON{}, Descriptor: desc, FirstAddress: s.FirstAddress, Output: string(out)}
+			for _, k := range s.Keys {
+				j.Keys = append(j.Keys, setupKeyJSON{Fingerprint: k.Fingerprint, Path: k.Path, Xpub: k.Xpub, Name: k.Name})
+			}
+			return a.printJSON(j)
+		},
+	}
+	cmd.Flags().StringVar(&to, "to", "", "the format to write: "+strings.Join(setupfile.Formats, ", "))
+	cmd.Flags().StringVar(&name, "name", "", "the wallet name to write (Caravan, Coldcard)")
+	_ = cmd.RegisterFlagCompletionFunc("to", cobra.FixedCompletions(setupfile.Formats, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// readSetupInput reads FILE or stdin, at most setupfile.MaxFileSize bytes.
+func (a *App) readSetupInput(arg string) ([]byte, string, error) {
+	var r io.Reader = a.In
+	src := "stdin"
+	if arg != "-" {
+		f, err := os.Open(arg)
+		if err != nil {
+			return nil, "", fileError(arg, err)
+		}
+		defer f.Close()
+		r, src = f, arg
+	}
+	data, err := io.ReadAll(io.LimitReader(r, setupfile.MaxFileSize+1))
+	if err != nil {
+		return nil, "", usagef("bad_file", fmt.Sprintf("cannot read %s: %v", src, err))
+	}
+	if len(data) > setupfile.MaxFileSize {
+		return nil, "", usagef("bad_setup", fmt.Sprintf("%s is larger than %d KiB: not a setup file", src, setupfile.MaxFileSize>>10))
+	}
+	return data, src, nil
+}
