@@ -142,6 +142,7 @@ func TestEndlessFilesAreRefused(t *testing.T) {
 		{"passphrase file", nil, []string{"seed", "show", "--passphrase-file", "/dev/zero"}, "bad_passphrase_file"},
 		{"new passphrase file", nil, []string{"passphrase", "change", "--new-passphrase-file", "/dev/zero"}, "bad_passphrase_file"},
 		{"psbt", nil, []string{"psbt", "decode", "/dev/zero"}, "bad_psbt"},
+		{"multisig setup", nil, []string{"setup", "convert", "/dev/zero", "--to", "descriptor"}, "bad_setup"},
 		{"global config", map[string]string{"SATCHEL_CONFIG": "/dev/zero"}, []string{"balance", "--offline"}, "bad_config"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
