@@ -52,7 +52,7 @@ the Coldcard multisig text file that Sparrow, Passport and Keystone also import.
 }
 
 func newSetupConvertCmd(a *App) *cobra.Command {
-	var to, name string
+	var to, name, tokenFile string
 	cmd := &cobra.Command{
 		Use:   "convert FILE|- --to descriptor|bsms|caravan|coldcard",
 		Short: "Read a multisig setup in any supported format and write it in another",
@@ -66,6 +66,11 @@ Everything is checked before anything is written: the threshold (1 to n), no key
 an xpub (mainnet) or tpub (test networks) whose depth matches its path, fingerprints of 8 hex
 digits. A descriptor or Coldcard file does not say which test network its tpubs are for, so
 --network decides among them; Caravan files and BSMS bc1/bcrt1 addresses say it themselves.
+
+An encrypted BSMS record (BIP129's .dat: hex of a MAC and AES-256-CTR ciphertext) is read with
+--token-file FILE, whose first line is the coordinator's TOKEN (16 or 32 hex digits, or its
+decimal number); with --to bsms the same option encrypts the record written. A wrong token or an
+altered file is refused.
 
 --name sets the wallet's name (Caravan and Coldcard files carry one; a setup without one is
 called "satchel M-of-N" there). --json prints {format, to, name, threshold, network,
@@ -92,6 +97,23 @@ handle (P2SH, nested segwit, taproot, bare public keys, encrypted BSMS), exits 2
 			if err != nil {
 				return err
 			}
+			var token []byte
+			if tokenFile != "" {
+				if !setupfile.IsEncryptedBSMS(data) && to != setupfile.FormatBSMS {
+					return usagef("usage", "--token-file is for encrypted BSMS records: the input is not one and --to is not bsms")
+				}
+				if token, err = readTokenFile(tokenFile); err != nil {
+					return err
+				}
+			}
+			if setupfile.IsEncryptedBSMS(data) {
+				if token == nil {
+					return usagef("bad_setup", src+" is an encrypted BSMS record: give --token-file FILE holding the coordinator's TOKEN")
+				}
+				if data, err = setupfile.DecryptBSMS(data, token); err != nil {
+					return fmt.Errorf("%s: %w", src, err)
+				}
+			}
 			format, s, err := setupfile.Detect(data)
 			if err != nil {
 				return fmt.Errorf("%s: %w", src, err)
@@ -115,6 +137,12 @@ handle (P2SH, nested segwit, taproot, bare public keys, encrypted BSMS), exits 2
 				if out, err = s.Encode(to, setupAddress); err != nil {
 					return err
 				}
+				if to == setupfile.FormatBSMS && token != nil {
+					if out, err = setupfile.EncryptBSMS(out, token); err != nil {
+						return err
+					}
+					out = append(out, '\n')
+				}
 			}
 			if !a.flags.json {
 				_, err := a.Out.Write(out)
@@ -134,8 +162,28 @@ handle (P2SH, nested segwit, taproot, bare public keys, encrypted BSMS), exits 2
 	}
 	cmd.Flags().StringVar(&to, "to", "", "the format to write: "+strings.Join(setupfile.Formats, ", "))
 	cmd.Flags().StringVar(&name, "name", "", "the wallet name to write (Caravan, Coldcard)")
+	cmd.Flags().StringVar(&tokenFile, "token-file", "", "read a BIP129 TOKEN (hex or decimal) from the first line of FILE: decrypts an encrypted BSMS input, encrypts a BSMS output")
 	_ = cmd.RegisterFlagCompletionFunc("to", cobra.FixedCompletions(setupfile.Formats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+// readTokenFile reads a BSMS TOKEN from the first line of a file (a secret: never from argv).
+func readTokenFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fileError(path, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 1024))
+	if err != nil {
+		return nil, fileError(path, err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	token, err := setupfile.ParseBSMSToken(line)
+	if err != nil {
+		return nil, fmt.Errorf("--token-file %s: %w", path, err)
+	}
+	return token, nil
 }
 
 // readSetupInput reads FILE or stdin, at most setupfile.MaxFileSize bytes.

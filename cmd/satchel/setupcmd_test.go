@@ -95,3 +95,41 @@ func TestSetupConvertRefused(t *testing.T) {
 		t.Fatalf("no --to: exit %d %q", r.code, r.err)
 	}
 }
+
+// TestSetupConvertEncryptedBSMS opens BIP129's STANDARD-mode descriptor record with its TOKEN
+// from a file, and refuses it without one or with another.
+func TestSetupConvertEncryptedBSMS(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	tokenFile := func(name, token string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(token+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	dat := setupData + "bip129-standard.dat"
+	for _, token := range []string{"a54044308ceac9b7", "11907592390080907703"} {
+		r := c.mustRun("", "setup", "convert", dat, "--to", "descriptor", "--token-file", tokenFile("t", token))
+		if !strings.HasPrefix(r.out, "wsh(sortedmulti(2,[b7868815/48h/0h/0h/2h]xpub6FA5rfxJc94K1kNtxRby1hoHwi7YDyTWwx1KUR3FwskaF6HzCbZMz3zQwGnCqdiFeMTPV3YneTGS2YQPiuNYsSvtggWWMQpEJD4jXU7ZzEh/<0;1>/*,[eedff89a/48h/0h/0h/2h]") {
+			t.Fatalf("token %s: %q", token, r.out)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"no token", []string{dat, "--to", "descriptor"}, "give --token-file"},
+		{"wrong token", []string{dat, "--to", "descriptor", "--token-file", tokenFile("w", "0000000000000001")}, "does not open"},
+		{"bad token", []string{dat, "--to", "descriptor", "--token-file", tokenFile("b", "hello")}, "16 or 32 hex digits"},
+		{"token for a plain file", []string{setupData + "2of3.descriptor", "--to", "caravan", "--token-file", tokenFile("p", "a54044308ceac9b7")}, "is for encrypted BSMS"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := c.run("", append([]string{"setup", "convert", "--json"}, tc.args...)...)
+			if code, msg := jsonError(t, r.err); r.code != exitUsage || !strings.Contains(msg, tc.msg) || r.out != "" {
+				t.Fatalf("exit %d %s %q", r.code, code, msg)
+			}
+		})
+	}
+}

@@ -77,7 +77,7 @@ func ParseBSMS(data []byte) (*Setup, error) {
 			return nil, unsupportedf("%q: satchel reads BSMS 1.0 records", clip(lines[0]))
 		}
 		if len(lines) > 0 && isHex(lines[0]) {
-			return nil, unsupportedf("an encrypted BSMS record: decrypt it with its TOKEN first (satchel reads unencrypted records)")
+			return nil, unsupportedf("an encrypted BSMS record: decrypt it with its TOKEN first")
 		}
 		return nil, invalidf("a BSMS record starts with the line %q", bsmsVersion)
 	}

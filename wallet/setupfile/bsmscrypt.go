@@ -105,3 +105,10 @@ func DecryptBSMS(data, token []byte) ([]byte, error) {
 	}
 	return pt, nil
 }
+
+// IsEncryptedBSMS reports whether data looks like an encrypted BSMS record (.dat): hex only,
+// longer than its MAC.
+func IsEncryptedBSMS(data []byte) bool {
+	t := strings.TrimSpace(string(data))
+	return len(t) > 2*sha256.Size && isHex(t)
+}
