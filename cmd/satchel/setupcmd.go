@@ -58,7 +58,7 @@ func newSetupConvertCmd(a *App) *cobra.Command {
 		Short: "Read a multisig setup in any supported format and write it in another",
 		Long: `Read FILE (or stdin for -) as whichever it is of: a descriptor (one line with /<0;1>/*, or the
 receive /0/* and change /1/* descriptors on two lines; h or ' for hardened steps; the #checksum
-optional but checked), an unencrypted BSMS 1.0 descriptor record, a Caravan JSON file, or a
+optional but checked), a BSMS 1.0 descriptor record, a Caravan JSON file, or a
 Coldcard/Sparrow multisig file. Write it to stdout in the --to format. Only P2WSH sortedmulti with
 extended public keys is handled, up to 15 keys.
 
@@ -78,7 +78,7 @@ script_type, keys: [{fingerprint, path, xpub, name}], descriptor, first_address,
 the converted file in output; without --to it just shows the setup.
 
 Nothing is ever written but stdout. A file that is not a setup, or a setup satchel does not
-handle (P2SH, nested segwit, taproot, bare public keys, encrypted BSMS), exits 2 with the reason.
+handle (P2SH, nested segwit, taproot, bare public keys), exits 2 with the reason.
 
 ` + exitStatusHelp,
 		Example: "  satchel setup convert sparrow-export.txt --to descriptor\n" +

@@ -14,8 +14,10 @@
 // private keys are refused with ErrUnsupported or ErrInvalid and a one-line reason.
 //
 // A BSMS record carries the wallet's first address so that every party can check it derived
-// the same wallet. This package does not derive addresses itself: BSMS and VerifyFirstAddress
-// take an AddressFunc, the wallet's own multisig derivation.
+// the same wallet. This package does not derive addresses itself: BSMS, VerifyFirstAddress and
+// Import take an AddressFunc, the wallet's own multisig derivation. Encrypted BSMS records
+// (BIP129's STANDARD and EXTENDED modes) are opened with DecryptBSMS and written with
+// EncryptBSMS; ParseBSMSToken reads the TOKEN as coordinators hand it out.
 //
 // The package is pure: no I/O, no printing; inputs are bounded (MaxFileSize) so a hostile file
 // cannot make it work long.
