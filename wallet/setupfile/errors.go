@@ -9,7 +9,8 @@ var (
 	// a duplicate key, a key for another network, a wrong checksum...).
 	ErrInvalid = errors.New("invalid multisig setup")
 	// ErrUnsupported: a well-formed setup of a kind satchel does not handle (P2SH, nested
-	// segwit, taproot, bare public keys, encrypted BSMS records, other path restrictions).
+	// segwit, taproot, bare public keys, an encrypted BSMS record not yet decrypted, other path
+	// restrictions).
 	ErrUnsupported = errors.New("unsupported multisig setup")
 	// ErrFirstAddress: a BSMS record's first address is not the wallet's first address, so the
 	// record was altered or made for other keys: do not use it.

@@ -181,6 +181,7 @@ func TestValidate(t *testing.T) {
 		{"path without fingerprint", func(s *Setup) { s.Keys[0].Fingerprint = "" }, "both the fingerprint and the path"},
 		{"path in h style", func(s *Setup) { s.Keys[0].Path = "m/48h/1h/0h/2h" }, "m/48'/1'/0'/2' style"},
 		{"long name", func(s *Setup) { s.Name = strings.Repeat("x", 65) }, "longer than 64"},
+		{"two keys, one origin", func(s *Setup) { s.Keys[2].Fingerprint = s.Keys[0].Fingerprint }, "keys 1 and 3 both claim"},
 		{"private key", func(s *Setup) {
 			s.Keys[0].Xpub = "tprv8ZgxMBicQKsPeDgjzdC36fs6bMjGApWDNLR9erAXMs5skhMv36j9MV5ecvfavji5khqjWaWSFhN3YcCUUdiKH6isR4Pwy3U5y5egddBr16m"
 			s.Keys[0].Fingerprint, s.Keys[0].Path = "", ""

@@ -120,11 +120,21 @@ func (s *Setup) Validate() error {
 		return invalidf("network %q: it must be mainnet, testnet, testnet4, signet or regtest", s.Network)
 	}
 	seen := make(map[string]int, n)
+	origins := make(map[string]int, n)
 	for i, k := range s.Keys {
 		if j, dup := seen[k.Xpub]; dup {
 			return invalidf("key %d is key %d again: each cosigner's key appears once", i+1, j+1)
 		}
 		seen[k.Xpub] = i
+		if k.HasOrigin() {
+			// One master key and path give one xpub: two xpubs claiming the same origin
+			// mean one of them is not what it says.
+			o := k.Fingerprint + k.Path
+			if j, dup := origins[o]; dup {
+				return invalidf("keys %d and %d both claim to be %s at %s", j+1, i+1, k.Fingerprint, k.Path)
+			}
+			origins[o] = i
+		}
 		if err := k.validate(wantVersion, s.Network); err != nil {
 			return fmt.Errorf("key %d: %w", i+1, err)
 		}
