@@ -36,7 +36,7 @@ func txid(n int) chainhash.Hash { return chainhash.DoubleHashH([]byte(fmt.Sprint
 // gives what the fake chain gives directly.
 func TestClientOverServerMatchesTheChain(t *testing.T) {
 	ctx := context.Background()
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	c := r.chain
 	a, b, unused := script(1), script(2), script(3)
 	c.Mine(3)

@@ -47,11 +47,11 @@ type rig struct {
 	client *Backend
 }
 
-func newRig(t testing.TB, opts Options) *rig {
+func newRig(t testing.TB, opts options) *rig {
 	t.Helper()
 	c := chaintest.New()
 	s := electrumtest.Start(t, c)
-	b, err := Dial(context.Background(), s.URL(), paramsFor(t, c), opts)
+	b, err := dial(context.Background(), s.URL(), paramsFor(t, c), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,9 +180,9 @@ func rpcErrorLine(id uint64, code int, msg string) string {
 }
 
 // dialScripted connects a client (no network check) to a scripted server.
-func dialScripted(t *testing.T, s *scripted, opts Options) *Backend {
+func dialScripted(t *testing.T, s *scripted, opts options) *Backend {
 	t.Helper()
-	b, err := Dial(context.Background(), s.url(), nil, opts)
+	b, err := dial(context.Background(), s.url(), nil, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,7 +59,7 @@ func TestTLSWithAPinnedSelfSignedCertificate(t *testing.T) {
 	s := electrumtest.Start(t, c, electrumtest.WithTLS(cert))
 	params := paramsFor(t, c)
 
-	b, err := Dial(ctx, s.URL()+"?cert="+certPath, params, Options{})
+	b, err := dial(ctx, s.URL()+"?cert="+certPath, params, options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,15 +68,15 @@ func TestTLSWithAPinnedSelfSignedCertificate(t *testing.T) {
 		t.Fatalf("Tip over TLS = %+v, %v", tip, err)
 	}
 
-	_, err = Dial(ctx, s.URL(), params, Options{})
+	_, err = dial(ctx, s.URL(), params, options{})
 	if kindOf(err) != netutil.KindUnreachable || !strings.Contains(err.Error(), "?cert=PATH") {
 		t.Fatalf("without the pin: %v", err)
 	}
-	_, err = Dial(ctx, s.URL()+"?cert="+otherPath, params, Options{})
+	_, err = dial(ctx, s.URL()+"?cert="+otherPath, params, options{})
 	if !errors.Is(err, ErrCertMismatch) {
 		t.Fatalf("with another pin: %v", err)
 	}
-	_, err = Dial(ctx, s.URL()+"?cert="+filepath.Join(t.TempDir(), "missing.pem"), params, Options{})
+	_, err = dial(ctx, s.URL()+"?cert="+filepath.Join(t.TempDir(), "missing.pem"), params, options{})
 	if err == nil || !strings.Contains(err.Error(), "read the server's certificate") {
 		t.Fatalf("with a missing file: %v", err)
 	}

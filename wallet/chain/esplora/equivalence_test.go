@@ -34,7 +34,7 @@ func kindOf(err error) netutil.Kind {
 // gives what the fake chain gives directly.
 func TestClientOverServerMatchesTheChain(t *testing.T) {
 	ctx := context.Background()
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	c := r.chain
 	a, b, unused := script(1), script(2), script(3)
 	c.Mine(3)

@@ -82,7 +82,7 @@ type rig struct {
 	client *Backend
 }
 
-func newRig(t testing.TB, opts Options) *rig {
+func newRig(t testing.TB, opts options) *rig {
 	t.Helper()
 	c := chaintest.New()
 	s := esploratest.New(c)
@@ -94,9 +94,9 @@ func newRig(t testing.TB, opts Options) *rig {
 	return r
 }
 
-func (r *rig) dial(t testing.TB, opts Options) *Backend {
+func (r *rig) dial(t testing.TB, opts options) *Backend {
 	t.Helper()
-	b, err := New(r.url, paramsFor(t, r.chain), opts)
+	b, err := newBackend(r.url, paramsFor(t, r.chain), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

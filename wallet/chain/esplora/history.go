@@ -25,7 +25,7 @@ func ScriptHash(script []byte) string {
 }
 
 // ScriptHistories reads each script's history, paging until the server has no more, with up to
-// Options.Concurrency scripts in flight.
+// options.Concurrency scripts in flight.
 func (b *Backend) ScriptHistories(ctx context.Context, scripts [][]byte) ([][]chain.HistoryItem, error) {
 	ctx, cancel, err := b.begin(ctx)
 	if err != nil {

@@ -88,7 +88,7 @@ func TestWalletSyncOverEsploraMatchesTheChain(t *testing.T) {
 	params := chaincfg.RegressionNetParams
 	g := hdr[0].BlockHash()
 	params.GenesisHash = &g
-	be, err := esplora.New(url, &params, esplora.Options{})
+	be, err := esplora.Open(context.Background(), url, chain.Options{Net: &params})
 	if err != nil {
 		t.Fatal(err)
 	}
