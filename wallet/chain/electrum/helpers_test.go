@@ -4,18 +4,23 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
+	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
+	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
 	"github.com/satchel-wallet/satchel/wallet/chain/electrum/electrumtest"
+	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
 
 // script makes a distinct P2WPKH-shaped output script.
@@ -189,3 +194,19 @@ func dialScripted(t *testing.T, s *scripted, opts options) *Backend {
 	t.Cleanup(func() { b.Close() })
 	return b
 }
+
+func sorted(h []chain.HistoryItem) []chain.HistoryItem {
+	out := append([]chain.HistoryItem(nil), h...)
+	sort.Slice(out, func(i, j int) bool { return out[i].TxID.String() < out[j].TxID.String() })
+	return out
+}
+
+func kindOf(err error) netutil.Kind {
+	var ne *netutil.Error
+	if errors.As(err, &ne) {
+		return ne.Kind
+	}
+	return ""
+}
+
+func txid(n int) chainhash.Hash { return chainhash.DoubleHashH([]byte(fmt.Sprint("tx", n))) }
