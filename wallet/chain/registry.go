@@ -30,8 +30,11 @@ type Driver struct {
 	// Check says whether a URL is one Open would accept, without connecting, so that a bad
 	// one is refused when it is saved. Nil means Open alone can tell.
 	Check func(rawURL string) error
-	// Learns says, in one sentence for the user, what the server learns about the wallet.
+	// Learns says, in one sentence for the user, what the server (or whoever is on the way)
+	// learns about the wallet and its user. `satchel info` shows it.
 	Learns string
+	// LearnsProxied is Learns when a SOCKS5 proxy (Tor) is set; empty means the same.
+	LearnsProxied string
 }
 
 var (

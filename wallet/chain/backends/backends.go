@@ -18,10 +18,14 @@ import (
 	"github.com/satchel-wallet/satchel/wallet/chain/esplora"
 )
 
-// P2PLearns is what the peers of the p2p light client learn, for its Driver: the lead
-// registers it with the backend (chain.Driver{Kind: "p2p", Schemes: []string{"p2p"},
-// Usage: "p2p://HOST:PORT", Open: p2p.Open, Learns: P2PLearns}).
-const P2PLearns = "peers learn which blocks you download, not your addresses; with --proxy, not your IP either"
+// What the peers of the p2p light client learn, for its Driver when it is registered here:
+//
+//	chain.Driver{Kind: "p2p", Schemes: []string{"p2p"}, Usage: "p2p://HOST:PORT",
+//		Open: p2p.Open, Learns: P2PLearns, LearnsProxied: P2PLearnsProxied}
+const (
+	P2PLearns        = "peers learn which blocks you download, not your addresses, and your IP (use --proxy to hide it)"
+	P2PLearnsProxied = "peers learn which blocks you download, not your addresses; the proxy hides your IP"
+)
 
 func init() {
 	for _, d := range []chain.Driver{btcd.Driver, esplora.Driver, electrum.Driver} {

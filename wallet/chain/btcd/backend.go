@@ -59,7 +59,7 @@ var Driver = chain.Driver{
 	Usage:   "btcd://USER:PASS@HOST:PORT",
 	Open:    Open,
 	Check:   func(raw string) error { _, err := ParseURL(raw); return err },
-	Learns:  "your own node: nothing leaves it but the transactions you send",
+	Learns:  "your own node: no one else learns your addresses; the network sees only the transactions you send",
 }
 
 // Open connects to the btcd node named by rawURL and checks that it can serve a wallet on

@@ -92,12 +92,13 @@ type Backend struct {
 
 // Driver is the Electrum backend as chain.Open knows it.
 var Driver = chain.Driver{
-	Kind:    "electrum",
-	Schemes: []string{SchemeTLS, SchemeTCP},
-	Usage:   "electrum(s)://HOST:PORT",
-	Open:    Open,
-	Check:   CheckURL,
-	Learns:  "the server learns every address of this wallet and your IP (use --proxy to hide the IP)",
+	Kind:          "electrum",
+	Schemes:       []string{SchemeTLS, SchemeTCP},
+	Usage:         "electrum(s)://HOST:PORT",
+	Open:          Open,
+	Check:         CheckURL,
+	Learns:        "the server learns every address of this wallet and your IP (use --proxy to hide the IP)",
+	LearnsProxied: "the server learns every address of this wallet; the proxy hides your IP",
 }
 
 // Open connects to the Electrum server named by rawURL with the settings of o: the

@@ -63,12 +63,13 @@ type Backend struct {
 
 // Driver is the Esplora backend as chain.Open knows it.
 var Driver = chain.Driver{
-	Kind:    "esplora",
-	Schemes: []string{"https", "http"},
-	Usage:   "https://HOST/api (Esplora)",
-	Open:    Open,
-	Check:   CheckURL,
-	Learns:  "the server learns every address of this wallet and your IP (use --proxy to hide the IP)",
+	Kind:          "esplora",
+	Schemes:       []string{"https", "http"},
+	Usage:         "https://HOST/api (Esplora)",
+	Open:          Open,
+	Check:         CheckURL,
+	Learns:        "the server learns every address of this wallet and your IP (use --proxy to hide the IP)",
+	LearnsProxied: "the server learns every address of this wallet; the proxy hides your IP",
 }
 
 // Open makes a backend for the Esplora server at rawURL (https://HOST/api; http:// only for a
