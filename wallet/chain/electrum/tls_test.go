@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
 	"github.com/satchel-wallet/satchel/wallet/chain/electrum/electrumtest"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
@@ -79,5 +80,35 @@ func TestTLSWithAPinnedSelfSignedCertificate(t *testing.T) {
 	_, err = dial(ctx, s.URL()+"?cert="+filepath.Join(t.TempDir(), "missing.pem"), params, options{})
 	if err == nil || !strings.Contains(err.Error(), "read the server's certificate") {
 		t.Fatalf("with a missing file: %v", err)
+	}
+}
+
+// chain.Options.CertPath pins as ?cert=PATH does; the URL's own pin wins; a plain electrum://
+// URL refuses a pin it could not use.
+func TestOptionsCertPathPins(t *testing.T) {
+	ctx := context.Background()
+	c := chaintest.New()
+	c.Mine(2)
+	cert, certPath := selfSigned(t, "electrum-test")
+	_, otherPath := selfSigned(t, "someone-else")
+	s := electrumtest.Start(t, c, electrumtest.WithTLS(cert))
+	params := paramsFor(t, c)
+
+	b, err := Open(ctx, s.URL(), chain.Options{Net: params, CertPath: certPath})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if _, err := Open(ctx, s.URL(), chain.Options{Net: params, CertPath: otherPath}); !errors.Is(err, ErrCertMismatch) {
+		t.Fatalf("with another pin in the options: %v", err)
+	}
+	b, err = Open(ctx, s.URL()+"?cert="+certPath, chain.Options{Net: params, CertPath: otherPath})
+	if err != nil {
+		t.Fatalf("the URL's pin did not win: %v", err)
+	}
+	b.Close()
+	plain := "electrum://" + strings.TrimPrefix(s.URL(), SchemeTLS+"://")
+	if _, err := Open(ctx, plain, chain.Options{Net: params, CertPath: certPath}); !errors.Is(err, chain.ErrBadURL) {
+		t.Fatalf("a pin for plain TCP: %v", err)
 	}
 }

@@ -50,3 +50,26 @@ func TestInfoSaysWhatTheBackendLearns(t *testing.T) {
 		})
 	}
 }
+
+// btcd's RPC client would dial the node itself, around the proxy: chain.Open refuses the
+// pair, and the command says so with the usage exit code, before any connection.
+func TestBtcdWithAProxyIsRefused(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	r := c.run("", "balance", "--backend", "btcd://u:hunter2@127.0.0.1:1", "--proxy", "socks5://127.0.0.1:9050", "--json")
+	if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "bad_proxy" ||
+		!strings.Contains(r.err, "bypass the proxy") || strings.Contains(r.err, "hunter2") {
+		t.Fatalf("exit %d %s", r.code, r.err)
+	}
+}
+
+// A scheme no backend takes is a usage error that lists the URL forms there are.
+func TestUnknownBackendSchemeListsTheKinds(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	r := c.run("", "balance", "--backend", "ftp://x", "--json")
+	if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "bad_backend" ||
+		!strings.Contains(r.err, `scheme \"ftp\" is not supported`) || !strings.Contains(r.err, "electrum(s)://HOST:PORT") {
+		t.Fatalf("exit %d %s", r.code, r.err)
+	}
+}
