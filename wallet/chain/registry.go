@@ -14,6 +14,10 @@ import (
 // unreachable server. Every backend's URL errors wrap it.
 var ErrBadURL = errors.New("bad backend URL")
 
+// ErrWrongNetwork means the backend serves another chain than the wallet's. Every backend's
+// network check fails with an error wrapping it.
+var ErrWrongNetwork = errors.New("backend is on another network")
+
 // Driver is one kind of backend as the registry knows it. The backend packages each export
 // one; wallet/chain/backends registers them, so that this package, which they import, can
 // build any of them from a URL.

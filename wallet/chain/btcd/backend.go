@@ -26,8 +26,15 @@ const DefaultTimeout = 30 * time.Second
 // ErrNoIndex means the node lacks the indexes script histories need. Its text is the fix.
 var ErrNoIndex = errors.New("btcd must run with --txindex --addrindex")
 
-// ErrWrongNetwork means the node serves another chain than the wallet's.
-var ErrWrongNetwork = errors.New("btcd node is on another network")
+// ErrWrongNetwork means the node serves another chain than the wallet's. It is also a
+// chain.ErrWrongNetwork.
+var ErrWrongNetwork error = wrongNetwork{}
+
+// wrongNetwork is ErrWrongNetwork's type: its own words, and the class every backend shares.
+type wrongNetwork struct{}
+
+func (wrongNetwork) Error() string        { return "btcd node is on another network" }
+func (wrongNetwork) Is(target error) bool { return target == chain.ErrWrongNetwork }
 
 // Backend is a chain.Backend answering from one btcd node. It is safe for concurrent use.
 type Backend struct {

@@ -19,7 +19,7 @@ var ErrBadURL = chain.ErrBadURL
 
 // ErrWrongNetwork means the server follows another chain than the wallet's (its genesis block
 // differs). It comes wrapped with chain.ErrUnreachable: the backend cannot serve this wallet.
-var ErrWrongNetwork = errors.New("server is on another network")
+var ErrWrongNetwork = chain.ErrWrongNetwork
 
 // Kind says how a call to a server failed, so a user knows whether to check the address, wait,
 // or distrust the server.
