@@ -58,7 +58,7 @@ func TestBtcdWithAProxyIsRefused(t *testing.T) {
 	c.mustRun("", "create")
 	r := c.run("", "balance", "--backend", "btcd://u:hunter2@127.0.0.1:1", "--proxy", "socks5://127.0.0.1:9050", "--json")
 	if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "bad_proxy" ||
-		!strings.Contains(r.err, "bypass the proxy") || strings.Contains(r.err, "hunter2") {
+		!strings.Contains(r.err, "around the proxy") || strings.Contains(r.err, "hunter2") {
 		t.Fatalf("exit %d %s", r.code, r.err)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -73,7 +72,7 @@ func (a *App) dial(ctx context.Context, w *wallet.Wallet, raw string) (chain.Bac
 	be, err := chain.Open(ctx, raw, chain.Options{Net: w.Net(), Proxy: proxy, UserAgent: "satchel",
 		DataDir: w.Dir()})
 	if err != nil && errors.Is(err, chain.ErrBadURL) {
-		if proxy != "" && strings.Contains(err.Error(), "would bypass the proxy") {
+		if errors.Is(err, chain.ErrProxyRefused) {
 			return nil, usagef("bad_proxy", err.Error())
 		}
 		return nil, usagef("bad_backend", err.Error())

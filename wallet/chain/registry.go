@@ -14,6 +14,15 @@ import (
 // unreachable server. Every backend's URL errors wrap it.
 var ErrBadURL = errors.New("bad backend URL")
 
+// ErrProxyRefused means a proxy is set for a backend that cannot keep it (btcd's RPC client
+// dials the node itself, around any proxy). It is also an ErrBadURL: a usage error.
+var ErrProxyRefused error = proxyRefused{}
+
+type proxyRefused struct{}
+
+func (proxyRefused) Error() string        { return "this backend cannot go through a proxy" }
+func (proxyRefused) Is(target error) bool { return target == ErrBadURL }
+
 // ErrWrongNetwork means the backend serves another chain than the wallet's. Every backend's
 // network check fails with an error wrapping it.
 var ErrWrongNetwork = errors.New("backend is on another network")

@@ -86,9 +86,9 @@ func Open(ctx context.Context, rawURL string, o chain.Options) (chain.Backend, e
 // open is Open with the concrete type, for the package's tests and benchmarks.
 func open(ctx context.Context, rawURL string, o chain.Options) (*Backend, error) {
 	if o.Proxy != "" {
-		return nil, fmt.Errorf("%w %q: a proxy works with Esplora, Electrum and p2p backends, not btcd "+
-			"(its RPC client would bypass the proxy): use an SSH tunnel, or Esplora or Electrum over Tor",
-			ErrBadURL, MaskURL(rawURL))
+		return nil, fmt.Errorf("%s: %w: btcd's RPC client would dial the node itself, around the proxy "+
+			"(a proxy works with Esplora, Electrum and p2p backends): use an SSH tunnel, or Esplora, "+
+			"Electrum or p2p over Tor", MaskURL(rawURL), chain.ErrProxyRefused)
 	}
 	if o.Net == nil {
 		return nil, fmt.Errorf("%w %q: no network given", ErrBadURL, MaskURL(rawURL))
