@@ -20,11 +20,11 @@ require (
 	github.com/tyler-smith/go-bip39 v1.1.0
 	go.etcd.io/bbolt v1.5.0
 	golang.org/x/crypto v0.59.0
+	golang.org/x/net v0.62.0
+	golang.org/x/sync v0.25.0
 	golang.org/x/term v0.48.0
 	pgregory.net/rapid v1.3.0
 )
-
-require golang.org/x/net v0.62.0 // indirect
 
 require (
 	github.com/aead/siphash v1.0.1 // indirect

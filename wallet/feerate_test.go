@@ -87,13 +87,13 @@ func TestFeeRateForThroughLyingServers(t *testing.T) {
 	g := hdrs[0].BlockHash()
 	p.GenesisHash = &g
 	_, url := esploratest.Start(t, c)
-	eb, err := esplora.New(url, &p, esplora.Options{})
+	eb, err := esplora.Open(ctx, url, chain.Options{Net: &p})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer eb.Close()
 	es := electrumtest.Start(t, c)
-	xb, err := electrum.Dial(ctx, es.URL(), &p, electrum.Options{})
+	xb, err := electrum.Open(ctx, es.URL(), chain.Options{Net: &p})
 	if err != nil {
 		t.Fatal(err)
 	}

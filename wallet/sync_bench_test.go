@@ -9,6 +9,7 @@ import (
 	"github.com/satchel-wallet/satchel/internal/regtest"
 	"github.com/satchel-wallet/satchel/keystore"
 	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
 )
 
@@ -36,10 +37,11 @@ func BenchmarkSyncBtcd1000(b *testing.B) {
 		n.Mine(b, 1) // the harness faucet tracks its coins best when each send confirms
 	}
 	n.Mine(b, 1)
-	be, err := btcd.Dial(context.Background(), n.URL(), regtest.Net)
+	opened, err := btcd.Open(context.Background(), n.URL(), chain.Options{Net: regtest.Net})
 	if err != nil {
 		b.Fatal(err)
 	}
+	be := opened.(*btcd.Backend)
 	defer be.Close()
 	b.ResetTimer()
 	var first, second time.Duration

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
-	"github.com/satchel-wallet/satchel/wallet/chain/electrum"
-	"github.com/satchel-wallet/satchel/wallet/chain/esplora"
 	"io"
 	"net"
 	"net/url"
@@ -21,6 +18,7 @@ import (
 
 	"github.com/satchel-wallet/satchel/internal/atomicfile"
 	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/chain"
 )
 
 // configFile is the per-wallet settings file inside the wallet folder.
@@ -110,25 +108,13 @@ func checkURLSetting(v string) error {
 	if len(v) > 2048 {
 		return errors.New("longer than 2,048 characters: not a backend URL")
 	}
-	u, err := url.Parse(v)
-	if err != nil || u.Scheme == "" {
-		return errors.New("must be a URL: btcd://USER:PASS@HOST:PORT, https://HOST/api or electrum(s)://HOST:PORT")
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "btcd":
-		_, err = btcd.ParseURL(v)
-	case "http", "https":
-		err = esplora.CheckURL(v)
-	case "electrum", "electrums":
-		err = electrum.CheckURL(v)
-	default:
-		return fmt.Errorf("scheme %q is not a backend: use btcd://, https:// (Esplora), electrum:// or electrums://", u.Scheme)
-	}
-	if err != nil {
+	if err := chain.CheckURL(v); err != nil {
 		// The backends' messages start with the (masked) URL, which the caller prints too.
 		msg := err.Error()
 		if i := strings.LastIndex(msg, "\": "); i >= 0 {
 			msg = msg[i+3:]
+		} else {
+			msg = strings.TrimPrefix(msg, chain.ErrBadURL.Error()+": ")
 		}
 		return errors.New(msg)
 	}

@@ -9,8 +9,6 @@ import (
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/address"
 	"github.com/satchel-wallet/satchel/wallet/chain"
-	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
-	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 	"github.com/satchel-wallet/satchel/wallet/descriptor"
 	"github.com/satchel-wallet/satchel/wallet/keys"
 	"github.com/satchel-wallet/satchel/wallet/uri"
@@ -79,7 +77,7 @@ func classify(err error) (int, string) {
 		return exitBusy, "wallet_busy"
 	case errors.As(err, &be):
 		return exitBackend, "broadcast_rejected"
-	case errors.Is(err, btcd.ErrWrongNetwork), errors.Is(err, netutil.ErrWrongNetwork):
+	case errors.Is(err, chain.ErrWrongNetwork):
 		// The backend answers, for another chain: a backend failure, not the user's input.
 		return exitBackend, "backend_wrong_network"
 	case errors.Is(err, chain.ErrUnreachable), errors.Is(err, context.DeadlineExceeded):

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/keys"
 )
 
@@ -30,6 +31,30 @@ type kdfParamsJSON struct {
 	Threads   uint8  `json:"threads"`
 }
 
+// backendJSON is the backend in use and what it can see: url with any password masked, kind
+// ("btcd", "esplora", "electrum", "p2p"; empty for a URL no backend takes), learns (one
+// sentence for the user, empty with kind).
+type backendJSON struct {
+	URL    string `json:"url"`
+	Kind   string `json:"kind"`
+	Learns string `json:"learns"`
+}
+
+// describeBackend says which backend raw selects and what it learns, through a proxy or not.
+func describeBackend(raw, proxy string) *backendJSON {
+	if raw == "" {
+		return nil
+	}
+	out := &backendJSON{URL: maskURL(raw)}
+	if d, err := chain.Lookup(raw); err == nil {
+		out.Kind, out.Learns = d.Kind, d.Learns
+		if proxy != "" && d.LearnsProxied != "" {
+			out.Learns = d.LearnsProxied
+		}
+	}
+	return out
+}
+
 type infoJSON struct {
 	Wallet       string          `json:"wallet"`
 	Network      string          `json:"network"`
@@ -40,7 +65,7 @@ type infoJSON struct {
 	Accounts     []accountJSON   `json:"accounts"`
 	Folder       string          `json:"folder"`
 	Keystore     *keystoreJSON   `json:"keystore"`
-	Backend      string          `json:"backend"`
+	Backend      *backendJSON    `json:"backend"`
 	Created      time.Time       `json:"created"`
 	SyncedHeight *int32          `json:"synced_height"`
 	SyncedAt     *time.Time      `json:"synced_at"`
@@ -51,7 +76,9 @@ func newInfoCmd(a *App) *cobra.Command {
 		Use:   "info",
 		Short: "Show the wallet's network, type, descriptors and keystore settings (nothing secret)",
 		Long: `Show what the wallet is: network, type, master key fingerprint, the output descriptors in
-use (with BIP380 checksums), its folder, and how the keystore is encrypted. Nothing secret.`,
+use (with BIP380 checksums), its folder, and how the keystore is encrypted; which backend is in
+use and what it learns about you (--json: backend.url, password masked, backend.kind,
+backend.learns). Nothing secret.`,
 		Example: "  satchel info\n  satchel info --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -77,7 +104,8 @@ use (with BIP380 checksums), its folder, and how the keystore is encrypted. Noth
 				return err
 			}
 			if raw, err := a.backendURL(w); err == nil {
-				out.Backend = maskURL(raw)
+				proxy, _ := a.setting(w, "proxy")
+				out.Backend = describeBackend(raw, proxy)
 			}
 			if s, ok, err := w.SyncState(); err != nil {
 				return err
@@ -99,8 +127,11 @@ use (with BIP380 checksums), its folder, and how the keystore is encrypted. Noth
 			} else if out.WatchOnly {
 				fmt.Fprintln(a.Out, "keystore:     none (watch-only: no seed here; sends write an unsigned PSBT)")
 			}
-			if out.Backend != "" {
-				fmt.Fprintf(a.Out, "backend:      %s\n", out.Backend)
+			if b := out.Backend; b != nil {
+				fmt.Fprintf(a.Out, "backend:      %s %s\n", b.Kind, b.URL)
+				if b.Learns != "" {
+					fmt.Fprintf(a.Out, "  learns:     %s\n", b.Learns)
+				}
 			}
 			if out.SyncedHeight != nil {
 				fmt.Fprintf(a.Out, "synced:       height %d at %s\n", *out.SyncedHeight, a.fmtTime(*out.SyncedAt))

@@ -15,6 +15,7 @@ import (
 
 	"github.com/satchel-wallet/satchel/internal/regtest"
 	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
 	"github.com/satchel-wallet/satchel/wallet/chain/electrum/electrumtest"
 	"github.com/satchel-wallet/satchel/wallet/chain/esplora/esploratest"
@@ -34,7 +35,7 @@ func nodeCLI(t *testing.T, opts ...regtest.Option) (*cli, *regtest.Node) {
 	if kind == "" || kind == "btcd" {
 		return c, n
 	}
-	be, err := btcd.Dial(context.Background(), n.URL(), regtest.Net)
+	be, err := btcd.Open(context.Background(), n.URL(), chain.Options{Net: regtest.Net})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func lyingCLI(t *testing.T) (*cli, *regtest.Node, *liar) {
 	c, n := nodeCLI(t)
 	l := &liar{hide: map[chainhash.Hash]bool{}}
 	c.dial = func(ctx context.Context, url string) (chain.Backend, error) {
-		be, err := btcd.Dial(ctx, n.URL(), regtest.Net)
+		be, err := btcd.Open(ctx, n.URL(), chain.Options{Net: regtest.Net})
 		if err != nil {
 			return nil, err
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/btcsuite/btcd/btcec/v2"
 
 	"github.com/satchel-wallet/satchel/internal/regtest"
+	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
 	"github.com/satchel-wallet/satchel/wallet/chain/electrum/electrumtest"
 	"github.com/satchel-wallet/satchel/wallet/chain/esplora/esploratest"
@@ -82,10 +83,11 @@ func TestIntegrationSilentTweakServer(t *testing.T) {
 
 func testSilentTweakServer(t *testing.T, kind string) {
 	n := regtest.Start(t)
-	be, err := btcd.Dial(context.Background(), n.URL(), regtest.Net)
+	opened, err := btcd.Open(context.Background(), n.URL(), chain.Options{Net: regtest.Net})
 	if err != nil {
 		t.Fatal(err)
 	}
+	be := opened.(*btcd.Backend)
 	t.Cleanup(func() { be.Close() })
 	c := newCLI(t)
 	var watch func(...[]byte)

@@ -26,6 +26,7 @@ func TestExitCodesAsTheTableSays(t *testing.T) {
 		{"wallet exists is a usage error", fmt.Errorf("%w: /x", wallet.ErrExists), exitUsage, "wallet_exists"},
 		{"btcd node on another network", fmt.Errorf("dial: %w", btcd.ErrWrongNetwork), exitBackend, "backend_wrong_network"},
 		{"esplora or electrum server on another network", fmt.Errorf("x: %w", netutil.ErrWrongNetwork), exitBackend, "backend_wrong_network"},
+		{"any backend on another network", fmt.Errorf("x: %w", chain.ErrWrongNetwork), exitBackend, "backend_wrong_network"},
 		{"an address for another network is the user's", fmt.Errorf("x: %w", address.ErrWrongNetwork), exitUsage, "wrong_network"},
 		{"config key not set", notSet("backend"), exitError, "not_set"},
 		{"bad address for a person", addressError("bcrt1qxx", errors.New("invalid separator index 43")), exitUsage, "bad_address"},

@@ -8,6 +8,7 @@ import (
 
 	"flag"
 	"fmt"
+	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
 	"math/rand/v2"
 	"syscall"
@@ -109,7 +110,7 @@ func TestSoak(t *testing.T) {
 				for _, h := range c.history("a") {
 					if h.Status == "pending" {
 						t.Logf("pending %s %d: node confirmations %d", h.TxID, h.Amount, n.TxConfirmations(t, mustHash(t, h.TxID)))
-						be, _ := btcd.Dial(context.Background(), n.URL(), regtest.Net)
+						be, _ := btcd.Open(context.Background(), n.URL(), chain.Options{Net: regtest.Net})
 						tx := getTx(t, n, h.TxID)
 						for _, in := range tx.TxIn {
 							prev := getTx(t, n, in.PreviousOutPoint.Hash.String())

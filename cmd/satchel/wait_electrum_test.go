@@ -44,11 +44,11 @@ func electrumFakeCLI(t *testing.T) (c *cli, fc *chaintest.Chain, srv *electrumte
 	syncs = new(atomic.Int32)
 	c.env["SATCHEL_BACKEND"], c.watch = srv.URL(), srv.Watch
 	c.dial = func(ctx context.Context, url string) (chain.Backend, error) {
-		b, err := electrum.Dial(ctx, url, &params, electrum.Options{})
+		b, err := electrum.Open(ctx, url, chain.Options{Net: &params})
 		if err != nil {
 			return nil, err
 		}
-		return syncCounter{b, syncs}, nil
+		return syncCounter{b.(*electrum.Backend), syncs}, nil
 	}
 	return c, fc, srv, syncs
 }

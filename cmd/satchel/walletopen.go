@@ -4,18 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/chain"
-	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
-	"github.com/satchel-wallet/satchel/wallet/chain/electrum"
-	"github.com/satchel-wallet/satchel/wallet/chain/esplora"
+	_ "github.com/satchel-wallet/satchel/wallet/chain/backends" // chain.Open's schemes
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
 
@@ -63,35 +59,22 @@ var defaultBackends = map[string]string{
 	"signet":   "https://mempool.space/signet/api",
 }
 
-// dial connects to a backend URL: btcd://, http(s):// (Esplora), electrum:// or electrums://.
+// dial connects to a backend URL through chain.Open: btcd://, http(s):// (Esplora),
+// electrum:// or electrums://, and whatever else wallet/chain/backends registers.
 func (a *App) dial(ctx context.Context, w *wallet.Wallet, raw string) (chain.Backend, error) {
 	if a.Dial != nil {
 		return a.Dial(ctx, raw)
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme == "" {
-		return nil, usagef("bad_backend", fmt.Sprintf("backend %q is not a URL: use btcd://USER:PASS@HOST:PORT, https://HOST/api or electrum(s)://HOST:PORT", maskURL(raw)))
 	}
 	proxy, err := a.setting(w, "proxy")
 	if err != nil {
 		return nil, err
 	}
-	if proxy != "" && strings.ToLower(u.Scheme) == "btcd" {
-		// btcd's RPC client resolves and dials the node directly even with a proxy set.
-		return nil, usagef("bad_proxy", "--proxy works with Esplora and Electrum backends, not btcd (its RPC client would bypass the proxy): use an SSH tunnel, or Esplora or Electrum over Tor")
-	}
-	var be chain.Backend
-	switch strings.ToLower(u.Scheme) {
-	case "btcd":
-		be, err = btcd.Dial(ctx, raw, w.Net())
-	case "http", "https":
-		be, err = esplora.New(raw, w.Net(), esplora.Options{Proxy: proxy, UserAgent: "satchel"})
-	case "electrum", "electrums":
-		be, err = electrum.Dial(ctx, raw, w.Net(), electrum.Options{Proxy: proxy, CacheDir: w.Dir()})
-	default:
-		return nil, usagef("bad_backend", fmt.Sprintf("backend scheme %q is not supported: use btcd://, https:// (Esplora), electrum:// or electrums://", u.Scheme))
-	}
-	if err != nil && (errors.Is(err, netutil.ErrBadURL) || errors.Is(err, btcd.ErrBadURL)) {
+	be, err := chain.Open(ctx, raw, chain.Options{Net: w.Net(), Proxy: proxy, UserAgent: "satchel",
+		DataDir: w.Dir()})
+	if err != nil && errors.Is(err, chain.ErrBadURL) {
+		if errors.Is(err, chain.ErrProxyRefused) {
+			return nil, usagef("bad_proxy", err.Error())
+		}
 		return nil, usagef("bad_backend", err.Error())
 	}
 	return be, err

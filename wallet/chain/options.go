@@ -24,6 +24,10 @@ type Options struct {
 	// (Electrum's proven headers, the p2p client's headers and filter headers). Empty keeps
 	// them in memory only.
 	DataDir string
+	// CertPath is a certificate file (PEM or DER) to pin for a TLS backend: the only one then
+	// trusted, instead of the system's authorities. The URL's own ?cert=PATH, where a backend
+	// takes one (btcd, electrums), wins over it. A backend that cannot pin refuses it.
+	CertPath string
 	// FeeSource is where a backend that cannot estimate fees itself (p2p) asks for them: an
 	// Esplora URL. Empty means no estimates (the user gives --fee-rate).
 	FeeSource string

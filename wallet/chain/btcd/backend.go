@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -18,15 +19,22 @@ import (
 	"github.com/satchel-wallet/satchel/wallet/chain"
 )
 
-// DefaultTimeout bounds one exchange with the node when no WithTimeout is given: long enough
+// DefaultTimeout bounds one exchange with the node when chain.Options.Timeout is zero: long enough
 // for a slow answer, short enough that a dead node is reported well before a user gives up.
 const DefaultTimeout = 30 * time.Second
 
 // ErrNoIndex means the node lacks the indexes script histories need. Its text is the fix.
 var ErrNoIndex = errors.New("btcd must run with --txindex --addrindex")
 
-// ErrWrongNetwork means the node serves another chain than the wallet's.
-var ErrWrongNetwork = errors.New("btcd node is on another network")
+// ErrWrongNetwork means the node serves another chain than the wallet's. It is also a
+// chain.ErrWrongNetwork.
+var ErrWrongNetwork error = wrongNetwork{}
+
+// wrongNetwork is ErrWrongNetwork's type: its own words, and the class every backend shares.
+type wrongNetwork struct{}
+
+func (wrongNetwork) Error() string        { return "btcd node is on another network" }
+func (wrongNetwork) Is(target error) bool { return target == chain.ErrWrongNetwork }
 
 // Backend is a chain.Backend answering from one btcd node. It is safe for concurrent use.
 type Backend struct {
@@ -51,38 +59,61 @@ type Backend struct {
 	mempool   map[chainhash.Hash]*chain.ScanTx // ScanMempool's last answer by txid; nil: no taproot output
 }
 
-// Option tunes Dial.
-type Option func(*Backend)
-
-// WithTimeout sets how long one exchange with the node may take before the backend reports it
-// unreachable. Zero or less keeps DefaultTimeout.
-func WithTimeout(d time.Duration) Option {
-	return func(b *Backend) {
-		if d > 0 {
-			b.timeout = d
-		}
-	}
+// Driver is the btcd backend as chain.Open knows it.
+var Driver = chain.Driver{
+	Kind:    "btcd",
+	Schemes: []string{Scheme},
+	Usage:   "btcd://USER:PASS@HOST:PORT",
+	Open:    Open,
+	Check:   func(raw string) error { _, err := ParseURL(raw); return err },
+	Learns:  "your own node: no one else learns your addresses; the network sees only the transactions you send",
 }
 
-// Dial connects to the btcd node named by rawURL and checks that it can serve a wallet on
-// net: same network, address and transaction indexes on. An unreachable node fails within the
-// timeout with an error wrapping chain.ErrUnreachable; a node without indexes fails with
-// ErrNoIndex; a URL that cannot be read fails with ErrBadURL.
-func Dial(ctx context.Context, rawURL string, net *chaincfg.Params, opts ...Option) (*Backend, error) {
-	cfg, err := ParseURL(rawURL)
+// Open connects to the btcd node named by rawURL and checks that it can serve a wallet on
+// o.Net: same network, address and transaction indexes on. An unreachable node fails within
+// o.Timeout (DefaultTimeout when zero) with an error wrapping chain.ErrUnreachable; a node
+// without indexes fails with ErrNoIndex; a URL that cannot be read fails with ErrBadURL, and
+// so does a proxy: btcd's RPC client resolves and dials the node itself, so it would bypass
+// one. o.CertPath pins the node's certificate when the URL has tls=1 and no cert.
+func Open(ctx context.Context, rawURL string, o chain.Options) (chain.Backend, error) {
+	b, err := open(ctx, rawURL, o)
 	if err != nil {
 		return nil, err
 	}
+	return b, nil
+}
+
+// open is Open with the concrete type, for the package's tests and benchmarks.
+func open(ctx context.Context, rawURL string, o chain.Options) (*Backend, error) {
+	if o.Proxy != "" {
+		return nil, fmt.Errorf("%s: %w: btcd's RPC client would dial the node itself, around the proxy "+
+			"(a proxy works with Esplora, Electrum and p2p backends): use an SSH tunnel, or Esplora, "+
+			"Electrum or p2p over Tor", MaskURL(rawURL), chain.ErrProxyRefused)
+	}
+	if o.Net == nil {
+		return nil, fmt.Errorf("%w %q: no network given", ErrBadURL, MaskURL(rawURL))
+	}
+	cfg, err := ParseURL(rawURL)
+	if err != nil && o.CertPath != "" && !strings.Contains(rawURL, "cert=") {
+		// A remote node needs its certificate pinned: the option may supply it.
+		cfg, err = ParseURL(withCert(rawURL, o.CertPath))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if cfg.TLS && cfg.CertPath == "" {
+		cfg.CertPath = o.CertPath
+	}
 	b := &Backend{
 		cfg:      cfg,
-		net:      net,
+		net:      o.Net,
 		name:     cfg.Masked(),
 		timeout:  DefaultTimeout,
 		pageSize: defaultPageSize,
 		heights:  make(map[chainhash.Hash]int32),
 	}
-	for _, o := range opts {
-		o(b)
+	if o.Timeout > 0 {
+		b.timeout = o.Timeout
 	}
 	if cfg.CertPath != "" {
 		pem, err := os.ReadFile(cfg.CertPath)
@@ -101,6 +132,15 @@ func Dial(ctx context.Context, rawURL string, net *chaincfg.Params, opts ...Opti
 		return nil, err
 	}
 	return b, nil
+}
+
+// withCert adds cert=PATH to a URL's options, for a certificate given as chain.Options.
+func withCert(rawURL, certPath string) string {
+	sep := "?"
+	if strings.Contains(rawURL, "?") {
+		sep = "&"
+	}
+	return rawURL + sep + "cert=" + url.QueryEscape(certPath)
 }
 
 // check asks, in one round trip, for the node's network and whether its address index

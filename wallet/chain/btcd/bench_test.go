@@ -7,6 +7,7 @@ import (
 
 	"github.com/satchel-wallet/satchel/internal/regtest"
 	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
 )
 
@@ -39,7 +40,7 @@ func BenchmarkScriptHistories100(b *testing.B) {
 func BenchmarkDial(b *testing.B) {
 	node := regtest.Start(b, regtest.WithBlocks(1))
 	for b.Loop() {
-		be, err := btcd.Dial(context.Background(), node.URL(), regtest.Net)
+		be, err := btcd.Open(context.Background(), node.URL(), chain.Options{Net: regtest.Net})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/btcsuite/btcd/btcjson"
 	"github.com/btcsuite/btcd/chainhash/v2"
@@ -34,10 +33,7 @@ func (b *Backend) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash
 	if c.err != nil {
 		var rerr *btcjson.RPCError
 		if errors.As(c.err, &rerr) {
-			return chainhash.Hash{}, &chain.BroadcastError{
-				Cause:   RejectCause(rerr.Message),
-				Message: rerr.Message,
-			}
+			return chainhash.Hash{}, chain.Refusal(rerr.Message)
 		}
 		return chainhash.Hash{}, fmt.Errorf("%s: sendrawtransaction: %w", b.name, c.err)
 	}
@@ -46,42 +42,4 @@ func (b *Backend) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash
 			"sent %s, the node answered id %s", want, got)
 	}
 	return want, nil
-}
-
-// rejectRules map btcd's mempool reject texts (mempool/mempool.go, policy.go) to causes. The
-// first matching rule wins, so the order matters: "payment is dust" also says "not standard".
-var rejectRules = []struct {
-	cause   chain.BroadcastCause
-	needles []string
-}{
-	{chain.CauseAlreadyInChain, []string{
-		"already have transaction", "transaction already exists", "already in block chain",
-		"txn-already-known", "txn-already-in-mempool",
-	}},
-	{chain.CauseDust, []string{"dust"}},
-	{chain.CauseFeeTooLow, []string{
-		"insufficient fee", "insufficient priority", "under the required amount",
-		"min relay fee not met", "due to low fees", "insufficient absolute fee",
-		"mempool min fee not met",
-	}},
-	{chain.CauseConflict, []string{
-		"already spent", "double spend", "fully-spent", "missing-inputs", "missing inputs",
-		"txn-mempool-conflict", "evicts more transactions",
-	}},
-	{chain.CauseNonStandard, []string{"not standard", "non-standard", "nonstandard"}},
-}
-
-// RejectCause classifies a node's reject message. btcd calls a transaction that spends an
-// output already spent in the chain an orphan of "unknown or fully-spent" outputs; for a
-// wallet whose inputs came from its own history that means a conflict.
-func RejectCause(msg string) chain.BroadcastCause {
-	m := strings.ToLower(msg)
-	for _, r := range rejectRules {
-		for _, n := range r.needles {
-			if strings.Contains(m, n) {
-				return r.cause
-			}
-		}
-	}
-	return chain.CauseOther
 }

@@ -21,14 +21,14 @@ import (
 	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
 )
 
-func dial(t testing.TB, node *regtest.Node, opts ...btcd.Option) *btcd.Backend {
+func dial(t testing.TB, node *regtest.Node) *btcd.Backend {
 	t.Helper()
-	b, err := btcd.Dial(context.Background(), node.URL(), regtest.Net, opts...)
+	be, err := btcd.Open(context.Background(), node.URL(), chain.Options{Net: regtest.Net})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { b.Close() })
-	return b
+	t.Cleanup(func() { be.Close() })
+	return be.(*btcd.Backend)
 }
 
 // closedPort is a loopback port nothing listens on.
@@ -103,7 +103,7 @@ func TestDialRefusesNodeWithoutIndexes(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			node := regtest.Start(t, append(tc.opts, regtest.WithBlocks(1))...)
-			_, err := btcd.Dial(context.Background(), node.URL(), regtest.Net)
+			_, err := btcd.Open(context.Background(), node.URL(), chain.Options{Net: regtest.Net})
 			if !errors.Is(err, btcd.ErrNoIndex) {
 				t.Fatalf("Dial: %v, want ErrNoIndex", err)
 			}
@@ -116,7 +116,7 @@ func TestDialRefusesNodeWithoutIndexes(t *testing.T) {
 
 func TestDialRefusesAnotherNetwork(t *testing.T) {
 	node := regtest.Start(t, regtest.WithBlocks(0))
-	_, err := btcd.Dial(context.Background(), node.URL(), &chaincfg.TestNet3Params)
+	_, err := btcd.Open(context.Background(), node.URL(), chain.Options{Net: &chaincfg.TestNet3Params})
 	if !errors.Is(err, btcd.ErrWrongNetwork) || !strings.Contains(err.Error(), `"regtest"`) {
 		t.Fatalf("Dial with testnet3 params: %v", err)
 	}
@@ -125,7 +125,7 @@ func TestDialRefusesAnotherNetwork(t *testing.T) {
 func TestDialUnreachableFailsFastWithMaskedURL(t *testing.T) {
 	addr := closedPort(t)
 	start := time.Now()
-	_, err := btcd.Dial(context.Background(), "btcd://user:secretpw@"+addr, regtest.Net)
+	_, err := btcd.Open(context.Background(), "btcd://user:secretpw@"+addr, chain.Options{Net: regtest.Net})
 	if took := time.Since(start); took > 3*time.Second {
 		t.Fatalf("took %s to report a refused connection", took)
 	}
@@ -137,7 +137,7 @@ func TestDialUnreachableFailsFastWithMaskedURL(t *testing.T) {
 
 func TestDialWrongPasswordIsUnreachableAndSaysWhy(t *testing.T) {
 	node := regtest.Start(t, regtest.WithBlocks(0))
-	_, err := btcd.Dial(context.Background(), "btcd://user:secretpw@"+node.RPCAddr(), regtest.Net)
+	_, err := btcd.Open(context.Background(), "btcd://user:secretpw@"+node.RPCAddr(), chain.Options{Net: regtest.Net})
 	checkUnreachable(t, err, "btcd://user:secretpw@"+node.RPCAddr())
 	if !strings.Contains(err.Error(), "refused the RPC user or password") {
 		t.Fatalf("error does not say the login failed: %v", err)
@@ -147,8 +147,8 @@ func TestDialWrongPasswordIsUnreachableAndSaysWhy(t *testing.T) {
 func TestSilentNodeTimesOut(t *testing.T) {
 	addr := silentServer(t)
 	start := time.Now()
-	_, err := btcd.Dial(context.Background(), "btcd://user:secretpw@"+addr, regtest.Net,
-		btcd.WithTimeout(time.Second))
+	_, err := btcd.Open(context.Background(), "btcd://user:secretpw@"+addr,
+		chain.Options{Net: regtest.Net, Timeout: time.Second})
 	if took := time.Since(start); took > 4*time.Second {
 		t.Fatalf("took %s with a 1 s timeout", took)
 	}
@@ -162,7 +162,7 @@ func TestContextEndsTheWait(t *testing.T) {
 	addr := silentServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
-	_, err := btcd.Dial(ctx, "btcd://user:secretpw@"+addr, regtest.Net)
+	_, err := btcd.Open(ctx, "btcd://user:secretpw@"+addr, chain.Options{Net: regtest.Net})
 	checkUnreachable(t, err, "btcd://user:secretpw@"+addr)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("error does not wrap the context's: %v", err)

@@ -1,13 +1,13 @@
 package btcd
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
 
@@ -15,8 +15,14 @@ import (
 const Scheme = "btcd"
 
 // ErrBadURL marks a backend URL that cannot name a btcd node, so the CLI can treat it as a
-// usage error rather than an unreachable node.
-var ErrBadURL = errors.New("bad btcd URL")
+// usage error rather than an unreachable node. It is also a chain.ErrBadURL.
+var ErrBadURL error = badURL{}
+
+// badURL is ErrBadURL's type: its own words, and the class every backend's URL errors share.
+type badURL struct{}
+
+func (badURL) Error() string        { return "bad btcd URL" }
+func (badURL) Is(target error) bool { return target == chain.ErrBadURL }
 
 // Config is a parsed backend URL: where the node listens and how to log in.
 type Config struct {

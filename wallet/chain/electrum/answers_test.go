@@ -27,7 +27,7 @@ func TestMempoolHeightsMapToZero(t *testing.T) {
 			txid(1), txid(2), txid(3))))
 		return true
 	})
-	b := dialScripted(t, s, Options{})
+	b := dialScripted(t, s, options{})
 	got, err := b.ScriptHistories(context.Background(), [][]byte{script(1)})
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +51,7 @@ func TestJSONRPCErrorIsRefused(t *testing.T) {
 		fmt.Fprintf(w, "[%s]\n", strings.Join(lines, ","))
 		return true
 	})
-	b := dialScripted(t, s, Options{})
+	b := dialScripted(t, s, options{})
 	_, err := b.ScriptHistories(context.Background(), [][]byte{script(1), script(2), script(3)})
 	if kindOf(err) != netutil.KindRefused || !strings.Contains(err.Error(), "code 1: history too large") ||
 		!strings.Contains(err.Error(), s.url()) {
@@ -134,7 +134,7 @@ func TestBadAnswersAreErrors(t *testing.T) {
 				fmt.Fprintln(w, tc.reply(reqs))
 				return true
 			})
-			b := dialScripted(t, s, Options{})
+			b := dialScripted(t, s, options{})
 			err := tc.call(b)
 			if !errors.Is(err, chain.ErrUnreachable) || !strings.Contains(err.Error(), tc.want) ||
 				!strings.Contains(err.Error(), s.url()) {
@@ -159,7 +159,7 @@ func TestEstimateFeeAnswers(t *testing.T) {
 			fmt.Fprintln(w, result(reqs[0].ID, tc.answer))
 			return true
 		})
-		b := dialScripted(t, s, Options{})
+		b := dialScripted(t, s, options{})
 		got, err := b.EstimateFee(context.Background(), 3)
 		if tc.want < 0 {
 			if !errors.Is(err, chain.ErrNoEstimate) {
@@ -175,7 +175,7 @@ func TestEstimateFeeAnswers(t *testing.T) {
 
 func TestTipGoingBackwardsAndHeightsAboveIt(t *testing.T) {
 	ctx := context.Background()
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	r.chain.Mine(5)
 	if _, err := r.client.Tip(ctx); err != nil {
 		t.Fatal(err)
@@ -194,7 +194,7 @@ func TestTipGoingBackwardsAndHeightsAboveIt(t *testing.T) {
 		}
 		return true
 	})
-	b := dialScripted(t, s, Options{})
+	b := dialScripted(t, s, options{})
 	if _, err := b.Tip(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func TestTipGoingBackwardsAndHeightsAboveIt(t *testing.T) {
 func TestWrongNetworkIsRefused(t *testing.T) {
 	c := chaintest.New()
 	s := electrumtest.Start(t, c)
-	_, err := Dial(context.Background(), s.URL(), &chaincfg.MainNetParams, Options{})
+	_, err := dial(context.Background(), s.URL(), &chaincfg.MainNetParams, options{})
 	if !errors.Is(err, ErrWrongNetwork) || !errors.Is(err, chain.ErrUnreachable) {
 		t.Fatalf("err = %v", err)
 	}

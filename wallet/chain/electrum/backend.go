@@ -15,7 +15,7 @@ import (
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
 
-// DefaultTimeout bounds one call (connecting included) when Options.Timeout is zero.
+// DefaultTimeout bounds one call (connecting included) when options.Timeout is zero.
 const DefaultTimeout = 30 * time.Second
 
 // Protocol versions satchel speaks: the 1.4 line, whose get_history answers a plain list.
@@ -35,8 +35,9 @@ const (
 // ErrWrongNetwork means the server follows another chain than the wallet's.
 var ErrWrongNetwork = netutil.ErrWrongNetwork
 
-// Options tune Dial. The zero value is usable.
-type Options struct {
+// options tune dial: what Open takes from chain.Options, and the knobs tests and
+// benchmarks turn. The zero value is usable.
+type options struct {
 	// Timeout bounds each call as a whole; zero means DefaultTimeout. The light-client checks'
 	// header downloads and merkle proofs get it per message instead, since a first sync may
 	// need many.
@@ -51,12 +52,14 @@ type Options struct {
 	NoBatch bool
 	// NoSPV turns the light-client checks off (merkle proofs of confirmed transactions,
 	// proof of work and linkage of headers): for benchmarks that measure what they cost. They
-	// are on by default, and always off when Dial is given no network.
+	// are on by default, and always off when dial is given no network.
 	NoSPV bool
 	// CacheDir is a folder where the light-client checks keep the verified headers and the
 	// proven transactions between runs (files spv-headers and spv-proofs, see cache.go), so
 	// that a new process downloads only what is new. Empty keeps them in memory only.
 	CacheDir string
+	// CertPath is the certificate to pin for electrums:// when the URL names none.
+	CertPath string
 }
 
 // Backend is a chain.Backend answering from one Electrum server over one connection. It is
@@ -87,11 +90,34 @@ type Backend struct {
 	spv        *spv // nil when the light-client checks are off
 }
 
-// Dial connects to the Electrum server named by rawURL (electrums://HOST:PORT[?cert=PATH] or
+// Driver is the Electrum backend as chain.Open knows it.
+var Driver = chain.Driver{
+	Kind:          "electrum",
+	Schemes:       []string{SchemeTLS, SchemeTCP},
+	Usage:         "electrum(s)://HOST:PORT",
+	Open:          Open,
+	Check:         CheckURL,
+	Learns:        "the server learns every address of this wallet and your IP (use --proxy to hide the IP)",
+	LearnsProxied: "the server learns every address of this wallet; the proxy hides your IP",
+}
+
+// Open connects to the Electrum server named by rawURL with the settings of o: the
+// light-client checks on (with o.Net), their headers and proofs kept in o.DataDir, o.CertPath
+// pinned for electrums:// when the URL has no ?cert=PATH. See dial.
+func Open(ctx context.Context, rawURL string, o chain.Options) (chain.Backend, error) {
+	b, err := dial(ctx, rawURL, o.Net, options{Timeout: o.Timeout, Proxy: o.Proxy,
+		UserAgent: o.UserAgent, CacheDir: o.DataDir, CertPath: o.CertPath})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// dial connects to the Electrum server named by rawURL (electrums://HOST:PORT[?cert=PATH] or
 // electrum://HOST:PORT), negotiates the protocol version and checks that the server's block 0
 // is net's genesis block. A server that cannot be reached fails within the timeout with an
 // error wrapping chain.ErrUnreachable; a URL that cannot be used fails with ErrBadURL.
-func Dial(ctx context.Context, rawURL string, net *chaincfg.Params, opts Options) (*Backend, error) {
+func dial(ctx context.Context, rawURL string, net *chaincfg.Params, opts options) (*Backend, error) {
 	cfg, err := parseURL(rawURL)
 	if err != nil {
 		return nil, err
@@ -124,6 +150,13 @@ func Dial(ctx context.Context, rawURL string, net *chaincfg.Params, opts Options
 		b.clientName = "satchel"
 	}
 	b.errs = netutil.Endpoint{Name: b.name, Timeout: b.timeout}
+	if cfg.tls && cfg.certPath == "" {
+		cfg.certPath = opts.CertPath
+	}
+	if opts.CertPath != "" && !cfg.tls {
+		return nil, fmt.Errorf("%w %q: a certificate is only used with electrums://", ErrBadURL,
+			netutil.MaskURL(rawURL))
+	}
 	if cfg.tls {
 		var pinned *x509.Certificate
 		if cfg.certPath != "" {

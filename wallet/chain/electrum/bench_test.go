@@ -29,7 +29,7 @@ func BenchmarkScriptHistories1000(b *testing.B) {
 			for i := 0; i < 10; i++ {
 				pay(c, scripts[i*100], 2, 1, uint32(i*10))
 			}
-			cl, err := Dial(context.Background(), s.URL(), paramsFor(b, c), Options{NoBatch: bc.noBatch})
+			cl, err := dial(context.Background(), s.URL(), paramsFor(b, c), options{NoBatch: bc.noBatch})
 			if err != nil {
 				b.Fatal(err)
 			}

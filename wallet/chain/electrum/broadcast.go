@@ -9,6 +9,7 @@ import (
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
+	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
 
@@ -28,7 +29,7 @@ func (b *Backend) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash
 		return chainhash.Hash{}, err
 	}
 	if c.err != nil {
-		return chainhash.Hash{}, netutil.Refusal(stripRawTx(c.err.Message))
+		return chainhash.Hash{}, chain.Refusal(stripRawTx(c.err.Message))
 	}
 	want := tx.TxHash()
 	var s string
@@ -38,7 +39,7 @@ func (b *Backend) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash
 	got, err := netutil.ParseHash(s)
 	if err != nil {
 		// Protocol 1.0 put refusals in the result; a server doing so still refused.
-		return chainhash.Hash{}, netutil.Refusal(s)
+		return chainhash.Hash{}, chain.Refusal(s)
 	}
 	if got != want {
 		return chainhash.Hash{}, b.errs.Bad(op, "sent %s, the server answered id %s", want, got)

@@ -17,7 +17,7 @@ import (
 )
 
 // The light-client cache: the verified header chain and the proven transactions, kept in
-// Options.CacheDir between runs so that a new process does not download again what an
+// options.CacheDir between runs so that a new process does not download again what an
 // earlier one checked. Two files, both 0600:
 //
 //	spv-headers: "SATSPVH1", the network's magic (uint32 LE), the height of the first header

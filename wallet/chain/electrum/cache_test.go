@@ -21,7 +21,7 @@ import (
 // redial is a second process's Backend on the same server and cache folder.
 func redial(t *testing.T, r *rig, dir string) *Backend {
 	t.Helper()
-	b, err := Dial(context.Background(), r.server.URL(), paramsFor(t, r.chain), Options{CacheDir: dir})
+	b, err := dial(context.Background(), r.server.URL(), paramsFor(t, r.chain), options{CacheDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func fileSize(t *testing.T, path string) int64 {
 // has; a new block costs one header (appended) and one proof.
 func TestCacheSpansProcesses(t *testing.T) {
 	dir := t.TempDir()
-	r := newRig(t, Options{CacheDir: dir})
+	r := newRig(t, options{CacheDir: dir})
 	a, b := script(4), script(5)
 	r.server.Watch(a, b)
 	r.chain.Mine(50)
@@ -106,7 +106,7 @@ func TestCacheSpansProcesses(t *testing.T) {
 // proves the moved transactions again and rewrites the cache without the old branch.
 func TestCacheFollowsAReorgWhileAway(t *testing.T) {
 	dir := t.TempDir()
-	r := newRig(t, Options{CacheDir: dir})
+	r := newRig(t, options{CacheDir: dir})
 	sc := script(6)
 	r.server.Watch(sc)
 	r.chain.Mine(5)
@@ -190,7 +190,7 @@ func TestBadCacheIsNotTrusted(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			r := newRig(t, Options{CacheDir: dir})
+			r := newRig(t, options{CacheDir: dir})
 			sc := script(9)
 			r.server.Watch(sc)
 			pay(r.chain, sc, 12, 1, 1)
@@ -244,7 +244,7 @@ func writeFile(t *testing.T, path string, data []byte) {
 // not fail the sync it follows.
 func TestCacheFolderProblemsDoNotFailASync(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "missing")
-	r := newRig(t, Options{CacheDir: dir})
+	r := newRig(t, options{CacheDir: dir})
 	sc := script(10)
 	r.server.Watch(sc)
 	pay(r.chain, sc, 3, 1, 1)
@@ -329,7 +329,7 @@ func editProofs(t *testing.T, path string, edit func(*provenAt)) {
 // lie about the transaction is caught as without a cache.
 func TestForgedProofRecordIsNotBelieved(t *testing.T) {
 	dir := t.TempDir()
-	r := newRig(t, Options{CacheDir: dir})
+	r := newRig(t, options{CacheDir: dir})
 	sc := script(77)
 	r.server.Watch(sc)
 	pay(r.chain, sc, 3, 1, 1)
@@ -359,7 +359,7 @@ func TestForgedProofRecordIsNotBelieved(t *testing.T) {
 // wallet folder kept, or a damaged start height) is dropped, not a lasting failure.
 func TestCacheAboveTheTipIsDropped(t *testing.T) {
 	dir := t.TempDir()
-	r := newRig(t, Options{CacheDir: dir})
+	r := newRig(t, options{CacheDir: dir})
 	sc := script(78)
 	r.server.Watch(sc)
 	r.chain.Mine(40)

@@ -13,7 +13,7 @@
 //
 // # Light-client checks
 //
-// Unless Options.NoSPV is set (or Dial has no network), the backend trusts the server with
+// Unless options.NoSPV is set (or dial has no network), the backend trusts the server with
 // nothing it can check, as Electrum does: the server can hide transactions, but cannot make up
 // a confirmation without mining a header for it.
 //
@@ -64,7 +64,7 @@
 // refetched from the fork, found by looking 8, 64, 512... blocks back, and transactions are
 // proven again in their new blocks.
 //
-// With Options.CacheDir (satchel gives the wallet's folder) both are also kept on disk between
+// With options.CacheDir (satchel gives the wallet's folder) both are also kept on disk between
 // processes, in spv-headers and spv-proofs (formats in cache.go), so a later process fetches
 // only the headers and proofs that are new. Nothing read back is taken on trust from the
 // file: every header passes the same checks as a server's (proof of work, checkpoints,

@@ -4,18 +4,23 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
+	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
+	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
 	"github.com/satchel-wallet/satchel/wallet/chain/electrum/electrumtest"
+	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
 
 // script makes a distinct P2WPKH-shaped output script.
@@ -47,11 +52,11 @@ type rig struct {
 	client *Backend
 }
 
-func newRig(t testing.TB, opts Options) *rig {
+func newRig(t testing.TB, opts options) *rig {
 	t.Helper()
 	c := chaintest.New()
 	s := electrumtest.Start(t, c)
-	b, err := Dial(context.Background(), s.URL(), paramsFor(t, c), opts)
+	b, err := dial(context.Background(), s.URL(), paramsFor(t, c), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,12 +185,28 @@ func rpcErrorLine(id uint64, code int, msg string) string {
 }
 
 // dialScripted connects a client (no network check) to a scripted server.
-func dialScripted(t *testing.T, s *scripted, opts Options) *Backend {
+func dialScripted(t *testing.T, s *scripted, opts options) *Backend {
 	t.Helper()
-	b, err := Dial(context.Background(), s.url(), nil, opts)
+	b, err := dial(context.Background(), s.url(), nil, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
 	return b
 }
+
+func sorted(h []chain.HistoryItem) []chain.HistoryItem {
+	out := append([]chain.HistoryItem(nil), h...)
+	sort.Slice(out, func(i, j int) bool { return out[i].TxID.String() < out[j].TxID.String() })
+	return out
+}
+
+func kindOf(err error) netutil.Kind {
+	var ne *netutil.Error
+	if errors.As(err, &ne) {
+		return ne.Kind
+	}
+	return ""
+}
+
+func txid(n int) chainhash.Hash { return chainhash.DoubleHashH([]byte(fmt.Sprint("tx", n))) }

@@ -59,7 +59,7 @@ func drain(ch <-chan struct{}) {
 }
 
 func TestWatchScriptsNotifiesPaymentBlockAndDrop(t *testing.T) {
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	sc := script(1)
 	r.server.Watch(sc)
 	ch, err := r.client.WatchScripts(context.Background(), [][]byte{sc})
@@ -100,7 +100,7 @@ func TestWatchScriptsNotifiesPaymentBlockAndDrop(t *testing.T) {
 }
 
 func TestWatchScriptsNotifiesNewTip(t *testing.T) {
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	sc := script(2)
 	r.server.Watch(sc)
 	ch, err := r.client.WatchScripts(context.Background(), [][]byte{sc})
@@ -114,7 +114,7 @@ func TestWatchScriptsNotifiesNewTip(t *testing.T) {
 }
 
 func TestWatchScriptsEnds(t *testing.T) {
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	sc := script(3)
 	r.server.Watch(sc)
 
@@ -139,7 +139,7 @@ func TestWatchScriptsEnds(t *testing.T) {
 }
 
 func TestWatchScriptsBatchesSubscriptions(t *testing.T) {
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	scripts := make([][]byte, 600)
 	for i := range scripts {
 		scripts[i] = script(100 + i)
@@ -175,7 +175,7 @@ func TestWatchScriptsScriptedServer(t *testing.T) {
 		fmt.Fprintln(w, "this is not JSON")
 		return true
 	})
-	b := dialScripted(t, s, Options{})
+	b := dialScripted(t, s, options{})
 	ch, err := b.WatchScripts(context.Background(), [][]byte{script(1), script(2)})
 	if err != nil {
 		t.Fatal(err)
@@ -197,7 +197,7 @@ func TestWatchScriptsRefused(t *testing.T) {
 		}
 		return true
 	})
-	b := dialScripted(t, s, Options{})
+	b := dialScripted(t, s, options{})
 	if _, err := b.WatchScripts(context.Background(), [][]byte{script(1)}); !errors.Is(err, chain.ErrUnreachable) || !strings.Contains(err.Error(), "subscribe") {
 		t.Fatalf("refused subscription: %v", err)
 	}
@@ -209,7 +209,7 @@ func TestWatchScriptsPings(t *testing.T) {
 	pingEvery = 30 * time.Millisecond
 	t.Cleanup(func() { pingEvery = old })
 
-	r := newRig(t, Options{Timeout: 2 * time.Second})
+	r := newRig(t, options{Timeout: 2 * time.Second})
 	ch, err := r.client.WatchScripts(context.Background(), [][]byte{script(1)})
 	if err != nil {
 		t.Fatal(err)
@@ -250,7 +250,7 @@ func TestWatchScriptsPings(t *testing.T) {
 		}
 		return true
 	})
-	b := dialScripted(t, s, Options{Timeout: 200 * time.Millisecond})
+	b := dialScripted(t, s, options{Timeout: 200 * time.Millisecond})
 	ch, err = b.WatchScripts(context.Background(), [][]byte{script(1)})
 	if err != nil {
 		t.Fatal(err)

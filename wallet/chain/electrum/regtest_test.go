@@ -8,6 +8,7 @@ import (
 
 	"github.com/satchel-wallet/satchel/internal/regtest"
 	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
 	"github.com/satchel-wallet/satchel/wallet/chain/electrum/electrumtest"
 )
@@ -18,7 +19,7 @@ import (
 func TestProofsOverARegtestNode(t *testing.T) {
 	ctx := context.Background()
 	node := regtest.Start(t)
-	be, err := btcd.Dial(ctx, node.URL(), regtest.Net)
+	be, err := btcd.Open(ctx, node.URL(), chain.Options{Net: regtest.Net})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +33,7 @@ func TestProofsOverARegtestNode(t *testing.T) {
 	node.Mine(t, 1)
 	node.Send(t, k.Address, 5_000)
 	mined := node.Mine(t, 1)
-	c, err := Dial(ctx, s.URL(), regtest.Net, Options{})
+	c, err := dial(ctx, s.URL(), regtest.Net, options{})
 	if err != nil {
 		t.Fatal(err)
 	}

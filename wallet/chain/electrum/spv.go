@@ -39,7 +39,7 @@ type spv struct {
 	rules  *rules
 	chain  span // verified headers; empty until first needed
 	proven map[chainhash.Hash]provenAt
-	cache  cacheState // what Options.CacheDir holds
+	cache  cacheState // what options.CacheDir holds
 
 	tipMu   sync.Mutex
 	tip     chain.Tip // the last tip the server announced

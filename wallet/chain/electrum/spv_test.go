@@ -21,7 +21,7 @@ func lyingRig(t *testing.T, opts Options, lies ...electrumtest.Option) *rig {
 	t.Helper()
 	c := chaintest.New()
 	s := electrumtest.Start(t, c, lies...)
-	b, err := Dial(context.Background(), s.URL(), paramsFor(t, c), opts)
+	b, err := dial(context.Background(), s.URL(), paramsFor(t, c), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestLiesAreCaught(t *testing.T) {
 			"claims a target easier than regtest allows", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := lyingRig(t, Options{}, electrumtest.WithLie(tc.lie, tc.height))
+			r := lyingRig(t, options{}, electrumtest.WithLie(tc.lie, tc.height))
 			r.server.Watch(sc)
 			pay(r.chain, sc, 10, 1, 1) // confirmed at heights 1 to 10
 			r.chain.Mine(2)
@@ -89,7 +89,7 @@ func TestLiesAreCaught(t *testing.T) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
 			}
 			// The same call with the checks off believes the lie (or at least does not check it).
-			off, err := Dial(ctx, r.server.URL(), paramsFor(t, r.chain), Options{NoSPV: true})
+			off, err := dial(ctx, r.server.URL(), paramsFor(t, r.chain), options{NoSPV: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,7 +117,7 @@ func headersAt(heights ...int32) func(b *Backend) error {
 
 // The message names the transaction and the height the server claimed.
 func TestFakeConfirmationNamesTheTransaction(t *testing.T) {
-	r := lyingRig(t, Options{}, electrumtest.WithLie(electrumtest.LieConfirmMempool, 0))
+	r := lyingRig(t, options{}, electrumtest.WithLie(electrumtest.LieConfirmMempool, 0))
 	sc := script(2)
 	r.server.Watch(sc)
 	r.chain.Mine(3)
@@ -131,7 +131,7 @@ func TestFakeConfirmationNamesTheTransaction(t *testing.T) {
 // told. The hidden payment is simply missing.
 func TestHiddenTransactionIsNotSeen(t *testing.T) {
 	ctx := context.Background()
-	r := lyingRig(t, Options{}, electrumtest.WithLie(electrumtest.LieHide, 2))
+	r := lyingRig(t, options{}, electrumtest.WithLie(electrumtest.LieHide, 2))
 	sc := script(3)
 	r.server.Watch(sc)
 	pay(r.chain, sc, 3, 1, 1) // heights 1, 2, 3
@@ -153,7 +153,7 @@ func TestHiddenTransactionIsNotSeen(t *testing.T) {
 // proofs, and asking again costs only the histories.
 func TestHonestServerAndTheCache(t *testing.T) {
 	ctx := context.Background()
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	a, b := script(4), script(5)
 	r.server.Watch(a, b)
 	pay(r.chain, a, 30, 4, 1)
@@ -226,7 +226,7 @@ func TestReorgsAreFollowed(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
-			r := newRig(t, Options{})
+			r := newRig(t, options{})
 			sc := script(6)
 			r.server.Watch(sc)
 			r.chain.Mine(5)
@@ -275,7 +275,7 @@ func TestReorgsAreFollowed(t *testing.T) {
 // replace the cached ones.
 func TestLieAfterTheCacheIsCaught(t *testing.T) {
 	ctx := context.Background()
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	sc := script(7)
 	r.server.Watch(sc)
 	pay(r.chain, sc, 12, 1, 1)
@@ -291,7 +291,7 @@ func TestLieAfterTheCacheIsCaught(t *testing.T) {
 // Headers asked below the cached chain extend it downwards, checked to link to it.
 func TestChainExtendsDownwards(t *testing.T) {
 	ctx := context.Background()
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	sc := script(8)
 	r.server.Watch(sc)
 	r.chain.Mine(30)
@@ -318,7 +318,7 @@ func TestChainExtendsDownwards(t *testing.T) {
 // A transaction of 64 bytes without witness could pass for an inner node of a merkle tree; the
 // client refuses it.
 func TestSixtyFourByteTransactionIsRefused(t *testing.T) {
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	tx := chaintest.Pay(1, wire.NewTxOut(1000, []byte{0x51, 0x51, 0x51, 0x51}))
 	if n := tx.SerializeSizeStripped(); n != 64 {
 		t.Fatalf("the test transaction has %d bytes", n)
@@ -332,7 +332,7 @@ func TestSixtyFourByteTransactionIsRefused(t *testing.T) {
 // hundred blocks deep is found by looking further back each time.
 func TestLongChainAndDeepReorg(t *testing.T) {
 	ctx := context.Background()
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	sc := script(9)
 	r.server.Watch(sc)
 	pay(r.chain, sc, 1, 1, 1) // height 1
@@ -398,7 +398,7 @@ func TestCheckpointsOnAFakeNetwork(t *testing.T) {
 			p := *paramsFor(t, c)
 			p.ReduceMinDifficulty, p.PoWNoRetargeting = false, false
 			p.Checkpoints = []chaincfg.Checkpoint{{Height: 5, Hash: &tc.cp}}
-			b, err := Dial(ctx, s.URL(), &p, Options{})
+			b, err := dial(ctx, s.URL(), &p, options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -463,7 +463,7 @@ func TestAnchorRefusesAChainOfItsOwn(t *testing.T) {
 				anchors[fakeNet] = Anchor{Height: at, Hash: hdrs[0].BlockHash()}
 				t.Cleanup(func() { delete(anchors, fakeNet) })
 			}
-			b, err := Dial(ctx, s.URL(), &p, Options{})
+			b, err := dial(ctx, s.URL(), &p, options{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
 	"github.com/satchel-wallet/satchel/wallet/chain/electrum/electrumtest"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
@@ -59,7 +60,7 @@ func TestTLSWithAPinnedSelfSignedCertificate(t *testing.T) {
 	s := electrumtest.Start(t, c, electrumtest.WithTLS(cert))
 	params := paramsFor(t, c)
 
-	b, err := Dial(ctx, s.URL()+"?cert="+certPath, params, Options{})
+	b, err := dial(ctx, s.URL()+"?cert="+certPath, params, options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,16 +69,46 @@ func TestTLSWithAPinnedSelfSignedCertificate(t *testing.T) {
 		t.Fatalf("Tip over TLS = %+v, %v", tip, err)
 	}
 
-	_, err = Dial(ctx, s.URL(), params, Options{})
+	_, err = dial(ctx, s.URL(), params, options{})
 	if kindOf(err) != netutil.KindUnreachable || !strings.Contains(err.Error(), "?cert=PATH") {
 		t.Fatalf("without the pin: %v", err)
 	}
-	_, err = Dial(ctx, s.URL()+"?cert="+otherPath, params, Options{})
+	_, err = dial(ctx, s.URL()+"?cert="+otherPath, params, options{})
 	if !errors.Is(err, ErrCertMismatch) {
 		t.Fatalf("with another pin: %v", err)
 	}
-	_, err = Dial(ctx, s.URL()+"?cert="+filepath.Join(t.TempDir(), "missing.pem"), params, Options{})
+	_, err = dial(ctx, s.URL()+"?cert="+filepath.Join(t.TempDir(), "missing.pem"), params, options{})
 	if err == nil || !strings.Contains(err.Error(), "read the server's certificate") {
 		t.Fatalf("with a missing file: %v", err)
+	}
+}
+
+// chain.Options.CertPath pins as ?cert=PATH does; the URL's own pin wins; a plain electrum://
+// URL refuses a pin it could not use.
+func TestOptionsCertPathPins(t *testing.T) {
+	ctx := context.Background()
+	c := chaintest.New()
+	c.Mine(2)
+	cert, certPath := selfSigned(t, "electrum-test")
+	_, otherPath := selfSigned(t, "someone-else")
+	s := electrumtest.Start(t, c, electrumtest.WithTLS(cert))
+	params := paramsFor(t, c)
+
+	b, err := Open(ctx, s.URL(), chain.Options{Net: params, CertPath: certPath})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if _, err := Open(ctx, s.URL(), chain.Options{Net: params, CertPath: otherPath}); !errors.Is(err, ErrCertMismatch) {
+		t.Fatalf("with another pin in the options: %v", err)
+	}
+	b, err = Open(ctx, s.URL()+"?cert="+certPath, chain.Options{Net: params, CertPath: otherPath})
+	if err != nil {
+		t.Fatalf("the URL's pin did not win: %v", err)
+	}
+	b.Close()
+	plain := "electrum://" + strings.TrimPrefix(s.URL(), SchemeTLS+"://")
+	if _, err := Open(ctx, plain, chain.Options{Net: params, CertPath: certPath}); !errors.Is(err, chain.ErrBadURL) {
+		t.Fatalf("a pin for plain TCP: %v", err)
 	}
 }

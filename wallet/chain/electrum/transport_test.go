@@ -17,7 +17,7 @@ import (
 
 func TestBatchOfManyScriptsIsOneMessage(t *testing.T) {
 	ctx := context.Background()
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	var scripts [][]byte
 	for i := 0; i < 600; i++ {
 		scripts = append(scripts, script(i))
@@ -50,7 +50,7 @@ func TestBatchOfManyScriptsIsOneMessage(t *testing.T) {
 }
 
 func TestNoBatchSendsOneMessagePerScript(t *testing.T) {
-	r := newRig(t, Options{NoBatch: true})
+	r := newRig(t, options{NoBatch: true})
 	var scripts [][]byte
 	for i := 0; i < 20; i++ {
 		scripts = append(scripts, script(i))
@@ -81,7 +81,7 @@ func TestVersionNegotiation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := startScripted(t, func(w *bufio.Writer, reqs []rawReq, batch bool) bool { return true })
 			s.version = tc.version
-			b, err := Dial(context.Background(), s.url(), nil, Options{UserAgent: "satchel-test"})
+			b, err := dial(context.Background(), s.url(), nil, options{UserAgent: "satchel-test"})
 			if (err == nil) != tc.ok {
 				t.Fatalf("Dial: %v", err)
 			}
@@ -115,7 +115,7 @@ func TestVersionRefusedByError(t *testing.T) {
 		bufio.NewReader(c).ReadString('\n')
 		fmt.Fprintln(c, rpcErrorLine(1, 1, "unsupported protocol version: 1.4.2"))
 	}()
-	_, err := Dial(context.Background(), "electrum://"+ln.Addr().String(), nil, Options{})
+	_, err := dial(context.Background(), "electrum://"+ln.Addr().String(), nil, options{})
 	if kindOf(err) != netutil.KindRefused || !strings.Contains(err.Error(), "unsupported protocol version") {
 		t.Fatalf("err = %v", err)
 	}
@@ -140,7 +140,7 @@ func TestOutOfOrderAnswersAreMatchedByID(t *testing.T) {
 		}
 		return true
 	})
-	b := dialScripted(t, s, Options{})
+	b := dialScripted(t, s, options{})
 	var scripts [][]byte
 	for i := 0; i < 40; i++ {
 		scripts = append(scripts, script(i))
@@ -176,7 +176,7 @@ func TestDroppedConnectionMidBatch(t *testing.T) {
 		w.WriteString(full)
 		return true
 	})
-	b := dialScripted(t, s, Options{})
+	b := dialScripted(t, s, options{})
 	scripts := [][]byte{script(1), script(2), script(3), script(4)}
 	_, err := b.ScriptHistories(context.Background(), scripts)
 	if kindOf(err) != netutil.KindDropped || !errors.Is(err, chain.ErrUnreachable) ||
@@ -195,7 +195,7 @@ func TestDroppedConnectionMidBatch(t *testing.T) {
 
 func TestSilentServerTimesOut(t *testing.T) {
 	s := startScripted(t, func(w *bufio.Writer, reqs []rawReq, batch bool) bool { return true })
-	b := dialScripted(t, s, Options{Timeout: 200 * time.Millisecond})
+	b := dialScripted(t, s, options{Timeout: 200 * time.Millisecond})
 	start := time.Now()
 	_, err := b.Tip(context.Background())
 	if kindOf(err) != netutil.KindSlow || !errors.Is(err, context.DeadlineExceeded) ||
@@ -211,7 +211,7 @@ func TestDeadServerIsUnreachable(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
 	ln.Close()
-	_, err := Dial(context.Background(), "electrum://"+addr, nil, Options{})
+	_, err := dial(context.Background(), "electrum://"+addr, nil, options{})
 	if kindOf(err) != netutil.KindUnreachable || !strings.Contains(err.Error(), "cannot reach the server") {
 		t.Fatalf("err = %v", err)
 	}
@@ -219,7 +219,7 @@ func TestDeadServerIsUnreachable(t *testing.T) {
 
 func TestCloseCutsACallShortAndLaterCallsFail(t *testing.T) {
 	s := startScripted(t, func(w *bufio.Writer, reqs []rawReq, batch bool) bool { return true })
-	b := dialScripted(t, s, Options{})
+	b := dialScripted(t, s, options{})
 	done := make(chan error, 1)
 	go func() { _, err := b.Tip(context.Background()); done <- err }()
 	time.Sleep(50 * time.Millisecond)

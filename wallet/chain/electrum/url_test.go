@@ -18,7 +18,7 @@ func TestThroughSOCKS5ToAnOnion(t *testing.T) {
 	s := electrumtest.Start(t, c)
 	p := socks5test.Start(t, func(string, uint16) string { return s.Addr() })
 	onion := strings.Repeat("d", 56) + ".onion"
-	b, err := Dial(ctx, "electrum://"+onion+":50001", paramsFor(t, c), Options{Proxy: p.URL()})
+	b, err := dial(ctx, "electrum://"+onion+":50001", paramsFor(t, c), options{Proxy: p.URL()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestURLRules(t *testing.T) {
 	} {
 		_, err := parseURL(tc.url)
 		if err == nil && tc.proxy == "" && strings.Contains(tc.url, ".onion") {
-			_, err = Dial(context.Background(), tc.url, nil, Options{})
+			_, err = dial(context.Background(), tc.url, nil, options{})
 		}
 		if tc.want == "" {
 			if err != nil {

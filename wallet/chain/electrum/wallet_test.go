@@ -3,132 +3,31 @@ package electrum_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/btcsuite/btcd/chaincfg/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
-	"github.com/satchel-wallet/satchel/keystore"
-	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
+	"github.com/satchel-wallet/satchel/wallet/chain/chaintest/conformance"
 	"github.com/satchel-wallet/satchel/wallet/chain/electrum"
 	"github.com/satchel-wallet/satchel/wallet/chain/electrum/electrumtest"
-	"github.com/satchel-wallet/satchel/wallet/keys"
 )
 
-const abandon = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
-
-func newWallet(t testing.TB) *wallet.Wallet {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "regtest", "w")
-	_, err := wallet.Create(context.Background(), wallet.CreateOptions{Dir: dir, Network: "regtest",
-		Type: txbuilder.P2WPKH, Mnemonic: []byte(abandon), Passphrase: []byte("pw"),
-		Keystore: []keystore.Option{keystore.WithKDF(keystore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1})}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := wallet.Open(dir, "regtest", wallet.OpenOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	return w
-}
-
-// walletScripts derives the BIP84 scripts the wallet will ask about.
-func walletScripts(t testing.TB, n uint32) [2][][]byte {
-	t.Helper()
-	master, err := keys.Master(keys.SeedFromMnemonic([]byte(abandon), nil), &chaincfg.RegressionNetParams)
-	if err != nil {
-		t.Fatal(err)
-	}
-	acct, err := keys.DeriveAccount(master, keys.BIP84, &chaincfg.RegressionNetParams, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out [2][][]byte
-	for c := uint32(0); c < 2; c++ {
-		for i := uint32(0); i < n; i++ {
-			d, err := acct.Derive(c, i)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out[c] = append(out[c], d.PkScript)
-		}
-	}
-	return out
-}
-
-func syncWith(t testing.TB, w *wallet.Wallet, be chain.Backend) wallet.Balance {
-	t.Helper()
-	if _, err := w.Sync(context.Background(), be, wallet.SyncOptions{GapLimit: 20,
-		Now: func() time.Time { return time.Unix(1800000000, 0) }}); err != nil {
-		t.Fatalf("sync over %s: %v", be.Name(), err)
-	}
-	b, err := w.Balance()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// A wallet synced through the Electrum client (over the test server, over the fake chain) ends
-// up where a wallet synced against the fake chain directly does.
-func TestWalletSyncOverElectrumMatchesTheChain(t *testing.T) {
-	c := chaintest.New()
-	c.Mine(2)
-	sc := walletScripts(t, 60)
-	s := electrumtest.Start(t, c)
-	s.Watch(append(sc[0], sc[1]...)...)
-	hdr, _ := c.BlockHeaders(context.Background(), []int32{0})
-	params := chaincfg.RegressionNetParams
-	g := hdr[0].BlockHash()
-	params.GenesisHash = &g
-	be, err := electrum.Dial(context.Background(), s.URL(), &params, electrum.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer be.Close()
-
-	c.AddMempool(chaintest.Pay(1, wire.NewTxOut(50_000, sc[0][0])), chaintest.Pay(2, wire.NewTxOut(20_000, sc[0][0])))
-	c.Mine(1)
-	c.AddMempool(chaintest.Pay(3, wire.NewTxOut(70_000, sc[0][15]))) // past the first gap
-	c.Mine(2)
-	c.AddMempool(chaintest.Pay(4, wire.NewTxOut(9_000, sc[1][2])), chaintest.Pay(5, wire.NewTxOut(1_000, sc[0][1])))
-
-	direct, over := newWallet(t), newWallet(t)
-	for round := 0; round < 2; round++ {
-		want := syncWith(t, direct, c)
-		got := syncWith(t, over, be)
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("round %d: balance over Electrum %+v, direct %+v", round, got, want)
-		}
-		hw, _ := direct.History(0, 100)
-		hg, _ := over.History(0, 100)
-		if !reflect.DeepEqual(hg, hw) {
-			t.Fatalf("round %d: history over Electrum %+v, direct %+v", round, hg, hw)
-		}
-		if round == 0 && want.Confirmed != 140_000 {
-			t.Fatalf("confirmed %d, want 140000", want.Confirmed)
-		}
-		c.Mine(1)
-	}
-}
+// The wallet helpers are the conformance suite's (TestConformance runs the sync cases every
+// backend shares); what follows is Electrum's own: servers that lie.
+var (
+	newWallet     = conformance.NewWallet
+	walletScripts = conformance.WalletScripts
+	syncWith      = conformance.SyncWith
+)
 
 // dialOver connects a client to a server for c, with the fake chain's genesis as regtest's.
 func dialOver(t testing.TB, c *chaintest.Chain, s *electrumtest.Server, opts electrum.Options) *electrum.Backend {
 	t.Helper()
-	hdr, _ := c.BlockHeaders(context.Background(), []int32{0})
-	params := chaincfg.RegressionNetParams
-	g := hdr[0].BlockHash()
-	params.GenesisHash = &g
-	be, err := electrum.Dial(context.Background(), s.URL(), &params, opts)
+	be, err := electrum.Dial(context.Background(), s.URL(), conformance.Params(t, c), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,35 +65,5 @@ func TestWalletSyncAgainstLies(t *testing.T) {
 	got := syncWith(t, w, dialOver(t, c, hiding, electrum.Options{}))
 	if got.Confirmed != 30_000 || got.Unconfirmed != 5_000 {
 		t.Fatalf("balance with a hidden payment %+v, want 30000 confirmed and 5000 pending", got)
-	}
-}
-
-// A reorganisation that moves the wallet's payments to other blocks is followed over Electrum
-// with the light-client checks on, as against the chain directly.
-func TestWalletSyncFollowsAReorg(t *testing.T) {
-	c := chaintest.New()
-	sc := walletScripts(t, 5)
-	s := electrumtest.Start(t, c)
-	s.Watch(append(sc[0], sc[1]...)...)
-	be := dialOver(t, c, s, electrum.Options{})
-	for i := 0; i < 4; i++ {
-		c.AddMempool(chaintest.Pay(uint32(i), wire.NewTxOut(int64(10_000*(i+1)), sc[0][i])))
-		c.Mine(1)
-	}
-	c.Mine(3)
-	direct, over := newWallet(t), newWallet(t)
-	for round, reorg := range [][2]int{{0, 0}, {2, 3}, {5, 5}, {1, 2}} {
-		c.Disconnect(reorg[0])
-		c.Mine(reorg[1])
-		want := syncWith(t, direct, c)
-		got := syncWith(t, over, be)
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("round %d: balance over Electrum %+v, direct %+v", round, got, want)
-		}
-		hw, _ := direct.History(0, 100)
-		hg, _ := over.History(0, 100)
-		if !reflect.DeepEqual(hg, hw) {
-			t.Fatalf("round %d: history over Electrum %+v, direct %+v", round, hg, hw)
-		}
 	}
 }

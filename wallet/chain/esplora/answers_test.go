@@ -77,7 +77,7 @@ func TestBadAnswersAreErrors(t *testing.T) {
 		}, "the server answered id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newRig(t, Options{})
+			r := newRig(t, options{})
 			r.chain.Mine(2)
 			r.server.Watch(script(1))
 			r.hook.set(func(w http.ResponseWriter, req *http.Request) bool {
@@ -98,7 +98,7 @@ func TestBadAnswersAreErrors(t *testing.T) {
 
 func TestTipGoingBackwardsIsRefused(t *testing.T) {
 	ctx := context.Background()
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	r.chain.Mine(5)
 	if _, err := r.client.Tip(ctx); err != nil {
 		t.Fatal(err)
@@ -109,14 +109,14 @@ func TestTipGoingBackwardsIsRefused(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	// A new backend accepts the shorter chain.
-	if tip, err := r.dial(t, Options{}).Tip(ctx); err != nil || tip.Height != 3 {
+	if tip, err := r.dial(t, options{}).Tip(ctx); err != nil || tip.Height != 3 {
 		t.Fatalf("fresh backend: %+v, %v", tip, err)
 	}
 }
 
 func TestHeightAboveTheTipIsRefused(t *testing.T) {
 	ctx := context.Background()
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	r.chain.Mine(3)
 	if _, err := r.client.Tip(ctx); err != nil {
 		t.Fatal(err)
@@ -141,7 +141,7 @@ func TestHeightAboveTheTipIsRefused(t *testing.T) {
 }
 
 func TestFullMempoolPageIsRefused(t *testing.T) {
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	a := script(1)
 	pay(r.chain, a, 50, 0, 1)
 	r.server.Watch(a)
@@ -152,8 +152,8 @@ func TestFullMempoolPageIsRefused(t *testing.T) {
 }
 
 func TestWrongNetworkIsRefused(t *testing.T) {
-	r := newRig(t, Options{})
-	b, err := New(r.url, &chaincfg.MainNetParams, Options{})
+	r := newRig(t, options{})
+	b, err := newBackend(r.url, &chaincfg.MainNetParams, options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestFeeEstimates(t *testing.T) {
 		{"no fee endpoint", 404, "Not found", nil, 1000},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newRig(t, Options{})
+			r := newRig(t, options{})
 			r.hook.set(func(w http.ResponseWriter, req *http.Request) bool {
 				if req.URL.Path == "/fee-estimates" {
 					w.WriteHeader(tc.status)
@@ -215,7 +215,7 @@ func TestFeeEstimates(t *testing.T) {
 }
 
 func TestBroadcastRefusalsKeepTheServersWords(t *testing.T) {
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	const body = `sendrawtransaction RPC error: {"code":-26,"message":"min relay fee not met, 100 < 141"}`
 	r.hook.set(func(w http.ResponseWriter, req *http.Request) bool {
 		if req.Method == http.MethodPost {
@@ -247,7 +247,7 @@ func TestRejectText(t *testing.T) {
 }
 
 func TestBroadcastRetriedAndAlreadyKnownIsSuccess(t *testing.T) {
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	var n atomic.Int32
 	r.hook.set(func(w http.ResponseWriter, req *http.Request) bool {
 		if req.Method != http.MethodPost {

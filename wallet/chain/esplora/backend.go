@@ -15,18 +15,19 @@ import (
 )
 
 // DefaultTimeout bounds one call (all the requests it makes, retries and paging included) when
-// Options.Timeout is zero.
+// options.Timeout is zero.
 const DefaultTimeout = 30 * time.Second
 
-// DefaultConcurrency is how many requests one call keeps in flight when Options.Concurrency is
+// DefaultConcurrency is how many requests one call keeps in flight when options.Concurrency is
 // zero: enough to hide latency, few enough not to trip public servers' rate limits.
 const DefaultConcurrency = 4
 
 // ErrWrongNetwork means the server follows another chain than the wallet's.
 var ErrWrongNetwork = netutil.ErrWrongNetwork
 
-// Options tune New. The zero value is usable.
-type Options struct {
+// options tune newBackend: what Open takes from chain.Options, and the knobs tests and
+// benchmarks turn. The zero value is usable.
+type options struct {
 	// Timeout bounds each call as a whole; zero means DefaultTimeout.
 	Timeout time.Duration
 	// Proxy is a SOCKS5 proxy, socks5://HOST:PORT (Tor: socks5://127.0.0.1:9050). Host names
@@ -60,10 +61,41 @@ type Backend struct {
 	checkErr error // a wrong network, remembered: it will not change
 }
 
-// New makes a backend for the Esplora server at baseURL (https://HOST/api; http:// only for a
+// Driver is the Esplora backend as chain.Open knows it.
+var Driver = chain.Driver{
+	Kind:          "esplora",
+	Schemes:       []string{"https", "http"},
+	Usage:         "https://HOST/api (Esplora)",
+	Open:          Open,
+	Check:         CheckURL,
+	Learns:        "the server learns every address of this wallet and your IP (use --proxy to hide the IP)",
+	LearnsProxied: "the server learns every address of this wallet; the proxy hides your IP",
+}
+
+// Open makes a backend for the Esplora server at rawURL (https://HOST/api; http:// only for a
+// loopback or .onion host) with the settings of o; UserAgent defaults to "satchel". It does
+// no I/O: the first call checks that the server is on o.Net. Esplora servers are trusted
+// through the system's authorities: o.CertPath is refused.
+func Open(_ context.Context, rawURL string, o chain.Options) (chain.Backend, error) {
+	if o.CertPath != "" {
+		return nil, fmt.Errorf("%w %q: an Esplora server's certificate is checked against the "+
+			"system's authorities and cannot be pinned", ErrBadURL, netutil.MaskURL(rawURL))
+	}
+	ua := o.UserAgent
+	if ua == "" {
+		ua = "satchel"
+	}
+	b, err := newBackend(rawURL, o.Net, options{Timeout: o.Timeout, Proxy: o.Proxy, UserAgent: ua})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// newBackend makes a backend for the Esplora server at baseURL (https://HOST/api; http:// only for a
 // loopback or .onion host). It does no I/O: the first call checks that the server is on net
 // (its block 0 is net's genesis block).
-func New(baseURL string, net *chaincfg.Params, opts Options) (*Backend, error) {
+func newBackend(baseURL string, net *chaincfg.Params, opts options) (*Backend, error) {
 	ep, err := parseURL(baseURL)
 	if err != nil {
 		return nil, err
@@ -94,7 +126,7 @@ func New(baseURL string, net *chaincfg.Params, opts Options) (*Backend, error) {
 	b.errs = netutil.Endpoint{Name: b.name, Timeout: b.timeout}
 	b.transport = &http.Transport{
 		// Never the environment's proxy: a library reads no environment, and a proxy the
-		// user did not name in Options would see every address asked about.
+		// user did not name in chain.Options would see every address asked about.
 		Proxy:               nil,
 		DialContext:         dialer.DialContext,
 		ForceAttemptHTTP2:   true,

@@ -44,7 +44,7 @@ func (b *Backend) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash
 		}
 		return want, nil
 	case http.StatusBadRequest:
-		refusal := netutil.Refusal(rejectText(a.body))
+		refusal := chain.Refusal(rejectText(a.body))
 		if a.tries > 1 && refusal.Cause == chain.CauseAlreadyInChain {
 			return want, nil
 		}

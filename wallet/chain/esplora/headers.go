@@ -7,6 +7,7 @@ import (
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
@@ -34,16 +35,20 @@ func (b *Backend) BlockHeaders(ctx context.Context, heights []int32) ([]*wire.Bl
 		}
 	}
 	got := make([]*wire.BlockHeader, len(distinct))
-	err = netutil.Parallel(ctx, len(distinct), b.concurrency, func(ctx context.Context, i int) error {
-		hash, err := b.blockHash(ctx, distinct[i])
-		if err != nil {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(b.concurrency)
+	for i := range distinct {
+		g.Go(func() error {
+			hash, err := b.blockHash(gctx, distinct[i])
+			if err != nil {
+				return err
+			}
+			hdr, err := b.header(gctx, hash)
+			got[i] = hdr
 			return err
-		}
-		hdr, err := b.header(ctx, hash)
-		got[i] = hdr
-		return err
-	})
-	if err != nil {
+		})
+	}
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	out := make([]*wire.BlockHeader, len(heights))

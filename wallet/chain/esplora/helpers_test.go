@@ -2,8 +2,10 @@ package esplora
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"github.com/btcsuite/btcd/chaincfg/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
+	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
 	"github.com/satchel-wallet/satchel/wallet/chain/esplora/esploratest"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
@@ -82,7 +85,7 @@ type rig struct {
 	client *Backend
 }
 
-func newRig(t testing.TB, opts Options) *rig {
+func newRig(t testing.TB, opts options) *rig {
 	t.Helper()
 	c := chaintest.New()
 	s := esploratest.New(c)
@@ -94,9 +97,9 @@ func newRig(t testing.TB, opts Options) *rig {
 	return r
 }
 
-func (r *rig) dial(t testing.TB, opts Options) *Backend {
+func (r *rig) dial(t testing.TB, opts options) *Backend {
 	t.Helper()
-	b, err := New(r.url, paramsFor(t, r.chain), opts)
+	b, err := newBackend(r.url, paramsFor(t, r.chain), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,4 +120,18 @@ func pay(c *chaintest.Chain, sc []byte, n, perBlock int, tag uint32) {
 	if perBlock > 0 && n%perBlock != 0 {
 		c.Mine(1)
 	}
+}
+
+func sorted(h []chain.HistoryItem) []chain.HistoryItem {
+	out := append([]chain.HistoryItem(nil), h...)
+	sort.Slice(out, func(i, j int) bool { return out[i].TxID.String() < out[j].TxID.String() })
+	return out
+}
+
+func kindOf(err error) netutil.Kind {
+	var ne *netutil.Error
+	if errors.As(err, &ne) {
+		return ne.Kind
+	}
+	return ""
 }

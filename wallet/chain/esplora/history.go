@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
@@ -25,7 +26,7 @@ func ScriptHash(script []byte) string {
 }
 
 // ScriptHistories reads each script's history, paging until the server has no more, with up to
-// Options.Concurrency scripts in flight.
+// options.Concurrency scripts in flight.
 func (b *Backend) ScriptHistories(ctx context.Context, scripts [][]byte) ([][]chain.HistoryItem, error) {
 	ctx, cancel, err := b.begin(ctx)
 	if err != nil {
@@ -33,12 +34,16 @@ func (b *Backend) ScriptHistories(ctx context.Context, scripts [][]byte) ([][]ch
 	}
 	defer cancel()
 	out := make([][]chain.HistoryItem, len(scripts))
-	err = netutil.Parallel(ctx, len(scripts), b.concurrency, func(ctx context.Context, i int) error {
-		h, err := b.history(ctx, scripts[i])
-		out[i] = h
-		return err
-	})
-	if err != nil {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(b.concurrency)
+	for i := range scripts {
+		g.Go(func() error {
+			h, err := b.history(gctx, scripts[i])
+			out[i] = h
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	if err := b.checkHeights(ctx, out); err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
@@ -19,20 +20,24 @@ func (b *Backend) Transactions(ctx context.Context, txids []chainhash.Hash) ([]*
 	}
 	defer cancel()
 	out := make([]*wire.MsgTx, len(txids))
-	err = netutil.Parallel(ctx, len(txids), b.concurrency, func(ctx context.Context, i int) error {
-		path := "/tx/" + txids[i].String() + "/hex"
-		body, err := b.get(ctx, path)
-		if err != nil {
-			return err
-		}
-		tx, err := netutil.DecodeTx(strings.TrimSpace(string(body)), txids[i])
-		if err != nil {
-			return b.errs.Bad("GET "+path, "%v", err)
-		}
-		out[i] = tx
-		return nil
-	})
-	if err != nil {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(b.concurrency)
+	for i := range txids {
+		g.Go(func() error {
+			path := "/tx/" + txids[i].String() + "/hex"
+			body, err := b.get(gctx, path)
+			if err != nil {
+				return err
+			}
+			tx, err := netutil.DecodeTx(strings.TrimSpace(string(body)), txids[i])
+			if err != nil {
+				return b.errs.Bad("GET "+path, "%v", err)
+			}
+			out[i] = tx
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	return out, nil

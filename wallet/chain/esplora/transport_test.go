@@ -19,7 +19,7 @@ import (
 
 func TestPagesThroughLongHistories(t *testing.T) {
 	ctx := context.Background()
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	a := script(1)
 	pay(r.chain, a, 60, 9, 1)
 	pay(r.chain, a, 2, 0, 500)
@@ -50,7 +50,7 @@ func TestPagesThroughLongHistories(t *testing.T) {
 
 func TestExactlyOneFullPageAsksOnce(t *testing.T) {
 	ctx := context.Background()
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	a := script(1)
 	pay(r.chain, a, 25, 5, 1)
 	r.server.Watch(a)
@@ -70,7 +70,7 @@ func TestExactlyOneFullPageAsksOnce(t *testing.T) {
 }
 
 func TestRetriesOn429ThenSucceeds(t *testing.T) {
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	r.chain.Mine(4)
 	var n atomic.Int32
 	r.hook.set(func(w http.ResponseWriter, req *http.Request) bool {
@@ -92,7 +92,7 @@ func TestRetriesOn429ThenSucceeds(t *testing.T) {
 }
 
 func TestServerErrorsExhaustTheRetries(t *testing.T) {
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	var n atomic.Int32
 	r.hook.set(func(w http.ResponseWriter, req *http.Request) bool {
 		if req.URL.Path == "/blocks/tip/height" {
@@ -117,7 +117,7 @@ func TestServerErrorsExhaustTheRetries(t *testing.T) {
 }
 
 func TestRetryAfterBeyondTheTimeLimitGivesUp(t *testing.T) {
-	r := newRig(t, Options{Timeout: time.Second})
+	r := newRig(t, options{Timeout: time.Second})
 	r.client.retry = netutil.Retry{Tries: 3, Base: time.Millisecond, Cap: time.Minute}
 	r.hook.set(func(w http.ResponseWriter, req *http.Request) bool {
 		if req.URL.Path == "/blocks/tip/height" {
@@ -135,7 +135,7 @@ func TestRetryAfterBeyondTheTimeLimitGivesUp(t *testing.T) {
 }
 
 func TestSlowServerTimesOut(t *testing.T) {
-	r := newRig(t, Options{Timeout: 200 * time.Millisecond})
+	r := newRig(t, options{Timeout: 200 * time.Millisecond})
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
 	r.hook.set(func(w http.ResponseWriter, req *http.Request) bool {
@@ -165,7 +165,7 @@ func TestDeadServerIsUnreachable(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
 	ln.Close()
-	b, err := New("http://"+addr+"/api", nil, Options{})
+	b, err := newBackend("http://"+addr+"/api", nil, options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +185,7 @@ func TestLoginAndUserAgentAreSent(t *testing.T) {
 	}))
 	defer hs.Close()
 	u := strings.Replace(hs.URL, "http://", "http://alice:s3cret@", 1) + "/api/"
-	b, err := New(u, nil, Options{UserAgent: "satchel-test"})
+	b, err := newBackend(u, nil, options{UserAgent: "satchel-test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +205,7 @@ func TestRedirectsAreNotFollowed(t *testing.T) {
 		http.Redirect(w, req, "http://127.0.0.2:1/elsewhere", http.StatusFound)
 	}))
 	defer hs.Close()
-	b, _ := New(hs.URL, nil, Options{})
+	b, _ := newBackend(hs.URL, nil, options{})
 	_, err := b.Tip(context.Background())
 	if kindOf(err) != netutil.KindRefused || !strings.Contains(err.Error(), "HTTP 302") {
 		t.Fatalf("err = %v", err)
@@ -213,7 +213,7 @@ func TestRedirectsAreNotFollowed(t *testing.T) {
 }
 
 func TestCallsAfterCloseFail(t *testing.T) {
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	r.client.Close()
 	if _, err := r.client.Tip(context.Background()); !errors.Is(err, chain.ErrUnreachable) {
 		t.Fatalf("err = %v", err)

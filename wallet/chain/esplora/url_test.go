@@ -11,12 +11,12 @@ import (
 
 func TestThroughSOCKS5ToAnOnion(t *testing.T) {
 	ctx := context.Background()
-	r := newRig(t, Options{})
+	r := newRig(t, options{})
 	r.chain.Mine(2)
 	target := strings.TrimPrefix(r.url, "http://")
 	p := socks5test.Start(t, func(string, uint16) string { return target })
 	onion := strings.Repeat("b", 56) + ".onion"
-	b, err := New("http://"+onion+":3000", paramsFor(t, r.chain), Options{Proxy: p.URL()})
+	b, err := newBackend("http://"+onion+":3000", paramsFor(t, r.chain), options{Proxy: p.URL()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,17 +56,17 @@ func TestURLRules(t *testing.T) {
 		{"https://esplora.example/api", "http://proxy:1", false, "socks5"},
 		{"http://user:hunter2@esplora.example/api", "", false, "plain http"},
 	} {
-		_, err := New(tc.url, nil, Options{Proxy: tc.proxy})
+		_, err := newBackend(tc.url, nil, options{Proxy: tc.proxy})
 		if (err == nil) != tc.ok {
-			t.Errorf("New(%q, proxy %q): err = %v, want ok=%v", tc.url, tc.proxy, err, tc.ok)
+			t.Errorf("newBackend(%q, proxy %q): err = %v, want ok=%v", tc.url, tc.proxy, err, tc.ok)
 			continue
 		}
 		if err != nil {
 			if !errors.Is(err, ErrBadURL) || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("New(%q): %v, want ErrBadURL saying %q", tc.url, err, tc.want)
+				t.Errorf("newBackend(%q): %v, want ErrBadURL saying %q", tc.url, err, tc.want)
 			}
 			if strings.Contains(err.Error(), "hunter2") {
-				t.Errorf("New(%q): the error shows the password", tc.url)
+				t.Errorf("newBackend(%q): the error shows the password", tc.url)
 			}
 		}
 	}

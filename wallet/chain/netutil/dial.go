@@ -68,7 +68,9 @@ func NewDialer(proxyURL string) (Dialer, error) {
 }
 
 // DialContext opens a TCP connection to addr (HOST:PORT). Through a proxy the host name is
-// sent to the proxy unresolved, so no DNS query leaves this machine. Errors are *DialError.
+// sent to the proxy unresolved (golang.org/x/net/proxy sends a SOCKS5 domain-name address for
+// anything that is not an IP literal), so no DNS query leaves this machine. Errors are
+// *DialError; a proxy that refuses or garbles the handshake also wraps ErrSOCKS.
 func (d Dialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	var nd net.Dialer
 	if d.Proxy == "" {
@@ -78,15 +80,7 @@ func (d Dialer) DialContext(ctx context.Context, network, addr string) (net.Conn
 		}
 		return c, nil
 	}
-	c, err := nd.DialContext(ctx, "tcp", d.Proxy)
-	if err != nil {
-		return nil, &DialError{Addr: addr, Proxy: d.Proxy, Err: err}
-	}
-	if err := socksConnect(ctx, c, addr); err != nil {
-		c.Close()
-		return nil, &DialError{Addr: addr, Proxy: d.Proxy, Err: err}
-	}
-	return c, nil
+	return socksDial(ctx, d.Proxy, addr)
 }
 
 // IsLoopback says whether host (no port) is this machine: localhost or a loopback address.

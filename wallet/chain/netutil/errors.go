@@ -13,12 +13,13 @@ import (
 )
 
 // ErrBadURL marks a backend or proxy URL that cannot be used, so the CLI can report a usage
-// error rather than an unreachable server.
-var ErrBadURL = errors.New("bad backend URL")
+// error rather than an unreachable server. It is chain.ErrBadURL, the class every backend's
+// URL errors share.
+var ErrBadURL = chain.ErrBadURL
 
 // ErrWrongNetwork means the server follows another chain than the wallet's (its genesis block
 // differs). It comes wrapped with chain.ErrUnreachable: the backend cannot serve this wallet.
-var ErrWrongNetwork = errors.New("server is on another network")
+var ErrWrongNetwork = chain.ErrWrongNetwork
 
 // Kind says how a call to a server failed, so a user knows whether to check the address, wait,
 // or distrust the server.

@@ -94,7 +94,7 @@ func Listen(be chain.Backend, opts ...Option) (*Server, error) {
 // Addr is the server's HOST:PORT.
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
-// URL is the server's URL for electrum.Dial (add ?cert=PATH for TLS).
+// URL is the server's URL for electrum.Open (add ?cert=PATH for TLS).
 func (s *Server) URL() string {
 	if s.tls {
 		return "electrums://" + s.Addr()

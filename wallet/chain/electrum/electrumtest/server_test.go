@@ -11,6 +11,7 @@ import (
 
 	"github.com/btcsuite/btcd/wire/v2"
 
+	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
 	"github.com/satchel-wallet/satchel/wallet/chain/electrum"
 	"github.com/satchel-wallet/satchel/wallet/chain/electrum/electrumtest"
@@ -83,7 +84,7 @@ func TestDropConnectionsMakesTheClientRedial(t *testing.T) {
 	ctx := context.Background()
 	c := chaintest.New()
 	s := electrumtest.Start(t, c)
-	b, err := electrum.Dial(ctx, s.URL(), nil, electrum.Options{})
+	b, err := electrum.Open(ctx, s.URL(), chain.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
