@@ -1,0 +1,378 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mdp/qrterminal/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet/ur"
+)
+
+// Fragment sizes (bytes of PSBT per QR code) for psbt show --qr. Printed parts use
+// defaultURFragment; on a terminal the largest size whose QR code fits the window is chosen,
+// between the two bounds: past maxTermURFragment a code in a terminal's coarse cells gets too
+// dense for a signer's camera at arm's length, and the frames keep coming anyway.
+const (
+	minURFragment     = 10
+	defaultURFragment = 200
+	maxTermURFragment = 250
+)
+
+// urErr gives UR errors exit 2 and a stable JSON code, with what to do about them.
+func urErr(err error) error {
+	var ce *codedError
+	if err == nil || errors.As(err, &ce) {
+		return err
+	}
+	code, hint := "", ""
+	switch {
+	case errors.Is(err, ur.ErrWrongType):
+		code, hint = "wrong_ur_type", "give the signer's PSBT (ur:crypto-psbt)"
+	case errors.Is(err, ur.ErrMismatch):
+		code, hint = "ur_mismatch", "give the parts of one PSBT only"
+	case errors.Is(err, ur.ErrChecksum):
+		code, hint = "ur_checksum", "the text was damaged: scan or copy it again"
+	case errors.Is(err, ur.ErrTooLarge):
+		code = "ur_too_large"
+	case errors.Is(err, ur.ErrIncomplete):
+		code, hint = "ur_incomplete", "give more parts (scan the animation longer)"
+	case errors.Is(err, ur.ErrInvalid):
+		code, hint = "bad_ur", "give UR parts (ur:crypto-psbt/...), one per line"
+	default:
+		return err
+	}
+	if hint != "" {
+		err = fmt.Errorf("%w: %s", err, hint)
+	}
+	return &codedError{exit: exitUsage, code: code, err: err}
+}
+
+// urPartsJSON is what psbt show --qr prints under --json or --parts.
+type urPartsJSON struct {
+	Type        string   `json:"ur_type"`
+	SeqLen      int      `json:"seq_len"`
+	FragmentLen int      `json:"fragment_len"`
+	Parts       []string `json:"parts"`
+}
+
+func newPSBTShowCmd(a *App) *cobra.Command {
+	var qr bool
+	var parts, fragment, fps int
+	c := &cobra.Command{
+		Use:   "show --qr FILE|-",
+		Short: "Show a PSBT as an animated QR code (UR) for an air-gapped signer",
+		Long: `Show a PSBT for an air-gapped signer (Keystone, Passport, SeedSigner, Jade, Sparrow...) as
+Uniform Resources: crypto-psbt URs (BCR-2020-005/006), the PSBT cut into fragments, one QR
+code each. On a terminal the QR codes are animated in place, a few frames a second, until
+Enter or Ctrl-C: after the fragments in order come fountain-coded parts (mixes of fragments),
+so a camera that missed a frame completes from the frames that follow. The fragment size is
+the largest whose QR code fits the window (--fragment-size to choose it).
+
+Not on a terminal, or with --parts N or --json, it prints the parts one per line (in JSON:
+ur_type, seq_len, fragment_len, parts): the fragments first, then fountain parts, 1.5 times
+as many parts as fragments unless --parts says how many. A PSBT that fits in one fragment is
+one single-part UR (ur:crypto-psbt/...).
+
+Read the signed PSBT back with satchel psbt import --ur.
+
+` + exitStatusHelp,
+		Example: "  satchel psbt show --qr unsigned.psbt\n  satchel psbt show --qr --parts 20 unsigned.psbt > parts.txt",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !qr {
+				return usagef("no_format", "psbt show needs --qr (an animated UR QR code for an air-gapped signer)")
+			}
+			if parts < 0 || parts > 100000 {
+				return usagef("bad_parts", "--parts must be between 1 and 100000")
+			}
+			if fragment != 0 && (fragment < minURFragment || fragment > 100000) {
+				return usagef("bad_fragment_size", fmt.Sprintf("--fragment-size must be between %d and 100000 bytes", minURFragment))
+			}
+			if fps < 1 || fps > 30 {
+				return usagef("bad_fps", "--fps must be between 1 and 30")
+			}
+			p, err := a.readPSBT(args[0])
+			if err != nil {
+				return err
+			}
+			raw, err := txbuilder.EncodePSBT(p)
+			if err != nil {
+				return psbtErr(err)
+			}
+			animate := a.OutTerm && parts == 0 && !a.flags.json
+			if fragment == 0 {
+				fragment = defaultURFragment
+				if animate {
+					var fits bool
+					if fragment, fits = a.fitURFragment(); !fits {
+						a.warn("terminal_too_small", fmt.Sprintf("the terminal (%dx%d) is too small for a QR code: enlarge the window, or print the parts with --parts", a.OutWidth, a.OutHeight))
+					}
+				}
+			}
+			enc, err := ur.EncodePSBT(raw, fragment)
+			if err != nil {
+				return urErr(err)
+			}
+			if animate {
+				return a.animateUR(cmd.Context(), enc, fps, args[0] != "-")
+			}
+			if parts == 0 {
+				parts = (enc.SeqLen()*3 + 1) / 2
+				if enc.SinglePart() {
+					parts = 1
+				}
+			}
+			out := urPartsJSON{Type: ur.TypeCryptoPSBT, SeqLen: enc.SeqLen(), FragmentLen: enc.FragmentLen(), Parts: make([]string, parts)}
+			for i := range out.Parts {
+				out.Parts[i] = enc.NextPart()
+			}
+			if out.FragmentLen == 0 {
+				out.FragmentLen = len(raw)
+			}
+			if a.flags.json {
+				return a.printJSON(out)
+			}
+			for _, s := range out.Parts {
+				fmt.Fprintln(a.Out, s)
+			}
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&qr, "qr", false, "show the PSBT as UR QR codes (crypto-psbt), animated on a terminal")
+	c.Flags().IntVar(&parts, "parts", 0, "print N parts one per line instead of animating (default: 1.5 times the fragments)")
+	c.Flags().IntVar(&fragment, "fragment-size", 0, "bytes of PSBT per part (default: the largest that fits the terminal, 200 when printing)")
+	c.Flags().IntVar(&fps, "fps", 4, "frames per second of the animation")
+	return c
+}
+
+// renderURQR draws s as a QR code in half-height blocks with a 2-module quiet zone. Level L:
+// an animation tolerates a lost frame better than a denser code, and L leaves the most room.
+func renderURQR(s string) string {
+	var buf bytes.Buffer
+	qrterminal.GenerateWithConfig(s, qrterminal.Config{
+		Level: qrterminal.L, Writer: &buf, HalfBlocks: true,
+		BlackChar: qrterminal.BLACK_BLACK, WhiteBlackChar: qrterminal.WHITE_BLACK,
+		WhiteChar: qrterminal.WHITE_WHITE, BlackWhiteChar: qrterminal.BLACK_WHITE, QuietZone: 2,
+	})
+	return buf.String()
+}
+
+// qrCells is the size of a rendered QR code in columns and rows.
+func qrCells(frame string) (cols, rows int) {
+	first, _, _ := strings.Cut(frame, "\n")
+	return utf8.RuneCountInString(first), strings.Count(frame, "\n")
+}
+
+// fitURFragment finds the largest fragment size whose QR code, for the longest part header
+// (a five-digit part number), fits the terminal with a line left for the status. It says
+// false when even the smallest does not fit (the smallest is used then).
+func (a *App) fitURFragment() (int, bool) {
+	w, h := a.OutWidth, a.OutHeight
+	if w <= 0 {
+		w = 80
+	}
+	if h <= 0 {
+		h = 24
+	}
+	fits := func(f int) bool {
+		// The CBOR header of a part takes at most 22 bytes and the Bytewords checksum 4; two
+		// letters a byte.
+		sample := "UR:CRYPTO-PSBT/99999-9999/" + strings.Repeat("A", 2*(f+26))
+		cols, rows := qrCells(renderURQR(sample))
+		return cols <= w && rows <= h-2
+	}
+	if !fits(minURFragment) {
+		return minURFragment, false
+	}
+	lo, hi := minURFragment, maxTermURFragment
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if fits(mid) {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo, true
+}
+
+// animateUR shows the parts of enc as QR codes in place on the terminal (its alternate
+// screen), fps frames a second, until Ctrl-C, Enter on stdin (when stdin is not the PSBT) or
+// the end of ctx.
+func (a *App) animateUR(ctx context.Context, enc *ur.Encoder, fps int, stdinFree bool) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	enter := make(chan struct{})
+	if stdinFree && a.In != nil {
+		go func() {
+			if _, err := bufio.NewReader(a.In).ReadString('\n'); err == nil {
+				close(enter)
+			}
+		}()
+	}
+	fmt.Fprint(a.Out, "\x1b[?1049h\x1b[?25l") // alternate screen, cursor hidden
+	defer fmt.Fprint(a.Out, "\x1b[?25h\x1b[?1049l")
+	tick := time.NewTicker(time.Second / time.Duration(fps))
+	defer tick.Stop()
+	shown := 0
+	for {
+		part := enc.NextPart()
+		shown++
+		var frame strings.Builder
+		frame.WriteString("\x1b[H")
+		frame.WriteString(renderURQR(strings.ToUpper(part)))
+		switch n := int(enc.SeqNum()); {
+		case enc.SinglePart():
+			frame.WriteString("the whole PSBT in one QR code (ur:crypto-psbt)")
+		case n <= enc.SeqLen():
+			fmt.Fprintf(&frame, "part %d of %d", n, enc.SeqLen())
+		default:
+			fmt.Fprintf(&frame, "part %d (fountain part; %d fragments of %d bytes)", n, enc.SeqLen(), enc.FragmentLen())
+		}
+		frame.WriteString(" · Enter or Ctrl-C to stop\x1b[K\n\x1b[J")
+		io.WriteString(a.Out, frame.String())
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-enter:
+			return nil
+		case <-tick.C:
+		}
+	}
+}
+
+// psbtImportJSON is what psbt import prints under --json.
+type psbtImportJSON struct {
+	PSBT      string `json:"psbt_base64,omitempty"`
+	File      string `json:"file,omitempty"`
+	PartsRead int    `json:"parts_read"`
+}
+
+func newPSBTImportCmd(a *App) *cobra.Command {
+	var urIn bool
+	var out string
+	c := &cobra.Command{
+		Use:   "import --ur [FILE|-]",
+		Short: "Read a PSBT back from an air-gapped signer's UR parts",
+		Long: `Read a PSBT (signed by an air-gapped signer, say) from its UR parts: crypto-psbt (or psbt)
+URs, single-part or multipart, one per line, in any order, with repeats and fountain parts,
+in any case, blank lines ignored, from FILE or stdin (- or nothing). Reading stops as soon as
+the PSBT is whole; progress goes to stderr. The PSBT goes to stdout as base64, or in binary to
+--out FILE; --json prints psbt_base64 (or file) and parts_read.
+
+A line that is not a UR part, a part of another type, a damaged part (checksum) or a part of
+another PSBT than the lines before it exits 2 naming the line; so does input that ends before
+the PSBT is whole.
+
+` + exitStatusHelp,
+		Example: "  satchel psbt import --ur parts.txt --out signed.psbt\n  zbarcam --raw | satchel psbt import --ur > signed.b64",
+		Args:    cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !urIn {
+				return usagef("no_format", "psbt import reads UR parts: add --ur")
+			}
+			if out != "" {
+				if _, err := a.checkPSBTOut(out); err != nil {
+					return err
+				}
+			}
+			src := "-"
+			if len(args) == 1 {
+				src = args[0]
+			}
+			var r io.Reader = a.In
+			if src != "-" {
+				f, err := os.Open(src)
+				if err != nil {
+					return fileError(src, err)
+				}
+				defer f.Close()
+				r = f
+			} else if a.InTerm && a.ErrTerm {
+				fmt.Fprintln(a.Err, "paste the UR parts, one per line (reading stops when the PSBT is whole; Ctrl-D ends)")
+			}
+			d := ur.NewPSBTDecoder()
+			live := a.ErrTerm && !a.flags.json
+			err := readURParts(r, d, func(pr ur.Progress) {
+				if live {
+					fmt.Fprintf(a.Err, "\rpart %d read: %d of %d fragments\x1b[K", pr.Parts, pr.Fragments, pr.SeqLen)
+				}
+			})
+			if live && d.Progress().Parts > 0 {
+				fmt.Fprintln(a.Err)
+			}
+			if err != nil {
+				return urErr(err)
+			}
+			raw, err := d.PSBT()
+			if err != nil {
+				return urErr(err)
+			}
+			p, err := txbuilder.DecodePSBT(raw)
+			if err != nil {
+				return psbtErr(err)
+			}
+			b64, err := a.writePSBT(p, out)
+			if err != nil {
+				return err
+			}
+			res := psbtImportJSON{PSBT: b64, File: out, PartsRead: d.Progress().Parts}
+			if a.flags.json {
+				return a.printJSON(res)
+			}
+			if !live {
+				fmt.Fprintf(a.Err, "read %d UR part(s)\n", res.PartsRead)
+			}
+			return a.printPSBTResult(psbtResultJSON{PSBT: b64, File: out})
+		},
+	}
+	c.Flags().BoolVar(&urIn, "ur", false, "read UR parts (ur:crypto-psbt/...), one per line")
+	c.Flags().StringVar(&out, "out", "", "write the PSBT to FILE (binary) instead of base64 on stdout")
+	return c
+}
+
+// readURParts feeds d the non-blank lines of r until the message is whole, calling progress
+// after each part. Input that ends first is ur.ErrIncomplete; a refused line is named.
+func readURParts(r io.Reader, d *ur.Decoder, progress func(ur.Progress)) error {
+	sc := bufio.NewScanner(r)
+	// A single-part UR of the largest PSBT satchel reads is two letters a byte.
+	sc.Buffer(make([]byte, 0, 64<<10), 2*txbuilder.MaxPSBTSize+1024)
+	line := 0
+	for sc.Scan() {
+		line++
+		s := strings.TrimSpace(sc.Text())
+		if s == "" {
+			continue
+		}
+		if err := d.Receive(s); err != nil {
+			return fmt.Errorf("line %d: %w", line, err)
+		}
+		progress(d.Progress())
+		if d.Complete() {
+			return nil
+		}
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return fmt.Errorf("line %d: %w: longer than any PSBT's UR", line+1, ur.ErrTooLarge)
+		}
+		return fmt.Errorf("read the UR parts: %w", err)
+	}
+	_, err := d.Result()
+	if errors.Is(err, ur.ErrIncomplete) && d.Progress().Parts == 0 {
+		return fmt.Errorf("%w: no UR part in the input", ur.ErrIncomplete)
+	}
+	return err
+}
