@@ -28,7 +28,7 @@ func parseUR(s string) (parsed, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	rest, ok := strings.CutPrefix(s, "ur:")
 	if !ok {
-		return parsed{}, fmt.Errorf("%w: it does not start with ur:", ErrInvalid)
+		return parsed{}, fmt.Errorf("%w: it does not start with \"ur:\"", ErrInvalid)
 	}
 	comps := strings.Split(rest, "/")
 	var p parsed
