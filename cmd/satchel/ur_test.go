@@ -229,3 +229,12 @@ func TestURFragmentFitsTerminal(t *testing.T) {
 		t.Fatal("a 20x10 terminal fits a QR code")
 	}
 }
+
+// BenchmarkURFrame draws one animation frame: a 250-byte fragment's part, the largest a
+// terminal gets, as a QR code (the animation needs it well under its 250 ms a frame).
+func BenchmarkURFrame(b *testing.B) {
+	part := "UR:CRYPTO-PSBT/12-14/" + strings.Repeat("LP", 250+26)
+	for b.Loop() {
+		_ = renderURQR(part)
+	}
+}
