@@ -137,7 +137,7 @@ func TestURImportRefuses(t *testing.T) {
 		{"not a UR", "cHNidP8BAJoCAAAAAljoeiG1ba8M\n", "bad_ur", "line 1: not a valid UR part"},
 		{"incomplete", a[0] + "\n", "ur_incomplete", "1 of"},
 		{"empty", "\n\n", "ur_incomplete", "no UR part"},
-		{"no --ur", "", "no_format", "add --ur"},
+		{"no --ur", "", "no_format", "--ur (UR parts) or --bbqr"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

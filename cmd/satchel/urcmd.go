@@ -68,7 +68,7 @@ type urPartsJSON struct {
 }
 
 func newPSBTShowCmd(a *App) *cobra.Command {
-	var qr bool
+	var qr, bbqrOut bool
 	var parts, fragment, fps int
 	c := &cobra.Command{
 		Use:   "show --qr FILE|-",
@@ -85,10 +85,15 @@ ur_type, seq_len, fragment_len, parts): the fragments first, then fountain parts
 as many parts as fragments unless --parts says how many. A PSBT that fits in one fragment is
 one single-part UR (ur:crypto-psbt/...).
 
-Read the signed PSBT back with satchel psbt import --ur.
+With --bbqr it shows BBQr instead (Coinkite's format, read by Coldcard and Sparrow): the PSBT
+in base32, in as few QR codes as fit the window (one, for most PSBTs, on a large terminal),
+shown in turn; printed, parts of up to 2,132 characters (a version-27 QR code); --json gives
+format, encoding, file_type and parts. BBQr has no fountain code: the signer needs every part.
+
+Read the signed PSBT back with satchel psbt import --ur (or --bbqr).
 
 ` + exitStatusHelp,
-		Example: "  satchel psbt show --qr unsigned.psbt\n  satchel psbt show --qr --parts 20 unsigned.psbt > parts.txt",
+		Example: "  satchel psbt show --qr unsigned.psbt\n  satchel psbt show --qr --parts 20 unsigned.psbt > parts.txt\n  satchel psbt show --qr --bbqr unsigned.psbt",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !qr {
@@ -103,6 +108,9 @@ Read the signed PSBT back with satchel psbt import --ur.
 			if fps < 1 || fps > 30 {
 				return usagef("bad_fps", "--fps must be between 1 and 30")
 			}
+			if bbqrOut && (parts != 0 || fragment != 0) {
+				return usagef("bad_flags", "--parts and --fragment-size are for UR: BBQr shows each of its parts once")
+			}
 			p, err := a.readPSBT(args[0])
 			if err != nil {
 				return err
@@ -110,6 +118,9 @@ Read the signed PSBT back with satchel psbt import --ur.
 			raw, err := txbuilder.EncodePSBT(p)
 			if err != nil {
 				return psbtErr(err)
+			}
+			if bbqrOut {
+				return a.showBBQr(cmd.Context(), raw, fps, args[0] != "-")
 			}
 			animate := a.OutTerm && parts == 0 && !a.flags.json
 			if fragment == 0 {
@@ -126,7 +137,7 @@ Read the signed PSBT back with satchel psbt import --ur.
 				return urErr(err)
 			}
 			if animate {
-				return a.animateUR(cmd.Context(), enc, fps, args[0] != "-")
+				return a.animateQR(cmd.Context(), urFrames(enc), fps, args[0] != "-")
 			}
 			if parts == 0 {
 				parts = (enc.SeqLen()*3 + 1) / 2
@@ -137,9 +148,6 @@ Read the signed PSBT back with satchel psbt import --ur.
 			out := urPartsJSON{Type: ur.TypeCryptoPSBT, SeqLen: enc.SeqLen(), FragmentLen: enc.FragmentLen(), Parts: make([]string, parts)}
 			for i := range out.Parts {
 				out.Parts[i] = enc.NextPart()
-			}
-			if out.FragmentLen == 0 {
-				out.FragmentLen = len(raw)
 			}
 			if a.flags.json {
 				return a.printJSON(out)
@@ -154,6 +162,7 @@ Read the signed PSBT back with satchel psbt import --ur.
 	c.Flags().IntVar(&parts, "parts", 0, "print N parts one per line instead of animating (default: 1.5 times the fragments)")
 	c.Flags().IntVar(&fragment, "fragment-size", 0, "bytes of PSBT per part (default: the largest that fits the terminal, 200 when printing)")
 	c.Flags().IntVar(&fps, "fps", 4, "frames per second of the animation")
+	c.Flags().BoolVar(&bbqrOut, "bbqr", false, "with --qr: BBQr (Coldcard) instead of UR, one QR code when it fits")
 	return c
 }
 
@@ -179,6 +188,16 @@ func qrCells(frame string) (cols, rows int) {
 // (a five-digit part number), fits the terminal with a line left for the status. It says
 // false when even the smallest does not fit (the smallest is used then).
 func (a *App) fitURFragment() (int, bool) {
+	// The CBOR header of a part takes at most 22 bytes and the Bytewords checksum 4; two
+	// letters a byte.
+	return a.fitQR(minURFragment, maxTermURFragment, func(f int) string {
+		return "UR:CRYPTO-PSBT/99999-9999/" + strings.Repeat("A", 2*(f+26))
+	})
+}
+
+// fitQR finds the largest n in [lo, hi] whose sample text's QR code fits the terminal with a
+// line left for the status, or lo and false when none does.
+func (a *App) fitQR(lo, hi int, sample func(n int) string) (int, bool) {
 	w, h := a.OutWidth, a.OutHeight
 	if w <= 0 {
 		w = 80
@@ -186,17 +205,13 @@ func (a *App) fitURFragment() (int, bool) {
 	if h <= 0 {
 		h = 24
 	}
-	fits := func(f int) bool {
-		// The CBOR header of a part takes at most 22 bytes and the Bytewords checksum 4; two
-		// letters a byte.
-		sample := "UR:CRYPTO-PSBT/99999-9999/" + strings.Repeat("A", 2*(f+26))
-		cols, rows := qrCells(renderURQR(sample))
+	fits := func(n int) bool {
+		cols, rows := qrCells(renderURQR(sample(n)))
 		return cols <= w && rows <= h-2
 	}
-	if !fits(minURFragment) {
-		return minURFragment, false
+	if !fits(lo) {
+		return lo, false
 	}
-	lo, hi := minURFragment, maxTermURFragment
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
 		if fits(mid) {
@@ -208,10 +223,25 @@ func (a *App) fitURFragment() (int, bool) {
 	return lo, true
 }
 
-// animateUR shows the parts of enc as QR codes in place on the terminal (its alternate
-// screen), fps frames a second, until Ctrl-C, Enter on stdin (when stdin is not the PSBT) or
-// the end of ctx.
-func (a *App) animateUR(ctx context.Context, enc *ur.Encoder, fps int, stdinFree bool) error {
+// urFrames yields the parts of enc with the status line under each.
+func urFrames(enc *ur.Encoder) func() (string, string) {
+	return func() (string, string) {
+		part := enc.NextPart()
+		switch n := int(enc.SeqNum()); {
+		case enc.SinglePart():
+			return part, "the whole PSBT in one QR code (ur:crypto-psbt)"
+		case n <= enc.SeqLen():
+			return part, fmt.Sprintf("part %d of %d", n, enc.SeqLen())
+		default:
+			return part, fmt.Sprintf("part %d (fountain part; %d fragments of %d bytes)", n, enc.SeqLen(), enc.FragmentLen())
+		}
+	}
+}
+
+// animateQR shows the texts next() yields as QR codes in place on the terminal (its alternate
+// screen), fps frames a second, each with its status line, until Ctrl-C, Enter on stdin (when
+// stdin is not the PSBT) or the end of ctx.
+func (a *App) animateQR(ctx context.Context, next func() (text, status string), fps int, stdinFree bool) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	enter := make(chan struct{})
@@ -226,21 +256,12 @@ func (a *App) animateUR(ctx context.Context, enc *ur.Encoder, fps int, stdinFree
 	defer fmt.Fprint(a.Out, "\x1b[?25h\x1b[?1049l")
 	tick := time.NewTicker(time.Second / time.Duration(fps))
 	defer tick.Stop()
-	shown := 0
 	for {
-		part := enc.NextPart()
-		shown++
+		text, status := next()
 		var frame strings.Builder
 		frame.WriteString("\x1b[H")
-		frame.WriteString(renderURQR(strings.ToUpper(part)))
-		switch n := int(enc.SeqNum()); {
-		case enc.SinglePart():
-			frame.WriteString("the whole PSBT in one QR code (ur:crypto-psbt)")
-		case n <= enc.SeqLen():
-			fmt.Fprintf(&frame, "part %d of %d", n, enc.SeqLen())
-		default:
-			fmt.Fprintf(&frame, "part %d (fountain part; %d fragments of %d bytes)", n, enc.SeqLen(), enc.FragmentLen())
-		}
+		frame.WriteString(renderURQR(strings.ToUpper(text)))
+		frame.WriteString(status)
 		frame.WriteString(" · Enter or Ctrl-C to stop\x1b[K\n\x1b[J")
 		io.WriteString(a.Out, frame.String())
 		select {
@@ -261,27 +282,30 @@ type psbtImportJSON struct {
 }
 
 func newPSBTImportCmd(a *App) *cobra.Command {
-	var urIn bool
+	var urIn, bbqrIn bool
 	var out string
 	c := &cobra.Command{
-		Use:   "import --ur [FILE|-]",
-		Short: "Read a PSBT back from an air-gapped signer's UR parts",
+		Use:   "import --ur|--bbqr [FILE|-]",
+		Short: "Read a PSBT back from an air-gapped signer's UR (or BBQr) parts",
 		Long: `Read a PSBT (signed by an air-gapped signer, say) from its UR parts: crypto-psbt (or psbt)
 URs, single-part or multipart, one per line, in any order, with repeats and fountain parts,
 in any case, blank lines ignored, from FILE or stdin (- or nothing). Reading stops as soon as
 the PSBT is whole; progress goes to stderr. The PSBT goes to stdout as base64, or in binary to
 --out FILE; --json prints psbt_base64 (or file) and parts_read.
 
-A line that is not a UR part, a part of another type, a damaged part (checksum) or a part of
+With --bbqr it reads BBQr parts (B$..., as Coldcard shows a signed PSBT: hex, base32 or
+compressed), every part of the series needed.
+
+A line that is not a part, a part of another type, a damaged part (checksum) or a part of
 another PSBT than the lines before it exits 2 naming the line; so does input that ends before
 the PSBT is whole.
 
 ` + exitStatusHelp,
-		Example: "  satchel psbt import --ur parts.txt --out signed.psbt\n  zbarcam --raw | satchel psbt import --ur > signed.b64",
+		Example: "  satchel psbt import --ur parts.txt --out signed.psbt\n  zbarcam --raw | satchel psbt import --ur > signed.b64\n  satchel psbt import --bbqr coldcard.txt --out signed.psbt",
 		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !urIn {
-				return usagef("no_format", "psbt import reads UR parts: add --ur")
+			if urIn == bbqrIn {
+				return usagef("no_format", "say what psbt import reads: --ur (UR parts) or --bbqr (BBQr parts)")
 			}
 			if out != "" {
 				if _, err := a.checkPSBTOut(out); err != nil {
@@ -301,24 +325,19 @@ the PSBT is whole.
 				defer f.Close()
 				r = f
 			} else if a.InTerm && a.ErrTerm {
-				fmt.Fprintln(a.Err, "paste the UR parts, one per line (reading stops when the PSBT is whole; Ctrl-D ends)")
+				fmt.Fprintln(a.Err, "paste the parts, one per line (reading stops when the PSBT is whole; Ctrl-D ends)")
 			}
-			d := ur.NewPSBTDecoder()
 			live := a.ErrTerm && !a.flags.json
-			err := readURParts(r, d, func(pr ur.Progress) {
-				if live {
-					fmt.Fprintf(a.Err, "\rpart %d read: %d of %d fragments\x1b[K", pr.Parts, pr.Fragments, pr.SeqLen)
-				}
-			})
-			if live && d.Progress().Parts > 0 {
-				fmt.Fprintln(a.Err)
+			var raw []byte
+			var read int
+			var err error
+			if bbqrIn {
+				raw, read, err = a.importBBQr(r, live)
+			} else {
+				raw, read, err = a.importUR(r, live)
 			}
 			if err != nil {
-				return urErr(err)
-			}
-			raw, err := d.PSBT()
-			if err != nil {
-				return urErr(err)
+				return err
 			}
 			p, err := txbuilder.DecodePSBT(raw)
 			if err != nil {
@@ -328,24 +347,50 @@ the PSBT is whole.
 			if err != nil {
 				return err
 			}
-			res := psbtImportJSON{PSBT: b64, File: out, PartsRead: d.Progress().Parts}
+			res := psbtImportJSON{PSBT: b64, File: out, PartsRead: read}
 			if a.flags.json {
 				return a.printJSON(res)
 			}
 			if !live {
-				fmt.Fprintf(a.Err, "read %d UR part(s)\n", res.PartsRead)
+				fmt.Fprintf(a.Err, "read %d part(s)\n", res.PartsRead)
 			}
 			return a.printPSBTResult(psbtResultJSON{PSBT: b64, File: out})
 		},
 	}
 	c.Flags().BoolVar(&urIn, "ur", false, "read UR parts (ur:crypto-psbt/...), one per line")
+	c.Flags().BoolVar(&bbqrIn, "bbqr", false, "read BBQr parts (B$...: Coldcard), one per line")
 	c.Flags().StringVar(&out, "out", "", "write the PSBT to FILE (binary) instead of base64 on stdout")
 	return c
 }
 
-// readURParts feeds d the non-blank lines of r until the message is whole, calling progress
-// after each part. Input that ends first is ur.ErrIncomplete; a refused line is named.
-func readURParts(r io.Reader, d *ur.Decoder, progress func(ur.Progress)) error {
+// importUR reads UR parts until the PSBT is whole: its bytes and the parts read.
+func (a *App) importUR(r io.Reader, live bool) ([]byte, int, error) {
+	d := ur.NewPSBTDecoder()
+	err := readParts(r, d.Receive, d.Complete, func() {
+		if live {
+			pr := d.Progress()
+			fmt.Fprintf(a.Err, "\rpart %d read: %d of %d fragments\x1b[K", pr.Parts, pr.Fragments, pr.SeqLen)
+		}
+	})
+	n := d.Progress().Parts
+	if live && n > 0 {
+		fmt.Fprintln(a.Err)
+	}
+	if err == nil {
+		if _, err = d.Result(); errors.Is(err, ur.ErrIncomplete) && n == 0 {
+			err = fmt.Errorf("%w: no UR part in the input", ur.ErrIncomplete)
+		}
+	}
+	if err != nil {
+		return nil, n, urErr(err)
+	}
+	raw, err := d.PSBT()
+	return raw, n, urErr(err)
+}
+
+// readParts feeds add the non-blank lines of r, trimmed, until done, calling progress after
+// each. A refused line is named by its number.
+func readParts(r io.Reader, add func(string) error, done func() bool, progress func()) error {
 	sc := bufio.NewScanner(r)
 	// A single-part UR of the largest PSBT satchel reads is two letters a byte.
 	sc.Buffer(make([]byte, 0, 64<<10), 2*txbuilder.MaxPSBTSize+1024)
@@ -356,23 +401,19 @@ func readURParts(r io.Reader, d *ur.Decoder, progress func(ur.Progress)) error {
 		if s == "" {
 			continue
 		}
-		if err := d.Receive(s); err != nil {
+		if err := add(s); err != nil {
 			return fmt.Errorf("line %d: %w", line, err)
 		}
-		progress(d.Progress())
-		if d.Complete() {
+		progress()
+		if done() {
 			return nil
 		}
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return fmt.Errorf("line %d: %w: longer than any PSBT's UR", line+1, ur.ErrTooLarge)
+			return usagef("line_too_long", fmt.Sprintf("line %d is longer than any PSBT's parts", line+1))
 		}
-		return fmt.Errorf("read the UR parts: %w", err)
+		return fmt.Errorf("read the parts: %w", err)
 	}
-	_, err := d.Result()
-	if errors.Is(err, ur.ErrIncomplete) && d.Progress().Parts == 0 {
-		return fmt.Errorf("%w: no UR part in the input", ur.ErrIncomplete)
-	}
-	return err
+	return nil
 }

@@ -72,9 +72,10 @@ func validType(t string) bool {
 // Encoder makes the UR parts of one message: a single "ur:TYPE/BODY" when the message fits
 // in one fragment, else the endless multipart stream "ur:TYPE/N-M/BODY", N = 1, 2, ...
 type Encoder struct {
-	typ    string
-	single string
-	fe     *fountainEncoder
+	typ       string
+	single    string
+	singleLen int
+	fe        *fountainEncoder
 }
 
 // NewEncoder encodes the CBOR message cbor as URs of type urType, in fragments of at most
@@ -89,7 +90,7 @@ func NewEncoder(urType string, cbor []byte, maxFragmentLen int) (*Encoder, error
 	}
 	e := &Encoder{typ: urType}
 	if maxFragmentLen <= 0 || len(cbor) <= maxFragmentLen {
-		e.single = "ur:" + urType + "/" + EncodeBytewords(Minimal, cbor)
+		e.single, e.singleLen = "ur:"+urType+"/"+EncodeBytewords(Minimal, cbor), len(cbor)
 		return e, nil
 	}
 	e.fe = newFountainEncoder(cbor, maxFragmentLen)
@@ -117,10 +118,10 @@ func (e *Encoder) SeqLen() int {
 	return e.fe.seqLen()
 }
 
-// FragmentLen is the length of each fragment (the whole message for a single part).
+// FragmentLen is the length of each fragment (the whole CBOR message for a single part).
 func (e *Encoder) FragmentLen() int {
 	if e.fe == nil {
-		return 0
+		return e.singleLen
 	}
 	return e.fe.fragLen
 }
