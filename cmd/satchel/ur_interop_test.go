@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,12 +20,19 @@ import (
 
 // These tests check satchel's URs against Keystone's own implementation
 // (@keystonehq/bc-ur-registry 0.8.0 on @ngraveio/bc-ur, from npm), run by node on
-// testdata/ur-interop/keystone.js. scripts/need-node-ur.sh installs it under .cache/npm-ur
+// testdata/ur-interop/keystone.js, and its BBQr against Coinkite's (bbqr 1.2.0, bbqr.mjs). scripts/need-node-ur.sh installs it under .cache/npm-ur
 // (make test and .ci/run call it). In CI a missing install fails the test; elsewhere the
 // test is skipped with the command to run.
 
 // keystone runs keystone.js with args and stdin, and returns its stdout.
 func keystone(t *testing.T, stdin string, args ...string) string {
+	t.Helper()
+	return nodeScript(t, "keystone.js", stdin, args...)
+}
+
+// nodeScript runs one of the interop scripts in testdata/ur-interop with node, with the
+// packages of .cache/npm-ur, and returns its stdout.
+func nodeScript(t *testing.T, script, stdin string, args ...string) string {
 	t.Helper()
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
@@ -32,24 +40,27 @@ func keystone(t *testing.T, stdin string, args ...string) string {
 	}
 	modules := filepath.Join(root, ".cache", "npm-ur", "node_modules")
 	node, err := exec.LookPath("node")
-	if err == nil {
-		_, err = os.Stat(filepath.Join(modules, "@keystonehq", "bc-ur-registry", "package.json"))
+	for _, pkg := range []string{"@keystonehq/bc-ur-registry", "bbqr"} {
+		if err == nil {
+			_, err = os.Stat(filepath.Join(modules, pkg, "package.json"))
+		}
 	}
 	if err != nil {
 		if os.Getenv("CI") != "" {
-			t.Fatalf("Keystone's UR library is not installed (%v): run bash scripts/need-node-ur.sh (.ci/run does)", err)
+			t.Fatalf("the UR and BBQr libraries are not installed (%v): run bash scripts/need-node-ur.sh (.ci/run does)", err)
 		}
-		t.Skipf("Keystone's UR library is not installed (%v): run bash scripts/need-node-ur.sh", err)
+		t.Skipf("the UR and BBQr libraries are not installed (%v): run bash scripts/need-node-ur.sh", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, append([]string{filepath.Join("testdata", "ur-interop", "keystone.js")}, args...)...)
-	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
+	cmd := exec.CommandContext(ctx, node, append([]string{filepath.Join("testdata", "ur-interop", script)}, args...)...)
+	bbqrMain := (&url.URL{Scheme: "file", Path: filepath.Join(modules, "bbqr", "dist", "bbqr.js")}).String()
+	cmd.Env = append(os.Environ(), "NODE_PATH="+modules, "BBQR_MAIN="+bbqrMain)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("node keystone.js %v: %v\nstderr: %s", args, err, errb.String())
+		t.Fatalf("node %s %v: %v\nstderr: %s", script, args, err, errb.String())
 	}
 	return out.String()
 }
@@ -125,5 +136,48 @@ func TestURInteropSatchelReadsKeystone(t *testing.T) {
 	r := c.mustRun(one, "psbt", "import", "--ur")
 	if strings.TrimSpace(r.out) != base64.StdEncoding.EncodeToString(small) {
 		t.Fatalf("imported %s", r.out)
+	}
+}
+
+// TestBBQrInteropCoinkiteReadsSatchel: Coinkite's joiner reads satchel's BBQr parts of the
+// 20-input PSBT (printed: three version-27 codes) and of a one-frame PSBT.
+func TestBBQrInteropCoinkiteReadsSatchel(t *testing.T) {
+	c := newCLI(t)
+	file := filepath.Join(t.TempDir(), "big.psbt")
+	for _, n := range []int{20, 1} {
+		raw := bigPSBT(t, n)
+		os.WriteFile(file, raw, 0o600)
+		parts := urLines(t, c.mustRun("", "psbt", "show", "--qr", "--bbqr", file).out)
+		var got struct {
+			FileType string `json:"file_type"`
+			Encoding string `json:"encoding"`
+			Hex      string `json:"hex"`
+		}
+		if err := json.Unmarshal([]byte(nodeScript(t, "bbqr.mjs", strings.Join(parts, "\n"), "join")), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.FileType != "P" || got.Encoding != "2" || got.Hex != hex.EncodeToString(raw) {
+			t.Fatalf("%d inputs (%d parts): Coinkite joined %+v", n, len(parts), got)
+		}
+	}
+}
+
+// TestBBQrInteropSatchelReadsCoinkite: satchel joins Coinkite's parts of the 20-input PSBT
+// in every encoding (Z is deflate with BBQr's 1 KiB window), shuffled.
+func TestBBQrInteropSatchelReadsCoinkite(t *testing.T) {
+	c := newCLI(t)
+	raw := bigPSBT(t, 20)
+	want := base64.StdEncoding.EncodeToString(raw)
+	rng := rand.New(rand.NewPCG(2, 18))
+	for _, enc := range []string{"Z", "2", "H"} {
+		parts := urLines(t, nodeScript(t, "bbqr.mjs", hex.EncodeToString(raw), "split", enc, "12"))
+		if len(parts) < 2 || parts[0][2:3] != enc {
+			t.Fatalf("%s: Coinkite made %d parts, %.8s", enc, len(parts), parts[0])
+		}
+		rng.Shuffle(len(parts), func(i, j int) { parts[i], parts[j] = parts[j], parts[i] })
+		r := c.run(strings.Join(parts, "\n")+"\n", "psbt", "import", "--bbqr")
+		if r.code != 0 || strings.TrimSpace(r.out) != want {
+			t.Fatalf("%s: exit %d, %s, stderr %s", enc, r.code, r.out, r.err)
+		}
 	}
 }

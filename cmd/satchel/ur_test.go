@@ -238,3 +238,75 @@ func BenchmarkURFrame(b *testing.B) {
 		_ = renderURQR(part)
 	}
 }
+
+// TestBBQrShowImport: psbt show --qr --bbqr prints BBQr parts (JSON pinned), psbt import
+// --bbqr reads them back in any order, and bad input is one line, exit 2, nothing written.
+func TestBBQrShowImport(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "big.psbt")
+	raw := bigPSBT(t, 20)
+	os.WriteFile(file, raw, 0o600)
+	parts := urLines(t, c.mustRun("", "psbt", "show", "--qr", "--bbqr", file).out)
+	if len(parts) != 3 || !strings.HasPrefix(parts[0], "B$2P0300") || len(parts[0]) > bbqrPrintChars {
+		t.Fatalf("%d parts, first %.12s (%d chars)", len(parts), parts[0], len(parts[0]))
+	}
+	in := parts[2] + "\n\n" + strings.ToLower(parts[0]) + "\n" + parts[0] + "\n" + parts[1] + "\n"
+	if got := strings.TrimSpace(c.mustRun(in, "psbt", "import", "--bbqr").out); got != base64.StdEncoding.EncodeToString(raw) {
+		t.Fatalf("imported %s", got)
+	}
+	small := filepath.Join(dir, "small.psbt")
+	os.WriteFile(small, bigPSBT(t, 2), 0o600)
+	c.golden("psbt_show_bbqr.json", c.mustRun("", "psbt", "show", "--qr", "--bbqr", "--json", small).out)
+
+	txn := "B$2T0100" + strings.Repeat("A", 16)
+	other := urLines(t, c.mustRun("", "psbt", "show", "--qr", "--bbqr", small).out)[0]
+	cases := []struct {
+		name, in, code, says string
+		args             []string
+	}{
+		{"missing part", parts[0] + "\n" + parts[2] + "\n", "bbqr_incomplete", "2 of 3 parts", nil},
+		{"two files", parts[0] + "\n" + other + "\n", "bbqr_mismatch", "line 2: BBQr part of another file", nil},
+		{"a transaction", txn + "\n", "wrong_bbqr_type", "a signed transaction, not a PSBT", nil},
+		{"not BBQr", "ur:crypto-psbt/aeae\n", "bad_bbqr", "line 1: not a valid BBQr part", nil},
+		{"both formats", "", "no_format", "--ur (UR parts) or --bbqr", []string{"psbt", "import", "--ur", "--bbqr"}},
+		{"parts with bbqr", "", "bad_flags", "--parts and --fragment-size are for UR", []string{"psbt", "show", "--qr", "--bbqr", "--parts", "3", file}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			args := tc.args
+			if args == nil {
+				args = []string{"psbt", "import", "--bbqr", "--out", filepath.Join(dir, "out.psbt")}
+			}
+			r := c.run(tc.in, args...)
+			if r.code != exitUsage || strings.Count(strings.TrimSpace(r.err), "\n") != 0 || !strings.Contains(r.err, tc.says) {
+				t.Fatalf("exit %d, stderr %q", r.code, r.err)
+			}
+			r = c.run(tc.in, append(args, "--json")...)
+			if code, _ := jsonError(t, r.err); code != tc.code {
+				t.Fatalf("code %s, want %s", code, tc.code)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "out.psbt")); err == nil {
+				t.Fatal("a refused import wrote its --out file")
+			}
+		})
+	}
+}
+
+// TestBBQrShowOneFrame: on a large terminal a PSBT that fits one QR code is one still frame.
+func TestBBQrShowOneFrame(t *testing.T) {
+	c := newCLI(t)
+	file := filepath.Join(t.TempDir(), "small.psbt")
+	os.WriteFile(file, bigPSBT(t, 3), 0o600)
+	fw := &frameWriter{enough: make(chan struct{})}
+	r := c.runApp(func(a *App) {
+		a.OutTerm, a.OutWidth, a.OutHeight = true, 200, 100
+		a.Out, a.In = fw, enterAfter{fw.enough}
+	}, "", "psbt", "show", "--qr", "--bbqr", "--fps", "30", file)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.err)
+	}
+	if out := fw.buf.String(); !strings.Contains(out, "the whole PSBT in one QR code (BBQr)") || strings.Contains(out, "BBQr part") {
+		t.Fatalf("not one frame: %q", out[len(out)-200:])
+	}
+}
