@@ -263,7 +263,7 @@ func TestBBQrShowImport(t *testing.T) {
 	other := urLines(t, c.mustRun("", "psbt", "show", "--qr", "--bbqr", small).out)[0]
 	cases := []struct {
 		name, in, code, says string
-		args             []string
+		args                 []string
 	}{
 		{"missing part", parts[0] + "\n" + parts[2] + "\n", "bbqr_incomplete", "2 of 3 parts", nil},
 		{"two files", parts[0] + "\n" + other + "\n", "bbqr_mismatch", "line 2: BBQr part of another file", nil},
