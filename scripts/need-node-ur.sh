@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# need-node-ur.sh: make sure Keystone's UR implementation (@keystonehq/bc-ur-registry 0.8.0,
-# with the exact dependency tree of cmd/satchel/testdata/ur-interop/package-lock.json) is
-# installed under .cache/npm-ur, for the UR interop tests (cmd/satchel/ur_interop_test.go),
-# which fail rather than skip without it in CI. make test and .ci/run both call this. It needs
+# need-node-ur.sh: make sure Keystone's UR implementation (@keystonehq/bc-ur-registry 0.8.0)
+# and Coinkite's BBQr (bbqr 1.2.0), with the exact dependency tree of
+# cmd/satchel/testdata/ur-interop/package-lock.json, are installed under .cache/npm-ur, for the
+# UR and BBQr interop tests (cmd/satchel/ur_interop_test.go),
+# which fail rather than skip without them in CI. make test and .ci/run both call this. It needs
 # node and npm; as root on a system with apt-get it installs them (Debian's nodejs and npm).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
