@@ -76,9 +76,10 @@ func newPSBTShowCmd(a *App) *cobra.Command {
 		Long: `Show a PSBT for an air-gapped signer (Keystone, Passport, SeedSigner, Jade, Sparrow...) as
 Uniform Resources: crypto-psbt URs (BCR-2020-005/006), the PSBT cut into fragments, one QR
 code each. On a terminal the QR codes are animated in place, a few frames a second, until
-Enter or Ctrl-C: after the fragments in order come fountain-coded parts (mixes of fragments),
-so a camera that missed a frame completes from the frames that follow. The fragment size is
-the largest whose QR code fits the window (--fragment-size to choose it).
+Ctrl-C, or Enter when the PSBT is not read from stdin: after the fragments in order come
+fountain-coded parts (mixes of fragments), so a camera that missed a frame completes from the
+frames that follow. The fragment size is the largest whose QR code fits the window
+(--fragment-size to choose it).
 
 Not on a terminal, or with --parts N or --json, it prints the parts one per line (in JSON:
 ur_type, seq_len, fragment_len, parts): the fragments first, then fountain parts, 1.5 times
@@ -253,11 +254,16 @@ func (a *App) animateQR(ctx context.Context, next func() (text, status string), 
 		}()
 	}
 	fmt.Fprint(a.Out, "\x1b[?1049h\x1b[?25l") // alternate screen, cursor hidden
-	defer fmt.Fprint(a.Out, "\x1b[?25h\x1b[?1049l")
+	shown := 0
+	defer func() {
+		fmt.Fprint(a.Out, "\x1b[?25h\x1b[?1049l")
+		fmt.Fprintf(a.Err, "showed %d QR code frame(s)\n", shown)
+	}()
 	tick := time.NewTicker(time.Second / time.Duration(fps))
 	defer tick.Stop()
 	for {
 		text, status := next()
+		shown++
 		var frame strings.Builder
 		frame.WriteString("\x1b[H")
 		frame.WriteString(renderURQR(strings.ToUpper(text)))
