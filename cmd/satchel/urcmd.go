@@ -266,7 +266,11 @@ func (a *App) animateQR(ctx context.Context, next func() (text, status string), 
 		shown++
 		var frame strings.Builder
 		frame.WriteString("\x1b[H")
-		frame.WriteString(renderURQR(strings.ToUpper(text)))
+		// Light modules are drawn as full blocks in the text colour: force bright white on
+		// black, so that a terminal with a light theme does not show the code inverted.
+		for _, line := range strings.Split(strings.TrimRight(renderURQR(strings.ToUpper(text)), "\n"), "\n") {
+			frame.WriteString("\x1b[97;40m" + line + "\x1b[0m\x1b[K\n")
+		}
 		frame.WriteString(status)
 		frame.WriteString(" · Enter or Ctrl-C to stop\x1b[K\n\x1b[J")
 		io.WriteString(a.Out, frame.String())
