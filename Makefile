@@ -19,9 +19,11 @@ build:
 # vet, then every test (unit, vectors, integration against a real btcd regtest node built from
 # the version pinned in go.mod) under the race detector; then the integration suite again over
 # Esplora and Electrum (test servers speaking each protocol in front of the same node); then
-# each fuzz target briefly.
+# each fuzz target briefly. The need-* scripts install what the interop tests check satchel
+# against: Electrum (Debian) and Keystone's UR library (npm, under .cache/npm-ur).
 test: vet
 	bash scripts/need-electrum.sh
+	bash scripts/need-node-ur.sh
 	$(GO) test -race -count=1 -timeout 20m ./...
 	SATCHEL_TEST_BACKEND=esplora $(GO) test -race -count=1 -timeout 10m -run 'Integration|Crash|Process' ./cmd/satchel
 	SATCHEL_TEST_BACKEND=electrum $(GO) test -race -count=1 -timeout 10m -run 'Integration|Crash|Process' ./cmd/satchel

@@ -25,10 +25,11 @@ type App struct {
 	// InTerm and ErrTerm say whether stdin and stderr are terminals: prompts need both.
 	InTerm  bool
 	ErrTerm bool
-	// OutTerm says whether stdout is a terminal (colour is only used there); OutWidth is its
-	// width in columns, 0 when unknown.
-	OutTerm  bool
-	OutWidth int
+	// OutTerm says whether stdout is a terminal (colour is only used there); OutWidth and
+	// OutHeight are its size in columns and rows, 0 when unknown.
+	OutTerm   bool
+	OutWidth  int
+	OutHeight int
 	// ReadSecret reads a line from the terminal without echo.
 	ReadSecret func(prompt string) ([]byte, error)
 	// ReadLine reads a visible line from the terminal.

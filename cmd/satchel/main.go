@@ -22,15 +22,15 @@ func processApp() *App {
 	inTerm := term.IsTerminal(int(os.Stdin.Fd()))
 	errTerm := term.IsTerminal(int(os.Stderr.Fd()))
 	outTerm := term.IsTerminal(int(os.Stdout.Fd()))
-	outWidth := 0
+	outWidth, outHeight := 0, 0
 	if outTerm {
-		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
-			outWidth = w
+		if w, h, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+			outWidth, outHeight = w, h
 		}
 	}
 	a := &App{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
-		InTerm: inTerm, ErrTerm: errTerm, OutTerm: outTerm, OutWidth: outWidth,
+		InTerm: inTerm, ErrTerm: errTerm, OutTerm: outTerm, OutWidth: outWidth, OutHeight: outHeight,
 		Getenv: os.Getenv, Now: time.Now, Entropy: rand.Reader,
 	}
 	stdin := bufio.NewReader(os.Stdin)

@@ -210,7 +210,8 @@ holding the PSBT as binary, base64 or hex; PSBTs are written as base64 on stdout
 to --out FILE.`,
 		Example: "  satchel psbt decode tx.psbt\n  satchel psbt sign tx.psbt --out signed.psbt\n  satchel psbt broadcast signed.psbt",
 	}
-	c.AddCommand(newPSBTDecodeCmd(a), newPSBTSignCmd(a), newPSBTFinalizeCmd(a), newPSBTBroadcastCmd(a), newPSBTAbandonCmd(a))
+	c.AddCommand(newPSBTDecodeCmd(a), newPSBTSignCmd(a), newPSBTFinalizeCmd(a), newPSBTBroadcastCmd(a), newPSBTAbandonCmd(a),
+		newPSBTShowCmd(a), newPSBTImportCmd(a))
 	return c
 }
 
