@@ -21,12 +21,12 @@ func run(a *App, args []string) int {
 	root.SetIn(a.In)
 	root.SetOut(a.Out)
 	root.SetErr(a.Err)
-	err := root.Execute()
+	cmd, err := root.ExecuteC()
 	if err == nil {
 		return exitOK
 	}
 	if isCobraUsage(err) {
-		err = usagef("usage", err.Error()+" (see --help)")
+		err = usageForPeople(cmd, err)
 	}
 	err = a.busyMessage(err)
 	err = humanError(err)
