@@ -195,9 +195,9 @@ type restoreBackupJSON struct {
 }
 
 func (a *App) restoreBackup(cmd *cobra.Command, file string) error {
-	f, err := os.Open(file)
+	f, err := openInput("bad_backup", "--from-backup", file)
 	if err != nil {
-		return usagef("bad_backup", fmt.Sprintf("read --from-backup: %v", err))
+		return err
 	}
 	data, err := io.ReadAll(io.LimitReader(f, wallet.MaxBackupBytes+1))
 	f.Close()

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // usageForPeople turns cobra's and pflag's own parse errors into a person's words: a flag value
@@ -101,4 +102,31 @@ func negativeNumberArg(msg string) (string, bool) {
 		return "", false
 	}
 	return arg, true
+}
+
+// emptyFlag names the first text flag of cmd given an empty (or blank) value, or "".
+func emptyFlag(cmd *cobra.Command) string {
+	name := ""
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if name != "" || !f.Changed {
+			return
+		}
+		switch f.Value.Type() {
+		case "string":
+			if strings.TrimSpace(f.Value.String()) == "" {
+				name = f.Name
+			}
+		case "stringArray", "stringSlice":
+			vals, _ := cmd.Flags().GetStringArray(f.Name)
+			if f.Value.Type() == "stringSlice" {
+				vals, _ = cmd.Flags().GetStringSlice(f.Name)
+			}
+			for _, v := range vals {
+				if strings.TrimSpace(v) == "" {
+					name = f.Name
+				}
+			}
+		}
+	})
+	return name
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"strconv"
 	"strings"
 
@@ -141,10 +140,4 @@ func parseFeeRateFlag(flag, s string) (txbuilder.FeeRate, error) {
 
 // fileError says a file could not be read without repeating its name ("read x: open x: no
 // such file or directory" becomes "cannot read x: no such file or directory").
-func fileError(path string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return usagef("bad_file", fmt.Sprintf("cannot read %s: %v", path, err))
-}
+func fileError(path string, err error) error { return inputFileError("bad_file", "", path, err) }

@@ -139,9 +139,9 @@ Labels longer than 1,000 bytes are cut, with a warning.
 			var r io.Reader = a.In
 			name := "stdin"
 			if args[0] != "-" {
-				f, err := os.Open(args[0])
+				f, err := openInput("bad_file", "", args[0])
 				if err != nil {
-					return fileError(args[0], err)
+					return err
 				}
 				defer f.Close()
 				r, name = f, args[0]

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
@@ -189,9 +188,9 @@ func isSilentAddress(s string) bool {
 
 // readBatch reads CSV lines address,amount[,label] or JSON lines {"address","amount","label"}.
 func readBatch(net *chaincfg.Params, file string, resolve func(string) (string, error)) ([]wallet.Payment, error) {
-	f, err := os.Open(file)
+	f, err := openInput("bad_batch", "--batch", file)
 	if err != nil {
-		return nil, usagef("bad_batch", fmt.Sprintf("--batch: %v", err))
+		return nil, err
 	}
 	defer f.Close()
 	r := bufio.NewReader(io.LimitReader(f, 4<<20))

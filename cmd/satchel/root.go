@@ -164,12 +164,10 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 	if cmd.Name() == cobra.ShellCompRequestCmd || cmd.Name() == cobra.ShellCompNoDescRequestCmd {
 		return nil // completions resolve what they need themselves, quietly (completion.go)
 	}
-	// A global flag given with no value is a mistake (an unset variable in a script), not a
-	// request for the default.
-	for _, name := range []string{"datadir", "network", "wallet", "passphrase-file", "backend", "proxy", "sp-server", "unit", "jq"} {
-		if f := cmd.Flags().Lookup(name); f != nil && f.Changed && strings.TrimSpace(f.Value.String()) == "" {
-			return usagef("bad_flag", fmt.Sprintf("--%s was given an empty value: give a value, or leave the flag out", name))
-		}
+	// A flag given with no value is a mistake (an unset variable in a script), not a request
+	// for the default: --fee-rate "" must not quietly become the backend's estimate.
+	if name := emptyFlag(cmd); name != "" {
+		return usagef("bad_flag", fmt.Sprintf("--%s was given an empty value: give a value, or leave the flag out", name))
 	}
 	if f := cmd.Flags().Lookup("gap-limit"); f != nil && f.Changed && a.flags.gapLimit <= 0 {
 		return usagef("bad_flag", "--gap-limit must be at least 1")
@@ -200,7 +198,7 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 	// after (the passphrase itself is read only when it is needed).
 	if f := a.flags.passphraseFile; f != "" {
 		if fi, err := os.Stat(f); err != nil {
-			return usagef("bad_passphrase_file", fmt.Sprintf("read --passphrase-file %s: %v", f, err))
+			return inputFileError("bad_passphrase_file", "--passphrase-file", f, err)
 		} else if fi.IsDir() {
 			return usagef("bad_passphrase_file", fmt.Sprintf("--passphrase-file %s is a folder: give the file", f))
 		} else if err := checkSecretFileMode("--passphrase-file", f, fi); err != nil {

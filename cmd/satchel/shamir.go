@@ -290,9 +290,9 @@ func (a *App) readShares(file string, set *wallet.ShareSet) error {
 	var r io.Reader
 	switch {
 	case file != "":
-		fh, err := os.Open(file)
+		fh, err := openInput("bad_shares_file", "--mnemonic-file", file)
 		if err != nil {
-			return usagef("bad_shares_file", fmt.Sprintf("read %s: %v", file, err))
+			return err
 		}
 		defer fh.Close()
 		r = fh
