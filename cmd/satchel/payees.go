@@ -10,6 +10,7 @@ import (
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
 
+	"github.com/satchel-wallet/satchel/internal/jsonwhy"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/address"
@@ -217,7 +218,7 @@ func readBatch(net *chaincfg.Params, file string, resolve func(string) (string, 
 			dec := json.NewDecoder(strings.NewReader(s))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(&j); err != nil {
-				return nil, usagef("bad_batch", fmt.Sprintf("%s line %d: %v", file, line, err))
+				return nil, usagef("bad_batch", fmt.Sprintf("%s line %d: %s", file, line, jsonwhy.Describe(err)))
 			}
 			addr, label = j.Address, j.Label
 			amount = strings.Trim(string(j.Amount), `"`)
