@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/BurntSushi/toml"
 	"github.com/spf13/cobra"
@@ -205,6 +206,10 @@ func readConfigFile(path string) (configValues, error) {
 	raw, err := readBounded(path, maxConfigFile)
 	if errors.Is(err, os.ErrNotExist) {
 		return out, nil
+	}
+	if errors.Is(err, syscall.ENOTDIR) {
+		// --datadir (or SATCHEL_HOME) names a file: say that, not "open ...: not a directory".
+		return nil, usagef("bad_config", fmt.Sprintf("cannot read config %s: part of that path is a file, not a folder (check --datadir and SATCHEL_HOME)", path))
 	}
 	if err != nil {
 		return nil, usagef("bad_config", fmt.Sprintf("read config %s: %v", path, err))

@@ -221,8 +221,9 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 func humanError(err error) error {
 	// "bad input: " is the wallet's sentinel for a mistake in what was given; the exit code
 	// and JSON code say that already, and a person reads the rest better without it.
-	if msg := err.Error(); errors.Is(err, wallet.ErrBadInput) && strings.HasPrefix(msg, wallet.ErrBadInput.Error()+": ") {
-		return &wrappedMessage{msg: strings.TrimPrefix(msg, wallet.ErrBadInput.Error()+": "), err: err}
+	// Wrapped after a flag's name ("--every: bad input: ..."), it goes too.
+	if msg := err.Error(); strings.Contains(msg, wallet.ErrBadInput.Error()+": ") {
+		return &wrappedMessage{msg: inputWhy(err), err: err}
 	}
 	var be *chain.BroadcastError
 	if errors.As(err, &be) && be.Cause == chain.CauseAlreadyInChain {

@@ -155,7 +155,7 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 			}
 			e, err := wallet.ParseEvery(every)
 			if err != nil {
-				return usagef("bad_every", err.Error())
+				return usagef("bad_every", inputWhy(err))
 			}
 			req := wallet.ScheduleRequest{Payment: pay, Every: e, CatchUp: catchUp}
 			if dest != args[0] {
@@ -173,7 +173,7 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 					continue
 				}
 				if *d.to, err = wallet.ParseDate(d.v); err != nil {
-					return usagef("bad_date", d.flag+": "+err.Error())
+					return usagef("bad_date", d.flag+": "+inputWhy(err))
 				}
 			}
 			w, err := a.openWallet(false)
