@@ -384,7 +384,7 @@ func parseOutPoint(s string) (wire.OutPoint, error) {
 	}
 	var n uint32
 	if _, err := fmt.Sscanf(s[i+1:], "%d", &n); err != nil || fmt.Sprint(n) != s[i+1:] {
-		return wire.OutPoint{}, usagef("bad_outpoint", fmt.Sprintf("%q: the output index must be a number", s))
+		return wire.OutPoint{}, usagef("bad_outpoint", fmt.Sprintf("%q: the output index after the colon is a whole number from 0 to 4294967295", s))
 	}
 	return wire.OutPoint{Hash: *h, Index: n}, nil
 }

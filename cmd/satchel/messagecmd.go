@@ -152,7 +152,7 @@ Proof-of-funds signatures ("pof") and taproot script-path simple signatures cann
 			addr, sig, msg := args[0], strings.TrimSpace(args[1]), args[2]
 			dec, err := address.Decode(addr, net)
 			if err != nil {
-				return err
+				return addressError(addr, err)
 			}
 			out := verifyMessageJSON{Address: dec.String, Format: givenFormat(sig, dec.Type)}
 			tl, err := message.VerifyTimeLock([]byte(msg), addr, sig, net)
