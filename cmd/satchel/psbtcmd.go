@@ -704,7 +704,7 @@ reserved are left as they are. Destroy the PSBT too: signed later, it would stil
 				fmt.Fprintln(a.Out, "no coin of this PSBT was reserved: nothing to give back")
 				return nil
 			}
-			fmt.Fprintf(a.Out, "%d coin(s) back in coin selection: %s\n", len(released), strings.Join(out.Released, ", "))
+			fmt.Fprintf(a.Out, "%s back in coin selection: %s\n", count(len(released), "coin", "coins"), strings.Join(out.Released, ", "))
 			return nil
 		},
 	}
