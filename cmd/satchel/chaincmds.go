@@ -221,6 +221,9 @@ whole, as do output to a pipe or a file and --json.`,
 			if limit < 0 || offset < 0 {
 				return usagef("bad_limit", "--limit and --offset must not be negative")
 			}
+			if err := checkFiatAt(fiatAt); err != nil {
+				return err
+			}
 			w, be, err := a.openSynced(cmd)
 			if err != nil {
 				return err

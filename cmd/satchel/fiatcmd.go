@@ -259,12 +259,20 @@ func capCurrency(l wallet.Limits) string {
 	return l.DailyFiat.Currency
 }
 
+// checkFiatAt checks history's --fiat-at, before the wallet is opened or synced.
+func checkFiatAt(at string) error {
+	if at != "" && at != "now" {
+		return usagef("bad_fiat_at", fmt.Sprintf("--fiat-at %q: the only value is now (without it: the price kept with each payment)", clipArg(at)))
+	}
+	return nil
+}
+
 // historyFiat returns what adds config fiat's value to a history row: at the price kept with
 // each payment satchel made (other rows have none: "-"), or with --fiat-at now at today's
 // price for every row. Without config fiat it adds nothing.
 func (a *App) historyFiat(ctx context.Context, w *wallet.Wallet, at string) (func(*historyJSON), error) {
-	if at != "" && at != "now" {
-		return nil, usagef("bad_fiat_at", fmt.Sprintf("--fiat-at %q: the only value is now (without it: the price kept with each payment)", clipArg(at)))
+	if err := checkFiatAt(at); err != nil {
+		return nil, err
 	}
 	cur := a.displayCurrency(w)
 	if cur == "" {

@@ -310,6 +310,12 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"send", outsider, "1000\x1b[31m", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", `\x1b`},
 		{[]string{"tip", "cancel", "\x1b[31mx\ny"}, exitUsage, "bad_input", `\x1b[31mx\ny`},
 		{[]string{"send", outsider, "２１００", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", "only digits"},
+		// What is wrong comes alone, before any warning about what would have been answered.
+		{[]string{"history", "--offline", "--fiat-at", "x"}, exitUsage, "bad_fiat_at", "the only value is now"},
+		{[]string{"bump-fee", txid, "--fee-rate", "5", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
+		{[]string{"cpfp", txid, "--fee-rate", "5", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
+		{[]string{"abandon", txid, "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
+		{[]string{"dust", "dispose", txid + ":0", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 	} {
 		before := snapshot(t, c.home)
 		r := c.run("", tc.args...)
@@ -347,6 +353,10 @@ func TestWalkWrongInputs(t *testing.T) {
 		fmt.Fprintf(&golden, "satchel %s\n  exit %d %s: %s", strings.Join(shown, " "), r.code, code, strings.ReplaceAll(r.err, dir, "$DIR"))
 	}
 	c.golden("walk-errors.txt", golden.String())
+	// A group of commands under --json prints no help on stdout: it names its subcommands.
+	if r := c.run("", "config", "--json"); r.code != exitUsage || r.out != "" || !strings.Contains(r.err, "get, list, path, set, unset") {
+		t.Errorf("config --json: exit %d %q %q", r.code, r.out, r.err)
+	}
 	// --jq implies --json: its own error is JSON, in words too.
 	r := c.run("", "balance", "--offline", "--jq", ".[")
 	if code, msg := jsonError(t, r.err); r.code != exitUsage || code != "bad_jq" || !strings.Contains(msg, "ends too early") {

@@ -154,6 +154,16 @@ func refuseUnknownSubcommands(c *cobra.Command) {
 		if len(args) > 0 {
 			return usagef("usage", fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath()))
 		}
+		// Under --json stdout is a JSON document or nothing: no help text there.
+		if j, _ := cmd.Flags().GetBool("json"); j || cmd.Flags().Changed("jq") {
+			var names []string
+			for _, sub := range cmd.Commands() {
+				if sub.IsAvailableCommand() {
+					names = append(names, sub.Name())
+				}
+			}
+			return usagef("usage", fmt.Sprintf("%s needs a subcommand: %s (see --help)", cmd.CommandPath(), strings.Join(names, ", ")))
+		}
 		return cmd.Help()
 	}
 }
