@@ -11,6 +11,7 @@ import (
 	"github.com/satchel-wallet/satchel/internal/atomicfile"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -482,7 +483,12 @@ satchel psbt broadcast does that.
 				// People see what they sign; under --json too when they are asked y/N.
 				if !a.flags.json || (a.canPrompt() && !a.flags.yes) {
 					a.printPSBTSummary(a.Err, summary)
-					fmt.Fprintf(a.Err, "signing input(s) %v of wallet %s\n", signing, a.flags.wallet)
+					// Numbered as the inputs list above numbers them.
+					nums := make([]string, len(signing))
+					for i, n := range signing {
+						nums[i] = strconv.Itoa(n)
+					}
+					fmt.Fprintf(a.Err, "signing %s %s of wallet %s\n", plural(len(signing), "input", "inputs"), strings.Join(nums, ", "), a.flags.wallet)
 				} else {
 					for _, warn := range summary.Warnings {
 						a.warn("psbt", warn)
