@@ -56,6 +56,10 @@ func parseBy(s string, now time.Time) (time.Time, error) {
 		return now.Add(d), nil
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		// A deadline already past is a typo (a year, a month), not a tip to pay at once.
+		if !t.After(now) {
+			return time.Time{}, usagef("bad_by", fmt.Sprintf("--by %s is already past: give a later time, or a duration such as 6h", s))
+		}
 		return t, nil
 	}
 	return time.Time{}, usagef("bad_by", fmt.Sprintf("--by %q: give a duration (90m, 6h, 2d) or a time (2026-12-01T18:00:00Z)", s))
