@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -362,5 +363,38 @@ func TestWalkWrongInputs(t *testing.T) {
 	r := c.run("", "balance", "--offline", "--jq", ".[")
 	if code, msg := jsonError(t, r.err); r.code != exitUsage || code != "bad_jq" || !strings.Contains(msg, "ends too early") {
 		t.Errorf("--jq .[: exit %d %q", r.code, r.err)
+	}
+}
+
+// A damaged keystore or wallet.db says so in words and how to get the wallet back.
+func TestDamagedFilesSayHowToGetTheWalletBack(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create", "--wallet", "a")
+	c.mustRun("", "create", "--wallet", "b")
+	dir := filepath.Join(c.home, "regtest")
+	if err := os.WriteFile(filepath.Join(dir, "a", "wallet.db"), bytes.Repeat([]byte{0x5a}, 8192), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ks := filepath.Join(dir, "b", "keystore.json")
+	b, err := os.ReadFile(ks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ks, append(b, "garbage\n"...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args       []string
+		code, word string
+	}{
+		{[]string{"balance", "--offline", "--wallet", "a", "--json"}, "wallet_damaged", "damaged"},
+		{[]string{"seed", "show", "--wallet", "b", "--json"}, "keystore_damaged", "not valid JSON"},
+	} {
+		r := c.run("", tc.args...)
+		code, msg := jsonError(t, r.err)
+		if r.code != exitError || code != tc.code || !strings.Contains(msg, tc.word) || !strings.Contains(msg, "satchel restore") ||
+			strings.Contains(msg, "invalid character") || strings.Contains(msg, "invalid database") {
+			t.Errorf("%v: exit %d %s", tc.args, r.code, r.err)
+		}
 	}
 }

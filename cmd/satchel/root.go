@@ -235,6 +235,10 @@ func humanError(err error) error {
 	if msg := err.Error(); strings.Contains(msg, wallet.ErrBadInput.Error()+": ") {
 		return &wrappedMessage{msg: inputWhy(err), err: err}
 	}
+	// A damaged file: say what gets the wallet back.
+	if errors.Is(err, wallet.ErrKeystoreCorrupt) || errors.Is(err, wallet.ErrStoreDamaged) {
+		return &wrappedMessage{msg: err.Error() + "; get the wallet back with satchel restore (from its seed words or a backup file) under a new --wallet name", err: err}
+	}
 	var be *chain.BroadcastError
 	if errors.As(err, &be) && be.Cause == chain.CauseAlreadyInChain {
 		// Nodes say "already in block chain" or "outputs already in utxo set" for a confirmed

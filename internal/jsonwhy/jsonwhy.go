@@ -25,8 +25,13 @@ func Describe(err error) string {
 	case errors.As(err, &syn):
 		return fmt.Sprintf("not valid JSON (at character %d)", syn.Offset)
 	case errors.As(err, &typ):
+		// Value is a JSON kind ("string"), or "number 1e0" for a number the field cannot hold.
+		got := kind(typ.Value)
+		if n, ok := strings.CutPrefix(typ.Value, "number "); ok {
+			got = n
+		}
 		if typ.Field != "" {
-			return fmt.Sprintf("%q should be %s, not %s", typ.Field, kind(typ.Type.Kind().String()), kind(typ.Value))
+			return fmt.Sprintf("%q should be %s, not %s", typ.Field, kind(typ.Type.Kind().String()), got)
 		}
 		return fmt.Sprintf("a JSON %s where %s belongs", typ.Value, kind(typ.Type.Kind().String()))
 	}
@@ -40,7 +45,9 @@ func Describe(err error) string {
 // kind names a JSON value kind or a Go kind for people: "a number", "a string", "an object".
 func kind(k string) string {
 	switch {
-	case strings.HasPrefix(k, "int"), strings.HasPrefix(k, "uint"), strings.HasPrefix(k, "float"), k == "number":
+	case strings.HasPrefix(k, "int"), strings.HasPrefix(k, "uint"):
+		return "a whole number"
+	case strings.HasPrefix(k, "float"), k == "number":
 		return "a number"
 	case k == "string":
 		return "a string"
