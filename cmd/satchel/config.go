@@ -221,7 +221,7 @@ func readConfigFile(path string) (configValues, error) {
 	}
 	var m map[string]any
 	if _, err := toml.Decode(string(raw), &m); err != nil {
-		return nil, usagef("bad_config", fmt.Sprintf("config %s: %v", path, oneLine(err.Error())))
+		return nil, usagef("bad_config", fmt.Sprintf("config %s: %s (correct or remove that line with an editor)", path, strings.TrimPrefix(oneLine(err.Error()), "toml: ")))
 	}
 	for k, v := range m {
 		switch x := v.(type) {

@@ -303,7 +303,7 @@ func (a *App) waitScripts(w *wallet.Wallet, t waitTarget) (map[string]string, er
 		}
 		// A silent-payment label names no address until a payment to it is found: wait on.
 		if len(out) == 0 && !w.HasSilentLabel(t.label) {
-			return nil, usagef("unknown_label", fmt.Sprintf("no address of wallet %q has the label %q (give one with satchel receive --label)", a.flags.wallet, t.label))
+			return nil, usagef("unknown_label", fmt.Sprintf("no address of wallet %q has the label %q (give one with satchel receive --label)", a.flags.wallet, clipArg(t.label)))
 		}
 	}
 	return out, nil
