@@ -115,7 +115,7 @@ With --json and no FILE the records are printed as one JSON array instead of lin
 			if a.flags.json {
 				return a.printJSON(labelsExportJSON{File: path, Records: len(recs)})
 			}
-			fmt.Fprintf(a.Out, "%d records written to %s\n", len(recs), path)
+			fmt.Fprintf(a.Out, "%s written to %s\n", count(len(recs), "record", "records"), path)
 			return nil
 		},
 	}

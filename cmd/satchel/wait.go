@@ -39,7 +39,7 @@ type waitTarget struct {
 func (t waitTarget) String() string {
 	switch {
 	case t.txid != nil:
-		return fmt.Sprintf("%s to reach %d confirmations", t.txid, t.confs)
+		return fmt.Sprintf("%s to reach %s", t.txid, count(int(t.confs), "confirmation", "confirmations"))
 	case t.label != "":
 		return fmt.Sprintf("a payment to an address labelled %q", t.label)
 	}
