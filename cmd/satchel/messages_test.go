@@ -398,3 +398,20 @@ func TestDamagedFilesSayHowToGetTheWalletBack(t *testing.T) {
 		}
 	}
 }
+
+// Counts in text output agree with their nouns: "1 account", "1 record".
+func TestPluralsInTextOutput(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	dir := t.TempDir()
+	if r := c.mustRun("", "backup", "export", filepath.Join(dir, "b.json")); !strings.Contains(r.out, "(4 accounts, 0 labels, 0 frozen coins)") {
+		t.Errorf("backup export: %q", r.out)
+	}
+	c.mustRun("", "label", c.receiveAddr("default"), "coffee")
+	if r := c.mustRun("", "labels", "export", filepath.Join(dir, "l.jsonl")); !strings.HasPrefix(r.out, "1 record written to ") {
+		t.Errorf("labels export: %q", r.out)
+	}
+	if r := c.mustRun("", "backup", "export", filepath.Join(dir, "b2.json")); !strings.Contains(r.out, ", 1 label, 0 frozen coins)") {
+		t.Errorf("backup export with a label: %q", r.out)
+	}
+}
