@@ -314,6 +314,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"send", outsider, "２１００", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", "only digits"},
 		// What is wrong comes alone, before any warning about what would have been answered.
 		{[]string{"history", "--offline", "--fiat-at", "x"}, exitUsage, "bad_fiat_at", "the only value is now"},
+		{[]string{"tip", "flush", "--fee-rate", "2", "--target", "0", "--dry-run"}, exitUsage, "bad_target", "between 1 and 1008"},
 		{[]string{"bump-fee", txid, "--fee-rate", "5", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		{[]string{"cpfp", txid, "--fee-rate", "5", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		{[]string{"abandon", txid, "--yes"}, exitUsage, "no_backend", "sending needs a backend"},

@@ -251,6 +251,9 @@ so a crash between broadcast and record never pays a tip twice: the next sync re
 				}
 				threshold = r
 			}
+			if target < 1 || target > 1008 {
+				return usagef("bad_target", "--target must be between 1 and 1008 blocks")
+			}
 			w, be, rate, err := a.txSession(cmd, feeRate, target, dryRun)
 			if err != nil {
 				return err
