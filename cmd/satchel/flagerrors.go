@@ -117,13 +117,12 @@ func emptyFlag(cmd *cobra.Command) string {
 				name = f.Name
 			}
 		case "stringArray", "stringSlice":
-			vals, _ := cmd.Flags().GetStringArray(f.Name)
-			if f.Value.Type() == "stringSlice" {
-				vals, _ = cmd.Flags().GetStringSlice(f.Name)
-			}
-			for _, v := range vals {
-				if strings.TrimSpace(v) == "" {
-					name = f.Name
+			// GetStringArray goes through the flag's CSV text, where an empty item is lost.
+			if sv, ok := f.Value.(pflag.SliceValue); ok {
+				for _, v := range sv.GetSlice() {
+					if strings.TrimSpace(v) == "" {
+						name = f.Name
+					}
 				}
 			}
 		}

@@ -276,6 +276,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		// An empty value is not the default.
 		{[]string{"send", outsider, "1000", "--fee-rate", "", "--dry-run"}, exitUsage, "bad_flag", "--fee-rate was given an empty value"},
 		{[]string{"receive", "--amount", ""}, exitUsage, "bad_flag", "--amount was given an empty value"},
+		{[]string{"send", "--to", "", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_flag", "--to was given an empty value"},
 		{[]string{"tip", "add", outsider, "2100", "--id", " "}, exitUsage, "bad_flag", "--id was given an empty value"},
 		{[]string{"tip", "add", outsider, "2100", "--by", "2016-11-25T12:00:00Z"}, exitUsage, "bad_by", "already past"},
 		// Files: none named, a folder, missing, cut short, a missing output folder.
