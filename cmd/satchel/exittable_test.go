@@ -66,6 +66,8 @@ func TestExitCodeTableMatchesREADME(t *testing.T) {
 		"wallet_busy":           wallet.ErrBusy,
 		"insufficient_funds":    txbuilder.ErrInsufficientFunds,
 		"backend_unreachable":   fmt.Errorf("x: %w", chain.ErrUnreachable),
+		"keystore_damaged":      fmt.Errorf("keystore x: %w", wallet.ErrKeystoreCorrupt),
+		"wallet_damaged":        fmt.Errorf("open x: %w", wallet.ErrStoreDamaged),
 	}
 	for code, text := range rows {
 		for _, m := range regexp.MustCompile("`([a-z_]+)`").FindAllStringSubmatch(text, -1) {
