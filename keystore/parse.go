@@ -10,6 +10,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/satchel-wallet/satchel/internal/jsonwhy"
 )
 
 // Wire shapes for strict decoding. KDF numbers are wide so that absurd values reach the
@@ -56,7 +58,7 @@ func parse(path string, data []byte, limit KDFParams) (*file, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&w); err != nil {
-		return corrupt("%v", err)
+		return corrupt("%s", jsonwhy.Describe(err))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return corrupt("data after the JSON object")
@@ -90,7 +92,7 @@ func probe(path string, data []byte) error {
 		} `json:"header"`
 	}
 	if err := json.Unmarshal(data, &p); err != nil {
-		return fileErr(path, ErrCorrupt, "%v", err)
+		return fileErr(path, ErrCorrupt, "%s", jsonwhy.Describe(err))
 	}
 	if p.Header == nil || p.Header.Format == nil || *p.Header.Format != formatName {
 		return fileErr(path, ErrCorrupt, "not a satchel keystore")

@@ -201,8 +201,8 @@ func TestHarmlessLookingEditsAreRejected(t *testing.T) {
 		{"duplicate key", canon, func(b []byte) []byte {
 			return bytes.Replace(b, []byte(`"network":"mainnet"`), []byte(`"network":"regtest","network":"mainnet"`), 1)
 		}},
-		{"leading zero", "invalid character", func(b []byte) []byte { return bytes.Replace(b, []byte(`"time":1,`), []byte(`"time":01,`), 1) }},
-		{"exponent", "cannot unmarshal", func(b []byte) []byte { return bytes.Replace(b, []byte(`"time":1,`), []byte(`"time":1e0,`), 1) }},
+		{"leading zero", "not valid JSON", func(b []byte) []byte { return bytes.Replace(b, []byte(`"time":1,`), []byte(`"time":01,`), 1) }},
+		{"exponent", `"kdf.time" should be a whole number, not 1e0`, func(b []byte) []byte { return bytes.Replace(b, []byte(`"time":1,`), []byte(`"time":1e0,`), 1) }},
 		{"unpadded base64", "not base64", func(b []byte) []byte {
 			return bytes.Replace(b, []byte(salt), []byte(strings.TrimRight(salt, "=")), 1)
 		}},
@@ -222,7 +222,7 @@ func TestHarmlessLookingEditsAreRejected(t *testing.T) {
 		{"unknown member", "unknown field", func(b []byte) []byte {
 			return bytes.Replace(b, []byte("{\n"), []byte("{\n  \"comment\": \"hi\",\n"), 1)
 		}},
-		{"second object", "after top-level value", func(b []byte) []byte { return append(b, []byte("{}\n")...) }},
+		{"second object", "not valid JSON (at character", func(b []byte) []byte { return append(b, []byte("{}\n")...) }},
 	}
 	dir := privateDir(t)
 	for _, e := range edits {

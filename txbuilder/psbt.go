@@ -69,14 +69,20 @@ func psbtBytes(data []byte) ([]byte, error) {
 	if bytes.HasPrefix(text, []byte("70736274ff")) {
 		b := make([]byte, hex.DecodedLen(len(text)))
 		if _, err := hex.Decode(b, text); err != nil {
-			return nil, fmt.Errorf("%w: bad hex: %w", ErrInvalidPSBT, err)
+			return nil, fmt.Errorf("%w: it starts as hex but is not hex throughout (odd length or a character other than 0-9, a-f): check that it was copied whole", ErrInvalidPSBT)
 		}
 		return b, nil
 	}
 	b := make([]byte, base64.StdEncoding.DecodedLen(len(text)))
 	n, err := base64.StdEncoding.Decode(b, text)
 	if err != nil {
-		return nil, fmt.Errorf("%w: neither a binary PSBT nor valid base64 (%v)", ErrInvalidPSBT, err)
+		// Count from 1, as a person does, and only in the text without its spaces.
+		where := ""
+		var ce base64.CorruptInputError
+		if errors.As(err, &ce) {
+			where = fmt.Sprintf(" (at character %d)", int64(ce)+1)
+		}
+		return nil, fmt.Errorf("%w: neither a binary PSBT nor base64%s: check that it was copied whole", ErrInvalidPSBT, where)
 	}
 	b = b[:n]
 	if !bytes.HasPrefix(b, psbtMagic) {

@@ -618,13 +618,13 @@ func (p *params) finalize(inputs []Coin, algo string, rule ChangeRule) (sel Sele
 	sel.Waste = waste + eff - p.target
 	switch {
 	case algo == algoBnB:
-		sel.NoChangeReason = fmt.Sprintf("exact match (bnb): %d sat excess, within the %d sat cost of change, added to fee", sel.ChangeDropped, p.costOfChange)
+		sel.NoChangeReason = fmt.Sprintf("exact match (bnb): %s sat excess, within the %s sat cost of change, added to fee", sel.ChangeDropped.Grouped(), p.costOfChange.Grouped())
 	case change <= 0 && sel.ChangeDropped == 0:
 		sel.NoChangeReason = "exact match: inputs pay the payees and the fee with nothing left"
 	case change <= 0:
-		sel.NoChangeReason = fmt.Sprintf("the %d sat left over would not pay for a change output; added to fee", sel.ChangeDropped)
+		sel.NoChangeReason = fmt.Sprintf("the %s sat left over would not pay for a change output; added to fee", sel.ChangeDropped.Grouped())
 	default:
-		sel.NoChangeReason = fmt.Sprintf("change of %d sat %s; %d sat added to fee", change, why, sel.ChangeDropped)
+		sel.NoChangeReason = fmt.Sprintf("change of %s sat %s; %s sat added to fee", change.Grouped(), why, sel.ChangeDropped.Grouped())
 	}
 	return sel, 0, nil
 }

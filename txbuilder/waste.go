@@ -36,14 +36,14 @@ func (p *params) minChange(rule ChangeRule) (Amount, string) {
 	switch rule {
 	case ChangeRuleMinViable:
 		if p.spendFee+1 > dust {
-			return p.spendFee + 1, fmt.Sprintf("not worth the %d sat it would cost to spend", p.spendFee)
+			return p.spendFee + 1, fmt.Sprintf("not worth the %s sat it would cost to spend", p.spendFee.Grouped())
 		}
 	default:
 		if p.costOfChange+1 > dust {
-			return p.costOfChange + 1, fmt.Sprintf("not above its %d sat cost of change", p.costOfChange)
+			return p.costOfChange + 1, fmt.Sprintf("not above its %s sat cost of change", p.costOfChange.Grouped())
 		}
 	}
-	return dust, fmt.Sprintf("below the %d sat dust limit", dust)
+	return dust, fmt.Sprintf("below the %s sat dust limit", dust.Grouped())
 }
 
 // selectionWaste is Core's GetSelectionWaste for a selection whose inputs have effective value

@@ -79,7 +79,7 @@ func (w *Wallet) PlanAbandon(req AbandonRequest) (*AbandonPlan, error) {
 		}
 	}
 	if minFee := txbuilder.Amount(orig.Fee) + req.RelayFee.FeeForVSize(plan.VSize); plan.Selection.Fee < minFee {
-		return nil, fmt.Errorf("abandon %s: the self-spend pays %d sat, below the %d sat a replacement needs", req.TxID, plan.Selection.Fee, minFee)
+		return nil, fmt.Errorf("abandon %s: the self-spend pays %s, below the %s a replacement needs", req.TxID, groupSat(int64(plan.Selection.Fee)), groupSat(int64(minFee)))
 	}
 	plan.replaces = req.TxID
 	if err := w.CheckPlanChain(plan); err != nil {

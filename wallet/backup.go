@@ -15,6 +15,7 @@ import (
 
 	"github.com/btcsuite/btcd/wire/v2"
 
+	"github.com/satchel-wallet/satchel/internal/jsonwhy"
 	"github.com/satchel-wallet/satchel/keystore"
 	"github.com/satchel-wallet/satchel/wallet/keys"
 	"github.com/satchel-wallet/satchel/wallet/store"
@@ -221,7 +222,7 @@ func ParseBackup(data []byte) (*Backup, error) {
 	var env backupEnvelope
 	if err := strictJSON(data, &env); err != nil {
 		if len(bytes.TrimSpace(data)) == 0 || !json.Valid(data) {
-			return bad("the file is not complete JSON (truncated or not a backup): %v", err)
+			return bad("the file is not complete JSON (truncated or not a backup): %s", jsonwhy.Describe(err))
 		}
 		return bad("%v", err)
 	}

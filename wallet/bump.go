@@ -124,8 +124,8 @@ func (w *Wallet) PlanBump(req BumpRequest) (*BumpPlan, error) {
 	minFee := txbuilder.Amount(orig.Fee) + req.RelayFee.FeeForVSize(plan.VSize)
 	if plan.Selection.Fee < minFee {
 		need := txbuilder.FeeRate((int64(minFee)*1000 + plan.VSize - 1) / plan.VSize)
-		return nil, fmt.Errorf("%w: a replacement must pay at least %d sat (old fee %d + relay fee for %d vB): use --fee-rate %s or more",
-			ErrBadInput, minFee, orig.Fee, plan.VSize, need)
+		return nil, fmt.Errorf("%w: a replacement must pay at least %s (old fee %s + relay fee for %d vB): use --fee-rate %s or more",
+			ErrBadInput, groupSat(int64(minFee)), groupSat(int64(orig.Fee)), plan.VSize, need)
 	}
 	return &BumpPlan{Plan: plan, OldFee: txbuilder.Amount(orig.Fee), OldVSize: oldVSize}, nil
 }

@@ -62,7 +62,11 @@ func (w *Wallet) PlanConsolidate(req ConsolidateRequest) (*ConsolidatePlan, erro
 		}
 	}
 	if len(coins) < 2 {
-		return nil, fmt.Errorf("%w: %d coins to merge: at least 2 are needed", ErrNothingToDo, len(coins))
+		have := "no coin"
+		if len(coins) == 1 {
+			have = "1 coin"
+		}
+		return nil, fmt.Errorf("%w: %s to merge: at least 2 are needed", ErrNothingToDo, have)
 	}
 	kp := keyPath{pc.changeRec.Purpose, 1, pc.changeRec.NextChange}
 	d, err := w.main().keys.Derive(1, kp.index)
@@ -81,8 +85,8 @@ func (w *Wallet) PlanConsolidate(req ConsolidateRequest) (*ConsolidatePlan, erro
 	merged := lt.FeeForWeight(w.main().keys.ScriptType().InputWeight())
 	saving := later - plan.Selection.Fee - merged
 	if saving <= 0 {
-		return nil, fmt.Errorf("%w: merging %d coins costs %d sat now and %d sat later, more than the %d sat it saves",
-			ErrNothingToDo, len(coins), plan.Selection.Fee, merged, later)
+		return nil, fmt.Errorf("%w: merging %d coins costs %s now and %s later, more than the %s it saves",
+			ErrNothingToDo, len(coins), groupSat(int64(plan.Selection.Fee)), groupSat(int64(merged)), groupSat(int64(later)))
 	}
 	return &ConsolidatePlan{Plan: plan, Saving: saving}, nil
 }

@@ -94,8 +94,8 @@ func (w *Wallet) PlanDispose(ops []wire.OutPoint, relay txbuilder.FeeRate) ([]*D
 		// All of the coin goes to the fee: only dust may be given up this way, never a coin
 		// worth spending (a mistyped outpoint must not burn a payment).
 		if c.Value > DefaultDustThreshold {
-			return nil, fmt.Errorf("%w: %s holds %d sat; only coins of at most %d sat are disposed of (all of the coin goes to the fee): spend it with satchel send",
-				ErrBadInput, op, c.Value, DefaultDustThreshold)
+			return nil, fmt.Errorf("%w: %s holds %s; only coins of at most %s are disposed of (all of the coin goes to the fee): spend it with satchel send",
+				ErrBadInput, op, groupSat(int64(c.Value)), groupSat(int64(DefaultDustThreshold)))
 		}
 		a := w.account(c.Purpose)
 		if a == nil {
@@ -130,8 +130,8 @@ func (w *Wallet) PlanDispose(ops []wire.OutPoint, relay txbuilder.FeeRate) ([]*D
 		}
 		vsize := weight.VSize()
 		if need := relay.FeeForVSize(vsize); txbuilder.Amount(c.Value) < need {
-			return nil, fmt.Errorf("%w: %s is worth %d sat, less than the %d sat relay fee for its %d vB disposal",
-				ErrBadInput, op, c.Value, need, vsize)
+			return nil, fmt.Errorf("%w: %s is worth %s, less than the %s relay fee for its %d vB disposal",
+				ErrBadInput, op, groupSat(int64(c.Value)), groupSat(int64(need)), vsize)
 		}
 		out = append(out, &DisposePlan{Coin: c, Tx: m, path: keyPath{c.Purpose, c.Chain, c.Index},
 			Prev:    txbuilder.PrevOut{Value: txbuilder.Amount(c.Value), PkScript: c.PkScript, Type: typ, RedeemScript: d.RedeemScript},

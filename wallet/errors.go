@@ -22,4 +22,6 @@ var (
 	ErrBadInput = errors.New("bad input")
 	// ErrBusy means another satchel holds the wallet's lock longer than the wait allows.
 	ErrBusy = store.ErrBusy
+	// ErrStoreDamaged means wallet.db does not open as a database (damaged or replaced).
+	ErrStoreDamaged = store.ErrDamaged
 )

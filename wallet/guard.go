@@ -105,6 +105,8 @@ func ParseRatio(s string) (int64, error) {
 					return 0, fmt.Errorf("%w: ratio %q is too large", ErrBadInput, s)
 				}
 			}
+		case r == '-' && !seenDot && whole == 0 && fracDigits == 0:
+			return 0, fmt.Errorf("%w: ratio %q must not be negative: give a share of the amount like 0.5", ErrBadInput, s)
 		default:
 			return 0, fmt.Errorf("%w: ratio %q is not a decimal number like 0.5", ErrBadInput, s)
 		}

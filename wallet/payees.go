@@ -43,8 +43,8 @@ func (w *Wallet) mergePayees(pays []Payment) ([]Payment, []string) {
 		for i, n := range m {
 			nums[i] = fmt.Sprint(n)
 		}
-		notes = append(notes, fmt.Sprintf("payees %s pay the same address %s: merged into one output of %d sat",
-			strings.Join(nums, ", "), out[j].Address, out[j].Amount))
+		notes = append(notes, fmt.Sprintf("payees %s pay the same address %s: merged into one output of %s",
+			strings.Join(nums, ", "), out[j].Address, groupSat(int64(out[j].Amount))))
 	}
 	return out, notes
 }

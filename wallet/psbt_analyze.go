@@ -190,7 +190,7 @@ func AnalyzePSBT(p *psbt.Packet, net *chaincfg.Params) *PSBTSummary {
 		s.VSize, s.VSizeKnown = w.VSize(), true
 	}
 	if s.FeeKnown && s.Fee < 0 {
-		s.Warnings = append(s.Warnings, fmt.Sprintf("the outputs are worth %d sat more than the inputs: this transaction is invalid", -s.Fee))
+		s.Warnings = append(s.Warnings, fmt.Sprintf("the outputs are worth %s more than the inputs: this transaction is invalid", groupSat(int64(-s.Fee))))
 	}
 	return s
 }

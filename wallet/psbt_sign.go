@@ -93,7 +93,7 @@ func (w *Wallet) checkPSBTAmount(tx *store.Txn, p *psbt.Packet, i int, t txbuild
 		}
 		have := m.TxOut[op.Index]
 		if have.Value != prev.Value || !bytes.Equal(have.PkScript, prev.PkScript) {
-			return fmt.Errorf("the PSBT says it spends %d sat, but the wallet's record of %s says %d sat", prev.Value, op, have.Value)
+			return fmt.Errorf("the PSBT says it spends %s, but the wallet's record of %s says %s", groupSat(prev.Value), op, groupSat(have.Value))
 		}
 		if t == txbuilder.P2PKH && p.Inputs[i].NonWitnessUtxo == nil {
 			p.Inputs[i].NonWitnessUtxo = m // updater's job, done here since the wallet has it

@@ -273,7 +273,7 @@ func convertSchedule(s store.Schedule, conv Converter) (int64, error) {
 		return 0, &conversionError{s.ID, err}
 	}
 	if dust := txbuilder.ScriptType(s.Type).DustLimit(); txbuilder.Amount(sat) < dust {
-		return 0, &conversionError{s.ID, fmt.Errorf("%w: %s is %d sat now, below the %d sat dust limit", ErrBadInput, a, sat, dust)}
+		return 0, &conversionError{s.ID, fmt.Errorf("%w: %s is %s now, below the %s dust limit", ErrBadInput, a, groupSat(int64(sat)), groupSat(int64(dust)))}
 	}
 	return sat, nil
 }

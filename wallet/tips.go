@@ -71,7 +71,7 @@ func (w *Wallet) AddTip(req TipRequest) (store.Tip, bool, error) {
 			old, err := tx.Tip(req.ID)
 			if err == nil {
 				if old.Address != req.Payment.Address || old.Amount != int64(req.Payment.Amount) {
-					return fmt.Errorf("%w: %s pays %d sat to %s", ErrTipConflict, old.ID, old.Amount, old.Address)
+					return fmt.Errorf("%w: %s pays %s to %s", ErrTipConflict, old.ID, groupSat(old.Amount), old.Address)
 				}
 				out, existed = old, true
 				return nil
@@ -182,8 +182,12 @@ func (w *Wallet) PlanFlush(req FlushRequest) (*FlushPlan, error) {
 		return nil, fmt.Errorf("%w: the queue is empty", ErrNothingToFlush)
 	}
 	if len(due) == 0 {
-		return nil, fmt.Errorf("%w: %d tips wait for fees at or below %s sat/vB (now %s sat/vB); none is overdue",
-			ErrNothingToFlush, queued, req.Threshold, req.FeeRate)
+		wait := "tips wait"
+		if queued == 1 {
+			wait = "tip waits"
+		}
+		return nil, fmt.Errorf("%w: %d %s for fees at or below %s sat/vB (now %s sat/vB); none is overdue",
+			ErrNothingToFlush, queued, wait, req.Threshold, req.FeeRate)
 	}
 	pays := make([]Payment, len(due))
 	for i, t := range due {

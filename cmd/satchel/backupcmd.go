@@ -146,8 +146,8 @@ anyone with the file and the passphrase can spend.
 			if a.flags.json {
 				return a.printJSON(out)
 			}
-			fmt.Fprintf(a.Out, "Backup of wallet %q written to %s (%d accounts, %d labels, %d frozen coins).\n",
-				out.Wallet, path, out.Accounts, out.Labels, out.Frozen)
+			fmt.Fprintf(a.Out, "Backup of wallet %q written to %s (%s, %s, %s).\n", out.Wallet, path,
+				count(out.Accounts, "account", "accounts"), count(out.Labels, "label", "labels"), count(out.Frozen, "frozen coin", "frozen coins"))
 			fmt.Fprintln(a.Out, "Restore it with: satchel restore --from-backup "+path+" (the wallet passphrase is needed).")
 			return nil
 		},
@@ -195,9 +195,9 @@ type restoreBackupJSON struct {
 }
 
 func (a *App) restoreBackup(cmd *cobra.Command, file string) error {
-	f, err := os.Open(file)
+	f, err := openInput("bad_backup", "--from-backup", file)
 	if err != nil {
-		return usagef("bad_backup", fmt.Sprintf("read --from-backup: %v", err))
+		return err
 	}
 	data, err := io.ReadAll(io.LimitReader(f, wallet.MaxBackupBytes+1))
 	f.Close()
@@ -248,7 +248,7 @@ func (a *App) restoreBackup(cmd *cobra.Command, file string) error {
 		return a.printJSON(out)
 	}
 	a.printWalletText("Restored", dir, out.walletJSON)
-	fmt.Fprintf(a.Out, "with %d labels and %d frozen coins; the next sync finds its transactions again.\n", out.Labels, out.Frozen)
+	fmt.Fprintf(a.Out, "with %s and %s; the next sync finds its transactions again.\n", count(out.Labels, "label", "labels"), count(out.Frozen, "frozen coin", "frozen coins"))
 	return nil
 }
 

@@ -54,6 +54,12 @@ func (a *App) txSession(cmd *cobra.Command, feeRate string, target int, planOnly
 		w.Close()
 		return nil, nil, 0, usagef("offline", "sending needs the network: drop --offline, or add --dry-run to plan")
 	}
+	// Without a backend nothing can be sent: say that alone, not first "answering from local
+	// state" as a plan would.
+	if raw, err := a.backendURL(w); !planOnly && err == nil && raw == "" {
+		w.Close()
+		return nil, nil, 0, usagef("no_backend", "sending needs a backend: give --backend URL, set SATCHEL_BACKEND, or run: satchel config set backend URL")
+	}
 	_, be, err := a.syncWallet(cmd, w)
 	if err != nil {
 		w.Close()

@@ -102,7 +102,7 @@ this one only syncs.`,
 				fmt.Fprintf(a.Out, "payment %s was not reported by the backend: broadcast again (satchel abandon %s gives it up)\n", id, id)
 			}
 			if s := out.Silent; s != nil {
-				fmt.Fprintf(a.Out, "silent payments: scanned through height %d (%d blocks now), %d outputs found\n", s.Height, s.Blocks, s.Found)
+				fmt.Fprintf(a.Out, "silent payments: scanned through height %d (%s now), %s found\n", s.Height, count(s.Blocks, "block", "blocks"), count(s.Found, "output", "outputs"))
 			}
 			return nil
 		},
@@ -220,6 +220,9 @@ whole, as do output to a pipe or a file and --json.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if limit < 0 || offset < 0 {
 				return usagef("bad_limit", "--limit and --offset must not be negative")
+			}
+			if err := checkFiatAt(fiatAt); err != nil {
+				return err
 			}
 			w, be, err := a.openSynced(cmd)
 			if err != nil {
@@ -384,7 +387,7 @@ func parseOutPoint(s string) (wire.OutPoint, error) {
 	}
 	var n uint32
 	if _, err := fmt.Sscanf(s[i+1:], "%d", &n); err != nil || fmt.Sprint(n) != s[i+1:] {
-		return wire.OutPoint{}, usagef("bad_outpoint", fmt.Sprintf("%q: the output index must be a number", s))
+		return wire.OutPoint{}, usagef("bad_outpoint", fmt.Sprintf("%q: the output index after the colon is a whole number from 0 to 4294967295", s))
 	}
 	return wire.OutPoint{Hash: *h, Index: n}, nil
 }

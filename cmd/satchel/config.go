@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/BurntSushi/toml"
 	"github.com/spf13/cobra"
@@ -192,6 +193,10 @@ func readConfigFile(path string) (configValues, error) {
 	if errors.Is(err, os.ErrNotExist) {
 		return out, nil
 	}
+	if errors.Is(err, syscall.ENOTDIR) {
+		// --datadir (or SATCHEL_HOME) names a file: say that, not "open ...: not a directory".
+		return nil, usagef("bad_config", fmt.Sprintf("cannot read config %s: part of that path is a file, not a folder (check --datadir and SATCHEL_HOME)", path))
+	}
 	if err != nil {
 		return nil, usagef("bad_config", fmt.Sprintf("read config %s: %v", path, err))
 	}
@@ -202,7 +207,7 @@ func readConfigFile(path string) (configValues, error) {
 	}
 	var m map[string]any
 	if _, err := toml.Decode(string(raw), &m); err != nil {
-		return nil, usagef("bad_config", fmt.Sprintf("config %s: %v", path, oneLine(err.Error())))
+		return nil, usagef("bad_config", fmt.Sprintf("config %s: %s (correct or remove that line with an editor)", path, strings.TrimPrefix(oneLine(err.Error()), "toml: ")))
 	}
 	for k, v := range m {
 		switch x := v.(type) {

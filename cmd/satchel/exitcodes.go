@@ -128,6 +128,8 @@ func classify(err error) (int, string) {
 		return exitError, "never_synced"
 	case errors.Is(err, wallet.ErrKeystoreCorrupt), errors.Is(err, wallet.ErrKeystoreVersion), errors.Is(err, wallet.ErrKeystoreCost):
 		return exitError, "keystore_damaged"
+	case errors.Is(err, wallet.ErrStoreDamaged):
+		return exitError, "wallet_damaged"
 	case errors.Is(err, wallet.ErrKeystorePermissions), errors.Is(err, wallet.ErrInsecureFolder):
 		return exitError, "insecure_permissions"
 	case errors.Is(err, os.ErrPermission):

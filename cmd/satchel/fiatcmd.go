@@ -137,8 +137,8 @@ func (a *App) convertPays(ctx context.Context, w *wallet.Wallet, pays []wallet.P
 	a.fx.quotes = append(a.fx.quotes, q...)
 	for i := range pays {
 		if pays[i].Fiat != nil && pays[i].Amount < pays[i].Type.DustLimit() {
-			return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%s is %d sat, below the %d sat dust limit of a %s output",
-				pays[i].Fiat, pays[i].Amount, pays[i].Type.DustLimit(), pays[i].Type)}
+			return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%s is %s, below the %s dust limit of a %s output",
+				pays[i].Fiat, fmtSat(int64(pays[i].Amount)), fmtSat(int64(pays[i].Type.DustLimit())), pays[i].Type)}
 		}
 	}
 	return nil
@@ -259,12 +259,20 @@ func capCurrency(l wallet.Limits) string {
 	return l.DailyFiat.Currency
 }
 
+// checkFiatAt checks history's --fiat-at, before the wallet is opened or synced.
+func checkFiatAt(at string) error {
+	if at != "" && at != "now" {
+		return usagef("bad_fiat_at", fmt.Sprintf("--fiat-at %q: the only value is now (without it: the price kept with each payment)", clipArg(at)))
+	}
+	return nil
+}
+
 // historyFiat returns what adds config fiat's value to a history row: at the price kept with
 // each payment satchel made (other rows have none: "-"), or with --fiat-at now at today's
 // price for every row. Without config fiat it adds nothing.
 func (a *App) historyFiat(ctx context.Context, w *wallet.Wallet, at string) (func(*historyJSON), error) {
-	if at != "" && at != "now" {
-		return nil, usagef("bad_fiat_at", fmt.Sprintf("--fiat-at %q: the only value is now (without it: the price kept with each payment)", clipArg(at)))
+	if err := checkFiatAt(at); err != nil {
+		return nil, err
 	}
 	cur := a.displayCurrency(w)
 	if cur == "" {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"strconv"
 	"strings"
 
@@ -141,10 +140,11 @@ func parseFeeRateFlag(flag, s string) (txbuilder.FeeRate, error) {
 
 // fileError says a file could not be read without repeating its name ("read x: open x: no
 // such file or directory" becomes "cannot read x: no such file or directory").
-func fileError(path string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return usagef("bad_file", fmt.Sprintf("cannot read %s: %v", path, err))
+func fileError(path string, err error) error { return inputFileError("bad_file", "", path, err) }
+
+// inputWhy is the text of a wallet error about the user's input without the "bad input: "
+// of its sentinel: the exit code and JSON code say that already, and the message is read
+// after a flag's name ("--every: give a count...", not "--every: bad input: give...").
+func inputWhy(err error) string {
+	return strings.ReplaceAll(err.Error(), wallet.ErrBadInput.Error()+": ", "")
 }

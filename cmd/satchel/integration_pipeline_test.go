@@ -25,7 +25,7 @@ func TestIntegrationRepeatedPayeesAreMerged(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("send: exit %d %s", r.code, r.err)
 	}
-	if !strings.Contains(r.err, "merged into one output of 5100 sat") {
+	if !strings.Contains(r.err, "merged into one output of 5,100 sat") {
 		t.Fatalf("no merge note on stderr: %s", r.err)
 	}
 	payees := 0

@@ -115,7 +115,7 @@ With --json and no FILE the records are printed as one JSON array instead of lin
 			if a.flags.json {
 				return a.printJSON(labelsExportJSON{File: path, Records: len(recs)})
 			}
-			fmt.Fprintf(a.Out, "%d records written to %s\n", len(recs), path)
+			fmt.Fprintf(a.Out, "%s written to %s\n", count(len(recs), "record", "records"), path)
 			return nil
 		},
 	}
@@ -139,9 +139,9 @@ Labels longer than 1,000 bytes are cut, with a warning.
 			var r io.Reader = a.In
 			name := "stdin"
 			if args[0] != "-" {
-				f, err := os.Open(args[0])
+				f, err := openInput("bad_file", "", args[0])
 				if err != nil {
-					return fileError(args[0], err)
+					return err
 				}
 				defer f.Close()
 				r, name = f, args[0]

@@ -56,7 +56,7 @@ func describeTimeLock(tl message.TimeLock) string {
 			if tl.Sequence&wire.SequenceLockTimeIsSeconds != 0 {
 				parts = append(parts, fmt.Sprintf("once the signed coin is %s old", time.Duration(n)*512*time.Second))
 			} else {
-				parts = append(parts, fmt.Sprintf("%d blocks after the signed coin confirms", n))
+				parts = append(parts, fmt.Sprintf("%d %s after the signed coin confirms", n, plural(int(n), "block", "blocks")))
 			}
 		}
 	}
@@ -152,7 +152,7 @@ Proof-of-funds signatures ("pof") and taproot script-path simple signatures cann
 			addr, sig, msg := args[0], strings.TrimSpace(args[1]), args[2]
 			dec, err := address.Decode(addr, net)
 			if err != nil {
-				return err
+				return addressError(addr, err)
 			}
 			out := verifyMessageJSON{Address: dec.String, Format: givenFormat(sig, dec.Type)}
 			tl, err := message.VerifyTimeLock([]byte(msg), addr, sig, net)

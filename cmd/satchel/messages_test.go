@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -224,5 +228,193 @@ func TestWrongInputsSayWhatToDo(t *testing.T) {
 	}
 	if r := c.run("", "utxos", "--offline", "--fee-rate", "2sat/vB"); r.code != 0 {
 		t.Errorf("2sat/vB: exit %d %s", r.code, r.err)
+	}
+}
+
+// The walk of issue #15: every subcommand given a wrong input answers with one line that says
+// what to do, in a person's words, with the documented exit code and JSON code, never echoes a
+// control character, and leaves every file of the data folder as it was. The text of each
+// message is kept in testdata/golden/walk-errors.txt.
+func TestWalkWrongInputs(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cut := write("cut.jsonl", `{"address":"`+outsider+`","amount":`+"\n")
+	cutLabels := write("labels.jsonl", `{"type":"addr","ref":"x"`+"\n")
+	notJSON := write("not.json", "nope")
+	txid := strings.Repeat("00", 32)
+	lookalike := outsider[:len(outsider)-1] + "г" // Cyrillic
+	var golden strings.Builder
+	for _, tc := range []struct {
+		args []string
+		exit int
+		code string
+		has  string
+	}{
+		// A negative number where an amount goes is not a cluster of short flags.
+		{[]string{"send", outsider, "-5", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", "amounts are positive"},
+		{[]string{"send", outsider, "-5sat", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", "amounts are positive"},
+		{[]string{"send", "--fee-rate", "2", "--dry-run", "--", outsider, "-5"}, exitUsage, "bad_amount", "negative"},
+		{[]string{"tip", "add", outsider, "-0.1btc"}, exitUsage, "bad_amount", "amounts are positive"},
+		{[]string{"tip", "schedule", outsider, "-5", "--every", "1d"}, exitUsage, "bad_amount", "amounts are positive"},
+		{[]string{"config", "set", "limit.daily", "-5"}, exitUsage, "bad_config_value", "never negative"},
+		{[]string{"freeze", "-1"}, exitUsage, "usage", "negative number"},
+		// Flag values that do not read: no strconv, no time package.
+		{[]string{"send", outsider, "1000", "--fee-rate", "2", "--target", "abc", "--dry-run"}, exitUsage, "bad_flag", `--target "abc": give a whole number`},
+		{[]string{"history", "--offline", "--limit", "abc"}, exitUsage, "bad_flag", "give a whole number"},
+		{[]string{"history", "--offline", "--offset", "99999999999999999999"}, exitUsage, "bad_flag", "too large"},
+		{[]string{"export", "xpub", "--purpose", "-1"}, exitUsage, "bad_flag", "must not be negative"},
+		{[]string{"wait", "--txid", txid, "--timeout", "abc"}, exitUsage, "bad_flag", "give a duration"},
+		{[]string{"balance", "--offline", "--yes=maybe"}, exitUsage, "bad_flag", "true or false"},
+		{[]string{"create", "--wallet", "c1", "--words", "abc"}, exitUsage, "bad_flag", "give a whole number"},
+		// An empty value is not the default.
+		{[]string{"send", outsider, "1000", "--fee-rate", "", "--dry-run"}, exitUsage, "bad_flag", "--fee-rate was given an empty value"},
+		{[]string{"receive", "--amount", ""}, exitUsage, "bad_flag", "--amount was given an empty value"},
+		{[]string{"send", "--to", "", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_flag", "--to was given an empty value"},
+		{[]string{"tip", "add", outsider, "2100", "--id", " "}, exitUsage, "bad_flag", "--id was given an empty value"},
+		{[]string{"tip", "add", outsider, "2100", "--by", "2016-11-25T12:00:00Z"}, exitUsage, "bad_by", "already past"},
+		// Files: none named, a folder, missing, cut short, a missing output folder.
+		{[]string{"send", "--batch", dir, "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_batch", "is a folder"},
+		{[]string{"send", "--batch", filepath.Join(dir, "missing.csv"), "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_batch", "cannot read --batch"},
+		{[]string{"send", "--batch", cut, "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_batch", "ends too early"},
+		{[]string{"labels", "import", ""}, exitUsage, "bad_file", "gives no file name"},
+		{[]string{"labels", "import", dir}, exitUsage, "bad_file", "is a folder"},
+		{[]string{"labels", "import", cutLabels}, exitUsage, "bad_labels", "ends too early"},
+		{[]string{"restore", "--wallet", "r", "--mnemonic-file", dir}, exitUsage, "bad_mnemonic_file", "is a folder"},
+		{[]string{"restore", "--wallet", "r", "--from-backup", dir}, exitUsage, "bad_backup", "is a folder"},
+		{[]string{"restore", "--wallet", "r", "--from-backup", notJSON}, exitUsage, "bad_backup", "not valid JSON"},
+		{[]string{"seed", "verify", "--shamir", "--mnemonic-file", dir}, exitUsage, "bad_shares_file", "is a folder"},
+		{[]string{"passphrase", "change", "--new-passphrase-file", dir}, exitUsage, "bad_passphrase_file", "is a folder"},
+		{[]string{"balance", "--offline", "--passphrase-file", filepath.Join(dir, "missing")}, exitUsage, "bad_passphrase_file", "cannot read --passphrase-file"},
+		{[]string{"backup", "export", filepath.Join(dir, "missing", "b.json")}, exitUsage, "bad_file", "does not exist (create it first)"},
+		{[]string{"backup", "export", ""}, exitUsage, "bad_file", "gives no file name"},
+		{[]string{"labels", "export", filepath.Join(cut, "x.jsonl")}, exitUsage, "bad_file", "is not a folder"},
+		{[]string{"psbt", "decode", ""}, exitUsage, "bad_file", "gives no file name"},
+		{[]string{"balance", "--offline", "--datadir", cut}, exitUsage, "bad_config", "part of that path is a file"},
+		// The wallet's "bad input:" never follows a flag's name; each part is named once.
+		{[]string{"send", outsider, "1000", "--fee-rate", "2", "--max-fee-ratio", "-1", "--dry-run"}, exitUsage, "bad_max_fee_ratio", "must not be negative"},
+		{[]string{"tip", "schedule", outsider, "2100", "--every", "0d"}, exitUsage, "bad_every", "give a count"},
+		{[]string{"tip", "schedule", outsider, "2100", "--every", "1d", "--start", "2026-13-45"}, exitUsage, "bad_date", "YYYY-MM-DD"},
+		{[]string{"create", "--wallet", "c1", "--shamir", "5-of-3"}, exitUsage, "bad_shamir", `--shamir "5-of-3": the threshold`},
+		{[]string{"freeze", txid + ":-1"}, exitUsage, "bad_outpoint", "whole number from 0"},
+		// Addresses for a person, on every command that reads one.
+		{[]string{"verify-message", "nope", "sig", "msg"}, exitUsage, "bad_address", "check for a typo"},
+		{[]string{"send", lookalike, "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", "check for a typo"},
+		{[]string{"send", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "wrong_network", "is for mainnet"},
+		{[]string{"tip", "add", strings.Repeat("x", 10_000), "2100"}, exitUsage, "bad_address", "too short or too long"},
+		// Hostile text is shown escaped.
+		{[]string{"send", "\x1b[31mred", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", `\x1b[31mred`},
+		{[]string{"send", outsider, "1000\x1b[31m", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", `\x1b`},
+		{[]string{"tip", "cancel", "\x1b[31mx\ny"}, exitUsage, "bad_input", `\x1b[31mx\ny`},
+		{[]string{"send", outsider, "２１００", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", "only digits"},
+		// What is wrong comes alone, before any warning about what would have been answered.
+		{[]string{"history", "--offline", "--fiat-at", "x"}, exitUsage, "bad_fiat_at", "the only value is now"},
+		{[]string{"tip", "flush", "--fee-rate", "2", "--target", "0", "--dry-run"}, exitUsage, "bad_target", "between 1 and 1008"},
+		{[]string{"bump-fee", txid, "--fee-rate", "5", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
+		{[]string{"cpfp", txid, "--fee-rate", "5", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
+		{[]string{"abandon", txid, "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
+		{[]string{"dust", "dispose", txid + ":0", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
+	} {
+		before := snapshot(t, c.home)
+		r := c.run("", tc.args...)
+		asJSON := append([]string{}, tc.args...)
+		if i := slices.Index(asJSON, "--"); i >= 0 {
+			asJSON = slices.Insert(asJSON, i, "--json")
+		} else {
+			asJSON = append(asJSON, "--json")
+		}
+		rj := c.run("", asJSON...)
+		code, msg := jsonError(t, rj.err)
+		name := fmt.Sprintf("%q", tc.args)
+		if r.code != tc.exit || rj.code != tc.exit || code != tc.code || !strings.Contains(r.err, tc.has) {
+			t.Errorf("%s: exit %d / %d %s, want %d %s with %q: %q", name, r.code, rj.code, code, tc.exit, tc.code, tc.has, r.err)
+		}
+		if !strings.HasPrefix(r.err, "satchel: ") || strings.Count(r.err, "\n") != 1 || strings.Count(rj.err, "\n") != 1 {
+			t.Errorf("%s: not one line: %q %q", name, r.err, rj.err)
+		}
+		if "satchel: "+msg+"\n" != r.err {
+			t.Errorf("%s: the JSON message %q is not the text one %q", name, msg, r.err)
+		}
+		for _, internal := range []string{"strconv", `parsing "`, "invalid character", "unexpected end", "EOF", "bad input", " json: ",
+			"open ", "unknown shorthand", "time: ", "\x1b", ".new-"} {
+			if strings.Contains(r.err, internal) {
+				t.Errorf("%s: %q in %q", name, internal, r.err)
+			}
+		}
+		if after := snapshot(t, c.home); !reflect.DeepEqual(before, after) {
+			t.Errorf("%s: the data folder changed", name)
+		}
+		shown := make([]string, len(tc.args))
+		for i, a := range tc.args {
+			shown[i] = strconv.Quote(clipArg(strings.ReplaceAll(a, dir, "$DIR")))
+		}
+		fmt.Fprintf(&golden, "satchel %s\n  exit %d %s: %s", strings.Join(shown, " "), r.code, code, strings.ReplaceAll(r.err, dir, "$DIR"))
+	}
+	c.golden("walk-errors.txt", golden.String())
+	// A group of commands under --json prints no help on stdout: it names its subcommands.
+	if r := c.run("", "config", "--json"); r.code != exitUsage || r.out != "" || !strings.Contains(r.err, "get, list, path, set, unset") {
+		t.Errorf("config --json: exit %d %q %q", r.code, r.out, r.err)
+	}
+	// --jq implies --json: its own error is JSON, in words too.
+	r := c.run("", "balance", "--offline", "--jq", ".[")
+	if code, msg := jsonError(t, r.err); r.code != exitUsage || code != "bad_jq" || !strings.Contains(msg, "ends too early") {
+		t.Errorf("--jq .[: exit %d %q", r.code, r.err)
+	}
+}
+
+// A damaged keystore or wallet.db says so in words and how to get the wallet back.
+func TestDamagedFilesSayHowToGetTheWalletBack(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create", "--wallet", "a")
+	c.mustRun("", "create", "--wallet", "b")
+	dir := filepath.Join(c.home, "regtest")
+	if err := os.WriteFile(filepath.Join(dir, "a", "wallet.db"), bytes.Repeat([]byte{0x5a}, 8192), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ks := filepath.Join(dir, "b", "keystore.json")
+	b, err := os.ReadFile(ks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ks, append(b, "garbage\n"...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args       []string
+		code, word string
+	}{
+		{[]string{"balance", "--offline", "--wallet", "a", "--json"}, "wallet_damaged", "damaged"},
+		{[]string{"seed", "show", "--wallet", "b", "--json"}, "keystore_damaged", "not valid JSON"},
+	} {
+		r := c.run("", tc.args...)
+		code, msg := jsonError(t, r.err)
+		if r.code != exitError || code != tc.code || !strings.Contains(msg, tc.word) || !strings.Contains(msg, "satchel restore") ||
+			strings.Contains(msg, "invalid character") || strings.Contains(msg, "invalid database") {
+			t.Errorf("%v: exit %d %s", tc.args, r.code, r.err)
+		}
+	}
+}
+
+// Counts in text output agree with their nouns: "1 account", "1 record".
+func TestPluralsInTextOutput(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	dir := t.TempDir()
+	if r := c.mustRun("", "backup", "export", filepath.Join(dir, "b.json")); !strings.Contains(r.out, "(4 accounts, 0 labels, 0 frozen coins)") {
+		t.Errorf("backup export: %q", r.out)
+	}
+	c.mustRun("", "label", c.receiveAddr("default"), "coffee")
+	if r := c.mustRun("", "labels", "export", filepath.Join(dir, "l.jsonl")); !strings.HasPrefix(r.out, "1 record written to ") {
+		t.Errorf("labels export: %q", r.out)
+	}
+	if r := c.mustRun("", "backup", "export", filepath.Join(dir, "b2.json")); !strings.Contains(r.out, ", 1 label, 0 frozen coins)") {
+		t.Errorf("backup export with a label: %q", r.out)
 	}
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,6 +39,10 @@ func within(path, dir string) bool {
 // plain file (a device, a pipe, a symbolic link), whatever --force says: an export written over
 // keystore.json would lose the seed. It returns the absolute path.
 func (a *App) checkOutPath(path string) (string, error) {
+	if strings.TrimSpace(path) == "" {
+		// filepath.Abs("") is the current folder, which is never what an empty name meant.
+		return "", usagef("bad_file", `"" gives no file name: give the path of a file`)
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return "", usagef("bad_file", err.Error())
@@ -63,6 +69,13 @@ func (a *App) checkOutPath(path string) (string, error) {
 			// A device, a pipe or a symbolic link would be replaced by a plain file.
 			return "", usagef("bad_file", fmt.Sprintf("%s is not a plain file: give the path of a file", abs))
 		}
+	}
+	// A missing folder is the user's to create: say so before any work, not as a failed write.
+	switch fi, err := os.Stat(filepath.Dir(abs)); {
+	case errors.Is(err, fs.ErrNotExist):
+		return "", usagef("bad_file", fmt.Sprintf("cannot write %s: the folder %s does not exist (create it first)", abs, filepath.Dir(abs)))
+	case err == nil && !fi.IsDir():
+		return "", usagef("bad_file", fmt.Sprintf("cannot write %s: %s is not a folder", abs, filepath.Dir(abs)))
 	}
 	return abs, nil
 }

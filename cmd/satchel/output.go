@@ -176,7 +176,12 @@ func (a *App) zoneName() string { return a.Now().In(a.loc()).Format("MST") }
 func compileJQ(expr string) (*gojq.Code, error) {
 	q, err := gojq.Parse(expr)
 	if err != nil {
-		return nil, usagef("bad_jq", fmt.Sprintf("--jq %q: %v", expr, err))
+		why := err.Error()
+		if why == "unexpected EOF" {
+			// gojq's words for an expression cut short: say it as jq users know it.
+			why = "the expression ends too early (an unclosed bracket, parenthesis or quote?)"
+		}
+		return nil, usagef("bad_jq", fmt.Sprintf("--jq %q: %s", expr, why))
 	}
 	code, err := gojq.Compile(q)
 	if err != nil {

@@ -35,7 +35,7 @@ func (a *App) readSecretFrom(s passphraseSource) ([]byte, error) {
 		}
 		b, err := readFirstLine(s.file)
 		if err != nil {
-			return nil, usagef("bad_passphrase_file", fmt.Sprintf("read %s %s: %v", s.fileFlag, s.file, err))
+			return nil, inputFileError("bad_passphrase_file", s.fileFlag, s.file, err)
 		}
 		if len(b) == 0 {
 			return nil, usagef("empty_passphrase", fmt.Sprintf("the %s in %s is empty", s.what, s.file))

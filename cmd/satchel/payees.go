@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
 
+	"github.com/satchel-wallet/satchel/internal/jsonwhy"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/address"
@@ -189,9 +189,9 @@ func isSilentAddress(s string) bool {
 
 // readBatch reads CSV lines address,amount[,label] or JSON lines {"address","amount","label"}.
 func readBatch(net *chaincfg.Params, file string, resolve func(string) (string, error)) ([]wallet.Payment, error) {
-	f, err := os.Open(file)
+	f, err := openInput("bad_batch", "--batch", file)
 	if err != nil {
-		return nil, usagef("bad_batch", fmt.Sprintf("--batch: %v", err))
+		return nil, err
 	}
 	defer f.Close()
 	r := bufio.NewReader(io.LimitReader(f, 4<<20))
@@ -218,7 +218,7 @@ func readBatch(net *chaincfg.Params, file string, resolve func(string) (string, 
 			dec := json.NewDecoder(strings.NewReader(s))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(&j); err != nil {
-				return nil, usagef("bad_batch", fmt.Sprintf("%s line %d: %v", file, line, err))
+				return nil, usagef("bad_batch", fmt.Sprintf("%s line %d: %s", file, line, jsonwhy.Describe(err)))
 			}
 			addr, label = j.Address, j.Label
 			amount = strings.Trim(string(j.Amount), `"`)

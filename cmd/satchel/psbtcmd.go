@@ -11,6 +11,7 @@ import (
 	"github.com/satchel-wallet/satchel/internal/atomicfile"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -483,7 +484,12 @@ satchel psbt broadcast does that.
 				// People see what they sign; under --json too when they are asked y/N.
 				if !a.flags.json || (a.canPrompt() && !a.flags.yes) {
 					a.printPSBTSummary(a.Err, summary)
-					fmt.Fprintf(a.Err, "signing input(s) %v of wallet %s\n", signing, a.flags.wallet)
+					// Numbered as the inputs list above numbers them.
+					nums := make([]string, len(signing))
+					for i, n := range signing {
+						nums[i] = strconv.Itoa(n)
+					}
+					fmt.Fprintf(a.Err, "signing %s %s of wallet %s\n", plural(len(signing), "input", "inputs"), strings.Join(nums, ", "), a.flags.wallet)
 				} else {
 					for _, warn := range summary.Warnings {
 						a.warn("psbt", warn)
@@ -705,7 +711,7 @@ reserved are left as they are. Destroy the PSBT too: signed later, it would stil
 				fmt.Fprintln(a.Out, "no coin of this PSBT was reserved: nothing to give back")
 				return nil
 			}
-			fmt.Fprintf(a.Out, "%d coin(s) back in coin selection: %s\n", len(released), strings.Join(out.Released, ", "))
+			fmt.Fprintf(a.Out, "%s back in coin selection: %s\n", count(len(released), "coin", "coins"), strings.Join(out.Released, ", "))
 			return nil
 		},
 	}

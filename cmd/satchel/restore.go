@@ -110,9 +110,9 @@ func (a *App) readMnemonic(file string) ([]byte, error) {
 	var r io.Reader
 	switch {
 	case file != "":
-		f, err := os.Open(file)
+		f, err := openInput("bad_mnemonic_file", "--mnemonic-file", file)
 		if err != nil {
-			return nil, usagef("bad_mnemonic_file", fmt.Sprintf("read --mnemonic-file: %v", err))
+			return nil, err
 		}
 		defer f.Close()
 		r = f

@@ -21,12 +21,12 @@ func run(a *App, args []string) int {
 	root.SetIn(a.In)
 	root.SetOut(a.Out)
 	root.SetErr(a.Err)
-	err := root.Execute()
+	cmd, err := root.ExecuteC()
 	if err == nil {
 		return exitOK
 	}
 	if isCobraUsage(err) {
-		err = usagef("usage", err.Error()+" (see --help)")
+		err = usageForPeople(cmd, err)
 	}
 	err = a.busyMessage(err)
 	err = humanError(err)
@@ -155,6 +155,16 @@ func refuseUnknownSubcommands(c *cobra.Command) {
 		if len(args) > 0 {
 			return usagef("usage", fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath()))
 		}
+		// Under --json stdout is a JSON document or nothing: no help text there.
+		if j, _ := cmd.Flags().GetBool("json"); j || cmd.Flags().Changed("jq") {
+			var names []string
+			for _, sub := range cmd.Commands() {
+				if sub.IsAvailableCommand() {
+					names = append(names, sub.Name())
+				}
+			}
+			return usagef("usage", fmt.Sprintf("%s needs a subcommand: %s (see --help)", cmd.CommandPath(), strings.Join(names, ", ")))
+		}
 		return cmd.Help()
 	}
 }
@@ -165,12 +175,10 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 	if cmd.Name() == cobra.ShellCompRequestCmd || cmd.Name() == cobra.ShellCompNoDescRequestCmd {
 		return nil // completions resolve what they need themselves, quietly (completion.go)
 	}
-	// A global flag given with no value is a mistake (an unset variable in a script), not a
-	// request for the default.
-	for _, name := range []string{"datadir", "network", "wallet", "passphrase-file", "backend", "proxy", "sp-server", "unit", "jq"} {
-		if f := cmd.Flags().Lookup(name); f != nil && f.Changed && strings.TrimSpace(f.Value.String()) == "" {
-			return usagef("bad_flag", fmt.Sprintf("--%s was given an empty value: give a value, or leave the flag out", name))
-		}
+	// A flag given with no value is a mistake (an unset variable in a script), not a request
+	// for the default: --fee-rate "" must not quietly become the backend's estimate.
+	if name := emptyFlag(cmd); name != "" {
+		return usagef("bad_flag", fmt.Sprintf("--%s was given an empty value: give a value, or leave the flag out", name))
 	}
 	if f := cmd.Flags().Lookup("gap-limit"); f != nil && f.Changed && a.flags.gapLimit <= 0 {
 		return usagef("bad_flag", "--gap-limit must be at least 1")
@@ -201,7 +209,7 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 	// after (the passphrase itself is read only when it is needed).
 	if f := a.flags.passphraseFile; f != "" {
 		if fi, err := os.Stat(f); err != nil {
-			return usagef("bad_passphrase_file", fmt.Sprintf("read --passphrase-file %s: %v", f, err))
+			return inputFileError("bad_passphrase_file", "--passphrase-file", f, err)
 		} else if fi.IsDir() {
 			return usagef("bad_passphrase_file", fmt.Sprintf("--passphrase-file %s is a folder: give the file", f))
 		} else if err := checkSecretFileMode("--passphrase-file", f, fi); err != nil {
@@ -224,8 +232,13 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 func humanError(err error) error {
 	// "bad input: " is the wallet's sentinel for a mistake in what was given; the exit code
 	// and JSON code say that already, and a person reads the rest better without it.
-	if msg := err.Error(); errors.Is(err, wallet.ErrBadInput) && strings.HasPrefix(msg, wallet.ErrBadInput.Error()+": ") {
-		return &wrappedMessage{msg: strings.TrimPrefix(msg, wallet.ErrBadInput.Error()+": "), err: err}
+	// Wrapped after a flag's name ("--every: bad input: ..."), it goes too.
+	if msg := err.Error(); strings.Contains(msg, wallet.ErrBadInput.Error()+": ") {
+		return &wrappedMessage{msg: inputWhy(err), err: err}
+	}
+	// A damaged file: say what gets the wallet back.
+	if errors.Is(err, wallet.ErrKeystoreCorrupt) || errors.Is(err, wallet.ErrStoreDamaged) {
+		return &wrappedMessage{msg: err.Error() + "; get the wallet back with satchel restore (from its seed words or a backup file) under a new --wallet name", err: err}
 	}
 	var be *chain.BroadcastError
 	if errors.As(err, &be) && be.Cause == chain.CauseAlreadyInChain {

@@ -374,7 +374,7 @@ func (g *guardFlags) guard() (wallet.FeeGuard, error) {
 	guard := wallet.DefaultFeeGuard
 	var err error
 	if guard.MaxRatioPPM, err = wallet.ParseRatio(g.maxFeeRatio); err != nil {
-		return guard, usagef("bad_max_fee_ratio", "--max-fee-ratio: "+err.Error())
+		return guard, usagef("bad_max_fee_ratio", "--max-fee-ratio: "+inputWhy(err))
 	}
 	if g.maxFee != "" {
 		v, err := txbuilder.ParseAmount(g.maxFee)

@@ -53,6 +53,8 @@ type shamirScheme struct {
 // scheme is refused before any passphrase is asked.
 func parseShamirSpec(spec string, groupThreshold int) (shamirScheme, error) {
 	bad := func(why string) (shamirScheme, error) {
+		// A one-group spec is its own part: name it once ("--shamir "5-of-3": the threshold...").
+		why = strings.TrimPrefix(strings.TrimPrefix(why, strconv.Quote(spec)+": "), strconv.Quote(spec)+" is ")
 		return shamirScheme{}, usagef("bad_shamir", fmt.Sprintf("--shamir %q: %s", spec, why))
 	}
 	var s shamirScheme
@@ -290,9 +292,9 @@ func (a *App) readShares(file string, set *wallet.ShareSet) error {
 	var r io.Reader
 	switch {
 	case file != "":
-		fh, err := os.Open(file)
+		fh, err := openInput("bad_shares_file", "--mnemonic-file", file)
 		if err != nil {
-			return usagef("bad_shares_file", fmt.Sprintf("read %s: %v", file, err))
+			return err
 		}
 		defer fh.Close()
 		r = fh

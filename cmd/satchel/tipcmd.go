@@ -56,6 +56,10 @@ func parseBy(s string, now time.Time) (time.Time, error) {
 		return now.Add(d), nil
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		// A deadline already past is a typo (a year, a month), not a tip to pay at once.
+		if !t.After(now) {
+			return time.Time{}, usagef("bad_by", fmt.Sprintf("--by %s is already past: give a later time, or a duration such as 6h", s))
+		}
 		return t, nil
 	}
 	return time.Time{}, usagef("bad_by", fmt.Sprintf("--by %q: give a duration (90m, 6h, 2d) or a time (2026-12-01T18:00:00Z)", s))
@@ -246,6 +250,9 @@ so a crash between broadcast and record never pays a tip twice: the next sync re
 					return usagef("bad_fee_rate", "--max-fee-rate: "+err.Error())
 				}
 				threshold = r
+			}
+			if target < 1 || target > 1008 {
+				return usagef("bad_target", "--target must be between 1 and 1008 blocks")
 			}
 			w, be, rate, err := a.txSession(cmd, feeRate, target, dryRun)
 			if err != nil {

@@ -145,7 +145,7 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 				return usagef("bad_address", "a silent payment address cannot be scheduled: its output is derived when the batch is signed")
 			}
 			if pay.Fiat == nil && pay.Amount < pay.Type.DustLimit() {
-				return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%d sat is below the %d sat dust limit of a %s output", pay.Amount, pay.Type.DustLimit(), pay.Type)}
+				return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%s is below the %s dust limit of a %s output", fmtSat(int64(pay.Amount)), fmtSat(int64(pay.Type.DustLimit())), pay.Type)}
 			}
 			if err := checkLabelArg("--label", label); err != nil {
 				return err
@@ -155,7 +155,7 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 			}
 			e, err := wallet.ParseEvery(every)
 			if err != nil {
-				return usagef("bad_every", err.Error())
+				return usagef("bad_every", inputWhy(err))
 			}
 			req := wallet.ScheduleRequest{Payment: pay, Every: e, CatchUp: catchUp}
 			if dest != args[0] {
@@ -173,7 +173,7 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 					continue
 				}
 				if *d.to, err = wallet.ParseDate(d.v); err != nil {
-					return usagef("bad_date", d.flag+": "+err.Error())
+					return usagef("bad_date", d.flag+": "+inputWhy(err))
 				}
 			}
 			w, err := a.openWallet(false)

@@ -39,7 +39,7 @@ type waitTarget struct {
 func (t waitTarget) String() string {
 	switch {
 	case t.txid != nil:
-		return fmt.Sprintf("%s to reach %d confirmations", t.txid, t.confs)
+		return fmt.Sprintf("%s to reach %s", t.txid, count(int(t.confs), "confirmation", "confirmations"))
 	case t.label != "":
 		return fmt.Sprintf("a payment to an address labelled %q", t.label)
 	}
@@ -303,7 +303,7 @@ func (a *App) waitScripts(w *wallet.Wallet, t waitTarget) (map[string]string, er
 		}
 		// A silent-payment label names no address until a payment to it is found: wait on.
 		if len(out) == 0 && !w.HasSilentLabel(t.label) {
-			return nil, usagef("unknown_label", fmt.Sprintf("no address of wallet %q has the label %q (give one with satchel receive --label)", a.flags.wallet, t.label))
+			return nil, usagef("unknown_label", fmt.Sprintf("no address of wallet %q has the label %q (give one with satchel receive --label)", a.flags.wallet, clipArg(t.label)))
 		}
 	}
 	return out, nil

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/satchel-wallet/satchel/internal/jsonwhy"
 )
 
 // MaxLineBytes bounds one line, so a hostile file cannot make Parse buffer without end. A
@@ -58,7 +60,7 @@ func parseLine(line []byte) (Record, error) {
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(trimmed, &fields); err != nil {
-		return rec, invalidf("not a JSON object: %v", err)
+		return rec, invalidf("not a JSON object: %s", jsonwhy.Describe(err))
 	}
 	var err error
 	if rec.Type, err = stringField(fields, "type", true); err != nil {

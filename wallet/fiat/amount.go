@@ -61,6 +61,15 @@ func ParseAmount(s string) (Amount, error) {
 		return bad("write a number and a currency code together, like 5usd or 2.50EUR")
 	}
 	num, code := s[:len(s)-3], strings.ToUpper(s[len(s)-3:])
+	if n := len(num); n > 0 && letter(num[n-1]) {
+		// More than three letters: the unit is what is wrong ("1000satoshi", "5usdt"), not
+		// the number.
+		i := len(s)
+		for i > 0 && letter(s[i-1]) {
+			i--
+		}
+		return bad(fmt.Sprintf("%q is not a unit: use sat, sats or btc, or a three-letter currency code such as usd", clip(s[i:])))
+	}
 	whole, frac, dot := strings.Cut(num, ".")
 	if whole == "" || !digits(whole) || (dot && (frac == "" || !digits(frac))) {
 		return bad("the number must be digits with at most one decimal point, like 2.50 (no grouping, sign or exponent)")
@@ -127,3 +136,6 @@ func divRound(a, b, c int64) int64 {
 	}
 	return n.Int64()
 }
+
+// letter says whether c is an ASCII letter.
+func letter(c byte) bool { c |= 0x20; return c >= 'a' && c <= 'z' }

@@ -50,6 +50,19 @@ func TestParseAmount(t *testing.T) {
 	}
 }
 
+func TestParseAmountNamesAnUnknownUnit(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"1000satoshi", `"satoshi" is not a unit`},
+		{"5usdt", `"usdt" is not a unit`},
+		{"1000\nlines", `"lines" is not a unit`},
+		{"5 usd", "the number must be digits"},
+	} {
+		if _, err := ParseAmount(tc.in); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ParseAmount(%q): %v, want %q", tc.in, err, tc.want)
+		}
+	}
+}
+
 func TestLooksLeavesBitcoinUnitsAlone(t *testing.T) {
 	for _, s := range []string{"2100", "2100sat", "2100SATS", "0.001btc", "1BTC", "all", "2100sats"} {
 		if Looks(s) {

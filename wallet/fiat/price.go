@@ -83,7 +83,7 @@ func (p Price) Convert(a Amount, now time.Time) (Quote, error) {
 	}
 	sat := divRound(a.Micro, 100_000_000, r)
 	if sat <= 0 || sat > 21_000_000*100_000_000 {
-		return Quote{}, fmt.Errorf("%w: %s is %d sat at %s %s/BTC", ErrBadPrice, a, sat, FormatRate(r), a.Currency)
+		return Quote{}, fmt.Errorf("%w: %s is %s sat at %s %s/BTC", ErrBadPrice, a, group(sat), FormatRate(r), a.Currency)
 	}
 	return Quote{Fiat: a, Sat: sat, Rate: r, Time: p.Time, Source: p.Source}, nil
 }

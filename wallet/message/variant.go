@@ -2,6 +2,7 @@ package message
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -54,7 +55,13 @@ func decodeBase64(body string) ([]byte, error) {
 	}
 	b, err := base64.StdEncoding.Strict().DecodeString(body)
 	if err != nil {
-		return nil, fmt.Errorf("%w: error decoding signature as base64: %v", ErrMalformedSignature, err)
+		// Say where, in the user's count (from 1), not as "illegal base64 data at input byte 0".
+		where := ""
+		var ce base64.CorruptInputError
+		if errors.As(err, &ce) {
+			where = fmt.Sprintf(" (at character %d)", int64(ce)+1)
+		}
+		return nil, fmt.Errorf("%w: the signature is not base64%s: check that it was copied whole", ErrMalformedSignature, where)
 	}
 	return b, nil
 }

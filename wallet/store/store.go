@@ -22,6 +22,10 @@ var ErrNotFound = errors.New("not found")
 // ErrNewerSchema means the file was written by a newer satchel.
 var ErrNewerSchema = errors.New("wallet.db was written by a newer satchel")
 
+// ErrDamaged means the file is not a bbolt database, or one whose pages fail their checks:
+// damaged, or another file put in its place.
+var ErrDamaged = errors.New("the file is damaged or is not a satchel wallet database")
+
 var (
 	bucketMeta     = []byte("meta")
 	bucketAccounts = []byte("accounts")
@@ -72,6 +76,9 @@ func Open(path string, o Options) (*Store, error) {
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("open %s: %w", path, ErrBusy)
+		}
+		if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrVersionMismatch) || errors.Is(err, berrors.ErrChecksum) {
+			return nil, fmt.Errorf("open %s: %w", path, ErrDamaged)
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

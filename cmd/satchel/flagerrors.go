@@ -1,0 +1,131 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// usageForPeople turns cobra's and pflag's own parse errors into a person's words: a flag value
+// that does not read ("strconv.ParseInt: parsing ..." is Go's, not the user's, vocabulary), and
+// a negative number where an argument was expected, which the flag parser takes for a cluster
+// of short flags ("unknown shorthand flag: '5' in -5"). cmd is the command cobra was running
+// (nil when it found none). Anything else is a usage error as cobra words it, with a pointer
+// to --help.
+func usageForPeople(cmd *cobra.Command, err error) error {
+	msg := err.Error()
+	if flag, value, cause, ok := splitInvalidFlagValue(msg); ok {
+		return usagef("bad_flag", fmt.Sprintf("%s %q: %s", flag, clipArg(value), flagValueWhy(value, cause)))
+	}
+	if arg, ok := negativeNumberArg(msg); ok {
+		path := ""
+		if cmd != nil {
+			path = cmd.CommandPath()
+		}
+		switch {
+		case strings.HasSuffix(path, " config set"):
+			return usagef("bad_config_value", fmt.Sprintf("%q: a setting is never negative (limits, counts and amounts are zero or more)", clipArg(arg)))
+		case strings.HasSuffix(path, " send"), strings.HasSuffix(path, " tip add"), strings.HasSuffix(path, " tip schedule"):
+			return usagef("bad_amount", fmt.Sprintf("%q is not an amount: amounts are positive (2100, 2100sat, 0.000021btc)", clipArg(arg)))
+		}
+		return usagef("usage", fmt.Sprintf("%q: a negative number is not an argument of this command (see --help)", clipArg(arg)))
+	}
+	return usagef("usage", msg+" (see --help)")
+}
+
+// splitInvalidFlagValue reads pflag's `invalid argument "VALUE" for "--flag" flag: CAUSE`
+// (the flag may be written "-f, --flag").
+func splitInvalidFlagValue(msg string) (flag, value, cause string, ok bool) {
+	const head = "invalid argument "
+	if !strings.HasPrefix(msg, head) {
+		return "", "", "", false
+	}
+	rest := msg[len(head):]
+	quoted, err := strconv.QuotedPrefix(rest)
+	if err != nil {
+		return "", "", "", false
+	}
+	value, err = strconv.Unquote(quoted)
+	if err != nil {
+		return "", "", "", false
+	}
+	rest = strings.TrimPrefix(rest[len(quoted):], " for ")
+	quoted, err = strconv.QuotedPrefix(rest)
+	if err != nil {
+		return "", "", "", false
+	}
+	flag, err = strconv.Unquote(quoted)
+	if err != nil {
+		return "", "", "", false
+	}
+	if i := strings.LastIndex(flag, ", "); i >= 0 {
+		flag = flag[i+2:]
+	}
+	cause, ok = strings.CutPrefix(rest[len(quoted):], " flag: ")
+	return flag, value, cause, ok
+}
+
+// flagValueWhy says what a flag's value should have been, from the parse error's cause.
+func flagValueWhy(value, cause string) string {
+	switch {
+	case strings.Contains(cause, "value out of range"):
+		return "the number is too large"
+	case strings.Contains(cause, "ParseUint") && strings.HasPrefix(strings.TrimSpace(value), "-"):
+		return "it must not be negative"
+	case strings.Contains(cause, "ParseInt"), strings.Contains(cause, "ParseUint"):
+		return "give a whole number"
+	case strings.Contains(cause, "ParseFloat"):
+		return "give a number"
+	case strings.Contains(cause, "ParseBool"):
+		return "give true or false (or the flag alone)"
+	case strings.HasPrefix(cause, "time: "):
+		return "give a duration such as 30s, 10m or 2h"
+	}
+	return cause
+}
+
+// negativeNumberArg recognises pflag's "unknown shorthand flag: '5' in -5" for an argument
+// that is a negative number (-5, -5sat, -0.1btc, -.5) and returns that argument.
+func negativeNumberArg(msg string) (string, bool) {
+	if !strings.HasPrefix(msg, "unknown shorthand flag: ") {
+		return "", false
+	}
+	i := strings.LastIndex(msg, " in -")
+	if i < 0 {
+		return "", false
+	}
+	arg := msg[i+len(" in "):]
+	if len(arg) < 2 || !(arg[1] >= '0' && arg[1] <= '9' || arg[1] == '.') {
+		return "", false
+	}
+	return arg, true
+}
+
+// emptyFlag names the first text flag of cmd given an empty (or blank) value, or "".
+func emptyFlag(cmd *cobra.Command) string {
+	name := ""
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if name != "" || !f.Changed {
+			return
+		}
+		switch f.Value.Type() {
+		case "string":
+			if strings.TrimSpace(f.Value.String()) == "" {
+				name = f.Name
+			}
+		case "stringArray", "stringSlice":
+			// GetStringArray goes through the flag's CSV text, where an empty item is lost.
+			if sv, ok := f.Value.(pflag.SliceValue); ok {
+				for _, v := range sv.GetSlice() {
+					if strings.TrimSpace(v) == "" {
+						name = f.Name
+					}
+				}
+			}
+		}
+	})
+	return name
+}
