@@ -82,7 +82,7 @@ func dialPeer(ctx context.Context, d netutil.Dialer, params *chaincfg.Params, ad
 		UserAgentName:       userAgent,
 		UserAgentVersion:    "1.0.0",
 		ChainParams:         params,
-		Services:            0,
+		Services:            wire.SFNodeWitness, // so the peer reads our transactions with their witnesses
 		DisableRelayTx:      true,
 		DisableStallHandler: true,
 		Listeners: peer.MessageListeners{

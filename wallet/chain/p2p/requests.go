@@ -133,7 +133,7 @@ func (c *conn) sendTx(ctx context.Context, tx *wire.MsgTx) (*wire.MsgReject, err
 	drain(c.pongs)
 	drain(c.getData)
 	id := tx.TxHash()
-	c.p.QueueMessage(tx, nil)
+	c.p.QueueMessageWithEncoding(tx, nil, wire.WitnessEncoding)
 	nonce := rand.Uint64()
 	c.p.QueueMessage(wire.NewMsgPing(nonce), nil)
 	for {
@@ -158,7 +158,7 @@ func (c *conn) sendTx(ctx context.Context, tx *wire.MsgTx) (*wire.MsgReject, err
 		case gd := <-c.getData:
 			for _, iv := range gd.InvList {
 				if iv.Hash == id {
-					c.p.QueueMessage(tx, nil)
+					c.p.QueueMessageWithEncoding(tx, nil, wire.WitnessEncoding)
 				}
 			}
 		case <-c.p.Done():

@@ -1,0 +1,246 @@
+package p2p_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/satchel-wallet/satchel/internal/regtest"
+	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet/chain"
+	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
+	"github.com/satchel-wallet/satchel/wallet/chain/p2p"
+)
+
+func openP2P(t testing.TB, url, dir string) *p2p.Backend {
+	t.Helper()
+	b, err := p2p.New(url, chain.Options{Net: regtest.Net, DataDir: dir, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b
+}
+
+func openRPC(t testing.TB, node *regtest.Node) *btcd.Backend {
+	t.Helper()
+	b, err := btcd.Dial(context.Background(), node.URL(), regtest.Net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b
+}
+
+// sameAnswers checks that the p2p backend answers like the node's RPC for scripts: tip,
+// histories, the transactions they name and the headers at their heights.
+func sameAnswers(t *testing.T, ctx context.Context, pb, rb chain.Backend, scripts [][]byte) [][]chain.HistoryItem {
+	t.Helper()
+	pt, err := pb.Tip(ctx)
+	if err != nil {
+		t.Fatalf("p2p tip: %v", err)
+	}
+	rt, err := rb.Tip(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pt != rt {
+		t.Fatalf("p2p tip %+v, node %+v", pt, rt)
+	}
+	ph, err := pb.ScriptHistories(ctx, scripts)
+	if err != nil {
+		t.Fatalf("p2p histories: %v", err)
+	}
+	rh, err := rb.ScriptHistories(ctx, scripts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range scripts {
+		if !sameHistory(ph[i], rh[i]) {
+			t.Fatalf("script %d: p2p history %v, node %v", i, ph[i], rh[i])
+		}
+	}
+	var ids []chainhash.Hash
+	var heights []int32
+	for _, h := range ph {
+		for _, it := range h {
+			ids = append(ids, it.TxID)
+			if it.Height > 0 {
+				heights = append(heights, it.Height)
+			}
+		}
+	}
+	ptx, err := pb.Transactions(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tx := range ptx {
+		if tx == nil || tx.TxHash() != ids[i] {
+			t.Fatalf("p2p transaction %d: got %v for %s", i, tx, ids[i])
+		}
+	}
+	phd, err := pb.BlockHeaders(ctx, heights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rhd, err := rb.BlockHeaders(ctx, heights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(phd, rhd) {
+		t.Fatal("p2p headers differ from the node's")
+	}
+	return ph
+}
+
+// sameHistory compares histories as sets of (txid, height): servers order a block's
+// transactions differently.
+func sameHistory(a, b []chain.HistoryItem) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	m := map[chain.HistoryItem]int{}
+	for _, it := range a {
+		m[normal(it)]++
+	}
+	for _, it := range b {
+		m[normal(it)]--
+	}
+	for _, n := range m {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func normal(it chain.HistoryItem) chain.HistoryItem {
+	if it.Height < 0 {
+		it.Height = 0
+	}
+	return it
+}
+
+func TestRegtestHistoriesMatchTheNode(t *testing.T) {
+	ctx := context.Background()
+	node := regtest.Start(t)
+	a := regtest.NewKey("p2p payee a", txbuilder.P2WPKH)
+	b := regtest.NewKey("p2p payee b", txbuilder.P2TR)
+	unused := regtest.NewKey("p2p unused", txbuilder.P2WPKH)
+	node.Send(t, a.Address, 500_000)
+	node.Send(t, a.Address, 70_000)
+	node.Mine(t, 1)
+	node.SendFrom(t, a, []regtest.Output{{Address: b.Address, Amount: 300_000}})
+	node.Mine(t, 2)
+	node.Send(t, b.Address, 20_000) // unconfirmed: the node shows it, p2p does not yet
+
+	rb := openRPC(t, node)
+	dir := t.TempDir()
+	pb := openP2P(t, "p2p://"+node.P2PAddr(), dir)
+	scripts := [][]byte{a.PkScript, b.PkScript, unused.PkScript}
+	node.Mine(t, 1)
+	hs := sameAnswers(t, ctx, pb, rb, scripts)
+	if len(hs[0]) != 3 || len(hs[1]) != 2 || len(hs[2]) != 0 {
+		t.Fatalf("histories %v", hs)
+	}
+	// The faucet is paid by every coinbase: many matching blocks.
+	sameAnswers(t, ctx, pb, rb, [][]byte{regtest.Faucet.PkScript})
+
+	// A second Open on the same folder catches up without downloading the headers again.
+	first := pb.BytesReceived()
+	pb.Close()
+	node.Mine(t, 2)
+	pb2 := openP2P(t, "p2p://"+node.P2PAddr(), dir)
+	sameAnswers(t, ctx, pb2, rb, scripts)
+	if got := pb2.BytesReceived(); got >= first/2 {
+		t.Fatalf("the second run received %d bytes, the first %d: headers and filters were fetched again", got, first)
+	}
+}
+
+func TestRegtestBroadcastShowsUnconfirmedThenMined(t *testing.T) {
+	ctx := context.Background()
+	node := regtest.Start(t)
+	k := regtest.NewKey("p2p broadcaster", txbuilder.P2WPKH)
+	to := regtest.NewKey("p2p broadcast payee", txbuilder.P2WPKH)
+	node.Send(t, k.Address, 200_000)
+	node.Mine(t, 1)
+	rb := openRPC(t, node)
+	pb := openP2P(t, "p2p://"+node.P2PAddr(), t.TempDir())
+	if _, err := pb.ScriptHistories(ctx, [][]byte{k.PkScript, to.PkScript}); err != nil {
+		t.Fatal(err)
+	}
+	tx := node.CreateTx(t, k, []regtest.Output{{Address: to.Address, Amount: 50_000}}, regtest.TxOptions{})
+	id, err := pb.Broadcast(ctx, tx)
+	if err != nil {
+		t.Fatalf("broadcast: %v", err)
+	}
+	if id != tx.TxHash() {
+		t.Fatalf("id %s, want %s", id, tx.TxHash())
+	}
+	if got := node.MempoolTxIDs(t); len(got) != 1 || got[0] != id {
+		t.Fatalf("node mempool %v, want %s", got, id)
+	}
+	hs, err := pb.ScriptHistories(ctx, [][]byte{to.PkScript})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hs[0]) != 1 || hs[0][0].TxID != id || hs[0][0].Height != 0 {
+		t.Fatalf("history of the payee %v, want %s unconfirmed", hs[0], id)
+	}
+	// The same again is refused as already known.
+	_, err = pb.Broadcast(ctx, tx)
+	var be *chain.BroadcastError
+	if !errors.As(err, &be) || be.Cause != chain.CauseAlreadyInChain {
+		t.Fatalf("second broadcast: %v, want already_in_chain", err)
+	}
+	// A double spend is refused as a conflict.
+	tx2 := node.CreateTx(t, k, []regtest.Output{{Address: to.Address, Amount: 60_000}}, regtest.TxOptions{Inputs: []wire.OutPoint{tx.TxIn[0].PreviousOutPoint}})
+	_, err = pb.Broadcast(ctx, tx2)
+	if !errors.As(err, &be) || be.Cause != chain.CauseConflict {
+		t.Fatalf("double spend: %v, want conflict", err)
+	}
+	node.Mine(t, 1)
+	sameAnswers(t, ctx, pb, rb, [][]byte{k.PkScript, to.PkScript})
+}
+
+func TestRegtestReorgIsFollowed(t *testing.T) {
+	ctx := context.Background()
+	node := regtest.Start(t)
+	k := regtest.NewKey("p2p reorg payee", txbuilder.P2WPKH)
+	node.Send(t, k.Address, 100_000)
+	mined := node.Mine(t, 2)
+	rb := openRPC(t, node)
+	pb := openP2P(t, "p2p://"+node.P2PAddr(), t.TempDir())
+	hs := sameAnswers(t, ctx, pb, rb, [][]byte{k.PkScript})
+	if len(hs[0]) != 1 {
+		t.Fatalf("history %v", hs[0])
+	}
+	// Replace both blocks by three coinbase-only ones: the payment goes back to the node's
+	// mempool, which p2p does not see; then it is mined again higher up.
+	node.InvalidateBlock(t, mined[0])
+	node.MineTo(t, regtest.Faucet.Address, 3)
+	tip, err := pb.Tip(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rt, _ := rb.Tip(ctx); tip != rt {
+		t.Fatalf("p2p tip after the reorg %+v, node %+v", tip, rt)
+	}
+	hs, err = pb.ScriptHistories(ctx, [][]byte{k.PkScript})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hs[0]) != 0 {
+		t.Fatalf("history after the reorg, before the payment is mined again: %v", hs[0])
+	}
+	node.Mine(t, 1) // now the payment is mined again
+	hs = sameAnswers(t, ctx, pb, rb, [][]byte{k.PkScript})
+	if len(hs[0]) != 1 {
+		t.Fatalf("history after the reorg %v", hs[0])
+	}
+}
