@@ -17,6 +17,7 @@ import (
 	"github.com/satchel-wallet/satchel/wallet/chain/electrum"
 	"github.com/satchel-wallet/satchel/wallet/chain/esplora"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
+	"github.com/satchel-wallet/satchel/wallet/chain/p2p"
 )
 
 // openWallet opens the selected wallet, read-only (shared lock) or for writing.
@@ -88,8 +89,10 @@ func (a *App) dial(ctx context.Context, w *wallet.Wallet, raw string) (chain.Bac
 		be, err = esplora.New(raw, w.Net(), esplora.Options{Proxy: proxy, UserAgent: "satchel"})
 	case "electrum", "electrums":
 		be, err = electrum.Dial(ctx, raw, w.Net(), electrum.Options{Proxy: proxy, CacheDir: w.Dir()})
+	case p2p.Scheme:
+		be, err = p2p.Open(ctx, raw, chain.Options{Net: w.Net(), Proxy: proxy, DataDir: w.Dir()})
 	default:
-		return nil, usagef("bad_backend", fmt.Sprintf("backend scheme %q is not supported: use btcd://, https:// (Esplora), electrum:// or electrums://", u.Scheme))
+		return nil, usagef("bad_backend", fmt.Sprintf("backend scheme %q is not supported: use btcd://, https:// (Esplora), electrum://, electrums:// or p2p://", u.Scheme))
 	}
 	if err != nil && (errors.Is(err, netutil.ErrBadURL) || errors.Is(err, btcd.ErrBadURL)) {
 		return nil, usagef("bad_backend", err.Error())
