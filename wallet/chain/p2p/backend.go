@@ -201,6 +201,9 @@ func (b *Backend) connect(ctx context.Context) error {
 				defer mu.Unlock()
 				if err != nil {
 					errs = append(errs, err.Error())
+					if len(b.target.peers) > 0 {
+						b.dropped = append(b.dropped, a+": "+err.Error())
+					}
 					return
 				}
 				b.conns = append(b.conns, c)
@@ -316,4 +319,23 @@ func (b *Backend) findTx(id chainhash.Hash) *wire.MsgTx {
 		}
 	}
 	return nil
+}
+
+// Peers lists the peers connected now.
+func (b *Backend) Peers() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := make([]string, 0, len(b.conns))
+	for _, c := range b.conns {
+		out = append(out, c.addr)
+	}
+	return out
+}
+
+// Dropped lists the peers dropped (or named in the URL and not reached) since Open, each with
+// the reason.
+func (b *Backend) Dropped() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.dropped...)
 }

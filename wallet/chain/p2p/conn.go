@@ -18,6 +18,10 @@ import (
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
 
+// allowSelfConns lets tests run a fake peer in the same process: the peer package otherwise
+// takes the fake's version nonce, which it also made, for a connection to itself.
+var allowSelfConns = false
+
 // needServices are what a peer must offer: compact filters and witness data.
 const needServices = wire.SFNodeCF | wire.SFNodeWitness
 
@@ -85,6 +89,7 @@ func dialPeer(ctx context.Context, d netutil.Dialer, params *chaincfg.Params, ad
 		Services:            wire.SFNodeWitness, // so the peer reads our transactions with their witnesses
 		DisableRelayTx:      true,
 		DisableStallHandler: true,
+		AllowSelfConns:      allowSelfConns,
 		Listeners: peer.MessageListeners{
 			OnVerAck:    func(*peer.Peer, *wire.MsgVerAck) { once.Do(func() { close(c.verack) }) },
 			OnHeaders:   func(_ *peer.Peer, m *wire.MsgHeaders) { deliver(c, c.headers, m) },

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -242,5 +243,32 @@ func TestRegtestReorgIsFollowed(t *testing.T) {
 	hs = sameAnswers(t, ctx, pb, rb, [][]byte{k.PkScript})
 	if len(hs[0]) != 1 {
 		t.Fatalf("history after the reorg %v", hs[0])
+	}
+}
+
+func TestRegtestPeerServingWrongFilterHeadersIsDropped(t *testing.T) {
+	ctx := context.Background()
+	node := regtest.Start(t)
+	k := regtest.NewKey("p2p liar victim", txbuilder.P2WPKH)
+	node.Send(t, k.Address, 100_000)
+	mined := node.Mine(t, 1)
+	payHeight := node.Height(t)
+	node.Mine(t, 1)
+	_ = mined
+	// The liar hides the block that pays k.
+	liar := startLyingPeer(t, node, payHeight)
+	rb := openRPC(t, node)
+	pb := openP2P(t, "p2p://"+liar+","+node.P2PAddr(), t.TempDir())
+	hs := sameAnswers(t, ctx, pb, rb, [][]byte{k.PkScript})
+	if len(hs[0]) != 1 || hs[0][0].Height != payHeight {
+		t.Fatalf("history %v, want the payment at %d", hs[0], payHeight)
+	}
+	peers := pb.Peers()
+	if len(peers) != 1 || peers[0] != node.P2PAddr() {
+		t.Fatalf("peers left %v, want only the node %s", peers, node.P2PAddr())
+	}
+	dropped := pb.Dropped()
+	if len(dropped) != 1 || !strings.Contains(dropped[0], liar) || !strings.Contains(dropped[0], "leaves out") {
+		t.Fatalf("dropped %v, want the liar %s for a filter that leaves out a script", dropped, liar)
 	}
 }
