@@ -7,6 +7,7 @@ import (
 	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
 	"github.com/satchel-wallet/satchel/wallet/chain/electrum"
 	"github.com/satchel-wallet/satchel/wallet/chain/esplora"
+	"github.com/satchel-wallet/satchel/wallet/chain/p2p"
 	"io"
 	"net"
 	"net/url"
@@ -111,10 +112,16 @@ func checkURLSetting(v string) error {
 		return errors.New("longer than 2,048 characters: not a backend URL")
 	}
 	u, err := url.Parse(v)
+	if isP2P(v) {
+		// A list of peers is not one URL host (an IPv6 peer in it does not parse as one).
+		u, err = &url.URL{Scheme: p2p.Scheme}, nil
+	}
 	if err != nil || u.Scheme == "" {
-		return errors.New("must be a URL: btcd://USER:PASS@HOST:PORT, https://HOST/api or electrum(s)://HOST:PORT")
+		return errors.New("must be a URL: btcd://USER:PASS@HOST:PORT, https://HOST/api, electrum(s)://HOST:PORT or p2p://HOST:PORT")
 	}
 	switch strings.ToLower(u.Scheme) {
+	case p2p.Scheme:
+		err = p2p.CheckURL(v)
 	case "btcd":
 		_, err = btcd.ParseURL(v)
 	case "http", "https":
@@ -122,7 +129,7 @@ func checkURLSetting(v string) error {
 	case "electrum", "electrums":
 		err = electrum.CheckURL(v)
 	default:
-		return fmt.Errorf("scheme %q is not a backend: use btcd://, https:// (Esplora), electrum:// or electrums://", u.Scheme)
+		return fmt.Errorf("scheme %q is not a backend: use btcd://, https:// (Esplora), electrum://, electrums:// or p2p://", u.Scheme)
 	}
 	if err != nil {
 		// The backends' messages start with the (masked) URL, which the caller prints too.

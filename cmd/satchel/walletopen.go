@@ -70,6 +70,9 @@ func (a *App) dial(ctx context.Context, w *wallet.Wallet, raw string) (chain.Bac
 		return a.Dial(ctx, raw)
 	}
 	u, err := url.Parse(raw)
+	if isP2P(raw) {
+		u, err = &url.URL{Scheme: p2p.Scheme}, nil // a list of peers is not one URL host
+	}
 	if err != nil || u.Scheme == "" {
 		return nil, usagef("bad_backend", fmt.Sprintf("backend %q is not a URL: use btcd://USER:PASS@HOST:PORT, https://HOST/api or electrum(s)://HOST:PORT", maskURL(raw)))
 	}
@@ -98,6 +101,11 @@ func (a *App) dial(ctx context.Context, w *wallet.Wallet, raw string) (chain.Bac
 		return nil, usagef("bad_backend", err.Error())
 	}
 	return be, err
+}
+
+// isP2P says whether raw is a p2p:// backend URL.
+func isP2P(raw string) bool {
+	return strings.HasPrefix(strings.ToLower(raw), p2p.Scheme+"://")
 }
 
 // maskURL hides a URL's password for messages, also in a URL that does not parse.

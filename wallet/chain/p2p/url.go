@@ -90,3 +90,9 @@ func parseURL(raw string, params *chaincfg.Params) (target, error) {
 	}
 	return t, nil
 }
+
+// CheckURL checks a p2p:// URL's form without connecting (for config settings).
+func CheckURL(raw string) error {
+	_, err := parseURL(raw, &chaincfg.MainNetParams)
+	return err
+}
