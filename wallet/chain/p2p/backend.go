@@ -48,6 +48,10 @@ type Backend struct {
 	filters map[int32][]byte                  // verified filters of this session, by height
 	blocks  map[chainhash.Hash]*wire.MsgBlock // verified blocks of this session
 	recv    uint64                            // bytes received from peers since Open (closed ones)
+	// mempool is a peer's mempool as last downloaded, unverified: unconfirmed payments to the
+	// wallet are shown from it, with the same trust as any server's word on its mempool.
+	mempool   map[chainhash.Hash]*wire.MsgTx
+	mempoolAt time.Time
 }
 
 // Open builds the backend for a p2p:// URL. It does no I/O: the first call loads what the
@@ -309,6 +313,9 @@ func (b *Backend) findTx(id chainhash.Hash) *wire.MsgTx {
 		return r.tx
 	}
 	if tx, ok := b.scan.pending[id]; ok {
+		return tx
+	}
+	if tx, ok := b.mempool[id]; ok {
 		return tx
 	}
 	for _, blk := range b.blocks {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
@@ -72,7 +73,21 @@ func (b *Backend) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash
 	if !b.loaded {
 		return id, fmt.Errorf("%s: not loaded", b.name)
 	}
+	// A replacement (fee bump) takes the place of the broadcasts whose coins it spends.
+	ins := map[wire.OutPoint]bool{}
+	for _, in := range tx.TxIn {
+		ins[in.PreviousOutPoint] = true
+	}
+	for old, otx := range b.scan.pending {
+		for _, in := range otx.TxIn {
+			if ins[in.PreviousOutPoint] {
+				delete(b.scan.pending, old)
+				break
+			}
+		}
+	}
 	b.scan.pending[id] = tx
+	b.mempoolAt = time.Time{} // the next histories look at the mempool again
 	if err := b.scan.save(b.dataDir); err != nil {
 		return id, fmt.Errorf("%s: sent %s, but: %w", b.name, id, err)
 	}

@@ -49,6 +49,8 @@ type conn struct {
 	rejects   chan *wire.MsgReject
 	pongs     chan uint64
 	getData   chan *wire.MsgGetData
+	invs      chan *wire.MsgInv
+	txs       chan *wire.MsgTx
 	verack    chan struct{}
 	feeFilter atomic.Int64 // sat/kvB, 0 when the peer sent none
 }
@@ -67,6 +69,8 @@ func dialPeer(ctx context.Context, d netutil.Dialer, params *chaincfg.Params, ad
 		rejects:   make(chan *wire.MsgReject, 16),
 		pongs:     make(chan uint64, 4),
 		getData:   make(chan *wire.MsgGetData, 16),
+		invs:      make(chan *wire.MsgInv, 16),
+		txs:       make(chan *wire.MsgTx, 64),
 		verack:    make(chan struct{}),
 	}
 	var once sync.Once
@@ -100,6 +104,8 @@ func dialPeer(ctx context.Context, d netutil.Dialer, params *chaincfg.Params, ad
 			OnReject:    func(_ *peer.Peer, m *wire.MsgReject) { deliver(c, c.rejects, m) },
 			OnPong:      func(_ *peer.Peer, m *wire.MsgPong) { deliver(c, c.pongs, m.Nonce) },
 			OnGetData:   func(_ *peer.Peer, m *wire.MsgGetData) { deliver(c, c.getData, m) },
+			OnInv:       func(_ *peer.Peer, m *wire.MsgInv) { deliver(c, c.invs, m) },
+			OnTx:        func(_ *peer.Peer, m *wire.MsgTx) { deliver(c, c.txs, m) },
 			OnFeeFilter: func(_ *peer.Peer, m *wire.MsgFeeFilter) { c.feeFilter.Store(m.MinFee) },
 		},
 	}

@@ -51,7 +51,8 @@ func (b *Backend) ScriptHistories(ctx context.Context, scripts [][]byte) ([][]ch
 			return nil, fmt.Errorf("%s: %w", b.name, err)
 		}
 	}
-	return b.scan.histories(scripts), nil
+	b.refreshMempool(ctx)
+	return b.scan.histories(scripts, b.mempool), nil
 }
 
 // scanRange matches the scripts in need against the filters from..to and records the
@@ -238,6 +239,37 @@ func (b *Backend) loadBlocks(ctx context.Context, heights []int32) ([]*wire.MsgB
 	return out, nil
 }
 
+// unmined is the wallet's broadcasts and the relayed transactions not mined and not in
+// conflict with a mined one.
+func (s *scanState) unmined(relayed map[chainhash.Hash]*wire.MsgTx) map[chainhash.Hash]*wire.MsgTx {
+	out := make(map[chainhash.Hash]*wire.MsgTx, len(s.pending)+len(relayed))
+	for id, tx := range s.pending {
+		out[id] = tx
+	}
+	if len(relayed) == 0 {
+		return out
+	}
+	spent := map[wire.OutPoint]bool{}
+	for _, r := range s.txs {
+		for _, in := range r.tx.TxIn {
+			spent[in.PreviousOutPoint] = true
+		}
+	}
+next:
+	for id, tx := range relayed {
+		if _, mined := s.txs[id]; mined {
+			continue
+		}
+		for _, in := range tx.TxIn {
+			if spent[in.PreviousOutPoint] {
+				continue next
+			}
+		}
+		out[id] = tx
+	}
+	return out
+}
+
 // prunePending forgets broadcasts that were mined, or whose coins a mined transaction spent.
 func (s *scanState) prunePending() {
 	spent := map[wire.OutPoint]chainhash.Hash{}
@@ -261,8 +293,9 @@ func (s *scanState) prunePending() {
 }
 
 // histories lists, for each script, the recorded transactions that pay it or spend an output
-// paying it, oldest first, with the unmined broadcasts last.
-func (s *scanState) histories(scripts [][]byte) [][]chain.HistoryItem {
+// paying it, oldest first, with the unmined broadcasts and the transactions of a peer's
+// mempool (relayed) last.
+func (s *scanState) histories(scripts [][]byte, relayed map[chainhash.Hash]*wire.MsgTx) [][]chain.HistoryItem {
 	type item struct {
 		id     chainhash.Hash
 		height int32
@@ -290,13 +323,14 @@ func (s *scanState) histories(scripts [][]byte) [][]chain.HistoryItem {
 			}
 		}
 	}
+	unmined := s.unmined(relayed)
 	pendingOuts := map[wire.OutPoint]scriptKey{}
-	for id, tx := range s.pending {
+	for id, tx := range unmined {
 		for i, o := range tx.TxOut {
 			pendingOuts[wire.OutPoint{Hash: id, Index: uint32(i)}] = keyOf(o.PkScript)
 		}
 	}
-	for id, tx := range s.pending {
+	for id, tx := range unmined {
 		it := item{id: id}
 		seen := map[scriptKey]bool{}
 		for _, o := range tx.TxOut {
