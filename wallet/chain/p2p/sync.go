@@ -82,6 +82,13 @@ func (b *Backend) sync(ctx context.Context) error {
 	if len(b.conns) == 0 {
 		return b.unreachable("no peer gave headers")
 	}
+	if fork == oldTip && oldTip > 0 {
+		f, err := b.followPeersBack(ctx)
+		if err != nil {
+			return err
+		}
+		fork = min(fork, f)
+	}
 	if fork < oldTip {
 		// A reorg: what was verified or scanned above the fork is done again.
 		b.fh = b.fh[:min(len(b.fh), int(fork)+1)]
@@ -337,4 +344,76 @@ func (b *Backend) fetchBlock(ctx context.Context, c *conn, hash chainhash.Hash) 
 	}
 	b.blocks[hash] = got[0]
 	return got[0], nil
+}
+
+// followPeersBack handles a tip no peer has any more. A light client keeps the chain with the
+// most work, so a block its peers' node took back (btcd's or Core's invalidateblock) would stay
+// forever: when every peer says its best chain is lower and lacks our tip, the backend follows
+// them back down to their chain. It returns the height below which the chain is unchanged.
+func (b *Backend) followPeersBack(ctx context.Context) (int32, error) {
+	tip := b.chain.tip()
+	var best *branch
+	for _, c := range b.conns {
+		if c.p.LastBlock() >= tip || c.tip != b.chain.hashes[tip] {
+			return tip, nil // this peer may well have our tip
+		}
+		br, err := b.peerBranch(ctx, c)
+		if err != nil {
+			return tip, nil // it does not say: keep what we have
+		}
+		if br == nil {
+			return tip, nil // it has our tip
+		}
+		if best == nil || br.tip() > best.tip() {
+			best = br
+		}
+	}
+	if best == nil {
+		return tip, nil
+	}
+	best.adopt()
+	for _, c := range b.conns {
+		c.tip = best.hash(best.tip())
+	}
+	return best.fork, nil
+}
+
+// peerBranch asks c for the headers after our tip alone. A peer whose best chain holds our tip
+// answers from there (nil); one whose chain lacks it answers from the genesis block, which
+// shows where its chain leaves ours: the branch returned is its chain from that fork.
+func (b *Backend) peerBranch(ctx context.Context, c *conn) (*branch, error) {
+	tip := b.chain.tip()
+	tipHash := b.chain.hashes[tip]
+	loc := []*chainhash.Hash{&tipHash}
+	br := &branch{base: b.chain, fork: 0}
+	for {
+		rctx, cancel := b.request(ctx)
+		hs, err := c.getHeaders(rctx, loc)
+		cancel()
+		if err != nil {
+			return nil, err
+		}
+		if len(hs) == 0 || hs[0].PrevBlock == tipHash {
+			return nil, nil
+		}
+		for _, h := range hs {
+			if len(br.headers) == 0 {
+				if at, ok := b.chain.index[h.BlockHash()]; ok && at <= tip {
+					br.fork = at
+					continue
+				}
+				if at, ok := b.chain.index[h.PrevBlock]; !ok || at != br.fork {
+					return nil, fmt.Errorf("%w: headers that connect to no block we know", errBadHeader)
+				}
+			}
+			if err := br.add(h, b.now()); err != nil {
+				return nil, err
+			}
+		}
+		if len(hs) < wire.MaxBlockHeadersPerMsg {
+			return br, nil
+		}
+		last := br.hash(br.tip())
+		loc = []*chainhash.Hash{&tipHash, &last}
+	}
 }
