@@ -50,8 +50,10 @@ type Backend struct {
 	recv    uint64                            // bytes received from peers since Open (closed ones)
 	// mempool is a peer's mempool as last downloaded, unverified: unconfirmed payments to the
 	// wallet are shown from it, with the same trust as any server's word on its mempool.
-	mempool   map[chainhash.Hash]*wire.MsgTx
-	mempoolAt time.Time
+	fetchedBlocks  int // blocks downloaded since Open
+	fetchedFilters int // filters downloaded since Open
+	mempool        map[chainhash.Hash]*wire.MsgTx
+	mempoolAt      time.Time
 }
 
 // Open builds the backend for a p2p:// URL. It does no I/O: the first call loads what the
@@ -345,4 +347,12 @@ func (b *Backend) Dropped() []string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return append([]string(nil), b.dropped...)
+}
+
+// Downloaded says how many blocks and filters were downloaded since Open: what peers learn
+// about the wallet is which blocks it fetched.
+func (b *Backend) Downloaded() (blocks, filters int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.fetchedBlocks, b.fetchedFilters
 }

@@ -166,6 +166,7 @@ func (b *Backend) loadFilters(ctx context.Context, lo, hi int32) error {
 		for i, d := range data {
 			b.filters[lo+int32(i)] = d
 		}
+		b.fetchedFilters += len(data)
 		return nil
 	}
 }
@@ -222,6 +223,7 @@ func (b *Backend) loadBlocks(ctx context.Context, heights []int32) ([]*wire.MsgB
 		for _, blk := range got {
 			b.blocks[blk.BlockHash()] = blk
 		}
+		b.fetchedBlocks += len(got)
 		ask = nil
 	}
 	for i, h := range heights {

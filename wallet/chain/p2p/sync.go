@@ -343,6 +343,7 @@ func (b *Backend) fetchBlock(ctx context.Context, c *conn, hash chainhash.Hash) 
 		return nil, err
 	}
 	b.blocks[hash] = got[0]
+	b.fetchedBlocks++
 	return got[0], nil
 }
 
