@@ -52,6 +52,8 @@ type Backend struct {
 	// wallet are shown from it, with the same trust as any server's word on its mempool.
 	fetchedBlocks  int // blocks downloaded since Open
 	fetchedFilters int // filters downloaded since Open
+	filterBytes    int // size of the filters kept
+	blockBytes     int // size of the blocks kept
 	mempool        map[chainhash.Hash]*wire.MsgTx
 	mempoolAt      time.Time
 }

@@ -14,6 +14,30 @@ import (
 // blockBatch is how many blocks one getdata asks for.
 const blockBatch = 16
 
+// maxFilterCache bounds the filters kept in memory for later calls of the same process (the
+// wallet asks again for each gap extension). Beyond it, the filters of blocks that did not
+// match are forgotten after use and fetched again if needed: a first sync from an old birthday
+// on mainnet reads gigabytes of filters.
+const maxFilterCache = 64 << 20
+
+// maxBlockCache bounds the blocks kept in memory for later calls of the same process.
+const maxBlockCache = 128 << 20
+
+// keepBlock remembers a verified block, forgetting others when the cache is full: what the
+// wallet needs from a block is in the scan state already.
+func (b *Backend) keepBlock(blk *wire.MsgBlock) {
+	size := blk.SerializeSize()
+	for hash, old := range b.blocks {
+		if b.blockBytes+size <= maxBlockCache {
+			break
+		}
+		b.blockBytes -= old.SerializeSize()
+		delete(b.blocks, hash)
+	}
+	b.blocks[blk.BlockHash()] = blk
+	b.blockBytes += size
+}
+
 // ScriptHistories matches the scripts against the filters of every block since the scan start
 // (only the blocks not matched for them before), downloads the blocks that match, and answers
 // from the transactions found there and the wallet's own broadcasts not yet mined. No peer
@@ -84,11 +108,15 @@ func (b *Backend) scanRange(ctx context.Context, from, to int32, need map[script
 			if err != nil {
 				return b.unreachable("filter of block %d: %v", h, err)
 			}
-			for _, hit := range hits {
-				if hit {
-					matched = append(matched, h)
-					break
-				}
+			hit := false
+			for _, x := range hits {
+				hit = hit || x
+			}
+			if hit {
+				matched = append(matched, h)
+			} else if b.filterBytes > maxFilterCache {
+				b.filterBytes -= len(b.filters[h])
+				delete(b.filters, h)
 			}
 		}
 	}
@@ -165,6 +193,7 @@ func (b *Backend) loadFilters(ctx context.Context, lo, hi int32) error {
 		}
 		for i, d := range data {
 			b.filters[lo+int32(i)] = d
+			b.filterBytes += len(d)
 		}
 		b.fetchedFilters += len(data)
 		return nil
@@ -220,14 +249,21 @@ func (b *Backend) loadBlocks(ctx context.Context, heights []int32) ([]*wire.MsgB
 			b.drop(c, err)
 			continue
 		}
-		for _, blk := range got {
-			b.blocks[blk.BlockHash()] = blk
+		fresh := map[chainhash.Hash]*wire.MsgBlock{}
+		for i, blk := range got {
+			fresh[ask[i]] = blk
+			b.keepBlock(blk)
+		}
+		for i, h := range heights {
+			if out[i] == nil {
+				out[i] = fresh[b.chain.hashes[h]]
+			}
 		}
 		b.fetchedBlocks += len(got)
 		ask = nil
 	}
 	for i, h := range heights {
-		blk := b.blocks[b.chain.hashes[h]]
+		blk := out[i]
 		f, err := parseFilter(b.filters[h])
 		if err == nil {
 			err = checkFilterAgainstBlock(f, blk)

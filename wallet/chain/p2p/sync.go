@@ -93,8 +93,9 @@ func (b *Backend) sync(ctx context.Context) error {
 		// A reorg: what was verified or scanned above the fork is done again.
 		b.fh = b.fh[:min(len(b.fh), int(fork)+1)]
 		b.scan.rollback(fork)
-		for h := range b.filters {
+		for h, d := range b.filters {
 			if h > fork {
+				b.filterBytes -= len(d)
 				delete(b.filters, h)
 			}
 		}
@@ -342,7 +343,7 @@ func (b *Backend) fetchBlock(ctx context.Context, c *conn, hash chainhash.Hash) 
 	if err := checkBlock(got[0], hash); err != nil {
 		return nil, err
 	}
-	b.blocks[hash] = got[0]
+	b.keepBlock(got[0])
 	b.fetchedBlocks++
 	return got[0], nil
 }
