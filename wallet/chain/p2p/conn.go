@@ -38,7 +38,10 @@ const deliverTimeout = 5 * time.Second
 type conn struct {
 	addr string
 	tip  chainhash.Hash // the last block of the peer's chain we know of (set by the header sync)
-	p    *peer.Peer
+	// lacksTip says the peer's best chain ends below our tip, at height forkAt.
+	lacksTip bool
+	forkAt   int32
+	p        *peer.Peer
 
 	mu        sync.Mutex
 	headers   chan *wire.MsgHeaders

@@ -93,8 +93,13 @@ func sameAnswers(t *testing.T, ctx context.Context, pb, rb chain.Backend, script
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(phd, rhd) {
-		t.Fatal("p2p headers differ from the node's")
+	if len(phd) != len(rhd) {
+		t.Fatalf("p2p gave %d headers, the node %d", len(phd), len(rhd))
+	}
+	for i := range phd {
+		if !reflect.DeepEqual(phd[i], rhd[i]) {
+			t.Fatalf("p2p header at %d differs from the node's", heights[i])
+		}
 	}
 	return ph
 }
@@ -270,5 +275,27 @@ func TestRegtestPeerServingWrongFilterHeadersIsDropped(t *testing.T) {
 	dropped := pb.Dropped()
 	if len(dropped) != 1 || !strings.Contains(dropped[0], liar) || !strings.Contains(dropped[0], "leaves out") {
 		t.Fatalf("dropped %v, want the liar %s for a filter that leaves out a script", dropped, liar)
+	}
+}
+
+func TestRegtestTipTakenBackByTheNodeIsFollowed(t *testing.T) {
+	ctx := context.Background()
+	node := regtest.Start(t)
+	k := regtest.NewKey("p2p invalidated payee", txbuilder.P2WPKH)
+	node.Send(t, k.Address, 100_000)
+	mined := node.Mine(t, 1)
+	rb := openRPC(t, node)
+	dir := t.TempDir()
+	pb := openP2P(t, "p2p://"+node.P2PAddr(), dir)
+	if hs := sameAnswers(t, ctx, pb, rb, [][]byte{k.PkScript}); len(hs[0]) != 1 {
+		t.Fatalf("history %v", hs[0])
+	}
+	pb.Close()
+	// The node takes its tip back: less work than what we saw, but no peer has it any more.
+	node.InvalidateBlock(t, mined[0])
+	pb = openP2P(t, "p2p://"+node.P2PAddr(), dir)
+	hs := sameAnswers(t, ctx, pb, rb, [][]byte{k.PkScript})
+	if len(hs[0]) != 1 || hs[0][0].Height != 0 {
+		t.Fatalf("history %v, want the payment back in the mempool", hs[0])
 	}
 }

@@ -83,11 +83,7 @@ func (b *Backend) sync(ctx context.Context) error {
 		return b.unreachable("no peer gave headers")
 	}
 	if fork == oldTip && oldTip > 0 {
-		f, err := b.followPeersBack(ctx)
-		if err != nil {
-			return err
-		}
-		fork = min(fork, f)
+		fork = min(fork, b.followPeersBack())
 	}
 	if fork < oldTip {
 		// A reorg: what was verified or scanned above the fork is done again.
@@ -143,7 +139,21 @@ func (b *Backend) syncHeaders(ctx context.Context, c *conn) (int32, error) {
 			break
 		}
 	}
-	c.tip = br.hash(br.tip())
+	c.tip, c.lacksTip = br.hash(br.tip()), false
+	if len(br.headers) > 0 {
+		c.p.UpdateLastBlockHeight(br.tip())
+	} else if tip := b.chain.tip(); c.p.LastBlock() < tip {
+		// It gave nothing new but announced a lower height: has it our tip at all?
+		has, at, err := b.peerHasTip(ctx, c)
+		if err != nil {
+			return 0, err
+		}
+		if has {
+			c.p.UpdateLastBlockHeight(tip)
+		} else {
+			c.tip, c.lacksTip, c.forkAt = b.chain.hashes[at], true, at
+		}
+	}
 	if len(br.headers) > 0 && br.better() {
 		br.adopt()
 		return br.fork, nil
@@ -350,72 +360,47 @@ func (b *Backend) fetchBlock(ctx context.Context, c *conn, hash chainhash.Hash) 
 
 // followPeersBack handles a tip no peer has any more. A light client keeps the chain with the
 // most work, so a block its peers' node took back (btcd's or Core's invalidateblock) would stay
-// forever: when every peer says its best chain is lower and lacks our tip, the backend follows
-// them back down to their chain. It returns the height below which the chain is unchanged.
-func (b *Backend) followPeersBack(ctx context.Context) (int32, error) {
+// forever: when every peer says it lacks our tip, the backend follows them back down to the
+// highest of their tips. (A peer merely behind looks the same; it is followed back too, and
+// forward again once it catches up: a confirmation shown late, never one invented.) It returns
+// the height below which the chain is unchanged.
+func (b *Backend) followPeersBack() int32 {
 	tip := b.chain.tip()
-	var best *branch
+	fork := int32(-1)
 	for _, c := range b.conns {
-		if c.p.LastBlock() >= tip || c.tip != b.chain.hashes[tip] {
-			return tip, nil // this peer may well have our tip
+		if !c.lacksTip {
+			return tip
 		}
-		br, err := b.peerBranch(ctx, c)
-		if err != nil {
-			return tip, nil // it does not say: keep what we have
-		}
-		if br == nil {
-			return tip, nil // it has our tip
-		}
-		if best == nil || br.tip() > best.tip() {
-			best = br
-		}
+		fork = max(fork, c.forkAt)
 	}
-	if best == nil {
-		return tip, nil
+	if fork < 0 || fork >= tip {
+		return tip
 	}
-	best.adopt()
-	for _, c := range b.conns {
-		c.tip = best.hash(best.tip())
-	}
-	return best.fork, nil
+	b.chain.truncate(fork)
+	return fork
 }
 
-// peerBranch asks c for the headers after our tip alone. A peer whose best chain holds our tip
-// answers from there (nil); one whose chain lacks it answers from the genesis block, which
-// shows where its chain leaves ours: the branch returned is its chain from that fork.
-func (b *Backend) peerBranch(ctx context.Context, c *conn) (*branch, error) {
+// peerHasTip asks c for the headers after our tip alone. A peer whose best chain holds our tip
+// answers from there; one whose chain lacks it answers from the genesis block, and its last
+// header (or, past one message, the height it announced) says where its chain ends.
+func (b *Backend) peerHasTip(ctx context.Context, c *conn) (bool, int32, error) {
 	tip := b.chain.tip()
 	tipHash := b.chain.hashes[tip]
-	loc := []*chainhash.Hash{&tipHash}
-	br := &branch{base: b.chain, fork: 0}
-	for {
-		rctx, cancel := b.request(ctx)
-		hs, err := c.getHeaders(rctx, loc)
-		cancel()
-		if err != nil {
-			return nil, err
-		}
-		if len(hs) == 0 || hs[0].PrevBlock == tipHash {
-			return nil, nil
-		}
-		for _, h := range hs {
-			if len(br.headers) == 0 {
-				if at, ok := b.chain.index[h.BlockHash()]; ok && at <= tip {
-					br.fork = at
-					continue
-				}
-				if at, ok := b.chain.index[h.PrevBlock]; !ok || at != br.fork {
-					return nil, fmt.Errorf("%w: headers that connect to no block we know", errBadHeader)
-				}
-			}
-			if err := br.add(h, b.now()); err != nil {
-				return nil, err
-			}
-		}
-		if len(hs) < wire.MaxBlockHeadersPerMsg {
-			return br, nil
-		}
-		last := br.hash(br.tip())
-		loc = []*chainhash.Hash{&tipHash, &last}
+	rctx, cancel := b.request(ctx)
+	hs, err := c.getHeaders(rctx, []*chainhash.Hash{&tipHash})
+	cancel()
+	if err != nil {
+		return false, 0, err
 	}
+	if len(hs) == 0 || hs[0].PrevBlock == tipHash {
+		return true, tip, nil
+	}
+	fork := min(max(c.p.LastBlock(), 0), tip-1)
+	if len(hs) < wire.MaxBlockHeadersPerMsg {
+		last := hs[len(hs)-1].BlockHash()
+		if at, ok := b.chain.index[last]; ok && at < tip {
+			fork = at
+		}
+	}
+	return false, fork, nil
 }
