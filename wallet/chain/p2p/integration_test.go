@@ -15,6 +15,7 @@ import (
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
+	"github.com/satchel-wallet/satchel/wallet/chain/netutil/socks5test"
 	"github.com/satchel-wallet/satchel/wallet/chain/p2p"
 )
 
@@ -297,5 +298,28 @@ func TestRegtestTipTakenBackByTheNodeIsFollowed(t *testing.T) {
 	hs := sameAnswers(t, ctx, pb, rb, [][]byte{k.PkScript})
 	if len(hs[0]) != 1 || hs[0][0].Height != 0 {
 		t.Fatalf("history %v, want the payment back in the mempool", hs[0])
+	}
+}
+
+func TestRegtestThroughASocksProxyNamesAreResolvedByIt(t *testing.T) {
+	ctx := context.Background()
+	node := regtest.Start(t)
+	// The proxy sends every name to the node: it stands for Tor reaching an onion service.
+	proxy := socks5test.Start(t, func(string, uint16) string { return node.P2PAddr() })
+	pb, err := p2p.New("p2p://satchelpeerxyz.onion:18444", chain.Options{Net: regtest.Net, Proxy: proxy.URL(), DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pb.Close()
+	if _, err := pb.Tip(ctx); err != nil {
+		t.Fatalf("tip through the proxy: %v", err)
+	}
+	reqs := proxy.Requests()
+	if len(reqs) == 0 || reqs[0].AddrType != 3 || reqs[0].Host != "satchelpeerxyz.onion" || reqs[0].Port != 18444 {
+		t.Fatalf("proxy requests %+v, want the onion name unresolved", reqs)
+	}
+	// Without the proxy an onion peer is refused up front.
+	if _, err := p2p.New("p2p://satchelpeerxyz.onion:18444", chain.Options{Net: regtest.Net}); err == nil {
+		t.Fatal("an onion peer without a proxy was accepted")
 	}
 }
