@@ -103,11 +103,11 @@ func dialPeer(ctx context.Context, d netutil.Dialer, params *chaincfg.Params, ad
 			OnCFHeaders: func(_ *peer.Peer, m *wire.MsgCFHeaders) { deliver(c, c.cfheaders, m) },
 			OnCFilter:   func(_ *peer.Peer, m *wire.MsgCFilter) { deliver(c, c.cfilters, m) },
 			OnBlock:     func(_ *peer.Peer, m *wire.MsgBlock, _ []byte) { deliver(c, c.blocks, m) },
-			OnNotFound:  func(_ *peer.Peer, m *wire.MsgNotFound) { deliver(c, c.notFound, m) },
-			OnReject:    func(_ *peer.Peer, m *wire.MsgReject) { deliver(c, c.rejects, m) },
-			OnPong:      func(_ *peer.Peer, m *wire.MsgPong) { deliver(c, c.pongs, m.Nonce) },
-			OnGetData:   func(_ *peer.Peer, m *wire.MsgGetData) { deliver(c, c.getData, m) },
-			OnInv:       func(_ *peer.Peer, m *wire.MsgInv) { deliver(c, c.invs, m) },
+			OnNotFound:  func(_ *peer.Peer, m *wire.MsgNotFound) { offer(c.notFound, m) },
+			OnReject:    func(_ *peer.Peer, m *wire.MsgReject) { offer(c.rejects, m) },
+			OnPong:      func(_ *peer.Peer, m *wire.MsgPong) { offer(c.pongs, m.Nonce) },
+			OnGetData:   func(_ *peer.Peer, m *wire.MsgGetData) { offer(c.getData, m) },
+			OnInv:       func(_ *peer.Peer, m *wire.MsgInv) { offer(c.invs, m) },
 			OnTx:        func(_ *peer.Peer, m *wire.MsgTx) { deliver(c, c.txs, m) },
 			OnFeeFilter: func(_ *peer.Peer, m *wire.MsgFeeFilter) { c.feeFilter.Store(m.MinFee) },
 		},
@@ -148,6 +148,15 @@ func deliver[T any](c *conn, ch chan T, m T) {
 	case ch <- m:
 	case <-c.p.Done():
 	case <-time.After(deliverTimeout):
+	}
+}
+
+// offer hands over a message that may come unasked (announcements, the peer package's own
+// pongs) without waiting: when nobody reads, it is dropped rather than stalling the peer.
+func offer[T any](ch chan T, m T) {
+	select {
+	case ch <- m:
+	default:
 	}
 }
 

@@ -38,14 +38,17 @@ func (c *conn) getMempool(ctx context.Context) ([]*wire.MsgTx, error) {
 	c.p.QueueMessage(wire.NewMsgMemPool(), nil)
 	var ids []chainhash.Hash
 	if err := c.untilPong(ctx, func() {
-		select {
-		case inv := <-c.invs:
-			for _, iv := range inv.InvList {
-				if iv.Type == wire.InvTypeTx || iv.Type == wire.InvTypeWitnessTx {
-					ids = append(ids, iv.Hash)
+		for {
+			select {
+			case inv := <-c.invs:
+				for _, iv := range inv.InvList {
+					if iv.Type == wire.InvTypeTx || iv.Type == wire.InvTypeWitnessTx {
+						ids = append(ids, iv.Hash)
+					}
 				}
+			default:
+				return
 			}
-		default:
 		}
 	}); err != nil {
 		return nil, err
@@ -65,10 +68,13 @@ func (c *conn) getMempool(ctx context.Context) ([]*wire.MsgTx, error) {
 		return nil, nil
 	}
 	err := c.untilPong(ctx, func() {
-		select {
-		case tx := <-c.txs:
-			out = append(out, tx)
-		default:
+		for {
+			select {
+			case tx := <-c.txs:
+				out = append(out, tx)
+			default:
+				return
+			}
 		}
 	})
 	return out, err
@@ -79,17 +85,15 @@ func (c *conn) getMempool(ctx context.Context) ([]*wire.MsgTx, error) {
 func (c *conn) untilPong(ctx context.Context, step func()) error {
 	nonce := rand.Uint64()
 	c.p.QueueMessage(wire.NewMsgPing(nonce), nil)
-	tick := time.NewTicker(5 * time.Millisecond)
+	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
 	for {
 		step()
 		select {
 		case n := <-c.pongs:
 			if n == nonce {
-				// What was queued before the pong may still be waiting to be read.
-				for i := 0; i < cap(c.txs)+cap(c.invs); i++ {
-					step()
-				}
+				// The peer's input handler delivered everything before the pong.
+				step()
 				return nil
 			}
 		case <-c.p.Done():
