@@ -174,8 +174,8 @@ func drain[T any](ch chan T) {
 // errPeerGone means the peer disconnected while we waited for it.
 var errPeerGone = errors.New("peer disconnected")
 
-// await waits for the next message on ch, ctx's end or the peer's departure.
-func await[T any](ctx context.Context, c *conn, ch chan T) (T, error) {
+// await waits for the next message on ch (an answer to what), ctx's end or the peer's departure.
+func await[T any](ctx context.Context, c *conn, ch chan T, what string) (T, error) {
 	var zero T
 	select {
 	case m := <-ch:
@@ -183,7 +183,7 @@ func await[T any](ctx context.Context, c *conn, ch chan T) (T, error) {
 	case <-c.p.Done():
 		return zero, fmt.Errorf("peer %s: %w", c.addr, errPeerGone)
 	case <-ctx.Done():
-		return zero, fmt.Errorf("peer %s: no answer: %w", c.addr, ctx.Err())
+		return zero, fmt.Errorf("peer %s: no answer to %s: %w", c.addr, what, ctx.Err())
 	}
 }
 

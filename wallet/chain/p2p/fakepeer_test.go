@@ -79,6 +79,7 @@ func (lp *lyingPeer) config() *peer.Config {
 			OnGetHeaders:   lp.onGetHeaders,
 			OnGetCFHeaders: lp.onGetCFHeaders,
 			OnGetCFilters:  lp.onGetCFilters,
+			OnGetData:      lp.onGetData,
 		},
 	}
 }
@@ -164,5 +165,20 @@ func (lp *lyingPeer) onGetCFilters(p *peer.Peer, m *wire.MsgGetCFilters) {
 	for h := int32(m.StartHeight); h <= stop; h++ {
 		hash := lp.hashAt(h)
 		p.QueueMessage(wire.NewMsgCFilter(wire.GCSFilterRegular, &hash, lp.filterAt(h, hash)), nil)
+	}
+}
+
+// onGetData serves blocks, as the node has them.
+func (lp *lyingPeer) onGetData(p *peer.Peer, m *wire.MsgGetData) {
+	for _, iv := range m.InvList {
+		if iv.Type != wire.InvTypeWitnessBlock && iv.Type != wire.InvTypeBlock {
+			continue
+		}
+		blk, err := lp.rpc.GetBlock(&iv.Hash)
+		if err != nil {
+			p.QueueMessage(&wire.MsgNotFound{InvList: []*wire.InvVect{iv}}, nil)
+			continue
+		}
+		p.QueueMessageWithEncoding(blk, nil, wire.WitnessEncoding)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
+	"github.com/satchel-wallet/satchel/wallet/chain/esplora/esploratest"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil/socks5test"
 	"github.com/satchel-wallet/satchel/wallet/chain/p2p"
 )
@@ -321,5 +322,41 @@ func TestRegtestThroughASocksProxyNamesAreResolvedByIt(t *testing.T) {
 	// Without the proxy an onion peer is refused up front.
 	if _, err := p2p.New("p2p://satchelpeerxyz.onion:18444", chain.Options{Net: regtest.Net}); err == nil {
 		t.Fatal("an onion peer without a proxy was accepted")
+	}
+}
+
+func TestRegtestHonestPeersThatAgreeAreKept(t *testing.T) {
+	ctx := context.Background()
+	node := regtest.Start(t)
+	other := startLyingPeer(t, node, -1) // lies nowhere
+	rb := openRPC(t, node)
+	pb := openP2P(t, "p2p://"+other+","+node.P2PAddr(), t.TempDir())
+	sameAnswers(t, ctx, pb, rb, [][]byte{regtest.Faucet.PkScript})
+	if got := pb.Peers(); len(got) != 2 {
+		t.Fatalf("peers %v, dropped %v: two honest peers should both stay", got, pb.Dropped())
+	}
+}
+
+func TestRegtestFeesFromTheFeeSource(t *testing.T) {
+	ctx := context.Background()
+	node := regtest.Start(t)
+	rb := openRPC(t, node)
+	_, esploraURL := esploratest.Start(t, rb)
+	without := openP2P(t, "p2p://"+node.P2PAddr(), "")
+	if _, err := without.EstimateFee(ctx, 2); !errors.Is(err, chain.ErrNoEstimate) {
+		t.Fatalf("no fee source: %v, want ErrNoEstimate", err)
+	}
+	if r, err := without.RelayFee(ctx); err != nil || r != txbuilder.SatPerVB(1) {
+		t.Fatalf("relay fee %v %v", r, err)
+	}
+	with, err := p2p.New("p2p://"+node.P2PAddr(), chain.Options{Net: regtest.Net, FeeSource: esploraURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer with.Close()
+	want, werr := rb.EstimateFee(ctx, 2)
+	got, gerr := with.EstimateFee(ctx, 2)
+	if got != want || (werr == nil) != (gerr == nil) {
+		t.Fatalf("estimate %v (%v), the source's backend says %v (%v)", got, gerr, want, werr)
 	}
 }

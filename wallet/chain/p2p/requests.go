@@ -21,7 +21,7 @@ func (c *conn) getHeaders(ctx context.Context, locator []*chainhash.Hash) ([]wir
 		}
 	}
 	c.p.QueueMessage(m, nil)
-	ans, err := await(ctx, c, c.headers)
+	ans, err := await(ctx, c, c.headers, "getheaders")
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +40,7 @@ func (c *conn) getCFHeaders(ctx context.Context, start uint32, stopHash chainhas
 	drain(c.cfheaders)
 	c.p.QueueMessage(wire.NewMsgGetCFHeaders(wire.GCSFilterRegular, start, &stopHash), nil)
 	for {
-		ans, err := await(ctx, c, c.cfheaders)
+		ans, err := await(ctx, c, c.cfheaders, "getcfheaders")
 		if err != nil {
 			return nil, err
 		}
@@ -64,7 +64,7 @@ func (c *conn) getCFilters(ctx context.Context, start uint32, hashes []chainhash
 		want[h] = i
 	}
 	for left := len(hashes); left > 0; {
-		ans, err := await(ctx, c, c.cfilters)
+		ans, err := await(ctx, c, c.cfilters, "getcfilters")
 		if err != nil {
 			return nil, err
 		}
@@ -108,7 +108,7 @@ func (c *conn) getBlocks(ctx context.Context, hashes []chainhash.Hash) ([]*wire.
 			continue
 		default:
 		}
-		b, err := await(ctx, c, c.blocks)
+		b, err := await(ctx, c, c.blocks, "getdata (blocks)")
 		if err != nil {
 			return nil, err
 		}
