@@ -358,3 +358,9 @@ func (b *Backend) Downloaded() (blocks, filters int) {
 	defer b.mu.Unlock()
 	return b.fetchedBlocks, b.fetchedFilters
 }
+
+// Compile-time checks: Open is what the backend registry takes, and Backend is a backend.
+var (
+	_ chain.OpenFunc = Open
+	_ chain.Backend  = (*Backend)(nil)
+)

@@ -44,7 +44,7 @@ func (b *Backend) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash
 		}(i, c)
 	}
 	wg.Wait()
-	var refusals, failures []string
+	var failures []string
 	var refusal *chain.BroadcastError
 	accepted := 0
 	for _, r := range res {
@@ -56,7 +56,6 @@ func (b *Backend) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash
 			if refusal == nil {
 				refusal = e
 			}
-			refusals = append(refusals, r.c.addr+": "+r.rej.Reason)
 		default:
 			accepted++
 		}

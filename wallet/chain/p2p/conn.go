@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -204,14 +203,3 @@ func (c *conn) alive() bool {
 
 // received is how many bytes the peer has sent us.
 func (c *conn) received() uint64 { return c.p.BytesReceived() }
-
-// hostPort joins a host and the network's default port when addr has none.
-func hostPort(addr, defPort string) string {
-	if _, _, err := net.SplitHostPort(addr); err == nil {
-		return addr
-	}
-	if _, err := strconv.Atoi(defPort); err == nil {
-		return net.JoinHostPort(addr, defPort)
-	}
-	return addr
-}

@@ -89,11 +89,9 @@ func (b *Backend) scanRange(ctx context.Context, from, to int32, need map[script
 			return err
 		}
 		for h := lo; h <= hi; h++ {
-			var keys []scriptKey
 			var active [][]byte
 			for k, s := range need {
 				if b.scan.scanned[k] < h {
-					keys = append(keys, k)
 					active = append(active, s)
 				}
 			}
