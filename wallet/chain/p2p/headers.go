@@ -61,6 +61,10 @@ type branch struct {
 	fork    int32
 	headers []wire.BlockHeader
 	hashes  []chainhash.Hash
+	// The last answer of lastRealBits (testnet), at realHeight.
+	realKnown  bool
+	realHeight int32
+	realBits   uint32
 }
 
 func (b *branch) tip() int32 { return b.fork + int32(len(b.headers)) }
@@ -204,24 +208,24 @@ func medianTime(anc ancestry, height int32) time.Time {
 	return time.Unix(ts[len(ts)/2], 0)
 }
 
-// requiredBits is the difficulty the rules demand at height, or 0 when this client does not
-// check it (networks with minimum-difficulty blocks between retargets: testnet). Mainnet and
-// signet are checked exactly; regtest never retargets.
+// requiredBits is the difficulty the rules demand at height (the rules of btcd's
+// calcNextRequiredDifficulty): regtest never retargets; mainnet and signet keep the difficulty
+// between retargets; testnet3 and testnet4 allow a minimum-difficulty block 20 minutes after the
+// previous one, and otherwise keep the last difficulty that was not the minimum.
 func requiredBits(p *chaincfg.Params, anc ancestry, height int32, h *wire.BlockHeader) (uint32, error) {
 	prev := anc.header(height - 1)
 	if p.PoWNoRetargeting {
-		return prev.Bits, nil
+		return p.PowLimitBits, nil
 	}
 	interval := int32(p.TargetTimespan / p.TargetTimePerBlock)
 	if height%interval != 0 {
 		if p.ReduceMinDifficulty {
-			return 0, nil // a min-difficulty block may come any time; the PoW check still holds
+			if h.Timestamp.Unix() > prev.Timestamp.Unix()+int64(p.MinDiffReductionTime/time.Second) {
+				return p.PowLimitBits, nil
+			}
+			return lastRealBits(p, anc, height-1, interval), nil
 		}
 		return prev.Bits, nil
-	}
-	if p.ReduceMinDifficulty && !p.EnforceBIP94 {
-		// testnet3 retargets from the last block that was not a minimum-difficulty one.
-		return 0, nil
 	}
 	first := anc.header(height - interval)
 	span := prev.Timestamp.Unix() - first.Timestamp.Unix()
@@ -243,4 +247,33 @@ func requiredBits(p *chaincfg.Params, anc ancestry, height int32, h *wire.BlockH
 		next.Set(p.PowLimit)
 	}
 	return blockchain.BigToCompact(next), nil
+}
+
+// lastRealBits walks back from height to the last block that was not a minimum-difficulty one
+// (or a retarget block), as testnet's rule wants. A branch remembers the last answer, so a
+// long run of minimum-difficulty blocks costs one step a header, not the whole run.
+func lastRealBits(p *chaincfg.Params, anc ancestry, height, interval int32) uint32 {
+	br, _ := anc.(*branch)
+	h := height
+	for h > 0 && h%interval != 0 && anc.header(h).Bits == p.PowLimitBits {
+		if br != nil && br.realKnown && br.realHeight == h-1 {
+			h = -1
+			break
+		}
+		h--
+	}
+	bits := br.realBitsOr(anc, h)
+	if br != nil {
+		br.realKnown, br.realHeight, br.realBits = true, height, bits
+	}
+	return bits
+}
+
+// realBitsOr is the header's bits at h, or the remembered answer when the walk stopped on it
+// (h < 0).
+func (b *branch) realBitsOr(anc ancestry, h int32) uint32 {
+	if h < 0 {
+		return b.realBits
+	}
+	return anc.header(h).Bits
 }

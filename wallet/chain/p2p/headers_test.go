@@ -249,3 +249,46 @@ func TestMainnetRetarget(t *testing.T) {
 		t.Fatalf("bits %08x between retargets", got)
 	}
 }
+
+func TestTestnetMinimumDifficultyRule(t *testing.T) {
+	p := &chaincfg.TestNet3Params
+	const real, real2 = 0x1c0fffff, 0x1c0ffffe
+	start := time.Unix(1_600_000_000, 0)
+	anc := make(ancestorList, 2040)
+	for i := range anc {
+		anc[i] = wire.BlockHeader{Bits: p.PowLimitBits, Timestamp: start.Add(time.Duration(i) * time.Minute)}
+	}
+	anc[2016].Bits = real  // a retarget block
+	anc[2025].Bits = real2 // a block mined at the real difficulty
+	tests := []struct {
+		name   string
+		height int32
+		late   bool
+		want   uint32
+	}{
+		{"20 minutes after the last block: the minimum", 2020, true, p.PowLimitBits},
+		{"sooner: the last real difficulty, back to the retarget", 2020, false, real},
+		{"sooner, after a real block", 2030, false, real2},
+		{"right after the retarget", 2017, false, real},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := wire.BlockHeader{Timestamp: anc[tc.height-1].Timestamp.Add(time.Minute)}
+			if tc.late {
+				h.Timestamp = anc[tc.height-1].Timestamp.Add(21 * time.Minute)
+			}
+			got, err := requiredBits(p, anc, tc.height, &h)
+			if err != nil || got != tc.want {
+				t.Fatalf("bits %08x (%v), want %08x", got, err, tc.want)
+			}
+		})
+	}
+	// A branch remembers its last answer; walking header by header gives the same answers.
+	base := &headerChain{params: p, headers: anc}
+	br := &branch{base: base, fork: int32(len(anc)) - 1}
+	for h := int32(2017); h < int32(len(anc)); h++ {
+		if got, want := lastRealBits(p, br, h, 2016), lastRealBits(p, anc, h, 2016); got != want {
+			t.Fatalf("height %d: remembered %08x, walked %08x", h, got, want)
+		}
+	}
+}
