@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
@@ -50,10 +51,11 @@ type Backend struct {
 	recv    uint64                            // bytes received from peers since Open (closed ones)
 	// mempool is a peer's mempool as last downloaded, unverified: unconfirmed payments to the
 	// wallet are shown from it, with the same trust as any server's word on its mempool.
-	fetchedBlocks  int // blocks downloaded since Open
-	fetchedFilters int // filters downloaded since Open
-	filterBytes    int // size of the filters kept
-	blockBytes     int // size of the blocks kept
+	fetchedBlocks  int          // blocks downloaded since Open
+	fetchedFilters int          // filters downloaded since Open
+	filterBytes    int          // size of the filters kept
+	blockBytes     int          // size of the blocks kept
+	cfRequests     atomic.Int64 // getcfheaders sent since Open
 	mempool        map[chainhash.Hash]*wire.MsgTx
 	mempoolAt      time.Time
 }

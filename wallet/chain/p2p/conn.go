@@ -37,6 +37,9 @@ const deliverTimeout = 5 * time.Second
 type conn struct {
 	addr string
 	tip  chainhash.Hash // the last block of the peer's chain we know of (set by the header sync)
+	// checkpoints are the peer's filter headers at every 1000th height (index i is height
+	// (i+1)*1000), as it last sent them.
+	checkpoints []chainhash.Hash
 	// lacksTip says the peer's best chain ends below our tip, at height forkAt.
 	lacksTip bool
 	forkAt   int32
@@ -46,6 +49,7 @@ type conn struct {
 	headers   chan *wire.MsgHeaders
 	cfheaders chan *wire.MsgCFHeaders
 	cfilters  chan *wire.MsgCFilter
+	cfcheckpt chan *wire.MsgCFCheckpt
 	blocks    chan *wire.MsgBlock
 	notFound  chan *wire.MsgNotFound
 	rejects   chan *wire.MsgReject
@@ -66,6 +70,7 @@ func dialPeer(ctx context.Context, d netutil.Dialer, params *chaincfg.Params, ad
 		headers:   make(chan *wire.MsgHeaders, 4),
 		cfheaders: make(chan *wire.MsgCFHeaders, 4),
 		cfilters:  make(chan *wire.MsgCFilter, wire.MaxGetCFiltersReqRange),
+		cfcheckpt: make(chan *wire.MsgCFCheckpt, 2),
 		blocks:    make(chan *wire.MsgBlock, 16),
 		notFound:  make(chan *wire.MsgNotFound, 4),
 		rejects:   make(chan *wire.MsgReject, 16),
@@ -101,6 +106,13 @@ func dialPeer(ctx context.Context, d netutil.Dialer, params *chaincfg.Params, ad
 			OnHeaders:   func(_ *peer.Peer, m *wire.MsgHeaders) { deliver(c, c.headers, m) },
 			OnCFHeaders: func(_ *peer.Peer, m *wire.MsgCFHeaders) { deliver(c, c.cfheaders, m) },
 			OnCFilter:   func(_ *peer.Peer, m *wire.MsgCFilter) { deliver(c, c.cfilters, m) },
+			// btcd's peer package (v0.26.2) never calls OnCFCheckpt: its input handler has no
+			// case for cfcheckpt. OnRead sees every message read.
+			OnRead: func(_ *peer.Peer, _ int, m wire.Message, err error) {
+				if cp, ok := m.(*wire.MsgCFCheckpt); ok && err == nil {
+					deliver(c, c.cfcheckpt, cp)
+				}
+			},
 			OnBlock:     func(_ *peer.Peer, m *wire.MsgBlock, _ []byte) { deliver(c, c.blocks, m) },
 			OnNotFound:  func(_ *peer.Peer, m *wire.MsgNotFound) { offer(c.notFound, m) },
 			OnReject:    func(_ *peer.Peer, m *wire.MsgReject) { offer(c.rejects, m) },

@@ -22,6 +22,7 @@ type lyingPeer struct {
 	lieAt int32
 	mu    sync.Mutex
 	peers []*peer.Peer
+	data  map[int32][]byte // filters served, by height (the test's chain does not change)
 }
 
 // lie is the empty filter the liar serves: one byte, N = 0.
@@ -33,7 +34,9 @@ func startLyingPeer(t *testing.T, node *regtest.Node, lieAt int32) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lp := &lyingPeer{t: t, rpc: node.RPC(), lieAt: lieAt}
+	lp := &lyingPeer{t: t, rpc: node.RPC(), lieAt: lieAt, data: map[int32][]byte{}}
+	// Fetch the node's filters now, so the client's requests are answered fast.
+	lp.headersTo(node.Height(t))
 	var wg sync.WaitGroup
 	t.Cleanup(func() {
 		l.Close()
@@ -80,6 +83,7 @@ func (lp *lyingPeer) config() *peer.Config {
 			OnGetCFHeaders: lp.onGetCFHeaders,
 			OnGetCFilters:  lp.onGetCFilters,
 			OnGetData:      lp.onGetData,
+			OnGetCFCheckpt: lp.onGetCFCheckpt,
 		},
 	}
 }
@@ -127,12 +131,49 @@ func (lp *lyingPeer) filterAt(h int32, hash chainhash.Hash) []byte {
 	if h == lp.lieAt {
 		return lie
 	}
+	lp.mu.Lock()
+	d, ok := lp.data[h]
+	lp.mu.Unlock()
+	if ok {
+		return d
+	}
 	f, err := lp.rpc.GetCFilter(&hash, wire.GCSFilterRegular)
 	if err != nil {
 		lp.t.Errorf("liar: getcfilter %d: %v", h, err)
 		return nil
 	}
+	lp.mu.Lock()
+	lp.data[h] = f.Data
+	lp.mu.Unlock()
 	return f.Data
+}
+
+// headersTo chains the liar's filter headers from the genesis block to stop.
+func (lp *lyingPeer) headersTo(stop int32) []chainhash.Hash {
+	out := make([]chainhash.Hash, stop+1)
+	var prev chainhash.Hash
+	for h := int32(0); h <= stop; h++ {
+		fh := chainhash.DoubleHashH(lp.filterAt(h, lp.hashAt(h)))
+		var buf [64]byte
+		copy(buf[:32], fh[:])
+		copy(buf[32:], prev[:])
+		prev = chainhash.DoubleHashH(buf[:])
+		out[h] = prev
+	}
+	return out
+}
+
+func (lp *lyingPeer) onGetCFCheckpt(p *peer.Peer, m *wire.MsgGetCFCheckpt) {
+	stop, ok := lp.heightOf(&m.StopHash)
+	if !ok {
+		return
+	}
+	hs := lp.headersTo(stop)
+	out := &wire.MsgCFCheckpt{FilterType: wire.GCSFilterRegular, StopHash: m.StopHash}
+	for h := int32(wire.CFCheckptInterval); h <= stop; h += wire.CFCheckptInterval {
+		out.FilterHeaders = append(out.FilterHeaders, &hs[h])
+	}
+	p.QueueMessage(out, nil)
 }
 
 func (lp *lyingPeer) onGetCFHeaders(p *peer.Peer, m *wire.MsgGetCFHeaders) {

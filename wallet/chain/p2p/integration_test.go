@@ -360,3 +360,34 @@ func TestRegtestFeesFromTheFeeSource(t *testing.T) {
 		t.Fatalf("estimate %v (%v), the source's backend says %v (%v)", got, gerr, want, werr)
 	}
 }
+
+// On a chain past a few checkpoints, peers that agree on their checkpoints (one message each)
+// let one peer serve each stretch of filter headers; a peer whose checkpoints disagree is
+// caught in the stretch where it lies.
+func TestRegtestCheckpointsSpareFilterHeaderDownloads(t *testing.T) {
+	ctx := context.Background()
+	node := regtest.Start(t)
+	node.Mine(t, 3020-int(node.Height(t))) // tip 3020: stretches 0-1000, 1001-3000, 3001-3020
+	rb := openRPC(t, node)
+
+	honest := startLyingPeer(t, node, -1)
+	pb := openP2P(t, "p2p://"+honest+","+node.P2PAddr(), t.TempDir())
+	sameAnswers(t, ctx, pb, rb, [][]byte{regtest.Faucet.PkScript})
+	if got := pb.Peers(); len(got) != 2 {
+		t.Fatalf("peers %v, dropped %v", got, pb.Dropped())
+	}
+	// Two stretches from one peer each, the last (no checkpoint at its end) from both.
+	if got := pb.CFHeadersRequests(); got != 4 {
+		t.Fatalf("%d getcfheaders, want 4", got)
+	}
+
+	liar := startLyingPeer(t, node, 1500)
+	pl := openP2P(t, "p2p://"+liar+","+node.P2PAddr(), t.TempDir())
+	sameAnswers(t, ctx, pl, rb, [][]byte{regtest.Faucet.PkScript})
+	if got := pl.Peers(); len(got) != 1 || got[0] != node.P2PAddr() {
+		t.Fatalf("peers %v, dropped %v", got, pl.Dropped())
+	}
+	if d := pl.Dropped(); len(d) != 1 || !strings.Contains(d[0], "leaves out") {
+		t.Fatalf("dropped %v, want the liar for a filter that leaves out a script", d)
+	}
+}

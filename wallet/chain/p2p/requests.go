@@ -168,3 +168,25 @@ func (c *conn) sendTx(ctx context.Context, tx *wire.MsgTx) (*wire.MsgReject, err
 		}
 	}
 }
+
+// getCFCheckpt asks for the basic filter headers at every 1000th height up to stopHash.
+func (c *conn) getCFCheckpt(ctx context.Context, stopHash chainhash.Hash) ([]chainhash.Hash, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	drain(c.cfcheckpt)
+	c.p.QueueMessage(wire.NewMsgGetCFCheckpt(wire.GCSFilterRegular, &stopHash), nil)
+	for {
+		ans, err := await(ctx, c, c.cfcheckpt, "getcfcheckpt")
+		if err != nil {
+			return nil, err
+		}
+		if ans.StopHash != stopHash || ans.FilterType != wire.GCSFilterRegular {
+			continue
+		}
+		out := make([]chainhash.Hash, len(ans.FilterHeaders))
+		for i, h := range ans.FilterHeaders {
+			out[i] = *h
+		}
+		return out, nil
+	}
+}

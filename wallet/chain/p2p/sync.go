@@ -102,6 +102,9 @@ func (b *Backend) sync(ctx context.Context) error {
 	if err := b.syncFilterHeaders(ctx); err != nil {
 		return err
 	}
+	if len(b.fh) == 0 {
+		return b.unreachable("no peer gave filter headers")
+	}
 	if b.chain.tip() != oldTip || len(b.fh) != oldFH || fork < oldTip {
 		return b.save()
 	}
@@ -171,9 +174,19 @@ type cfAnswer struct {
 // syncFilterHeaders extends the verified filter headers to the header tip, asking every peer
 // on the best chain and comparing; a disagreement is settled by the block itself.
 func (b *Backend) syncFilterHeaders(ctx context.Context) error {
+	if int(b.chain.tip())-len(b.fh) >= wire.CFCheckptInterval && len(b.conns) > 1 {
+		if err := b.fetchCheckpoints(ctx); err != nil {
+			return err
+		}
+	}
 	for len(b.fh) <= int(b.chain.tip()) {
 		start := int32(len(b.fh))
-		stop := min(start+wire.MaxCFHeadersPerMsg-1, b.chain.tip())
+		// Batches end on checkpoint heights (multiples of 1000), so checkpoints can vouch for them.
+		end := (start + wire.MaxCFHeadersPerMsg - 1) / wire.CFCheckptInterval * wire.CFCheckptInterval
+		if end < start {
+			end = start + wire.MaxCFHeadersPerMsg - 1
+		}
+		stop := min(end, b.chain.tip())
 		var ask []*conn
 		for _, c := range b.conns {
 			if h, ok := b.chain.index[c.tip]; ok && h >= stop && b.chain.hashes[h] == c.tip {
@@ -187,6 +200,24 @@ func (b *Backend) syncFilterHeaders(ctx context.Context) error {
 		if start > 0 {
 			prev = b.fh[start-1]
 		}
+		if len(ask) > 1 && agreedCheckpoints(ask, start, stop) {
+			// Every peer vouched for these headers through its checkpoints: one peer's
+			// answer, chained and checked against them, is enough.
+			c := ask[int(start/wire.CFCheckptInterval)%len(ask)]
+			hs, err := b.cfHeadersFrom(ctx, c, start, stop, prev)
+			if err == nil && !matchesCheckpoints(c, start, hs) {
+				err = fmt.Errorf("%w: filter headers from height %d do not lead to the checkpoints every peer agrees on", errBadFilter, start)
+			}
+			if err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				b.drop(c, err)
+				continue
+			}
+			b.fh = append(b.fh, hs...)
+			continue
+		}
 		answers := make([]cfAnswer, len(ask))
 		var wg sync.WaitGroup
 		for i, c := range ask {
@@ -196,17 +227,7 @@ func (b *Backend) syncFilterHeaders(ctx context.Context) error {
 				answers[i] = cfAnswer{c: c}
 				rctx, cancel := b.request(ctx)
 				defer cancel()
-				m, err := c.getCFHeaders(rctx, uint32(start), b.chain.hashes[stop])
-				switch {
-				case err != nil:
-					answers[i].err = err
-				case m.PrevFilterHeader != prev:
-					answers[i].err = fmt.Errorf("%w: filter header before height %d is %s, the others agree on %s", errBadFilter, start, m.PrevFilterHeader, prev)
-				case len(m.FilterHashes) != int(stop-start+1):
-					answers[i].err = fmt.Errorf("%w: %d filter hashes for %d blocks", errBadFilter, len(m.FilterHashes), stop-start+1)
-				default:
-					answers[i].headers = filterHeaders(prev, m.FilterHashes)
-				}
+				answers[i].headers, answers[i].err = b.cfHeadersFrom(rctx, c, start, stop, prev)
 			}(i, c)
 		}
 		wg.Wait()
@@ -234,6 +255,90 @@ func (b *Backend) syncFilterHeaders(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// cfHeadersFrom asks c for the filter hashes from start to stop and chains them after prev.
+func (b *Backend) cfHeadersFrom(ctx context.Context, c *conn, start, stop int32, prev chainhash.Hash) ([]chainhash.Hash, error) {
+	rctx, cancel := b.request(ctx)
+	defer cancel()
+	b.cfRequests.Add(1)
+	m, err := c.getCFHeaders(rctx, uint32(start), b.chain.hashes[stop])
+	switch {
+	case err != nil:
+		return nil, err
+	case m.PrevFilterHeader != prev:
+		return nil, fmt.Errorf("%w: filter header before height %d is %s, the others agree on %s", errBadFilter, start, m.PrevFilterHeader, prev)
+	case len(m.FilterHashes) != int(stop-start+1):
+		return nil, fmt.Errorf("%w: %d filter hashes for %d blocks", errBadFilter, len(m.FilterHashes), stop-start+1)
+	}
+	return filterHeaders(prev, m.FilterHashes), nil
+}
+
+// fetchCheckpoints asks every peer for its filter headers at every 1000th height (one small
+// message), so that long stretches where all agree are downloaded from one peer only.
+func (b *Backend) fetchCheckpoints(ctx context.Context) error {
+	var wg sync.WaitGroup
+	errs := make([]error, len(b.conns))
+	conns := append([]*conn(nil), b.conns...)
+	for i, c := range conns {
+		h, ok := b.chain.index[c.tip]
+		if !ok || b.chain.hashes[h] != c.tip {
+			continue
+		}
+		wg.Add(1)
+		go func(i int, c *conn, stop chainhash.Hash) {
+			defer wg.Done()
+			rctx, cancel := b.request(ctx)
+			defer cancel()
+			c.checkpoints, errs[i] = c.getCFCheckpt(rctx, stop)
+		}(i, c, c.tip)
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	for i, err := range errs {
+		if err != nil {
+			b.drop(conns[i], err)
+		}
+	}
+	return nil
+}
+
+// agreedCheckpoints says whether every peer of ask sent the same checkpoints for start..stop
+// and one of them is at stop.
+func agreedCheckpoints(ask []*conn, start, stop int32) bool {
+	if stop%wire.CFCheckptInterval != 0 || stop == 0 {
+		return false
+	}
+	for h := (start + wire.CFCheckptInterval - 1) / wire.CFCheckptInterval * wire.CFCheckptInterval; h <= stop; h += wire.CFCheckptInterval {
+		if h == 0 {
+			continue
+		}
+		i := int(h/wire.CFCheckptInterval) - 1
+		for _, c := range ask {
+			if len(c.checkpoints) <= i || c.checkpoints[i] != ask[0].checkpoints[i] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// matchesCheckpoints says whether headers from start agree with c's checkpoints at every
+// 1000th height among them.
+func matchesCheckpoints(c *conn, start int32, hs []chainhash.Hash) bool {
+	for i := range hs {
+		h := start + int32(i)
+		if h == 0 || h%wire.CFCheckptInterval != 0 {
+			continue
+		}
+		k := int(h/wire.CFCheckptInterval) - 1
+		if k >= len(c.checkpoints) || c.checkpoints[k] != hs[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // groupAnswers puts together the peers that gave the same filter headers, largest group first.
