@@ -214,6 +214,20 @@ func TestRegtestBroadcastShowsUnconfirmedThenMined(t *testing.T) {
 	}
 	node.Mine(t, 1)
 	sameAnswers(t, ctx, pb, rb, [][]byte{k.PkScript, to.PkScript})
+
+	// A broadcast the network no longer has (evicted, or never taken) is forgotten once the
+	// peer's mempool shows it missing, as other backends would show it gone.
+	lost := node.CreateTx(t, k, []regtest.Output{{Address: to.Address, Amount: 10_000}}, regtest.TxOptions{})
+	pb.AddPending(lost)
+	hs, err = pb.ScriptHistories(ctx, [][]byte{to.PkScript})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range hs[0] {
+		if it.TxID == lost.TxHash() {
+			t.Fatalf("a broadcast missing from the mempool is still shown: %v", hs[0])
+		}
+	}
 }
 
 func TestRegtestReorgIsFollowed(t *testing.T) {

@@ -106,10 +106,11 @@ func (c *conn) untilPong(ctx context.Context, step func()) error {
 }
 
 // refreshMempool downloads a peer's mempool when the last download is older than
-// mempoolEvery. Failing is not an error: unconfirmed payments then show once mined.
-func (b *Backend) refreshMempool(ctx context.Context) {
+// mempoolEvery, and says whether it did. Failing is not an error: unconfirmed payments then
+// show once mined.
+func (b *Backend) refreshMempool(ctx context.Context) bool {
 	if len(b.conns) == 0 || (!b.mempoolAt.IsZero() && b.now().Sub(b.mempoolAt) < mempoolEvery) {
-		return
+		return false
 	}
 	for _, c := range b.conns {
 		if c.p.Services()&wire.SFNodeBloom == 0 {
@@ -126,6 +127,18 @@ func (b *Backend) refreshMempool(ctx context.Context) {
 			b.mempool[tx.TxHash()] = tx
 		}
 		b.mempoolAt = b.now()
-		return
+		return true
+	}
+	return false
+}
+
+// forgetDropped forgets the wallet's broadcasts that are neither mined nor in the mempool just
+// downloaded: the network dropped them (or never took them), and the wallet, seeing them gone
+// as with any other backend, broadcasts them again.
+func (b *Backend) forgetDropped() {
+	for id := range b.scan.pending {
+		if _, ok := b.mempool[id]; !ok {
+			delete(b.scan.pending, id)
+		}
 	}
 }

@@ -69,13 +69,16 @@ func (b *Backend) ScriptHistories(ctx context.Context, scripts [][]byte) ([][]ch
 	for k := range need {
 		b.scan.scanned[k] = tip
 	}
+	before := len(b.scan.pending)
 	b.scan.prunePending()
-	if len(need) > 0 {
+	if b.refreshMempool(ctx) {
+		b.forgetDropped()
+	}
+	if len(need) > 0 || len(b.scan.pending) != before {
 		if err := b.scan.save(b.dataDir); err != nil {
 			return nil, fmt.Errorf("%s: %w", b.name, err)
 		}
 	}
-	b.refreshMempool(ctx)
 	return b.scan.histories(scripts, b.mempool), nil
 }
 
