@@ -174,6 +174,7 @@ func TestBackendURLsCheckedAndMasked(t *testing.T) {
 		"btcd://u:hunter2%@127.0.0.1:1", "btcd://u:hunter2@[::1", "btcd://u:hun ter2@127.0.0.1:1",
 		"http://u:hunter2%@x/api", "electrum://u:hunter2%@h:1", "ftp://x", "http://example.com",
 		"btcd://u@h:1", "btcd://u:hunter2@h", "https://" + strings.Repeat("a", 3000) + ".com/api",
+		"p2p://u:hunter2@h:1", "p2p://h:0", "p2p://h:1?start=x",
 	} {
 		for _, args := range [][]string{{"config", "set", "backend", u}, {"balance", "--backend", u}} {
 			r := c.run("", append(args, "--json")...)
@@ -185,7 +186,7 @@ func TestBackendURLsCheckedAndMasked(t *testing.T) {
 	if r := c.run("", "config", "get", "backend", "--json"); r.code != exitError || strings.Contains(r.out, "://") {
 		t.Fatalf("a refused backend was saved: exit %d %s", r.code, r.out)
 	}
-	for _, u := range []string{"btcd://u:p@127.0.0.1:18334", "https://mempool.space/api", "electrums://h:50002", "http://127.0.0.1:3000"} {
+	for _, u := range []string{"btcd://u:p@127.0.0.1:18334", "https://mempool.space/api", "electrums://h:50002", "http://127.0.0.1:3000", "p2p://[::1]:18444,127.0.0.1:18444", "p2p://"} {
 		c.mustRun("", "config", "set", "backend", u)
 	}
 }

@@ -25,7 +25,7 @@ import (
 
 // nodeCLI is a CLI wired to a fresh regtest node. SATCHEL_TEST_BACKEND picks how satchel
 // reaches it: btcd (default, JSON-RPC), esplora or electrum (a test server speaking that protocol
-// in front of the node), so the same suite runs over every backend.
+// in front of the node) or p2p (the node as a peer), so the same suite runs over every backend.
 func nodeCLI(t *testing.T, opts ...regtest.Option) (*cli, *regtest.Node) {
 	t.Helper()
 	n := regtest.Start(t, opts...)
@@ -47,8 +47,11 @@ func nodeCLI(t *testing.T, opts ...regtest.Option) (*cli, *regtest.Node) {
 	case "electrum":
 		srv := electrumtest.Start(t, be)
 		c.env["SATCHEL_BACKEND"], c.watch = srv.URL(), srv.Watch
+	case "p2p":
+		// The node itself, as a peer serving compact block filters.
+		c.env["SATCHEL_BACKEND"] = "p2p://" + n.P2PAddr()
 	default:
-		t.Fatalf("SATCHEL_TEST_BACKEND=%q: use btcd, esplora or electrum", kind)
+		t.Fatalf("SATCHEL_TEST_BACKEND=%q: use btcd, esplora, electrum or p2p", kind)
 	}
 	return c, n
 }

@@ -237,6 +237,10 @@ func (n *Node) URL() string {
 // RPCAddr is the loopback HOST:PORT of the node's RPC server.
 func (n *Node) RPCAddr() string { return "127.0.0.1:" + strconv.Itoa(n.rpcPort) }
 
+// P2PAddr is the loopback HOST:PORT the node listens on for peers (it serves compact block
+// filters).
+func (n *Node) P2PAddr() string { return "127.0.0.1:" + strconv.Itoa(n.p2pPort) }
+
 // Dir is the node's working directory (data, logs, config).
 func (n *Node) Dir() string { return n.dir }
 

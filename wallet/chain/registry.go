@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -116,16 +115,28 @@ func CheckURL(rawURL string) error {
 	return d.Check(rawURL)
 }
 
-// schemeOf reads a URL's scheme, lower case. A URL's own parse error quotes the whole input,
-// password included, so only our words are returned.
+// schemeOf reads a URL's scheme (RFC 3986: a letter, then letters, digits, "+", "-" or "."
+// up to the first colon), lower case. It does not parse the rest: a p2p:// list of peers is
+// not one URL host (an IPv6 peer first in it would not parse as one), and the driver checks
+// its own URLs. Only our words are returned, never the input, which may hold a password.
 func schemeOf(rawURL string) (string, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.Scheme == "" {
+	i := strings.IndexByte(rawURL, ':')
+	if i <= 0 || !validScheme(rawURL[:i]) {
 		registryMu.RLock()
 		defer registryMu.RUnlock()
 		return "", fmt.Errorf("%w: not a URL: use %s", ErrBadURL, usages())
 	}
-	return strings.ToLower(u.Scheme), nil
+	return strings.ToLower(rawURL[:i]), nil
+}
+
+func validScheme(s string) bool {
+	for i, r := range s {
+		letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+		if !letter && (i == 0 || !(r >= '0' && r <= '9' || r == '+' || r == '-' || r == '.')) {
+			return false
+		}
+	}
+	return true
 }
 
 // usages lists the URL forms of the registered drivers ("A, B or C"). The caller holds

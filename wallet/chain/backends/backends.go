@@ -16,19 +16,21 @@ import (
 	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
 	"github.com/satchel-wallet/satchel/wallet/chain/electrum"
 	"github.com/satchel-wallet/satchel/wallet/chain/esplora"
+	"github.com/satchel-wallet/satchel/wallet/chain/p2p"
 )
 
-// What the peers of the p2p light client learn, for its Driver when it is registered here:
-//
-//	chain.Driver{Kind: "p2p", Schemes: []string{"p2p"}, Usage: "p2p://HOST:PORT",
-//		Open: p2p.Open, Learns: P2PLearns, LearnsProxied: P2PLearnsProxied}
+// p2pDriver registers the compact-block-filter light client (BIP157/158).
+var p2pDriver = chain.Driver{Kind: "p2p", Schemes: []string{p2p.Scheme}, Usage: "p2p://HOST:PORT",
+	Open: p2p.Open, Check: p2p.CheckURL, Learns: P2PLearns, LearnsProxied: P2PLearnsProxied}
+
+// What the peers of the p2p light client learn, for `satchel info`.
 const (
 	P2PLearns        = "peers learn which blocks you download, not your addresses, and your IP (use --proxy to hide it)"
 	P2PLearnsProxied = "peers learn which blocks you download, not your addresses; the proxy hides your IP"
 )
 
 func init() {
-	for _, d := range []chain.Driver{btcd.Driver, esplora.Driver, electrum.Driver} {
+	for _, d := range []chain.Driver{btcd.Driver, esplora.Driver, electrum.Driver, p2pDriver} {
 		chain.Register(d)
 	}
 }

@@ -1,0 +1,108 @@
+package p2p
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/satchel-wallet/satchel/internal/atomicfile"
+)
+
+// Files the backend keeps in the wallet folder.
+const (
+	headersFile       = "p2p-headers"
+	filterHeadersFile = "p2p-filterheaders"
+	scanFile          = "p2p-scan.json"
+)
+
+// File magics: a file of another kind or version is ignored (and rebuilt from the network).
+var (
+	headersMagic       = []byte("satchel-p2p-headers-1\n")
+	filterHeadersMagic = []byte("satchel-p2p-filterheaders-1\n")
+)
+
+// encodeHeaders serializes headers after the magic, 80 bytes each.
+func encodeHeaders(hs []wire.BlockHeader) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(headersMagic) + len(hs)*wire.MaxBlockHeaderPayload)
+	buf.Write(headersMagic)
+	for i := range hs {
+		_ = hs[i].Serialize(&buf) // a bytes.Buffer does not fail
+	}
+	return buf.Bytes()
+}
+
+// decodeHeaders reads what encodeHeaders wrote. It checks only the framing; the caller checks
+// the chain.
+func decodeHeaders(data []byte) ([]wire.BlockHeader, error) {
+	if !bytes.HasPrefix(data, headersMagic) {
+		return nil, errors.New("not a satchel p2p headers file")
+	}
+	data = data[len(headersMagic):]
+	if len(data)%wire.MaxBlockHeaderPayload != 0 {
+		return nil, fmt.Errorf("headers file is %d bytes, not a whole number of headers", len(data))
+	}
+	out := make([]wire.BlockHeader, len(data)/wire.MaxBlockHeaderPayload)
+	r := bytes.NewReader(data)
+	for i := range out {
+		if err := out[i].Deserialize(r); err != nil {
+			return nil, fmt.Errorf("header %d: %w", i, err)
+		}
+	}
+	return out, nil
+}
+
+// encodeFilterHeaders serializes filter headers after the magic, 32 bytes each.
+func encodeFilterHeaders(fh []chainhash.Hash) []byte {
+	out := make([]byte, 0, len(filterHeadersMagic)+len(fh)*chainhash.HashSize)
+	out = append(out, filterHeadersMagic...)
+	for i := range fh {
+		out = append(out, fh[i][:]...)
+	}
+	return out
+}
+
+// decodeFilterHeaders reads what encodeFilterHeaders wrote.
+func decodeFilterHeaders(data []byte) ([]chainhash.Hash, error) {
+	if !bytes.HasPrefix(data, filterHeadersMagic) {
+		return nil, errors.New("not a satchel p2p filter headers file")
+	}
+	data = data[len(filterHeadersMagic):]
+	if len(data)%chainhash.HashSize != 0 {
+		return nil, fmt.Errorf("filter headers file is %d bytes, not a whole number of hashes", len(data))
+	}
+	out := make([]chainhash.Hash, len(data)/chainhash.HashSize)
+	for i := range out {
+		copy(out[i][:], data[i*chainhash.HashSize:])
+	}
+	return out, nil
+}
+
+// readFile reads a file of the data folder; a missing file or folder is empty.
+func readFile(dir, name string) ([]byte, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(filepath.Join(dir, name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return data, err
+}
+
+// writeFile replaces a file of the data folder atomically; with no folder it does nothing.
+func writeFile(dir, name string, data []byte) error {
+	if dir == "" {
+		return nil
+	}
+	if err := atomicfile.Write(filepath.Join(dir, name), data, 0o600); err != nil {
+		return fmt.Errorf("save %s: %w", name, err)
+	}
+	return nil
+}
