@@ -188,7 +188,7 @@ func BenchmarkSync1000OverP2PAndElectrum(b *testing.B) {
 			b.StopTimer()
 			w := benchWallet(b)
 			start := rl.down.Load()
-			be, err := electrum.Dial(ctx, "electrum://"+rl.addr, regtest.Net, electrum.Options{CacheDir: b.TempDir()})
+			be, err := electrum.Open(ctx, "electrum://"+rl.addr, chain.Options{Net: regtest.Net, DataDir: b.TempDir()})
 			if err != nil {
 				b.Fatal(err)
 			}
