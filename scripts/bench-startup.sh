@@ -41,11 +41,11 @@ printf 'module hello\n\ngo 1.26\n' >"$WORK/hello/go.mod"
 CGO_ENABLED=0 go build -C "$WORK/hello" -o "$WORK/hello/hello.built" .
 install -m 755 "$WORK/hello/hello.built" "$WORK/hello/hello"
 # The process floor: an empty static C program (skipped without a C compiler).
-if command -v cc >/dev/null && printf 'int main(void) { return 0; }\n' >"$WORK/empty.c" &&
-    cc -O2 -static -o "$WORK/empty" "$WORK/empty.c" 2>/dev/null; then
+if command -v cc >/dev/null && printf 'int main(void) { return 0; }\n' >"$WORK/nothing.c" &&
+    cc -O2 -static -o "$WORK/nothing" "$WORK/nothing.c" 2>/dev/null; then
     :
 else
-    rm -f "$WORK/empty"
+    rm -f "$WORK/nothing"
 fi
 WALLETS=${SATCHEL_BENCH_WALLETS:-}
 if [[ -z $WALLETS ]]; then
@@ -62,7 +62,7 @@ import os, statistics, sys, time
 runs, work, wallets = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 sat = os.path.join(work, "satchel")
 cmds = [
-    ("empty (a static C program that does nothing)", [os.path.join(work, "empty")]),
+    ("nothing (a static C program that returns at once)", [os.path.join(work, "nothing")]),
     ("hello (a Go program that prints one line)", [os.path.join(work, "hello", "hello")]),
     ("satchel --help", [sat, "--help"]),
     ("satchel balance --offline (empty wallet)", [sat, "balance", "--offline", "--datadir", os.path.join(work, "empty"), "--network", "regtest"]),
