@@ -17,9 +17,10 @@
 # start here: the runtime's own start) and, when a C compiler is installed, an empty static C
 # program (what starting any process costs, spawn and wait included).
 #
-# The binary timed is a copy of the one go build writes, made as `make install` makes it: on
-# this VM the file the Go linker writes (through mmap) started 1 to 4 ms slower than the same
-# bytes copied (measured side by side, in turn, 2026-12-03), for as long as it stayed cached.
+# The binary timed is a copy of the one go build writes, made as `make install` makes it (the Go
+# linker writes its file through mmap, which leaves it in the page cache differently): here the
+# two started up to 4 ms apart in some runs of 2026-12-03, the linker's file the slower, and
+# level in others, so the script times what an installed satchel is.
 set -euo pipefail
 export GOTOOLCHAIN=local
 RUNS=${1:-21}
