@@ -186,6 +186,12 @@ func (w *Wallet) recompute(tx *store.Txn, tipHeight int32) error {
 	if err := tx.ReplaceDerived(coins, rows); err != nil {
 		return err
 	}
+	for _, c := range coins {
+		if spendable(c, tipHeight) {
+			sum.Spendable += c.Value
+		}
+	}
+	sum.SpendableTip = &tipHeight
 	if err := putSummary(tx, sum); err != nil {
 		return err
 	}

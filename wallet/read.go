@@ -40,13 +40,36 @@ func (w *Wallet) Balance() (Balance, error) {
 		}
 		sum := readSummary(tx)
 		b.Confirmed, b.Unconfirmed, b.Immature = sum.Confirmed, sum.Unconfirmed, sum.Immature
-		return tx.ForEachCoinSummary(func(c store.CoinSummary) {
-			if spendable(store.Coin{Height: c.Height, Coinbase: c.Coinbase, Own: c.Own}, b.SyncedHeight) && !c.Frozen {
-				b.Spendable += c.Value
-			}
-		})
+		// The coins changed last at the recompute that wrote the summary, which ran at the
+		// synced height; a summary from another height (or from before it kept Spendable) is
+		// not used, and the coins are added up instead.
+		if sum.SpendableTip != nil && *sum.SpendableTip == b.SyncedHeight {
+			b.Spendable = sum.Spendable
+			return tx.ForEachFrozenCoin(func(c store.CoinSummary) {
+				if spendableSummary(c, b.SyncedHeight) {
+					b.Spendable -= c.Value
+				}
+			})
+		}
+		b.Spendable, err = scanSpendable(tx, b.SyncedHeight)
+		return err
 	})
 	return b, err
+}
+
+// scanSpendable adds up the unfrozen coins send may use at the tip height, coin by coin.
+func scanSpendable(tx *store.Txn, tip int32) (int64, error) {
+	var sum int64
+	err := tx.ForEachCoinSummary(func(c store.CoinSummary) {
+		if spendableSummary(c, tip) && !c.Frozen {
+			sum += c.Value
+		}
+	})
+	return sum, err
+}
+
+func spendableSummary(c store.CoinSummary, tip int32) bool {
+	return spendable(store.Coin{Height: c.Height, Coinbase: c.Coinbase, Own: c.Own}, tip)
 }
 
 // spendable says whether send may use a coin at this tip height, frozen or not.

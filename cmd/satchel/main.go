@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"golang.org/x/term"
+
+	// Maps the binary and the heap's start in bulk before most packages initialise (see its doc).
+	_ "github.com/satchel-wallet/satchel/internal/prefault"
 )
 
 func main() {

@@ -16,7 +16,7 @@ import (
 
 // run executes one satchel command line and returns its exit code.
 func run(a *App, args []string) int {
-	root := newRootCmd(a)
+	root := newRootCmdFor(a, args)
 	root.SetArgs(args)
 	root.SetIn(a.In)
 	root.SetOut(a.Out)
@@ -87,7 +87,13 @@ func isCobraUsage(err error) bool {
 	return false
 }
 
-func newRootCmd(a *App) *cobra.Command {
+// newRootCmd builds the whole command tree: every command with its flags.
+func newRootCmd(a *App) *cobra.Command { return newRootCmdFor(a, nil) }
+
+// newRootCmdFor builds the root with what args need of the tree (see treeFor): the one command
+// they name, stubs for the root's help, or, for anything else, every command. args nil means
+// every command.
+func newRootCmdFor(a *App, args []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "satchel",
 		Short: "A command-line Bitcoin wallet for tips and small payments",
@@ -123,15 +129,20 @@ tips and dust-sized sends, with honest fees, scriptable JSON output and an encry
 	f.BoolVar(&a.flags.utc, "utc", false, "show times in UTC instead of local time")
 	f.StringVar(&a.flags.jq, "jq", "", "filter the JSON output with a jq expression (implies --json; strings print raw)")
 
-	for _, c := range []*cobra.Command{
-		newCreateCmd(a), newRestoreCmd(a), newReceiveCmd(a), newInfoCmd(a), newSeedCmd(a), newPassphraseCmd(a),
-		newSyncCmd(a), newBalanceCmd(a), newHistoryCmd(a), newUtxosCmd(a), newFreezeCmd(a, true), newFreezeCmd(a, false),
-		newLabelCmd(a), newConfigCmd(a), newSendCmd(a), newBumpFeeCmd(a), newAbandonCmd(a), newConsolidateCmd(a), newTipCmd(a), newFeesCmd(a), newDustCmd(a), newCPFPCmd(a),
-		newWaitCmd(a), newGenManCmd(a), newVersionCmd(a),
-		newPSBTCmd(a),
-		newBackupCmd(a), newExportCmd(a), newLabelsCmd(a), newSignMessageCmd(a), newVerifyMessageCmd(a),
-		newSetupCmd(a),
-	} {
+	need := treeNeed{}
+	if args != nil {
+		need = treeFor(args, persistentFlags{root})
+	}
+	for i := range topCommands {
+		tc := &topCommands[i]
+		switch {
+		case need.listing:
+			root.AddCommand(listingStub(tc))
+			continue
+		case need.only != nil && need.only != tc:
+			continue
+		}
+		c := tc.build(a)
 		c.Long = strings.TrimSpace(c.Long) + "\n\n" + exitStatusHelp
 		root.AddCommand(c)
 	}

@@ -17,7 +17,7 @@ func suggest(w string) []string {
 		dist int
 	}
 	var cands []cand
-	for _, e := range english {
+	for _, e := range english() {
 		if d := editDistance(w, e); d <= maxSuggestDistance {
 			cands = append(cands, cand{e, d})
 		}

@@ -351,6 +351,30 @@ func (t *Txn) ForEachCoinSummary(fn func(CoinSummary)) error {
 	})
 }
 
+// ForEachFrozenCoin visits every frozen coin still unspent (a frozen mark can outlive its coin),
+// reading the coins bucket only for those: a balance reads a few records, not every coin.
+func (t *Txn) ForEachFrozenCoin(fn func(CoinSummary)) error {
+	coins := t.bucket(bucketCoins)
+	return t.bucket(bucketFrozen).ForEach(func(k, _ []byte) error {
+		v := coins.Get(k)
+		if v == nil {
+			return nil
+		}
+		if len(v) < 26 || len(k) != 36 {
+			return fmt.Errorf("decode coin %x: %w", k, errShort)
+		}
+		fn(CoinSummary{
+			OutPoint: decodeOutPointKey(k),
+			Value:    int64(binary.BigEndian.Uint64(v[0:])),
+			Height:   int32(binary.BigEndian.Uint32(v[20:])),
+			Coinbase: v[24]&1 != 0,
+			Own:      v[24]&2 != 0,
+			Frozen:   true,
+		})
+		return nil
+	})
+}
+
 // FrozenSet returns every frozen outpoint.
 func (t *Txn) FrozenSet() map[wire.OutPoint]bool {
 	out := map[wire.OutPoint]bool{}
