@@ -1,13 +1,16 @@
 package wallet
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/btcsuite/btcd/address/v2/base58"
 	"github.com/btcsuite/btcd/btcutil/v2/hdkeychain"
 	"github.com/btcsuite/btcd/chaincfg/v2"
+	"github.com/btcsuite/btcd/psbt/v2"
 
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/descriptor"
@@ -226,4 +229,91 @@ func (w *Wallet) Multisig() (MultisigInfo, bool) {
 		out.Cosigners = append(out.Cosigners, ci)
 	}
 	return out, true
+}
+
+// multisigClaims lists the addresses of multisig account a that a BIP32 derivation (master
+// fingerprint as the PSBT holds it, path, public key) names: a cosigner's key of known origin
+// at .../chain/index whose derived key is the one given. The claim is then checked against
+// the whole script (every key), so a "change" output sharing one of our keys but with a
+// foreign one beside it is caught, not taken for ours.
+func multisigClaims(a *account, fp uint32, path []uint32, key []byte) []derivationClaim {
+	var out []derivationClaim
+	for k, c := range a.keys.Multi.Cosigners {
+		if c.Path == nil || c.Fingerprint == 0 || psbtFingerprint(c.Fingerprint) != fp || len(path) != len(c.Path)+2 {
+			continue
+		}
+		if !slices.Equal(path[:len(c.Path)], c.Path) {
+			continue
+		}
+		chain, index := path[len(c.Path)], path[len(c.Path)+1]
+		if chain > keys.Internal || index >= keys.Hardened {
+			continue
+		}
+		d, err := a.keys.Derive(chain, index)
+		if err != nil || !bytes.Equal(d.MultiKeys[k].PubKey.SerializeCompressed(), key) {
+			continue
+		}
+		out = append(out, derivationClaim{a, chain, index})
+	}
+	return out
+}
+
+// multisigDerivations are every cosigner's BIP32 derivation for address d of multisig
+// account a, as PSBT inputs and outputs carry them (hardware signers need all n to check a
+// change output).
+func multisigDerivations(a *keys.Account, d *keys.Derived) []*psbt.Bip32Derivation {
+	var out []*psbt.Bip32Derivation
+	for k, c := range a.Multi.Cosigners {
+		path := append(slices.Clone(c.Path), d.Chain, d.Index)
+		out = append(out, &psbt.Bip32Derivation{PubKey: d.MultiKeys[k].PubKey.SerializeCompressed(),
+			MasterKeyFingerprint: psbtFingerprint(c.Fingerprint), Bip32Path: path})
+	}
+	return out
+}
+
+// multisigXPubs are the cosigners' keys as a PSBT's global xpubs (BIP174 PSBT_GLOBAL_XPUB):
+// what a hardware signer checks the multisig against. Keys of unknown origin are left out,
+// since the field needs the path from the master.
+func multisigXPubs(a *keys.Account) []psbt.XPub {
+	var out []psbt.XPub
+	for _, c := range a.Multi.Cosigners {
+		if c.Path == nil || int(c.Xpub.Depth()) != len(c.Path) {
+			continue
+		}
+		raw := base58.Decode(c.Xpub.String())
+		if len(raw) != 82 {
+			continue
+		}
+		out = append(out, psbt.XPub{ExtendedKey: raw[:78], MasterKeyFingerprint: psbtFingerprint(c.Fingerprint),
+			Bip32Path: slices.Clone(c.Path)})
+	}
+	return out
+}
+
+// SignaturesMissing is the largest number of signatures any multisig input of p still needs
+// (0 when each has enough, or p has no multisig input).
+func SignaturesMissing(p *psbt.Packet) int {
+	need := 0
+	for i := range p.Inputs {
+		if st, ok := txbuilder.PSBTMultisig(p, i); ok {
+			need = max(need, st.Missing())
+		}
+	}
+	return need
+}
+
+// IncompleteError is the error for a PSBT whose inputs pending still lack signatures: for
+// multisig inputs it says how many more are needed, "1 more signature needed (have 1 of 2)".
+func IncompleteError(p *psbt.Packet, pending []int) error {
+	for _, i := range pending {
+		if st, ok := txbuilder.PSBTMultisig(p, i); ok && st.Missing() > 0 {
+			n := st.Missing()
+			word := "signatures"
+			if n == 1 {
+				word = "signature"
+			}
+			return fmt.Errorf("%w: %d more %s needed (have %d of %d)", txbuilder.ErrPSBTIncomplete, n, word, st.Have, st.M)
+		}
+	}
+	return fmt.Errorf("%w: inputs %v still need signatures", txbuilder.ErrPSBTIncomplete, pending)
 }

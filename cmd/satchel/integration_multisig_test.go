@@ -1,0 +1,140 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/satchel-wallet/satchel/internal/regtest"
+	"github.com/satchel-wallet/satchel/txbuilder"
+)
+
+// multisigPSBTOut is what send --json prints for a multisig wallet and psbt sign/combine print.
+type multisigPSBTOut struct {
+	planJSON
+	PSBT     string `json:"psbt"`
+	File     string `json:"file"`
+	PSBTFile string `json:"psbt_file"`
+	Complete bool   `json:"complete"`
+}
+
+// decodeMultisig is psbt decode --json, with the multisig part of each input.
+type decodeMultisig struct {
+	Complete bool `json:"complete"`
+	Inputs   []struct {
+		Ours     *bool            `json:"ours"`
+		Type     string           `json:"type"`
+		Status   string           `json:"status"`
+		Multisig *psbtMultisigJSON `json:"multisig"`
+	} `json:"inputs"`
+	Outputs []struct {
+		Value  int64 `json:"value_sat"`
+		Ours   *bool `json:"ours"`
+		Change *bool `json:"change"`
+	} `json:"outputs"`
+	Warnings []string `json:"warnings"`
+}
+
+// A 2-of-3 funded on the node is spent by two cosigners in turn (A sends, writing a PSBT
+// signed by A; B signs; broadcast), and by two signing apart then combined; one signature is
+// refused at broadcast with exit 2; a watch-only coordinator sees the same balance.
+func TestMultisigIntegrationRounds(t *testing.T) {
+	c, n := nodeCLI(t)
+	ks := c.multisig3()
+	info := decodeJSON[multisigInfo](t, c.mustRun("", "info", "--json", "--wallet", "m1").out)
+	c.mustRun("", "create", "--watch-only", "--descriptor", info.Multisig.Descriptor, "--wallet", "coord")
+	c.fund(n, "m1", 70_000, 40_000, 30_000)
+	for _, w := range []string{"m1", "m2", "m3", "coord"} {
+		c.mustRun("", "sync", "--wallet", w)
+		if b := c.balance(w); b.Confirmed != 140_000 {
+			t.Fatalf("%s balance %+v, want 140000 confirmed", w, b)
+		}
+	}
+	dir := t.TempDir()
+	dest := regtest.NewKey("multisig-dest", txbuilder.P2WPKH).Address
+
+	// Round 1: A sends (its signature in the PSBT), B signs, anyone broadcasts.
+	a := filepath.Join(dir, "a.psbt")
+	r := c.mustRun("", "send", "--json", "--yes", "--wallet", "m1", dest, "50000", "--fee-rate", "2", "--psbt-out", a)
+	plan := decodeJSON[multisigPSBTOut](t, r.out)
+	if plan.PSBTFile != a || plan.TxID != "" || len(n.MempoolTxIDs(t)) != 0 {
+		t.Fatalf("multisig send sent something or wrote no file: %s", r.out)
+	}
+	dec := decodeJSON[decodeMultisig](t, c.mustRun("", "psbt", "decode", a, "--json", "--wallet", "m2").out)
+	for _, in := range dec.Inputs {
+		ms := in.Multisig
+		if ms == nil || ms.M != 2 || ms.N != 3 || len(ms.Signed) != 1 || ms.Signed[0] != "73c5da0a" || ms.SignaturesMissing != 1 || !*in.Ours {
+			t.Fatalf("decode after A signed: %+v", in)
+		}
+	}
+	// One signature is not enough: exit 2 naming what is missing, nothing sent.
+	r = c.run("", "psbt", "broadcast", a, "--yes", "--wallet", "m1")
+	if r.code != exitUsage || !strings.Contains(r.err, "1 more signature needed (have 1 of 2)") {
+		t.Fatalf("broadcast with one signature: exit %d %s", r.code, r.err)
+	}
+	if len(n.MempoolTxIDs(t)) != 0 {
+		t.Fatal("an incomplete PSBT was sent")
+	}
+	text := c.mustRun("", "psbt", "decode", a, "--wallet", "m2").out
+	if !strings.Contains(text, "signed by 73c5da0a") || !strings.Contains(text, "1 more signature needed") {
+		t.Fatalf("decode text:\n%s", text)
+	}
+	ab := filepath.Join(dir, "ab.psbt")
+	signed := decodeJSON[multisigPSBTOut](t, c.mustRun("", "psbt", "sign", a, "--yes", "--json", "--wallet", "m2", "--out", ab).out)
+	if !signed.Complete {
+		t.Fatalf("B's signature did not complete the PSBT: %+v", signed)
+	}
+	r = c.mustRun("", "psbt", "broadcast", ab, "--yes", "--json", "--wallet", "m2")
+	id := decodeJSON[struct {
+		TxID string `json:"txid"`
+	}](t, r.out).TxID
+	assertFeeRate(t, n, id, 2000, plan.Fee)
+	n.Mine(t, 1)
+	for _, w := range []string{"m1", "m2", "m3", "coord"} {
+		c.mustRun("", "sync", "--wallet", w)
+		if b := c.balance(w); b.Confirmed != 140_000-50_000-plan.Fee {
+			t.Fatalf("%s balance after round 1 %+v (fee %d)", w, b, plan.Fee)
+		}
+	}
+	if h := c.history("m3"); h[0].TxID != id || h[0].Status != "confirmed" || h[0].Amount != -(50_000+plan.Fee) {
+		t.Fatalf("m3 history %+v", h[0])
+	}
+
+	// Round 2: the coordinator writes the PSBT; B and C sign apart; combine; broadcast.
+	u := filepath.Join(dir, "u.psbt")
+	plan2 := decodeJSON[multisigPSBTOut](t, c.mustRun("", "send", "--json", "--wallet", "coord", dest, "20000", "--fee-rate", "3", "--psbt-out", u).out)
+	b, cc := filepath.Join(dir, "b.psbt"), filepath.Join(dir, "c.psbt")
+	c.mustRun("", "psbt", "sign", u, "--yes", "--wallet", "m2", "--out", b)
+	c.mustRun("", "psbt", "sign", u, "--yes", "--wallet", "m3", "--out", cc)
+	// A copy of another transaction is refused by combine.
+	other := filepath.Join(dir, "other.psbt")
+	c.mustRun("", "send", "--yes", "--wallet", "m1", dest, "10000", "--fee-rate", "2", "--psbt-out", other)
+	if r := c.run("", "psbt", "combine", b, other); r.code != exitUsage || !strings.Contains(r.err, "another transaction") {
+		t.Fatalf("combine of two transactions: exit %d %s", r.code, r.err)
+	}
+	bc := filepath.Join(dir, "bc.psbt")
+	comb := decodeJSON[multisigPSBTOut](t, c.mustRun("", "psbt", "combine", b, cc, "--out", bc, "--json").out)
+	if !comb.Complete {
+		t.Fatalf("combined PSBT not complete: %+v", comb)
+	}
+	dec = decodeJSON[decodeMultisig](t, c.mustRun("", "psbt", "decode", bc, "--json").out)
+	if ms := dec.Inputs[0].Multisig; ms == nil || len(ms.Signed) != 2 || ms.SignaturesMissing != 0 {
+		t.Fatalf("combined decode %+v", dec.Inputs[0])
+	}
+	r = c.mustRun("", "psbt", "broadcast", bc, "--yes", "--json", "--wallet", "coord")
+	id2 := decodeJSON[struct {
+		TxID string `json:"txid"`
+	}](t, r.out).TxID
+	assertFeeRate(t, n, id2, 3000, plan2.Fee)
+	n.Mine(t, 1)
+	want := 140_000 - 50_000 - plan.Fee - 20_000 - plan2.Fee
+	for _, w := range []string{"m2", "coord"} {
+		c.mustRun("", "sync", "--wallet", w)
+		if b := c.balance(w); b.Confirmed != want {
+			t.Fatalf("%s balance after round 2 %+v, want %d", w, b, want)
+		}
+	}
+	_ = ks
+	_ = os.Remove
+}
