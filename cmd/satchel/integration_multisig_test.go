@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,9 +22,9 @@ type multisigPSBTOut struct {
 type decodeMultisig struct {
 	Complete bool `json:"complete"`
 	Inputs   []struct {
-		Ours     *bool            `json:"ours"`
-		Type     string           `json:"type"`
-		Status   string           `json:"status"`
+		Ours     *bool             `json:"ours"`
+		Type     string            `json:"type"`
+		Status   string            `json:"status"`
 		Multisig *psbtMultisigJSON `json:"multisig"`
 	} `json:"inputs"`
 	Outputs []struct {
@@ -41,7 +40,7 @@ type decodeMultisig struct {
 // refused at broadcast with exit 2; a watch-only coordinator sees the same balance.
 func TestMultisigIntegrationRounds(t *testing.T) {
 	c, n := nodeCLI(t)
-	ks := c.multisig3()
+	c.multisig3()
 	info := decodeJSON[multisigInfo](t, c.mustRun("", "info", "--json", "--wallet", "m1").out)
 	c.mustRun("", "create", "--watch-only", "--descriptor", info.Multisig.Descriptor, "--wallet", "coord")
 	c.fund(n, "m1", 70_000, 40_000, 30_000)
@@ -135,6 +134,4 @@ func TestMultisigIntegrationRounds(t *testing.T) {
 			t.Fatalf("%s balance after round 2 %+v, want %d", w, b, want)
 		}
 	}
-	_ = ks
-	_ = os.Remove
 }
