@@ -1,12 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/btcsuite/btcd/btcec/v2"
+
 	"github.com/satchel-wallet/satchel/internal/regtest"
 	"github.com/satchel-wallet/satchel/txbuilder"
+	"github.com/satchel-wallet/satchel/wallet/keys"
 )
 
 // multisigPSBTOut is what send --json prints for a multisig wallet and psbt sign/combine print.
@@ -133,5 +138,73 @@ func TestMultisigIntegrationRounds(t *testing.T) {
 		if b := c.balance(w); b.Confirmed != want {
 			t.Fatalf("%s balance after round 2 %+v, want %d", w, b, want)
 		}
+	}
+}
+
+// A PSBT whose "change" goes to a 2-of-3 of two of our keys and a foreign one (at the change
+// path, with our two derivations in place) is not change: each cosigner refuses to sign it
+// (exit 2, change_not_ours), and decode shows that output as not ours, with a warning.
+func TestMultisigForeignChangeRefused(t *testing.T) {
+	c, n := nodeCLI(t)
+	c.multisig3()
+	info := decodeJSON[multisigInfo](t, c.mustRun("", "info", "--json", "--wallet", "m1").out)
+	c.mustRun("", "create", "--watch-only", "--descriptor", info.Multisig.Descriptor, "--wallet", "coord")
+	c.fund(n, "coord", 80_000)
+	c.mustRun("", "sync", "--wallet", "coord")
+	dest := regtest.NewKey("multisig-dest", txbuilder.P2WPKH).Address
+	plan := decodeJSON[multisigPSBTOut](t, c.mustRun("", "send", "--json", "--wallet", "coord", dest, "30000", "--fee-rate", "2").out)
+	p := decodePSBTText(t, plan.PSBT)
+	change := -1
+	for i, o := range p.Outputs {
+		if len(o.WitnessScript) > 0 {
+			change = i
+		}
+	}
+	if change < 0 || len(p.Outputs[change].Bip32Derivation) != 3 || len(p.XPubs) != 3 {
+		t.Fatalf("change output %d, derivations and global xpubs missing: %+v %d", change, p.Outputs, len(p.XPubs))
+	}
+	// Swap the third cosigner's key for a stranger's, keeping our two derivations.
+	stranger, _ := btcec.PrivKeyFromBytes(bytes.Repeat([]byte{7}, 32))
+	out := &p.Outputs[change]
+	var pubs []*btcec.PublicKey
+	for k, d := range out.Bip32Derivation {
+		pk, err := btcec.ParsePubKey(d.PubKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k == 2 {
+			pk = stranger.PubKey()
+			d.PubKey = pk.SerializeCompressed()
+		}
+		pubs = append(pubs, pk)
+	}
+	d, err := keys.MultisigScriptFor(2, pubs, true, regtest.Net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.WitnessScript = d.WitnessScript
+	p.UnsignedTx.TxOut[change].PkScript = d.PkScript
+	b64, err := txbuilder.EncodePSBTBase64(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.psbt")
+	if err := os.WriteFile(bad, []byte(b64), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dec := decodeJSON[decodeMultisig](t, c.mustRun("", "psbt", "decode", bad, "--json", "--wallet", "m2").out)
+	if *dec.Outputs[change].Ours || *dec.Outputs[change].Change || len(dec.Warnings) == 0 {
+		t.Fatalf("the foreign-key output reads as ours: %+v", dec)
+	}
+	for _, w := range []string{"m1", "m2", "m3"} {
+		r := c.run("", "psbt", "sign", bad, "--yes", "--json", "--wallet", w)
+		if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "change_not_ours" {
+			t.Fatalf("%s signed a PSBT with foreign-key change: exit %d %s", w, r.code, r.err)
+		}
+	}
+	// The genuine PSBT of the same payment is signed.
+	good := decodeJSON[multisigPSBTOut](t, c.mustRun(plan.PSBT, "psbt", "sign", "-", "--yes", "--json", "--wallet", "m2").out)
+	if len(good.PSBT) == 0 || good.Complete {
+		t.Fatalf("genuine PSBT: %+v", good)
 	}
 }
