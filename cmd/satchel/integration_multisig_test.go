@@ -208,3 +208,39 @@ func TestMultisigForeignChangeRefused(t *testing.T) {
 		t.Fatalf("genuine PSBT: %+v", good)
 	}
 }
+
+// A multisig payment in the mempool is bumped as any payment: bump writes the replacement as
+// a PSBT signed by the local key, a second cosigner signs it, and it replaces the original.
+func TestMultisigBump(t *testing.T) {
+	c, n := nodeCLI(t)
+	c.multisig3()
+	c.fund(n, "m1", 90_000)
+	c.mustRun("", "sync", "--wallet", "m1")
+	dest := regtest.NewKey("multisig-bump", txbuilder.P2WPKH).Address
+	first := decodeJSON[multisigPSBTOut](t, c.mustRun("", "send", "--json", "--yes", "--wallet", "m1", dest, "25000", "--fee-rate", "2").out)
+	signed := decodeJSON[multisigPSBTOut](t, c.mustRun(first.PSBT, "psbt", "sign", "-", "--yes", "--json", "--wallet", "m2").out)
+	orig := decodeJSON[struct {
+		TxID string `json:"txid"`
+	}](t, c.mustRun(signed.PSBT, "psbt", "broadcast", "-", "--yes", "--json", "--wallet", "m1").out).TxID
+	r := c.mustRun("", "bump-fee", orig, "--fee-rate", "6", "--yes", "--json", "--wallet", "m1")
+	bumped := decodeJSON[multisigPSBTOut](t, r.out)
+	if bumped.PSBT == "" || len(n.MempoolTxIDs(t)) != 1 {
+		t.Fatalf("bump of a multisig payment: %s", r.out)
+	}
+	if r := c.run(bumped.PSBT, "psbt", "broadcast", "-", "--yes", "--wallet", "m1"); r.code != exitUsage || !strings.Contains(r.err, "1 more signature needed") {
+		t.Fatalf("bump broadcast with one signature: exit %d %s", r.code, r.err)
+	}
+	signed = decodeJSON[multisigPSBTOut](t, c.mustRun(bumped.PSBT, "psbt", "sign", "-", "--yes", "--json", "--wallet", "m3").out)
+	id := decodeJSON[struct {
+		TxID string `json:"txid"`
+	}](t, c.mustRun(signed.PSBT, "psbt", "broadcast", "-", "--yes", "--json", "--wallet", "m3").out).TxID
+	if ids := n.MempoolTxIDs(t); len(ids) != 1 || ids[0].String() != id || id == orig {
+		t.Fatalf("mempool %v, replacement %s, original %s", ids, id, orig)
+	}
+	assertFeeRate(t, n, id, 6000, bumped.Fee)
+	n.Mine(t, 1)
+	c.mustRun("", "sync", "--wallet", "m1")
+	if b := c.balance("m1"); b.Confirmed != 90_000-25_000-bumped.Fee {
+		t.Fatalf("balance after the bump %+v (fee %d)", b, bumped.Fee)
+	}
+}

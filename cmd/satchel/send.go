@@ -196,7 +196,7 @@ amount paid is flagged, above --max-fee-ratio (0.5) refused.`,
 	f.BoolVar(&o.includeUneconomical, "include-uneconomical", false, "also spend coins worth less than their spending cost")
 	o.guardFlags.register(c)
 	f.StringVar(&o.policy, "policy", "satchel", "coin selection: satchel (the default: only the coins a payment needs, one address's coins together), core (Bitcoin Core's 2022 baseline) or satchel-merge (also merges small coins into the payment on cheap days: the payee sees them)")
-	f.StringVar(&a.psbtOut, "psbt-out", "", "watch-only wallet: write the unsigned PSBT to FILE (binary) instead of base64 on stdout")
+	f.StringVar(&a.psbtOut, "psbt-out", "", "watch-only or multisig wallet: write the PSBT to FILE (binary) instead of base64 on stdout")
 	return c
 }
 
