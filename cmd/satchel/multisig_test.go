@@ -234,3 +234,33 @@ func TestMultisigRefusals(t *testing.T) {
 		t.Fatalf("multi(): exit %d %s", r.code, r.err)
 	}
 }
+
+// A multisig wallet's backup restores it (same descriptor, next address), its descriptors
+// export public (the private export is refused: it would mix one private key among public
+// ones), and export xpub --multisig of a member gives the key it holds in the multisig.
+func TestMultisigBackupAndExport(t *testing.T) {
+	c := newCLI(t)
+	ks := c.multisig3()
+	c.mustRun("", "receive", "--wallet", "m1", "--offline")
+	bak := filepath.Join(t.TempDir(), "m1.backup")
+	c.mustRun("", "backup", "export", bak, "--wallet", "m1")
+	c.mustRun("", "restore", "--from-backup", bak, "--wallet", "m1b")
+	a := decodeJSON[multisigInfo](t, c.mustRun("", "info", "--json", "--wallet", "m1").out)
+	b := decodeJSON[multisigInfo](t, c.mustRun("", "info", "--json", "--wallet", "m1b").out)
+	if a.Multisig == nil || b.Multisig == nil || a.Multisig.Descriptor != b.Multisig.Descriptor {
+		t.Fatalf("restored multisig %+v, want %+v", b.Multisig, a.Multisig)
+	}
+	if x, y := c.receiveAddr("m1"), c.receiveAddr("m1b"); x != y {
+		t.Fatalf("next address %s after the restore, %s before", y, x)
+	}
+	ds := decodeJSON[[]descImport](t, c.mustRun("", "export", "descriptors", "--wallet", "m1").out)
+	if len(ds) != 2 || ds[0].Desc != a.Descriptors.Receive || ds[1].Desc != a.Descriptors.Change || !ds[1].Internal {
+		t.Fatalf("exported %+v, info %+v", ds, a.Descriptors)
+	}
+	if r := c.run("", "export", "descriptors", "--private", "--wallet", "m1"); r.code != exitUsage || strings.Contains(r.out, "tprv") {
+		t.Fatalf("private export of a multisig: exit %d %s", r.code, r.out)
+	}
+	if got := strings.TrimSpace(c.mustRun("", "export", "xpub", "--multisig", "--wallet", "m2").out); got != ks[1] {
+		t.Fatalf("m2's multisig key %s, want %s", got, ks[1])
+	}
+}
