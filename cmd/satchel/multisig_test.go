@@ -263,4 +263,24 @@ func TestMultisigBackupAndExport(t *testing.T) {
 	if got := strings.TrimSpace(c.mustRun("", "export", "xpub", "--multisig", "--wallet", "m2").out); got != ks[1] {
 		t.Fatalf("m2's multisig key %s, want %s", got, ks[1])
 	}
+	c.golden("info-multisig.json", c.mustRun("", "info", "--json", "--wallet", "m1").out)
+	c.golden("info-multisig.txt", c.mustRun("", "info", "--wallet", "m1").out)
+
+	// create --multisig: a new seed whose BIP48 key joins the two others.
+	r := c.mustRun("", "create", "--multisig", "2", "--cosigner", ks[1], "--cosigner", ks[2], "--wallet", "mc", "--json")
+	created := decodeJSON[walletJSON](t, r.out)
+	if created.Type != "wsh-multi-2-of-3" || created.Mnemonic == "" || !strings.HasPrefix(created.Descriptors.Receive, "wsh(sortedmulti(2,") {
+		t.Fatalf("create --multisig: %s", r.out)
+	}
+	mc := decodeJSON[multisigInfo](t, c.mustRun("", "info", "--json", "--wallet", "mc").out)
+	own := strings.TrimSpace(c.mustRun("", "export", "xpub", "--multisig", "--wallet", "mc").out)
+	// Tests draw entropy of zeros: the new seed is the abandon seed, whose key is ks[0].
+	if own != ks[0] || mc.Multisig.Descriptor != a.Multisig.Descriptor {
+		t.Fatalf("new seed's key %s, want %s; descriptor %s", own, ks[0], mc.Multisig.Descriptor)
+	}
+	for _, co := range mc.Multisig.Cosigners {
+		if co.Local != strings.Contains(own, co.Xpub) {
+			t.Fatalf("cosigner %+v, own key %s", co, own)
+		}
+	}
 }
