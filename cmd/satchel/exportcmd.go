@@ -131,6 +131,9 @@ passphrase. --json gives fingerprint, path, xpub and descriptor_key.
 				return err
 			}
 			defer w.Close()
+			if w.IsMultisig() {
+				return usagef("multisig", "a multisig wallet has no single account key: satchel export xpub --multisig prints this seed's key, satchel info --json all of them")
+			}
 			k, err := w.ExportAccountKey(purpose, slip132)
 			if errors.Is(err, keys.ErrNoSLIP132) {
 				t := keys.Purpose(purpose)

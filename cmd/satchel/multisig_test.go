@@ -263,6 +263,9 @@ func TestMultisigBackupAndExport(t *testing.T) {
 	if got := strings.TrimSpace(c.mustRun("", "export", "xpub", "--multisig", "--wallet", "m2").out); got != ks[1] {
 		t.Fatalf("m2's multisig key %s, want %s", got, ks[1])
 	}
+	if r := c.run("", "export", "xpub", "--wallet", "m1"); r.code != exitUsage || !strings.Contains(r.err, "--multisig") {
+		t.Fatalf("export xpub of a multisig wallet: exit %d %s", r.code, r.err)
+	}
 	c.golden("info-multisig.json", c.mustRun("", "info", "--json", "--wallet", "m1").out)
 	c.golden("info-multisig.txt", c.mustRun("", "info", "--wallet", "m1").out)
 

@@ -496,8 +496,10 @@ func newPSBTSignCmd(a *App) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "sign FILE|-",
 		Short: "Sign the wallet's inputs of a PSBT, after showing what it pays",
-		Long: `Sign the inputs of a PSBT that are this wallet's (P2WPKH, P2TR key path, P2SH-P2WPKH, P2PKH),
-with the passphrase. Before the passphrase is asked you see what the PSBT pays and to whom, the
+		Long: `Sign the inputs of a PSBT that are this wallet's (P2WPKH, P2TR key path, P2SH-P2WPKH, P2PKH,
+and for a multisig member its key's signature of each P2WSH multisig input), with the
+passphrase. A multisig "change" output counts as the wallet's only when it pays this multisig
+with all of its keys; one with a foreign key is refused like any false change. Before the passphrase is asked you see what the PSBT pays and to whom, the
 fee, and which outputs come back to the wallet; on a terminal you answer y/N, without one
 nothing is signed without --yes.
 
