@@ -163,6 +163,18 @@ func TestMultisigForeignChangeRefused(t *testing.T) {
 	if change < 0 || len(p.Outputs[change].Bip32Derivation) != 3 || len(p.XPubs) != 3 {
 		t.Fatalf("change output %d, derivations and global xpubs missing: %+v %d", change, p.Outputs, len(p.XPubs))
 	}
+	// Each input carries what a hardware signer checks: the witness script, the previous
+	// transaction and every cosigner's derivation (master fingerprint, BIP48 path).
+	for i, in := range p.Inputs {
+		if len(in.WitnessScript) != 105 || in.NonWitnessUtxo == nil || in.WitnessUtxo == nil || len(in.Bip32Derivation) != 3 {
+			t.Fatalf("input %d: %+v", i, in)
+		}
+		for _, d := range in.Bip32Derivation {
+			if len(d.Bip32Path) != 6 || d.Bip32Path[0] != 48+keys.Hardened || d.Bip32Path[3] != 2+keys.Hardened {
+				t.Fatalf("input %d derivation path %v", i, d.Bip32Path)
+			}
+		}
+	}
 	// Swap the third cosigner's key for a stranger's, keeping our two derivations.
 	stranger, _ := btcec.PrivKeyFromBytes(bytes.Repeat([]byte{7}, 32))
 	out := &p.Outputs[change]
