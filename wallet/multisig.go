@@ -146,6 +146,8 @@ func multisigFromDescriptors(texts []string, net *chaincfg.Params) (*keys.Accoun
 	if len(cs) > txbuilder.MaxMultisigKeys {
 		return nil, fmt.Errorf("%w: %d keys; satchel's multisig wallets take at most %d", descriptor.ErrUnsupported, len(cs), txbuilder.MaxMultisigKeys)
 	}
+	// sortedmulti gives the same addresses in any key order: write them as members do.
+	sortCosigners(cs)
 	return newMultisigAccount(r.Threshold, cs, -1, net)
 }
 

@@ -104,6 +104,24 @@ func TestMultisigIntegrationRounds(t *testing.T) {
 	if h := c.history("m3"); h[0].TxID != id || h[0].Status != "confirmed" || h[0].Amount != -(50_000+plan.Fee) {
 		t.Fatalf("m3 history %+v", h[0])
 	}
+	// The change came back to the multisig: a coin of every member, labelled like any coin.
+	coins := decodeJSON[[]struct {
+		OutPoint string `json:"outpoint"`
+		Value    int64  `json:"value_sat"`
+	}](t, c.mustRun("", "utxos", "--json", "--wallet", "m2").out)
+	var changeOut string
+	for _, co := range coins {
+		if strings.HasPrefix(co.OutPoint, id+":") {
+			changeOut = co.OutPoint
+		}
+	}
+	if len(coins) != 3 || changeOut == "" {
+		t.Fatalf("m2 coins after round 1 %+v", coins)
+	}
+	c.mustRun("", "label", changeOut, "multisig change", "--wallet", "m2")
+	if out := c.mustRun("", "labels", "export", "--wallet", "m2").out; !strings.Contains(out, "multisig change") {
+		t.Fatalf("labels export %s", out)
+	}
 
 	// Round 2: the coordinator writes the PSBT; B and C sign apart; combine; broadcast.
 	u := filepath.Join(dir, "u.psbt")
