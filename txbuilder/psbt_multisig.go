@@ -105,6 +105,16 @@ func signMultisigInput(p *psbt.Packet, i int, key *btcec.PrivateKey, hashType tx
 	if err != nil {
 		return fmt.Errorf("sign input %d: %w", i, err)
 	}
+	// Until M signatures are there the script engine cannot run the input: check this one
+	// signature against its sighash now, so a bad one is never handed to the next cosigner.
+	digest, err := txscript.CalcWitnessSigHash(in.WitnessScript, hashes, hashType, p.UnsignedTx, i, prev.Value)
+	if err != nil {
+		return fmt.Errorf("sign input %d: %w", i, err)
+	}
+	parsed, err := ecdsa.ParseDERSignature(sig[:len(sig)-1])
+	if err != nil || !parsed.Verify(digest, key.PubKey()) {
+		return fmt.Errorf("sign input %d: the new signature does not verify", i)
+	}
 	in.WitnessUtxo = wire.NewTxOut(prev.Value, prev.PkScript)
 	addPartialSig(in, pub, sig)
 	return nil

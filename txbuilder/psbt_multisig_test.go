@@ -132,6 +132,19 @@ func TestFinalizeMultisig(t *testing.T) {
 	if got := Weight(41*4 + w.SerializeSize()); got > typ.InputWeight() {
 		t.Fatalf("input weighs %d WU, planned %d", got, typ.InputWeight())
 	}
+	// A cosigner's signature of another transaction makes the input fail the script engine:
+	// refused, and the PSBT left as it was.
+	q, other := multisigPSBT(t, script, 1), multisigPSBT(t, script, 2)
+	if err := SignPSBTInput(q, 0, typ, keys[1]); err != nil {
+		t.Fatal(err)
+	}
+	if err := SignPSBTInput(other, 0, typ, keys[0]); err != nil {
+		t.Fatal(err)
+	}
+	q.Inputs[0].PartialSigs = append(q.Inputs[0].PartialSigs, other.Inputs[0].PartialSigs[0])
+	if _, err := FinalizePSBT(q); !errors.Is(err, ErrPSBTRefused) || PSBTInputFinal(q, 0) {
+		t.Fatalf("a signature of another transaction: %v", err)
+	}
 	// A key outside the multisig is refused.
 	stranger, _ := btcec.PrivKeyFromBytes(bytes.Repeat([]byte{8}, 32))
 	if err := SignPSBTInput(multisigPSBT(t, script, 1), 0, typ, stranger); !errors.Is(err, ErrPSBTRefused) {
