@@ -21,6 +21,8 @@ type multisigPSBTOut struct {
 	File     string `json:"file"`
 	PSBTFile string `json:"psbt_file"`
 	Complete bool   `json:"complete"`
+	// SignaturesMissing is in a multisig send's JSON.
+	SignaturesMissing *int `json:"signatures_missing"`
 }
 
 // decodeMultisig is psbt decode --json, with the multisig part of each input.
@@ -62,7 +64,7 @@ func TestMultisigIntegrationRounds(t *testing.T) {
 	a := filepath.Join(dir, "a.psbt")
 	r := c.mustRun("", "send", "--json", "--yes", "--wallet", "m1", dest, "50000", "--fee-rate", "2", "--psbt-out", a)
 	plan := decodeJSON[multisigPSBTOut](t, r.out)
-	if plan.PSBTFile != a || plan.TxID != "" || len(n.MempoolTxIDs(t)) != 0 {
+	if plan.PSBTFile != a || plan.TxID != "" || len(n.MempoolTxIDs(t)) != 0 || plan.SignaturesMissing == nil || *plan.SignaturesMissing != 1 {
 		t.Fatalf("multisig send sent something or wrote no file: %s", r.out)
 	}
 	dec := decodeJSON[decodeMultisig](t, c.mustRun("", "psbt", "decode", a, "--json", "--wallet", "m2").out)

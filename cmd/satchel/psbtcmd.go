@@ -215,6 +215,9 @@ func (a *App) writeMultisigPSBT(p *psbt.Packet, out planJSON, show func(planJSON
 		if err != nil {
 			return err
 		}
+		// How many cosigners must still sign, for scripts passing the PSBT on.
+		need := fmt.Sprintf(`,"signatures_missing":%d}`, wallet.SignaturesMissing(p))
+		merged = append(merged[:len(merged)-1:len(merged)-1], need...)
 		return a.printJSON(merged)
 	}
 	a.printPlanText(out, "multisig transaction, signed by this wallet's key (nothing is sent yet)")
