@@ -266,6 +266,10 @@ func TestMultisigBackupAndExport(t *testing.T) {
 	if r := c.run("", "export", "xpub", "--wallet", "m1"); r.code != exitUsage || !strings.Contains(r.err, "--multisig") {
 		t.Fatalf("export xpub of a multisig wallet: exit %d %s", r.code, r.err)
 	}
+	addr := c.receiveAddr("m1")
+	if r := c.run("", "sign-message", addr, "hello", "--wallet", "m1"); r.code != exitUsage || !strings.Contains(r.err, "wsh-multi-2-of-3 address") {
+		t.Fatalf("sign-message from a multisig address: exit %d %s", r.code, r.err)
+	}
 	c.golden("info-multisig.json", c.mustRun("", "info", "--json", "--wallet", "m1").out)
 	c.golden("info-multisig.txt", c.mustRun("", "info", "--wallet", "m1").out)
 
