@@ -15,7 +15,8 @@ import (
 
 // SignPSBTInput signs input i of p as an input of type t with key, the way satchel signs its
 // own transactions: P2WPKH, P2SH-P2WPKH and P2PKH with SIGHASH_ALL (a partial signature),
-// P2TR by key path with SIGHASH_DEFAULT (or SIGHASH_ALL when the input asks for it). For P2TR
+// P2TR by key path with SIGHASH_DEFAULT (or SIGHASH_ALL when the input asks for it), a P2WSH
+// multisig (its witness script in the input must hold the key) with SIGHASH_ALL. For P2TR
 // key is the BIP86 internal key; the tweak is applied here. The key must be the one the spent
 // output pays to, and the input must say what it spends (a P2PKH input its previous
 // transaction; a P2TR input needs every input's, since BIP341 signs all amounts). Any other
@@ -110,6 +111,9 @@ func SignPSBTInput(p *psbt.Packet, i int, t ScriptType, key *btcec.PrivateKey) e
 		in.WitnessUtxo = wire.NewTxOut(prev.Value, prev.PkScript)
 		in.TaprootKeySpendSig = sig
 	default:
+		if _, _, ok := t.Multisig(); ok {
+			return signMultisigInput(p, i, key, hashType)
+		}
 		return fmt.Errorf("%w: input %d: cannot sign a %s input", ErrPSBTRefused, i, t)
 	}
 	return nil
@@ -152,6 +156,19 @@ func FinalizePSBT(p *psbt.Packet) (pending []int, err error) {
 	var done []int
 	for i := range work.Inputs {
 		if PSBTInputFinal(work, i) {
+			continue
+		}
+		// A P2WSH multisig input is finalised here, with exactly M signatures, or waits for more.
+		if _, ok := PSBTMultisig(work, i); ok {
+			done1, err := finalizeMultisig(work, i)
+			if err != nil {
+				return nil, fmt.Errorf("%w: finalise input %d: %w", ErrPSBTRefused, i, err)
+			}
+			if done1 {
+				done = append(done, i)
+			} else {
+				pending = append(pending, i)
+			}
 			continue
 		}
 		in := &work.Inputs[i]

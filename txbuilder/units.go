@@ -80,6 +80,9 @@ func (t ScriptType) String() string {
 	case P2WSH:
 		return "wsh"
 	}
+	if m, n, ok := t.Multisig(); ok {
+		return fmt.Sprintf("wsh-multi-%d-of-%d", m, n)
+	}
 	return "unknown"
 }
 
@@ -104,6 +107,9 @@ func (t ScriptType) InputWeight() Weight {
 		// empty one (0x00) for this one.
 		return 148*4 + 1
 	}
+	if m, n, ok := t.Multisig(); ok {
+		return multisigInputWeight(m, n)
+	}
 	return 0
 }
 
@@ -120,6 +126,9 @@ func (t ScriptType) OutputWeight() Weight {
 	case P2TR, P2WSH:
 		return (8 + 1 + 34) * 4
 	}
+	if _, _, ok := t.Multisig(); ok {
+		return (8 + 1 + 34) * 4
+	}
 	return 0
 }
 
@@ -134,6 +143,9 @@ func (t ScriptType) DustLimit() Amount {
 	case P2WPKH:
 		return 294
 	case P2TR, P2WSH:
+		return 330
+	}
+	if _, _, ok := t.Multisig(); ok {
 		return 330
 	}
 	return 546

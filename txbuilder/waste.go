@@ -27,6 +27,9 @@ func dustAtRate(t ScriptType, r FeeRate) Amount {
 	case P2WPKH, P2TR, P2WSH:
 		spend = 67
 	}
+	if _, _, ok := t.Multisig(); ok {
+		spend = 67
+	}
 	return r.FeeForVSize(int64(t.OutputWeight())/4 + spend)
 }
 

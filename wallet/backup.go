@@ -372,7 +372,12 @@ func (b *Backup) accounts() ([]*account, error) {
 			return nil, fmt.Errorf("two accounts with purpose %d", r.Purpose)
 		}
 		seen[r.Purpose] = true
-		ka, err := keys.NewAccountFromXpub(r.Xpub, keys.Purpose(r.Purpose), fp, net)
+		var ka *keys.Account
+		if r.Descriptor != "" {
+			ka, err = loadMultisig(r, b.Wallet.WatchOnly, net)
+		} else {
+			ka, err = keys.NewAccountFromXpub(r.Xpub, keys.Purpose(r.Purpose), fp, net)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("account %d: %w", r.Purpose, err)
 		}

@@ -3,6 +3,7 @@ package wallet
 import (
 	"context"
 	"fmt"
+	"github.com/btcsuite/btcd/btcutil/v2/hdkeychain"
 	"path/filepath"
 
 	"github.com/satchel-wallet/satchel/internal/atomicfile"
@@ -102,11 +103,21 @@ func restoreBackup(ctx context.Context, o RestoreBackupOptions) (*Created, error
 				ErrBadBackup, fp, info.Network, b.Wallet.Fingerprint, b.Wallet.Network)
 		}
 		for _, a := range accts {
-			d, err := keys.DeriveAccount(master, a.keys.Purpose, net, a.keys.Index)
+			derive := func() (*hdkeychain.ExtendedKey, error) {
+				d, err := keys.DeriveAccount(master, a.keys.Purpose, net, a.keys.Index)
+				if err != nil {
+					return nil, err
+				}
+				return d.Xpub, nil
+			}
+			if a.keys.Multi != nil { // the seed's key of a multisig is its BIP48 key
+				derive = func() (*hdkeychain.ExtendedKey, error) { return keys.DeriveMultisigKey(master, net, 0) }
+			}
+			x, err := derive()
 			if err != nil {
 				return nil, err
 			}
-			if d.Xpub.String() != a.keys.Xpub.String() {
+			if x.String() != a.keys.Xpub.String() {
 				return nil, fmt.Errorf("%w: account %d's xpub does not come from the keystore's seed", ErrBadBackup, a.rec.Purpose)
 			}
 		}

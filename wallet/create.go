@@ -51,6 +51,9 @@ type CreateOptions struct {
 	Keystore []keystore.Option
 	// Now stamps the creation time; zero means time.Now.
 	Now time.Time
+	// Multisig, when set, makes an M-of-N multisig wallet the seed is one key of; Type is
+	// then ignored.
+	Multisig *MultisigOptions
 }
 
 // Created describes a new wallet. It holds nothing secret.
@@ -71,7 +74,9 @@ func Create(ctx context.Context, o CreateOptions) (*Created, error) {
 		return nil, err
 	}
 	purpose, err := keys.PurposeFor(o.Type)
-	if err != nil || (o.Type != txbuilder.P2TR && o.Type != txbuilder.P2WPKH) {
+	if o.Multisig != nil {
+		purpose, err = keys.BIP48, nil
+	} else if err != nil || (o.Type != txbuilder.P2TR && o.Type != txbuilder.P2WPKH) {
 		return nil, fmt.Errorf("wallet type %s: %w: use tr or wpkh", o.Type, ErrBadInput)
 	}
 	work, commit, undo, err := newWalletDir(o.Dir)
@@ -111,7 +116,19 @@ func create(ctx context.Context, o CreateOptions, net *chaincfg.Params, purpose 
 
 	var accts []store.Account
 	var main *keys.Account
+	if o.Multisig != nil {
+		// A multisig wallet holds the multisig account alone: the seed's single-key paths
+		// are another wallet's business, and probing them would mix the two.
+		if main, err = multisigForSeed(master, o.Multisig, net); err != nil {
+			return nil, err
+		}
+		accts = append(accts, multisigRecord(main))
+		o.Type = main.ScriptType()
+	}
 	for _, p := range StandardPurposes {
+		if o.Multisig != nil {
+			break
+		}
 		a, err := keys.DeriveAccount(master, p, net, 0)
 		if err != nil {
 			return nil, fmt.Errorf("derive account %d: %w", p, err)

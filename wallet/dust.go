@@ -81,6 +81,10 @@ type DisposePlan struct {
 // as fee and one OP_RETURN output, so it can never be linked to the wallet's other coins. It
 // refuses a coin whose value would not pay the relay fee floor for the transaction's size.
 func (w *Wallet) PlanDispose(ops []wire.OutPoint, relay txbuilder.FeeRate) ([]*DisposePlan, error) {
+	if w.IsMultisig() {
+		// A disposal is signed alone (ANYONECANPAY) and sent at once: no signing round.
+		return nil, fmt.Errorf("%w: a multisig wallet cannot dispose of dust alone; spend it with send --from, which the cosigners sign", ErrBadInput)
+	}
 	pc, err := w.loadPlanContext()
 	if err != nil {
 		return nil, err

@@ -87,6 +87,20 @@ func (w *Wallet) ExportDescriptors(o ExportDescriptorsOptions) ([]DescriptorImpo
 		if !a.rec.Active {
 			continue
 		}
+		if a.keys.Multi != nil {
+			// A multisig's private descriptor would hold one private key among public ones,
+			// which importers read in different ways: export it public only.
+			if master != nil {
+				return nil, fmt.Errorf("%w: a multisig wallet's descriptors are exported public only (its seed's key: satchel seed show)", ErrBadInput)
+			}
+			for chain, st := range states[a.rec.Purpose] {
+				out = append(out, DescriptorImport{
+					Desc: descriptor.ForAccount(a.keys, uint32(chain)), Timestamp: ts, Active: true, Internal: chain == 1,
+					Range: [2]uint32{0, st.next + st.gap - 1}, Next: st.next, NextIndex: st.next,
+				})
+			}
+			continue
+		}
 		ext := a.keys.Xpub
 		if master != nil {
 			priv, err := w.accountPrivKey(master, a)

@@ -124,6 +124,14 @@ func (w *Wallet) load(network string) error {
 			return fmt.Errorf("read %s: fingerprint: %w", w.st.Path(), err)
 		}
 		for _, r := range recs {
+			if r.Descriptor != "" {
+				ka, err := loadMultisig(r, m.WatchOnly, w.net)
+				if err != nil {
+					return fmt.Errorf("read %s: multisig account: %w", w.st.Path(), err)
+				}
+				w.accounts = append(w.accounts, &account{rec: r, keys: ka})
+				continue
+			}
 			ka, err := keys.NewAccountFromXpub(r.Xpub, keys.Purpose(r.Purpose), fp, w.net)
 			if err != nil {
 				return fmt.Errorf("read %s: account %d: %w", w.st.Path(), r.Purpose, err)

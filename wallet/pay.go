@@ -63,8 +63,11 @@ type Paid struct {
 	Warnings []string
 	Tx       *wire.MsgTx
 	TxID     chainhash.Hash
-	// Unsigned is the PSBT a watch-only wallet hands to its signer (its coins are reserved).
+	// Unsigned is the PSBT a watch-only wallet hands to its signer (its coins are reserved);
+	// a multisig wallet's, signed by its own key, for the other cosigners.
 	Unsigned *psbt.Packet
+	// Signed says Unsigned carries this wallet's signature (a multisig member's).
+	Signed bool
 }
 
 // Pay is the one path every payment of the wallet takes: plan, fee guard, spending caps,
@@ -87,7 +90,7 @@ func (w *Wallet) Pay(ctx context.Context, planner Planner, o PayOptions) (*Paid,
 			return res, nil
 		}
 		if w.meta.WatchOnly {
-			return w.handOver(plan, res)
+			return w.handOver(plan, res, nil)
 		}
 		crash.Point(crash.SendAfterPlan)
 		stale, err := w.ask(plan, warnings, o.Consent)
@@ -99,6 +102,9 @@ func (w *Wallet) Pay(ctx context.Context, planner Planner, o PayOptions) (*Paid,
 				return nil, fmt.Errorf("%w: its coins were spent or reserved by another satchel %d times; try again", ErrPlanChanged, round)
 			}
 			continue
+		}
+		if w.IsMultisig() {
+			return w.multisigHandOver(plan, res, o)
 		}
 		return w.signAndSend(ctx, plan, res, o)
 	}
@@ -220,10 +226,12 @@ func (w *Wallet) signAndSend(ctx context.Context, plan *Plan, res *Paid, o PayOp
 
 // handOver ends a watch-only payment: the unsigned PSBT for the signer, its coins reserved
 // for ReserveFor so the next send does not choose them while it is signed elsewhere.
-func (w *Wallet) handOver(plan *Plan, res *Paid) (*Paid, error) {
-	p, err := w.PSBT(plan)
-	if err != nil {
-		return nil, err
+func (w *Wallet) handOver(plan *Plan, res *Paid, p *psbt.Packet) (*Paid, error) {
+	if p == nil {
+		var err error
+		if p, err = w.PSBT(plan); err != nil {
+			return nil, err
+		}
 	}
 	ops := make([]wire.OutPoint, 0, len(plan.Built.Inputs))
 	for _, in := range plan.Built.Inputs {
@@ -234,6 +242,31 @@ func (w *Wallet) handOver(plan *Plan, res *Paid) (*Paid, error) {
 	}
 	res.Unsigned = p
 	return res, nil
+}
+
+// multisigHandOver ends a multisig payment after consent: the PSBT, signed with the seed's
+// key (the passphrase is asked only now), goes to the other cosigners; nothing is sent until
+// M of them have signed (satchel psbt broadcast). Its coins are reserved as for watch-only.
+func (w *Wallet) multisigHandOver(plan *Plan, res *Paid, o PayOptions) (*Paid, error) {
+	p, err := w.PSBT(plan)
+	if err != nil {
+		return nil, err
+	}
+	sp, err := w.PlanPSBTSigning(p)
+	if err != nil {
+		return nil, err
+	}
+	if o.WithPassphrase == nil {
+		return nil, fmt.Errorf("%w: signing needs the passphrase", ErrBadInput)
+	}
+	if err := o.WithPassphrase(func(pass []byte) error {
+		_, err := w.SignPSBT(p, sp, pass, o.Keystore...)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	res.Signed = true
+	return w.handOver(plan, res, p)
 }
 
 // checkSigned is the last look at a signed transaction before it leaves: the rate the user

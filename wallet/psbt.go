@@ -3,6 +3,7 @@ package wallet
 import (
 	"fmt"
 	"math/bits"
+	"slices"
 
 	"github.com/btcsuite/btcd/btcec/v2/schnorr"
 	"github.com/btcsuite/btcd/psbt/v2"
@@ -20,6 +21,9 @@ func psbtFingerprint(fp uint32) uint32 { return bits.ReverseBytes32(fp) }
 
 // fullPath is a key's BIP32 path from the master, as PSBT derivation fields carry it.
 func (a *account) fullPath(chain, index uint32) []uint32 {
+	if ms := a.keys.Multi; ms != nil {
+		return append(slices.Clone(ms.Cosigners[max(ms.Local, 0)].Path), chain, index)
+	}
 	return []uint32{uint32(a.keys.Purpose) + keys.Hardened, keys.CoinType(a.keys.Net) + keys.Hardened,
 		a.keys.Index + keys.Hardened, chain, index}
 }
@@ -72,6 +76,9 @@ func (w *Wallet) PSBT(plan *Plan) (*psbt.Packet, error) {
 			return nil, fmt.Errorf("psbt: output %d: %w", idx, err)
 		}
 	}
+	if a := w.main(); a.keys.Multi != nil {
+		p.XPubs = multisigXPubs(a.keys)
+	}
 	// What satchel writes must read back under its own strict rules.
 	b, err := txbuilder.EncodePSBT(p)
 	if err != nil {
@@ -97,6 +104,13 @@ func (w *Wallet) fillPSBTInput(in *psbt.PInput, prev txbuilder.PrevOut, kp keyPa
 	path := a.fullPath(kp.chain, kp.index)
 	fp := psbtFingerprint(a.keys.Fingerprint)
 	utxo := wire.NewTxOut(int64(prev.Value), prev.PkScript)
+	if a.keys.Multi != nil {
+		// Segwit v0: the previous transaction too, as for P2WPKH; the witness script and
+		// every cosigner's derivation, so each signer finds its key and checks the script.
+		in.WitnessUtxo, in.NonWitnessUtxo, in.WitnessScript = utxo, prevTx, d.WitnessScript
+		in.Bip32Derivation = multisigDerivations(a.keys, d)
+		return nil
+	}
 	switch prev.Type {
 	case txbuilder.P2TR:
 		xonly := schnorr.SerializePubKey(d.PubKey)
@@ -133,6 +147,11 @@ func (w *Wallet) fillPSBTOutput(out *psbt.POutput, script []byte, kp keyPath) er
 	}
 	if string(d.PkScript) != string(script) {
 		return fmt.Errorf("%w: %s", ErrChangeNotOurs, a.keys.Path(kp.chain, kp.index))
+	}
+	if a.keys.Multi != nil {
+		out.WitnessScript = d.WitnessScript
+		out.Bip32Derivation = multisigDerivations(a.keys, d)
+		return nil
 	}
 	path := a.fullPath(kp.chain, kp.index)
 	fp := psbtFingerprint(a.keys.Fingerprint)

@@ -2,6 +2,7 @@ package wallet
 
 import (
 	"bytes"
+	"encoding/hex"
 	"fmt"
 
 	"github.com/btcsuite/btcd/btcec/v2"
@@ -54,6 +55,20 @@ type PSBTInput struct {
 	Path       string               // the wallet's derivation path, when ours
 	Status     string
 	Missing    []string
+	// Multisig, for a P2WSH multisig input whose witness script the PSBT carries: who has
+	// signed and who has not.
+	Multisig *PSBTMultisigInput
+}
+
+// PSBTMultisigInput is the signing state of a multisig input: the cosigners are named by the
+// master fingerprint of their BIP32 derivation in the input (or by their public key in hex
+// when the PSBT gives none).
+type PSBTMultisigInput struct {
+	M, N     int
+	Signed   []string
+	Unsigned []string
+	// Missing is how many more signatures the input needs.
+	Missing int
 }
 
 // PSBTOutput is one output of a PSBT.
@@ -131,10 +146,14 @@ func AnalyzePSBT(p *psbt.Packet, net *chaincfg.Params) *PSBTSummary {
 			in.Value, in.ValueKnown = txbuilder.Amount(prev.Value), true
 			in.Address = ScriptAddress(prev.PkScript, net)
 			in.Type = inputType(prev.PkScript, pin.RedeemScript)
+			if in.Type == txbuilder.P2WSH {
+				in.Type = inputType(prev.PkScript, pin.WitnessScript)
+			}
 		} else {
 			in.Missing = append(in.Missing, MissingUtxo)
 			anyNoUtxo = true
 		}
+		in.Multisig = multisigInputState(p, i)
 		hasSig := len(pin.PartialSigs) > 0 || len(pin.TaprootKeySpendSig) > 0 || len(pin.TaprootScriptSpendSig) > 0
 		switch {
 		case txbuilder.PSBTInputFinal(p, i):
@@ -195,9 +214,38 @@ func AnalyzePSBT(p *psbt.Packet, net *chaincfg.Params) *PSBTSummary {
 	return s
 }
 
+// multisigInputState describes who signed multisig input i, or nil for another input.
+func multisigInputState(p *psbt.Packet, i int) *PSBTMultisigInput {
+	st, ok := txbuilder.PSBTMultisig(p, i)
+	if !ok {
+		return nil
+	}
+	out := &PSBTMultisigInput{M: st.M, N: len(st.Keys), Missing: st.Missing(), Signed: []string{}, Unsigned: []string{}}
+	for k, pub := range st.Keys {
+		name := hex.EncodeToString(pub)
+		for _, d := range p.Inputs[i].Bip32Derivation {
+			if bytes.Equal(d.PubKey, pub) {
+				name = keys.FormatFingerprint(psbtFingerprint(d.MasterKeyFingerprint))
+				break
+			}
+		}
+		if st.Signed[k] {
+			out.Signed = append(out.Signed, name)
+		} else {
+			out.Unsigned = append(out.Unsigned, name)
+		}
+	}
+	return out
+}
+
 // inputType names what an input spends, from its script and (for P2SH) redeem script.
 func inputType(script, redeem []byte) txbuilder.ScriptType {
 	t := scriptType(script)
+	if t == txbuilder.P2WSH {
+		if m, pubs, ok := txbuilder.ParseMultisigScript(redeem); ok {
+			return txbuilder.P2WSHMultisig(m, len(pubs))
+		}
+	}
 	if t == txbuilder.P2SH && len(redeem) == 22 && redeem[0] == txscript.OP_0 && redeem[1] == txscript.OP_DATA_20 {
 		return txbuilder.P2SHP2WPKH
 	}
@@ -323,10 +371,16 @@ func (w *Wallet) derivationClaims(ders []*psbt.Bip32Derivation, tap []*psbt.Tapr
 	}
 	var out []derivationClaim
 	for _, d := range all {
-		if len(d.path) != 5 {
-			continue
-		}
 		for _, a := range w.accounts {
+			if a.keys.Multi != nil {
+				if !d.tap {
+					out = append(out, multisigClaims(a, d.fp, d.path, d.key)...)
+				}
+				continue
+			}
+			if len(d.path) != 5 {
+				continue
+			}
 			fp := a.keys.Fingerprint
 			if fp != 0 && psbtFingerprint(fp) != d.fp {
 				continue

@@ -36,7 +36,7 @@ func ReadyPSBT(p *psbt.Packet) (*wire.MsgTx, error) {
 		return nil, err
 	}
 	if len(pending) > 0 {
-		return nil, fmt.Errorf("%w: inputs %v still need signatures", txbuilder.ErrPSBTIncomplete, pending)
+		return nil, IncompleteError(p, pending)
 	}
 	tx, err := txbuilder.ExtractPSBT(p)
 	if err != nil {

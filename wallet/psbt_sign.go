@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/btcsuite/btcd/btcec/v2"
+	"github.com/btcsuite/btcd/btcutil/v2/hdkeychain"
 	"github.com/btcsuite/btcd/psbt/v2"
 
 	"github.com/satchel-wallet/satchel/keystore"
@@ -58,7 +60,7 @@ func (w *Wallet) PlanPSBTSigning(p *psbt.Packet) (*PSBTSigningPlan, error) {
 	plan := &PSBTSigningPlan{Summary: s}
 	err = w.st.View(func(tx *store.Txn) error {
 		for i, in := range s.Inputs {
-			if !in.Ours || in.Status == InputFinal || in.Status == InputSigned {
+			if !in.Ours || in.Status == InputFinal || in.Status == InputSigned || w.signedByUs(p, i, in.Path) {
 				continue
 			}
 			if err := w.checkPSBTAmount(tx, p, i, in.Type); err != nil {
@@ -127,11 +129,11 @@ func (w *Wallet) SignPSBT(p *psbt.Packet, plan *PSBTSigningPlan, passphrase []by
 		if err != nil {
 			return nil, err
 		}
-		k, err := keys.PrivKey(master, a.keys.Purpose, w.net, a.keys.Index, chain, index)
+		k, err := w.privKeyFor(master, a, chain, index)
 		if err != nil {
 			return nil, err
 		}
-		d, err := keys.ScriptFor(a.keys.ScriptType(), k.PubKey(), w.net)
+		d, err := w.scriptOfKey(a, chain, index, k.PubKey())
 		k.Zero()
 		if err != nil {
 			return nil, err
@@ -150,7 +152,7 @@ func (w *Wallet) SignPSBT(p *psbt.Packet, plan *PSBTSigningPlan, passphrase []by
 		if err != nil {
 			return nil, err
 		}
-		k, err := keys.PrivKey(master, a.keys.Purpose, w.net, a.keys.Index, chain, index)
+		k, err := w.privKeyFor(master, a, chain, index)
 		if err != nil {
 			return nil, err
 		}
@@ -188,4 +190,58 @@ func (w *Wallet) pathOf(path string) (*account, uint32, uint32, error) {
 		}
 	}
 	return nil, 0, 0, fmt.Errorf("path %s is not one of this wallet's", path)
+}
+
+// privKeyFor derives the wallet's private key for chain/index of account a: for a multisig,
+// the seed's own key at its cosigner path.
+func (w *Wallet) privKeyFor(master *hdkeychain.ExtendedKey, a *account, chain, index uint32) (*btcec.PrivateKey, error) {
+	if ms := a.keys.Multi; ms != nil {
+		if ms.Local < 0 {
+			return nil, fmt.Errorf("sign: %w", keys.ErrWatchOnly)
+		}
+		return keys.PrivKeyAt(master, a.fullPath(chain, index))
+	}
+	return keys.PrivKey(master, a.keys.Purpose, w.net, a.keys.Index, chain, index)
+}
+
+// scriptOfKey is the output of account a at chain/index built with pub as the wallet's own
+// key: for a single key its script, for a multisig the script of pub beside the cosigners'
+// keys (so a key that is not the seed's gives another script).
+func (w *Wallet) scriptOfKey(a *account, chain, index uint32, pub *btcec.PublicKey) (*keys.Derived, error) {
+	ms := a.keys.Multi
+	if ms == nil {
+		return keys.ScriptFor(a.keys.ScriptType(), pub, w.net)
+	}
+	d, err := a.keys.Derive(chain, index)
+	if err != nil {
+		return nil, err
+	}
+	pubs := make([]*btcec.PublicKey, len(d.MultiKeys))
+	for k, mk := range d.MultiKeys {
+		pubs[k] = mk.PubKey
+	}
+	if ms.Local >= 0 {
+		pubs[ms.Local] = pub
+	}
+	return keys.MultisigScriptFor(ms.M, pubs, true, w.net)
+}
+
+// signedByUs says whether input i (a multisig input of this wallet at path) already carries
+// the signature of the wallet's own key.
+func (w *Wallet) signedByUs(p *psbt.Packet, i int, path string) bool {
+	a, chain, index, err := w.pathOf(path)
+	if err != nil || a.keys.Multi == nil {
+		return false
+	}
+	d, err := a.keys.Derive(chain, index)
+	if err != nil || d.PubKey == nil {
+		return false
+	}
+	own := d.PubKey.SerializeCompressed()
+	for _, ps := range p.Inputs[i].PartialSigs {
+		if bytes.Equal(ps.PubKey, own) {
+			return true
+		}
+	}
+	return false
 }

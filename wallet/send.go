@@ -166,10 +166,13 @@ type planContext struct {
 	frozen    map[wire.OutPoint]bool
 	tip       int32
 	changeRec store.Account
+	// typeOf is the script type of a coin, from its account (a multisig's m and n are not in
+	// its purpose).
+	typeOf func(store.Coin) txbuilder.ScriptType
 }
 
 func (w *Wallet) loadPlanContext() (*planContext, error) {
-	pc := &planContext{byOut: map[wire.OutPoint]store.Coin{}, frozen: map[wire.OutPoint]bool{}}
+	pc := &planContext{byOut: map[wire.OutPoint]store.Coin{}, frozen: map[wire.OutPoint]bool{}, typeOf: w.coinType}
 	err := w.st.View(func(tx *store.Txn) error {
 		var err error
 		if pc.coins, err = tx.Coins(); err != nil {
@@ -208,7 +211,7 @@ func (pc *planContext) spendable() []store.Coin {
 
 func (pc *planContext) selectionCoin(c store.Coin) txbuilder.Coin {
 	return txbuilder.Coin{OutPoint: c.OutPoint, Value: txbuilder.Amount(c.Value),
-		Type: coinScriptType(c), Confirmations: txbuilder.Confirmations(c.Height, pc.tip), FromSelf: c.Own, Group: string(c.PkScript)}
+		Type: pc.typeOf(c), Confirmations: txbuilder.Confirmations(c.Height, pc.tip), FromSelf: c.Own, Group: string(c.PkScript)}
 }
 
 // finishPlan runs coin selection over required and candidate coins, builds the transaction and

@@ -12,10 +12,13 @@ import (
 	"github.com/satchel-wallet/satchel/wallet/store"
 )
 
-// coinScriptType is the script type of a coin: its account's, or P2TR for a silent payment.
-func coinScriptType(c store.Coin) txbuilder.ScriptType {
+// coinType is the script type of a coin: its account's, or P2TR for a silent payment.
+func (w *Wallet) coinType(c store.Coin) txbuilder.ScriptType {
 	if c.Purpose == store.SilentPurpose {
 		return txbuilder.P2TR
+	}
+	if a := w.account(c.Purpose); a != nil {
+		return a.keys.ScriptType()
 	}
 	return keys.Purpose(c.Purpose).ScriptType()
 }

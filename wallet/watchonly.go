@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
@@ -53,6 +54,9 @@ func WatchAccount(o WatchOnlyOptions) (*keys.Account, error) {
 	case len(o.Descriptors) > 0:
 		if o.Fingerprint != "" {
 			return nil, fmt.Errorf("%w: a descriptor carries its own key origin [fingerprint/path]; leave out the fingerprint", ErrBadInput)
+		}
+		if strings.HasPrefix(strings.TrimSpace(o.Descriptors[0]), "wsh(") {
+			return multisigFromDescriptors(o.Descriptors, net)
 		}
 		return accountFromDescriptors(o.Descriptors, net)
 	case o.Xpub != "":
@@ -215,6 +219,9 @@ func createWatchOnly(o WatchOnlyOptions, a *keys.Account) (*Created, error) {
 	fp := keys.FormatFingerprint(a.Fingerprint)
 	meta := store.Meta{Network: o.Network, Type: a.ScriptType().String(), Fingerprint: fp, Created: now.UTC(), WatchOnly: true}
 	rec := store.Account{Purpose: uint32(a.Purpose), Xpub: a.Xpub.String(), Main: true, Active: true}
+	if a.Multi != nil {
+		rec = multisigRecord(a)
+	}
 	if err := st.Update(func(tx *store.Txn) error {
 		if err := tx.PutMeta(meta); err != nil {
 			return err

@@ -47,6 +47,7 @@ func newCreateCmd(a *App) *cobra.Command {
 	var typ string
 	var askBIP39 bool
 	var wo watchOnlyFlags
+	var ms multisigFlags
 	var shamir shamirOptions
 	c := &cobra.Command{
 		Use:   "create",
@@ -67,6 +68,10 @@ is shown on its own screen; --json lists them under "shares", one array per grou
 		Example: "  satchel create\n  satchel create --words 24 --type wpkh\n  satchel create --shamir 2-of-3\n  SATCHEL_PASSPHRASE=... satchel create --json --network regtest",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			multi, err := ms.options(cmd)
+			if err != nil {
+				return err
+			}
 			if handled, err := a.runCreateWatchOnly(cmd, &wo, typ); handled {
 				return err
 			}
@@ -110,7 +115,7 @@ is shown on its own screen; --json lists them under "shares", one array per grou
 			}
 			res, err := wallet.Create(cmd.Context(), wallet.CreateOptions{
 				Dir: dir, Network: a.flags.network, Type: st, Mnemonic: []byte(mnemonic),
-				BIP39Passphrase: bip39pass, Passphrase: pass, Keystore: a.Keystore, Now: a.Now(),
+				BIP39Passphrase: bip39pass, Passphrase: pass, Keystore: a.Keystore, Now: a.Now(), Multisig: multi,
 			})
 			if err != nil {
 				return err
@@ -132,6 +137,7 @@ is shown on its own screen; --json lists them under "shares", one array per grou
 	c.Flags().BoolVar(&askBIP39, "bip39-passphrase", false, "also ask for a BIP39 passphrase (the \"25th word\"; env SATCHEL_BIP39_PASSPHRASE)")
 	addShamirCreateFlags(c, &shamir)
 	wo.register(c)
+	ms.register(c, "makes")
 	return c
 }
 

@@ -314,3 +314,142 @@ func TestElectrumInteropSatchelSignsElectrumPSBT(t *testing.T) {
 		t.Fatalf("hot balance %+v (fee %d)", bal, *dec.Fee)
 	}
 }
+
+// electrumMultisigScript builds Electrum 4.3.4's own 2-of-3 Multisig_Wallet in memory: the
+// keys are given as argv (M, then for each key either "seed:WORDS" for one whose BIP39 seed
+// Electrum holds at m/48'/1'/0'/2', or a tpub), then an action: "sign PSBT" prints what
+// Electrum's sign_transaction makes of it (hex when complete, else base64); "pay HEX,HEX ADDR
+// SAT" adds the transactions paying the wallet and prints an unsigned PSBT paying ADDR.
+const electrumMultisigScript = `
+import sys, tempfile
+from electrum import constants, keystore, util
+from electrum.bip32 import BIP32Node
+from electrum.simple_config import SimpleConfig
+from electrum.wallet_db import WalletDB
+from electrum.wallet import Wallet
+from electrum.transaction import tx_from_any, PartialTxOutput, Transaction
+constants.set_regtest()
+loop, stop, thread = util.create_and_start_event_loop()
+m, n = int(sys.argv[1]), int(sys.argv[2])
+keys, rest = sys.argv[3:3 + n], sys.argv[3 + n:]
+db = WalletDB('', manual_upgrades=False)
+db.put('wallet_type', '%dof%d' % (m, n))
+for i, k in enumerate(keys):
+    if k.startswith('seed:'):
+        ks = keystore.from_bip43_rootseed(keystore.bip39_to_seed(k[5:], ''), "m/48'/1'/0'/2'", xtype='p2wsh')
+    else:
+        ks = keystore.from_xpub(BIP32Node.from_xkey(k)._replace(xtype='p2wsh').to_xpub())
+    db.put('x%d/' % (i + 1), ks.dump())
+try:
+    w = Wallet(db, None, config=SimpleConfig({'electrum_path': tempfile.mkdtemp()}))
+    if rest[0] == 'sign':
+        tx = tx_from_any(rest[1])
+        tx.add_info_from_wallet(w)
+        w.sign_transaction(tx, None)
+        print(tx.serialize())
+    elif rest[0] == 'pay':
+        for raw in rest[1].split(','):
+            w.adb.add_transaction(Transaction(raw))
+        out = PartialTxOutput.from_address_and_value(rest[2], int(rest[3]))
+        coins = w.get_spendable_coins(None, nonlocal_only=False)
+        tx = w.make_unsigned_transaction(coins=coins, outputs=[out], fee=lambda size: 2 * size)
+        tx.add_info_from_wallet(w)
+        print(tx.serialize())
+finally:
+    # The event loop's thread would keep the process alive after an exception.
+    loop.call_soon_threadsafe(stop.set_result, 1)
+    thread.join(timeout=10)
+`
+
+// (d) Multisig both ways: a satchel 2-of-3 payment signed by member A is completed by
+// Electrum's 2-of-3 wallet of the same keys holding C's seed, and the node accepts it; a PSBT
+// made by Electrum's watch-only 2-of-3 is signed by satchel's members A and B and broadcast.
+func TestElectrumInteropMultisig(t *testing.T) {
+	e := newElectrum(t)
+	c, n := nodeCLI(t)
+	ks := c.multisig3()
+	var tpubs []string
+	for _, k := range ks {
+		tpubs = append(tpubs, k[strings.Index(k, "]")+1:])
+	}
+	c.fund(n, "m1", 60_000, 45_000)
+	c.mustRun("", "sync", "--wallet", "m1")
+	dest := regtest.NewKey("electrum-multisig", txbuilder.P2WPKH).Address
+
+	// satchel A signs, Electrum (C's seed) completes.
+	r := c.mustRun("", "send", "--json", "--yes", "--wallet", "m1", dest, "50000", "--fee-rate", "2")
+	var plan struct {
+		planJSON
+		PSBT string `json:"psbt"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &plan); err != nil || plan.PSBT == "" {
+		t.Fatalf("multisig send: %v %s", err, r.out)
+	}
+	signed := e.python(electrumMultisigScript, "2", "3", tpubs[0], tpubs[1], "seed:"+seedC, "sign", plan.PSBT)
+	raw, err := hex.DecodeString(lastLine(signed))
+	if err != nil {
+		t.Fatalf("Electrum did not complete the 2-of-3 transaction: %.300s", signed)
+	}
+	var tx wire.MsgTx
+	if err := tx.Deserialize(bytes.NewReader(raw)); err != nil {
+		t.Fatal(err)
+	}
+	if want := decodePSBTText(t, plan.PSBT).UnsignedTx.TxHash(); tx.TxHash() != want {
+		t.Fatalf("Electrum signed %s, satchel planned %s", tx.TxHash(), want)
+	}
+	id := n.Broadcast(t, &tx)
+	assertFeeRate(t, n, id.String(), 2000, plan.Fee)
+	n.Mine(t, 1)
+	c.mustRun("", "sync", "--wallet", "m1")
+	if b := c.balance("m1"); b.Confirmed != 105_000-50_000-plan.Fee {
+		t.Fatalf("m1 balance after Electrum completed the payment %+v", b)
+	}
+
+	// Electrum's watch-only 2-of-3 makes the PSBT; satchel's A and B sign it; it is sent.
+	utxos := decodeJSON[[]struct {
+		OutPoint string `json:"outpoint"`
+	}](t, c.mustRun("", "utxos", "--json", "--wallet", "m1").out)
+	var funds []string
+	for _, u := range utxos {
+		id := strings.Split(u.OutPoint, ":")[0]
+		rawTx, err := n.RPC().RawRequest("getrawtransaction", []json.RawMessage{json.RawMessage(`"` + id + `"`), json.RawMessage("0")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var h string
+		if err := json.Unmarshal(rawTx, &h); err != nil {
+			t.Fatal(err)
+		}
+		funds = append(funds, h)
+	}
+	fundHex := strings.Join(funds, ",")
+	made := lastLine(e.python(electrumMultisigScript, "2", "3", tpubs[0], tpubs[1], tpubs[2], "pay", fundHex, dest, "20000"))
+	if !strings.HasPrefix(made, "cHNidP8") {
+		t.Fatalf("Electrum made no PSBT: %.300s", made)
+	}
+	dec := decodeJSON[decodeMultisig](t, c.mustRun(made, "psbt", "decode", "-", "--json", "--wallet", "m1").out)
+	if len(dec.Inputs) != 1 || dec.Inputs[0].Multisig == nil || !*dec.Inputs[0].Ours {
+		t.Fatalf("satchel's view of Electrum's multisig PSBT %+v", dec)
+	}
+	// Electrum's PSBT names the keys it only watches by their own fingerprint and a path from
+	// them, not from the member's master key: each member finds its coin in its own synced
+	// wallet instead.
+	c.mustRun("", "sync", "--wallet", "m2")
+	a := decodeJSON[multisigPSBTOut](t, c.mustRun(made, "psbt", "sign", "-", "--yes", "--json", "--wallet", "m1").out)
+	ab := decodeJSON[multisigPSBTOut](t, c.mustRun(a.PSBT, "psbt", "sign", "-", "--yes", "--json", "--wallet", "m2").out)
+	if !ab.Complete {
+		t.Fatalf("two satchel signatures did not complete Electrum's PSBT: %+v", ab)
+	}
+	c.mustRun(ab.PSBT, "psbt", "broadcast", "-", "--yes", "--wallet", "m1")
+	n.Mine(t, 1)
+	c.mustRun("", "sync", "--wallet", "m1")
+	if h := c.history("m1"); h[0].Status != "confirmed" || h[0].Amount >= -20_000 {
+		t.Fatalf("history after the Electrum-made payment %+v", h[0])
+	}
+}
+
+// lastLine is the last line of s (Electrum's library may log before the result).
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}

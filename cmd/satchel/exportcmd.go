@@ -92,7 +92,7 @@ question. Anyone who sees those descriptors can spend the wallet's coins.
 	}
 	desc.Flags().BoolVar(&private, "private", false, "include the accounts' private keys (asks for the passphrase)")
 
-	var slip132 bool
+	var slip132, multisig bool
 	var purpose uint32
 	xpub := &cobra.Command{
 		Use:   "xpub",
@@ -106,10 +106,21 @@ segwit account, ypub (upub) for a BIP49 nested segwit one. Taproot (BIP86) and l
 accounts have no SLIP-132 prefix; give those wallets the descriptor instead
 (satchel export descriptors).
 
+--multisig prints instead the seed's key for a P2WSH multisig (BIP48, m/48h/0h/0h/2h; 1h for
+the coin on test networks) as [fingerprint/48h/0h/0h/2h]xpub..., the form Sparrow, Electrum,
+hardware signers and satchel's --cosigner take. It needs the seed, so it asks for the
+passphrase. --json gives fingerprint, path, xpub and descriptor_key.
+
 ` + exitStatusHelp,
-		Example: "  satchel export xpub\n  satchel export xpub --slip132 --json\n  satchel export xpub --purpose 84 --slip132",
+		Example: "  satchel export xpub\n  satchel export xpub --multisig\n  satchel export xpub --slip132 --json\n  satchel export xpub --purpose 84 --slip132",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if multisig {
+				if slip132 || purpose != 0 {
+					return usagef("bad_flags", "--multisig prints the BIP48 key (m/48h/COINh/0h/2h); leave out --slip132 and --purpose")
+				}
+				return a.exportMultisigKey()
+			}
 			switch purpose {
 			case 0, 44, 49, 84, 86:
 			default:
@@ -120,6 +131,9 @@ accounts have no SLIP-132 prefix; give those wallets the descriptor instead
 				return err
 			}
 			defer w.Close()
+			if w.IsMultisig() {
+				return usagef("multisig", "a multisig wallet has no single account key: satchel export xpub --multisig prints this seed's key, satchel info --json all of them")
+			}
 			k, err := w.ExportAccountKey(purpose, slip132)
 			if errors.Is(err, keys.ErrNoSLIP132) {
 				t := keys.Purpose(purpose)
@@ -143,7 +157,33 @@ accounts have no SLIP-132 prefix; give those wallets the descriptor instead
 		},
 	}
 	xpub.Flags().BoolVar(&slip132, "slip132", false, "write zpub/vpub (BIP84) or ypub/upub (BIP49) instead of xpub/tpub")
+	xpub.Flags().BoolVar(&multisig, "multisig", false, "print the seed's BIP48 P2WSH multisig key [fingerprint/48h/COINh/0h/2h]xpub (asks for the passphrase)")
 	xpub.Flags().Uint32Var(&purpose, "purpose", 0, "the account: 44, 49, 84 or 86 (default: the wallet's main account)")
 	c.AddCommand(desc, xpub)
 	return c
+}
+
+// exportMultisigKey prints the seed's BIP48 P2WSH key (export xpub --multisig).
+func (a *App) exportMultisigKey() error {
+	w, err := a.openWallet(true)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	if err := needsSeed(w, "export xpub --multisig"); err != nil {
+		return err
+	}
+	var k wallet.MultisigKey
+	if err := a.withPassphrase(func(pass []byte) error {
+		var err error
+		k, err = w.ExportMultisigKey(pass, a.Keystore...)
+		return err
+	}); err != nil {
+		return err
+	}
+	if a.flags.json {
+		return a.printJSON(k)
+	}
+	fmt.Fprintln(a.Out, k.DescriptorKey)
+	return nil
 }

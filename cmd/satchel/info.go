@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/satchel-wallet/satchel/wallet/chain"
+	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/keys"
 )
 
@@ -69,6 +70,8 @@ type infoJSON struct {
 	Created      time.Time       `json:"created"`
 	SyncedHeight *int32          `json:"synced_height"`
 	SyncedAt     *time.Time      `json:"synced_at"`
+	// Multisig describes a multisig wallet's keys (absent for a single-key wallet).
+	Multisig *wallet.MultisigInfo `json:"multisig,omitempty"`
 }
 
 func newInfoCmd(a *App) *cobra.Command {
@@ -94,8 +97,15 @@ backend.learns). Nothing secret.`,
 				if i == 0 {
 					out.Descriptors = descriptorsJSON{Receive: d.Receive, Change: d.Change}
 				}
-				out.Accounts = append(out.Accounts, accountJSON{Purpose: d.Purpose, Type: keys.Purpose(d.Purpose).ScriptType().String(),
+				typ := keys.Purpose(d.Purpose).ScriptType().String()
+				if d.Purpose == uint32(keys.BIP48) {
+					typ = m.Type
+				}
+				out.Accounts = append(out.Accounts, accountJSON{Purpose: d.Purpose, Type: typ,
 					Receive: d.Receive, Change: d.Change})
+			}
+			if ms, ok := w.Multisig(); ok {
+				out.Multisig = &ms
 			}
 			if ki, err := w.KeystoreInfo(); err == nil {
 				out.Keystore = &keystoreJSON{File: w.KeystorePath(), Version: ki.Version, KDF: ki.KDF, Cipher: ki.Cipher,
@@ -119,6 +129,16 @@ backend.learns). Nothing secret.`,
 				out.Wallet, out.Network, out.Type, out.Fingerprint, out.Folder)
 			for _, ac := range out.Accounts {
 				fmt.Fprintf(a.Out, "descriptors (BIP%d, %s):\n  %s\n  %s\n", ac.Purpose, ac.Type, ac.Receive, ac.Change)
+			}
+			if ms := out.Multisig; ms != nil {
+				fmt.Fprintf(a.Out, "multisig:     %d of %d\n  %s\n", ms.M, ms.N, ms.Descriptor)
+				for _, c := range ms.Cosigners {
+					own := ""
+					if c.Local {
+						own = " (this wallet's key)"
+					}
+					fmt.Fprintf(a.Out, "  key %s %s%s\n", c.Fingerprint, c.Path, own)
+				}
 			}
 			if out.Keystore != nil {
 				kp := out.Keystore.KDFParams

@@ -19,6 +19,7 @@ import (
 	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
 	"github.com/satchel-wallet/satchel/wallet/chain/electrum/electrumtest"
 	"github.com/satchel-wallet/satchel/wallet/chain/esplora/esploratest"
+	"github.com/satchel-wallet/satchel/wallet/descriptor"
 	"github.com/satchel-wallet/satchel/wallet/keys"
 	"github.com/satchel-wallet/satchel/wallet/store"
 )
@@ -73,10 +74,18 @@ func (c *cli) registerScripts() {
 		st.View(func(tx *store.Txn) error { accts, _ = tx.Accounts(); return nil })
 		st.Close()
 		for _, a := range accts {
-			if c.watched[a.Xpub] {
+			if c.watched[a.Xpub+a.Descriptor] {
 				continue
 			}
-			ka, err := keys.NewAccountFromXpub(a.Xpub, keys.Purpose(a.Purpose), 0, regtest.Net)
+			var ka interface {
+				Derive(chain, index uint32) (*keys.Derived, error)
+			}
+			var err error
+			if a.Descriptor != "" {
+				ka, err = multisigScripts(a.Descriptor)
+			} else {
+				ka, err = keys.NewAccountFromXpub(a.Xpub, keys.Purpose(a.Purpose), 0, regtest.Net)
+			}
 			if err != nil {
 				c.t.Fatalf("watch %s: %v", a.Xpub, err)
 			}
@@ -94,7 +103,7 @@ func (c *cli) registerScripts() {
 			if c.watched == nil {
 				c.watched = map[string]bool{}
 			}
-			c.watched[a.Xpub] = true
+			c.watched[a.Xpub+a.Descriptor] = true
 		}
 	}
 }
@@ -219,4 +228,25 @@ func scanningBackend(t *testing.T) {
 	if k := os.Getenv("SATCHEL_TEST_BACKEND"); k != "" && k != "btcd" {
 		t.Skipf("silent-payment scanning over %s needs a tweak server: covered by TestIntegrationSilentTweakServer", k)
 	}
+}
+
+// multisigDescriptor derives the scripts of a stored multisig account's descriptor, for
+// registerScripts.
+type multisigDescriptor struct{ chains []*descriptor.Descriptor }
+
+func multisigScripts(desc string) (*multisigDescriptor, error) {
+	d, err := descriptor.Parse(desc)
+	if err != nil {
+		return nil, err
+	}
+	return &multisigDescriptor{chains: d.Split()}, nil
+}
+
+// Derive gives the script at chain/index (only PkScript is set).
+func (m *multisigDescriptor) Derive(chain, index uint32) (*keys.Derived, error) {
+	s, err := m.chains[chain].ScriptAt(index)
+	if err != nil {
+		return nil, err
+	}
+	return &keys.Derived{PkScript: s}, nil
 }

@@ -201,6 +201,42 @@ func (a *App) writeUnsignedPSBT(p *psbt.Packet, out planJSON, show func(planJSON
 	return a.printPSBTResult(psbtResultJSON{PSBT: b64, File: a.psbtOut})
 }
 
+// writeMultisigPSBT hands out a multisig payment signed by this wallet's key, as
+// writeUnsignedPSBT does for watch-only wallets, saying how many signatures are still needed.
+func (a *App) writeMultisigPSBT(p *psbt.Packet, out planJSON, show func(planJSON) any) error {
+	b64, err := a.writePSBT(p, a.psbtOut)
+	if err != nil {
+		return err
+	}
+	if a.flags.json {
+		for _, warn := range out.Warnings {
+			a.warn("high_fee", warn)
+		}
+		merged, err := withPSBT(show(out), b64, a.psbtOut)
+		if err != nil {
+			return err
+		}
+		// How many cosigners must still sign, for scripts passing the PSBT on.
+		need := fmt.Sprintf(`,"signatures_missing":%d}`, wallet.SignaturesMissing(p))
+		merged = append(merged[:len(merged)-1:len(merged)-1], need...)
+		return a.printJSON(merged)
+	}
+	a.printPlanText(out, "multisig transaction, signed by this wallet's key (nothing is sent yet)")
+	if need := wallet.SignaturesMissing(p); need > 0 {
+		fmt.Fprintf(a.Err, "%s: have the other cosigners sign it (satchel psbt sign, a hardware signer...),\n", signaturesNeeded(need))
+	}
+	fmt.Fprintln(a.Err, "then send it with: satchel psbt broadcast FILE (or combine copies signed apart: satchel psbt combine)")
+	return a.printPSBTResult(psbtResultJSON{PSBT: b64, File: a.psbtOut})
+}
+
+// signaturesNeeded says "1 more signature needed" or "2 more signatures needed".
+func signaturesNeeded(n int) string {
+	if n == 1 {
+		return "1 more signature needed"
+	}
+	return fmt.Sprintf("%d more signatures needed", n)
+}
+
 func newPSBTCmd(a *App) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "psbt",
@@ -211,7 +247,7 @@ holding the PSBT as binary, base64 or hex; PSBTs are written as base64 on stdout
 to --out FILE.`,
 		Example: "  satchel psbt decode tx.psbt\n  satchel psbt sign tx.psbt --out signed.psbt\n  satchel psbt broadcast signed.psbt",
 	}
-	c.AddCommand(newPSBTDecodeCmd(a), newPSBTSignCmd(a), newPSBTFinalizeCmd(a), newPSBTBroadcastCmd(a), newPSBTAbandonCmd(a),
+	c.AddCommand(newPSBTDecodeCmd(a), newPSBTSignCmd(a), newPSBTCombineCmd(a), newPSBTFinalizeCmd(a), newPSBTBroadcastCmd(a), newPSBTAbandonCmd(a),
 		newPSBTShowCmd(a), newPSBTImportCmd(a))
 	return c
 }
@@ -290,6 +326,16 @@ type psbtInputJSON struct {
 	Path     string   `json:"path,omitempty"`
 	Status   string   `json:"status"`
 	Missing  []string `json:"missing"`
+	// Multisig says who signed a multisig input: fingerprints of the cosigners' keys.
+	Multisig *psbtMultisigJSON `json:"multisig,omitempty"`
+}
+
+type psbtMultisigJSON struct {
+	M                 int      `json:"m"`
+	N                 int      `json:"n"`
+	Signed            []string `json:"signed"`
+	Unsigned          []string `json:"unsigned"`
+	SignaturesMissing int      `json:"signatures_missing"`
 }
 
 type psbtOutputJSON struct {
@@ -341,6 +387,9 @@ func (a *App) psbtSummaryOut(s *wallet.PSBTSummary, withWallet bool) psbtSummary
 		if withWallet {
 			j.Ours = ptr(in.Ours)
 		}
+		if ms := in.Multisig; ms != nil {
+			j.Multisig = &psbtMultisigJSON{M: ms.M, N: ms.N, Signed: ms.Signed, Unsigned: ms.Unsigned, SignaturesMissing: ms.Missing}
+		}
 		out.Inputs = append(out.Inputs, j)
 	}
 	for _, o := range s.Outputs {
@@ -391,6 +440,20 @@ func (a *App) printPSBTSummary(w io.Writer, s psbtSummaryJSON) {
 			line += ", needs " + strings.Join(in.Missing, ", ")
 		}
 		fmt.Fprintln(w, line)
+		if ms := in.Multisig; ms != nil {
+			signed, unsigned := strings.Join(ms.Signed, ", "), strings.Join(ms.Unsigned, ", ")
+			if signed == "" {
+				signed = "nobody"
+			}
+			if unsigned == "" {
+				unsigned = "nobody"
+			}
+			need := "enough signatures"
+			if ms.SignaturesMissing > 0 {
+				need = signaturesNeeded(ms.SignaturesMissing)
+			}
+			fmt.Fprintf(w, "     %d-of-%d multisig: signed by %s; not by %s (%s)\n", ms.M, ms.N, signed, unsigned, need)
+		}
 	}
 	fmt.Fprintf(w, "outputs (%d):\n", len(s.Outputs))
 	for _, o := range s.Outputs {
@@ -438,8 +501,10 @@ func newPSBTSignCmd(a *App) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "sign FILE|-",
 		Short: "Sign the wallet's inputs of a PSBT, after showing what it pays",
-		Long: `Sign the inputs of a PSBT that are this wallet's (P2WPKH, P2TR key path, P2SH-P2WPKH, P2PKH),
-with the passphrase. Before the passphrase is asked you see what the PSBT pays and to whom, the
+		Long: `Sign the inputs of a PSBT that are this wallet's (P2WPKH, P2TR key path, P2SH-P2WPKH, P2PKH,
+and for a multisig member its key's signature of each P2WSH multisig input), with the
+passphrase. A multisig "change" output counts as the wallet's only when it pays this multisig
+with all of its keys; one with a foreign key is refused like any false change. Before the passphrase is asked you see what the PSBT pays and to whom, the
 fee, and which outputs come back to the wallet; on a terminal you answer y/N, without one
 nothing is signed without --yes.
 
@@ -536,7 +601,7 @@ adds the network transaction (hex) and its txid.
 				return psbtErr(err)
 			}
 			if len(pending) > 0 {
-				return psbtErr(fmt.Errorf("%w: inputs %v still need signatures", txbuilder.ErrPSBTIncomplete, pending))
+				return psbtErr(wallet.IncompleteError(p, pending))
 			}
 			tx, err := txbuilder.ExtractPSBT(p)
 			if err != nil {
@@ -715,4 +780,56 @@ reserved are left as they are. Destroy the PSBT too: signed later, it would stil
 			return nil
 		},
 	}
+}
+
+func newPSBTCombineCmd(a *App) *cobra.Command {
+	var out string
+	c := &cobra.Command{
+		Use:   "combine FILE FILE... [--out FILE]",
+		Short: "Merge copies of one PSBT signed apart (multisig cosigners) into one",
+		Long: `Merge two or more copies of the same PSBT, each signed by someone else (the cosigners of a
+multisig signing in parallel), into one PSBT with every signature (BIP174's combiner). Copies
+of different transactions are refused (exit 2): nothing is merged into a transaction nobody
+was shown. The result goes to stdout as base64, or in binary to --out FILE; with --json,
+{"psbt", "file", "complete"} where complete says every input now has the signatures it needs.
+It needs no wallet and no passphrase.
+
+` + exitStatusHelp,
+		Example: "  satchel psbt combine signed-by-a.psbt signed-by-b.psbt --out both.psbt\n  satchel psbt broadcast both.psbt",
+		Args:    cobra.MinimumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out != "" {
+				if _, err := a.checkPSBTOut(out); err != nil {
+					return err
+				}
+			}
+			var ps []*psbt.Packet
+			for _, f := range args {
+				p, err := a.readPSBT(f)
+				if err != nil {
+					return err
+				}
+				ps = append(ps, p)
+			}
+			p, err := txbuilder.CombinePSBTs(ps)
+			if err != nil {
+				return psbtErr(err)
+			}
+			work, err := txbuilder.ClonePSBT(p)
+			if err != nil {
+				return err
+			}
+			pending, err := txbuilder.FinalizePSBT(work)
+			if err != nil {
+				return psbtErr(err)
+			}
+			b64, err := a.writePSBT(p, out)
+			if err != nil {
+				return err
+			}
+			return a.printPSBTResult(psbtResultJSON{PSBT: b64, File: out, Complete: len(pending) == 0})
+		},
+	}
+	c.Flags().StringVar(&out, "out", "", "write the combined PSBT to FILE (binary) instead of base64 on stdout")
+	return c
 }

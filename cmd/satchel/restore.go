@@ -14,6 +14,7 @@ func newRestoreCmd(a *App) *cobra.Command {
 	var typ, mnemonicFile, birthday string
 	var askBIP39 bool
 	var other restoreSources
+	var ms multisigFlags
 	c := &cobra.Command{
 		Use:   "restore",
 		Short: "Rebuild a wallet from its seed words, SLIP-39 shares or a backup file",
@@ -35,6 +36,13 @@ written unless the passphrase opens the keystore and the file is intact.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if birthday != "" && (other.shamir || other.backup != "") {
 				return usagef("usage", "--birthday goes with a restore from seed words (a backup file carries its own birthday; SLIP-39 restores do not take one yet)")
+			}
+			multi, err := ms.options(cmd)
+			if err != nil {
+				return err
+			}
+			if multi != nil && (other.shamir || other.backup != "") {
+				return usagef("bad_flag", "--multisig goes with a restore from seed words")
 			}
 			if handled, err := a.restoreFrom(cmd, other, mnemonicFile); handled {
 				return err
@@ -76,7 +84,7 @@ written unless the passphrase opens the keystore and the file is intact.`,
 			defer wipe(bip39pass)
 			res, err := wallet.Create(cmd.Context(), wallet.CreateOptions{
 				Dir: dir, Network: a.flags.network, Type: st, Mnemonic: []byte(mnemonic),
-				BIP39Passphrase: bip39pass, Passphrase: pass, Restored: true, Keystore: a.Keystore, Now: a.Now(),
+				BIP39Passphrase: bip39pass, Passphrase: pass, Restored: true, Keystore: a.Keystore, Now: a.Now(), Multisig: multi,
 			})
 			if err != nil {
 				return err
@@ -91,7 +99,9 @@ written unless the passphrase opens the keystore and the file is intact.`,
 				return a.printJSON(out)
 			}
 			a.printWalletText("Restored", dir, out)
-			fmt.Fprintln(a.Out, "The next sync also looks for funds on the seed's other standard paths.")
+			if multi == nil {
+				fmt.Fprintln(a.Out, "The next sync also looks for funds on the seed's other standard paths.")
+			}
 			return nil
 		},
 	}
@@ -100,6 +110,7 @@ written unless the passphrase opens the keystore and the file is intact.`,
 	c.Flags().StringVar(&birthday, "birthday", "", "scan for silent payments (BIP352) from this block HEIGHT or DATE (YYYY-MM-DD); needs a btcd backend to sync")
 	c.Flags().BoolVar(&askBIP39, "bip39-passphrase", false, "ask for the BIP39 passphrase (env SATCHEL_BIP39_PASSPHRASE)")
 	other.register(c)
+	ms.register(c, "restores")
 	return c
 }
 

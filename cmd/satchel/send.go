@@ -196,7 +196,7 @@ amount paid is flagged, above --max-fee-ratio (0.5) refused.`,
 	f.BoolVar(&o.includeUneconomical, "include-uneconomical", false, "also spend coins worth less than their spending cost")
 	o.guardFlags.register(c)
 	f.StringVar(&o.policy, "policy", "satchel", "coin selection: satchel (the default: only the coins a payment needs, one address's coins together), core (Bitcoin Core's 2022 baseline) or satchel-merge (also merges small coins into the payment on cheap days: the payee sees them)")
-	f.StringVar(&a.psbtOut, "psbt-out", "", "watch-only wallet: write the unsigned PSBT to FILE (binary) instead of base64 on stdout")
+	f.StringVar(&a.psbtOut, "psbt-out", "", "watch-only or multisig wallet: write the PSBT to FILE (binary) instead of base64 on stdout")
 	return c
 }
 
@@ -285,8 +285,8 @@ func (a *App) pay(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, planne
 		}
 		return p
 	}
-	if !dryRun && !w.Meta().WatchOnly && a.psbtOut != "" {
-		return usagef("bad_flag", "--psbt-out is for watch-only wallets: this wallet signs and sends itself")
+	if !dryRun && !w.Meta().WatchOnly && !w.IsMultisig() && a.psbtOut != "" {
+		return usagef("bad_flag", "--psbt-out is for watch-only and multisig wallets: this wallet signs and sends itself")
 	}
 	if err := a.priceForCaps(cmd.Context(), w); err != nil {
 		return err
@@ -322,6 +322,9 @@ func (a *App) pay(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, planne
 			if a.flags.yes {
 				return nil
 			}
+			if w.IsMultisig() {
+				return a.confirm("Sign (the other cosigners sign next)?")
+			}
 			return a.confirm("Sign and send?")
 		},
 	})
@@ -341,6 +344,8 @@ func (a *App) pay(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, planne
 		}
 		a.printPlanText(out, "dry run")
 		return nil
+	case res.Unsigned != nil && res.Signed:
+		return a.writeMultisigPSBT(res.Unsigned, out, show)
 	case res.Unsigned != nil:
 		return a.writeUnsignedPSBT(res.Unsigned, out, show)
 	}

@@ -18,6 +18,9 @@ func ForAccountMultipath(a *keys.Account) string {
 }
 
 func forAccount(a *keys.Account, path, multi []uint32) string {
+	if a.Multi != nil {
+		return forMultisig(a, path, multi)
+	}
 	d := &Descriptor{Type: a.ScriptType(), Key: Key{
 		Origin: &Origin{Fingerprint: a.Fingerprint, Path: []uint32{
 			uint32(a.Purpose) + keys.Hardened, keys.CoinType(a.Net) + keys.Hardened, a.Index + keys.Hardened}},
@@ -26,5 +29,19 @@ func forAccount(a *keys.Account, path, multi []uint32) string {
 		Multi:    multi,
 		Wildcard: UnhardenedWildcard,
 	}}
+	return d.String()
+}
+
+// forMultisig writes a multisig account as wsh(sortedmulti(M,[origin]xpub/PATH/*,...)).
+func forMultisig(a *keys.Account, path, multi []uint32) string {
+	m := &Multi{Threshold: a.Multi.M, Sorted: true}
+	for _, c := range a.Multi.Cosigners {
+		k := Key{Extended: c.Xpub, Path: append([]uint32(nil), path...), Multi: multi, Wildcard: UnhardenedWildcard}
+		if c.Path != nil || c.Fingerprint != 0 {
+			k.Origin = &Origin{Fingerprint: c.Fingerprint, Path: c.Path}
+		}
+		m.Keys = append(m.Keys, k)
+	}
+	d := &Descriptor{Type: a.ScriptType(), Multi: m}
 	return d.String()
 }

@@ -16,10 +16,14 @@ import (
 // ScriptAt caches the key after the fixed part of the path, so changing Key afterwards
 // would mix old and new derivations. Build a new one (or Parse again) instead.
 type Descriptor struct {
-	Type txbuilder.ScriptType // P2PKH, P2SHP2WPKH, P2WPKH or P2TR
+	Type txbuilder.ScriptType // P2PKH, P2SHP2WPKH, P2WPKH or P2TR; P2WSHMultisig for wsh(multi())
 	Key  Key
+	// Multi, when set, makes this a wsh(multi()) or wsh(sortedmulti()) descriptor; Key is then
+	// unused.
+	Multi *Multi
 
-	cache *parentCache
+	cache  *parentCache
+	caches []*parentCache // one per key of Multi
 }
 
 // parentCache holds the key after the fixed derivation path of a ranged descriptor, so
@@ -32,7 +36,7 @@ type parentCache struct {
 
 // unsupportedFuncs are descriptor functions from BIP380-390 that satchel knows of but does
 // not handle.
-var unsupportedFuncs = []string{"pk", "wsh", "multi", "sortedmulti", "multi_a", "sortedmulti_a",
+var unsupportedFuncs = []string{"pk", "multi", "sortedmulti", "multi_a", "sortedmulti_a",
 	"raw", "rawtr", "addr", "combo", "musig", "sp"}
 
 // Parse reads a descriptor. The "#checksum" suffix is optional, but if present it must match.
@@ -50,7 +54,19 @@ func Parse(s string) (*Descriptor, error) {
 		return nil, err
 	}
 	d.cache = &parentCache{}
+	d.initCaches()
 	return d, nil
+}
+
+// initCaches gives each key of a multisig its own parent cache.
+func (d *Descriptor) initCaches() {
+	if d.Multi == nil {
+		return
+	}
+	d.caches = make([]*parentCache, len(d.Multi.Keys))
+	for i := range d.caches {
+		d.caches[i] = &parentCache{}
+	}
 }
 
 func parseScript(s string) (*Descriptor, error) {
@@ -69,6 +85,8 @@ func parseScript(s string) (*Descriptor, error) {
 				ErrUnsupported)
 		}
 		return withKey(txbuilder.P2TR, arg, keyContext{xonly: true})
+	case "wsh":
+		return parseWSH(arg)
 	case "sh":
 		inner, innerArg, err := splitCall(arg)
 		if err != nil {
@@ -77,13 +95,13 @@ func parseScript(s string) (*Descriptor, error) {
 		switch {
 		case inner == "wpkh":
 			return withKey(txbuilder.P2SHP2WPKH, innerArg, keyContext{})
-		case inner == "pkh" || slices.Contains(unsupportedFuncs, inner):
+		case inner == "pkh" || inner == "wsh" || slices.Contains(unsupportedFuncs, inner):
 			return nil, fmt.Errorf("%w: sh(%s(...)) (satchel supports sh(wpkh(KEY)))", ErrUnsupported, inner)
 		}
 		return nil, invalidf("sh(%s(...)) is not allowed", short(inner))
 	}
 	if slices.Contains(unsupportedFuncs, name) {
-		return nil, fmt.Errorf("%w: %s() (satchel supports pkh, sh(wpkh), wpkh and tr with one key)",
+		return nil, fmt.Errorf("%w: %s() (satchel supports pkh, sh(wpkh), wpkh and tr with one key, and wsh(sortedmulti()))",
 			ErrUnsupported, name)
 	}
 	return nil, invalidf("unknown script function %q", short(name))
@@ -113,6 +131,14 @@ func withKey(t txbuilder.ScriptType, arg string, ctx keyContext) (*Descriptor, e
 // Private keys (xprv, WIF) are written as they were given.
 func (d *Descriptor) String() string {
 	var body string
+	if d.Multi != nil {
+		body = "wsh(" + d.Multi.String() + ")"
+		sum, err := Checksum(body)
+		if err != nil { // cannot happen, as below
+			return body
+		}
+		return body + "#" + sum
+	}
 	k := d.Key.String()
 	switch d.Type {
 	case txbuilder.P2PKH:
@@ -134,15 +160,42 @@ func (d *Descriptor) String() string {
 }
 
 // IsRange reports whether the descriptor ends in a wildcard and so describes many scripts.
-func (d *Descriptor) IsRange() bool { return d.Key.Wildcard != NoWildcard }
+func (d *Descriptor) IsRange() bool {
+	if d.Multi != nil {
+		for _, k := range d.Multi.Keys {
+			if k.Wildcard != NoWildcard {
+				return true
+			}
+		}
+		return false
+	}
+	return d.Key.Wildcard != NoWildcard
+}
 
 // IsMultipath reports whether the descriptor has a <a;b> step (see Split).
-func (d *Descriptor) IsMultipath() bool { return d.Key.Multi != nil }
+func (d *Descriptor) IsMultipath() bool {
+	if d.Multi != nil {
+		return d.Multi.multiLen() > 0
+	}
+	return d.Key.Multi != nil
+}
 
 // Split expands a BIP389 multipath descriptor into one descriptor per value, in order: for
 // the usual /<0;1>/* the receive descriptor, then the change one. Any other descriptor comes
 // back alone.
 func (d *Descriptor) Split() []*Descriptor {
+	if d.Multi != nil {
+		n := d.Multi.multiLen()
+		if n == 0 {
+			return []*Descriptor{d}
+		}
+		out := make([]*Descriptor, n)
+		for i := range out {
+			out[i] = &Descriptor{Type: d.Type, Multi: d.Multi.split(i), cache: &parentCache{}}
+			out[i].initCaches()
+		}
+		return out
+	}
 	if d.Key.Multi == nil {
 		return []*Descriptor{d}
 	}
@@ -160,6 +213,13 @@ func (d *Descriptor) Split() []*Descriptor {
 // ScriptAt is the output script at child index for a ranged descriptor; a descriptor that is
 // not ranged has one script, at index 0. Multipath descriptors must be Split first.
 func (d *Descriptor) ScriptAt(index uint32) ([]byte, error) {
+	if d.Multi != nil {
+		ws, err := d.WitnessScriptAt(index)
+		if err != nil {
+			return nil, err
+		}
+		return p2wshOf(ws), nil
+	}
 	if d.IsMultipath() {
 		return nil, ErrMultipath
 	}

@@ -59,8 +59,10 @@ func unsupportedReason(desc string) string {
 		return "pk() (bare pay-to-pubkey) is not an account script type"
 	case strings.HasPrefix(desc, "sh(pk(") || strings.HasPrefix(desc, "sh(pkh("):
 		return "sh() around anything but wpkh() is not an account script type"
+	case strings.HasPrefix(desc, "wsh(multi(") || strings.HasPrefix(desc, "wsh(sortedmulti("):
+		return "" // BIP383 multisig in wsh() is read
 	case strings.HasPrefix(desc, "wsh(") || strings.HasPrefix(desc, "sh(wsh("):
-		return "wsh() scripts are not supported (no multisig or script wallets)"
+		return "wsh() scripts other than multi() and sortedmulti() are not supported"
 	case strings.HasPrefix(desc, "tr(") && strings.Contains(desc, ","):
 		return "tr() with a script tree is not supported (key-path-only BIP86 accounts)"
 	case strings.HasPrefix(desc, "raw("):

@@ -33,6 +33,10 @@ type Account struct {
 	Fingerprint uint32                  // of the master key, for descriptors and PSBTs
 	Index       uint32                  // account number, without the hardened offset
 	Xpub        *hdkeychain.ExtendedKey // neutered m/purpose'/coin'/account'
+	// Multi, when set, makes this a P2WSH sortedmulti account: addresses use every cosigner's
+	// key, and Xpub and Fingerprint are the wallet's own key (the first cosigner's for a
+	// coordinator with none).
+	Multi *Multisig
 
 	// chains caches the External and Internal chain keys, derived on first use: opening a
 	// wallet to read its balance derives nothing, and the first public derivation of a
@@ -52,6 +56,11 @@ type Derived struct {
 	OutputKey *btcec.PublicKey
 	// RedeemScript is the P2WPKH program a P2SH-P2WPKH input pushes (sh-wpkh only).
 	RedeemScript []byte
+	// WitnessScript is the CHECKMULTISIG script a P2WSH multisig output commits to, and
+	// MultiKeys every cosigner's key at this path, in cosigner order (multisig only; PubKey is
+	// then the wallet's own key, nil for a coordinator).
+	WitnessScript []byte
+	MultiKeys     []MultiKeyAt
 }
 
 // DeriveAccount derives account number account of the given purpose from a master private key.
@@ -132,10 +141,21 @@ func newAccount(purpose Purpose, net *chaincfg.Params, fp, index uint32,
 }
 
 // ScriptType is the script type of the account's addresses.
-func (a *Account) ScriptType() txbuilder.ScriptType { return a.Purpose.ScriptType() }
+func (a *Account) ScriptType() txbuilder.ScriptType {
+	if a.Multi != nil {
+		return txbuilder.P2WSHMultisig(a.Multi.M, len(a.Multi.Cosigners))
+	}
+	return a.Purpose.ScriptType()
+}
 
 // OriginPath is the account's own path, like "m/86h/0h/0h".
 func (a *Account) OriginPath() string {
+	if a.Multi != nil {
+		if c := a.Multi.Cosigners[max(a.Multi.Local, 0)]; c.Path != nil {
+			return formatPath(c.Path)
+		}
+		return "m/" + keysUnknownOrigin
+	}
 	return formatPath([]uint32{uint32(a.Purpose) + Hardened, CoinType(a.Net) + Hardened,
 		a.Index + Hardened})
 }
@@ -167,6 +187,9 @@ func (a *Account) chainKey(chain uint32) (*hdkeychain.ExtendedKey, error) {
 func (a *Account) Derive(chain, index uint32) (*Derived, error) {
 	if chain >= Hardened || index >= Hardened {
 		return nil, fmt.Errorf("derive %s: addresses use unhardened chain and index", a.Path(chain, index))
+	}
+	if a.Multi != nil {
+		return a.deriveMulti(chain, index)
 	}
 	ck, err := a.chainKey(chain)
 	if err != nil {

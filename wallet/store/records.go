@@ -47,6 +47,9 @@ type Account struct {
 	NextReceive uint32 `json:"next_receive"`
 	// NextChange is the first change index not yet used by a transaction of ours.
 	NextChange uint32 `json:"next_change"`
+	// Descriptor is set for a multisig account (purpose 48): its public
+	// wsh(sortedmulti(M,KEY/<0;1>/*,...)) descriptor. Xpub is then the wallet's own key.
+	Descriptor string `json:"descriptor,omitempty"`
 }
 
 // Addr is an address the wallet derived and watches.
