@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -42,6 +43,9 @@ type Driver struct {
 	// Check says whether a URL is one Open would accept, without connecting, so that a bad
 	// one is refused when it is saved. Nil means Open alone can tell.
 	Check func(rawURL string) error
+	// PeerList says the driver's URLs may not parse as one URL (p2p://HOST:PORT,[::1]:PORT):
+	// Check, which it must then have, reads them; other drivers' URLs must parse.
+	PeerList bool
 	// Learns says, in one sentence for the user, what the server (or whoever is on the way)
 	// learns about the wallet and its user. `satchel info` shows it.
 	Learns string
@@ -91,6 +95,13 @@ func Lookup(rawURL string) (Driver, error) {
 		return Driver{}, fmt.Errorf("%w: backend scheme %q is not supported: use %s", ErrBadURL,
 			scheme, usages())
 	}
+	// Only a driver that reads its own URL form (a list of peers) takes what does not parse
+	// as one URL.
+	if !drivers[i].PeerList || drivers[i].Check == nil {
+		if _, err := url.Parse(rawURL); err != nil {
+			return Driver{}, fmt.Errorf("%w: not a URL: use %s", ErrBadURL, usages())
+		}
+	}
 	return drivers[i], nil
 }
 
@@ -102,6 +113,11 @@ func Open(ctx context.Context, rawURL string, o Options) (Backend, error) {
 	d, err := Lookup(rawURL)
 	if err != nil {
 		return nil, err
+	}
+	if d.Check != nil {
+		if err := d.Check(rawURL); err != nil {
+			return nil, err
+		}
 	}
 	return d.Open(ctx, rawURL, o)
 }
