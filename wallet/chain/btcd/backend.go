@@ -73,7 +73,7 @@ var Driver = chain.Driver{
 // o.Net: same network, address and transaction indexes on. An unreachable node fails within
 // o.Timeout (DefaultTimeout when zero) with an error wrapping chain.ErrUnreachable; a node
 // without indexes fails with ErrNoIndex; a URL that cannot be read fails with ErrBadURL, and
-// so does a proxy: the backend dials the node itself (the btcd rule), so it would bypass
+// so does a proxy: the backend dials the node directly, with no proxy support, so it would bypass
 // one. o.CertPath pins the node's certificate when the URL has tls=1 and no cert.
 func Open(ctx context.Context, rawURL string, o chain.Options) (chain.Backend, error) {
 	b, err := open(ctx, rawURL, o)
