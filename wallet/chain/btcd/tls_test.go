@@ -131,3 +131,17 @@ func selfSigned(t *testing.T) []byte {
 	}
 	return der
 }
+
+func TestCertificateFileWithoutPEMIsABadURL(t *testing.T) {
+	node := fakeNode(t)
+	defer node.Close()
+	path := filepath.Join(t.TempDir(), "rpc.cert")
+	if err := os.WriteFile(path, []byte("not a certificate\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	raw := "btcd://u:p@" + strings.TrimPrefix(node.URL, "https://") + "?tls=1&cert=" + path
+	_, err := btcd.Open(context.Background(), raw, chain.Options{Net: regtest.Net})
+	if !errors.Is(err, btcd.ErrBadURL) || !strings.Contains(err.Error(), "no PEM certificate") {
+		t.Fatalf("Open: %v, want ErrBadURL saying the file holds no certificate", err)
+	}
+}
