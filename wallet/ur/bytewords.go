@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"strings"
+	"sync"
 )
 
 // Style is one of the three ways Bytewords (BCR-2020-012) writes a byte: the whole word with
@@ -19,9 +20,9 @@ const (
 	Minimal               // "aeadao"
 )
 
-// byteWords is the Bytewords dictionary: word i stands for byte i. Each word's first and last
-// letters are unique among the 256, which is what makes the minimal style decodable.
-var byteWords = strings.Fields(`
+// byteWordsText is the Bytewords dictionary: word i stands for byte i. Each word's first and
+// last letters are unique among the 256, which is what makes the minimal style decodable.
+const byteWordsText = `
 able acid also apex aqua arch atom aunt away axis back bald barn belt beta bias
 blue body brag brew bulb buzz calm cash cats chef city claw code cola cook cost
 crux curl cusp cyan dark data days deli dice diet door down draw drop drum dull
@@ -37,32 +38,39 @@ puff puma purr quad quiz race ramp real redo rich road rock roof ruby ruin runs
 rust safe saga scar sets silk skew slot soap solo song stub surf swan taco task
 taxi tent tied time tiny toil tomb toys trip tuna twin ugly undo unit urge user
 vast very veto vial vibe view visa void vows wall wand warm wasp wave waxy webs
-what when whiz wolf work yank yawn yell yoga yurt zaps zero zest zinc zone zoom`)
+what when whiz wolf work yank yawn yell yoga yurt zaps zero zest zinc zone zoom`
 
-// wordIndex maps a whole word to its byte; minimalIndex maps first*26+last letter to the byte
-// plus one (0 means no word).
-var (
-	wordIndex    = map[string]byte{}
+// bytewords is the dictionary split into words, with its two indexes: wordIndex maps a whole
+// word to its byte; minimalIndex maps first*26+last letter to the byte plus one (0 means no
+// word).
+type bytewords struct {
+	words        []string
+	wordIndex    map[string]byte
 	minimalIndex [26 * 26]uint16
-)
+}
 
-func init() {
-	if len(byteWords) != 256 {
+// dictionary builds the tables on first use, not at package initialisation: every satchel
+// start, --help included, paid for them (0.17 ms, 32 KB) when they were built there.
+var dictionary = sync.OnceValue(func() *bytewords {
+	d := &bytewords{words: strings.Fields(byteWordsText), wordIndex: make(map[string]byte, 256)}
+	if len(d.words) != 256 {
 		panic("ur: the Bytewords dictionary must have 256 words")
 	}
-	for i, w := range byteWords {
-		wordIndex[w] = byte(i)
-		minimalIndex[int(w[0]-'a')*26+int(w[3]-'a')] = uint16(i) + 1
+	for i, w := range d.words {
+		d.wordIndex[w] = byte(i)
+		d.minimalIndex[int(w[0]-'a')*26+int(w[3]-'a')] = uint16(i) + 1
 	}
-}
+	return d
+})
 
 // EncodeBytewords writes data in the given style, followed by the four bytes of its CRC-32
 // (big-endian) as the spec's checksum.
 func EncodeBytewords(style Style, data []byte) string {
 	full := binary.BigEndian.AppendUint32(append([]byte(nil), data...), crc32.ChecksumIEEE(data))
+	words := dictionary().words
 	var b strings.Builder
 	for i, c := range full {
-		w := byteWords[c]
+		w := words[c]
 		switch style {
 		case Minimal:
 			b.WriteByte(w[0])
@@ -86,6 +94,7 @@ func EncodeBytewords(style Style, data []byte) string {
 // checksum that does not match is ErrChecksum.
 func DecodeBytewords(style Style, text string) ([]byte, error) {
 	text = strings.ToLower(text)
+	dict := dictionary()
 	var out []byte
 	switch style {
 	case Minimal:
@@ -98,7 +107,7 @@ func DecodeBytewords(style Style, text string) ([]byte, error) {
 			if f < 'a' || f > 'z' || l < 'a' || l > 'z' {
 				return nil, fmt.Errorf("%w: %q at letter %d is not a Byteword", ErrInvalid, text[i:i+2], i+1)
 			}
-			v := minimalIndex[int(f-'a')*26+int(l-'a')]
+			v := dict.minimalIndex[int(f-'a')*26+int(l-'a')]
 			if v == 0 {
 				return nil, fmt.Errorf("%w: %q at letter %d is not a Byteword", ErrInvalid, text[i:i+2], i+1)
 			}
@@ -115,7 +124,7 @@ func DecodeBytewords(style Style, text string) ([]byte, error) {
 		}
 		out = make([]byte, 0, len(words))
 		for i, w := range words {
-			v, ok := wordIndex[w]
+			v, ok := dict.wordIndex[w]
 			if !ok {
 				return nil, fmt.Errorf("%w: word %d (%q) is not a Byteword", ErrInvalid, i+1, w)
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -11,10 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/btcsuite/btcd/btcjson"
 	"github.com/btcsuite/btcd/chaincfg/v2"
 	"github.com/btcsuite/btcd/chainhash/v2"
-	"github.com/btcsuite/btcd/rpcclient"
 
 	"github.com/satchel-wallet/satchel/wallet/chain"
 )
@@ -46,8 +45,9 @@ type Backend struct {
 	pageSize int
 	certPEM  []byte
 
+	http *http.Client
+
 	mu     sync.Mutex
-	cur    *conn // nil until first use and after an abandoned exchange
 	closed bool
 
 	roundTrips atomic.Int64
@@ -73,7 +73,7 @@ var Driver = chain.Driver{
 // o.Net: same network, address and transaction indexes on. An unreachable node fails within
 // o.Timeout (DefaultTimeout when zero) with an error wrapping chain.ErrUnreachable; a node
 // without indexes fails with ErrNoIndex; a URL that cannot be read fails with ErrBadURL, and
-// so does a proxy: btcd's RPC client resolves and dials the node itself, so it would bypass
+// so does a proxy: the backend dials the node directly, with no proxy support, so it would bypass
 // one. o.CertPath pins the node's certificate when the URL has tls=1 and no cert.
 func Open(ctx context.Context, rawURL string, o chain.Options) (chain.Backend, error) {
 	b, err := open(ctx, rawURL, o)
@@ -122,8 +122,11 @@ func open(ctx context.Context, rawURL string, o chain.Options) (*Backend, error)
 		}
 		b.certPEM = pem
 	}
-	// A refused connection is the common failure: report it at once instead of after
-	// rpcclient's retries.
+	if b.http, err = newHTTPClient(b.certPEM); err != nil {
+		return nil, fmt.Errorf("%s: %w: the node's certificate: %v", b.name, ErrBadURL, err)
+	}
+	// A refused connection is the common failure: report it as such ("connect"), before
+	// any request.
 	if err := b.probe(ctx); err != nil {
 		return nil, b.unreachable("connect", err)
 	}
@@ -154,9 +157,9 @@ func (b *Backend) check(ctx context.Context) error {
 		return fmt.Errorf("%s: %w", b.name, err)
 	}
 	calls := []*call{
-		{cmd: btcjson.NewGetBlockChainInfoCmd(), out: &info},
-		{cmd: btcjson.NewSearchRawTransactionsCmd(probe, btcjson.Int(0), nil, btcjson.Int(1),
-			nil, nil, nil)},
+		{cmd: cmd("getblockchaininfo"), out: &info},
+		// searchrawtransactions address verbose=0 skip=0 count=1
+		{cmd: cmd("searchrawtransactions", probe, 0, 0, 1)},
 	}
 	if err := b.exchange(ctx, "check node", calls); err != nil {
 		return err
@@ -180,7 +183,7 @@ func (b *Backend) check(ctx context.Context) error {
 // isNoIndex recognises btcd's answers when an index is off. btcd turns --txindex on whenever
 // --addrindex is on, so the address index answering proves both.
 func isNoIndex(err error) bool {
-	var rerr *btcjson.RPCError
+	var rerr *RPCError
 	if !errors.As(err, &rerr) {
 		return false
 	}
@@ -193,8 +196,8 @@ func isNoIndex(err error) bool {
 // (error -5): an empty history, not a failure. Invalid addresses also answer -5, with
 // another text, and stay errors.
 func isNoHistory(err error) bool {
-	var rerr *btcjson.RPCError
-	return errors.As(err, &rerr) && rerr.Code == btcjson.ErrRPCNoTxInfo &&
+	var rerr *RPCError
+	return errors.As(err, &rerr) && rerr.Code == errRPCNoTxInfo &&
 		strings.Contains(rerr.Message, "No information available about address")
 }
 
@@ -205,36 +208,15 @@ func (b *Backend) Name() string { return b.name }
 // and benchmarks can check that work is batched.
 func (b *Backend) RoundTrips() int64 { return b.roundTrips.Load() }
 
-// Close shuts the RPC client down. Calls made afterwards fail.
+// Close ends the backend: calls made afterwards fail.
 func (b *Backend) Close() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.closed = true
-	if b.cur != nil {
-		b.cur.client.Shutdown()
-		b.cur = nil
+	if b.http != nil {
+		b.http.CloseIdleConnections()
 	}
 	return nil
-}
-
-// newClient makes an rpcclient in batch mode: every exchange, even of one command, is a
-// JSON-RPC 2.0 array, so there is one code path.
-func (b *Backend) newClient() (*rpcclient.Client, error) {
-	params := ""
-	switch b.net.Name {
-	case "mainnet", "testnet3", "testnet4", "regtest", "signet", "simnet":
-		params = b.net.Name
-	}
-	return rpcclient.NewBatch(&rpcclient.ConnConfig{
-		Host:                 b.cfg.Host,
-		User:                 b.cfg.User,
-		Pass:                 b.cfg.Pass,
-		Params:               params,
-		HTTPPostMode:         true,
-		DisableTLS:           !b.cfg.TLS,
-		Certificates:         b.certPEM,
-		DisableAutoReconnect: true,
-	})
 }
 
 var _ chain.Backend = (*Backend)(nil)

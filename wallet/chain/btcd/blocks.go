@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 
-	"github.com/btcsuite/btcd/btcjson"
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
@@ -18,8 +17,8 @@ const maxHeightCache = 100_000
 
 // Tip returns the best block: getbestblock, one round trip.
 func (b *Backend) Tip(ctx context.Context) (chain.Tip, error) {
-	var res btcjson.GetBestBlockResult
-	c := &call{cmd: btcjson.NewGetBestBlockCmd(), out: &res}
+	var res bestBlock
+	c := &call{cmd: cmd("getbestblock"), out: &res}
 	if err := b.exchange(ctx, "getbestblock", []*call{c}); err != nil {
 		return chain.Tip{}, err
 	}
@@ -46,7 +45,7 @@ func (b *Backend) BlockHeaders(ctx context.Context, heights []int32) ([]*wire.Bl
 	calls := make([]*call, len(heights))
 	raws := make([]string, len(heights))
 	for i := range heights {
-		calls[i] = &call{cmd: btcjson.NewGetBlockHeaderCmd(hashes[i], btcjson.Bool(false)),
+		calls[i] = &call{cmd: cmd("getblockheader", hashes[i], false),
 			out: &raws[i]}
 	}
 	if err := b.exchange(ctx, "getblockheader", calls); err != nil {
@@ -95,10 +94,10 @@ func (b *Backend) blockHeights(ctx context.Context, hashes []chainhash.Hash) (ma
 		return out, nil
 	}
 
-	res := make([]btcjson.GetBlockHeaderVerboseResult, len(missing))
+	res := make([]blockHeaderVerbose, len(missing))
 	calls := make([]*call, len(missing))
 	for i, h := range missing {
-		calls[i] = &call{cmd: btcjson.NewGetBlockHeaderCmd(h.String(), btcjson.Bool(true)),
+		calls[i] = &call{cmd: cmd("getblockheader", h.String(), true),
 			out: &res[i]}
 	}
 	if err := b.exchange(ctx, "getblockheader", calls); err != nil {
@@ -131,15 +130,15 @@ func (b *Backend) BlockTxIDs(ctx context.Context, height int32) ([]chainhash.Has
 		return nil, fmt.Errorf("%s: block height %d is negative", b.name, height)
 	}
 	var hash string
-	c := &call{cmd: btcjson.NewGetBlockHashCmd(int64(height)), out: &hash}
+	c := &call{cmd: cmd("getblockhash", height), out: &hash}
 	if err := b.exchange(ctx, "getblockhash", []*call{c}); err != nil {
 		return nil, err
 	}
 	if c.err != nil {
 		return nil, fmt.Errorf("%s: block at height %d: %w", b.name, height, c.err)
 	}
-	var res btcjson.GetBlockVerboseResult
-	c = &call{cmd: btcjson.NewGetBlockCmd(hash, btcjson.Int(1)), out: &res}
+	var res blockVerbose
+	c = &call{cmd: cmd("getblock", hash, 1), out: &res}
 	if err := b.exchange(ctx, "getblock", []*call{c}); err != nil {
 		return nil, err
 	}
@@ -170,7 +169,7 @@ func (b *Backend) blockHashes(ctx context.Context, heights []int32) ([]string, e
 	hashes := make([]string, len(heights))
 	calls := make([]*call, len(heights))
 	for i, h := range heights {
-		calls[i] = &call{cmd: btcjson.NewGetBlockHashCmd(int64(h)), out: &hashes[i]}
+		calls[i] = &call{cmd: cmd("getblockhash", h), out: &hashes[i]}
 	}
 	if err := b.exchange(ctx, "getblockhash", calls); err != nil {
 		return nil, err

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/btcsuite/btcd/btcjson"
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
@@ -24,14 +23,14 @@ func (b *Backend) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash
 	want := tx.TxHash()
 	var got string
 	c := &call{
-		cmd: btcjson.NewSendRawTransactionCmd(hex.EncodeToString(buf.Bytes()), btcjson.Bool(false)),
+		cmd: cmd("sendrawtransaction", hex.EncodeToString(buf.Bytes()), false),
 		out: &got,
 	}
 	if err := b.exchange(ctx, "sendrawtransaction", []*call{c}); err != nil {
 		return chainhash.Hash{}, err
 	}
 	if c.err != nil {
-		var rerr *btcjson.RPCError
+		var rerr *RPCError
 		if errors.As(c.err, &rerr) {
 			return chainhash.Hash{}, chain.Refusal(rerr.Message)
 		}

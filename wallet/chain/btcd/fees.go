@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/btcsuite/btcd/btcjson"
-
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 )
@@ -31,7 +29,7 @@ var ErrBadRate = errors.New("not a fee rate")
 // cannot estimate for, are chain.ErrNoEstimate with the node's reason.
 func (b *Backend) EstimateFee(ctx context.Context, target int) (txbuilder.FeeRate, error) {
 	var raw json.RawMessage
-	c := &call{cmd: btcjson.NewEstimateFeeCmd(int64(target)), out: &raw}
+	c := &call{cmd: cmd("estimatefee", target), out: &raw}
 	if err := b.exchange(ctx, "estimatefee", []*call{c}); err != nil {
 		return 0, err
 	}
@@ -54,7 +52,7 @@ func (b *Backend) RelayFee(ctx context.Context) (txbuilder.FeeRate, error) {
 	var info struct {
 		RelayFee json.RawMessage `json:"relayfee"`
 	}
-	c := &call{cmd: btcjson.NewGetInfoCmd(), out: &info}
+	c := &call{cmd: cmd("getinfo"), out: &info}
 	if err := b.exchange(ctx, "getinfo", []*call{c}); err != nil {
 		return 0, err
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 
-	"github.com/btcsuite/btcd/btcjson"
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
@@ -28,7 +27,7 @@ func (b *Backend) ScanBlocks(ctx context.Context, heights []int32) ([]chain.Scan
 	calls := make([]*call, len(heights))
 	raws := make([]string, len(heights))
 	for i := range heights {
-		calls[i] = &call{cmd: btcjson.NewGetBlockCmd(hashes[i], btcjson.Int(0)), out: &raws[i]}
+		calls[i] = &call{cmd: cmd("getblock", hashes[i], 0), out: &raws[i]}
 	}
 	if err := b.exchange(ctx, "getblock", calls); err != nil {
 		return nil, err
@@ -84,7 +83,7 @@ func (b *Backend) ScanBlocks(ctx context.Context, heights []int32) ([]chain.Scan
 // inputs spend: getrawmempool, then getrawtransaction for the transactions and their parents.
 func (b *Backend) ScanMempool(ctx context.Context) ([]chain.ScanTx, error) {
 	var ids []string
-	c := &call{cmd: btcjson.NewGetRawMempoolCmd(btcjson.Bool(false)), out: &ids}
+	c := &call{cmd: cmd("getrawmempool", false), out: &ids}
 	if err := b.exchange(ctx, "getrawmempool", []*call{c}); err != nil {
 		return nil, err
 	}

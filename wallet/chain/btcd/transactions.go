@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 
-	"github.com/btcsuite/btcd/btcjson"
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
@@ -36,7 +35,7 @@ func (b *Backend) transactions(ctx context.Context, txids []chainhash.Hash, keep
 	raws := make([]string, len(txids))
 	calls := make([]*call, len(txids))
 	for i, id := range txids {
-		calls[i] = &call{cmd: btcjson.NewGetRawTransactionCmd(id.String(), btcjson.Int(0)),
+		calls[i] = &call{cmd: cmd("getrawtransaction", id.String(), 0),
 			out: &raws[i]}
 	}
 	if err := b.exchange(ctx, "getrawtransaction", calls); err != nil {

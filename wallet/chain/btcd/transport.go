@@ -1,72 +1,52 @@
 package btcd
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
-	"strings"
-	"sync"
+	"net/http"
 	"time"
 
 	"github.com/btcsuite/btcd/address/v2"
-	"github.com/btcsuite/btcd/btcjson"
 	"github.com/btcsuite/btcd/chaincfg/v2"
-	"github.com/btcsuite/btcd/rpcclient"
 
 	"github.com/satchel-wallet/satchel/wallet/chain"
 )
 
-// Timing of the watchdog that notices a dead node while rpcclient is still retrying.
 const (
-	probeFirst   = 300 * time.Millisecond
-	probeEvery   = time.Second
+	// probeTimeout bounds the TCP probe Open makes before its first exchange.
 	probeTimeout = 2 * time.Second
 	// maxBatch caps the commands in one HTTP request so answers stay a few MB at most.
 	maxBatch = 500
 )
 
 // call is one JSON-RPC command in a batch. After the exchange, err holds the node's error
-// for this command (a *btcjson.RPCError) or a decoding error; out, when set, the result.
+// for this command (a *RPCError); out, when set, the result.
 type call struct {
-	cmd any
+	cmd request
 	out any // pointer to decode the result into; nil to ignore it
 	err error
 }
 
-// conn is one rpcclient batch client. Its mutex keeps two batches from mixing their commands.
-// An exchange that is abandoned shuts its conn down (the only way to stop rpcclient's retries)
-// and the backend makes a fresh one for the next call.
-type conn struct {
-	mu     sync.Mutex
-	client *rpcclient.Client
-}
-
-func (b *Backend) getConn() (*conn, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.closed {
-		return nil, errors.New("backend is closed")
-	}
-	if b.cur == nil {
-		c, err := b.newClient()
-		if err != nil {
-			return nil, err
+// newHTTPClient is the client every exchange uses. It dials the node directly (no proxy from
+// the environment: Open refuses proxies, see there) and, over TLS, trusts only the pinned
+// certificate when one is given. It sets no timeout of its own: exchange bounds each request
+// with its context.
+func newHTTPClient(certPEM []byte) (*http.Client, error) {
+	t := &http.Transport{Proxy: nil}
+	if len(certPEM) > 0 {
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(certPEM) {
+			return nil, errors.New("the certificate file holds no PEM certificate")
 		}
-		b.cur = &conn{client: c}
+		t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	return b.cur, nil
-}
-
-// dropConn shuts c down so its pending request returns, and forgets it if it is current.
-func (b *Backend) dropConn(c *conn) {
-	b.mu.Lock()
-	if b.cur == c {
-		b.cur = nil
-	}
-	b.mu.Unlock()
-	c.client.Shutdown()
+	return &http.Client{Transport: t}, nil
 }
 
 // exchange sends calls to the node in as few HTTP requests as maxBatch allows and fills each
@@ -82,6 +62,9 @@ func (b *Backend) exchange(ctx context.Context, what string, calls []*call) erro
 	return nil
 }
 
+// errNoAnswer is the cause a request ends with when the backend's timeout passes.
+var errNoAnswer = errors.New("no answer")
+
 func (b *Backend) exchangeOne(ctx context.Context, what string, calls []*call) error {
 	if len(calls) == 0 {
 		return nil
@@ -89,81 +72,74 @@ func (b *Backend) exchangeOne(ctx context.Context, what string, calls []*call) e
 	if err := ctx.Err(); err != nil {
 		return b.unreachable(what, err)
 	}
-	c, err := b.getConn()
-	if err != nil {
-		return b.unreachable(what, err)
+	b.mu.Lock()
+	closed := b.closed
+	b.mu.Unlock()
+	if closed {
+		return b.unreachable(what, errors.New("backend is closed"))
 	}
 	b.roundTrips.Add(1)
-	done := make(chan error, 1)
-	go func() { done <- sendBatch(c, calls) }()
-
-	deadline := time.NewTimer(b.timeout)
-	defer deadline.Stop()
-	probe := time.NewTimer(probeFirst)
-	defer probe.Stop()
-	for {
-		select {
-		case err := <-done:
-			if err != nil {
-				return b.unreachable(what, err)
-			}
-			return nil
-		case <-ctx.Done():
-			b.dropConn(c)
-			return b.unreachable(what, ctx.Err())
-		case <-deadline.C:
-			b.dropConn(c)
-			return b.unreachable(what, fmt.Errorf("no answer within %s", b.timeout))
-		case <-probe.C:
-			if err := b.probe(ctx); err != nil {
-				b.dropConn(c)
-				return b.unreachable(what, err)
-			}
-			probe.Reset(probeEvery)
-		}
+	rctx, cancel := context.WithTimeoutCause(ctx, b.timeout, errNoAnswer)
+	defer cancel()
+	err := b.post(rctx, calls)
+	if err == nil {
+		return nil
 	}
+	switch {
+	case ctx.Err() != nil:
+		return b.unreachable(what, ctx.Err())
+	case errors.Is(context.Cause(rctx), errNoAnswer):
+		return b.unreachable(what, fmt.Errorf("no answer within %s", b.timeout))
+	}
+	return b.unreachable(what, err)
 }
 
-// sendBatch queues the commands on c's batch client, sends them as one request and collects
-// the answers. Its error is a transport failure; per-command errors land in calls.
-func sendBatch(c *conn, calls []*call) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	futures := make([]chan *rpcclient.Response, len(calls))
-	for i, cl := range calls {
-		futures[i] = c.client.SendCmd(cl.cmd)
+// post sends calls as one JSON-RPC batch over HTTP POST with basic authentication and reads
+// the answers into them. Its error is a transport failure; per-command errors land in calls.
+func (b *Backend) post(ctx context.Context, calls []*call) error {
+	body, err := encodeBatch(calls)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", calls[0].cmd.method, err)
 	}
-	if err := c.client.Send(); err != nil {
-		if strings.Contains(err.Error(), "status code: 401") {
-			return fmt.Errorf("the node refused the RPC user or password (%w)", err)
+	scheme := "http://"
+	if b.cfg.TLS {
+		scheme = "https://"
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, scheme+b.cfg.Host, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	// btcd answers one request per connection and closes it.
+	req.Close = true
+	req.Header.Set("Content-Type", "application/json")
+	req.SetBasicAuth(b.cfg.User, b.cfg.Pass)
+	resp, err := b.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("read the answer: %w", err)
+	}
+	if resp.StatusCode == http.StatusUnauthorized {
+		return fmt.Errorf("the node refused the RPC user or password (status code: %d)", resp.StatusCode)
+	}
+	if err := decodeBatch(answer, calls); err != nil {
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("status code: %d, response: %q", resp.StatusCode, truncate(answer))
 		}
 		return err
 	}
-	for i, cl := range calls {
-		// Send hands every answer it got to its future before returning, so a future still
-		// empty now never gets one (the node skipped the id, or the client was shut down
-		// while queueing): waiting on it would block forever.
-		if len(futures[i]) == 0 {
-			return fmt.Errorf("no answer to %T in the batch", cl.cmd)
-		}
-		raw, err := rpcclient.ReceiveFuture(futures[i])
-		if err != nil {
-			var rerr *btcjson.RPCError
-			if !errors.As(err, &rerr) {
-				// Not the node's answer (a marshalling failure before sending, a
-				// shutdown): the whole exchange failed.
-				return err
-			}
-			cl.err = rerr
-			continue
-		}
-		if cl.out != nil {
-			if err := json.Unmarshal(raw, cl.out); err != nil {
-				return fmt.Errorf("malformed answer to %T: %w", cl.cmd, err)
-			}
-		}
-	}
 	return nil
+}
+
+// truncate keeps an unreadable answer short enough for an error message.
+func truncate(b []byte) []byte {
+	if len(b) > 200 {
+		return b[:200]
+	}
+	return b
 }
 
 // probe opens and closes a TCP connection to the node: cheap proof it is still listening.

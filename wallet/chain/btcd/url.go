@@ -28,7 +28,7 @@ func (badURL) Is(target error) bool { return target == chain.ErrBadURL }
 type Config struct {
 	User string
 	Pass string
-	// Host is HOST:PORT as rpcclient dials it.
+	// Host is HOST:PORT as the backend dials it.
 	Host string
 	// TLS selects HTTPS; btcd serves plain HTTP only with --notls, on loopback.
 	TLS bool
