@@ -75,7 +75,7 @@ func TestReadSetupRefused(t *testing.T) {
 		network string
 		want    error
 	}{
-		"first address mismatch": {other, nil, "regtest", setupfile.ErrFirstAddress},
+		"first address mismatch":  {other, nil, "regtest", setupfile.ErrFirstAddress},
 		"another network":         {golden, nil, "mainnet", ErrWrongNetwork},
 		"encrypted without token": {string(readSetupTestdata(t, "bip129-standard.dat")), nil, "mainnet", setupfile.ErrInvalid},
 		"not a setup":             {"hello\n", nil, "regtest", setupfile.ErrInvalid},

@@ -13,8 +13,8 @@ import (
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/descriptor"
 	"github.com/satchel-wallet/satchel/wallet/keys"
-	"github.com/satchel-wallet/satchel/wallet/store"
 	"github.com/satchel-wallet/satchel/wallet/setupfile"
+	"github.com/satchel-wallet/satchel/wallet/store"
 )
 
 // WatchOnlyOptions describe a watch-only wallet: an account's public key and nothing secret.
