@@ -14,6 +14,10 @@ import (
 // single-key wallet.
 var ErrNotMultisig = errors.New("not a multisig wallet")
 
+// ErrNotMember means a member was to be restored from a setup file that does not hold the
+// seed's multisig key at its path: the words are another wallet's.
+var ErrNotMember = errors.New("the seed is not a member of this multisig")
+
 // SetupAddress is the setupfile.AddressFunc of satchel's wallets: the address at index 0 of a
 // wsh(sortedmulti(...)) descriptor whose keys end in /0/*, derived by wallet/descriptor as the
 // wallet itself derives its receive addresses, so a BSMS record's first address is the one
@@ -91,13 +95,25 @@ func (w *Wallet) Setup(name string) (*setupfile.Setup, error) {
 	return s, nil
 }
 
-// ExportSetup writes the wallet's multisig in format (one of setupfile.Formats), named name.
-func (w *Wallet) ExportSetup(format, name string) ([]byte, error) {
+// ExportSetup writes the wallet's multisig in format (one of setupfile.Formats), named name,
+// and returns the setup written (with FirstAddress set: the first receive address).
+func (w *Wallet) ExportSetup(format, name string) (*setupfile.Setup, []byte, error) {
 	s, err := w.Setup(name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s.Encode(format, SetupAddress)
+	out, err := s.Encode(format, SetupAddress)
+	if err != nil {
+		return nil, nil, err
+	}
+	receive, _, err := s.Descriptors()
+	if err == nil {
+		s.FirstAddress, err = SetupAddress(receive, s.Network)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, out, nil
 }
 
 // setupPath writes a path from the master as a setup file's Key.Path: m/48'/1'/0'/2'.
@@ -140,7 +156,7 @@ func setupCosigners(s *setupfile.Setup, own keys.Cosigner) ([]keys.Cosigner, err
 		if c.Xpub.String() == own.Xpub.String() {
 			if c.Fingerprint != own.Fingerprint || !slices.Equal(c.Path, own.Path) {
 				return nil, fmt.Errorf("%w: setup key %d is this seed's key but names another origin than [%s/%s]: the file is not what the seed derives",
-					ErrBadInput, i+1, keys.FormatFingerprint(own.Fingerprint), own.OriginPath()[2:])
+					ErrNotMember, i+1, keys.FormatFingerprint(own.Fingerprint), own.OriginPath()[2:])
 			}
 			found = true
 		}
@@ -148,7 +164,7 @@ func setupCosigners(s *setupfile.Setup, own keys.Cosigner) ([]keys.Cosigner, err
 	}
 	if !found {
 		return nil, fmt.Errorf("%w: this seed's key [%s/%s]%s is not one of the setup's %d keys: restore the words of one of its cosigners (and the same BIP39 passphrase)",
-			ErrBadInput, keys.FormatFingerprint(own.Fingerprint), own.OriginPath()[2:], shortText(own.Xpub.String()), len(s.Keys))
+			ErrNotMember, keys.FormatFingerprint(own.Fingerprint), own.OriginPath()[2:], shortText(own.Xpub.String()), len(s.Keys))
 	}
 	return cs, nil
 }
