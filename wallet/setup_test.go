@@ -101,3 +101,26 @@ func TestSetupAddressRefused(t *testing.T) {
 		})
 	}
 }
+
+// FuzzReadSetup feeds any bytes to ReadSetup: whatever the setup file parsers accept goes on
+// to the wallet's multisig derivation (a BSMS record's first address), which must not panic,
+// and a setup read must make a coordinator's account.
+func FuzzReadSetup(f *testing.F) {
+	for _, name := range []string{"2of3.bsms", "2of3.caravan.json", "2of3.coldcard.txt", "2of3.descriptor", "in-sparrow.txt"} {
+		b, err := os.ReadFile(filepath.Join("..", "testdata", "setupfile", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, s, err := ReadSetup(data, nil, "regtest")
+		if err != nil {
+			return
+		}
+		// What the setup files accept, a coordinator is made of.
+		if _, err := WatchAccount(WatchOnlyOptions{Network: "regtest", Setup: s}); err != nil {
+			t.Fatalf("a setup read makes no wallet: %v", err)
+		}
+	})
+}

@@ -28,6 +28,7 @@ func TestExportSetupRoundTrip(t *testing.T) {
 	m1 := decodeJSON[multisigInfo](t, c.mustRun("", "info", "--json", "--wallet", "m1").out)
 	desc := m1.Multisig.Descriptor
 	recv := satchelAddresses(t, m1.Descriptors.Receive, 5)
+	c.golden("export-setup-bsms.json", c.mustRun("", "export", "setup", "--format", "bsms", "--wallet", "m1", "--json").out)
 	for _, format := range []string{"descriptor", "bsms", "caravan", "coldcard"} {
 		t.Run(format, func(t *testing.T) {
 			file := filepath.Join(dir, "m1."+format)
@@ -137,5 +138,23 @@ func TestExportSetupRefused(t *testing.T) {
 		if r := c.run("", "info", "--wallet", w); r.code == 0 {
 			t.Fatalf("wallet %s was created", w)
 		}
+	}
+}
+
+// TestCreateFromSetupGoldens: the setup library's golden files of one 2-of-3, in every format
+// (and Sparrow's export), make coordinators whose descriptor is the golden descriptor, checksum
+// included.
+func TestCreateFromSetupGoldens(t *testing.T) {
+	c := newCLI(t)
+	want := strings.TrimSpace(readSetupFile(t, "2of3.descriptor"))
+	for i, name := range []string{"2of3.descriptor", "2of3.bsms", "2of3.caravan.json", "2of3.coldcard.txt", "in-sparrow.txt", "in-two-descriptors.txt"} {
+		t.Run(name, func(t *testing.T) {
+			w := fmt.Sprintf("g%d", i)
+			c.mustRun("", "create", "--watch-only", "--setup", setupData+name, "--wallet", w)
+			co := decodeJSON[multisigInfo](t, c.mustRun("", "info", "--json", "--wallet", w).out)
+			if co.Multisig == nil || co.Multisig.Descriptor != want {
+				t.Fatalf("from %s: %+v, want %s", name, co.Multisig, want)
+			}
+		})
 	}
 }
