@@ -154,6 +154,10 @@ func setupCosigners(s *setupfile.Setup, own keys.Cosigner) ([]keys.Cosigner, err
 			return nil, err
 		}
 		if c.Xpub.String() == own.Xpub.String() {
+			if !k.HasOrigin() {
+				return nil, fmt.Errorf("%w: setup key %d is this seed's key without its origin: a member signs only with the origin known; export the setup with [%s/%s] for that key",
+					ErrNotMember, i+1, keys.FormatFingerprint(own.Fingerprint), own.OriginPath()[2:])
+			}
 			if c.Fingerprint != own.Fingerprint || !slices.Equal(c.Path, own.Path) {
 				return nil, fmt.Errorf("%w: setup key %d is this seed's key but names another origin than [%s/%s]: the file is not what the seed derives",
 					ErrNotMember, i+1, keys.FormatFingerprint(own.Fingerprint), own.OriginPath()[2:])

@@ -4,9 +4,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/satchel-wallet/satchel/wallet/descriptor"
+	"github.com/satchel-wallet/satchel/wallet/keys"
 	"github.com/satchel-wallet/satchel/wallet/setupfile"
 )
 
@@ -123,4 +126,53 @@ func FuzzReadSetup(f *testing.F) {
 			t.Fatalf("a setup read makes no wallet: %v", err)
 		}
 	})
+}
+
+// TestSetupCosignersFindsTheSeed: a member's own key must be in the setup, with its origin.
+func TestSetupCosignersFindsTheSeed(t *testing.T) {
+	_, golden, err := setupfile.Detect(readSetupTestdata(t, "2of3.descriptor"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := descriptor.ParseKeyExpression(setupKeyExpr(golden.Keys[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := cosignerOf(key, "own")
+	if err != nil {
+		t.Fatal(err)
+	}
+	withKeys := func(f func(ks []setupfile.Key) []setupfile.Key) *setupfile.Setup {
+		s := *golden
+		s.Keys = f(slices.Clone(golden.Keys))
+		return &s
+	}
+	otherFP := own
+	otherFP.Fingerprint++
+	for name, tc := range map[string]struct {
+		s    *setupfile.Setup
+		own  keys.Cosigner
+		want string
+	}{
+		"member":              {golden, own, ""},
+		"not among the keys":  {withKeys(func(ks []setupfile.Key) []setupfile.Key { return ks[1:] }), own, "is not one of the setup's 2 keys"},
+		"another fingerprint": {golden, otherFP, "names another origin"},
+		"no origin": {withKeys(func(ks []setupfile.Key) []setupfile.Key {
+			ks[0].Fingerprint, ks[0].Path = "", ""
+			return ks
+		}), own, "without its origin"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cs, err := setupCosigners(tc.s, tc.own)
+			if tc.want == "" {
+				if err != nil || len(cs) != len(tc.s.Keys) {
+					t.Fatalf("%d cosigners, %v", len(cs), err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrNotMember) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want ErrNotMember with %q", err, tc.want)
+			}
+		})
+	}
 }
