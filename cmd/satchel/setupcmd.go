@@ -73,6 +73,10 @@ An encrypted BSMS record (BIP129's .dat: hex of a MAC and AES-256-CTR ciphertext
 decimal number); with --to bsms the same option encrypts the record written. A wrong token or an
 altered file is refused.
 
+A BSMS record's first address is checked against its keys with the wallet's own multisig
+derivation (another address exits 2, first_address_mismatch); --to bsms writes the address that
+derivation gives, the one a wallet of this setup hands out first.
+
 --name sets the wallet's name (Caravan and Coldcard files carry one; a setup without one is
 called "satchel M-of-N" there). --json prints {format, to, name, threshold, network,
 script_type, keys: [{fingerprint, path, xpub, name}], descriptor, first_address, output}, with
