@@ -80,6 +80,35 @@ func TestExportSetupRoundTrip(t *testing.T) {
 	}
 }
 
+// TestSetupEncryptedBSMS: an encrypted BSMS record (BIP129 STANDARD mode) makes a coordinator
+// and restores a member with --token-file, and is refused without it.
+func TestSetupEncryptedBSMS(t *testing.T) {
+	c := newCLI(t)
+	c.multisig3()
+	dir := t.TempDir()
+	token := filepath.Join(dir, "token.txt")
+	if err := os.WriteFile(token, []byte("a54044308ceac9b7\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	plain := filepath.Join(dir, "m1.bsms")
+	c.mustRun("", "export", "setup", "--format", "bsms", "--wallet", "m1", "--out", plain)
+	enc := filepath.Join(dir, "m1.dat")
+	if err := os.WriteFile(enc, []byte(c.mustRun("", "setup", "convert", plain, "--to", "bsms", "--token-file", token).out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	desc := decodeJSON[multisigInfo](t, c.mustRun("", "info", "--json", "--wallet", "m1").out).Multisig.Descriptor
+	if r := c.run("", "create", "--watch-only", "--setup", enc, "--wallet", "e0"); r.code != exitUsage || !strings.Contains(r.err, "--token-file") {
+		t.Fatalf("without the token: exit %d %s", r.code, r.err)
+	}
+	c.mustRun("", "create", "--watch-only", "--setup", enc, "--token-file", token, "--wallet", "e1")
+	c.mustRun(seedB+"\n", "restore", "--offline", "--multisig-setup", enc, "--token-file", token, "--wallet", "e2")
+	for _, w := range []string{"e1", "e2"} {
+		if mi := decodeJSON[multisigInfo](t, c.mustRun("", "info", "--json", "--wallet", w).out); mi.Multisig == nil || mi.Multisig.Descriptor != desc {
+			t.Fatalf("%s from the encrypted record: %+v", w, mi.Multisig)
+		}
+	}
+}
+
 func readFileT(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
