@@ -15,6 +15,7 @@ import (
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/descriptor"
 	"github.com/satchel-wallet/satchel/wallet/keys"
+	"github.com/satchel-wallet/satchel/wallet/setupfile"
 	"github.com/satchel-wallet/satchel/wallet/store"
 )
 
@@ -26,6 +27,10 @@ type MultisigOptions struct {
 	// Cosigners are the other members' keys, each [fingerprint/path]xpub (tpub on test
 	// networks), optionally followed by /<0;1>/*, as export xpub --multisig prints them.
 	Cosigners []string
+	// Setup, when set, is the whole multisig as a setup file describes it (ReadSetup): M and
+	// the keys come from it, M and Cosigners are ignored, and the seed's BIP48 key must be one
+	// of its keys at its own path.
+	Setup *setupfile.Setup
 }
 
 // parseCosigner reads one cosigner key: an account-level extended public key with its
@@ -72,17 +77,24 @@ func multisigForSeed(master *hdkeychain.ExtendedKey, o *MultisigOptions, net *ch
 		return nil, err
 	}
 	local := keys.Cosigner{Fingerprint: keys.Fingerprint(master), Path: keys.BIP48Path(net, 0), Xpub: own}
-	cs := []keys.Cosigner{local}
-	for i, s := range o.Cosigners {
-		c, err := parseCosigner(s, i+1)
-		if err != nil {
+	m, cs := o.M, []keys.Cosigner{local}
+	if o.Setup != nil {
+		m = o.Setup.Threshold
+		if cs, err = setupCosigners(o.Setup, local); err != nil {
 			return nil, err
 		}
-		cs = append(cs, c)
+	} else {
+		for i, s := range o.Cosigners {
+			c, err := parseCosigner(s, i+1)
+			if err != nil {
+				return nil, err
+			}
+			cs = append(cs, c)
+		}
 	}
 	sortCosigners(cs)
 	idx := slices.IndexFunc(cs, func(c keys.Cosigner) bool { return c.Xpub.String() == own.String() })
-	return newMultisigAccount(o.M, cs, idx, net)
+	return newMultisigAccount(m, cs, idx, net)
 }
 
 // newMultisigAccount checks the key set and makes its account, errors marked ErrBadInput.

@@ -13,6 +13,7 @@ import (
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/descriptor"
 	"github.com/satchel-wallet/satchel/wallet/keys"
+	"github.com/satchel-wallet/satchel/wallet/setupfile"
 	"github.com/satchel-wallet/satchel/wallet/store"
 )
 
@@ -27,6 +28,9 @@ type WatchOnlyOptions struct {
 	// and a change (KEY/1/*) descriptor, of the forms satchel's own accounts use: pkh, sh(wpkh),
 	// wpkh or tr of one account-level (depth 3) extended public key.
 	Descriptors []string
+	// Setup, when set instead of Descriptors or Xpub, is a multisig setup file's content
+	// (ReadSetup): the wallet is that multisig's coordinator.
+	Setup *setupfile.Setup
 	// Xpub is an account-level extended public key: xpub/tpub, or a SLIP-132 zpub/vpub (wpkh)
 	// or ypub/upub (sh-wpkh), whose version names its script type.
 	Xpub string
@@ -47,6 +51,14 @@ func WatchAccount(o WatchOnlyOptions) (*keys.Account, error) {
 	net, err := NetworkParams(o.Network)
 	if err != nil {
 		return nil, err
+	}
+	if o.Setup != nil {
+		if len(o.Descriptors) > 0 || o.Xpub != "" {
+			return nil, fmt.Errorf("%w: give a setup file, descriptors or an xpub, only one", ErrBadInput)
+		}
+		if o.Descriptors, err = setupDescriptors(o.Setup); err != nil {
+			return nil, err
+		}
 	}
 	switch {
 	case len(o.Descriptors) > 0 && o.Xpub != "":

@@ -68,7 +68,7 @@ is shown on its own screen; --json lists them under "shares", one array per grou
 		Example: "  satchel create\n  satchel create --words 24 --type wpkh\n  satchel create --shamir 2-of-3\n  SATCHEL_PASSPHRASE=... satchel create --json --network regtest",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			multi, err := ms.options(cmd)
+			multi, err := ms.options(a, cmd)
 			if err != nil {
 				return err
 			}

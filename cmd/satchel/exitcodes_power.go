@@ -55,6 +55,10 @@ func powerUserClass(err error) errorClass {
 		return errorClass{exitError, "malformed_signature"}
 	case errors.Is(err, keys.ErrWatchOnly):
 		return errorClass{exitUsage, "watch_only"}
+	case errors.Is(err, wallet.ErrNotMultisig):
+		return errorClass{exitUsage, "not_multisig"}
+	case errors.Is(err, wallet.ErrNotMember):
+		return errorClass{exitUsage, "not_a_member"}
 	case errors.Is(err, setupfile.ErrFirstAddress):
 		return errorClass{exitUsage, "first_address_mismatch"}
 	case errors.Is(err, setupfile.ErrUnsupported):

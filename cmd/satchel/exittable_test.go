@@ -60,6 +60,8 @@ func TestExitCodeTableMatchesREADME(t *testing.T) {
 		"declined":              no.confirm("Send?"),
 		"not_set":               notSet("backend"),
 		"wallet_exists":         fmt.Errorf("%w: /x", wallet.ErrExists),
+		"not_multisig":          fmt.Errorf("x: %w", wallet.ErrNotMultisig),
+		"not_a_member":          fmt.Errorf("x: %w", wallet.ErrNotMember),
 		"backend_wrong_network": fmt.Errorf("dial: %w", btcd.ErrWrongNetwork),
 		"chain_too_long":        fmt.Errorf("x: %w", wallet.ErrChainTooLong),
 		"wrong_passphrase":      wallet.ErrWrongPassphrase,

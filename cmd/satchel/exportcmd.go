@@ -159,7 +159,7 @@ passphrase. --json gives fingerprint, path, xpub and descriptor_key.
 	xpub.Flags().BoolVar(&slip132, "slip132", false, "write zpub/vpub (BIP84) or ypub/upub (BIP49) instead of xpub/tpub")
 	xpub.Flags().BoolVar(&multisig, "multisig", false, "print the seed's BIP48 P2WSH multisig key [fingerprint/48h/COINh/0h/2h]xpub (asks for the passphrase)")
 	xpub.Flags().Uint32Var(&purpose, "purpose", 0, "the account: 44, 49, 84 or 86 (default: the wallet's main account)")
-	c.AddCommand(desc, xpub)
+	c.AddCommand(desc, xpub, newExportSetupCmd(a))
 	return c
 }
 

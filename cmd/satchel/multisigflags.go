@@ -12,6 +12,9 @@ import (
 type multisigFlags struct {
 	m         int
 	cosigners []string
+	// setup and tokenFile are restore's --multisig-setup FILE and its --token-file.
+	setup     string
+	tokenFile string
 }
 
 // register adds --multisig and --cosigner and says what they do in the command's help.
@@ -29,9 +32,31 @@ this seed's key for the others to sign (satchel psbt sign, psbt combine, psbt br
 	c.Example += "\n  satchel " + c.Name() + " --multisig 2 --cosigner '[0badf00d/48h/1h/0h/2h]tpub...' --cosigner '[deadbeef/48h/1h/0h/2h]tpub...'"
 }
 
+// registerSetup adds restore's --multisig-setup FILE and --token-file.
+func (mf *multisigFlags) registerSetup(c *cobra.Command) {
+	f := c.Flags()
+	f.StringVar(&mf.setup, "multisig-setup", "", "restore a member of the multisig FILE describes (descriptor, BSMS, Caravan or Coldcard file): M and the cosigners come from it")
+	f.StringVar(&mf.tokenFile, "token-file", "", "with --multisig-setup: the TOKEN (hex or decimal, first line of FILE) of an encrypted BSMS record")
+	c.Long += `
+
+--multisig-setup FILE restores a member of the multisig a setup file describes: a descriptor, a
+BIP129 BSMS record (its first address is checked; an encrypted one needs --token-file), a
+Caravan JSON file or a Coldcard/Sparrow multisig file, as satchel export setup writes them. M and
+the cosigners come from the file, so --multisig and --cosigner are not given. The seed's BIP48
+key (m/48h/COINh/0h/2h) must be one of the file's keys, with the seed's fingerprint and that path:
+otherwise nothing is written and restore exits 2 (not_a_member).`
+	c.Example += "\n  satchel restore --multisig-setup vault-coldcard.txt --mnemonic-file words.txt"
+}
+
 // options checks the flags and returns the multisig to make, or nil when none was asked.
-func (mf *multisigFlags) options(cmd *cobra.Command) (*wallet.MultisigOptions, error) {
+func (mf *multisigFlags) options(a *App, cmd *cobra.Command) (*wallet.MultisigOptions, error) {
 	f := cmd.Flags()
+	if mf.setup != "" || f.Changed("multisig-setup") {
+		return mf.setupOptions(a, cmd)
+	}
+	if mf.tokenFile != "" {
+		return nil, usagef("usage", "--token-file goes with --multisig-setup FILE (an encrypted BSMS record)")
+	}
 	if !f.Changed("multisig") {
 		if len(mf.cosigners) > 0 {
 			return nil, usagef("multisig_needed", "--cosigner joins a multisig: add --multisig M (how many signatures spend)")
@@ -50,4 +75,24 @@ func (mf *multisigFlags) options(cmd *cobra.Command) (*wallet.MultisigOptions, e
 		return nil, usagef("bad_threshold", fmt.Sprintf("--multisig %d: the threshold must be 1 to %d (the seed's key and %d cosigners)", mf.m, len(mf.cosigners)+1, len(mf.cosigners)))
 	}
 	return &wallet.MultisigOptions{M: mf.m, Cosigners: mf.cosigners}, nil
+}
+
+// setupOptions reads --multisig-setup: the whole multisig comes from the file.
+func (mf *multisigFlags) setupOptions(a *App, cmd *cobra.Command) (*wallet.MultisigOptions, error) {
+	f := cmd.Flags()
+	for _, name := range []string{"multisig", "cosigner"} {
+		if f.Changed(name) {
+			return nil, usagef("bad_flag", fmt.Sprintf("--%s: the setup file gives M and the cosigners; leave it out", name))
+		}
+	}
+	for _, name := range []string{"type", "shamir", "from-backup", "birthday"} {
+		if f.Lookup(name) != nil && f.Changed(name) {
+			return nil, usagef("bad_flag", fmt.Sprintf("--%s does not go with --multisig-setup", name))
+		}
+	}
+	s, err := a.readSetupFile(mf.setup, mf.tokenFile, false)
+	if err != nil {
+		return nil, err
+	}
+	return &wallet.MultisigOptions{Setup: s}, nil
 }

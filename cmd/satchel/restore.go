@@ -37,7 +37,7 @@ written unless the passphrase opens the keystore and the file is intact.`,
 			if birthday != "" && (other.shamir || other.backup != "") {
 				return usagef("usage", "--birthday goes with a restore from seed words (a backup file carries its own birthday; SLIP-39 restores do not take one yet)")
 			}
-			multi, err := ms.options(cmd)
+			multi, err := ms.options(a, cmd)
 			if err != nil {
 				return err
 			}
@@ -111,6 +111,7 @@ written unless the passphrase opens the keystore and the file is intact.`,
 	c.Flags().BoolVar(&askBIP39, "bip39-passphrase", false, "ask for the BIP39 passphrase (env SATCHEL_BIP39_PASSPHRASE)")
 	other.register(c)
 	ms.register(c, "restores")
+	ms.registerSetup(c)
 	return c
 }
 

@@ -9,13 +9,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/setupfile"
 )
 
-// setupAddress derives a multisig setup's first address for BSMS records. It is nil until
-// the wallet's multisig derivation (wallet/descriptor) is wired in: meanwhile `--to bsms`
-// refuses and a BSMS record read is converted with an unchecked-address warning.
-var setupAddress setupfile.AddressFunc
+// setupAddress derives a multisig setup's first address for BSMS records: the wallet's own
+// multisig derivation, so a record written or checked agrees with the addresses satchel hands
+// out.
+var setupAddress setupfile.AddressFunc = wallet.SetupAddress
 
 type setupKeyJSON struct {
 	Fingerprint string `json:"fingerprint,omitempty"`
@@ -72,6 +73,10 @@ An encrypted BSMS record (BIP129's .dat: hex of a MAC and AES-256-CTR ciphertext
 decimal number); with --to bsms the same option encrypts the record written. A wrong token or an
 altered file is refused.
 
+A BSMS record's first address is checked against its keys with the wallet's own multisig
+derivation (another address exits 2, first_address_mismatch); --to bsms writes the address that
+derivation gives, the one a wallet of this setup hands out first.
+
 --name sets the wallet's name (Caravan and Coldcard files carry one; a setup without one is
 called "satchel M-of-N" there). --json prints {format, to, name, threshold, network,
 script_type, keys: [{fingerprint, path, xpub, name}], descriptor, first_address, output}, with
@@ -119,12 +124,8 @@ handle (P2SH, nested segwit, taproot, bare public keys), exits 2 with the reason
 				return fmt.Errorf("%s: %w", src, err)
 			}
 			s.AdoptNetwork(format, a.flags.network)
-			if s.FirstAddress != "" {
-				if setupAddress == nil {
-					a.warn("first_address_unchecked", fmt.Sprintf("the BSMS record's first address %s was not checked against its keys: check it on every signer", s.FirstAddress))
-				} else if err := s.VerifyFirstAddress(setupAddress); err != nil {
-					return fmt.Errorf("%s: %w", src, err)
-				}
+			if err := s.VerifyFirstAddress(setupAddress); err != nil {
+				return fmt.Errorf("%s: %w", src, err)
 			}
 			if cmd.Flags().Changed("name") {
 				s.Name = name
@@ -206,4 +207,32 @@ func (a *App) readSetupInput(arg string) ([]byte, string, error) {
 		return nil, "", usagef("bad_setup", fmt.Sprintf("%s is larger than %d KiB: not a setup file", src, setupfile.MaxFileSize>>10))
 	}
 	return data, src, nil
+}
+
+// readSetupFile reads a multisig setup from FILE (or stdin for - when stdinOK) for a wallet
+// on the --network: an encrypted BSMS record opened with the TOKEN in tokenFile, a BSMS
+// record's first address checked. The wallet package does the reading; this only fetches the
+// bytes.
+func (a *App) readSetupFile(file, tokenFile string, stdinOK bool) (*setupfile.Setup, error) {
+	if file == "-" && !stdinOK {
+		return nil, usagef("usage", "the seed words come on stdin here: give the setup as a FILE, not -")
+	}
+	data, src, err := a.readSetupInput(file)
+	if err != nil {
+		return nil, err
+	}
+	var token []byte
+	if tokenFile != "" {
+		if !setupfile.IsEncryptedBSMS(data) {
+			return nil, usagef("usage", "--token-file is for encrypted BSMS records: "+src+" is not one")
+		}
+		if token, err = readTokenFile(tokenFile); err != nil {
+			return nil, err
+		}
+	}
+	_, s, err := wallet.ReadSetup(data, token, a.flags.network)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", src, err)
+	}
+	return s, nil
 }

@@ -32,6 +32,8 @@ func TestSetupConvert(t *testing.T) {
 		{"2of3.caravan.json", "descriptor", "2of3.descriptor", nil},
 		{"2of3.coldcard.txt", "caravan", "2of3.caravan.json", nil},
 		{"2of3.bsms", "descriptor", "2of3.descriptor", nil},
+		{"2of3.descriptor", "bsms", "2of3.bsms", nil},
+		{"2of3.caravan.json", "bsms", "2of3.bsms", nil},
 		{"in-sparrow.txt", "descriptor", "2of3.descriptor", nil},
 		{"in-two-descriptors.txt", "descriptor", "2of3.descriptor", nil},
 	} {
@@ -43,10 +45,10 @@ func TestSetupConvert(t *testing.T) {
 			}
 		})
 	}
-	// stdin works as a file; a BSMS record read without the wallet's derivation warns.
+	// stdin works as a file; a BSMS record's first address is checked, with no warning.
 	r := c.mustRun(readSetupFile(t, "2of3.bsms"), "setup", "convert", "-", "--to", "descriptor")
-	if !strings.Contains(r.err, "was not checked") {
-		t.Fatalf("no unchecked-address warning: %q", r.err)
+	if r.err != "" || r.out != readSetupFile(t, "2of3.descriptor") {
+		t.Fatalf("stdin: out %q err %q", r.out, r.err)
 	}
 }
 
@@ -81,7 +83,9 @@ func TestSetupConvertRefused(t *testing.T) {
 		{"threshold above n", []string{write("p.txt", strings.Replace(coldcard, "2 of 3", "4 of 3", 1)), "--to", "caravan"}, exitUsage, "bad_setup", "threshold 4 with 3 keys"},
 		{"P2SH", []string{write("s.txt", strings.Replace(coldcard, "Format: P2WSH", "Format: P2SH", 1)), "--to", "caravan"}, exitUsage, "unsupported_setup", "only P2WSH"},
 		{"newline in --name", []string{setupData + "2of3.descriptor", "--to", "caravan", "--name", "a\nb"}, exitUsage, "bad_setup", "control character"},
-		{"to bsms without derivation", []string{setupData + "2of3.descriptor", "--to", "bsms"}, exitError, "no_derivation", "first address"},
+		{"BSMS first address mismatch", []string{write("b.bsms", strings.Replace(readSetupFile(t, "2of3.bsms"),
+			"bcrt1qkpad42v3wkkt9hfww7vs7udr72pm32vyz5kgphkjm5m3z57pgz0swjhzs8", "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080", 1)), "--to", "descriptor"},
+			exitUsage, "first_address_mismatch", "first address"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := c.run("", append([]string{"setup", "convert", "--json"}, tc.args...)...)

@@ -16,6 +16,9 @@ type watchOnlyFlags struct {
 	descriptors []string
 	xpub        string
 	fingerprint string
+	// setup and tokenFile are --setup FILE|- (a multisig coordinator) and its --token-file.
+	setup     string
+	tokenFile string
 }
 
 // register adds the flags to create and says what they do in its help.
@@ -25,6 +28,8 @@ func (wo *watchOnlyFlags) register(c *cobra.Command) {
 	f.StringArrayVar(&wo.descriptors, "descriptor", nil, "with --watch-only: a receive and a change descriptor, or one with /<0;1>/* (repeatable)")
 	f.StringVar(&wo.xpub, "xpub", "", "with --watch-only: an account key (xpub, tpub, zpub, vpub, ypub, upub)")
 	f.StringVar(&wo.fingerprint, "fingerprint", "", "with --xpub: the master key fingerprint (8 hex digits) for PSBTs; default 00000000")
+	f.StringVar(&wo.setup, "setup", "", "with --watch-only: a multisig setup FILE (or - for stdin): descriptor, BSMS record, Caravan JSON or Coldcard/Sparrow file")
+	f.StringVar(&wo.tokenFile, "token-file", "", "with --setup: the TOKEN (hex or decimal, first line of FILE) of an encrypted BSMS record")
 	c.Long += `
 
 --watch-only makes a wallet that holds no seed and asks no passphrase, from output descriptors
@@ -32,9 +37,15 @@ func (wo *watchOnlyFlags) register(c *cobra.Command) {
 (--xpub: a zpub/vpub means wpkh, a ypub/upub sh-wpkh; with a plain xpub or tpub say --type tr,
 wpkh, sh-wpkh or pkh). Only single-key accounts at depth 3 (m/purpose'/coin'/account') are
 watched. It receives, syncs and shows balance, history and coins; send writes an unsigned PSBT
-(BIP174) for a hardware wallet, another wallet or satchel psbt sign.`
+(BIP174) for a hardware wallet, another wallet or satchel psbt sign.
+
+--setup FILE|- makes the coordinator of a multisig from a setup file in any of the formats satchel
+setup convert reads (a descriptor, a BIP129 BSMS record whose first address is checked, Caravan
+JSON, a Coldcard/Sparrow multisig file; an encrypted BSMS record with --token-file FILE). The
+wallet's descriptor is the file's.`
 	c.Example += "\n  satchel create --watch-only --descriptor 'wpkh([73c5da0a/84h/1h/0h]tpub.../<0;1>/*)' --network regtest" +
-		"\n  satchel create --watch-only --xpub vpub5Y6c... --fingerprint 73c5da0a --network regtest"
+		"\n  satchel create --watch-only --xpub vpub5Y6c... --fingerprint 73c5da0a --network regtest" +
+		"\n  satchel create --watch-only --setup vault.bsms --wallet vault"
 }
 
 // runCreateWatchOnly makes a watch-only wallet. It returns handled=false when --watch-only
@@ -42,7 +53,7 @@ watched. It receives, syncs and shows balance, history and coins; send writes an
 func (a *App) runCreateWatchOnly(cmd *cobra.Command, wo *watchOnlyFlags, typ string) (handled bool, err error) {
 	f := cmd.Flags()
 	if !wo.on {
-		for _, name := range []string{"descriptor", "xpub", "fingerprint"} {
+		for _, name := range []string{"descriptor", "xpub", "fingerprint", "setup", "token-file"} {
 			if f.Changed(name) {
 				return true, usagef("watch_only_needed", fmt.Sprintf("--%s makes a watch-only wallet: add --watch-only", name))
 			}
@@ -54,8 +65,20 @@ func (a *App) runCreateWatchOnly(cmd *cobra.Command, wo *watchOnlyFlags, typ str
 			return true, usagef("bad_flag", fmt.Sprintf("--%s has no meaning for a watch-only wallet, which holds no seed", name))
 		}
 	}
-	if (len(wo.descriptors) > 0) == (wo.xpub != "") {
-		return true, usagef("watch_only_key", "--watch-only needs --descriptor (one or two) or --xpub, not both")
+	given := 0
+	for _, on := range []bool{len(wo.descriptors) > 0, wo.xpub != "", f.Changed("setup")} {
+		if on {
+			given++
+		}
+	}
+	if given != 1 {
+		return true, usagef("watch_only_key", "--watch-only needs one of --descriptor (one or two), --xpub or --setup FILE")
+	}
+	if wo.tokenFile != "" && !f.Changed("setup") {
+		return true, usagef("usage", "--token-file goes with --setup FILE (an encrypted BSMS record)")
+	}
+	if f.Changed("setup") && (f.Changed("type") || f.Changed("fingerprint")) {
+		return true, usagef("bad_flag", "a setup file says its own script type and key origins: drop --type and --fingerprint")
 	}
 	if len(wo.descriptors) > 0 && (f.Changed("type") || f.Changed("fingerprint")) {
 		return true, usagef("bad_flag", "a descriptor says its own script type and key origin: drop --type and --fingerprint")
@@ -73,8 +96,14 @@ func (a *App) runCreateWatchOnly(cmd *cobra.Command, wo *watchOnlyFlags, typ str
 	if _, err := os.Stat(dir); err == nil {
 		return true, fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", wallet.ErrExists, dir)
 	}
-	res, err := wallet.CreateWatchOnly(cmd.Context(), wallet.WatchOnlyOptions{Dir: dir, Network: a.flags.network,
-		Descriptors: wo.descriptors, Xpub: wo.xpub, Type: st, Fingerprint: wo.fingerprint, Now: a.Now()})
+	o := wallet.WatchOnlyOptions{Dir: dir, Network: a.flags.network,
+		Descriptors: wo.descriptors, Xpub: wo.xpub, Type: st, Fingerprint: wo.fingerprint, Now: a.Now()}
+	if f.Changed("setup") {
+		if o.Setup, err = a.readSetupFile(wo.setup, wo.tokenFile, true); err != nil {
+			return true, err
+		}
+	}
+	res, err := wallet.CreateWatchOnly(cmd.Context(), o)
 	if err != nil {
 		return true, err
 	}
