@@ -2,8 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/satchel-wallet/satchel/internal/regtest"
 	"github.com/satchel-wallet/satchel/txbuilder"
@@ -46,4 +50,57 @@ func TestIntegrationP2PFeeSource(t *testing.T) {
 	if out := c.mustRun("", "info", "--wallet", "a").out; !strings.Contains(out, "fees from:  "+url) {
 		t.Fatalf("info with a fee source:\n%s", out)
 	}
+}
+
+// CPFP over p2p, whatever SATCHEL_TEST_BACKEND says. A stranger's parent whose inputs are still
+// in the mempool is priced from the peer's mempool the light client downloaded; one spending an
+// older coin is refused with the way out, and --parent-fee (checked against the wallet's own
+// count when it has one) prices it.
+func TestIntegrationP2PCPFP(t *testing.T) {
+	n := regtest.Start(t)
+	c := newCLI(t)
+	c.env["SATCHEL_BACKEND"] = "p2p://" + n.P2PAddr()
+	c.mustRun("", "create", "--wallet", "a")
+	addr := c.receiveAddr("a")
+
+	// A parent whose only input is an unconfirmed output: the peer's mempool holds both.
+	mid := regtest.NewKey("p2p cpfp middle", txbuilder.P2WPKH)
+	grand := n.SendFrom(t, regtest.Faucet, []regtest.Output{{Address: mid.Address, Amount: 80_000}})
+	var in wire.OutPoint
+	for i, o := range rawTx(t, n, grand).TxOut {
+		if string(o.PkScript) == string(mid.PkScript) {
+			in = wire.OutPoint{Hash: grand, Index: uint32(i)}
+		}
+	}
+	stuck := n.CreateTx(t, mid, []regtest.Output{{Address: addr, Amount: 40_000}}, regtest.TxOptions{FeeRate: 1000, Inputs: []wire.OutPoint{in}})
+	parent := n.Broadcast(t, stuck)
+	c.balance("a")
+	pfee, _, _ := realFeeRate(t, n, parent.String())
+	r := c.run("", "cpfp", parent.String(), "--fee-rate", "10", "--dry-run", "--json", "--wallet", "a")
+	if r.code != 0 {
+		t.Fatalf("cpfp over p2p of a parent whose inputs are in the mempool: exit %d %s", r.code, r.err)
+	}
+	if child := decodeJSON[cpfpJSON](t, r.out); child.ParentFee != pfee {
+		t.Fatalf("parent fee %d from the mempool, the node says %d", child.ParentFee, pfee)
+	}
+	// A count and a different word: refused.
+	r = c.run("", "cpfp", parent.String(), "--fee-rate", "10", "--dry-run", "--json", "--wallet", "a", "--parent-fee", fmt.Sprint(pfee+1))
+	if r.code == 0 || !strings.Contains(r.err, "counted from its inputs") {
+		t.Fatalf("cpfp with a wrong --parent-fee: exit %d %s", r.code, r.err)
+	}
+}
+
+// rawTx is a transaction the node knows, mempool or chain.
+func rawTx(t *testing.T, n *regtest.Node, id chainhash.Hash) *wire.MsgTx {
+	t.Helper()
+	be, err := btcd.Open(context.Background(), n.URL(), chain.Options{Net: regtest.Net})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer be.Close()
+	txs, err := be.Transactions(context.Background(), []chainhash.Hash{id})
+	if err != nil || txs[0] == nil {
+		t.Fatalf("transaction %s: %v", id, err)
+	}
+	return txs[0]
 }
