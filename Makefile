@@ -18,7 +18,8 @@ build:
 
 # vet, then every test (unit, vectors, integration against a real btcd regtest node built from
 # the version pinned in go.mod) under the race detector; then the integration suite again over
-# Esplora and Electrum (test servers speaking each protocol in front of the same node); then
+# Esplora and Electrum (test servers speaking each protocol in front of the same node) and over
+# the peer-to-peer network (the p2p light client with the node as its peer); then
 # each fuzz target briefly. The need-* scripts install what the interop tests check satchel
 # against: Electrum (Debian) and Keystone's UR library (npm, under .cache/npm-ur).
 test: vet
@@ -27,6 +28,7 @@ test: vet
 	$(GO) test -race -count=1 -timeout 20m ./...
 	SATCHEL_TEST_BACKEND=esplora $(GO) test -race -count=1 -timeout 10m -run 'Integration|Crash|Process' ./cmd/satchel
 	SATCHEL_TEST_BACKEND=electrum $(GO) test -race -count=1 -timeout 10m -run 'Integration|Crash|Process' ./cmd/satchel
+	SATCHEL_TEST_BACKEND=p2p $(GO) test -race -count=1 -timeout 10m -run 'Integration|Crash|Process' ./cmd/satchel
 	bash scripts/fuzz-briefly.sh
 
 vet:

@@ -2,6 +2,7 @@ package wallet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
@@ -42,6 +43,30 @@ func (p *CPFPPlan) ChildRate() txbuilder.FeeRate {
 // by all it depends on). The parent's fee is computed from its inputs, fetched from the backend
 // when they are not the wallet's; its size is computed from what its txid commits to.
 func (w *Wallet) PlanCPFP(ctx context.Context, be chain.Backend, parent chainhash.Hash, rate txbuilder.FeeRate) (*CPFPPlan, error) {
+	return w.PlanCPFPFor(ctx, be, CPFPRequest{Parent: parent, FeeRate: rate})
+}
+
+// CPFPRequest is what PlanCPFPFor takes.
+type CPFPRequest struct {
+	// Parent is the pending transaction to pay for.
+	Parent chainhash.Hash
+	// FeeRate is the rate the package (unconfirmed ancestors, parent and child) must pay.
+	FeeRate txbuilder.FeeRate
+	// ParentFee, when not nil, is the parent's fee as the user knows it (from its sender, or a
+	// block explorer): the only way to price a stranger's parent over a backend that cannot
+	// give its inputs (p2p, when they are in blocks it never downloaded). When the wallet knows
+	// the fee itself, a different one is refused: one of them is wrong.
+	ParentFee *txbuilder.Amount
+}
+
+// ErrParentInputsUnknown means the backend could not give the transactions a CPFP parent
+// spends from, so its fee is unknown: the p2p light client cannot ask peers for a
+// transaction by id. CPFPRequest.ParentFee, or another backend, is the way out.
+var ErrParentInputsUnknown = errors.New("the parent's inputs are unknown to the backend")
+
+// PlanCPFPFor is PlanCPFP with the parent's fee given when it is known by other means.
+func (w *Wallet) PlanCPFPFor(ctx context.Context, be chain.Backend, req CPFPRequest) (*CPFPPlan, error) {
+	parent, rate := req.Parent, req.FeeRate
 	pc, err := w.loadPlanContext()
 	if err != nil {
 		return nil, err
@@ -89,33 +114,41 @@ func (w *Wallet) PlanCPFP(ctx context.Context, be chain.Backend, parent chainhas
 		return nil, fmt.Errorf("%w: %s pays no unspent, unfrozen coin to this wallet", ErrBadInput, parent)
 	}
 	// The parent's fee: inputs minus outputs, inputs looked up at the backend.
-	fee := txbuilder.Amount(rec.Fee)
-	if rec.Fee < 0 {
-		ids := make([]chainhash.Hash, len(msg.TxIn))
-		for i, in := range msg.TxIn {
-			ids[i] = in.PreviousOutPoint.Hash
+	// The parent's fee: the wallet's own count, else inputs minus outputs with the inputs
+	// looked up at the backend, else the user's word (req.ParentFee). A count and a word
+	// that differ are refused: one of them is wrong.
+	if req.ParentFee != nil && *req.ParentFee < 0 {
+		return nil, fmt.Errorf("%w: a parent fee of %d sat: a fee is never negative", ErrBadInput, *req.ParentFee)
+	}
+	fee, counted := txbuilder.Amount(rec.Fee), rec.Fee >= 0
+	guessedSize := false
+	if !counted {
+		fee, err = parentFeeFromBackend(ctx, be, parent, msg, prevScripts)
+		switch {
+		case err == nil:
+			counted = true
+		case req.ParentFee != nil && errors.Is(err, ErrParentInputsUnknown):
+			// Taken on the user's word: the parent's size is still computed here, and the
+			// fee guard judges the child's own rate, so a wrong fee costs at most a slower
+			// package (too high) or an overpaid child within the guard (too low).
+			fee, guessedSize = *req.ParentFee, true
+		default:
+			return nil, err
 		}
-		prevs, err := be.Transactions(ctx, ids)
-		if err != nil {
-			return nil, fmt.Errorf("cpfp: parent inputs: %w", err)
-		}
-		var in, out int64
-		for i, p := range prevs {
-			idx := msg.TxIn[i].PreviousOutPoint.Index
-			if p == nil || p.TxHash() != ids[i] || int(idx) >= len(p.TxOut) {
-				return nil, fmt.Errorf("cpfp: %s did not give input %d of %s: %w", be.Name(), i, parent, chain.ErrUnreachable)
-			}
-			in += p.TxOut[idx].Value
-			prevScripts[i] = p.TxOut[idx].PkScript
-		}
-		for _, o := range msg.TxOut {
-			out += o.Value
-		}
-		fee = txbuilder.Amount(in - out)
+	}
+	if req.ParentFee != nil && counted && *req.ParentFee != fee {
+		return nil, fmt.Errorf("%w: %s pays a fee of %s sat counted from its inputs, not the %s given", ErrBadInput, parent,
+			groupSat(int64(fee)), groupSat(int64(*req.ParentFee)))
 	}
 	pv := committedVSize(msg, prevScripts)
 	if rec.Sent {
 		pv = txWeightVSize(msg) // signed here: the witness is the real one
+	} else if guessedSize {
+		// The scripts the parent spends are unknown, so the bound above guessed their kind
+		// (P2WPKH for an empty scriptSig): the witness as received counts when it is larger,
+		// so a multisig parent is not sized as a single-key one. A padded witness only makes
+		// the child pay more, within the fee guard.
+		pv = max(pv, txWeightVSize(msg))
 	}
 	// The package below the child: the parent and its unconfirmed ancestors. An ancestor whose
 	// fee the store does not know counts with no fee, so the package is never thought richer
@@ -154,4 +187,34 @@ func (w *Wallet) PlanCPFP(ctx context.Context, be chain.Backend, parent chainhas
 	return &CPFPPlan{Plan: plan, Parent: parent, ParentFee: fee, ParentVSize: pv,
 		Ancestors: len(anc.Ancestors), AncestorsVSize: anc.VSize, AncestorsFee: txbuilder.Amount(anc.Fee),
 		PackageRate: txbuilder.FeeRate(total * 1000 / (pkgVSize + plan.VSize)), RequiredRate: rate}, nil
+}
+
+// parentFeeFromBackend counts a parent's fee from the transactions it spends, asked from the
+// backend, and fills prevScripts with the scripts they pay. A transaction the backend does not
+// have is ErrParentInputsUnknown.
+func parentFeeFromBackend(ctx context.Context, be chain.Backend, parent chainhash.Hash, msg *wire.MsgTx, prevScripts [][]byte) (txbuilder.Amount, error) {
+	ids := make([]chainhash.Hash, len(msg.TxIn))
+	for i, in := range msg.TxIn {
+		ids[i] = in.PreviousOutPoint.Hash
+	}
+	prevs, err := be.Transactions(ctx, ids)
+	if err != nil {
+		return 0, fmt.Errorf("cpfp: parent inputs: %w", err)
+	}
+	var in, out int64
+	for i, p := range prevs {
+		idx := msg.TxIn[i].PreviousOutPoint.Index
+		if p == nil {
+			return 0, fmt.Errorf("cpfp: %s cannot give %s, which input %d of %s spends: %w", be.Name(), ids[i], i, parent, ErrParentInputsUnknown)
+		}
+		if p.TxHash() != ids[i] || int(idx) >= len(p.TxOut) {
+			return 0, fmt.Errorf("cpfp: %s did not give input %d of %s: %w", be.Name(), i, parent, chain.ErrUnreachable)
+		}
+		in += p.TxOut[idx].Value
+		prevScripts[i] = p.TxOut[idx].PkScript
+	}
+	for _, o := range msg.TxOut {
+		out += o.Value
+	}
+	return txbuilder.Amount(in - out), nil
 }

@@ -53,6 +53,8 @@ var settings = []settingDef{
 		help: "how amounts are shown to people: sat or btc (any case)", values: []string{"sat", "btc"}, check: checkOneOfFold([]string{"sat", "btc"})},
 	{key: "proxy", flag: "proxy", env: "SATCHEL_PROXY",
 		help: "SOCKS5 proxy for backends that support one, e.g. socks5://127.0.0.1:9050", check: checkProxy},
+	{key: "fee-source", env: "SATCHEL_FEE_SOURCE",
+		help: "Esplora URL asked only for fee estimates by backends that have none (p2p), e.g. https://mempool.space/api", check: checkFeeSource},
 	{key: "sp-server", flag: "sp-server", env: "SATCHEL_SP_SERVER",
 		help: "BIP352 tweak server (BlindBit Oracle) to find silent payments over Esplora or Electrum, e.g. https://HOST/api", check: checkTweakServer},
 	{key: "price-source", env: "SATCHEL_PRICE_SOURCE",
@@ -118,6 +120,18 @@ func checkURLSetting(v string) error {
 			msg = strings.TrimPrefix(msg, chain.ErrBadURL.Error()+": ")
 		}
 		return errors.New(msg)
+	}
+	return nil
+}
+
+// checkFeeSource checks a fee-source setting: an Esplora URL (http or https), read the way
+// the Esplora backend reads it, since that is what asks it.
+func checkFeeSource(v string) error {
+	if err := checkURLSetting(v); err != nil {
+		return err
+	}
+	if d, _ := chain.Lookup(v); d.Kind != "esplora" {
+		return errors.New("must be an Esplora URL (http:// or https://), e.g. https://mempool.space/api")
 	}
 	return nil
 }

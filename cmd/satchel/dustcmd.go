@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -125,7 +126,7 @@ type cpfpJSON struct {
 }
 
 func newCPFPCmd(a *App) *cobra.Command {
-	var feeRate string
+	var feeRate, parentFee string
 	var dryRun bool
 	var target int
 	var gf guardFlags
@@ -134,7 +135,13 @@ func newCPFPCmd(a *App) *cobra.Command {
 		Short: "Speed up a stuck incoming payment by spending it (child pays for parent)",
 		Long: `Spend the wallet's output of a stuck pending transaction (typically an incoming payment sent
 with too low a fee) back to the wallet, with a fee high enough that parent and child together pay
---fee-rate (or the backend's estimate for --target blocks).`,
+--fee-rate (or the backend's estimate for --target blocks).
+
+The parent's fee is counted from the transactions it spends, asked from the backend. The p2p
+light client has only the blocks it downloaded and its peer's mempool: for a stranger's parent
+spending older coins it cannot count the fee, and cpfp says so (exit 2, parent_fee_unknown).
+Give the fee you know (--parent-fee, from the sender or an explorer), or run cpfp once over a
+backend that indexes transactions (it then learns the parent's txid).`,
 		Example: "  satchel cpfp 4a5e...a33b --fee-rate 10\n  satchel cpfp 4a5e...a33b --fee-rate 10 --dry-run --json",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -144,6 +151,14 @@ with too low a fee) back to the wallet, with a fee high enough that parent and c
 			}
 			if target < 1 || target > 1008 {
 				return usagef("bad_target", "--target must be between 1 and 1008 blocks")
+			}
+			var req wallet.CPFPRequest
+			if parentFee != "" {
+				v, err := txbuilder.ParseAmount(parentFee)
+				if err != nil {
+					return usagef("bad_amount", "--parent-fee: "+err.Error())
+				}
+				req.ParentFee = &v
 			}
 			guard, err := gf.guard()
 			if err != nil {
@@ -163,7 +178,12 @@ with too low a fee) back to the wallet, with a fee high enough that parent and c
 				ctx, cancel := context.WithTimeout(cmd.Context(), time.Minute)
 				defer cancel()
 				var err error
-				if cp, err = w.PlanCPFP(ctx, be, *id, rate); err != nil {
+				req.Parent, req.FeeRate = *id, rate
+				if cp, err = w.PlanCPFPFor(ctx, be, req); err != nil {
+					if errors.Is(err, wallet.ErrParentInputsUnknown) {
+						return nil, usagef("parent_fee_unknown", oneLine(err.Error())+
+							": give its fee with --parent-fee SAT (from the sender or an explorer), or run cpfp over a backend that indexes transactions (--backend)")
+					}
 					return nil, err
 				}
 				if !a.flags.json {
@@ -180,6 +200,7 @@ with too low a fee) back to the wallet, with a fee high enough that parent and c
 	c.Flags().StringVar(&feeRate, "fee-rate", "", "package fee rate in sat/vB for parent and child together")
 	gf.register(c)
 	c.Flags().IntVar(&target, "target", 6, "confirmation target in blocks for the estimate")
+	c.Flags().StringVar(&parentFee, "parent-fee", "", "the parent's fee in sat, when the backend cannot count it (p2p: a stranger's parent)")
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "show the child; sign and send nothing")
 	return c
 }

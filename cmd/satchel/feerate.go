@@ -12,12 +12,28 @@ import (
 // fix with --fee-rate.
 func (a *App) feeChoiceError(be chain.Backend, err error) error {
 	switch {
+	case errors.Is(err, chain.ErrNoEstimate) && a.lacksFeeSource(be):
+		return usagef("no_fee_estimate", "no fee estimate over p2p: give --fee-rate or set fee-source (satchel config set fee-source https://mempool.space/api)")
 	case errors.Is(err, chain.ErrNoEstimate):
 		return usagef("no_fee_estimate", fmt.Sprintf("%s has no fee estimate: give --fee-rate SAT_PER_VB", be.Name()))
 	case errors.Is(err, wallet.ErrFeeRateTooLow):
 		return usagef("fee_rate_too_low", "--fee-rate: "+err.Error())
 	}
 	return err
+}
+
+// lacksFeeSource says whether be is a backend with no fee estimates of its own (p2p) and no
+// fee-source is set to give them.
+func (a *App) lacksFeeSource(be chain.Backend) bool {
+	if be == nil {
+		return false
+	}
+	d, err := chain.Lookup(be.Name())
+	if err != nil || !d.NoFeeEstimates {
+		return false
+	}
+	v, err := a.setting(nil, "fee-source")
+	return err == nil && v == ""
 }
 
 // confirmFeeChoice asks the user's word for a suspicious estimate. Under --yes nothing can be

@@ -34,23 +34,32 @@ type kdfParamsJSON struct {
 
 // backendJSON is the backend in use and what it can see: url with any password masked, kind
 // ("btcd", "esplora", "electrum", "p2p"; empty for a URL no backend takes), learns (one
-// sentence for the user, empty with kind).
+// sentence for the user, empty with kind), fee_estimates (where fee estimates come from:
+// "backend", the fee-source URL with any password masked, or "none").
 type backendJSON struct {
-	URL    string `json:"url"`
-	Kind   string `json:"kind"`
-	Learns string `json:"learns"`
+	URL          string `json:"url"`
+	Kind         string `json:"kind"`
+	Learns       string `json:"learns"`
+	FeeEstimates string `json:"fee_estimates"`
 }
 
-// describeBackend says which backend raw selects and what it learns, through a proxy or not.
-func describeBackend(raw, proxy string) *backendJSON {
+// describeBackend says which backend raw selects, what it learns, through a proxy or not, and
+// where its fee estimates come from (feeSource is the fee-source setting).
+func describeBackend(raw, proxy, feeSource string) *backendJSON {
 	if raw == "" {
 		return nil
 	}
-	out := &backendJSON{URL: maskURL(raw)}
+	out := &backendJSON{URL: maskURL(raw), FeeEstimates: "backend"}
 	if d, err := chain.Lookup(raw); err == nil {
 		out.Kind, out.Learns = d.Kind, d.Learns
 		if proxy != "" && d.LearnsProxied != "" {
 			out.Learns = d.LearnsProxied
+		}
+		if d.NoFeeEstimates {
+			out.FeeEstimates = "none"
+			if feeSource != "" {
+				out.FeeEstimates = maskURL(feeSource)
+			}
 		}
 	}
 	return out
@@ -81,7 +90,8 @@ func newInfoCmd(a *App) *cobra.Command {
 		Long: `Show what the wallet is: network, type, master key fingerprint, the output descriptors in
 use (with BIP380 checksums), its folder, and how the keystore is encrypted; which backend is in
 use and what it learns about you (--json: backend.url, password masked, backend.kind,
-backend.learns). Nothing secret.`,
+backend.learns, backend.fee_estimates: "backend", the fee-source URL or "none"). Nothing
+secret.`,
 		Example: "  satchel info\n  satchel info --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -115,7 +125,8 @@ backend.learns). Nothing secret.`,
 			}
 			if raw, err := a.backendURL(w); err == nil {
 				proxy, _ := a.setting(w, "proxy")
-				out.Backend = describeBackend(raw, proxy)
+				feeSource, _ := a.setting(w, "fee-source")
+				out.Backend = describeBackend(raw, proxy, feeSource)
 			}
 			if s, ok, err := w.SyncState(); err != nil {
 				return err
@@ -151,6 +162,14 @@ backend.learns). Nothing secret.`,
 				fmt.Fprintf(a.Out, "backend:      %s %s\n", b.Kind, b.URL)
 				if b.Learns != "" {
 					fmt.Fprintf(a.Out, "  learns:     %s\n", b.Learns)
+				}
+				switch b.FeeEstimates {
+				case "backend":
+					fmt.Fprintln(a.Out, "  fees from:  the backend")
+				case "none":
+					fmt.Fprintln(a.Out, "  fees from:  nowhere: give --fee-rate, or set fee-source (an Esplora URL, asked only for estimates)")
+				default:
+					fmt.Fprintf(a.Out, "  fees from:  %s (fee-source, asked only for estimates)\n", b.FeeEstimates)
 				}
 			}
 			if out.SyncedHeight != nil {

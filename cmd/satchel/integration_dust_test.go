@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/satchel-wallet/satchel/internal/regtest"
@@ -83,12 +86,23 @@ func TestIntegrationCPFP(t *testing.T) {
 	stuck := n.CreateTx(t, regtest.Faucet, []regtest.Output{{Address: addr, Amount: 40_000}}, regtest.TxOptions{FeeRate: 1000})
 	parent := n.Broadcast(t, stuck)
 	c.balance("a")
-	r := c.run("", "cpfp", parent.String(), "--fee-rate", "10", "--yes", "--json", "--wallet", "a")
+	args := []string{"cpfp", parent.String(), "--fee-rate", "10", "--yes", "--json", "--wallet", "a"}
+	pfee, pv, _ := realFeeRate(t, n, parent.String())
+	if os.Getenv("SATCHEL_TEST_BACKEND") == "p2p" {
+		// The parent spends a coin mined long before, in a block the light client never
+		// downloaded, and peers cannot be asked for one transaction: the fee is the user's to
+		// give (TestIntegrationP2PCPFP covers a parent whose inputs are in the mempool).
+		r := c.run("", args...)
+		if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "parent_fee_unknown" || !strings.Contains(r.err, "--parent-fee") {
+			t.Fatalf("cpfp over p2p of a stranger's parent: exit %d %s", r.code, r.err)
+		}
+		args = append(args, "--parent-fee", fmt.Sprint(pfee))
+	}
+	r := c.run("", args...)
 	if r.code != 0 {
 		t.Fatalf("cpfp: %s", r.err)
 	}
 	child := decodeJSON[cpfpJSON](t, r.out)
-	pfee, pv, _ := realFeeRate(t, n, parent.String())
 	cfee, cv, _ := realFeeRate(t, n, child.TxID)
 	if pfee != child.ParentFee || cfee != child.Fee {
 		t.Fatalf("fees: parent %d (satchel %d), child %d (satchel %d)", pfee, child.ParentFee, cfee, child.Fee)

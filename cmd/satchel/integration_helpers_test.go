@@ -49,8 +49,11 @@ func nodeCLI(t *testing.T, opts ...regtest.Option) (*cli, *regtest.Node) {
 		srv := electrumtest.Start(t, be)
 		c.env["SATCHEL_BACKEND"], c.watch = srv.URL(), srv.Watch
 	case "p2p":
-		// The node itself, as a peer serving compact block filters.
+		// The node itself, as a peer serving compact block filters; fee estimates from an
+		// Esplora test server in front of it, as a user sets fee-source (the peers give none).
 		c.env["SATCHEL_BACKEND"] = "p2p://" + n.P2PAddr()
+		_, url := esploratest.Start(t, be)
+		c.env["SATCHEL_FEE_SOURCE"] = url
 	default:
 		t.Fatalf("SATCHEL_TEST_BACKEND=%q: use btcd, esplora, electrum or p2p", kind)
 	}

@@ -76,7 +76,7 @@ func honestTweaks(t *testing.T, be *btcd.Backend, h int32) []string {
 // silent payment is found and spent; a server that lies (made-up tweaks, the real tweak served
 // for the wrong block) makes no coin appear.
 func TestIntegrationSilentTweakServer(t *testing.T) {
-	for _, kind := range []string{"esplora", "electrum"} {
+	for _, kind := range []string{"esplora", "electrum", "p2p"} {
 		t.Run(kind, func(t *testing.T) { testSilentTweakServer(t, kind) })
 	}
 }
@@ -91,10 +91,14 @@ func testSilentTweakServer(t *testing.T, kind string) {
 	t.Cleanup(func() { be.Close() })
 	c := newCLI(t)
 	var watch func(...[]byte)
-	if kind == "esplora" {
+	switch kind {
+	case "p2p":
+		// The node as a peer: candidate outputs are matched against the blocks' filters.
+		c.env["SATCHEL_BACKEND"], watch = "p2p://"+n.P2PAddr(), func(...[]byte) {}
+	case "esplora":
 		esp, url := esploratest.Start(t, be)
 		c.env["SATCHEL_BACKEND"], watch = url, esp.Watch
-	} else {
+	default:
 		el := electrumtest.Start(t, be)
 		c.env["SATCHEL_BACKEND"], watch = el.URL(), el.Watch
 	}

@@ -69,8 +69,14 @@ func (a *App) dial(ctx context.Context, w *wallet.Wallet, raw string) (chain.Bac
 	if err != nil {
 		return nil, err
 	}
+	// Only a backend without estimates of its own (p2p) asks the fee source; it goes through
+	// the same proxy.
+	feeSource, err := a.setting(w, "fee-source")
+	if err != nil {
+		return nil, err
+	}
 	be, err := chain.Open(ctx, raw, chain.Options{Net: w.Net(), Proxy: proxy, UserAgent: "satchel",
-		DataDir: w.Dir()})
+		DataDir: w.Dir(), FeeSource: feeSource})
 	if err != nil && errors.Is(err, chain.ErrBadURL) {
 		if errors.Is(err, chain.ErrProxyRefused) {
 			return nil, usagef("bad_proxy", err.Error())

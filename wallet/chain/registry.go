@@ -51,6 +51,9 @@ type Driver struct {
 	Learns string
 	// LearnsProxied is Learns when a SOCKS5 proxy (Tor) is set; empty means the same.
 	LearnsProxied string
+	// NoFeeEstimates says the backend has no fee estimates of its own (the p2p network gives
+	// none): it asks Options.FeeSource, and without one answers ErrNoEstimate.
+	NoFeeEstimates bool
 }
 
 var (

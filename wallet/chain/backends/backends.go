@@ -21,7 +21,8 @@ import (
 
 // p2pDriver registers the compact-block-filter light client (BIP157/158).
 var p2pDriver = chain.Driver{Kind: "p2p", Schemes: []string{p2p.Scheme}, Usage: "p2p://HOST:PORT",
-	Open: p2p.Open, Check: p2p.CheckURL, PeerList: true, Learns: P2PLearns, LearnsProxied: P2PLearnsProxied}
+	Open: p2p.Open, Check: p2p.CheckURL, PeerList: true, Learns: P2PLearns,
+	LearnsProxied: P2PLearnsProxied, NoFeeEstimates: true}
 
 // What the peers of the p2p light client learn, for `satchel info`.
 const (

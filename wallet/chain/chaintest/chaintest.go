@@ -125,6 +125,32 @@ func (c *Chain) RemoveMempool(id chainhash.Hash) {
 	}
 }
 
+// Block is the best chain's block at height, as a peer serves it; false when there is none.
+func (c *Chain) Block(height int32) (*wire.MsgBlock, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if height < 0 || int(height) >= len(c.blocks) {
+		return nil, false
+	}
+	b := c.blocks[height]
+	m := &wire.MsgBlock{Header: b.header}
+	for _, t := range b.txs {
+		m.Transactions = append(m.Transactions, t.Copy())
+	}
+	return m, true
+}
+
+// Mempool lists the transactions in the mempool, as a peer answers BIP35 mempool.
+func (c *Chain) Mempool() []*wire.MsgTx {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]*wire.MsgTx, len(c.mempool))
+	for i, t := range c.mempool {
+		out[i] = t.Copy()
+	}
+	return out
+}
+
 // Mine adds n blocks; the first takes the whole mempool, plus extra transactions.
 func (c *Chain) Mine(n int, extra ...*wire.MsgTx) {
 	c.mu.Lock()

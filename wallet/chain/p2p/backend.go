@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -284,6 +285,13 @@ func (b *Backend) BlockHeaders(ctx context.Context, heights []int32) ([]*wire.Bl
 		return nil, err
 	}
 	top := int32(len(b.fh)) - 1
+	// A height above what is verified (a first call, before any Tip) catches up first.
+	if slices.Max(append([]int32{-1}, heights...)) > top {
+		if err := b.sync(ctx); err != nil {
+			return nil, err
+		}
+		top = int32(len(b.fh)) - 1
+	}
 	out := make([]*wire.BlockHeader, len(heights))
 	for i, h := range heights {
 		if h < 0 || h > top {
@@ -309,7 +317,11 @@ func (b *Backend) Transactions(ctx context.Context, txids []chainhash.Hash) ([]*
 	}
 	out := make([]*wire.MsgTx, len(txids))
 	for i, id := range txids {
-		out[i] = b.findTx(id)
+		// A copy each: the caller may change what it gets, and the same id asked twice
+		// must not share one.
+		if tx := b.findTx(id); tx != nil {
+			out[i] = tx.Copy()
+		}
 	}
 	return out, nil
 }

@@ -19,3 +19,10 @@ func (b *Backend) AddPending(tx *wire.MsgTx) {
 	b.scan.pending[tx.TxHash()] = tx
 	b.mempoolAt = time.Time{}
 }
+
+// SetNow replaces the backend's clock (the mempool is downloaded at most once a minute).
+func (b *Backend) SetNow(now func() time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.now = now
+}
