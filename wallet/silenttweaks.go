@@ -46,12 +46,12 @@ func (w *Wallet) scanSilentTweaks(ctx context.Context, be chain.Backend, src cha
 			prev, havePrev = h.BlockHash(), true
 		}
 		var hits []silentHit
-		for _, h := range heights {
+		for i, h := range heights {
 			tweaks, err := src.Tweaks(ctx, h)
 			if err != nil {
 				return nil, fmt.Errorf("tweak server, block %d: %w", h, err)
 			}
-			got, err := w.lookUpTweaks(ctx, be, sc, h, tweaks)
+			got, err := w.lookUpTweaks(ctx, be, sc, h, hdrs[i].BlockHash(), tweaks)
 			if err != nil {
 				return nil, fmt.Errorf("block %d: %w", h, err)
 			}
@@ -81,9 +81,9 @@ type tweakCandidate struct {
 	cand  silentpay.Candidate
 }
 
-// lookUpTweaks finds the outputs of block height paying the wallet, from the block's tweaks:
-// output k = 0 of every tweak first, then k + 1 for the tweaks that paid at k.
-func (w *Wallet) lookUpTweaks(ctx context.Context, be chain.Backend, sc *silentpay.Scanner, height int32, raw [][33]byte) ([]silentHit, error) {
+// lookUpTweaks finds the outputs of block height (hash) paying the wallet, from the block's
+// tweaks: output k = 0 of every tweak first, then k + 1 for the tweaks that paid at k.
+func (w *Wallet) lookUpTweaks(ctx context.Context, be chain.Backend, sc *silentpay.Scanner, height int32, hash chainhash.Hash, raw [][33]byte) ([]silentHit, error) {
 	tweaks := make([]*btcec.PublicKey, 0, len(raw))
 	for _, r := range raw {
 		p, err := btcec.ParsePubKey(r[:])
@@ -109,7 +109,7 @@ func (w *Wallet) lookUpTweaks(ctx context.Context, be chain.Backend, sc *silentp
 				cands = append(cands, tweakCandidate{tweak: i, cand: c})
 			}
 		}
-		found, err := lookUpCandidates(ctx, be, height, cands, seen)
+		found, err := lookUpCandidates(ctx, be, height, hash, cands, seen)
 		if err != nil {
 			return nil, err
 		}
@@ -132,14 +132,18 @@ type tweakHit struct {
 }
 
 // lookUpCandidates asks the chain backend about every candidate's script and keeps those it
-// shows confirmed in block height, in a transaction that has that output.
-func lookUpCandidates(ctx context.Context, be chain.Backend, height int32, cands []tweakCandidate, seen map[string]bool) ([]tweakHit, error) {
+// shows confirmed in block height, in a transaction that has that output. A backend that can
+// match one block (chain.BlockMatcher, the p2p light client) is asked about that block alone.
+func lookUpCandidates(ctx context.Context, be chain.Backend, height int32, hash chainhash.Hash, cands []tweakCandidate, seen map[string]bool) ([]tweakHit, error) {
 	if len(cands) == 0 {
 		return nil, nil
 	}
 	scripts := make([][]byte, len(cands))
 	for i, c := range cands {
 		scripts[i] = keys.P2TRScript(c.cand.Output[:])
+	}
+	if bm, ok := be.(chain.BlockMatcher); ok {
+		return matchCandidates(ctx, bm, height, hash, cands, scripts, seen)
 	}
 	hists, err := be.ScriptHistories(ctx, scripts)
 	if err != nil {
