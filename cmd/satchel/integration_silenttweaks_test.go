@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -134,6 +137,12 @@ func testSilentTweakServer(t *testing.T, kind string) {
 	if b := c.balance("b"); b.Confirmed != 5000 {
 		t.Fatalf("over %s with a tweak server: balance %+v, want 5000", kind, b)
 	}
+	if kind == "p2p" {
+		// A restored wallet follows 4 account types x 2 chains x a gap of 20 addresses, and
+		// the found output: 161 scripts. When the candidates were kept (before
+		// chain.BlockMatcher) the file held 226.
+		checkScanFileHoldsNoCandidates(t, c.home, "b", 4*2*20+1)
+	}
 
 	// A lying server: made-up tweaks everywhere, and the real payment's tweak served for the
 	// blocks around its own, never for it.
@@ -169,6 +178,37 @@ func testSilentTweakServer(t *testing.T, kind string) {
 	n.Mine(t, 1)
 	if got := n.TxConfirmations(t, mustHash(t, sp2.TxID)); got != 1 {
 		t.Fatalf("spend confirmations %d", got)
+	}
+}
+
+// checkScanFileHoldsNoCandidates: over p2p the light client matches the tweak server's
+// candidates against one block's filter each (chain.BlockMatcher); it must not keep them among
+// the scripts it watches, only the wallet's addresses and the outputs found.
+func checkScanFileHoldsNoCandidates(t *testing.T, home, wallet string, want int) {
+	t.Helper()
+	var paths []string
+	filepath.WalkDir(home, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Name() == "p2p-scan.json" && strings.Contains(p, string(filepath.Separator)+wallet+string(filepath.Separator)) {
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	if len(paths) != 1 {
+		t.Fatalf("found %d p2p scan files for wallet %s: %v", len(paths), wallet, paths)
+	}
+	data, err := os.ReadFile(paths[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Scanned map[string]int32 `json:"scanned"`
+	}
+	if err := json.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("p2p scan file after the tweak-server scan: %d bytes, %d scripts", len(data), len(f.Scanned))
+	if len(f.Scanned) != want {
+		t.Fatalf("the p2p scan file watches %d scripts, want the wallet's %d: were the tweak server's candidates kept?", len(f.Scanned), want)
 	}
 }
 
