@@ -179,6 +179,10 @@ func testSilentTweakServer(t *testing.T, kind string) {
 	if got := n.TxConfirmations(t, mustHash(t, sp2.TxID)); got != 1 {
 		t.Fatalf("spend confirmations %d", got)
 	}
+	// The found output is followed like any address: its spend is seen, only the change is left.
+	if b := c.balance("b"); b.Confirmed <= 0 || b.Confirmed >= 2000 || b.Unconfirmed != 0 {
+		t.Fatalf("over %s after spending the silent coin: balance %+v, want the change (under 2000) confirmed", kind, b)
+	}
 }
 
 // checkScanFileHoldsNoCandidates: over p2p the light client matches the tweak server's
