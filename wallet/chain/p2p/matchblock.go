@@ -10,6 +10,10 @@ import (
 	"github.com/satchel-wallet/satchel/wallet/chain"
 )
 
+// matchPrefetch is how many filters MatchBlock fetches at once, from the block asked about
+// up: a few MB on mainnet at most, and within the filter cache's bound.
+const matchPrefetch = 100
+
 // MatchBlock matches scripts against the verified filter of the block at height alone, and
 // downloads that block (checked against its header and its filter, as every block is) only
 // when the filter may hold one of them. Unlike ScriptHistories it neither watches the scripts
@@ -37,7 +41,16 @@ func (b *Backend) MatchBlock(ctx context.Context, height int32, hash chainhash.H
 	if len(scripts) == 0 {
 		return nil, nil
 	}
-	if err := b.loadFilters(ctx, height, height); err != nil {
+	// The next filters come in the same request: a scan asks about the blocks in order, and one
+	// round trip per block would be most of a long scan's time.
+	hi := height
+	for hi < min(height+matchPrefetch-1, tip) {
+		if _, ok := b.filters[hi+1]; ok {
+			break
+		}
+		hi++
+	}
+	if err := b.loadFilters(ctx, height, hi); err != nil {
 		return nil, err
 	}
 	f, err := parseFilter(b.filters[height])
