@@ -94,5 +94,13 @@ func (mf *multisigFlags) setupOptions(a *App, cmd *cobra.Command) (*wallet.Multi
 	if err != nil {
 		return nil, err
 	}
+	// What the file makes, shown before the wallet is: a hostile file's threshold or keys.
+	summary, warning := wallet.SetupSummary(s)
+	if !a.flags.json {
+		fmt.Fprintf(a.Err, "multisig setup: %s\n", summary)
+	}
+	if warning != "" {
+		a.warn("one_key_spends", warning)
+	}
 	return &wallet.MultisigOptions{Setup: s}, nil
 }
