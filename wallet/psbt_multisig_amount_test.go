@@ -41,6 +41,12 @@ func createTestWallet(t *testing.T, name, words string, ms *MultisigOptions) *Wa
 // twoOfThree makes members 0 and 1 of a 2-of-3 of msWords, funds it with two coins, and has
 // member 0 plan a payment from both as a PSBT.
 func twoOfThree(t *testing.T) (a, b *Wallet, p *psbt.Packet) {
+	a, b, p, _ = twoOfThreePlan(t)
+	return a, b, p
+}
+
+// twoOfThreePlan is twoOfThree with the plan of the payment.
+func twoOfThreePlan(t *testing.T) (a, b *Wallet, p *psbt.Packet, plan *Plan) {
 	t.Helper()
 	var ks []string
 	for i, words := range msWords {
@@ -57,7 +63,8 @@ func twoOfThree(t *testing.T) (a, b *Wallet, p *psbt.Packet) {
 	mustSync(t, a, fc, 5)
 	mustSync(t, b, fc, 5)
 	payee, _ := address.Decode("bcrt1qqyt0r5eaaer3n0frs9eh7hs6n4hctsksnhdj3h", address.Networks()["regtest"])
-	plan, err := a.PlanSend(SendRequest{Payments: []Payment{{Address: "x", Script: payee.PkScript, Type: txbuilder.P2WPKH, Amount: 50_000}},
+	var err error
+	plan, err = a.PlanSend(SendRequest{Payments: []Payment{{Address: "x", Script: payee.PkScript, Type: txbuilder.P2WPKH, Amount: 50_000}},
 		FeeRate: txbuilder.SatPerVB(2), Rand: rand.New(rand.NewPCG(1, 2))})
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +75,36 @@ func twoOfThree(t *testing.T) (a, b *Wallet, p *psbt.Packet) {
 	if len(p.Inputs) != 2 {
 		t.Fatalf("%d inputs, want 2", len(p.Inputs))
 	}
-	return a, b, p
+	return a, b, p, plan
+}
+
+// Signed by two members in turn and finalised, a 2-of-3 payment pays at least the rate asked
+// for: its inputs were planned at their largest signed weight (two 72-byte signatures with
+// the sighash byte, the empty item, the 105-byte script: 418 WU each).
+func TestPSBTMultisigRealFeeRateNotBelowAsked(t *testing.T) {
+	a, b, p, plan := twoOfThreePlan(t)
+	if w := txbuilder.P2WSHMultisig(2, 3).InputWeight(); w != 418 {
+		t.Fatalf("2-of-3 input weight %d, want 418", w)
+	}
+	for _, w := range []*Wallet{a, b} {
+		sp, err := w.PlanPSBTSigning(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.SignPSBT(p, sp, testPass, cheapKDF); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tx, err := ReadyPSBT(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := txbuilder.CheckFeeRate(tx, plan.Selection.Fee, plan.Request.FeeRate); err != nil {
+		t.Fatal(err)
+	}
+	if real, est := txbuilder.TxWeight(tx), plan.Selection.Weight; real > est {
+		t.Fatalf("signed weight %d above the planned %d", real, est)
+	}
 }
 
 // The BIP143 lying-amount attack on a multisig cosigner: an input of ours that the PSBT says
@@ -108,5 +144,30 @@ func TestPSBTMultisigLyingAmountOfInputSignedBefore(t *testing.T) {
 	plan, err := b.PlanPSBTSigning(p)
 	if !errors.Is(err, txbuilder.ErrPSBTRefused) {
 		t.Fatalf("signing planned with a lying amount on input %d: plan %+v, err %v", lie, plan, err)
+	}
+}
+
+// A multisig "change" at the 2-of-3's own address 2^31-1, with all three keys and every
+// derivation right, is refused by the cosigner: sync would never find the money.
+func TestPSBTMultisigChangeBeyondGapRefused(t *testing.T) {
+	a, b, p := twoOfThree(t)
+	change := -1
+	for i, o := range p.Outputs {
+		if len(o.Bip32Derivation) > 0 {
+			change = i
+		}
+	}
+	if change < 0 {
+		t.Fatal("no change output")
+	}
+	d, err := a.main().keys.Derive(1, 1<<31-1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.UnsignedTx.TxOut[change].PkScript = d.PkScript
+	p.Outputs[change].WitnessScript = d.WitnessScript
+	p.Outputs[change].Bip32Derivation = multisigDerivations(a.main().keys, d)
+	if _, err := b.PlanPSBTSigning(p); !errors.Is(err, ErrChangeNotOurs) {
+		t.Fatalf("change at index 2^31-1 not refused: %v", err)
 	}
 }
