@@ -196,7 +196,7 @@ func SetupSummary(s *setupfile.Setup) (summary, warning string) {
 	}
 	summary = fmt.Sprintf("%d of %d: %s", s.Threshold, len(s.Keys), strings.Join(fps, ", "))
 	if s.Threshold == 1 && len(s.Keys) > 1 {
-		warning = fmt.Sprintf("the setup is 1 of %d: each of its %d keys alone spends the wallet's money, not only this seed's", len(s.Keys), len(s.Keys))
+		warning = fmt.Sprintf("the setup is 1 of %d: each of its %d keys alone spends the wallet's money (check that every key is one you trust)", len(s.Keys), len(s.Keys))
 	}
 	return summary, warning
 }

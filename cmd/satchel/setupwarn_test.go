@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// A member restored from a setup file sees M of N and the cosigners' fingerprints before the
+// A member restored (or a coordinator made) from a setup file sees M of N and the cosigners' fingerprints before the
 // wallet is made, and a warning when the file's threshold of 1 lets a foreign key spend alone.
 func TestRestoreFromSetupShowsThreshold(t *testing.T) {
 	c := newCLI(t)
@@ -38,6 +38,11 @@ func TestRestoreFromSetupShowsThreshold(t *testing.T) {
 			}
 			if got := strings.Contains(r.err, "each of its 2 keys alone spends"); got != tc.warn {
 				t.Fatalf("1-of-N warning %v, want %v: %q", got, tc.warn, r.err)
+			}
+			// A coordinator made from the same file is told the same.
+			r = c.mustRun("", "create", "--watch-only", "--setup", file, "--wallet", "coord"+tc.m)
+			if got := strings.Contains(r.err, "each of its 2 keys alone spends"); !strings.Contains(r.err, "multisig setup: "+tc.m+" of 2") || got != tc.warn {
+				t.Fatalf("coordinator: stderr %q", r.err)
 			}
 		})
 	}
