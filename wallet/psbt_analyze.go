@@ -299,6 +299,13 @@ func (w *Wallet) AnalyzePSBT(p *psbt.Packet) (*PSBTSummary, error) {
 			pout := p.Outputs[i]
 			a, chain, index, ok := w.ownScript(tx, script, pout.Bip32Derivation, pout.TaprootBip32Derivation)
 			if ok {
+				if limit, beyond := w.beyondWatched(tx, a, script, chain, index); beyond {
+					// Money sent there is the wallet's but sync never looks that far: a
+					// "change" at index 2^31-1 hides the funds from the wallet.
+					s.Lies = append(s.Lies, i)
+					s.Warnings = append(s.Warnings, fmt.Sprintf("output %d pays this wallet's %s, past index %d where sync stops looking (last used or handed-out address plus the gap limit): the wallet would not see that money (if the wallet that made it has used that many addresses, sync this one first)", i, a.keys.Path(chain, index), limit))
+					continue
+				}
 				out.Ours, out.Change, out.Path = true, chain == keys.Internal, a.keys.Path(chain, index)
 				s.Received += out.Value
 				continue
@@ -409,4 +416,31 @@ func keyMatches(c derivationClaim, key []byte, tap bool) bool {
 	}
 	pk, err := btcec.ParsePubKey(key)
 	return err == nil && pk.IsEqual(d.PubKey)
+}
+
+// beyondWatched says whether the wallet's own address at chain/index of a lies past what
+// sync watches (the last used or handed-out index of that chain plus the gap limit), so money
+// paid there would not be seen. Addresses in the store are watched. It returns the highest
+// index watched.
+func (w *Wallet) beyondWatched(tx *store.Txn, a *account, script []byte, chain, index uint32) (int64, bool) {
+	if _, ok := tx.Addr(script); ok {
+		return 0, false
+	}
+	rec, err := w.freshAccount(tx, a.rec.Purpose)
+	if err != nil {
+		return -1, true // unreadable: not shown as the wallet's
+	}
+	next := rec.NextReceive
+	if chain == keys.Internal {
+		next = rec.NextChange
+	}
+	last := int64(next) - 1
+	err = tx.ForEachAddr(a.rec.Purpose, chain, func(_ []byte, ad store.Addr) error {
+		if ad.Used && int64(ad.Index) > last {
+			last = int64(ad.Index)
+		}
+		return nil
+	})
+	limit := last + int64(w.gapLimit(tx))
+	return limit, err != nil || int64(index) > limit
 }

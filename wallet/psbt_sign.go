@@ -60,11 +60,18 @@ func (w *Wallet) PlanPSBTSigning(p *psbt.Packet) (*PSBTSigningPlan, error) {
 	plan := &PSBTSigningPlan{Summary: s}
 	err = w.st.View(func(tx *store.Txn) error {
 		for i, in := range s.Inputs {
-			if !in.Ours || in.Status == InputFinal || in.Status == InputSigned || w.signedByUs(p, i, in.Path) {
+			if !in.Ours {
 				continue
 			}
+			// Every input of ours, signed in this round or not: a segwit v0 signature made
+			// earlier commits to its own input's amount only, so a lie about an input said
+			// to be signed already (its partial signature is not checked) would hide fee
+			// from the guard while the other input is signed now.
 			if err := w.checkPSBTAmount(tx, p, i, in.Type); err != nil {
 				return fmt.Errorf("%w: input %d: %w", txbuilder.ErrPSBTRefused, i, err)
+			}
+			if in.Status == InputFinal || in.Status == InputSigned || w.signedByUs(p, i, in.Path) {
+				continue
 			}
 			plan.Inputs = append(plan.Inputs, i)
 		}

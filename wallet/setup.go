@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/satchel-wallet/satchel/wallet/descriptor"
 	"github.com/satchel-wallet/satchel/wallet/keys"
@@ -179,4 +180,23 @@ func setupKeyExpr(k setupfile.Key) string {
 		return k.Xpub
 	}
 	return "[" + k.Fingerprint + k.Path[1:] + "]" + k.Xpub
+}
+
+// SetupSummary is what a member is shown of a setup file before its wallet is made: "M of N"
+// and the cosigners' fingerprints ("?" for a key of unknown origin), and a warning when any
+// one key spends alone (a threshold of 1 over several keys: whoever holds a foreign key of
+// the file can spend the wallet's money without this seed).
+func SetupSummary(s *setupfile.Setup) (summary, warning string) {
+	fps := make([]string, len(s.Keys))
+	for i, k := range s.Keys {
+		fps[i] = k.Fingerprint
+		if fps[i] == "" {
+			fps[i] = "?"
+		}
+	}
+	summary = fmt.Sprintf("%d of %d: %s", s.Threshold, len(s.Keys), strings.Join(fps, ", "))
+	if s.Threshold == 1 && len(s.Keys) > 1 {
+		warning = fmt.Sprintf("the setup is 1 of %d: each of its %d keys alone spends the wallet's money (check that every key is one you trust)", len(s.Keys), len(s.Keys))
+	}
+	return summary, warning
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/setupfile"
 )
 
 // multisigFlags are create's and restore's flags for a multisig wallet the seed joins.
@@ -94,5 +95,19 @@ func (mf *multisigFlags) setupOptions(a *App, cmd *cobra.Command) (*wallet.Multi
 	if err != nil {
 		return nil, err
 	}
+	a.showSetup(s)
 	return &wallet.MultisigOptions{Setup: s}, nil
+}
+
+// showSetup says on stderr what a setup file makes, before the wallet is made: M of N and
+// the keys' fingerprints, and a warning when any one key spends alone (a hostile file's
+// threshold of 1 beside a foreign key).
+func (a *App) showSetup(s *setupfile.Setup) {
+	summary, warning := wallet.SetupSummary(s)
+	if !a.flags.json {
+		fmt.Fprintf(a.Err, "multisig setup: %s\n", summary)
+	}
+	if warning != "" {
+		a.warn("one_key_spends", warning)
+	}
 }

@@ -511,7 +511,9 @@ nothing is signed without --yes.
 A PSBT is refused (exit 2, nothing signed) when: its inputs contradict themselves (BIP174's
 signer checks: a witness_utxo for a non-segwit output, a witness_utxo that disagrees with the
 previous transaction beside it, redeem or witness scripts that do not match); an output claims
-to derive from the wallet's key but does not pay it; or the amount of one of the wallet's
+to derive from the wallet's key but does not pay it; an output pays one of the wallet's own
+addresses past where sync looks (the last used or handed-out index plus the gap limit), where
+the money would not be seen; or the amount of one of the wallet's
 segwit v0 or legacy inputs cannot be checked, neither by the previous transaction in the PSBT
 nor by the wallet's own record (a signer that trusts a bare witness_utxo can be tricked into
 paying a huge fee; P2TR signatures commit to every amount, so witness_utxo is enough there).

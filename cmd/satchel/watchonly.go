@@ -102,6 +102,7 @@ func (a *App) runCreateWatchOnly(cmd *cobra.Command, wo *watchOnlyFlags, typ str
 		if o.Setup, err = a.readSetupFile(wo.setup, wo.tokenFile, true); err != nil {
 			return true, err
 		}
+		a.showSetup(o.Setup)
 	}
 	res, err := wallet.CreateWatchOnly(cmd.Context(), o)
 	if err != nil {
