@@ -135,7 +135,7 @@ func (b *Backend) refreshMempool(ctx context.Context) bool {
 		for _, tx := range txs {
 			b.mempool[tx.TxHash()] = tx
 		}
-		b.mempoolAt = b.now()
+		b.mempoolAt, b.mempoolFrom = b.now(), c.addr
 		return true
 	}
 	return false
@@ -143,11 +143,18 @@ func (b *Backend) refreshMempool(ctx context.Context) bool {
 
 // forgetDropped forgets the wallet's broadcasts that are neither mined nor in the mempool just
 // downloaded: the network dropped them (or never took them), and the wallet, seeing them gone
-// as with any other backend, broadcasts them again.
+// as with any other backend, broadcasts them again. A broadcast of this session is forgotten
+// only when the peer whose mempool lacks it took it: one that refused it (a higher minimum
+// fee) or was not connected then may lack what the rest of the network has.
 func (b *Backend) forgetDropped() {
 	for id := range b.scan.pending {
-		if _, ok := b.mempool[id]; !ok {
-			delete(b.scan.pending, id)
+		if _, ok := b.mempool[id]; ok {
+			continue
 		}
+		if took, ours := b.tookBy[id]; ours && !took[b.mempoolFrom] {
+			continue
+		}
+		delete(b.scan.pending, id)
+		delete(b.tookBy, id)
 	}
 }
