@@ -154,3 +154,37 @@ func TestMempoolTakesOnlyTheTransactionsAskedFor(t *testing.T) {
 		t.Fatalf("got %d transactions, want only the one listed", len(txs))
 	}
 }
+
+// A peer can send any message unasked; what waits in a conn's queues for a reader is bounded
+// by their capacities times the largest message of each kind. Eight peers must not be able to
+// make the client hold gigabytes.
+func TestQueuedMessagesOfAPeerAreBounded(t *testing.T) {
+	addr := startMempoolPeer(t, mempoolPeer{onMemPool: func(*peer.Peer) {}})
+	c := dialForTest(t, addr)
+	const pver = wire.ProtocolVersion
+	queues := []struct {
+		name string
+		n    int
+		max  uint32
+	}{
+		{"headers", cap(c.headers), (&wire.MsgHeaders{}).MaxPayloadLength(pver)},
+		{"cfheaders", cap(c.cfheaders), (&wire.MsgCFHeaders{}).MaxPayloadLength(pver)},
+		{"cfilters", cap(c.cfilters), (&wire.MsgCFilter{}).MaxPayloadLength(pver)},
+		{"cfcheckpt", cap(c.cfcheckpt), (&wire.MsgCFCheckpt{}).MaxPayloadLength(pver)},
+		{"blocks", cap(c.blocks), (&wire.MsgBlock{}).MaxPayloadLength(pver)},
+		{"notfound", cap(c.notFound), (&wire.MsgNotFound{}).MaxPayloadLength(pver)},
+		{"rejects", cap(c.rejects), (&wire.MsgReject{}).MaxPayloadLength(pver)},
+		{"getdata", cap(c.getData), (&wire.MsgGetData{}).MaxPayloadLength(pver)},
+		{"invs", cap(c.invs), (&wire.MsgInv{}).MaxPayloadLength(pver)},
+		{"txs", cap(c.txs), (&wire.MsgTx{}).MaxPayloadLength(pver)},
+	}
+	total := 0
+	for _, q := range queues {
+		total += q.n * int(q.max)
+		t.Logf("%s: %d × %d bytes", q.name, q.n, q.max)
+	}
+	const limit = 96 << 20
+	if total > limit {
+		t.Fatalf("a peer can park %d MB in the queues, more than %d MB", total>>20, limit>>20)
+	}
+}
