@@ -59,6 +59,10 @@ type Backend struct {
 	cfRequests     atomic.Int64 // getcfheaders sent since Open
 	mempool        map[chainhash.Hash]*wire.MsgTx
 	mempoolAt      time.Time
+	mempoolFrom    string // the peer mempool was downloaded from
+	// tookBy lists, for each broadcast of this session, the peers that took it: a peer that
+	// refused it (or was not there) not having it in its mempool says nothing of the network.
+	tookBy map[chainhash.Hash]map[string]bool
 }
 
 // Open builds the backend for a p2p:// URL. It does no I/O: the first call loads what the
@@ -104,6 +108,7 @@ func New(rawURL string, o chain.Options) (*Backend, error) {
 		now:       time.Now,
 		filters:   map[int32][]byte{},
 		blocks:    map[chainhash.Hash]*wire.MsgBlock{},
+		tookBy:    map[chainhash.Hash]map[string]bool{},
 	}
 	if b.timeout <= 0 {
 		b.timeout = DefaultTimeout

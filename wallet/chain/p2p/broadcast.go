@@ -46,6 +46,7 @@ func (b *Backend) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash
 	var failures []string
 	var refusal *chain.BroadcastError
 	accepted := 0
+	took := map[string]bool{}
 	for _, r := range res {
 		switch {
 		case r.err != nil:
@@ -57,6 +58,7 @@ func (b *Backend) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash
 			}
 		default:
 			accepted++
+			took[r.c.addr] = true
 		}
 	}
 	if accepted == 0 {
@@ -80,11 +82,13 @@ func (b *Backend) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash
 		for _, in := range otx.TxIn {
 			if ins[in.PreviousOutPoint] {
 				delete(b.scan.pending, old)
+				delete(b.tookBy, old)
 				break
 			}
 		}
 	}
 	b.scan.pending[id] = tx
+	b.tookBy[id] = took
 	b.mempoolAt = time.Time{} // the next histories look at the mempool again
 	if err := b.scan.save(b.dataDir); err != nil {
 		return id, fmt.Errorf("%s: sent %s, but: %w", b.name, id, err)

@@ -65,19 +65,22 @@ type conn struct {
 // completes the handshake. It refuses a peer on another network (the handshake fails) and one
 // that does not serve compact filters.
 func dialPeer(ctx context.Context, d netutil.Dialer, params *chaincfg.Params, addr, userAgent string, tipHeight func() int32) (*conn, error) {
+	// The queues are short: a peer may send any message unasked, and what waits in them is
+	// held until the next request drains it (up to 80 MB a peer with these lengths; a reader
+	// that waits takes the answers one by one, so longer queues would not be faster).
 	c := &conn{
 		addr:      addr,
 		headers:   make(chan *wire.MsgHeaders, 4),
 		cfheaders: make(chan *wire.MsgCFHeaders, 4),
-		cfilters:  make(chan *wire.MsgCFilter, wire.MaxGetCFiltersReqRange),
+		cfilters:  make(chan *wire.MsgCFilter, 16),
 		cfcheckpt: make(chan *wire.MsgCFCheckpt, 2),
-		blocks:    make(chan *wire.MsgBlock, 16),
+		blocks:    make(chan *wire.MsgBlock, 4),
 		notFound:  make(chan *wire.MsgNotFound, 4),
-		rejects:   make(chan *wire.MsgReject, 16),
+		rejects:   make(chan *wire.MsgReject, 2),
 		pongs:     make(chan uint64, 4),
-		getData:   make(chan *wire.MsgGetData, 16),
-		invs:      make(chan *wire.MsgInv, 16),
-		txs:       make(chan *wire.MsgTx, 64),
+		getData:   make(chan *wire.MsgGetData, 4),
+		invs:      make(chan *wire.MsgInv, 8),
+		txs:       make(chan *wire.MsgTx, 4),
 		verack:    make(chan struct{}),
 	}
 	var once sync.Once

@@ -23,6 +23,9 @@ type lyingPeer struct {
 	mu    sync.Mutex
 	peers []*peer.Peer
 	data  map[int32][]byte // filters served, by height (the test's chain does not change)
+	// refusesTxs makes the peer offer bloom filtering (so the client asks its mempool), refuse
+	// every transaction sent to it and keep an empty mempool: a node whose policy differs.
+	refusesTxs bool
 }
 
 // lie is the empty filter the liar serves: one byte, N = 0.
@@ -30,11 +33,16 @@ var lie = []byte{0}
 
 // startLyingPeer listens on a loopback port for one client and returns its address.
 func startLyingPeer(t *testing.T, node *regtest.Node, lieAt int32) string {
+	return startFakePeer(t, node, &lyingPeer{lieAt: lieAt})
+}
+
+// startFakePeer starts lp (its lie and its policy set) on the node's chain.
+func startFakePeer(t *testing.T, node *regtest.Node, lp *lyingPeer) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	lp := &lyingPeer{t: t, rpc: node.RPC(), lieAt: lieAt, data: map[int32][]byte{}}
+	lp.t, lp.rpc, lp.data = t, node.RPC(), map[int32][]byte{}
 	// Fetch the node's filters now, so the client's requests are answered fast.
 	lp.headersTo(node.Height(t))
 	var wg sync.WaitGroup
@@ -66,9 +74,13 @@ func startLyingPeer(t *testing.T, node *regtest.Node, lieAt int32) string {
 }
 
 func (lp *lyingPeer) config() *peer.Config {
+	services := wire.SFNodeNetwork | wire.SFNodeWitness | wire.SFNodeCF
+	if lp.refusesTxs {
+		services |= wire.SFNodeBloom
+	}
 	return &peer.Config{
 		ChainParams:   regtest.Net,
-		Services:      wire.SFNodeNetwork | wire.SFNodeWitness | wire.SFNodeCF,
+		Services:      services,
 		UserAgentName: "liar", UserAgentVersion: "0.0.1",
 		NewestBlock: func() (*chainhash.Hash, int32, error) {
 			n, err := lp.rpc.GetBlockCount()
@@ -84,6 +96,7 @@ func (lp *lyingPeer) config() *peer.Config {
 			OnGetCFilters:  lp.onGetCFilters,
 			OnGetData:      lp.onGetData,
 			OnGetCFCheckpt: lp.onGetCFCheckpt,
+			OnTx:           lp.onTx,
 		},
 	}
 }
@@ -221,5 +234,14 @@ func (lp *lyingPeer) onGetData(p *peer.Peer, m *wire.MsgGetData) {
 			continue
 		}
 		p.QueueMessageWithEncoding(blk, nil, wire.WitnessEncoding)
+	}
+}
+
+// onTx refuses a transaction when the peer is set to, as a node whose minimum fee is higher.
+func (lp *lyingPeer) onTx(p *peer.Peer, m *wire.MsgTx) {
+	if lp.refusesTxs {
+		r := wire.NewMsgReject(wire.CmdTx, wire.RejectInsufficientFee, "mempool min fee not met")
+		r.Hash = m.TxHash()
+		p.QueueMessage(r, nil)
 	}
 }

@@ -1,18 +1,27 @@
 package p2p
 
 import (
+	"crypto/sha256"
 	"errors"
 	"testing"
 
+	"github.com/btcsuite/btcd/address/v2"
 	"github.com/btcsuite/btcd/blockchain"
 	"github.com/btcsuite/btcd/btcutil/v2"
 	"github.com/btcsuite/btcd/btcutil/v2/gcs/builder"
 	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/txscript/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 )
 
 // testBlock is a block of a coinbase and a P2WPKH spend, with a correct merkle root.
 func testBlock(t *testing.T) *wire.MsgBlock {
+	t.Helper()
+	return testBlockWith(t)
+}
+
+// testBlockWith is testBlock with more transactions after the spend.
+func testBlockWith(t *testing.T, more ...*wire.MsgTx) *wire.MsgBlock {
 	t.Helper()
 	cb := wire.NewMsgTx(2)
 	cb.AddTxIn(&wire.TxIn{PreviousOutPoint: wire.OutPoint{Index: wire.MaxPrevOutIndex}, SignatureScript: []byte{1, 2}})
@@ -22,27 +31,32 @@ func testBlock(t *testing.T) *wire.MsgBlock {
 	key := append([]byte{2}, make([]byte, 32)...)
 	spend.AddTxIn(&wire.TxIn{PreviousOutPoint: wire.OutPoint{Hash: chainhash.Hash{5}}, Witness: wire.TxWitness{{1}, key}})
 	spend.AddTxOut(wire.NewTxOut(40, append([]byte{0x51, 32}, make([]byte, 32)...)))
-	blk := &wire.MsgBlock{Header: wire.BlockHeader{Version: 4}, Transactions: []*wire.MsgTx{cb, spend}}
+	blk := &wire.MsgBlock{Header: wire.BlockHeader{Version: 4}, Transactions: append([]*wire.MsgTx{cb, spend}, more...)}
 	// The witness commitment (BIP141): an OP_RETURN of the witness merkle root and the nonce.
 	cb.TxIn[0].Witness = wire.TxWitness{make([]byte, 32)}
-	wroot := blockchain.CalcMerkleRoot([]*btcutil.Tx{btcutil.NewTx(cb), btcutil.NewTx(spend)}, true)
+	wroot := blockchain.CalcMerkleRoot(utilTxs(blk), true)
 	commit := chainhash.DoubleHashB(append(wroot[:], make([]byte, 32)...))
 	cb.AddTxOut(wire.NewTxOut(0, append([]byte{0x6a, 36, 0xaa, 0x21, 0xa9, 0xed}, commit...)))
-	blk.Header.MerkleRoot = blockMerkle(blk)
+	blk.Header.MerkleRoot = blockchain.CalcMerkleRoot(utilTxs(blk), false)
 	return blk
 }
 
-func blockMerkle(blk *wire.MsgBlock) chainhash.Hash {
-	a, b := blk.Transactions[0].TxHash(), blk.Transactions[1].TxHash()
-	var buf [64]byte
-	copy(buf[:32], a[:])
-	copy(buf[32:], b[:])
-	return chainhash.DoubleHashH(buf[:])
+func utilTxs(blk *wire.MsgBlock) []*btcutil.Tx {
+	out := make([]*btcutil.Tx, len(blk.Transactions))
+	for i, tx := range blk.Transactions {
+		out[i] = btcutil.NewTx(tx)
+	}
+	return out
+}
+
+// p2wpkhOf is the P2WPKH script of a public key.
+func p2wpkhOf(key []byte) []byte {
+	return append([]byte{txscript.OP_0, 20}, address.Hash160(key)...)
 }
 
 func TestFilterHeadersChainLikeBIP157(t *testing.T) {
 	blk := testBlock(t)
-	prevScript := p2wpkhPrevScript(blk.Transactions[1].TxIn[0])
+	prevScript := p2wpkhOf(blk.Transactions[1].TxIn[0].Witness[1])
 	f, err := builder.BuildBasicFilter(blk, [][]byte{prevScript})
 	if err != nil {
 		t.Fatal(err)
@@ -67,12 +81,21 @@ func TestFilterHeadersChainLikeBIP157(t *testing.T) {
 
 func TestFilterAgainstBlock(t *testing.T) {
 	blk := testBlock(t)
-	prevScript := p2wpkhPrevScript(blk.Transactions[1].TxIn[0])
+	prevScript := p2wpkhOf(blk.Transactions[1].TxIn[0].Witness[1])
 	honest, err := builder.BuildBasicFilter(blk, [][]byte{prevScript})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A filter built without the spent script leaves out what the witness reveals.
+	// The same block spending a P2WSH output whose witness script is 33 bytes starting with
+	// 02: its witness looks like a P2WPKH spend, and its honest filter holds the P2WSH script.
+	lookalike := testBlock(t)
+	lookalike.Transactions[1].TxIn[0].Witness = wire.TxWitness{{1}, append([]byte{2, 0xe8, 3}, make([]byte, 30)...)}
+	wsh := sha256.Sum256(lookalike.Transactions[1].TxIn[0].Witness[1])
+	lookHonest, err := builder.BuildBasicFilter(lookalike, [][]byte{append([]byte{0, 32}, wsh[:]...)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A filter built without the spent script: the block cannot prove what an input spent.
 	noPrev, err := builder.BuildBasicFilter(blk, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -82,13 +105,15 @@ func TestFilterAgainstBlock(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		name string
-		data func() []byte
-		ok   bool
+		name  string
+		block *wire.MsgBlock
+		data  func() []byte
+		ok    bool
 	}{
-		{"the block's own filter", func() []byte { d, _ := honest.NBytes(); return d }, true},
-		{"without the spent P2WPKH script", func() []byte { d, _ := noPrev.NBytes(); return d }, false},
-		{"empty", func() []byte { d, _ := empty.NBytes(); return d }, false},
+		{"the block's own filter", blk, func() []byte { d, _ := honest.NBytes(); return d }, true},
+		{"without the spent script", blk, func() []byte { d, _ := noPrev.NBytes(); return d }, true},
+		{"a P2WSH spend that looks like P2WPKH", lookalike, func() []byte { d, _ := lookHonest.NBytes(); return d }, true},
+		{"empty", blk, func() []byte { d, _ := empty.NBytes(); return d }, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -96,7 +121,7 @@ func TestFilterAgainstBlock(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = checkFilterAgainstBlock(f, blk)
+			err = checkFilterAgainstBlock(f, tc.block)
 			if tc.ok != (err == nil) || (err != nil && !errors.Is(err, errBadFilter)) {
 				t.Fatalf("error %v, want ok=%v", err, tc.ok)
 			}
@@ -116,5 +141,22 @@ func TestCheckBlock(t *testing.T) {
 	}
 	if err := checkBlock(blk, chainhash.Hash{1}); !errors.Is(err, errBadBlock) {
 		t.Fatalf("a block that is not the one asked for: %v", err)
+	}
+	// CVE-2012-2459: of three transactions, the last repeated keeps the merkle root (and the
+	// witness commitment, whose tree pairs the same way).
+	third := wire.NewMsgTx(2)
+	third.AddTxIn(&wire.TxIn{PreviousOutPoint: wire.OutPoint{Hash: chainhash.Hash{6}}, SignatureScript: []byte{0x51}})
+	third.AddTxOut(wire.NewTxOut(30, []byte{0x51}))
+	three := testBlockWith(t, third)
+	if err := checkBlock(three, three.BlockHash()); err != nil {
+		t.Fatalf("a good block of three transactions refused: %v", err)
+	}
+	dup := testBlockWith(t, third)
+	dup.Transactions = append(dup.Transactions, third)
+	if root := blockchain.CalcMerkleRoot(utilTxs(dup), false); root != dup.Header.MerkleRoot {
+		t.Fatal("the repeated transaction changed the merkle root: the test shows nothing")
+	}
+	if err := checkBlock(dup, three.BlockHash()); !errors.Is(err, errBadBlock) {
+		t.Fatalf("a block with a repeated transaction: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
+	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 )
 
@@ -24,7 +25,8 @@ func FuzzParseURL(f *testing.F) {
 func FuzzDecodeFiles(f *testing.F) {
 	hs := []wire.BlockHeader{testParams().GenesisBlock.Header}
 	f.Add(encodeHeaders(hs))
-	f.Add(encodeFilterHeaders(nil))
+	f.Add(encodeFilterHeaders(nil, chainhash.Hash{}))
+	f.Add(encodeFilterHeaders([]chainhash.Hash{{1}}, chainhash.Hash{2}))
 	f.Add([]byte(`{"version":1,"scanned":{},"txs":[{"height":1,"block":"00","raw":"00"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if got, err := decodeHeaders(data); err == nil {
@@ -32,8 +34,8 @@ func FuzzDecodeFiles(f *testing.F) {
 				t.Fatal("headers do not encode back")
 			}
 		}
-		if got, err := decodeFilterHeaders(data); err == nil {
-			if back := encodeFilterHeaders(got); string(back) != string(data) {
+		if got, tip, err := decodeFilterHeaders(data); err == nil {
+			if back := encodeFilterHeaders(got, tip); string(back) != string(data) {
 				t.Fatal("filter headers do not encode back")
 			}
 		}

@@ -230,6 +230,37 @@ func TestRegtestBroadcastShowsUnconfirmedThenMined(t *testing.T) {
 	}
 }
 
+// A broadcast one peer refused and another took is in the network's mempools but not in the
+// refusing peer's: when that peer's mempool is the one downloaded, the broadcast is still shown.
+func TestRegtestBroadcastMissingFromAPeerThatRefusedItIsKept(t *testing.T) {
+	ctx := context.Background()
+	// The node offers no bloom filtering, so the picky peer's mempool is the one asked.
+	node := regtest.Start(t, regtest.WithArgs("--nopeerbloomfilters"))
+	k := regtest.NewKey("p2p broadcaster to a picky peer", txbuilder.P2WPKH)
+	to := regtest.NewKey("p2p payee of a picky peer", txbuilder.P2WPKH)
+	node.Send(t, k.Address, 200_000)
+	node.Mine(t, 1)
+	picky := startFakePeer(t, node, &lyingPeer{lieAt: -1, refusesTxs: true})
+	pb := openP2P(t, "p2p://"+picky+","+node.P2PAddr(), t.TempDir())
+	if _, err := pb.ScriptHistories(ctx, [][]byte{k.PkScript, to.PkScript}); err != nil {
+		t.Fatal(err)
+	}
+	tx := node.CreateTx(t, k, []regtest.Output{{Address: to.Address, Amount: 50_000}}, regtest.TxOptions{})
+	if _, err := pb.Broadcast(ctx, tx); err != nil {
+		t.Fatalf("broadcast: %v", err)
+	}
+	if got := node.MempoolTxIDs(t); len(got) != 1 || got[0] != tx.TxHash() {
+		t.Fatalf("node mempool %v, want %s", got, tx.TxHash())
+	}
+	hs, err := pb.ScriptHistories(ctx, [][]byte{to.PkScript})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hs[0]) != 1 || hs[0][0].TxID != tx.TxHash() || hs[0][0].Height != 0 {
+		t.Fatalf("history of the payee %v, want %s unconfirmed (peers %v, dropped %v)", hs[0], tx.TxHash(), pb.Peers(), pb.Dropped())
+	}
+}
+
 func TestRegtestReorgIsFollowed(t *testing.T) {
 	ctx := context.Background()
 	node := regtest.Start(t)

@@ -24,7 +24,9 @@ var errMempoolTooBig = errors.New("mempool too big to download")
 
 // getMempool downloads the peer's whole mempool (BIP35 mempool message, then every transaction
 // it lists): the peer learns nothing about which ones matter. Only peers offering bloom
-// filtering answer it (btcd disconnects the others), so it is not asked of them.
+// filtering answer it (btcd disconnects the others), so it is not asked of them. A peer listing
+// more than maxMempoolTxs is given up on as soon as it has (a peer may list without end), and
+// only the transactions it listed are taken, once each.
 func (c *conn) getMempool(ctx context.Context) ([]*wire.MsgTx, error) {
 	if c.p.Services()&wire.SFNodeBloom == 0 {
 		return nil, nil
@@ -36,27 +38,31 @@ func (c *conn) getMempool(ctx context.Context) ([]*wire.MsgTx, error) {
 	drain(c.pongs)
 	drain(c.notFound)
 	c.p.QueueMessage(wire.NewMsgMemPool(), nil)
+	listed := map[chainhash.Hash]bool{} // listed, and not received yet
 	var ids []chainhash.Hash
-	if err := c.untilPong(ctx, func() {
+	if err := c.untilPong(ctx, func() error {
 		for {
 			select {
 			case inv := <-c.invs:
 				for _, iv := range inv.InvList {
-					if iv.Type == wire.InvTypeTx || iv.Type == wire.InvTypeWitnessTx {
+					if (iv.Type == wire.InvTypeTx || iv.Type == wire.InvTypeWitnessTx) && !listed[iv.Hash] {
+						listed[iv.Hash] = true
 						ids = append(ids, iv.Hash)
 					}
 				}
+				if len(ids) > maxMempoolTxs {
+					return fmt.Errorf("peer %s: more than %d transactions: %w", c.addr, maxMempoolTxs, errMempoolTooBig)
+				}
 			default:
-				return
+				return nil
 			}
 		}
 	}); err != nil {
 		return nil, err
 	}
-	if len(ids) > maxMempoolTxs {
-		return nil, fmt.Errorf("peer %s: %d transactions: %w", c.addr, len(ids), errMempoolTooBig)
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	var out []*wire.MsgTx
 	for i := 0; i < len(ids); i += wire.MaxInvPerMsg {
 		m := wire.NewMsgGetData()
 		for j := i; j < min(i+wire.MaxInvPerMsg, len(ids)); j++ {
@@ -64,16 +70,17 @@ func (c *conn) getMempool(ctx context.Context) ([]*wire.MsgTx, error) {
 		}
 		c.p.QueueMessage(m, nil)
 	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	err := c.untilPong(ctx, func() {
+	var out []*wire.MsgTx
+	err := c.untilPong(ctx, func() error {
 		for {
 			select {
 			case tx := <-c.txs:
-				out = append(out, tx)
+				if id := tx.TxHash(); listed[id] {
+					delete(listed, id)
+					out = append(out, tx)
+				}
 			default:
-				return
+				return nil
 			}
 		}
 	})
@@ -81,20 +88,22 @@ func (c *conn) getMempool(ctx context.Context) ([]*wire.MsgTx, error) {
 }
 
 // untilPong sends a ping and runs step (which must not block) until the pong comes back: a
-// peer answers messages in order, so by then it has sent everything it meant to.
-func (c *conn) untilPong(ctx context.Context, step func()) error {
+// peer answers messages in order, so by then it has sent everything it meant to. An error of
+// step ends the wait.
+func (c *conn) untilPong(ctx context.Context, step func() error) error {
 	nonce := rand.Uint64()
 	c.p.QueueMessage(wire.NewMsgPing(nonce), nil)
 	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
 	for {
-		step()
+		if err := step(); err != nil {
+			return err
+		}
 		select {
 		case n := <-c.pongs:
 			if n == nonce {
 				// The peer's input handler delivered everything before the pong.
-				step()
-				return nil
+				return step()
 			}
 		case <-c.p.Done():
 			return fmt.Errorf("peer %s: %w", c.addr, errPeerGone)
@@ -126,7 +135,7 @@ func (b *Backend) refreshMempool(ctx context.Context) bool {
 		for _, tx := range txs {
 			b.mempool[tx.TxHash()] = tx
 		}
-		b.mempoolAt = b.now()
+		b.mempoolAt, b.mempoolFrom = b.now(), c.addr
 		return true
 	}
 	return false
@@ -134,11 +143,18 @@ func (b *Backend) refreshMempool(ctx context.Context) bool {
 
 // forgetDropped forgets the wallet's broadcasts that are neither mined nor in the mempool just
 // downloaded: the network dropped them (or never took them), and the wallet, seeing them gone
-// as with any other backend, broadcasts them again.
+// as with any other backend, broadcasts them again. A broadcast of this session is forgotten
+// only when the peer whose mempool lacks it took it: one that refused it (a higher minimum
+// fee) or was not connected then may lack what the rest of the network has.
 func (b *Backend) forgetDropped() {
 	for id := range b.scan.pending {
-		if _, ok := b.mempool[id]; !ok {
-			delete(b.scan.pending, id)
+		if _, ok := b.mempool[id]; ok {
+			continue
 		}
+		if took, ours := b.tookBy[id]; ours && !took[b.mempoolFrom] {
+			continue
+		}
+		delete(b.scan.pending, id)
+		delete(b.tookBy, id)
 	}
 }

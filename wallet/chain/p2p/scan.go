@@ -71,6 +71,11 @@ func (b *Backend) ScriptHistories(ctx context.Context, scripts [][]byte) ([][]ch
 	}
 	before := len(b.scan.pending)
 	b.scan.prunePending()
+	for id := range b.tookBy {
+		if _, ok := b.scan.pending[id]; !ok {
+			delete(b.tookBy, id)
+		}
+	}
 	if b.refreshMempool(ctx) {
 		b.forgetDropped()
 	}

@@ -24,7 +24,7 @@ const (
 // File magics: a file of another kind or version is ignored (and rebuilt from the network).
 var (
 	headersMagic       = []byte("satchel-p2p-headers-1\n")
-	filterHeadersMagic = []byte("satchel-p2p-filterheaders-1\n")
+	filterHeadersMagic = []byte("satchel-p2p-filterheaders-2\n")
 )
 
 // encodeHeaders serializes headers after the magic, 80 bytes each.
@@ -58,10 +58,14 @@ func decodeHeaders(data []byte) ([]wire.BlockHeader, error) {
 	return out, nil
 }
 
-// encodeFilterHeaders serializes filter headers after the magic, 32 bytes each.
-func encodeFilterHeaders(fh []chainhash.Hash) []byte {
-	out := make([]byte, 0, len(filterHeadersMagic)+len(fh)*chainhash.HashSize)
+// encodeFilterHeaders serializes filter headers after the magic and the hash of the block the
+// last one belongs to (tip), 32 bytes each. The headers and the filter headers are two files,
+// written one after the other: the tip hash says whether the filter headers belong to the
+// header chain they are read with.
+func encodeFilterHeaders(fh []chainhash.Hash, tip chainhash.Hash) []byte {
+	out := make([]byte, 0, len(filterHeadersMagic)+(len(fh)+1)*chainhash.HashSize)
 	out = append(out, filterHeadersMagic...)
+	out = append(out, tip[:]...)
 	for i := range fh {
 		out = append(out, fh[i][:]...)
 	}
@@ -69,19 +73,21 @@ func encodeFilterHeaders(fh []chainhash.Hash) []byte {
 }
 
 // decodeFilterHeaders reads what encodeFilterHeaders wrote.
-func decodeFilterHeaders(data []byte) ([]chainhash.Hash, error) {
+func decodeFilterHeaders(data []byte) (fh []chainhash.Hash, tip chainhash.Hash, err error) {
 	if !bytes.HasPrefix(data, filterHeadersMagic) {
-		return nil, errors.New("not a satchel p2p filter headers file")
+		return nil, tip, errors.New("not a satchel p2p filter headers file")
 	}
 	data = data[len(filterHeadersMagic):]
-	if len(data)%chainhash.HashSize != 0 {
-		return nil, fmt.Errorf("filter headers file is %d bytes, not a whole number of hashes", len(data))
+	if len(data) < chainhash.HashSize || len(data)%chainhash.HashSize != 0 {
+		return nil, tip, fmt.Errorf("filter headers file is %d bytes, not a tip and a whole number of hashes", len(data))
 	}
-	out := make([]chainhash.Hash, len(data)/chainhash.HashSize)
-	for i := range out {
-		copy(out[i][:], data[i*chainhash.HashSize:])
+	copy(tip[:], data)
+	data = data[chainhash.HashSize:]
+	fh = make([]chainhash.Hash, len(data)/chainhash.HashSize)
+	for i := range fh {
+		copy(fh[i][:], data[i*chainhash.HashSize:])
 	}
-	return out, nil
+	return fh, tip, nil
 }
 
 // readFile reads a file of the data folder; a missing file or folder is empty.

@@ -30,8 +30,10 @@ func (b *Backend) load() error {
 	}
 	if data, err := readFile(b.dataDir, filterHeadersFile); err != nil {
 		return fmt.Errorf("%s: read %s: %w", b.name, filterHeadersFile, err)
-	} else if fh, err := decodeFilterHeaders(data); err == nil {
-		b.fh = fh[:min(len(fh), len(b.chain.headers))]
+	} else if fh, tip, err := decodeFilterHeaders(data); err == nil && len(fh) > 0 && len(fh) <= len(b.chain.headers) && b.chain.hashes[len(fh)-1] == tip {
+		// Filter headers of another chain (the headers file was rewritten after a reorg and
+		// the run stopped before this one was) are not kept: they are fetched again.
+		b.fh = fh
 	}
 	st, err := loadScan(b.dataDir)
 	if err != nil {
@@ -55,7 +57,11 @@ func (b *Backend) save() error {
 	if err := writeFile(b.dataDir, headersFile, encodeHeaders(b.chain.headers)); err != nil {
 		return fmt.Errorf("%s: %w", b.name, err)
 	}
-	if err := writeFile(b.dataDir, filterHeadersFile, encodeFilterHeaders(b.fh)); err != nil {
+	var tip chainhash.Hash
+	if len(b.fh) > 0 {
+		tip = b.chain.hashes[len(b.fh)-1]
+	}
+	if err := writeFile(b.dataDir, filterHeadersFile, encodeFilterHeaders(b.fh, tip)); err != nil {
 		return fmt.Errorf("%s: %w", b.name, err)
 	}
 	return nil
