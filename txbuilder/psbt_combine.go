@@ -80,33 +80,12 @@ func mergeInput(dst, src *psbt.PInput) {
 	if dst.TaprootInternalKey == nil {
 		dst.TaprootInternalKey = src.TaprootInternalKey
 	}
-	for _, ps := range src.PartialSigs {
-		found := false
-		for _, have := range dst.PartialSigs {
-			found = found || bytes.Equal(have.PubKey, ps.PubKey)
-		}
-		if !found {
-			dst.PartialSigs = append(dst.PartialSigs, ps)
-		}
-	}
-	for _, d := range src.Bip32Derivation {
-		found := false
-		for _, have := range dst.Bip32Derivation {
-			found = found || bytes.Equal(have.PubKey, d.PubKey)
-		}
-		if !found {
-			dst.Bip32Derivation = append(dst.Bip32Derivation, d)
-		}
-	}
-	for _, d := range src.TaprootBip32Derivation {
-		found := false
-		for _, have := range dst.TaprootBip32Derivation {
-			found = found || bytes.Equal(have.XOnlyPubKey, d.XOnlyPubKey)
-		}
-		if !found {
-			dst.TaprootBip32Derivation = append(dst.TaprootBip32Derivation, d)
-		}
-	}
+	dst.PartialSigs = appendMissing(dst.PartialSigs, src.PartialSigs,
+		func(ps *psbt.PartialSig) []byte { return ps.PubKey })
+	dst.Bip32Derivation = appendMissing(dst.Bip32Derivation, src.Bip32Derivation,
+		func(d *psbt.Bip32Derivation) []byte { return d.PubKey })
+	dst.TaprootBip32Derivation = appendMissing(dst.TaprootBip32Derivation, src.TaprootBip32Derivation,
+		func(d *psbt.TaprootBip32Derivation) []byte { return d.XOnlyPubKey })
 }
 
 func mergeOutput(dst, src *psbt.POutput) {
@@ -119,15 +98,8 @@ func mergeOutput(dst, src *psbt.POutput) {
 	if dst.TaprootInternalKey == nil {
 		dst.TaprootInternalKey = src.TaprootInternalKey
 	}
-	for _, d := range src.Bip32Derivation {
-		found := false
-		for _, have := range dst.Bip32Derivation {
-			found = found || bytes.Equal(have.PubKey, d.PubKey)
-		}
-		if !found {
-			dst.Bip32Derivation = append(dst.Bip32Derivation, d)
-		}
-	}
+	dst.Bip32Derivation = appendMissing(dst.Bip32Derivation, src.Bip32Derivation,
+		func(d *psbt.Bip32Derivation) []byte { return d.PubKey })
 }
 
 func hasXPub(xs []psbt.XPub, x psbt.XPub) bool {
@@ -137,4 +109,19 @@ func hasXPub(xs []psbt.XPub, x psbt.XPub) bool {
 		}
 	}
 	return false
+}
+
+// appendMissing appends the items of src whose key no item of dst has: a combiner keeps the
+// first copy of each key's signature or derivation.
+func appendMissing[T any](dst, src []T, key func(T) []byte) []T {
+	for _, item := range src {
+		found := false
+		for _, have := range dst {
+			found = found || bytes.Equal(key(have), key(item))
+		}
+		if !found {
+			dst = append(dst, item)
+		}
+	}
+	return dst
 }

@@ -72,31 +72,36 @@ func DeriveAccount(master *hdkeychain.ExtendedKey, purpose Purpose, net *chaincf
 	if account >= Hardened {
 		return nil, fmt.Errorf("derive account: account number %d is too large", account)
 	}
-	if !master.IsPrivate() || master.Depth() != 0 {
-		return nil, errors.New("derive account: need the master private key (depth 0)")
-	}
 	path := []uint32{uint32(purpose) + Hardened, CoinType(net) + Hardened, account + Hardened}
-	priv, err := derivePath(master, path)
+	xpub, err := publicKeyAt(master, path, net)
 	if err != nil {
-		return nil, fmt.Errorf("derive account %s: %w", formatPath(path), err)
-	}
-	defer priv.Zero()
-	neutered, err := priv.Neuter()
-	if err != nil {
-		return nil, fmt.Errorf("derive account %s: %w", formatPath(path), err)
-	}
-	// Serialise with this network's xpub/tpub version, whatever the master was made for, and
-	// parse the result back: Neuter and CloneWithVersion share byte slices with priv, which
-	// priv.Zero would otherwise wipe from under the account key.
-	neutered, err = neutered.CloneWithVersion(net.HDPublicKeyID[:])
-	if err != nil {
-		return nil, fmt.Errorf("derive account %s: %w", formatPath(path), err)
-	}
-	xpub, err := hdkeychain.NewKeyFromString(neutered.String())
-	if err != nil {
-		return nil, fmt.Errorf("derive account %s: %w", formatPath(path), err)
+		return nil, fmt.Errorf("derive account: %w", err)
 	}
 	return newAccount(purpose, net, Fingerprint(master), account, xpub)
+}
+
+// publicKeyAt derives the key at path from a master private key and returns it neutered, with
+// net's xpub/tpub version whatever the master was made for. The key is serialised and parsed
+// back: Neuter and CloneWithVersion share byte slices with the private key, which is zeroed
+// here and would otherwise be wiped from under the returned key.
+func publicKeyAt(master *hdkeychain.ExtendedKey, path []uint32, net *chaincfg.Params) (*hdkeychain.ExtendedKey, error) {
+	if !master.IsPrivate() || master.Depth() != 0 {
+		return nil, errors.New("need the master private key (depth 0)")
+	}
+	priv, err := derivePath(master, path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", formatPath(path), err)
+	}
+	defer priv.Zero()
+	pub, err := priv.Neuter()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", formatPath(path), err)
+	}
+	pub, err = pub.CloneWithVersion(net.HDPublicKeyID[:])
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", formatPath(path), err)
+	}
+	return hdkeychain.NewKeyFromString(pub.String())
 }
 
 // NewAccountFromXpub makes a watch-only account from an account-level (depth 3) xpub or tpub,

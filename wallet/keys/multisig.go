@@ -38,25 +38,11 @@ func DeriveMultisigKey(master *hdkeychain.ExtendedKey, net *chaincfg.Params, acc
 	if account >= Hardened {
 		return nil, fmt.Errorf("multisig key: account number %d is too large", account)
 	}
-	if !master.IsPrivate() || master.Depth() != 0 {
-		return nil, errors.New("multisig key: need the master private key (depth 0)")
-	}
-	path := BIP48Path(net, account)
-	priv, err := derivePath(master, path)
+	key, err := publicKeyAt(master, BIP48Path(net, account), net)
 	if err != nil {
-		return nil, fmt.Errorf("multisig key %s: %w", formatPath(path), err)
+		return nil, fmt.Errorf("multisig key: %w", err)
 	}
-	defer priv.Zero()
-	pub, err := priv.Neuter()
-	if err != nil {
-		return nil, fmt.Errorf("multisig key %s: %w", formatPath(path), err)
-	}
-	// As in DeriveAccount: reserialise so the key shares no bytes with priv, which is zeroed.
-	pub, err = pub.CloneWithVersion(net.HDPublicKeyID[:])
-	if err != nil {
-		return nil, fmt.Errorf("multisig key %s: %w", formatPath(path), err)
-	}
-	return hdkeychain.NewKeyFromString(pub.String())
+	return key, nil
 }
 
 // PrivKeyAt derives the private key at a full path from the master key (hardened steps
