@@ -56,7 +56,7 @@ func checkDropped(t selTester, pol Policy, req Request, sel Selection) {
 		}
 	default:
 		if sel.ChangeDropped != change+outputFee || !strings.Contains(sel.NoChangeReason, why) ||
-			!strings.Contains(sel.NoChangeReason, fmt.Sprintf("change of %d sat", change)) {
+			!strings.Contains(sel.NoChangeReason, fmt.Sprintf("change of %s sat", change.Grouped())) {
 			t.Fatalf("%s: dropped %d for change %d below %d: %q, want %q", pol.Name(), sel.ChangeDropped, change, floor, sel.NoChangeReason, why)
 		}
 	}
