@@ -19,6 +19,7 @@ import (
 
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
+	"github.com/satchel-wallet/satchel/wallet/chain/chaintest/conformance"
 	"github.com/satchel-wallet/satchel/wallet/chain/electrum/electrumtest"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
@@ -33,17 +34,7 @@ func script(n int) []byte {
 }
 
 // paramsFor is regtest with the fake chain's genesis block, so the network check passes.
-func paramsFor(t testing.TB, c *chaintest.Chain) *chaincfg.Params {
-	t.Helper()
-	hdrs, err := c.BlockHeaders(context.Background(), []int32{0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := chaincfg.RegressionNetParams
-	g := hdrs[0].BlockHash()
-	p.GenesisHash = &g
-	return &p
-}
+func paramsFor(t testing.TB, c *chaintest.Chain) *chaincfg.Params { return conformance.Params(t, c) }
 
 // rig is a fake chain behind an electrumtest server, and a client on it.
 type rig struct {

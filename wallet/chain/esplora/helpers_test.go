@@ -1,7 +1,6 @@
 package esplora
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
+	"github.com/satchel-wallet/satchel/wallet/chain/chaintest/conformance"
 	"github.com/satchel-wallet/satchel/wallet/chain/esplora/esploratest"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
@@ -32,17 +32,7 @@ func script(n byte) []byte {
 }
 
 // paramsFor is regtest with the fake chain's genesis block, so the network check passes.
-func paramsFor(t testing.TB, c *chaintest.Chain) *chaincfg.Params {
-	t.Helper()
-	hdrs, err := c.BlockHeaders(context.Background(), []int32{0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := chaincfg.RegressionNetParams
-	g := hdrs[0].BlockHash()
-	p.GenesisHash = &g
-	return &p
-}
+func paramsFor(t testing.TB, c *chaintest.Chain) *chaincfg.Params { return conformance.Params(t, c) }
 
 // hooked is an Esplora test server whose requests a test can intercept: when intercept
 // returns true it has answered.
