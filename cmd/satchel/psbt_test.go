@@ -560,3 +560,46 @@ func TestPSBTSignAsksOnATerminal(t *testing.T) {
 		t.Fatalf("no key-path signature: %+v", p.Inputs[0])
 	}
 }
+
+// A PSBT pasted where its FILE goes is read as the PSBT when no such file exists: base64 (long
+// enough to be no file name, with slashes in it) or hex, on every psbt command that reads one.
+// A file of that name still wins, and pasted text that does not decode is a bad PSBT, not a
+// missing file.
+func TestPSBTPastedAsArgument(t *testing.T) {
+	raw, _ := os.ReadFile("../../testdata/psbt-vectors.json")
+	var v psbtVectors
+	json.Unmarshal(raw, &v)
+	vec := v.BIP371.Valid[0]
+	bin, _ := hex.DecodeString(vec.Hex)
+	b64 := base64.StdEncoding.EncodeToString(bin)
+	c := newCLI(t)
+	want := c.mustRun(b64, "psbt", "decode", "-", "--json").out
+	for _, in := range []string{b64, vec.Hex} {
+		if r := c.mustRun("", "psbt", "decode", in, "--json"); r.out != want {
+			t.Errorf("pasted %.12s...: %s, want %s", in, r.out, want)
+		}
+	}
+	if r := c.run("", "psbt", "finalize", b64); r.code != exitUsage || strings.Contains(r.err, "cannot read") {
+		t.Errorf("finalize of pasted base64: exit %d %q", r.code, r.err)
+	}
+	if r := c.run("", "psbt", "combine", b64, vec.Hex, "--json"); strings.Contains(r.err, "cannot read") {
+		t.Errorf("combine of pasted PSBTs: exit %d %q", r.code, r.err)
+	}
+	r := c.run("", "psbt", "decode", "cHNidP8BAHECAAAAAQ==", "--json")
+	if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "bad_psbt" {
+		t.Errorf("pasted broken PSBT: exit %d %q", r.code, r.err)
+	}
+	// A file whose name starts like a PSBT is read as the file.
+	dir := t.TempDir()
+	named := filepath.Join(dir, "cHNidP-notes")
+	if err := os.WriteFile(named, []byte("not a psbt"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.run("", "psbt", "decode", named, "--json"); r.code != exitUsage || !strings.Contains(r.err, "bad_psbt") {
+		t.Errorf("file named like a PSBT: exit %d %q", r.code, r.err)
+	}
+	// A name like "cHNidP" that is neither a file nor a PSBT says the file is missing.
+	if r := c.run("", "psbt", "decode", filepath.Join(dir, "cHNidP.psbt")); r.code != exitUsage || !strings.Contains(r.err, "cannot read") {
+		t.Errorf("missing file: exit %d %q", r.code, r.err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/btcsuite/btcd/wire/v2"
 	"github.com/satchel-wallet/satchel/internal/atomicfile"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -46,7 +47,9 @@ func psbtErr(err error) error {
 	return err
 }
 
-// readPSBT reads a PSBT from FILE, or stdin for "-": binary, base64 or hex.
+// readPSBT reads a PSBT from FILE, or stdin for "-": binary, base64 or hex. When no file of
+// that name exists and the argument itself starts like a base64 or hex PSBT, the argument is
+// the PSBT: people paste what another wallet showed them where a file name goes.
 func (a *App) readPSBT(arg string) (*psbt.Packet, error) {
 	var data []byte
 	var err error
@@ -54,6 +57,12 @@ func (a *App) readPSBT(arg string) (*psbt.Packet, error) {
 		data, err = io.ReadAll(io.LimitReader(a.In, txbuilder.MaxPSBTSize+1))
 	} else {
 		data, err = readBounded(arg, txbuilder.MaxPSBTSize)
+		if err != nil && pastedPSBT(arg) && len(arg) <= 2*txbuilder.MaxPSBTSize {
+			// Not there (a long text is also too long a name, and base64 has slashes).
+			if _, serr := os.Lstat(arg); serr != nil && !errors.Is(serr, fs.ErrPermission) {
+				data, err = []byte(arg), nil
+			}
+		}
 		if errors.Is(err, errTooLarge) {
 			return nil, psbtErr(fmt.Errorf("%w: %s is larger than %d MiB", txbuilder.ErrInvalidPSBT, arg, txbuilder.MaxPSBTSize>>20))
 		}
@@ -110,6 +119,11 @@ func (a *App) checkPSBTOut(file string) (string, error) {
 		}
 	}
 	return path, nil
+}
+
+// pastedPSBT says whether a FILE argument starts like a PSBT's base64 or hex text.
+func pastedPSBT(arg string) bool {
+	return strings.HasPrefix(arg, "cHNidP") || strings.HasPrefix(arg, "70736274ff")
 }
 
 // looksLikePSBT says whether data starts like a PSBT in any of the forms satchel reads:
