@@ -257,8 +257,8 @@ func newPSBTCmd(a *App) *cobra.Command {
 		Short: "Decode, sign, finalize and broadcast partially signed transactions (BIP174)",
 		Long: `Work with PSBTs (BIP174, with BIP371 taproot fields), the format wallets and hardware signers
 pass unsigned and partly signed transactions in. Each command reads a FILE, or stdin for -,
-holding the PSBT as binary, base64 or hex; PSBTs are written as base64 on stdout, or in binary
-to --out FILE.`,
+holding the PSBT as binary, base64 or hex; base64 or hex pasted in place of FILE is read too.
+PSBTs are written as base64 on stdout, or in binary to --out FILE.`,
 		Example: "  satchel psbt decode tx.psbt\n  satchel psbt sign tx.psbt --out signed.psbt\n  satchel psbt broadcast signed.psbt",
 	}
 	c.AddCommand(newPSBTDecodeCmd(a), newPSBTSignCmd(a), newPSBTCombineCmd(a), newPSBTFinalizeCmd(a), newPSBTBroadcastCmd(a), newPSBTAbandonCmd(a),
