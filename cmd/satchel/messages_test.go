@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -416,5 +417,29 @@ func TestPluralsInTextOutput(t *testing.T) {
 	}
 	if r := c.mustRun("", "backup", "export", filepath.Join(dir, "b2.json")); !strings.Contains(r.out, ", 1 label, 0 frozen coins)") {
 		t.Errorf("backup export with a label: %q", r.out)
+	}
+}
+
+// A backend that is not listening is named with its HOST:PORT and the reason in words, with
+// what to check, for every kind of backend (p2p: its first peer), and exits 5.
+func TestUnreachableBackendInWords(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now: a refused connection
+	c := newCLI(t)
+	c.mustRun("", "create")
+	want := "satchel: cannot reach the backend at " + addr + " (connection refused): is it running and listening there? check --backend (or satchel config set backend)\n"
+	for _, url := range []string{"electrum://" + addr, "http://" + addr, "btcd://u:p@" + addr, "p2p://" + addr} {
+		r := c.run("", "balance", "--backend", url)
+		if r.code != exitBackend || r.err != want {
+			t.Errorf("%s: exit %d %q, want %d %q", url, r.code, r.err, exitBackend, want)
+		}
+		r = c.run("", "sync", "--backend", url, "--json")
+		if code, msg := jsonError(t, r.err); r.code != exitBackend || code != "backend_unreachable" || "satchel: "+msg+"\n" != want {
+			t.Errorf("%s --json: exit %d %q", url, r.code, r.err)
+		}
 	}
 }
