@@ -85,7 +85,7 @@ func ParseFeeRate(s string) (FeeRate, error) {
 		return 0, badFeeRate(s, fmt.Sprintf("a fee rate is in sat/vB: write %s or %ssat/vB", num[:i], num[:i]))
 	}
 	if err := checkNumber(num); err != nil {
-		if strings.HasPrefix(err.Error(), "unexpected character") {
+		if strings.HasPrefix(err.Error(), "the character ") {
 			return 0, badFeeRate(s, "a fee rate is a number of sat/vB, like 2 or 0.5")
 		}
 		return 0, badFeeRate(s, err.Error())
@@ -146,7 +146,7 @@ func checkNumber(num string) error {
 	}
 	for _, c := range num {
 		if c != '.' && (c < '0' || c > '9') {
-			return fmt.Errorf("unexpected character %q: only digits, one decimal point and a unit "+
+			return fmt.Errorf("the character %q does not belong in an amount: only digits, one decimal point and a unit "+
 				"(sat, sats, btc) are allowed", c)
 		}
 	}

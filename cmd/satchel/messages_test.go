@@ -322,6 +322,13 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"cpfp", txid, "--fee-rate", "5", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		{[]string{"abandon", txid, "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		{[]string{"dust", "dispose", txid + ":0", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
+		// Too few or too many arguments, and unknown commands: in words, with what to type.
+		{[]string{"label"}, exitUsage, "usage", "satchel: label needs 2 arguments (TXID|ADDRESS|OUTPOINT TEXT), and none was given: see satchel label --help"},
+		{[]string{"freeze", "a", "b"}, exitUsage, "usage", "needs 1 argument (OUTPOINT), and 2 were given"},
+		{[]string{"psbt", "combine", "x"}, exitUsage, "usage", "needs at least 2 arguments"},
+		{[]string{"receive", "extra"}, exitUsage, "usage", `satchel: receive takes no arguments, and "extra" was given`},
+		{[]string{"export", "nope"}, exitUsage, "usage", `satchel: export has no command "nope": use one of descriptors, setup, xpub`},
+		{[]string{"sned"}, exitUsage, "usage", `there is no command "sned": did you mean`},
 	} {
 		before := snapshot(t, c.home)
 		r := c.run("", tc.args...)
@@ -344,7 +351,8 @@ func TestWalkWrongInputs(t *testing.T) {
 			t.Errorf("%s: the JSON message %q is not the text one %q", name, msg, r.err)
 		}
 		for _, internal := range []string{"strconv", `parsing "`, "invalid character", "unexpected end", "EOF", "bad input", " json: ",
-			"open ", "unknown shorthand", "time: ", "\x1b", ".new-"} {
+			"open ", "unknown shorthand", "time: ", "\x1b", ".new-", "arg(s)", "unknown command", "invalid separator index", "unexpected",
+			"(satchel):", "[0", "dial tcp", "input 0", "output 0", "payee 0"} {
 			if strings.Contains(r.err, internal) {
 				t.Errorf("%s: %q in %q", name, internal, r.err)
 			}
