@@ -39,7 +39,7 @@ func PSBTPrevOut(p *psbt.Packet, i int) *wire.TxOut {
 func CheckPSBTSigner(p *psbt.Packet) error {
 	for i := range p.Inputs {
 		if err := checkSignerInput(p, i); err != nil {
-			return fmt.Errorf("%w: input %d: %w", ErrPSBTRefused, i, err)
+			return fmt.Errorf("%w: input %d: %w", ErrPSBTRefused, i+1, err)
 		}
 	}
 	return nil

@@ -304,14 +304,14 @@ func prepareUnits(req Request, grouped bool) (*params, error) {
 	for i, py := range req.Payees {
 		w := py.OutputWeight()
 		if w == 0 {
-			return nil, invalidRequest("payee %d has neither a script nor a known type", i)
+			return nil, invalidRequest("payee %d has neither a script nor a known type", i+1)
 		}
 		p.payeeWeight += w
 		if req.SubtractFee {
 			continue
 		}
 		if py.Value <= 0 || py.Value > MaxMoney {
-			return nil, invalidRequest("payee %d value %d sat out of range", i, py.Value)
+			return nil, invalidRequest("payee %d value %d sat out of range", i+1, py.Value)
 		}
 		if limit := py.DustLimit(); py.Value < limit {
 			return nil, &DustError{Index: i, Value: py.Value, Min: limit, Type: py.Type}

@@ -329,5 +329,5 @@ func IncompleteError(p *psbt.Packet, pending []int) error {
 			return fmt.Errorf("%w: %d more %s needed (have %d of %d)", txbuilder.ErrPSBTIncomplete, n, word, st.Have, st.M)
 		}
 	}
-	return fmt.Errorf("%w: inputs %v still need signatures", txbuilder.ErrPSBTIncomplete, pending)
+	return fmt.Errorf("%w: %s still %s signatures", txbuilder.ErrPSBTIncomplete, txbuilder.InputList(pending), map[bool]string{true: "needs", false: "need"}[len(pending) == 1])
 }

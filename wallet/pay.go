@@ -285,7 +285,7 @@ func checkSigned(plan *Plan, tx *wire.MsgTx) error {
 		}
 		py := txbuilder.Payee{PkScript: out.PkScript, Type: scriptType(out.PkScript), Value: txbuilder.Amount(out.Value)}
 		if lim := py.DustLimit(); py.Value < lim {
-			return fmt.Errorf("%w: output %d pays %s, below its %s dust limit; nothing was sent", txbuilder.ErrDustOutput, i, groupSat(out.Value), groupSat(int64(lim)))
+			return fmt.Errorf("%w: output %d pays %s, below its %s dust limit; nothing was sent", txbuilder.ErrDustOutput, i+1, groupSat(out.Value), groupSat(int64(lim)))
 		}
 	}
 	return nil

@@ -250,6 +250,8 @@ func TestWalkWrongInputs(t *testing.T) {
 	cut := write("cut.jsonl", `{"address":"`+outsider+`","amount":`+"\n")
 	cutLabels := write("labels.jsonl", `{"type":"addr","ref":"x"`+"\n")
 	notJSON := write("not.json", "nope")
+	emptyPSBT := write("empty.psbt", "")
+	cutPSBT := write("cut.psbt", "70736274ff0100")
 	txid := strings.Repeat("00", 32)
 	lookalike := outsider[:len(outsider)-1] + "г" // Cyrillic
 	var golden strings.Builder
@@ -298,6 +300,10 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"backup", "export", ""}, exitUsage, "bad_file", "gives no file name"},
 		{[]string{"labels", "export", filepath.Join(cut, "x.jsonl")}, exitUsage, "bad_file", "is not a folder"},
 		{[]string{"psbt", "decode", ""}, exitUsage, "bad_file", "gives no file name"},
+		{[]string{"psbt", "decode", dir}, exitUsage, "bad_file", "is a folder"},
+		{[]string{"psbt", "decode", emptyPSBT}, exitUsage, "bad_psbt", "it is empty: give a PSBT as base64, hex or binary"},
+		{[]string{"psbt", "finalize", cutPSBT}, exitUsage, "bad_psbt", "ends in the middle of a field (cut short?): check that it was copied whole"},
+		{[]string{"psbt", "sign", "cHNidP8BAH", "--yes"}, exitUsage, "bad_psbt", "check that it was copied whole"},
 		{[]string{"balance", "--offline", "--datadir", cut}, exitUsage, "bad_config", "part of that path is a file"},
 		// The wallet's "bad input:" never follows a flag's name; each part is named once.
 		{[]string{"send", outsider, "1000", "--fee-rate", "2", "--max-fee-ratio", "-1", "--dry-run"}, exitUsage, "bad_max_fee_ratio", "must not be negative"},

@@ -603,3 +603,36 @@ func TestPSBTPastedAsArgument(t *testing.T) {
 		t.Errorf("missing file: exit %d %q", r.code, r.err)
 	}
 }
+
+// Inputs are numbered from 1 wherever people read them: finalize of a PSBT two inputs of
+// which lack signatures names "inputs 1 and 2", decode's text lists them from 1, and sign
+// says which it signs the same way (--json keeps BIP174's index from 0).
+func TestPSBTInputsNumberedFromOne(t *testing.T) {
+	c, fc := fakeCLI(t)
+	watchPair(t, c, "wpkh")
+	fundCold(t, c, fc, 30_000, 30_000)
+	delete(c.env, "SATCHEL_PASSPHRASE")
+	r := c.mustRun("", "send", "--json", "--wallet", "cold", outsider, "all", "--fee-rate", "2")
+	c.env["SATCHEL_PASSPHRASE"] = "test pass"
+	sent := decodeJSON[struct {
+		PSBT string `json:"psbt"`
+	}](t, r.out)
+	r = c.run("", "psbt", "finalize", sent.PSBT)
+	if code, _ := jsonError(t, c.run("", "psbt", "finalize", sent.PSBT, "--json").err); r.code != exitUsage || code != "psbt_incomplete" ||
+		!strings.Contains(r.err, "inputs 1 and 2 still need signatures") {
+		t.Errorf("finalize of an unsigned PSBT: exit %d %q", r.code, r.err)
+	}
+	text := c.mustRun("", "psbt", "decode", sent.PSBT).out
+	if !strings.Contains(text, "inputs (2):\n  1  ") || !strings.Contains(text, "\n  2  ") || strings.Contains(text, "\n  0  ") {
+		t.Errorf("decode numbers inputs from 0:\n%s", text)
+	}
+	js := decodeJSON[psbtSummaryJSON](t, c.mustRun("", "psbt", "decode", sent.PSBT, "--json").out)
+	if js.Inputs[0].Index != 0 || js.Inputs[1].Index != 1 {
+		t.Errorf("JSON indices %d %d, want BIP174's 0 and 1", js.Inputs[0].Index, js.Inputs[1].Index)
+	}
+	c.mustRun("", "sync", "--wallet", "hot")
+	r = c.mustRun("", "psbt", "sign", sent.PSBT, "--wallet", "hot", "--yes")
+	if !strings.Contains(r.err, "signing inputs 1 and 2 of wallet hot") {
+		t.Errorf("sign says %q", r.err)
+	}
+}

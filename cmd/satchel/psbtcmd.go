@@ -12,7 +12,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -439,7 +438,8 @@ func (a *App) printPSBTSummary(w io.Writer, s psbtSummaryJSON) {
 		if in.Value != nil {
 			value = fmtSat(*in.Value)
 		}
-		line := fmt.Sprintf("  %d  %s  %s", in.Index, in.OutPoint, value)
+		// Numbered from 1 for people (--json keeps BIP174's index from 0).
+		line := fmt.Sprintf("  %d  %s  %s", in.Index+1, in.OutPoint, value)
 		if in.Address != "" {
 			line += "  " + in.Address
 		}
@@ -475,7 +475,7 @@ func (a *App) printPSBTSummary(w io.Writer, s psbtSummaryJSON) {
 		if addr == "" {
 			addr = "(no address)"
 		}
-		line := fmt.Sprintf("  %d  %s  %s", o.Index, fmtSat(o.Value), addr)
+		line := fmt.Sprintf("  %d  %s  %s", o.Index+1, fmtSat(o.Value), addr)
 		switch {
 		case o.Change != nil && *o.Change:
 			line += "  change, ours " + o.Path
@@ -565,12 +565,8 @@ satchel psbt broadcast does that.
 				// People see what they sign; under --json too when they are asked y/N.
 				if !a.flags.json || (a.canPrompt() && !a.flags.yes) {
 					a.printPSBTSummary(a.Err, summary)
-					// Numbered as the inputs list above numbers them.
-					nums := make([]string, len(signing))
-					for i, n := range signing {
-						nums[i] = strconv.Itoa(n)
-					}
-					fmt.Fprintf(a.Err, "signing %s %s of wallet %s\n", plural(len(signing), "input", "inputs"), strings.Join(nums, ", "), a.flags.wallet)
+					// Numbered from 1, as the inputs list above numbers them.
+					fmt.Fprintf(a.Err, "signing %s of wallet %s\n", txbuilder.InputList(signing), a.flags.wallet)
 				} else {
 					for _, warn := range summary.Warnings {
 						a.warn("psbt", warn)
