@@ -254,6 +254,12 @@ func TestWalkWrongInputs(t *testing.T) {
 	cutPSBT := write("cut.psbt", "70736274ff0100")
 	txid := strings.Repeat("00", 32)
 	lookalike := outsider[:len(outsider)-1] + "г" // Cyrillic
+	c.mustRun(seedB+"\n", "restore", "--offline", "--wallet", "b")
+	keyB := strings.TrimSpace(c.mustRun("", "export", "xpub", "--multisig", "--wallet", "b").out)
+	own := "[73c5da0a/48h/1h/0h/2h]" + abandonBIP48Test // the default wallet's seed is abandon's
+	tpubLookalike := strings.Replace(keyB, "tpub", "tpubЕ", 1)
+	info := decodeJSON[infoJSON](t, c.mustRun("", "info", "--json").out)
+	descLookalike := strings.Replace(info.Descriptors.Receive, "tpub", "tpubЕ", 1)
 	var golden strings.Builder
 	for _, tc := range []struct {
 		args []string
@@ -328,6 +334,14 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"cpfp", txid, "--fee-rate", "5", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		{[]string{"abandon", txid, "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		{[]string{"dust", "dispose", txid + ":0", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
+		// Multisig cosigners are named by their place on the command line, not a sorted index.
+		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", keyB, "--cosigner", keyB}, exitUsage, "bad_input", "--cosigner #1 and #2 are the same key: give each member's key once"},
+		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", own}, exitUsage, "bad_input", "--cosigner #1 is this wallet's own key"},
+		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", keyB, "--cosigner", "[73c5da0a/48h/0h/0h/2h]" + abandonBIP48Main}, exitUsage, "bad_input", "--cosigner #2 is a key for mainnet (an xpub), but this wallet is on regtest"},
+		{[]string{"create", "--wallet", "m", "--multisig", "20", "--cosigner", keyB}, exitUsage, "bad_threshold", "the threshold must be 1 to 2 (the seed's key and 1 cosigner)"},
+		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", tpubLookalike}, exitUsage, "bad_descriptor", "--cosigner #1: character 28, 'Е' (U+0415), is not a plain letter"},
+		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", strings.Replace(keyB, "tpub", "xpub", 1)}, exitUsage, "bad_descriptor", "--cosigner #1: invalid extended key: checksum does not match (a character is wrong)"},
+		{[]string{"create", "--wallet", "w", "--watch-only", "--descriptor", descLookalike}, exitUsage, "bad_descriptor", "character 28, 'Е' (U+0415), is not a plain letter, digit or sign: a look-alike from another alphabet? retype it"},
 		// Too few or too many arguments, and unknown commands: in words, with what to type.
 		{[]string{"label"}, exitUsage, "usage", "satchel: label needs 2 arguments (TXID|ADDRESS|OUTPOINT TEXT), and none was given: see satchel label --help"},
 		{[]string{"freeze", "a", "b"}, exitUsage, "usage", "needs 1 argument (OUTPOINT), and 2 were given"},
