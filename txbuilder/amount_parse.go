@@ -98,7 +98,7 @@ func ParseFeeRate(s string) (FeeRate, error) {
 		return 0, badFeeRate(s, "the fee rate must be more than zero")
 	}
 	if FeeRate(r) > MaxFeeRateInput {
-		return 0, badFeeRate(s, fmt.Sprintf("more than %s sat/vB is surely a typo", MaxFeeRateInput))
+		return 0, badFeeRate(s, fmt.Sprintf("more than %s sat/vB is surely a typo", Amount(MaxFeeRateInput/1000).Grouped()))
 	}
 	return FeeRate(r), nil
 }

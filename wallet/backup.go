@@ -221,8 +221,16 @@ func ParseBackup(data []byte) (*Backup, error) {
 	}
 	var env backupEnvelope
 	if err := strictJSON(data, &env); err != nil {
-		if len(bytes.TrimSpace(data)) == 0 || !json.Valid(data) {
-			return bad("the file is not complete JSON (truncated or not a backup): %s", jsonwhy.Describe(err))
+		var syn *json.SyntaxError
+		switch {
+		case len(bytes.TrimSpace(data)) == 0:
+			return bad("the file is empty: give the file satchel backup export wrote")
+		case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+			return bad("the file is not complete JSON (cut short, or not a backup): %s", jsonwhy.Describe(err))
+		case !json.Valid(data):
+			// The first value read but is not a backup's (a labels file has many).
+			why := strings.TrimSuffix(jsonwhy.Describe(err), " (check its spelling)")
+			return bad("it is another kind of file (%s): give the file satchel backup export wrote", why)
 		}
 		return bad("%v", err)
 	}

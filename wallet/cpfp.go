@@ -77,7 +77,7 @@ func (w *Wallet) PlanCPFPFor(ctx context.Context, be chain.Backend, req CPFPRequ
 	if err := w.st.View(func(tx *store.Txn) error {
 		var err error
 		if rec, err = tx.Tx(parent); err != nil {
-			return fmt.Errorf("%w: %s is not a transaction of this wallet", ErrBadInput, parent)
+			return fmt.Errorf("%w: %s is not a transaction of this wallet: check the txid (satchel history lists them)", ErrBadInput, parent)
 		}
 		if rec.Status != store.StatusPending {
 			return fmt.Errorf("%w: %s is %s: only a pending transaction needs a child", ErrBadInput, parent, rec.Status)

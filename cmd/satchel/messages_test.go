@@ -253,6 +253,9 @@ func TestWalkWrongInputs(t *testing.T) {
 	emptyPSBT := write("empty.psbt", "")
 	cutPSBT := write("cut.psbt", "70736274ff0100")
 	txid := strings.Repeat("00", 32)
+	labelsFile := write("labels2.jsonl", `{"type":"tx","ref":"`+txid+`","label":"a"}`+"\n"+`{"type":"tx","ref":"`+txid+`","label":"b"}`+"\n")
+	longLine := write("long.jsonl", `{"type":"tx","ref":"`+txid+`","label":"`+strings.Repeat("x", 70_000)+`"}`+"\n")
+	emptyFile := write("empty", "")
 	lookalike := outsider[:len(outsider)-1] + "г" // Cyrillic
 	c.mustRun(seedB+"\n", "restore", "--offline", "--wallet", "b")
 	keyB := strings.TrimSpace(c.mustRun("", "export", "xpub", "--multisig", "--wallet", "b").out)
@@ -334,6 +337,17 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"cpfp", txid, "--fee-rate", "5", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		{[]string{"abandon", txid, "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		{[]string{"dust", "dispose", txid + ":0", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
+		// Folders, other kinds of files, huge values.
+		{[]string{"setup", "convert", dir, "--to", "descriptor"}, exitUsage, "bad_file", "is a folder"},
+		{[]string{"create", "--wallet", "w", "--watch-only", "--setup", dir}, exitUsage, "bad_file", "is a folder"},
+		{[]string{"psbt", "import", "--ur", dir}, exitUsage, "bad_file", "is a folder"},
+		{[]string{"restore", "--wallet", "r", "--from-backup", labelsFile}, exitUsage, "bad_backup", "it is another kind of file"},
+		{[]string{"restore", "--wallet", "r", "--from-backup", emptyFile}, exitUsage, "bad_backup", "the file is empty: give the file satchel backup export wrote"},
+		{[]string{"labels", "import", longLine}, exitUsage, "bad_labels", "longer than 64 KiB"},
+		{[]string{"label", txid, strings.Repeat("x", 5000)}, exitUsage, "bad_label", "at most 1,000 bytes (this one is 5,000)"},
+		{[]string{"send", outsider, "1000", "--fee-rate", "99999999", "--dry-run"}, exitUsage, "bad_fee_rate", "more than 100,000 sat/vB"},
+		{[]string{"bump-fee", txid, "--fee-rate", "5", "--dry-run", "--offline"}, exitUsage, "bad_input", "check the txid (satchel history lists them)"},
+		{[]string{"cpfp", txid, "--fee-rate", "5", "--dry-run", "--offline"}, exitUsage, "no_backend", "--dry-run too: leave out --offline"},
 		// Multisig cosigners are named by their place on the command line, not a sorted index.
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", keyB, "--cosigner", keyB}, exitUsage, "bad_input", "--cosigner #1 and #2 are the same key: give each member's key once"},
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", own}, exitUsage, "bad_input", "--cosigner #1 is this wallet's own key"},
