@@ -186,8 +186,8 @@ func (pf Portfolio) Select(req Request) (Selection, error) {
 	if err != nil {
 		var ife *InsufficientFundsError
 		var de *DustError
-		if errors.As(err, &ife) || errors.As(err, &de) {
-			return Selection{}, err // already said in the user's terms
+		if errors.As(err, &ife) || errors.As(err, &de) || errors.Is(err, ErrTooLarge) || errors.Is(err, ErrNoPayees) {
+			return Selection{}, err // already said in the user's terms; the policy's name is noise
 		}
 		return Selection{}, fmt.Errorf("select coins (%s): %w", pf.Name(), err)
 	}
