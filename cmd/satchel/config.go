@@ -151,7 +151,7 @@ func checkIntRange(lo, hi int) func(string) error {
 	return func(v string) error {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < lo || n > hi {
-			return fmt.Errorf("must be a whole number from %d to %d", lo, hi)
+			return fmt.Errorf("must be a whole number from %s to %s", groupDigits(int64(lo)), groupDigits(int64(hi)))
 		}
 		return nil
 	}

@@ -339,6 +339,9 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"cpfp", txid, "--fee-rate", "5", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		{[]string{"abandon", txid, "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		{[]string{"dust", "dispose", txid + ":0", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
+		// Settings: numbers grouped, a port that is no port.
+		{[]string{"config", "set", "gap-limit", "99999"}, exitUsage, "bad_config_value", "from 1 to 10,000"},
+		{[]string{"config", "set", "dns-resolver", "1.1.1.1:99999"}, exitUsage, "bad_config_value", `port "99999" is not a port number (1 to 65,535)`},
 		// Folders, other kinds of files, huge values.
 		{[]string{"setup", "convert", dir, "--to", "descriptor"}, exitUsage, "bad_file", "is a folder"},
 		{[]string{"create", "--wallet", "w", "--watch-only", "--setup", dir}, exitUsage, "bad_file", "is a folder"},
