@@ -253,6 +253,20 @@ func TestWalkWrongInputs(t *testing.T) {
 	emptyPSBT := write("empty.psbt", "")
 	cutPSBT := write("cut.psbt", "70736274ff0100")
 	txid := strings.Repeat("00", 32)
+	// Data folders whose wallet config does not read: each for one case.
+	badConfig := func(name, text string) string {
+		home := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Join(home, "regtest", "default"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(home, "regtest", "default", "config.toml"), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return home
+	}
+	noValue := badConfig("novalue", "gap-limit = \n")
+	twice := badConfig("twice", "unit = \"sat\"\nunit = \"btc\"\n")
+	badValue := badConfig("badvalue", "gap-limit = \"0\"\n")
 	labelsFile := write("labels2.jsonl", `{"type":"tx","ref":"`+txid+`","label":"a"}`+"\n"+`{"type":"tx","ref":"`+txid+`","label":"b"}`+"\n")
 	longLine := write("long.jsonl", `{"type":"tx","ref":"`+txid+`","label":"`+strings.Repeat("x", 70_000)+`"}`+"\n")
 	emptyFile := write("empty", "")
@@ -341,7 +355,11 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"dust", "dispose", txid + ":0", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		// Settings: numbers grouped, a port that is no port.
 		{[]string{"config", "set", "gap-limit", "99999"}, exitUsage, "bad_config_value", "from 1 to 10,000"},
-		{[]string{"config", "set", "dns-resolver", "1.1.1.1:99999"}, exitUsage, "bad_config_value", `port "99999" is not a port number (1 to 65,535)`},
+		{[]string{"config", "set", "dns-resolver", "1.1.1.1:99999"}, exitUsage, "bad_config_value", `must be HOST:PORT with a port from 1 to 65,535 (not "99999")`},
+		// A config file that does not read says which line and how to fix it.
+		{[]string{"balance", "--offline", "--datadir", noValue}, exitUsage, "bad_config", `line 1 (at gap-limit) does not read: write each setting as key = "value"`},
+		{[]string{"balance", "--offline", "--datadir", twice}, exitUsage, "bad_config", "line 2 sets unit again: keep one of the two lines"},
+		{[]string{"balance", "--offline", "--datadir", badValue}, exitUsage, "bad_config", "fix it with: satchel config set gap-limit VALUE (or config unset gap-limit)"},
 		// Folders, other kinds of files, huge values.
 		{[]string{"setup", "convert", dir, "--to", "descriptor"}, exitUsage, "bad_file", "is a folder"},
 		{[]string{"create", "--wallet", "w", "--watch-only", "--setup", dir}, exitUsage, "bad_file", "is a folder"},

@@ -32,7 +32,7 @@ func checkResolver(v string) error {
 		return errors.New("must be HOST:PORT, e.g. 127.0.0.1:53")
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-		return fmt.Errorf("port %q is not a port number (1 to 65,535): write HOST:PORT, e.g. 127.0.0.1:53", port)
+		return fmt.Errorf("must be HOST:PORT with a port from 1 to 65,535 (not %q), e.g. 127.0.0.1:53", port)
 	}
 	return nil
 }
