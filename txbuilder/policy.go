@@ -329,7 +329,7 @@ func (pf Portfolio) attemptTarget(p *params, extra Amount) (Selection, Amount, e
 		}
 	}
 	if overWeight {
-		return Selection{}, 0, fmt.Errorf("%w: no input set within %d WU pays %d sat", ErrTooLarge, MaxStandardTxWeight, target)
+		return Selection{}, 0, fmt.Errorf("%w: no set of coins within %s WU pays %s sat; send less, or in several payments", ErrTooLarge, Amount(MaxStandardTxWeight).Grouped(), target.Grouped())
 	}
 	// The funds suffice but no algorithm found a set (only possible when some are switched off
 	// or gave up): spend every eligible coin.

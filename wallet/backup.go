@@ -328,7 +328,7 @@ func (b *Backup) check() error {
 		return errors.New("no keystore")
 	}
 	if len(b.Keystore) > maxBackupKeystore {
-		return fmt.Errorf("keystore of %d bytes; a keystore is at most %d", len(b.Keystore), maxBackupKeystore)
+		return fmt.Errorf("keystore of %s bytes; a keystore is at most %d KiB", groupDigits(len(b.Keystore)), maxBackupKeystore>>10)
 	}
 	accts, err := b.accounts()
 	if err != nil {
@@ -353,7 +353,7 @@ func (b *Backup) check() error {
 			return err
 		}
 		if len(content) > maxBackupFileSize {
-			return fmt.Errorf("file %s is larger than %d bytes", name, maxBackupFileSize)
+			return fmt.Errorf("file %s is larger than %d MiB", name, maxBackupFileSize>>20)
 		}
 	}
 	return nil
@@ -390,7 +390,7 @@ func (b *Backup) accounts() ([]*account, error) {
 			return nil, fmt.Errorf("account %d: %w", r.Purpose, err)
 		}
 		if r.NextReceive > maxBackupNextIndex || r.NextChange > maxBackupNextIndex {
-			return nil, fmt.Errorf("account %d: more than %d addresses handed out", r.Purpose, maxBackupNextIndex)
+			return nil, fmt.Errorf("account %d: more than %s addresses handed out", r.Purpose, groupDigits(maxBackupNextIndex))
 		}
 		a := &account{rec: r, keys: ka}
 		if r.Main {
