@@ -506,5 +506,10 @@ func TestUnreachableBackendInWords(t *testing.T) {
 		if code, msg := jsonError(t, r.err); r.code != exitBackend || code != "backend_unreachable" || "satchel: "+msg+"\n" != want {
 			t.Errorf("%s --json: exit %d %q", url, r.code, r.err)
 		}
+		// receive answers from local state, and its warning says why in the same words.
+		r = c.run("", "receive", "--backend", url)
+		if r.code != 0 || !strings.Contains(r.err, "could not sync (cannot reach the backend at "+addr+" (connection refused)): answering from local state") {
+			t.Errorf("%s receive: exit %d %q", url, r.code, r.err)
+		}
 	}
 }

@@ -272,15 +272,24 @@ func humanError(err error) error {
 // unreachableInWords says that no connection to the backend could be made, where and why in
 // a few words, and what to check, instead of the chain of Go's dial errors.
 func unreachableInWords(err error) (string, bool) {
+	if _, _, ok := netutil.DialFailure(err); !ok {
+		return "", false
+	}
+	return backendTrouble(err) + ": is it running and listening there? check --backend (or satchel config set backend)", true
+}
+
+// backendTrouble is a backend failure in a few words for a warning: where and why when no
+// connection could be made, else the error on one line.
+func backendTrouble(err error) string {
 	addr, reason, ok := netutil.DialFailure(err)
 	if !ok {
-		return "", false
+		return oneLine(err.Error())
 	}
 	at := ""
 	if addr != "" {
 		at = " at " + addr
 	}
-	return "cannot reach the backend" + at + " (" + reason + "): is it running and listening there? check --backend (or satchel config set backend)", true
+	return "cannot reach the backend" + at + " (" + reason + ")"
 }
 
 // wrappedMessage replaces an error's text and keeps it for errors.Is and errors.As.
