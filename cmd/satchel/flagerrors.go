@@ -37,7 +37,90 @@ func usageForPeople(cmd *cobra.Command, err error) error {
 	if m, ok := argCountForPeople(cmd, msg); ok {
 		return usagef("usage", m)
 	}
+	if m, ok := flagForPeople(cmd, msg); ok {
+		return usagef("usage", m)
+	}
 	return usagef("usage", msg+" (see --help)")
+}
+
+// flagForPeople words pflag's flag errors: a flag given no value, a flag the command does not
+// have (with the nearest one it has), a short flag it does not have, and a dash too many.
+func flagForPeople(cmd *cobra.Command, msg string) (string, bool) {
+	if cmd == nil {
+		return "", false
+	}
+	path := cmd.CommandPath()
+	noFlag := strings.TrimPrefix(path, cmd.Root().Name()+" ") + " has no flag"
+	if !cmd.HasParent() {
+		noFlag = "there is no flag"
+	}
+	help := "see " + path + " --help"
+	switch {
+	case strings.HasPrefix(msg, "flag needs an argument: "):
+		f := strings.TrimPrefix(msg, "flag needs an argument: ")
+		if i := strings.LastIndex(f, " in "); i >= 0 { // "'x' in -x"
+			f = f[i+len(" in "):]
+		}
+		return fmt.Sprintf("%s needs a value (%s)", f, help), true
+	case strings.HasPrefix(msg, "unknown flag: "):
+		f := strings.TrimPrefix(msg, "unknown flag: ")
+		if near := nearestFlag(cmd, strings.TrimLeft(f, "-")); near != "" {
+			return fmt.Sprintf("%s %s: did you mean --%s? (%s)", noFlag, f, near, help), true
+		}
+		return fmt.Sprintf("%s %s (%s)", noFlag, f, help), true
+	case strings.HasPrefix(msg, "unknown shorthand flag: "):
+		f := msg[strings.LastIndex(msg, " in ")+len(" in "):]
+		if q := strings.TrimPrefix(msg, "unknown shorthand flag: "); len(q) >= 3 && q[0] == '\'' {
+			f = "-" + q[1:strings.Index(q[1:], "'")+1]
+		}
+		return fmt.Sprintf("%s %s (long flags start with --; %s)", noFlag, f, help), true
+	case strings.HasPrefix(msg, "bad flag syntax: "):
+		f := strings.TrimPrefix(msg, "bad flag syntax: ")
+		return fmt.Sprintf("%q is not a flag: write --name or --name=value (%s)", clipArg(f), help), true
+	}
+	return "", false
+}
+
+// nearestFlag is the flag of cmd (its own or inherited) closest to a mistyped name: one that
+// starts with it, or within two edits of it; "" when none is that close.
+func nearestFlag(cmd *cobra.Command, typed string) string {
+	best, bestD := "", 3
+	visit := func(f *pflag.Flag) {
+		if f.Hidden {
+			return
+		}
+		d := editDistance(typed, f.Name)
+		if strings.HasPrefix(f.Name, typed) && len(typed) >= 3 {
+			d = 1
+		}
+		if d < bestD {
+			best, bestD = f.Name, d
+		}
+	}
+	cmd.Flags().VisitAll(visit)
+	cmd.InheritedFlags().VisitAll(visit)
+	return best
+}
+
+// editDistance is the Levenshtein distance of a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // cobraArgCount reads cobra's argument-count errors: "accepts 2 arg(s), received 1",

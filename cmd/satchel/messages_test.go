@@ -386,6 +386,9 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"receive", "extra"}, exitUsage, "usage", `satchel: receive takes no arguments, and "extra" was given`},
 		{[]string{"export", "nope"}, exitUsage, "usage", `satchel: export has no command "nope": use one of descriptors, setup, xpub`},
 		{[]string{"sned"}, exitUsage, "usage", `there is no command "sned": did you mean`},
+		{[]string{"balance", "--ofline"}, exitUsage, "usage", "balance has no flag --ofline: did you mean --offline? (see satchel balance --help)"},
+		{[]string{"balance", "--offline", "-x"}, exitUsage, "usage", "balance has no flag -x (long flags start with --"},
+		{[]string{"balance", "---offline"}, exitUsage, "usage", `"---offline" is not a flag: write --name or --name=value`},
 	} {
 		before := snapshot(t, c.home)
 		r := c.run("", tc.args...)
@@ -409,7 +412,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		}
 		for _, internal := range []string{"strconv", `parsing "`, "invalid character", "unexpected end", "EOF", "bad input", " json: ",
 			"open ", "unknown shorthand", "time: ", "\x1b", ".new-", "arg(s)", "unknown command", "invalid separator index", "unexpected",
-			"(satchel):", "[0", "dial tcp", "input 0", "output 0", "payee 0", "bech32", "separator", "…\""} {
+			"(satchel):", "[0", "dial tcp", "input 0", "output 0", "payee 0", "bech32", "separator", "…\"", "flag needs an argument", "unknown flag", "bad flag syntax"} {
 			if strings.Contains(r.err, internal) {
 				t.Errorf("%s: %q in %q", name, internal, r.err)
 			}
@@ -424,6 +427,10 @@ func TestWalkWrongInputs(t *testing.T) {
 		fmt.Fprintf(&golden, "satchel %s\n  exit %d %s: %s", strings.Join(shown, " "), r.code, code, strings.ReplaceAll(r.err, dir, "$DIR"))
 	}
 	c.golden("walk-errors.txt", golden.String())
+	// A flag given no value at the end of the line says it needs one.
+	if r := c.run("", "history", "--offline", "--limit"); r.code != exitUsage || r.err != "satchel: --limit needs a value (see satchel history --help)\n" {
+		t.Errorf("--limit without a value: exit %d %q", r.code, r.err)
+	}
 	// A group of commands under --json prints no help on stdout: it names its subcommands.
 	if r := c.run("", "config", "--json"); r.code != exitUsage || r.out != "" || !strings.Contains(r.err, "get, list, path, set, unset") {
 		t.Errorf("config --json: exit %d %q %q", r.code, r.out, r.err)
