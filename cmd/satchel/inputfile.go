@@ -22,6 +22,12 @@ func inputFileError(code, what, path string, err error) error {
 	if errors.Is(err, syscall.EISDIR) {
 		return usagef(code, fmt.Sprintf("%s%s is a folder: give the path of a file in it", what, path))
 	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return usagef(code, fmt.Sprintf("cannot read %s%s: there is no such file (check the path)", what, path))
+	case errors.Is(err, fs.ErrPermission):
+		return usagef(code, fmt.Sprintf("cannot read %s%s: permission denied (check who may read it: ls -l)", what, path))
+	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		err = pe.Err

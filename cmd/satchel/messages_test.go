@@ -312,6 +312,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"send", "--batch", cut, "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_batch", "ends too early"},
 		{[]string{"labels", "import", ""}, exitUsage, "bad_file", "gives no file name"},
 		{[]string{"labels", "import", dir}, exitUsage, "bad_file", "is a folder"},
+		{[]string{"labels", "import", filepath.Join(dir, "missing.jsonl")}, exitUsage, "bad_file", "there is no such file (check the path)"},
 		{[]string{"labels", "import", cutLabels}, exitUsage, "bad_labels", "ends too early"},
 		{[]string{"restore", "--wallet", "r", "--mnemonic-file", dir}, exitUsage, "bad_mnemonic_file", "is a folder"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", dir}, exitUsage, "bad_backup", "is a folder"},
