@@ -110,6 +110,13 @@ func addressError(s string, err error) error {
 	return &codedError{exit: exitUsage, code: "bad_address", err: errors.New(out + "; check for a typo")}
 }
 
+// isAddressDecodeError says whether err is wallet/address's refusal of the text itself (not
+// an address of another network, which says so in its own words).
+func isAddressDecodeError(err error) bool {
+	return errors.Is(err, address.ErrBadChecksum) || errors.Is(err, address.ErrInvalid) ||
+		errors.Is(err, address.ErrUnknownWitnessVersion) || errors.Is(err, address.ErrUnsupportedProgram)
+}
+
 // silentAddressError is addressError for a silent payment address (sp1..., tsp1...): the
 // bech32 decoder's words ("invalid separator index 2") become what a person can check.
 func silentAddressError(s string, err error) error {

@@ -111,6 +111,9 @@ signature only. The signature is checked before it is printed.`,
 			}
 			own, err := w.MessageAddress(args[0])
 			if err != nil {
+				if isAddressDecodeError(err) {
+					return addressError(args[0], err)
+				}
 				return err
 			}
 			var sig string
