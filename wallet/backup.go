@@ -225,6 +225,8 @@ func ParseBackup(data []byte) (*Backup, error) {
 		switch {
 		case len(bytes.TrimSpace(data)) == 0:
 			return bad("the file is empty: give the file satchel backup export wrote")
+		case errors.Is(err, errTrailingJSON):
+			return bad("%v: give the file satchel backup export wrote, alone", err)
 		case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 			return bad("the file is not complete JSON (cut short, or not a backup): %s", jsonwhy.Describe(err))
 		case !json.Valid(data):
@@ -299,6 +301,9 @@ func ParseBackup(data []byte) (*Backup, error) {
 	return b, nil
 }
 
+// errTrailingJSON is text after a backup's one JSON object.
+var errTrailingJSON = errors.New("more follows the JSON object (two files joined?)")
+
 // strictJSON decodes one JSON value with no unknown fields and nothing after it.
 func strictJSON(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -307,7 +312,7 @@ func strictJSON(data []byte, v any) error {
 		return err
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("unexpected data after the JSON object")
+		return errTrailingJSON
 	}
 	return nil
 }

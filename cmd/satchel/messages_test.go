@@ -270,6 +270,11 @@ func TestWalkWrongInputs(t *testing.T) {
 	labelsFile := write("labels2.jsonl", `{"type":"tx","ref":"`+txid+`","label":"a"}`+"\n"+`{"type":"tx","ref":"`+txid+`","label":"b"}`+"\n")
 	longLine := write("long.jsonl", `{"type":"tx","ref":"`+txid+`","label":"`+strings.Repeat("x", 70_000)+`"}`+"\n")
 	emptyFile := write("empty", "")
+	joined := filepath.Join(dir, "joined.json")
+	c.mustRun("", "backup", "export", joined)
+	if b, err := os.ReadFile(joined); err != nil || os.WriteFile(joined, append(b, b...), 0o600) != nil {
+		t.Fatal("cannot double the backup", err)
+	}
 	lookalike := outsider[:len(outsider)-1] + "г" // Cyrillic
 	c.mustRun(seedB+"\n", "restore", "--offline", "--wallet", "b")
 	keyB := strings.TrimSpace(c.mustRun("", "export", "xpub", "--multisig", "--wallet", "b").out)
@@ -367,6 +372,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"create", "--wallet", "w", "--watch-only", "--setup", dir}, exitUsage, "bad_file", "is a folder"},
 		{[]string{"psbt", "import", "--ur", dir}, exitUsage, "bad_file", "is a folder"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", labelsFile}, exitUsage, "bad_backup", "it is another kind of file"},
+		{[]string{"restore", "--wallet", "r", "--from-backup", joined}, exitUsage, "bad_backup", "more follows the JSON object (two files joined?)"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", emptyFile}, exitUsage, "bad_backup", "the file is empty: give the file satchel backup export wrote"},
 		{[]string{"labels", "import", longLine}, exitUsage, "bad_labels", "longer than 64 KiB"},
 		{[]string{"label", txid, strings.Repeat("x", 5000)}, exitUsage, "bad_label", "at most 1,000 bytes (this one is 5,000)"},
