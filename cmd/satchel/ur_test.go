@@ -112,6 +112,15 @@ func TestURShowJSONAndImportJSON(t *testing.T) {
 	if got := decodeJSON[psbtImportJSON](t, r.out); got.File != out || got.PSBT != "" || got.PartsRead != parts.SeqLen {
 		t.Fatalf("import --out: %+v", got)
 	}
+	// A single-part UR is read as "1 part", not "1 part(s)".
+	small := filepath.Join(t.TempDir(), "one.psbt")
+	if err := os.WriteFile(small, bigPSBT(t, 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	one := decodeJSON[urPartsJSON](t, c.mustRun("", "psbt", "show", "--qr", "--json", "--fragment-size", "2000", small).out)
+	if r := c.mustRun(strings.Join(one.Parts, "\n"), "psbt", "import", "--ur"); len(one.Parts) != 1 || r.err != "read 1 part\n" {
+		t.Errorf("%d parts; stderr %q, want %q", len(one.Parts), r.err, "read 1 part\n")
+	}
 	if b, err := os.ReadFile(out); err != nil || !bytes.Equal(b, bigPSBT(t, 2)) {
 		t.Fatalf("file holds %x, %v", b, err)
 	}
