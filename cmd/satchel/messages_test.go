@@ -220,7 +220,7 @@ func TestWrongInputsSayWhatToDo(t *testing.T) {
 		{[]string{"utxos", "--offline", "--fee-rate", "2sat"}, "", exitUsage, "a fee rate is in sat/vB", "sats"},
 		{[]string{"tip", "cancel", "nope"}, "", exitUsage, `no tip "nope"`, "bad input"},
 		{[]string{"seed", "verify"}, "", exitUsage, "no seed words on stdin", "this one has 0"},
-		{[]string{"labels", "import", "/nonexistent/labels.jsonl"}, "", exitUsage, "cannot read /nonexistent/labels.jsonl: no such file", "open /nonexistent"},
+		{[]string{"labels", "import", "/nonexistent/labels.jsonl"}, "", exitUsage, "cannot read /nonexistent/labels.jsonl: there is no such file (check the path)", "open /nonexistent"},
 	} {
 		r := c.run(tc.stdin, tc.args...)
 		if r.code != tc.exit || !strings.Contains(r.err, tc.has) || strings.Contains(r.err, tc.lack) {
