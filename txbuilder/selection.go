@@ -73,7 +73,7 @@ type DustError struct {
 
 // Error names the payee and the limit so the user can fix the amount.
 func (e *DustError) Error() string {
-	return fmt.Sprintf("payee %d: %s sat is below the %s dust limit of %s sat (nodes do not relay smaller outputs)", e.Index+1, e.Value.Grouped(), e.Type, e.Min.Grouped())
+	return fmt.Sprintf("payee %d: %s sat is below the %s dust limit of %s sat (nodes do not relay smaller outputs): send at least %s sat", e.Index+1, e.Value.Grouped(), e.Type, e.Min.Grouped(), e.Min.Grouped())
 }
 
 // Unwrap makes errors.Is(err, ErrDustOutput) hold.
