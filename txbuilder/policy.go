@@ -186,7 +186,8 @@ func (pf Portfolio) Select(req Request) (Selection, error) {
 	if err != nil {
 		var ife *InsufficientFundsError
 		var de *DustError
-		if errors.As(err, &ife) || errors.As(err, &de) || errors.Is(err, ErrTooLarge) || errors.Is(err, ErrNoPayees) {
+		if errors.As(err, &ife) || errors.As(err, &de) || errors.Is(err, ErrTooLarge) || errors.Is(err, ErrNoPayees) ||
+			errors.Is(err, ErrBadAmount) {
 			return Selection{}, err // already said in the user's terms; the policy's name is noise
 		}
 		return Selection{}, fmt.Errorf("select coins (%s): %w", pf.Name(), err)

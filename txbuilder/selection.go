@@ -318,7 +318,7 @@ func prepareUnits(req Request, grouped bool) (*params, error) {
 		}
 		p.payeeSum += py.Value
 		if p.payeeSum > MaxMoney {
-			return nil, invalidRequest("payees total more than 21 million BTC")
+			return nil, fmt.Errorf("%w: the payees total more than 21 million BTC: check the amounts", ErrBadAmount)
 		}
 	}
 	p.target = p.payeeSum + p.feeRate.FeeForWeight(EstimateTxWeight(0, p.nPayees, 0, p.payeeWeight))

@@ -379,6 +379,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"send", outsider, "1000", "--fee-rate", "99999999", "--dry-run"}, exitUsage, "bad_fee_rate", "more than 100,000 sat/vB"},
 		{[]string{"bump-fee", txid, "--fee-rate", "5", "--dry-run", "--offline"}, exitUsage, "bad_input", "check the txid (satchel history lists them)"},
 		{[]string{"cpfp", txid, "--fee-rate", "5", "--dry-run", "--offline"}, exitUsage, "no_backend", "--dry-run too: leave out --offline"},
+		{[]string{"send", "--to", outsider + "=21000000btc", "--to", "bcrt1pvnlk0hvxsy4x4awtscxmlm6h9t9m89x78w7x3u72fmqc2ctsv6ks55cckt=1btc", "--fee-rate", "2", "--dry-run", "--offline"}, exitUsage, "bad_amount", "the payees total more than 21 million BTC: check the amounts"},
 		{[]string{"send", outsider, "100", "--fee-rate", "2", "--dry-run", "--offline"}, exitCannotPay, "below_dust", "payee 1: 100 sat is below the wpkh dust limit of 294 sat (nodes do not relay smaller outputs): send at least 294 sat"},
 		// Multisig cosigners are named by their place on the command line, not a sorted index.
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", keyB, "--cosigner", keyB}, exitUsage, "bad_input", "--cosigner #1 and #2 are the same key: give each member's key once"},
