@@ -175,7 +175,7 @@ func multisigFromDescriptors(texts []string, net *chaincfg.Params) (*keys.Accoun
 				return nil, fmt.Errorf("%w: %s: %w", descriptor.ErrUnsupported, shortText(s), err)
 			}
 			if chains[c] != nil {
-				return nil, fmt.Errorf("%w: two descriptors for chain /%d/*", ErrBadInput, c)
+				return nil, fmt.Errorf("%w: two descriptors for chain /%d/*: give one receive (/0/*) and one change (/1/*) descriptor, or one with /<0;1>/*", ErrBadInput, c)
 			}
 			chains[c] = part
 		}

@@ -388,6 +388,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"create", "--wallet", "m", "--multisig", "20", "--cosigner", keyB}, exitUsage, "bad_threshold", "the threshold must be 1 to 2 (the seed's key and 1 cosigner)"},
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", tpubLookalike}, exitUsage, "bad_descriptor", "--cosigner #1: character 28, 'Е' (U+0415), is not a plain letter"},
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", strings.Replace(keyB, "tpub", "xpub", 1)}, exitUsage, "bad_descriptor", "--cosigner #1: invalid extended key: checksum does not match (a character is wrong)"},
+		{[]string{"create", "--wallet", "w", "--watch-only", "--descriptor", info.Descriptors.Receive, "--descriptor", info.Descriptors.Receive}, exitUsage, "bad_input", "two descriptors for chain /0/*: give one receive (/0/*) and one change (/1/*) descriptor"},
 		{[]string{"create", "--wallet", "w", "--watch-only", "--descriptor", descLookalike}, exitUsage, "bad_descriptor", "character 28, 'Е' (U+0415), is not a plain letter, digit or sign: a look-alike from another alphabet? retype it"},
 		// Too few or too many arguments, and unknown commands: in words, with what to type.
 		{[]string{"label"}, exitUsage, "usage", "satchel: label needs 2 arguments (TXID|ADDRESS|OUTPOINT TEXT), and none was given: see satchel label --help"},
