@@ -397,6 +397,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"receive", "extra"}, exitUsage, "usage", `satchel: receive takes no arguments, and "extra" was given`},
 		{[]string{"export", "nope"}, exitUsage, "usage", `satchel: export has no command "nope": use one of descriptors, setup, xpub`},
 		{[]string{"sned"}, exitUsage, "usage", `there is no command "sned": did you mean`},
+		{[]string{"help", "nope"}, exitUsage, "usage", `there is no help topic "nope": see satchel --help for the commands`},
 		{[]string{"balance", "--ofline"}, exitUsage, "usage", "balance has no flag --ofline: did you mean --offline? (see satchel balance --help)"},
 		{[]string{"balance", "--offline", "-x"}, exitUsage, "usage", "balance has no flag -x (long flags start with --"},
 		{[]string{"balance", "---offline"}, exitUsage, "usage", `"---offline" is not a flag: write --name or --name=value`},

@@ -149,7 +149,28 @@ tips and dust-sized sends, with honest fees, scriptable JSON output and an encry
 	}
 	a.installCompletions(root)
 	refuseUnknownSubcommands(root)
+	strictHelp(root)
 	return root
+}
+
+// strictHelp makes "satchel help TOPIC" for a command that does not exist fail with exit 2,
+// as "satchel TOPIC" does: cobra prints "Unknown help topic" and the root's usage, exit 0.
+func strictHelp(root *cobra.Command) {
+	root.InitDefaultHelpCmd()
+	for _, h := range root.Commands() {
+		if h.Name() != "help" || h.Run == nil {
+			continue
+		}
+		show := h.Run
+		h.Run = nil
+		h.RunE = func(c *cobra.Command, args []string) error {
+			if target, rest, err := c.Root().Find(args); err != nil || target == nil || len(rest) > 0 {
+				return usagef("usage", fmt.Sprintf("there is no help topic %q: see satchel --help for the commands", strings.Join(args, " ")))
+			}
+			show(c, args)
+			return nil
+		}
+	}
 }
 
 // refuseUnknownSubcommands makes a group command (tip, psbt, config...) given a word that is
