@@ -13,6 +13,7 @@ import (
 
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/address"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/fiat"
 )
@@ -462,7 +463,10 @@ history, utxos and receive. An empty TEXT removes the label.`,
 			defer w.Close()
 			if key == "" {
 				if _, err := decodeAddress(target, w); err != nil {
-					return usagef("bad_label_target", fmt.Sprintf("%q is not a txid, an outpoint (TXID:VOUT) or an address: %v", target, err))
+					if errors.Is(err, address.ErrWrongNetwork) {
+						return err // it says which network the address is for
+					}
+					return usagef("bad_label_target", fmt.Sprintf("%q is not a txid (64 hex characters), an outpoint (TXID:VOUT) or an address: check for a typo", clipArg(target)))
 				}
 				key = wallet.LabelKeyAddress(target)
 			}

@@ -342,6 +342,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"freeze", txid + ":-1"}, exitUsage, "bad_outpoint", "whole number from 0"},
 		// Addresses for a person, on every command that reads one.
 		{[]string{"verify-message", "nope", "sig", "msg"}, exitUsage, "bad_address", "check for a typo"},
+		{[]string{"label", "nothex", "x"}, exitUsage, "bad_label_target", `"nothex" is not a txid (64 hex characters), an outpoint (TXID:VOUT) or an address: check for a typo`},
 		{[]string{"sign-message", "nope", "msg"}, exitUsage, "bad_address", `not a bitcoin address: "nope"; check for a typo`},
 		{[]string{"send", lookalike, "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", "check for a typo"},
 		{[]string{"send", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "wrong_network", "is for mainnet"},
