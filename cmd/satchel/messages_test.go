@@ -370,6 +370,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"balance", "--offline", "--datadir", badValue}, exitUsage, "bad_config", "fix it with: satchel config set gap-limit VALUE (or config unset gap-limit)"},
 		// Folders, other kinds of files, huge values.
 		{[]string{"setup", "convert", dir, "--to", "descriptor"}, exitUsage, "bad_file", "is a folder"},
+		{[]string{"setup", "convert", emptyFile, "--to", "descriptor"}, exitUsage, "bad_setup", "the file is empty: give a descriptor, BSMS record, Caravan JSON or Coldcard/Sparrow multisig file"},
 		{[]string{"create", "--wallet", "w", "--watch-only", "--setup", dir}, exitUsage, "bad_file", "is a folder"},
 		{[]string{"psbt", "import", "--ur", dir}, exitUsage, "bad_file", "is a folder"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", labelsFile}, exitUsage, "bad_backup", "it is another kind of file"},

@@ -30,7 +30,7 @@ func Detect(data []byte) (string, *Setup, error) {
 	)
 	switch {
 	case first == "":
-		return "", nil, invalidf("the file is empty")
+		return "", nil, invalidf("the file is empty: give a descriptor, BSMS record, Caravan JSON or Coldcard/Sparrow multisig file")
 	case strings.HasPrefix(text, "{"):
 		format = FormatCaravan
 		s, err = ParseCaravan(data)
