@@ -324,6 +324,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"restore", "--wallet", "r", "--from-backup", notJSON}, exitUsage, "bad_backup", "not valid JSON"},
 		{[]string{"seed", "verify", "--shamir", "--mnemonic-file", dir}, exitUsage, "bad_shares_file", "is a folder"},
 		{[]string{"passphrase", "change", "--new-passphrase-file", dir}, exitUsage, "bad_passphrase_file", "is a folder"},
+		{[]string{"seed", "show", "--passphrase-file", emptyFile}, exitUsage, "empty_passphrase", "is empty: write it on the file's first line"},
 		{[]string{"balance", "--offline", "--passphrase-file", filepath.Join(dir, "missing")}, exitUsage, "bad_passphrase_file", "cannot read --passphrase-file"},
 		{[]string{"backup", "export", filepath.Join(dir, "missing", "b.json")}, exitUsage, "bad_file", "does not exist (create it first)"},
 		{[]string{"backup", "export", ""}, exitUsage, "bad_file", "gives no file name"},

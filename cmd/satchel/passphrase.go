@@ -38,7 +38,7 @@ func (a *App) readSecretFrom(s passphraseSource) ([]byte, error) {
 			return nil, inputFileError("bad_passphrase_file", s.fileFlag, s.file, err)
 		}
 		if len(b) == 0 {
-			return nil, usagef("empty_passphrase", fmt.Sprintf("the %s in %s is empty", s.what, s.file))
+			return nil, usagef("empty_passphrase", fmt.Sprintf("the %s in %s is empty: write it on the file's first line", s.what, s.file))
 		}
 		return b, nil
 	}
