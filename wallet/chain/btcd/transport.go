@@ -16,6 +16,7 @@ import (
 	"github.com/btcsuite/btcd/chaincfg/v2"
 
 	"github.com/satchel-wallet/satchel/wallet/chain"
+	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
 
 const (
@@ -89,7 +90,7 @@ func (b *Backend) exchangeOne(ctx context.Context, what string, calls []*call) e
 	case ctx.Err() != nil:
 		return b.unreachable(what, ctx.Err())
 	case errors.Is(context.Cause(rctx), errNoAnswer):
-		return b.unreachable(what, fmt.Errorf("no answer within %s", b.timeout))
+		return b.unreachable(what, &netutil.TimeoutError{Addr: b.cfg.Host, What: "answer", Limit: b.timeout})
 	}
 	return b.unreachable(what, err)
 }

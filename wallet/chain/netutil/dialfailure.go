@@ -3,13 +3,36 @@ package netutil
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/url"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/satchel-wallet/satchel/wallet/chain"
 )
+
+// TimeoutError is a server at Addr that took a connection but gave no answer (or no
+// handshake) within Limit. Backends that time calls themselves return it, so DialFailure can
+// say where and how long in words.
+type TimeoutError struct {
+	// Addr is the HOST:PORT asked.
+	Addr string
+	// What did not come: "answer", "handshake".
+	What  string
+	Limit time.Duration
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("no %s within %s", e.What, e.Limit)
+}
+
+// Timeout marks it as a net.Error timeout.
+func (e *TimeoutError) Timeout() bool { return true }
+
+// Temporary is part of net.Error; a server that did not answer may answer later.
+func (e *TimeoutError) Temporary() bool { return true }
 
 // DialFailure finds in err, from any backend, why no connection to the server could be made
 // or no answer came: the HOST:PORT tried (empty when err does not say) and the reason in a
@@ -24,7 +47,10 @@ func DialFailure(err error) (addr, reason string, ok bool) {
 	var dns *net.DNSError
 	var ne net.Error
 	var ce *Error
+	var te *TimeoutError
 	switch {
+	case errors.As(err, &te):
+		return te.Addr, te.Error(), true
 	case errors.Is(err, syscall.ECONNREFUSED):
 		reason = "connection refused"
 	case errors.As(err, &dns) && dns.IsNotFound:

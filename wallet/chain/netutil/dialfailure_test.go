@@ -24,6 +24,7 @@ func TestDialFailure(t *testing.T) {
 		{"dial refused", Endpoint{Name: "electrum://h:1"}.Fail("connect", &DialError{Addr: "h:1", Err: syscall.ECONNREFUSED}), "h:1", "connection refused", true},
 		{"http lookup, port from the scheme", fmt.Errorf("%w: x: %w", chain.ErrUnreachable, &url.Error{Op: "Post", URL: "https://x.invalid/api", Err: refused}), "x.invalid:443", "no such host", true},
 		{"slow server", &Error{Server: "https://h:3000/api", Kind: KindSlow, Timeout: 30 * time.Second, Err: context.DeadlineExceeded}, "h:3000", "no answer within 30s", true},
+		{"btcd or a p2p peer that does not answer", fmt.Errorf("%w: btcd://u:***@h:1: check node: %w", chain.ErrUnreachable, &TimeoutError{Addr: "h:1", What: "answer", Limit: 30 * time.Second}), "h:1", "no answer within 30s", true},
 		{"a refusal says more itself", Endpoint{Name: "https://h/api"}.Refused("GET /x", "status 500"), "", "", false},
 		{"another chain", Endpoint{Name: "https://h/api"}.WrongNetwork("a", "b"), "", "", false},
 		{"not a backend's error", syscall.ECONNREFUSED, "", "", false},

@@ -147,7 +147,7 @@ func dialPeer(ctx context.Context, d netutil.Dialer, params *chaincfg.Params, ad
 		return nil, fmt.Errorf("peer %s: the handshake failed (another network, or it closed the connection)", addr)
 	case <-hctx.Done():
 		p.Disconnect()
-		return nil, fmt.Errorf("peer %s: no handshake within %s", addr, handshakeTimeout)
+		return nil, fmt.Errorf("peer %s: %w", addr, &netutil.TimeoutError{Addr: addr, What: "handshake", Limit: handshakeTimeout})
 	}
 	if p.Services()&needServices != needServices {
 		p.Disconnect()
