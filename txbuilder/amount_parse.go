@@ -85,7 +85,7 @@ func ParseFeeRate(s string) (FeeRate, error) {
 		return 0, badFeeRate(s, fmt.Sprintf("a fee rate is in sat/vB: write %s or %ssat/vB", num[:i], num[:i]))
 	}
 	if err := checkNumber(num); err != nil {
-		if strings.HasPrefix(err.Error(), "unexpected character") {
+		if strings.HasPrefix(err.Error(), "the character ") {
 			return 0, badFeeRate(s, "a fee rate is a number of sat/vB, like 2 or 0.5")
 		}
 		return 0, badFeeRate(s, err.Error())
@@ -98,7 +98,7 @@ func ParseFeeRate(s string) (FeeRate, error) {
 		return 0, badFeeRate(s, "the fee rate must be more than zero")
 	}
 	if FeeRate(r) > MaxFeeRateInput {
-		return 0, badFeeRate(s, fmt.Sprintf("more than %s sat/vB is surely a typo", MaxFeeRateInput))
+		return 0, badFeeRate(s, fmt.Sprintf("more than %s sat/vB is surely a typo", Amount(MaxFeeRateInput/1000).Grouped()))
 	}
 	return FeeRate(r), nil
 }
@@ -146,7 +146,7 @@ func checkNumber(num string) error {
 	}
 	for _, c := range num {
 		if c != '.' && (c < '0' || c > '9') {
-			return fmt.Errorf("unexpected character %q: only digits, one decimal point and a unit "+
+			return fmt.Errorf("the character %q does not belong in an amount: only digits, one decimal point and a unit "+
 				"(sat, sats, btc) are allowed", c)
 		}
 	}

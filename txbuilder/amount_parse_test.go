@@ -69,9 +69,9 @@ func TestParseAmountRefuses(t *testing.T) {
 		{"two points", "1.2.3btc", "more than one decimal point"},
 		{"point first", ".5btc", "both sides"},
 		{"point last", "5.btc", "both sides"},
-		{"unknown unit", "5mbtc", "unexpected character"},
-		{"letters", "abc", "unexpected character"},
-		{"unicode digit", "٣", "unexpected character"},
+		{"unknown unit", "5mbtc", "does not belong in an amount"},
+		{"letters", "abc", "does not belong in an amount"},
+		{"unicode digit", "٣", "does not belong in an amount"},
 		{"huge number", strings.Repeat("9", 40), "too large"},
 		{"overlong text", strings.Repeat("1", 100), "too long"},
 	}

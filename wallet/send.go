@@ -342,7 +342,7 @@ func (w *Wallet) Sign(plan *Plan, passphrase []byte, opts ...keystore.Option) (*
 			return nil, err
 		}
 		if !bytes.Equal(d.PkScript, tx.TxOut[idx].PkScript) {
-			return nil, fmt.Errorf("sign: %w: output %d does not derive from %d/%d/%d", ErrChangeNotOurs, idx, kp.purpose, kp.chain, kp.index)
+			return nil, fmt.Errorf("sign: %w: output %d does not derive from %d/%d/%d", ErrChangeNotOurs, idx+1, kp.purpose, kp.chain, kp.index)
 		}
 	}
 	if err := w.silentOutputs(plan, tx, master); err != nil {
@@ -351,7 +351,7 @@ func (w *Wallet) Sign(plan *Plan, passphrase []byte, opts ...keystore.Option) (*
 	// The placeholder is an unspendable key: nothing may be signed that still pays it.
 	for i, out := range tx.TxOut {
 		if bytes.Equal(out.PkScript, SilentPlaceholder) {
-			return nil, fmt.Errorf("sign: output %d still pays the silent-payment placeholder; nothing was signed", i)
+			return nil, fmt.Errorf("sign: output %d still pays the silent-payment placeholder; nothing was signed", i+1)
 		}
 	}
 	err = txbuilder.Sign(tx, plan.Prev, func(i int) (*btcec.PrivateKey, error) {

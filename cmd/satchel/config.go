@@ -151,7 +151,7 @@ func checkIntRange(lo, hi int) func(string) error {
 	return func(v string) error {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < lo || n > hi {
-			return fmt.Errorf("must be a whole number from %d to %d", lo, hi)
+			return fmt.Errorf("must be a whole number from %s to %s", groupDigits(int64(lo)), groupDigits(int64(hi)))
 		}
 		return nil
 	}
@@ -212,7 +212,7 @@ func readConfigFile(path string) (configValues, error) {
 		return nil, usagef("bad_config", fmt.Sprintf("cannot read config %s: part of that path is a file, not a folder (check --datadir and SATCHEL_HOME)", path))
 	}
 	if err != nil {
-		return nil, usagef("bad_config", fmt.Sprintf("read config %s: %v", path, err))
+		return nil, inputFileError("bad_config", "config", path, err)
 	}
 	if fi, err := os.Stat(path); err == nil {
 		if err := checkConfigPerms(path, fi); err != nil {
@@ -221,6 +221,19 @@ func readConfigFile(path string) (configValues, error) {
 	}
 	var m map[string]any
 	if _, err := toml.Decode(string(raw), &m); err != nil {
+		// The parser's words ("expected value but found '\n' instead") are for TOML authors;
+		// a person needs the line and the form a setting takes.
+		var pe toml.ParseError
+		if errors.As(err, &pe) && pe.Position.Line > 0 {
+			key := ""
+			if pe.LastKey != "" {
+				key = fmt.Sprintf(" (at %s)", pe.LastKey)
+			}
+			if strings.Contains(pe.Message, "already been defined") {
+				return nil, usagef("bad_config", fmt.Sprintf("config %s: line %d sets %s again: keep one of the two lines (with an editor)", path, pe.Position.Line, pe.LastKey))
+			}
+			return nil, usagef("bad_config", fmt.Sprintf("config %s: line %d%s does not read: write each setting as key = \"value\" (correct or remove that line with an editor)", path, pe.Position.Line, key))
+		}
 		return nil, usagef("bad_config", fmt.Sprintf("config %s: %s (correct or remove that line with an editor)", path, strings.TrimPrefix(oneLine(err.Error()), "toml: ")))
 	}
 	for k, v := range m {
@@ -252,7 +265,11 @@ func checkConfigFile(path string, c configValues, global bool) error {
 			return usagef("bad_config", fmt.Sprintf("config %s: %s belongs in the global config (%s)", path, k, "satchel config set --global"))
 		}
 		if err := d.check(c[k]); err != nil {
-			return usagef("bad_config", fmt.Sprintf("config %s: %s = %q %v", path, k, c[k], err))
+			glob := ""
+			if global {
+				glob = " --global"
+			}
+			return usagef("bad_config", fmt.Sprintf("config %s: %s = %q %v; fix it with: satchel config set%s %s VALUE (or config unset%s %s)", path, k, c[k], err, glob, k, glob, k))
 		}
 	}
 	return nil

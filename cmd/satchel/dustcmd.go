@@ -170,7 +170,11 @@ backend that indexes transactions (it then learns the parent's txid).`,
 			}
 			defer w.Close()
 			if be == nil {
-				return usagef("no_backend", "cpfp needs a backend to price the parent")
+				how := "give --backend URL, set SATCHEL_BACKEND, or run: satchel config set backend URL"
+				if a.flags.offline {
+					how = "leave out --offline"
+				}
+				return usagef("no_backend", "cpfp needs a backend to read the parent transaction, --dry-run too: "+how)
 			}
 			defer be.Close()
 			var cp *wallet.CPFPPlan

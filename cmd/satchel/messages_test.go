@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -249,8 +250,33 @@ func TestWalkWrongInputs(t *testing.T) {
 	cut := write("cut.jsonl", `{"address":"`+outsider+`","amount":`+"\n")
 	cutLabels := write("labels.jsonl", `{"type":"addr","ref":"x"`+"\n")
 	notJSON := write("not.json", "nope")
+	emptyPSBT := write("empty.psbt", "")
+	cutPSBT := write("cut.psbt", "70736274ff0100")
 	txid := strings.Repeat("00", 32)
+	// Data folders whose wallet config does not read: each for one case.
+	badConfig := func(name, text string) string {
+		home := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Join(home, "regtest", "default"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(home, "regtest", "default", "config.toml"), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return home
+	}
+	noValue := badConfig("novalue", "gap-limit = \n")
+	twice := badConfig("twice", "unit = \"sat\"\nunit = \"btc\"\n")
+	badValue := badConfig("badvalue", "gap-limit = \"0\"\n")
+	labelsFile := write("labels2.jsonl", `{"type":"tx","ref":"`+txid+`","label":"a"}`+"\n"+`{"type":"tx","ref":"`+txid+`","label":"b"}`+"\n")
+	longLine := write("long.jsonl", `{"type":"tx","ref":"`+txid+`","label":"`+strings.Repeat("x", 70_000)+`"}`+"\n")
+	emptyFile := write("empty", "")
 	lookalike := outsider[:len(outsider)-1] + "г" // Cyrillic
+	c.mustRun(seedB+"\n", "restore", "--offline", "--wallet", "b")
+	keyB := strings.TrimSpace(c.mustRun("", "export", "xpub", "--multisig", "--wallet", "b").out)
+	own := "[73c5da0a/48h/1h/0h/2h]" + abandonBIP48Test // the default wallet's seed is abandon's
+	tpubLookalike := strings.Replace(keyB, "tpub", "tpubЕ", 1)
+	info := decodeJSON[infoJSON](t, c.mustRun("", "info", "--json").out)
+	descLookalike := strings.Replace(info.Descriptors.Receive, "tpub", "tpubЕ", 1)
 	var golden strings.Builder
 	for _, tc := range []struct {
 		args []string
@@ -297,6 +323,10 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"backup", "export", ""}, exitUsage, "bad_file", "gives no file name"},
 		{[]string{"labels", "export", filepath.Join(cut, "x.jsonl")}, exitUsage, "bad_file", "is not a folder"},
 		{[]string{"psbt", "decode", ""}, exitUsage, "bad_file", "gives no file name"},
+		{[]string{"psbt", "decode", dir}, exitUsage, "bad_file", "is a folder"},
+		{[]string{"psbt", "decode", emptyPSBT}, exitUsage, "bad_psbt", "it is empty: give a PSBT as base64, hex or binary"},
+		{[]string{"psbt", "finalize", cutPSBT}, exitUsage, "bad_psbt", "ends in the middle of a field (cut short?): check that it was copied whole"},
+		{[]string{"psbt", "sign", "cHNidP8BAH", "--yes"}, exitUsage, "bad_psbt", "check that it was copied whole"},
 		{[]string{"balance", "--offline", "--datadir", cut}, exitUsage, "bad_config", "part of that path is a file"},
 		// The wallet's "bad input:" never follows a flag's name; each part is named once.
 		{[]string{"send", outsider, "1000", "--fee-rate", "2", "--max-fee-ratio", "-1", "--dry-run"}, exitUsage, "bad_max_fee_ratio", "must not be negative"},
@@ -309,6 +339,8 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"send", lookalike, "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", "check for a typo"},
 		{[]string{"send", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "wrong_network", "is for mainnet"},
 		{[]string{"tip", "add", strings.Repeat("x", 10_000), "2100"}, exitUsage, "bad_address", "too short or too long"},
+		{[]string{"send", "sp1qq", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", `not a silent payment address: "sp1qq": it is too short or too long; check for a typo`},
+		{[]string{"send", "tsp1qqqqqqqqqqqqqqq", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", "its checksum does not match"},
 		// Hostile text is shown escaped.
 		{[]string{"send", "\x1b[31mred", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", `\x1b[31mred`},
 		{[]string{"send", outsider, "1000\x1b[31m", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", `\x1b`},
@@ -321,6 +353,39 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"cpfp", txid, "--fee-rate", "5", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		{[]string{"abandon", txid, "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		{[]string{"dust", "dispose", txid + ":0", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
+		// Settings: numbers grouped, a port that is no port.
+		{[]string{"config", "set", "gap-limit", "99999"}, exitUsage, "bad_config_value", "from 1 to 10,000"},
+		{[]string{"config", "set", "dns-resolver", "1.1.1.1:99999"}, exitUsage, "bad_config_value", `must be HOST:PORT with a port from 1 to 65,535 (not "99999")`},
+		// A config file that does not read says which line and how to fix it.
+		{[]string{"balance", "--offline", "--datadir", noValue}, exitUsage, "bad_config", `line 1 (at gap-limit) does not read: write each setting as key = "value"`},
+		{[]string{"balance", "--offline", "--datadir", twice}, exitUsage, "bad_config", "line 2 sets unit again: keep one of the two lines"},
+		{[]string{"balance", "--offline", "--datadir", badValue}, exitUsage, "bad_config", "fix it with: satchel config set gap-limit VALUE (or config unset gap-limit)"},
+		// Folders, other kinds of files, huge values.
+		{[]string{"setup", "convert", dir, "--to", "descriptor"}, exitUsage, "bad_file", "is a folder"},
+		{[]string{"create", "--wallet", "w", "--watch-only", "--setup", dir}, exitUsage, "bad_file", "is a folder"},
+		{[]string{"psbt", "import", "--ur", dir}, exitUsage, "bad_file", "is a folder"},
+		{[]string{"restore", "--wallet", "r", "--from-backup", labelsFile}, exitUsage, "bad_backup", "it is another kind of file"},
+		{[]string{"restore", "--wallet", "r", "--from-backup", emptyFile}, exitUsage, "bad_backup", "the file is empty: give the file satchel backup export wrote"},
+		{[]string{"labels", "import", longLine}, exitUsage, "bad_labels", "longer than 64 KiB"},
+		{[]string{"label", txid, strings.Repeat("x", 5000)}, exitUsage, "bad_label", "at most 1,000 bytes (this one is 5,000)"},
+		{[]string{"send", outsider, "1000", "--fee-rate", "99999999", "--dry-run"}, exitUsage, "bad_fee_rate", "more than 100,000 sat/vB"},
+		{[]string{"bump-fee", txid, "--fee-rate", "5", "--dry-run", "--offline"}, exitUsage, "bad_input", "check the txid (satchel history lists them)"},
+		{[]string{"cpfp", txid, "--fee-rate", "5", "--dry-run", "--offline"}, exitUsage, "no_backend", "--dry-run too: leave out --offline"},
+		// Multisig cosigners are named by their place on the command line, not a sorted index.
+		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", keyB, "--cosigner", keyB}, exitUsage, "bad_input", "--cosigner #1 and #2 are the same key: give each member's key once"},
+		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", own}, exitUsage, "bad_input", "--cosigner #1 is this wallet's own key"},
+		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", keyB, "--cosigner", "[73c5da0a/48h/0h/0h/2h]" + abandonBIP48Main}, exitUsage, "bad_input", "--cosigner #2 is a key for mainnet (an xpub), but this wallet is on regtest"},
+		{[]string{"create", "--wallet", "m", "--multisig", "20", "--cosigner", keyB}, exitUsage, "bad_threshold", "the threshold must be 1 to 2 (the seed's key and 1 cosigner)"},
+		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", tpubLookalike}, exitUsage, "bad_descriptor", "--cosigner #1: character 28, 'Е' (U+0415), is not a plain letter"},
+		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", strings.Replace(keyB, "tpub", "xpub", 1)}, exitUsage, "bad_descriptor", "--cosigner #1: invalid extended key: checksum does not match (a character is wrong)"},
+		{[]string{"create", "--wallet", "w", "--watch-only", "--descriptor", descLookalike}, exitUsage, "bad_descriptor", "character 28, 'Е' (U+0415), is not a plain letter, digit or sign: a look-alike from another alphabet? retype it"},
+		// Too few or too many arguments, and unknown commands: in words, with what to type.
+		{[]string{"label"}, exitUsage, "usage", "satchel: label needs 2 arguments (TXID|ADDRESS|OUTPOINT TEXT), and none was given: see satchel label --help"},
+		{[]string{"freeze", "a", "b"}, exitUsage, "usage", "needs 1 argument (OUTPOINT), and 2 were given"},
+		{[]string{"psbt", "combine", "x"}, exitUsage, "usage", "needs at least 2 arguments"},
+		{[]string{"receive", "extra"}, exitUsage, "usage", `satchel: receive takes no arguments, and "extra" was given`},
+		{[]string{"export", "nope"}, exitUsage, "usage", `satchel: export has no command "nope": use one of descriptors, setup, xpub`},
+		{[]string{"sned"}, exitUsage, "usage", `there is no command "sned": did you mean`},
 	} {
 		before := snapshot(t, c.home)
 		r := c.run("", tc.args...)
@@ -343,7 +408,8 @@ func TestWalkWrongInputs(t *testing.T) {
 			t.Errorf("%s: the JSON message %q is not the text one %q", name, msg, r.err)
 		}
 		for _, internal := range []string{"strconv", `parsing "`, "invalid character", "unexpected end", "EOF", "bad input", " json: ",
-			"open ", "unknown shorthand", "time: ", "\x1b", ".new-"} {
+			"open ", "unknown shorthand", "time: ", "\x1b", ".new-", "arg(s)", "unknown command", "invalid separator index", "unexpected",
+			"(satchel):", "[0", "dial tcp", "input 0", "output 0", "payee 0", "bech32", "separator", "…\""} {
 			if strings.Contains(r.err, internal) {
 				t.Errorf("%s: %q in %q", name, internal, r.err)
 			}
@@ -416,5 +482,34 @@ func TestPluralsInTextOutput(t *testing.T) {
 	}
 	if r := c.mustRun("", "backup", "export", filepath.Join(dir, "b2.json")); !strings.Contains(r.out, ", 1 label, 0 frozen coins)") {
 		t.Errorf("backup export with a label: %q", r.out)
+	}
+}
+
+// A backend that is not listening is named with its HOST:PORT and the reason in words, with
+// what to check, for every kind of backend (p2p: its first peer), and exits 5.
+func TestUnreachableBackendInWords(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now: a refused connection
+	c := newCLI(t)
+	c.mustRun("", "create")
+	want := "satchel: cannot reach the backend at " + addr + " (connection refused): is it running and listening there? check --backend (or satchel config set backend)\n"
+	for _, url := range []string{"electrum://" + addr, "http://" + addr, "btcd://u:p@" + addr, "p2p://" + addr} {
+		r := c.run("", "balance", "--backend", url)
+		if r.code != exitBackend || r.err != want {
+			t.Errorf("%s: exit %d %q, want %d %q", url, r.code, r.err, exitBackend, want)
+		}
+		r = c.run("", "sync", "--backend", url, "--json")
+		if code, msg := jsonError(t, r.err); r.code != exitBackend || code != "backend_unreachable" || "satchel: "+msg+"\n" != want {
+			t.Errorf("%s --json: exit %d %q", url, r.code, r.err)
+		}
+		// receive answers from local state, and its warning says why in the same words.
+		r = c.run("", "receive", "--backend", url)
+		if r.code != 0 || !strings.Contains(r.err, "could not sync (cannot reach the backend at "+addr+" (connection refused)): answering from local state") {
+			t.Errorf("%s receive: exit %d %q", url, r.code, r.err)
+		}
 	}
 }

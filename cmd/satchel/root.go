@@ -12,6 +12,7 @@ import (
 
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/chain"
+	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
 
 // run executes one satchel command line and returns its exit code.
@@ -251,6 +252,9 @@ func humanError(err error) error {
 	if errors.Is(err, wallet.ErrKeystoreCorrupt) || errors.Is(err, wallet.ErrStoreDamaged) {
 		return &wrappedMessage{msg: err.Error() + "; get the wallet back with satchel restore (from its seed words or a backup file) under a new --wallet name", err: err}
 	}
+	if msg, ok := unreachableInWords(err); ok {
+		return &wrappedMessage{msg: msg, err: err}
+	}
 	var be *chain.BroadcastError
 	if errors.As(err, &be) && be.Cause == chain.CauseAlreadyInChain {
 		// Nodes say "already in block chain" or "outputs already in utxo set" for a confirmed
@@ -263,6 +267,29 @@ func humanError(err error) error {
 		return &wrappedMessage{msg: what + ": there is nothing to broadcast again (the backend said: " + be.Message + ")", err: err}
 	}
 	return err
+}
+
+// unreachableInWords says that no connection to the backend could be made, where and why in
+// a few words, and what to check, instead of the chain of Go's dial errors.
+func unreachableInWords(err error) (string, bool) {
+	if _, _, ok := netutil.DialFailure(err); !ok {
+		return "", false
+	}
+	return backendTrouble(err) + ": is it running and listening there? check --backend (or satchel config set backend)", true
+}
+
+// backendTrouble is a backend failure in a few words for a warning: where and why when no
+// connection could be made, else the error on one line.
+func backendTrouble(err error) string {
+	addr, reason, ok := netutil.DialFailure(err)
+	if !ok {
+		return oneLine(err.Error())
+	}
+	at := ""
+	if addr != "" {
+		at = " at " + addr
+	}
+	return "cannot reach the backend" + at + " (" + reason + ")"
 }
 
 // wrappedMessage replaces an error's text and keeps it for errors.Is and errors.As.

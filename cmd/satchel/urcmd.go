@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -218,9 +217,9 @@ the PSBT is whole.
 			}
 			var r io.Reader = a.In
 			if src != "-" {
-				f, err := os.Open(src)
+				f, err := openInput("bad_file", "", src)
 				if err != nil {
-					return fileError(src, err)
+					return err
 				}
 				defer f.Close()
 				r = f
