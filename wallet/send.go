@@ -390,6 +390,11 @@ func (w *Wallet) Broadcast(ctx context.Context, be chain.Backend, tx *wire.MsgTx
 		if !errors.As(err, &bErr) || bErr.Cause != chain.CauseAlreadyInChain {
 			return chainhash.Hash{}, err
 		}
+		// Already in a mempool: it went out before (a retry after a lost answer), and is
+		// recorded as sent. Already in a block: say so, the next sync records it.
+		if conf := alreadyConfirmed(ctx, be, tx, err); conf != nil {
+			return chainhash.Hash{}, conf
+		}
 		id = tx.TxHash()
 	}
 	if id != tx.TxHash() {

@@ -251,6 +251,11 @@ func humanError(err error) error {
 	if errors.Is(err, wallet.ErrKeystoreCorrupt) || errors.Is(err, wallet.ErrStoreDamaged) {
 		return &wrappedMessage{msg: err.Error() + "; get the wallet back with satchel restore (from its seed words or a backup file) under a new --wallet name", err: err}
 	}
+	// One the wallet found in a block already says which block, in its own words.
+	var conf *wallet.AlreadyConfirmedError
+	if errors.As(err, &conf) {
+		return err
+	}
 	var be *chain.BroadcastError
 	if errors.As(err, &be) && be.Cause == chain.CauseAlreadyInChain {
 		// Nodes say "already in block chain" or "outputs already in utxo set" for a confirmed

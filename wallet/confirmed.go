@@ -1,0 +1,73 @@
+package wallet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/btcsuite/btcd/txscript/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/satchel-wallet/satchel/wallet/chain"
+)
+
+// AlreadyConfirmedError is a refused broadcast of a transaction that is already in a block:
+// sending it again can do nothing, and the person asking wants to know where it is rather than
+// the node's own words. It unwraps to the backend's *chain.BroadcastError, so it exits as a
+// refused broadcast.
+type AlreadyConfirmedError struct {
+	Height        int32
+	Confirmations int32
+	Refusal       *chain.BroadcastError
+}
+
+func (e *AlreadyConfirmedError) Error() string {
+	// A height is a name for a block, written as block explorers do: ungrouped.
+	noun := "confirmations"
+	if e.Confirmations == 1 {
+		noun = "confirmation"
+	}
+	return fmt.Sprintf("this transaction is already confirmed (block %d, %d %s): there is nothing to broadcast again",
+		e.Height, e.Confirmations, noun)
+}
+
+// Unwrap gives the backend's refusal.
+func (e *AlreadyConfirmedError) Unwrap() error { return e.Refusal }
+
+// alreadyConfirmed looks up, after a backend refused tx as one it already has, whether tx is in
+// a block: it returns an *AlreadyConfirmedError naming the block when it is, and nil when it is
+// only in a mempool (or the backend cannot say), so the caller goes on as after a broadcast.
+func alreadyConfirmed(ctx context.Context, be chain.Backend, tx *wire.MsgTx, refusal error) error {
+	var bErr *chain.BroadcastError
+	if !errors.As(refusal, &bErr) || bErr.Cause != chain.CauseAlreadyInChain {
+		return nil
+	}
+	// Any output script's history lists the transaction with its height; OP_RETURN outputs
+	// are not indexed by every server, so the first spendable one is asked.
+	var script []byte
+	for _, o := range tx.TxOut {
+		if len(o.PkScript) > 0 && o.PkScript[0] != txscript.OP_RETURN {
+			script = o.PkScript
+			break
+		}
+	}
+	if script == nil {
+		return nil
+	}
+	hist, err := be.ScriptHistories(ctx, [][]byte{script})
+	if err != nil || len(hist) != 1 {
+		return nil
+	}
+	id := tx.TxHash()
+	for _, h := range hist[0] {
+		if h.TxID != id || h.Height <= 0 {
+			continue
+		}
+		tip, err := be.Tip(ctx)
+		if err != nil || tip.Height < h.Height {
+			return nil
+		}
+		return &AlreadyConfirmedError{Height: h.Height, Confirmations: tip.Height - h.Height + 1, Refusal: bErr}
+	}
+	return nil
+}
