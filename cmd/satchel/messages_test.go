@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,10 +14,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/btcsuite/btcd/wire/v2"
+
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/address"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
+	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
 
@@ -416,5 +420,85 @@ func TestPluralsInTextOutput(t *testing.T) {
 	}
 	if r := c.mustRun("", "backup", "export", filepath.Join(dir, "b2.json")); !strings.Contains(r.out, ", 1 label, 0 frozen coins)") {
 		t.Errorf("backup export with a label: %q", r.out)
+	}
+}
+
+// objectKeySeqs lists the key sequence of every object of a JSON text (several documents, one a
+// line, allowed), in the order the objects close.
+func objectKeySeqs(t *testing.T, text string) []string {
+	t.Helper()
+	var out []string
+	dec := json.NewDecoder(strings.NewReader(text))
+	type frame struct {
+		object, key bool
+		keys        []string
+	}
+	var stack []frame
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("%v in %s", err, text)
+		}
+		top := len(stack) - 1
+		isKey := top >= 0 && stack[top].object && stack[top].key
+		if top >= 0 && stack[top].object {
+			stack[top].key = !stack[top].key
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			switch v {
+			case '{':
+				stack = append(stack, frame{object: true, key: true})
+			case '[':
+				stack = append(stack, frame{})
+			default:
+				if f := stack[top]; f.object {
+					out = append(out, strings.Join(f.keys, ","))
+				}
+				stack = stack[:top]
+				if top > 0 && stack[top-1].object {
+					stack[top-1].key = true
+				}
+			}
+		case string:
+			if isKey {
+				stack[top].keys = append(stack[top].keys, v)
+			}
+		}
+	}
+}
+
+// --jq keeps each object's keys in the document's order even when a key is missing from the
+// first row and first shows in a later one (label is only on labelled rows): jq would print
+// the later row's label in its place, not after every key of the first row.
+func TestJQKeepsKeyOrderOfLaterRows(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	a := scriptFor(t, c.receiveAddr("default"))
+	fc.Mine(1, chaintest.Pay(1, wire.NewTxOut(30_000, a)))
+	fc.Mine(1, chaintest.Pay(2, wire.NewTxOut(40_000, a)))
+	h := decodeJSON[[]historyJSON](t, c.mustRun("", "history", "--json").out)
+	if len(h) != 2 {
+		t.Fatalf("history %+v", h)
+	}
+	c.mustRun("", "label", h[1].TxID, "older")
+	full := c.mustRun("", "history", "--json", "--offline").out
+	want := objectKeySeqs(t, full)
+	if want[0] == want[1] || !strings.Contains(want[1], "label") {
+		t.Fatalf("the rows should differ by their label: %v", want)
+	}
+	if got := objectKeySeqs(t, c.mustRun("", "history", "--jq", ".", "--offline").out); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("--jq . key order\n%v\nwant\n%v", got, want)
+	}
+	if got := objectKeySeqs(t, c.mustRun("", "history", "--jq", ".[]", "--offline").out); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("--jq .[] key order\n%v\nwant\n%v", got, want)
+	}
+	// A row cut down keeps the order its keys have in the row.
+	got := objectKeySeqs(t, c.mustRun("", "history", "--jq", ".[1] | del(.fee_sat)", "--offline").out)
+	if w := strings.Replace(want[1], "fee_sat,", "", 1); len(got) != 1 || got[0] != w {
+		t.Fatalf("cut row %v, want %s", got, w)
 	}
 }
