@@ -502,3 +502,27 @@ func TestJQKeepsKeyOrderOfLaterRows(t *testing.T) {
 		t.Fatalf("cut row %v, want %s", got, w)
 	}
 }
+
+// Not enough money is said in the unit the person chose, digits grouped; JSON keeps satoshis.
+func TestNotEnoughMoneyInTheChosenUnit(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	fc.Mine(1, chaintest.Pay(1, wire.NewTxOut(3_000_000_000, scriptFor(t, c.receiveAddr("default")))))
+	send := []string{"send", outsider, "3000000000", "--fee-rate", "2", "--yes"}
+	r := c.run("", append(send, "--unit", "BTC")...)
+	if r.code != exitCannotPay || r.err != "satchel: not enough money: 29.99999884 BTC spendable after the fee of spending each coin, 30.00000084 BTC needed with the fee\n" {
+		t.Fatalf("--unit BTC: exit %d %q", r.code, r.err)
+	}
+	c.env["SATCHEL_UNIT"] = "btc"
+	if r := c.run("", append(send, "--dry-run")...); r.code != exitCannotPay || !strings.Contains(r.err, "29.99999884 BTC spendable") {
+		t.Fatalf("SATCHEL_UNIT=btc: exit %d %q", r.code, r.err)
+	}
+	r = c.run("", append(send, "--json")...)
+	if code, msg := jsonError(t, r.err); code != "insufficient_funds" || !strings.Contains(msg, "2,999,999,884 sat spendable") || !strings.Contains(msg, "3,000,000,084 sat needed") {
+		t.Fatalf("--json: %s %q", code, msg)
+	}
+	delete(c.env, "SATCHEL_UNIT")
+	if r := c.run("", send...); !strings.Contains(r.err, "not enough money: 2,999,999,884 sat spendable after the fee of spending each coin, 3,000,000,084 sat needed") {
+		t.Fatalf("sat: %q", r.err)
+	}
+}

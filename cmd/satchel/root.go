@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 )
@@ -30,6 +31,7 @@ func run(a *App, args []string) int {
 	}
 	err = a.busyMessage(err)
 	err = humanError(err)
+	err = a.inUnit(err)
 	code, name := classify(err)
 	msg := oneLine(err.Error())
 	// An error quoting a huge argument stays readable: a message is one line of sane length.
@@ -268,6 +270,20 @@ func humanError(err error) error {
 		return &wrappedMessage{msg: what + ": there is nothing to broadcast again (the backend said: " + be.Message + ")", err: err}
 	}
 	return err
+}
+
+// inUnit writes the amounts of a not-enough-money error in the unit the person chose (--unit,
+// SATCHEL_UNIT, config unit), as the rest of the text output is; JSON stays in satoshis.
+func (a *App) inUnit(err error) error {
+	var ins *txbuilder.InsufficientFundsError
+	if a.flags.json || a.flags.unit != "btc" || !errors.As(err, &ins) {
+		return err
+	}
+	was := ins.Error()
+	now := fmt.Sprintf("not enough money: %s spendable after the fee of spending each coin, %s needed with the fee",
+		a.fmtAmount(int64(ins.Available)), a.fmtAmount(int64(ins.Needed)))
+	// Whatever context came before the sentence stays.
+	return &wrappedMessage{msg: strings.Replace(err.Error(), was, now, 1), err: err}
 }
 
 // wrappedMessage replaces an error's text and keeps it for errors.Is and errors.As.
