@@ -22,9 +22,19 @@ func TestImmatureCoinbaseInUtxosAndHistory(t *testing.T) {
 	if len(us) != 1 || us[0]["immature"] != true || us[0]["spendable"] != false || us[0]["mature_height"] != float64(mature) {
 		t.Fatalf("utxos --json: %v", us)
 	}
+	c.env["NO_COLOR"] = "1"
 	r := c.mustRun("", "utxos", "--offline")
 	if !strings.Contains(r.out, fmt.Sprintf("immature until %d", mature)) {
 		t.Fatalf("utxos text:\n%s", r.out)
+	}
+	c.golden("utxos-immature.txt", r.out)
+	c.golden("utxos-immature.json", c.mustRun("", "utxos", "--offline", "--json").out)
+	c.golden("history-immature.txt", c.runApp(onTerminal(80), "", "history", "--offline", "--utc").out)
+	// Spending it by name says when it can be spent; without --from it is not counted.
+	from := us[0]["outpoint"].(string)
+	r = c.run("", "send", outsider, "1000", "--fee-rate", "2", "--from", from, "--dry-run")
+	if r.code != exitUsage || !strings.Contains(r.err, fmt.Sprintf("immature until height %d (%d more blocks)", mature, mature-fc.Height())) {
+		t.Fatalf("--from an immature coin: exit %d %s", r.code, r.err)
 	}
 	hs := decodeJSON[[]map[string]any](t, c.mustRun("", "history", "--json", "--offline").out)
 	if len(hs) != 1 || hs[0]["immature"] != true || hs[0]["status"] != "confirmed" {
@@ -33,7 +43,7 @@ func TestImmatureCoinbaseInUtxosAndHistory(t *testing.T) {
 	if _, ok := hs[0]["label"]; ok {
 		t.Fatal("history has a label field for a row without a label (utxos leaves it out)")
 	}
-	if r := c.mustRun("", "history", "--offline"); !strings.Contains(r.out, "immature") {
+	if r := c.mustRun("", "history", "--offline"); !strings.Contains(r.out, " immature ") {
 		t.Fatalf("history text:\n%s", r.out)
 	}
 	// A spendable coin says so in JSON.
