@@ -526,3 +526,20 @@ func TestNotEnoughMoneyInTheChosenUnit(t *testing.T) {
 		t.Fatalf("sat: %q", r.err)
 	}
 }
+
+// A plan's fee share is a plain JSON number, written as fees writes its shares: 20, not 20.00.
+func TestPlanFeeSharePctIsAPlainNumber(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	fc.Mine(1, chaintest.Pay(1, wire.NewTxOut(100_000, scriptFor(t, c.receiveAddr("default")))))
+	for _, tc := range []struct{ amount, want string }{{"2840", "10"}, {"2130", "13.33"}, {"4000", "7.1"}} {
+		r := c.mustRun("", "send", outsider, tc.amount, "--fee-rate", "2", "--dry-run", "--json")
+		p := decodeJSON[map[string]any](t, r.out)
+		if p["fee_sat"] != float64(284) {
+			t.Fatalf("the fee is not 284 sat, the test needs another amount: %s", r.out)
+		}
+		if !strings.Contains(r.out, `"fee_share_pct": `+tc.want+",") {
+			t.Fatalf("%s sat: want fee_share_pct %s in\n%s", tc.amount, tc.want, r.out)
+		}
+	}
+}
