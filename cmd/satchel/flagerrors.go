@@ -33,7 +33,71 @@ func usageForPeople(cmd *cobra.Command, err error) error {
 		}
 		return usagef("usage", fmt.Sprintf("%q: a negative number is not an argument of this command (see --help)", clipArg(arg)))
 	}
+	if why, ok := argCountWhy(cmd, msg); ok {
+		return usagef("usage", why)
+	}
+	if why, ok := noArgsWhy(cmd, msg); ok {
+		return usagef("usage", why)
+	}
 	return usagef("usage", msg+" (see --help)")
+}
+
+// argCountWhy rewords cobra's "accepts at most 2 arg(s), received 4": which command, how many
+// arguments it takes, the usage line, and for send, where several payees go.
+func argCountWhy(cmd *cobra.Command, msg string) (string, bool) {
+	var want string
+	var a, b, got int
+	switch {
+	case scan(msg, "accepts at most %d arg(s), received %d", &a, &got):
+		want = "at most " + count(a, "argument", "arguments")
+	case scan(msg, "accepts between %d and %d arg(s), received %d", &a, &b, &got):
+		want = fmt.Sprintf("%d to %d arguments", a, b)
+	case scan(msg, "requires at least %d arg(s), only received %d", &a, &got):
+		want = "at least " + count(a, "argument", "arguments")
+	case scan(msg, "accepts %d arg(s), received %d", &a, &got):
+		want = count(a, "argument", "arguments")
+	default:
+		return "", false
+	}
+	if cmd == nil {
+		return "", false
+	}
+	use := strings.TrimSuffix(cmd.UseLine(), " [flags]")
+	name := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+	why := fmt.Sprintf("%s takes %s, got %d (usage: %s)", name, want, got, use)
+	if name == "send" && got > a {
+		why += "; to pay several payees, give --to ADDRESS=AMOUNT for each, or --batch FILE"
+	}
+	return why, true
+}
+
+// noArgsWhy rewords cobra's "unknown command "x" for "satchel history"" for a command that
+// has no subcommands: the word is not a command, the command takes no arguments.
+func noArgsWhy(cmd *cobra.Command, msg string) (string, bool) {
+	if cmd == nil || cmd.HasSubCommands() || !strings.HasPrefix(msg, "unknown command ") {
+		return "", false
+	}
+	arg, err := strconv.QuotedPrefix(strings.TrimPrefix(msg, "unknown command "))
+	if err != nil {
+		return "", false
+	}
+	name := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+	return fmt.Sprintf("%s takes no arguments, got %s (usage: %s)", name, arg, strings.TrimSuffix(cmd.UseLine(), " [flags]")), true
+}
+
+// scan is fmt.Sscanf that must read the whole of s with format.
+func scan(s, format string, args ...any) bool {
+	n, err := fmt.Sscanf(s, format, args...)
+	return err == nil && n == len(args) && fmt.Sprintf(format, deref(args)...) == s
+}
+
+// deref gives the values behind scan's *int arguments, to print the format back.
+func deref(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		out[i] = *(a.(*int))
+	}
+	return out
 }
 
 // splitInvalidFlagValue reads pflag's `invalid argument "VALUE" for "--flag" flag: CAUSE`

@@ -543,3 +543,24 @@ func TestPlanFeeSharePctIsAPlainNumber(t *testing.T) {
 		}
 	}
 }
+
+// A wrong number of arguments says which command takes how many, with its usage line, in
+// words (not cobra's "arg(s)"); send says where several payees go.
+func TestArgumentCountsInWords(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"send", outsider, "1000", outsider, "2000"}, "send takes at most 2 arguments, got 4 (usage: satchel send [ADDRESS|URI] [AMOUNT|all]); to pay several payees, give --to ADDRESS=AMOUNT for each, or --batch FILE"},
+		{[]string{"label", "x"}, "label takes 2 arguments, got 1 (usage: satchel label TXID|ADDRESS|OUTPOINT TEXT)"},
+		{[]string{"psbt", "broadcast"}, "psbt broadcast takes 1 argument, got 0 (usage: satchel psbt broadcast FILE|-)"},
+		{[]string{"history", "10"}, `history takes no arguments, got "10" (usage: satchel history)`},
+	} {
+		r := c.run("", tc.args...)
+		if code, msg := jsonError(t, c.run("", append(tc.args, "--json")...).err); r.code != exitUsage || r.err != "satchel: "+tc.want+"\n" || code != "usage" || msg != tc.want {
+			t.Errorf("%v: exit %d %q (JSON %s %q)", tc.args, r.code, r.err, code, msg)
+		}
+	}
+}
