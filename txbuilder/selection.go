@@ -73,7 +73,7 @@ type DustError struct {
 
 // Error names the payee and the limit so the user can fix the amount.
 func (e *DustError) Error() string {
-	return fmt.Sprintf("payee %d: %s sat is below the %s dust limit of %s sat (nodes do not relay smaller outputs)", e.Index+1, e.Value.Grouped(), e.Type, e.Min.Grouped())
+	return fmt.Sprintf("payee %d: %s sat is below the dust limit of %s sat for a %s (nodes do not relay smaller outputs)", e.Index+1, e.Value.Grouped(), e.Min.Grouped(), e.Type.AddressKind())
 }
 
 // Unwrap makes errors.Is(err, ErrDustOutput) hold.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/btcsuite/btcd/wire/v2"
 
+	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/address"
 	"github.com/satchel-wallet/satchel/wallet/chain"
@@ -75,6 +76,8 @@ func TestMessagesForPeople(t *testing.T) {
 			"this transaction is already confirmed in a block: there is nothing to broadcast again (the backend said: Transaction already in block chain)"},
 		{"in the mempool already", humanError(&chain.BroadcastError{Cause: chain.CauseAlreadyInChain, Message: "already have transaction 12"}).Error(),
 			"the backend already has this transaction (in its mempool or in a block): there is nothing to broadcast again (the backend said: already have transaction 12)"},
+		{"dust payee numbered from 1, its address kind in words", (&txbuilder.DustError{Index: 1, Value: 100, Min: 330, Type: txbuilder.P2TR}).Error(),
+			"payee 2: 100 sat is below the dust limit of 330 sat for a taproot address (nodes do not relay smaller outputs)"},
 		{"percent as a number", string(pctNumber(77, 1000)), "7.7"},
 		{"percent rounds to hundredths", string(pctNumber(1, 3)), "33.33"},
 		{"whole percent", string(pctNumber(5, 100)), "5"},
@@ -222,6 +225,7 @@ func TestWrongInputsSayWhatToDo(t *testing.T) {
 	}{
 		{[]string{"utxos", "--offline", "--fee-rate", "2sat"}, "", exitUsage, "a fee rate is in sat/vB", "sats"},
 		{[]string{"tip", "cancel", "nope"}, "", exitUsage, `no tip "nope"`, "bad input"},
+		{[]string{"tip", "add", outsider, "100"}, "", exitCannotPay, "100 sat is below the dust limit of 294 sat for a native segwit address", "wpkh"},
 		{[]string{"seed", "verify"}, "", exitUsage, "no seed words on stdin", "this one has 0"},
 		{[]string{"labels", "import", "/nonexistent/labels.jsonl"}, "", exitUsage, "cannot read /nonexistent/labels.jsonl: no such file", "open /nonexistent"},
 	} {
