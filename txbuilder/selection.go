@@ -57,6 +57,9 @@ type InsufficientFundsError struct {
 
 // Error states both sums so the user sees how much is missing.
 func (e *InsufficientFundsError) Error() string {
+	if e.Available == 0 && e.Needed == 0 {
+		return "not enough money: no coin to spend" // a sweep with nothing to sweep
+	}
 	return fmt.Sprintf("not enough money: %s sat spendable after the fee of spending each coin, %s sat needed with the fee", e.Available.Grouped(), e.Needed.Grouped())
 }
 

@@ -148,12 +148,15 @@ func (w *Wallet) PlanSend(req SendRequest) (*Plan, error) {
 	if req.SweepAll && len(required) == 0 {
 		required, cands = cands, nil
 		if len(required) == 0 {
-			return nil, &txbuilder.InsufficientFundsError{}
+			return nil, notCounted(&txbuilder.InsufficientFundsError{}, pc)
 		}
 	}
 	plan, err := w.finishPlan(req, pc, required, cands, nil)
 	if err != nil {
-		return nil, err
+		if len(req.From) > 0 {
+			return nil, err // the coins were named: none was left out
+		}
+		return nil, notCounted(err, pc)
 	}
 	plan.Notes = notes
 	return plan, nil

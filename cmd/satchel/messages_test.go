@@ -568,3 +568,39 @@ func TestArgumentCountsInWords(t *testing.T) {
 		}
 	}
 }
+
+// Not enough money while the wallet holds more than send may choose says what was left out and
+// why, in the unit chosen: frozen coins, immature mining rewards, unconfirmed payments from
+// others. A sweep of nothing says there is no coin rather than "0 sat needed".
+func TestNotEnoughMoneySaysWhatWasNotCounted(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	script := scriptFor(t, c.receiveAddr("default"))
+	fc.Mine(1, chaintest.Coinbase(script, 5_000_000_000, 1))
+	mature := fc.Height() + 99
+	fc.Mine(9)
+	r := c.run("", "send", outsider, "all", "--fee-rate", "2", "--dry-run", "--unit", "btc")
+	if want := fmt.Sprintf("satchel: not enough money: no coin to spend; not counted: 50.00000000 BTC of mining rewards immature until height %d\n", mature); r.code != exitCannotPay || r.err != want {
+		t.Fatalf("sweep: exit %d %q, want %q", r.code, r.err, want)
+	}
+	frozen := chaintest.Pay(1, wire.NewTxOut(100_000, script))
+	fc.Mine(1, frozen)
+	c.mustRun("", "sync")
+	c.mustRun("", "freeze", frozen.TxHash().String()+":0")
+	fc.AddMempool(chaintest.Pay(2, wire.NewTxOut(7_000, script)))
+	r = c.run("", "send", outsider, "1000", "--fee-rate", "2", "--dry-run", "--json")
+	code, msg := jsonError(t, r.err)
+	want := fmt.Sprintf("not enough money: 0 sat spendable after the fee of spending each coin, 1,084 sat needed with the fee; "+
+		"not counted: 100,000 sat frozen or reserved (satchel unfreeze, or --from TXID:VOUT), 5,000,000,000 sat of mining rewards immature until height %d, "+
+		"7,000 sat unconfirmed from others (wait for a confirmation)", mature)
+	if r.code != exitCannotPay || code != "insufficient_funds" || msg != want {
+		t.Fatalf("exit %d %s %q, want %q", r.code, code, msg, want)
+	}
+	if r := c.run("", "send", outsider, "1000", "--fee-rate", "2", "--dry-run", "--unit", "btc"); !strings.Contains(r.err, "not counted: 0.00100000 BTC frozen") {
+		t.Fatalf("--unit btc: %q", r.err)
+	}
+	// Coins named with --from leave nothing out.
+	if r := c.run("", "send", outsider, "200000", "--fee-rate", "2", "--dry-run", "--from", frozen.TxHash().String()+":0"); r.code != exitCannotPay || strings.Contains(r.err, "not counted") {
+		t.Fatalf("--from: exit %d %q", r.code, r.err)
+	}
+}

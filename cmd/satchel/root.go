@@ -279,11 +279,18 @@ func (a *App) inUnit(err error) error {
 	if a.flags.json || a.flags.unit != "btc" || !errors.As(err, &ins) {
 		return err
 	}
-	was := ins.Error()
-	now := fmt.Sprintf("not enough money: %s spendable after the fee of spending each coin, %s needed with the fee",
-		a.fmtAmount(int64(ins.Available)), a.fmtAmount(int64(ins.Needed)))
+	was, now := ins.Error(), ins.Error()
+	if ins.Available != 0 || ins.Needed != 0 {
+		now = fmt.Sprintf("not enough money: %s spendable after the fee of spending each coin, %s needed with the fee",
+			a.fmtAmount(int64(ins.Available)), a.fmtAmount(int64(ins.Needed)))
+	}
 	// Whatever context came before the sentence stays.
-	return &wrappedMessage{msg: strings.Replace(err.Error(), was, now, 1), err: err}
+	msg := strings.Replace(err.Error(), was, now, 1)
+	var nc *wallet.NotCountedError
+	if errors.As(err, &nc) {
+		msg = strings.Replace(msg, strings.TrimPrefix(nc.Error(), nc.Err.Error()+"; "), nc.Note(a.fmtAmount), 1)
+	}
+	return &wrappedMessage{msg: msg, err: err}
 }
 
 // wrappedMessage replaces an error's text and keeps it for errors.Is and errors.As.
