@@ -766,6 +766,8 @@ func notSet(key string) error {
 	msg := fmt.Sprintf("%s is not set", key)
 	if d, ok := settingByKey(key); ok && d.def != "" {
 		msg += fmt.Sprintf(" in the config files (satchel uses the default, %s)", d.def)
+	} else {
+		msg += fmt.Sprintf(" (set it with: satchel config set %s VALUE)", key)
 	}
 	return &codedError{exit: exitError, code: "not_set", err: errors.New(msg)}
 }

@@ -78,6 +78,8 @@ func TestMessagesForPeople(t *testing.T) {
 			"the backend already has this transaction (in its mempool or in a block): there is nothing to broadcast again (the backend said: already have transaction 12)"},
 		{"dust payee numbered from 1, its address kind in words", (&txbuilder.DustError{Index: 1, Value: 100, Min: 330, Type: txbuilder.P2TR}).Error(),
 			"payee 2: 100 sat is below the dust limit of 330 sat for a taproot address (nodes do not relay smaller outputs)"},
+		{"unset key without a default says how to set it", notSet("backend").Error(), "backend is not set (set it with: satchel config set backend VALUE)"},
+		{"unset key with a default names it", notSet("gap-limit").Error(), "gap-limit is not set in the config files (satchel uses the default, 20)"},
 		{"percent as a number", string(pctNumber(77, 1000)), "7.7"},
 		{"percent rounds to hundredths", string(pctNumber(1, 3)), "33.33"},
 		{"whole percent", string(pctNumber(5, 100)), "5"},
