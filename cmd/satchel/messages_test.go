@@ -606,3 +606,23 @@ func TestNotEnoughMoneySaysWhatWasNotCounted(t *testing.T) {
 		t.Fatalf("--from: exit %d %q", r.code, r.err)
 	}
 }
+
+// Sizes in text group their digits as amounts do: a plan of many coins is "1,234 vB".
+func TestPlanSizeGrouped(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	script := scriptFor(t, c.receiveAddr("default"))
+	var outs []*wire.TxOut
+	for range 20 {
+		outs = append(outs, wire.NewTxOut(10_000, script))
+	}
+	fc.Mine(1, chaintest.Pay(1, outs...))
+	r := c.mustRun("", "send", outsider, "all", "--fee-rate", "1", "--dry-run")
+	p := decodeJSON[planJSON](t, c.mustRun("", "send", outsider, "all", "--fee-rate", "1", "--dry-run", "--json").out)
+	if p.VSize < 1000 {
+		t.Fatalf("the plan is %d vB: the test needs one of 1,000 or more", p.VSize)
+	}
+	if want := groupDigits(p.VSize) + " vB)"; !strings.Contains(r.out, want) || !strings.Contains(want, ",") {
+		t.Fatalf("want %q in\n%s", want, r.out)
+	}
+}

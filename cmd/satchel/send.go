@@ -125,7 +125,7 @@ func (a *App) printPlanText(p planJSON, title string) {
 	for _, l := range p.FiatLines {
 		fmt.Fprintf(w, "  fiat     %s\n", l)
 	}
-	fmt.Fprintf(w, "  fee      %15s  (%s of the amount paid; %s sat/vB, %d vB)\n", a.fmtAmount(p.Fee), p.FeeShare, p.FeeRate, p.VSize)
+	fmt.Fprintf(w, "  fee      %15s  (%s of the amount paid; %s sat/vB, %s vB)\n", a.fmtAmount(p.Fee), p.FeeShare, p.FeeRate, groupDigits(p.VSize))
 	if p.FeeRateSource != "" {
 		fmt.Fprintf(w, "  rate     %15s  %s\n", "from", printable(p.FeeRateSource))
 	}
