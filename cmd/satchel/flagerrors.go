@@ -39,6 +39,9 @@ func usageForPeople(cmd *cobra.Command, err error) error {
 	if why, ok := noArgsWhy(cmd, msg); ok {
 		return usagef("usage", why)
 	}
+	if why, ok := unknownSubcommandWhy(cmd, msg); ok {
+		return usagef("usage", why)
+	}
 	return usagef("usage", msg+" (see --help)")
 }
 
@@ -69,6 +72,34 @@ func argCountWhy(cmd *cobra.Command, msg string) (string, bool) {
 		why += "; to pay several payees, give --to ADDRESS=AMOUNT for each, or --batch FILE"
 	}
 	return why, true
+}
+
+// unknownSubcommandWhy rewords cobra's "unknown command "lis" for "satchel tip"" (with its
+// suggestions on lines of their own) as one line naming the likely command and, below the root,
+// the commands there are.
+func unknownSubcommandWhy(cmd *cobra.Command, msg string) (string, bool) {
+	if cmd == nil || !cmd.HasSubCommands() || !strings.HasPrefix(msg, "unknown command ") {
+		return "", false
+	}
+	quoted, err := strconv.QuotedPrefix(strings.TrimPrefix(msg, "unknown command "))
+	if err != nil {
+		return "", false
+	}
+	arg, _ := strconv.Unquote(quoted)
+	why := fmt.Sprintf("unknown command %s for %s", quoted, cmd.CommandPath())
+	if s := cmd.SuggestionsFor(arg); len(s) > 0 {
+		why += ": did you mean " + strings.Join(s, " or ") + "?"
+	}
+	if !cmd.HasParent() {
+		return why + " (see satchel --help)", true
+	}
+	var names []string
+	for _, c := range cmd.Commands() {
+		if c.IsAvailableCommand() && c.Name() != "help" {
+			names = append(names, c.Name())
+		}
+	}
+	return fmt.Sprintf("%s (%s commands: %s)", why, cmd.CommandPath(), strings.Join(names, ", ")), true
 }
 
 // noArgsWhy rewords cobra's "unknown command "x" for "satchel history"" for a command that

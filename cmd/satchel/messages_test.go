@@ -563,6 +563,8 @@ func TestArgumentCountsInWords(t *testing.T) {
 		{[]string{"label", "x"}, "label takes 2 arguments, got 1 (usage: satchel label TXID|ADDRESS|OUTPOINT TEXT)"},
 		{[]string{"psbt", "broadcast"}, "psbt broadcast takes 1 argument, got 0 (usage: satchel psbt broadcast FILE|-)"},
 		{[]string{"history", "10"}, `history takes no arguments, got "10" (usage: satchel history)`},
+		{[]string{"tip", "lis"}, `unknown command "lis" for satchel tip: did you mean list? (satchel tip commands: add, cancel, flush, list, schedule)`},
+		{[]string{"histroy"}, `unknown command "histroy" for satchel: did you mean history? (see satchel --help)`},
 	} {
 		r := c.run("", tc.args...)
 		if code, msg := jsonError(t, c.run("", append(tc.args, "--json")...).err); r.code != exitUsage || r.err != "satchel: "+tc.want+"\n" || code != "usage" || msg != tc.want {
