@@ -227,6 +227,7 @@ func TestWrongInputsSayWhatToDo(t *testing.T) {
 	}{
 		{[]string{"utxos", "--offline", "--fee-rate", "2sat"}, "", exitUsage, "a fee rate is in sat/vB", "sats"},
 		{[]string{"tip", "cancel", "nope"}, "", exitUsage, `no tip "nope"`, "bad input"},
+		{[]string{"sign-message", "nope", "hello"}, "", exitUsage, `not a bitcoin address: "nope"; check for a typo`, "is not a bitcoin address"},
 		{[]string{"tip", "add", outsider, "100"}, "", exitCannotPay, "100 sat is below the dust limit of 294 sat for a native segwit address", "wpkh"},
 		{[]string{"seed", "verify"}, "", exitUsage, "no seed words on stdin", "this one has 0"},
 		{[]string{"labels", "import", "/nonexistent/labels.jsonl"}, "", exitUsage, "cannot read /nonexistent/labels.jsonl: no such file", "open /nonexistent"},
