@@ -34,12 +34,14 @@ func (e *AlreadyConfirmedError) Error() string {
 // Unwrap gives the backend's refusal.
 func (e *AlreadyConfirmedError) Unwrap() error { return e.Refusal }
 
-// alreadyConfirmed looks up, after a backend refused tx as one it already has, whether tx is in
-// a block: it returns an *AlreadyConfirmedError naming the block when it is, and nil when it is
-// only in a mempool (or the backend cannot say), so the caller goes on as after a broadcast.
+// alreadyConfirmed looks up, after a backend refused tx as one it already has or as spending
+// spent coins (Bitcoin Core says "bad-txns-inputs-missingorspent" for a confirmed transaction
+// whose outputs are all spent: its inputs are spent by itself), whether tx is in a block: it
+// returns an *AlreadyConfirmedError naming the block when it is, and nil when it is not (or the
+// backend cannot say), so the caller goes on with the refusal it had.
 func alreadyConfirmed(ctx context.Context, be chain.Backend, tx *wire.MsgTx, refusal error) error {
 	var bErr *chain.BroadcastError
-	if !errors.As(refusal, &bErr) || bErr.Cause != chain.CauseAlreadyInChain {
+	if !errors.As(refusal, &bErr) || (bErr.Cause != chain.CauseAlreadyInChain && bErr.Cause != chain.CauseConflict) {
 		return nil
 	}
 	// Any output script's history lists the transaction with its height; OP_RETURN outputs

@@ -389,14 +389,15 @@ func (w *Wallet) Broadcast(ctx context.Context, be chain.Backend, tx *wire.MsgTx
 	}
 	id, err := be.Broadcast(ctx, tx)
 	if err != nil {
+		// Already in a block: say so, the next sync records it.
+		if conf := alreadyConfirmed(ctx, be, tx, err); conf != nil {
+			return chainhash.Hash{}, conf
+		}
+		// Already in a mempool: it went out before (a retry after a lost answer), and is
+		// recorded as sent.
 		var bErr *chain.BroadcastError
 		if !errors.As(err, &bErr) || bErr.Cause != chain.CauseAlreadyInChain {
 			return chainhash.Hash{}, err
-		}
-		// Already in a mempool: it went out before (a retry after a lost answer), and is
-		// recorded as sent. Already in a block: say so, the next sync records it.
-		if conf := alreadyConfirmed(ctx, be, tx, err); conf != nil {
-			return chainhash.Hash{}, conf
 		}
 		id = tx.TxHash()
 	}

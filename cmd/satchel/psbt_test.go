@@ -19,6 +19,7 @@ import (
 	"github.com/satchel-wallet/satchel/internal/regtest"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/address"
+	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
 	"github.com/satchel-wallet/satchel/wallet/keys"
 )
@@ -602,4 +603,19 @@ func TestRebroadcastOfAConfirmedPaymentSaysSo(t *testing.T) {
 	if !strings.Contains(r.err, fmt.Sprintf("(block %d, 4 confirmations)", height)) {
 		t.Fatalf("a block later: %q", r.err)
 	}
+	// Bitcoin Core refuses a confirmed transaction whose outputs are all spent as one whose
+	// inputs are missing or spent: that too is found in its block.
+	c.dial = func(ctx context.Context, url string) (chain.Backend, error) { return spentRefusingChain{fc}, nil }
+	r = c.run("", "psbt", "broadcast", signed, "--yes", "--wallet", "cold")
+	if r.code != exitBackend || !strings.Contains(r.err, fmt.Sprintf("already confirmed (block %d, 4 confirmations)", height)) {
+		t.Fatalf("missingorspent: exit %d %q", r.code, r.err)
+	}
+}
+
+// spentRefusingChain refuses every broadcast as Bitcoin Core refuses a transaction whose
+// inputs are spent.
+type spentRefusingChain struct{ *chaintest.Chain }
+
+func (spentRefusingChain) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash, error) {
+	return chainhash.Hash{}, chain.Refusal("bad-txns-inputs-missingorspent")
 }
