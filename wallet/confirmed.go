@@ -44,32 +44,34 @@ func alreadyConfirmed(ctx context.Context, be chain.Backend, tx *wire.MsgTx, ref
 	if !errors.As(refusal, &bErr) || (bErr.Cause != chain.CauseAlreadyInChain && bErr.Cause != chain.CauseConflict) {
 		return nil
 	}
-	// Any output script's history lists the transaction with its height; OP_RETURN outputs
-	// are not indexed by every server, so the first spendable one is asked.
-	var script []byte
+	// Any output script's history lists the transaction with its height. All are asked, in
+	// one call: a server may index only some (OP_RETURN outputs are left out here, a test
+	// server knows only the scripts it was told about).
+	var scripts [][]byte
 	for _, o := range tx.TxOut {
 		if len(o.PkScript) > 0 && o.PkScript[0] != txscript.OP_RETURN {
-			script = o.PkScript
-			break
+			scripts = append(scripts, o.PkScript)
 		}
 	}
-	if script == nil {
+	if len(scripts) == 0 {
 		return nil
 	}
-	hist, err := be.ScriptHistories(ctx, [][]byte{script})
-	if err != nil || len(hist) != 1 {
+	hist, err := be.ScriptHistories(ctx, scripts)
+	if err != nil {
 		return nil
 	}
 	id := tx.TxHash()
-	for _, h := range hist[0] {
-		if h.TxID != id || h.Height <= 0 {
-			continue
+	for _, items := range hist {
+		for _, h := range items {
+			if h.TxID != id || h.Height <= 0 {
+				continue
+			}
+			tip, err := be.Tip(ctx)
+			if err != nil || tip.Height < h.Height {
+				return nil
+			}
+			return &AlreadyConfirmedError{Height: h.Height, Confirmations: tip.Height - h.Height + 1, Refusal: bErr}
 		}
-		tip, err := be.Tip(ctx)
-		if err != nil || tip.Height < h.Height {
-			return nil
-		}
-		return &AlreadyConfirmedError{Height: h.Height, Confirmations: tip.Height - h.Height + 1, Refusal: bErr}
 	}
 	return nil
 }
