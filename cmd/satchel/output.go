@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -250,13 +251,14 @@ func cutRunes(s string, n int) string {
 // among its row's keys, not after every key of the first row, and two kinds of object may hold
 // the same key in different places. So each distinct key sequence of the document is kept.
 type keyOrders struct {
-	seqs  []map[string]int // each distinct key sequence: key -> its place
-	first map[string]int   // every key, numbered in the order it first appears
+	seqs  []map[string]int          // each distinct key sequence: key -> its place
+	exact map[string]map[string]int // the same, by its keys sorted and joined
+	first map[string]int            // every key, numbered in the order it first appears
 }
 
 // keyOrder reads the key sequences of the document raw.
 func keyOrder(raw []byte) *keyOrders {
-	o := &keyOrders{first: map[string]int{}}
+	o := &keyOrders{first: map[string]int{}, exact: map[string]map[string]int{}}
 	seen := map[string]bool{}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -293,6 +295,9 @@ func keyOrder(raw []byte) *keyOrders {
 							pos[k] = i
 						}
 						o.seqs = append(o.seqs, pos)
+						if set := keySet(f.keys); o.exact[set] == nil {
+							o.exact[set] = pos
+						}
 					}
 				}
 				stack = stack[:len(stack)-1]
@@ -317,8 +322,12 @@ func keyOrder(raw []byte) *keyOrders {
 // appears in the document; keys the document does not have, made by the expression, come last,
 // sorted.
 func (o *keyOrders) sortKeys(keys []string) {
-	var pos map[string]int
+	// A whole object of the document (the usual result) finds its own order at once.
+	pos := o.exact[keySet(keys)]
 	for _, s := range o.seqs {
+		if pos != nil {
+			break
+		}
 		all := len(s) >= len(keys)
 		for _, k := range keys {
 			if _, ok := s[k]; !ok {
@@ -345,6 +354,13 @@ func (o *keyOrders) sortKeys(keys []string) {
 		}
 		return keys[i] < keys[j]
 	})
+}
+
+// keySet names a set of keys whatever their order.
+func keySet(keys []string) string {
+	s := slices.Clone(keys)
+	sort.Strings(s)
+	return strings.Join(s, "\x00")
 }
 
 // appendOrdered writes a jq result as compact JSON with object keys in the document's order.
