@@ -251,7 +251,7 @@ the PSBT is whole.
 				return a.printJSON(res)
 			}
 			if !live {
-				fmt.Fprintf(a.Err, "read %d part(s)\n", res.PartsRead)
+				fmt.Fprintf(a.Err, "read %s\n", count(res.PartsRead, "part", "parts"))
 			}
 			return a.printPSBTResult(psbtResultJSON{PSBT: b64, File: out})
 		},
