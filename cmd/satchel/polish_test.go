@@ -15,7 +15,7 @@ func TestVersionReadsBuildInfo(t *testing.T) {
 	}{
 		{"no build info at all", nil, false, "satchel (devel), commit unknown"},
 		{"built with -buildvcs=false", &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}}, true,
-			"satchel (devel), commit unknown (built without VCS information, e.g. -buildvcs=false), go1.26.8"},
+			"satchel (devel), commit unknown (built without VCS information: -buildvcs=false, or a git worktree), go1.26.8"},
 		{"tagged and clean", &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "v1.2.3"}, Settings: []debug.BuildSetting{
 			{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.time", Value: "2026-11-01T10:00:00Z"}, {Key: "vcs.modified", Value: "false"}}}, true,
 			"satchel v1.2.3, commit 0123456789ab (2026-11-01T10:00:00Z), go1.26.8"},
