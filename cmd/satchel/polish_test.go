@@ -62,3 +62,31 @@ func TestChainCommandsWithoutBackendOnRegtest(t *testing.T) {
 		}
 	}
 }
+
+// Commands that only make sense online (they sync, send or ask the chain) stop the same way
+// with no backend on regtest: exit 2, naming --backend and config set backend, nothing on stdout.
+func TestOnlineOnlyCommandsWithoutBackendOnRegtest(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	addr := strings.TrimSpace(c.mustRun("", "receive", "--jq", ".address").out)
+	txid := strings.Repeat("0", 63) + "1"
+	c.mustRun("", "tip", "add", addr, "2100")
+	for _, args := range [][]string{
+		{"sync"},
+		{"send", addr, "2100", "--fee-rate", "2", "--yes"},
+		{"tip", "flush", "--fee-rate", "2", "--yes"},
+		{"consolidate", "--yes"},
+		{"bump-fee", txid, "--fee-rate", "5", "--yes"},
+		{"fees"},
+		{"wait", "--txid", txid},
+	} {
+		r := c.run("", args...)
+		if r.code != exitUsage || !strings.Contains(r.err, "--backend") || !strings.Contains(r.err, "config set backend") || r.out != "" {
+			t.Errorf("%v with no backend: exit %d, out %q, err %q", args, r.code, r.out, r.err)
+		}
+		r = c.run("", append(args, "--json")...)
+		if code, _ := jsonError(t, r.err); code != "no_backend" {
+			t.Errorf("%v --json: code %q", args, code)
+		}
+	}
+}
