@@ -1,9 +1,12 @@
 package main
 
 import (
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
 )
 
 func TestVersionReadsBuildInfo(t *testing.T) {
@@ -88,5 +91,26 @@ func TestOnlineOnlyCommandsWithoutBackendOnRegtest(t *testing.T) {
 		if code, _ := jsonError(t, r.err); code != "no_backend" {
 			t.Errorf("%v --json: code %q", args, code)
 		}
+	}
+}
+
+// tip flush compares the batch's fee with the tips sent one by one only when there are two
+// or more: for one tip "saves 0 sat" says nothing.
+func TestTipFlushSummary(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	fc.Mine(1, chaintest.Coinbase(regtestScript(t, c.receiveAddr("default")), 5_000_000_000, 1))
+	fc.Mine(100)
+	c.mustRun("", "create", "--wallet", "bob", "--type", "wpkh")
+	c.mustRun("", "tip", "add", c.receiveAddr("bob"), "2100")
+	r := c.mustRun("", "tip", "flush", "--fee-rate", "2", "--yes")
+	if !regexp.MustCompile(`(?m)^1 tip: [0-9,]+ sat in fees$`).MatchString(r.err) || strings.Contains(r.err, "one by one") {
+		t.Fatalf("one tip: %q", r.err)
+	}
+	c.mustRun("", "tip", "add", c.receiveAddr("bob"), "2100")
+	c.mustRun("", "tip", "add", c.receiveAddr("bob"), "3000")
+	r = c.mustRun("", "tip", "flush", "--fee-rate", "2", "--yes")
+	if !regexp.MustCompile(`(?m)^2 tips in one transaction: [0-9,]+ sat in fees instead of [0-9,]+ sat sent one by one \(saves [1-9][0-9,]* sat\)$`).MatchString(r.err) {
+		t.Fatalf("two tips: %q", r.err)
 	}
 }
