@@ -210,7 +210,7 @@ func (a *App) createShamir(cmd *cobra.Command, o shamirOptions) error {
 	out := a.walletOut(res)
 	if a.flags.json {
 		j := shamirCreateJSON{walletJSON: out, Shares: shares, GroupThreshold: scheme.groupThreshold,
-			SecretBits: bits, IterationExponent: shamirIterationExponent, Extendable: true}
+			SecretBits: bits, IterationExponent: shamirIterationExponent, Extendable: !o.noExtendable}
 		for _, g := range scheme.groups {
 			j.Groups = append(j.Groups, shamirGroupJSON{Threshold: g.Threshold, Count: g.Count})
 		}

@@ -114,7 +114,8 @@ type shamirOut struct {
 	Descriptors    descriptorsJSON
 	Mnemonic       string
 	Shares         [][]string
-	GroupThreshold int `json:"group_threshold"`
+	GroupThreshold int  `json:"group_threshold"`
+	Extendable     bool `json:"extendable"`
 }
 
 func TestCreateShamirJSONGolden(t *testing.T) {
