@@ -164,9 +164,12 @@ func (w *Wallet) LabelRecords() ([]bip329.Record, error) {
 				continue
 			}
 			no := false
-			rec := bip329.Record{Type: bip329.TypeOutput, Ref: op.String(), Spendable: &no, Origin: mainOrigin}
+			rec := bip329.Record{Type: bip329.TypeOutput, Ref: op.String(), Spendable: &no}
 			if c, ok := coinAt[op]; ok {
 				rec.Origin, rec.Extra = w.coinExtra(c)
+			}
+			if rec.Origin == "" { // a silent payment's coin has no account path: the wallet's own
+				rec.Origin = mainOrigin
 			}
 			out = append(out, rec)
 		}

@@ -89,3 +89,33 @@ func TestLabelsImportAllOrNothing(t *testing.T) {
 		t.Fatalf("labels after refused imports: %s", out)
 	}
 }
+
+// A record whose origin names another wallet's account (a Sparrow file of several wallets) is
+// skipped with a warning that names its line, the rest applies; every exported record says
+// which account it belongs to.
+func TestLabelsImportSkipsAnotherAccount(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	in := strings.Join([]string{
+		`{"type":"tx","ref":"` + tx1 + `","label":"theirs","origin":"wpkh([d34db33f/84'/0'/0'])"}`,
+		`{"type":"output","ref":"` + tx1 + `:1","label":"ours","origin":"tr([73c5da0a/86'/1'/0'])","spendable":false}`,
+		`{"type":"output","ref":"` + tx1 + `:2","label":"no origin"}`,
+	}, "\n")
+	r := c.mustRun(in, "labels", "import", "-")
+	if !strings.Contains(r.err, "warning: line 1: tx record skipped: its origin wpkh([d34db33f/84'/0'/0']) is another wallet's account") {
+		t.Fatalf("no warning for the other account's record: %q", r.err)
+	}
+	r = c.mustRun(in, "labels", "import", "-", "--json")
+	if !strings.Contains(r.err, `"code":"label_skipped"`) {
+		t.Fatalf("--json warning: %q", r.err)
+	}
+	out := c.mustRun("", "labels", "export").out
+	if strings.Contains(out, "theirs") || !strings.Contains(out, `"label":"ours"`) || !strings.Contains(out, `"label":"no origin"`) {
+		t.Fatalf("export after import:\n%s", out)
+	}
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if !strings.Contains(l, `"origin":"tr([73c5da0a/86h/1h/0h])"`) {
+			t.Errorf("a record without this wallet's origin: %s", l)
+		}
+	}
+}
