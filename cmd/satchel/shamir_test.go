@@ -304,7 +304,7 @@ func TestInteractiveCreateShamirShowsOneShareAtATime(t *testing.T) {
 		t.Fatalf("%d Enter prompts, want 4 (one before the shares, one per share)", presses)
 	}
 	created := decodeJSON[shamirOut](t, c.mustRun("", "info", "--json").out)
-	screens := strings.Split(r.err, "\033[2J\033[H")
+	screens := strings.Split(r.err, clearScreen)
 	shown := 0
 	for _, sc := range screens {
 		n := strings.Count(sc, " 1. ")
