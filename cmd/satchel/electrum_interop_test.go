@@ -37,8 +37,8 @@ func newElectrum(t *testing.T) *electrumCLI {
 	t.Helper()
 	bin, err := exec.LookPath("electrum")
 	if err != nil {
-		t.Fatalf("Electrum is not installed (%v): the interop tests need it; install it with "+
-			"apt-get install -y --no-install-recommends electrum (.ci/run does)", err)
+		t.Fatalf("Electrum is not installed (%v): the interop tests need it; run bash scripts/need-electrum.sh "+
+			"(make test and .ci/run do), or sudo apt-get install electrum", err)
 	}
 	return &electrumCLI{t: t, bin: bin, dir: t.TempDir()}
 }
