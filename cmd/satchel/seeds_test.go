@@ -278,3 +278,19 @@ func TestWrongPassphraseRetypedByEveryUnlockingCommand(t *testing.T) {
 		t.Fatalf("the restore after a retry wrote no wallet: %v", err)
 	}
 }
+
+func TestSLIP39WordSuggestions(t *testing.T) {
+	for _, tc := range []struct{ typed, first string }{
+		{"acdi", "acid"},         // a swap of neighbouring letters
+		{"acadmic", "academic"},  // a letter dropped
+		{"acodemic", "academic"}, // a letter changed
+	} {
+		got := slip39Suggestions(tc.typed)
+		if len(got) == 0 || got[0] != tc.first {
+			t.Errorf("%q: suggestions %v, want %q first", tc.typed, got, tc.first)
+		}
+	}
+	if got := slip39Suggestions("zzzzzzzz"); len(got) != 0 {
+		t.Errorf("nonsense got suggestions %v", got)
+	}
+}

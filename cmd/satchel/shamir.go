@@ -368,6 +368,33 @@ func (a *App) promptShares(set *wallet.ShareSet) error {
 			return set.NotEnough()
 		}
 		added, err := set.Add(text)
+		for {
+			// A word not in the list is asked for again on its own, as restore does for seed
+			// words: twenty words typed again for one slip is how more slips happen.
+			var we *slip39.WordError
+			fields := strings.Fields(text)
+			// (Only for a share of a share's length: a line of anything else is not one.)
+			if !errors.As(err, &we) || we.Position < 1 || we.Position > len(fields) || len(fields) < 20 {
+				break
+			}
+			hint := ""
+			if s := slip39Suggestions(we.Word); len(s) > 0 {
+				hint = "; did you mean " + strings.Join(s, " or ") + "?"
+			}
+			fmt.Fprintf(a.Err, "Word #%d of that share is not a SLIP-39 word%s\n", we.Position, hint)
+			again, rerr := a.ReadSecret(fmt.Sprintf("Word #%d (hidden, Enter to type the whole share again): ", we.Position))
+			if rerr != nil {
+				return rerr
+			}
+			w := strings.TrimSpace(string(again))
+			wipe(again)
+			if w == "" || strings.ContainsAny(w, " \t") {
+				break
+			}
+			fields[we.Position-1] = w
+			text = strings.Join(fields, " ")
+			added, err = set.Add(text)
+		}
 		switch {
 		case err != nil:
 			fmt.Fprintf(a.Err, "That share was not used: %s\n", oneLine(err.Error()))
