@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/btcsuite/btcd/wire/v2"
 	"github.com/spf13/cobra"
@@ -79,9 +80,8 @@ func planOut(p *wallet.Plan, tx *wire.MsgTx) planJSON {
 		NoChangeReason:   p.Selection.NoChangeReason, CoinsSpent: len(p.Built.Inputs), Algorithm: p.Selection.Algorithm,
 		Waste: int64(p.Selection.Waste),
 	}
-	// A number as a reader writes it (30.8, 5), as fees' shares are; null with nothing paid.
-	if p.Amount > 0 {
-		n := pctNumber(int64(p.Selection.Fee), int64(p.Amount))
+	if pct, ok := strings.CutSuffix(out.FeeShare, "%"); ok {
+		n := json.Number(pct)
 		out.FeeSharePct = &n
 	}
 	if p.Selection.Change > 0 {
