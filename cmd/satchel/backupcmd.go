@@ -236,6 +236,11 @@ func (a *App) restoreBackup(cmd *cobra.Command, file string) error {
 		var err error
 		res, err = wallet.RestoreBackup(cmd.Context(), wallet.RestoreBackupOptions{Dir: dir, Network: a.flags.network,
 			Backup: b, Passphrase: pass, Keystore: a.Keystore})
+		if errors.Is(err, wallet.ErrWrongPassphrase) {
+			// The keystore is the one inside the backup: the wallet folder named by the
+			// keystore's own message does not exist (nothing was written).
+			return fmt.Errorf("%w for the keystore in %s: give the wallet passphrase it had when the backup was made", wallet.ErrWrongPassphrase, file)
+		}
 		return err
 	}
 	if b.Wallet.WatchOnly {

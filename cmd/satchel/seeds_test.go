@@ -248,6 +248,10 @@ func TestErrorsNeverNameWorkFolders(t *testing.T) {
 	if strings.Contains(r.err, ".laptop.new-") || strings.Contains(r.err, ".new-") {
 		t.Fatalf("the error names a work folder: %s", r.err)
 	}
+	// Nor the wallet folder that was never written: the keystore is the backup's.
+	if strings.Contains(r.err, "laptop") || !strings.Contains(r.err, "wrong passphrase for the keystore in "+file) {
+		t.Fatalf("the error does not name the backup: %s", r.err)
+	}
 }
 
 // Every command that opens the keystore lets a mistyped passphrase be typed again on a
