@@ -13,6 +13,7 @@ import (
 
 	"github.com/satchel-wallet/satchel/keystore"
 	"github.com/satchel-wallet/satchel/wallet/chain"
+	"github.com/satchel-wallet/satchel/wallet/keys"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -259,8 +260,18 @@ func TestSeedVerify(t *testing.T) {
 	}
 	other := "legal winner thank year wave sausage worth useful legal winner thank yellow"
 	r := c.run(other, "seed", "verify", "--json")
-	if r.code != exitError || strings.Contains(r.out+r.err, "abandon") {
+	if r.code != exitError || strings.Contains(r.out+r.err, "abandon") || strings.Contains(r.err, "#") {
 		t.Fatalf("other backup: exit %d %s %s", r.code, r.out, r.err)
+	}
+	// A valid mnemonic two words off the wallet's (both in the checksum's reach): those two
+	// are named, and neither the typed nor the right words are shown.
+	near := strings.Replace(abandon, "abandon about", "ability absurd", 1)
+	if _, err := keys.ParseMnemonic(near); err != nil {
+		t.Fatalf("test mnemonic: %v", err)
+	}
+	r = c.run(near, "seed", "verify")
+	if r.code != exitError || !strings.Contains(r.err, "words #11 and #12 do not match") || strings.Contains(r.err, "absurd") || strings.Contains(r.err, "about") {
+		t.Fatalf("near backup: exit %d %q", r.code, r.err)
 	}
 }
 

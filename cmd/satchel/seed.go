@@ -145,6 +145,19 @@ combined with the wallet's SLIP-39 passphrase and compared with its master secre
 					return err
 				}
 				ok = subtle.ConstantTimeCompare([]byte(norm), sec.Mnemonic) == 1
+				// A copy of the right length with a few words that differ: name them, as the
+				// prompt does (who can unlock the wallet could show its words anyway). Many
+				// differing words are another seed, not a miscopy.
+				if got, want := strings.Fields(norm), strings.Fields(string(sec.Mnemonic)); !ok && len(got) == len(want) {
+					for i := range got {
+						if got[i] != want[i] {
+							wrong = append(wrong, i+1)
+						}
+					}
+					if len(wrong) > 3 {
+						wrong = nil
+					}
+				}
 			} else {
 				for _, p := range pickPositions(len(words), 4) {
 					ans, err := a.ReadLine(fmt.Sprintf("Word #%d: ", p+1))
