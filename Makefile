@@ -7,7 +7,7 @@ BIN := bin
 PREFIX ?= $(HOME)/.local
 MANDIR ?= $(PREFIX)/share/man/man1
 
-.PHONY: all build test demo install man completions vet fmt bench clean
+.PHONY: all build test need demo install man completions vet fmt bench clean
 
 all: build
 
@@ -21,15 +21,18 @@ build:
 # Esplora and Electrum (test servers speaking each protocol in front of the same node) and over
 # the peer-to-peer network (the p2p light client with the node as its peer); then
 # each fuzz target briefly. The need-* scripts install what the interop tests check satchel
-# against: Electrum (Debian) and Keystone's UR library (npm, under .cache/npm-ur).
-test: vet
-	bash scripts/need-electrum.sh
-	bash scripts/need-node-ur.sh
+# against: Electrum (Debian) and Keystone's UR library (npm, under .cache/npm-ur). They run
+# first, so a machine that lacks them stops at once with the command to run, not after vet.
+test: need vet
 	$(GO) test -race -count=1 -timeout 20m ./...
 	SATCHEL_TEST_BACKEND=esplora $(GO) test -race -count=1 -timeout 10m -run 'Integration|Crash|Process' ./cmd/satchel
 	SATCHEL_TEST_BACKEND=electrum $(GO) test -race -count=1 -timeout 10m -run 'Integration|Crash|Process' ./cmd/satchel
 	SATCHEL_TEST_BACKEND=p2p $(GO) test -race -count=1 -timeout 10m -run 'Integration|Crash|Process' ./cmd/satchel
 	bash scripts/fuzz-briefly.sh
+
+need:
+	bash scripts/need-electrum.sh
+	bash scripts/need-node-ur.sh
 
 vet:
 	$(GO) vet ./...

@@ -285,7 +285,11 @@ so a crash between broadcast and record never pays a tip twice: the next sync re
 				for i, t := range fp.Tips {
 					ids[i] = t.ID
 				}
-				if !a.flags.json {
+				switch {
+				case a.flags.json:
+				case len(ids) == 1: // nothing to compare: one tip costs what it costs alone
+					fmt.Fprintf(a.Err, "1 tip: %s in fees\n", a.fmtAmount(int64(fp.Selection.Fee)))
+				default:
 					fmt.Fprintf(a.Err, "%s in one transaction: %s in fees instead of %s sent one by one (saves %s)\n",
 						count(len(ids), "tip", "tips"), a.fmtAmount(int64(fp.Selection.Fee)), a.fmtAmount(int64(fp.AloneFees)), a.fmtAmount(int64(fp.Saving)))
 				}
