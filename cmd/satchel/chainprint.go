@@ -195,7 +195,7 @@ func (a *App) printUtxos(coins []utxoJSON) error {
 		}
 		if j.Immature {
 			// A young coinbase: the STATE column says from which height it can be spent.
-			row, frozen = styleDim, fmt.Sprintf("immature until %d", *j.MatureHeight)
+			row, frozen = styleDim, fmt.Sprintf("immature until height %d", *j.MatureHeight)
 		}
 		conf := txt(strconv.Itoa(int(j.Confirmations))).in(row)
 		if j.Confirmations == 0 {

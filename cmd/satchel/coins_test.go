@@ -30,7 +30,7 @@ func TestImmatureCoinbaseInUtxosAndHistory(t *testing.T) {
 	}
 	c.env["NO_COLOR"] = "1"
 	r := c.mustRun("", "utxos", "--offline")
-	if !strings.Contains(r.out, fmt.Sprintf("immature until %d", mature)) {
+	if !strings.Contains(r.out, fmt.Sprintf("immature until height %d", mature)) {
 		t.Fatalf("utxos text:\n%s", r.out)
 	}
 	c.golden("utxos-immature.txt", r.out)
