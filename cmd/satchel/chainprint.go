@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -148,7 +147,7 @@ func (a *App) historyTable(rows []historyJSON, width, compact int) *table {
 			id = id[:shortTxID]
 		}
 		cells := []cell{txt(ts).in(row), txt(unit(a.fmtSignedAmount(h.Amount))).in(amt), txt(fee).in(row), txt(status).in(row),
-			txt(strconv.Itoa(int(h.Confirmations))).in(row), txt(id)}
+			txt(groupDigits(int64(h.Confirmations))).in(row), txt(id)}
 		if fiatCol {
 			cells = append(cells, txt(h.FiatText))
 		}
@@ -197,7 +196,7 @@ func (a *App) printUtxos(coins []utxoJSON) error {
 			// A young coinbase: the STATE column says from which height it can be spent.
 			row, frozen = styleDim, fmt.Sprintf("immature until height %d", *j.MatureHeight)
 		}
-		conf := txt(strconv.Itoa(int(j.Confirmations))).in(row)
+		conf := txt(groupDigits(int64(j.Confirmations))).in(row)
 		if j.Confirmations == 0 {
 			conf = conf.in(styleDim)
 		}

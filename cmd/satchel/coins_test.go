@@ -179,3 +179,17 @@ func TestHistoryFitsTheTerminalWithLargeAmounts(t *testing.T) {
 		t.Errorf("wide terminal:\n%s", r.out)
 	}
 }
+
+// Confirmations are numbers like any other in text: grouped (1,200), in history and utxos.
+func TestConfirmationsGrouped(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.env["NO_COLOR"] = "1"
+	c.mustRun("", "create")
+	fc.Mine(1, chaintest.Pay(1, wire.NewTxOut(50_000, regtestScript(t, c.receiveAddr("default")))))
+	fc.Mine(1199)
+	for _, cmd := range []string{"history", "utxos"} {
+		if r := c.mustRun("", cmd); !strings.Contains(r.out, " 1,200 ") {
+			t.Errorf("%s:\n%s", cmd, r.out)
+		}
+	}
+}
