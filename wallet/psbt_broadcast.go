@@ -2,6 +2,7 @@ package wallet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -71,7 +72,13 @@ func (w *Wallet) SendReady(ctx context.Context, be chain.Backend, p *psbt.Packet
 		if conf := alreadyConfirmed(ctx, be, tx, err); conf != nil {
 			return chainhash.Hash{}, conf
 		}
-		return chainhash.Hash{}, err
+		// Already in the backend's mempool: sent before, as a payment of the wallet's own
+		// would be taken (Broadcast).
+		var bErr *chain.BroadcastError
+		if !errors.As(err, &bErr) || bErr.Cause != chain.CauseAlreadyInChain {
+			return chainhash.Hash{}, err
+		}
+		id = tx.TxHash()
 	}
 	if id != tx.TxHash() {
 		return chainhash.Hash{}, fmt.Errorf("broadcast: %s answered txid %s for %s: %w", be.Name(), id, tx.TxHash(), chain.ErrUnreachable)

@@ -30,7 +30,7 @@ func TestImmatureCoinbaseInUtxosAndHistory(t *testing.T) {
 	}
 	c.env["NO_COLOR"] = "1"
 	r := c.mustRun("", "utxos", "--offline")
-	if !strings.Contains(r.out, fmt.Sprintf("immature until %d", mature)) {
+	if !strings.Contains(r.out, fmt.Sprintf("immature until height %d", mature)) {
 		t.Fatalf("utxos text:\n%s", r.out)
 	}
 	c.golden("utxos-immature.txt", r.out)
@@ -149,4 +149,47 @@ func (r replacingChain) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainhas
 		}
 	}
 	return r.Chain.Broadcast(ctx, tx)
+}
+
+// Amounts too wide for the usual narrow table (20 million BTC, in sat or BTC) still fit 80
+// columns: the unit moves to the header, and the label goes when nothing else makes room.
+func TestHistoryFitsTheTerminalWithLargeAmounts(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.env["NO_COLOR"] = "1"
+	c.mustRun("", "create")
+	a := regtestScript(t, c.receiveAddr("default"))
+	fc.Mine(1, chaintest.Pay(1, wire.NewTxOut(2_000_000_000_000_000, a)))
+	fc.Mine(1, chaintest.Pay(2, wire.NewTxOut(1_500, a)))
+	h := decodeJSON[[]historyJSON](t, c.mustRun("", "history", "--json").out)
+	c.mustRun("", "label", h[0].TxID, "a rather long label for the small payment that came in")
+	for _, unit := range []string{"sat", "btc"} {
+		r := c.runApp(onTerminal(80), "", "history", "--offline", "--utc", "--unit", unit)
+		for _, l := range strings.Split(strings.TrimRight(r.out, "\n"), "\n") {
+			if n := utf8.RuneCountInString(l); n > 80 {
+				t.Errorf("%s: %d columns: %q", unit, n, l)
+			}
+		}
+		head := map[string]string{"sat": "AMOUNT (sat)", "btc": "AMOUNT (BTC)"}[unit]
+		if !strings.Contains(r.out, head) || !strings.Contains(r.out, h[1].TxID[:10]) {
+			t.Errorf("%s:\n%s", unit, r.out)
+		}
+	}
+	// With room, the usual table: units on the amounts, the label whole.
+	if r := c.runApp(onTerminal(200), "", "history", "--offline"); !strings.Contains(r.out, "+1,500 sat") || !strings.Contains(r.out, "came in") {
+		t.Errorf("wide terminal:\n%s", r.out)
+	}
+}
+
+// Confirmations are numbers like any other in text: grouped (1,200), in history and utxos.
+func TestConfirmationsGrouped(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.env["NO_COLOR"] = "1"
+	c.mustRun("", "create")
+	fc.Mine(1, chaintest.Pay(1, wire.NewTxOut(50_000, regtestScript(t, c.receiveAddr("default")))))
+	fc.Mine(1199)
+	for _, cmd := range []string{"history", "utxos"} {
+		if r := c.mustRun("", cmd); !strings.Contains(r.out, " 1,200 ") {
+			t.Errorf("%s:\n%s", cmd, r.out)
+		}
+	}
 }

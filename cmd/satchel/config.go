@@ -598,6 +598,12 @@ Keys:
 		Example: "  satchel config list\n  satchel config list --global --json",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, read, err := files()
+			noWallet := false
+			if _, code := classify(err); err != nil && code == "no_wallet" && !global && a.globalConfigPath() != "" {
+				// Before the first create: what every wallet would start with, said so.
+				a.warn("no_wallet", "no wallet yet (satchel create makes one): showing the global settings and defaults")
+				read, err, noWallet = []string{a.globalConfigPath()}, nil, true
+			}
 			if err != nil {
 				return err
 			}
@@ -606,7 +612,7 @@ Keys:
 				return err
 			}
 			// The wallet's spending caps live in wallet.db; they are settings all the same.
-			if !global {
+			if !global && !noWallet {
 				for _, k := range limitKeys {
 					v, err := a.showLimit(k)
 					if err != nil {

@@ -724,3 +724,15 @@ func TestPlanSizeGrouped(t *testing.T) {
 		t.Fatalf("want %q in\n%s", want, r.out)
 	}
 }
+
+// A multisig threshold above the members says how many there are, in the singular for one.
+func TestMultisigThresholdCountsCosigners(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create", "--wallet", "other")
+	k := strings.TrimSpace(c.mustRun("", "export", "xpub", "--multisig", "--wallet", "other").out)
+	r := c.run("", "create", "--wallet", "m", "--multisig", "3", "--cosigner", k, "--json")
+	code, msg := jsonError(t, r.err)
+	if r.code != exitUsage || code != "bad_threshold" || msg != "--multisig 3: the threshold must be 1 to 2 (the seed's key and 1 cosigner)" {
+		t.Fatalf("exit %d %s %q", r.code, code, msg)
+	}
+}

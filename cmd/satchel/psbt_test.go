@@ -655,15 +655,16 @@ func TestRebroadcastOfAConfirmedPaymentSaysSo(t *testing.T) {
 	if again.TxID != first.TxID {
 		t.Fatalf("mempool rebroadcast %s, first %s", again.TxID, first.TxID)
 	}
+	// From a wallet it does not touch too.
+	c.mustRun("", "create", "--wallet", "outside")
+	if again := decodeJSON[psbtBroadcastJSON](t, c.mustRun("", "psbt", "broadcast", signed, "--yes", "--json", "--wallet", "outside").out); again.TxID != first.TxID {
+		t.Fatalf("mempool rebroadcast from another wallet %s, first %s", again.TxID, first.TxID)
+	}
 	fc.Mine(1)
 	height := fc.Height()
 	fc.Mine(2)
 	want := fmt.Sprintf("already confirmed (block %d, 3 confirmations)", height)
 	for _, wallet := range []string{"cold", "outside"} {
-		if wallet == "outside" {
-			// A wallet the payment does not touch sends it without recording it.
-			c.mustRun("", "create", "--wallet", "outside")
-		}
 		r := c.run("", "psbt", "broadcast", signed, "--yes", "--json", "--wallet", wallet)
 		code, msg := jsonError(t, r.err)
 		if r.code != exitBackend || code != "broadcast_rejected" || !strings.Contains(msg, want) {

@@ -728,3 +728,21 @@ func TestConfigListWithNothingSetAndTheKeysItKnows(t *testing.T) {
 		t.Fatalf("network %+v", e)
 	}
 }
+
+// Before the first create, config list shows the global settings and defaults, and says why
+// the wallet's own (and its spending caps) are missing.
+func TestConfigListBeforeAnyWallet(t *testing.T) {
+	c := newCLI(t)
+	c.env["XDG_CONFIG_HOME"] = filepath.Join(t.TempDir(), "xdg")
+	r := c.mustRun("", "config", "list")
+	if !strings.Contains(r.out, "\ngap-limit = 20  (default)\n") || strings.Contains(r.out, "limit.") || !strings.Contains(r.err, "no wallet yet") {
+		t.Fatalf("out:\n%s\nerr: %s", r.out, r.err)
+	}
+	if all := decodeJSON[map[string]configListEntry](t, c.mustRun("", "config", "list", "--json").out); len(all) != len(settings) {
+		t.Fatalf("%d keys, want %d", len(all), len(settings))
+	}
+	// A command that needs the wallet still says there is none.
+	if r := c.run("", "config", "get", "gap-limit"); r.code != exitError || !strings.Contains(r.err, "no such wallet") {
+		t.Fatalf("config get: exit %d %s", r.code, r.err)
+	}
+}
