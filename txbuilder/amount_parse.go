@@ -80,12 +80,16 @@ func ParseFeeRate(s string) (FeeRate, error) {
 	if len(num) > len("sat/vb") && strings.EqualFold(num[len(num)-len("sat/vb"):], "sat/vb") {
 		num = num[:len(num)-len("sat/vb")]
 	}
+	if strings.ContainsAny(num, " \t\r\n") {
+		// checkNumber's words give an amount as the example (2100sat): a rate has its own.
+		return 0, badFeeRate(s, "spaces are not allowed: write the number alone or joined to its unit, like 2 or 2sat/vB")
+	}
 	if i := strings.IndexAny(num, "sS/"); i > 0 && checkNumber(num[:i]) == nil {
 		// "2sat", "2sats", "2sat/b": the only unit a fee rate takes is sat/vB.
 		return 0, badFeeRate(s, fmt.Sprintf("a fee rate is in sat/vB: write %s or %ssat/vB", num[:i], num[:i]))
 	}
 	if err := checkNumber(num); err != nil {
-		if strings.HasPrefix(err.Error(), "unexpected character") {
+		if strings.HasPrefix(err.Error(), "the character ") {
 			return 0, badFeeRate(s, "a fee rate is a number of sat/vB, like 2 or 0.5")
 		}
 		return 0, badFeeRate(s, err.Error())
@@ -98,7 +102,7 @@ func ParseFeeRate(s string) (FeeRate, error) {
 		return 0, badFeeRate(s, "the fee rate must be more than zero")
 	}
 	if FeeRate(r) > MaxFeeRateInput {
-		return 0, badFeeRate(s, fmt.Sprintf("more than %s sat/vB is surely a typo", MaxFeeRateInput))
+		return 0, badFeeRate(s, fmt.Sprintf("more than %s sat/vB is surely a typo", Amount(MaxFeeRateInput/1000).Grouped()))
 	}
 	return FeeRate(r), nil
 }
@@ -146,7 +150,7 @@ func checkNumber(num string) error {
 	}
 	for _, c := range num {
 		if c != '.' && (c < '0' || c > '9') {
-			return fmt.Errorf("unexpected character %q: only digits, one decimal point and a unit "+
+			return fmt.Errorf("the character %q does not belong in an amount: only digits, one decimal point and a unit "+
 				"(sat, sats, btc) are allowed", c)
 		}
 	}

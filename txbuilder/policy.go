@@ -186,8 +186,8 @@ func (pf Portfolio) Select(req Request) (Selection, error) {
 	if err != nil {
 		var ife *InsufficientFundsError
 		var de *DustError
-		if errors.As(err, &ife) || errors.As(err, &de) {
-			return Selection{}, err // already said in the user's terms
+		if errors.As(err, &ife) || errors.As(err, &de) || errors.Is(err, ErrTooLarge) || errors.Is(err, ErrNoPayees) {
+			return Selection{}, err // already said in the user's terms; the policy's name is noise
 		}
 		return Selection{}, fmt.Errorf("select coins (%s): %w", pf.Name(), err)
 	}
@@ -329,7 +329,7 @@ func (pf Portfolio) attemptTarget(p *params, extra Amount) (Selection, Amount, e
 		}
 	}
 	if overWeight {
-		return Selection{}, 0, fmt.Errorf("%w: no input set within %d WU pays %d sat", ErrTooLarge, MaxStandardTxWeight, target)
+		return Selection{}, 0, fmt.Errorf("%w: no set of coins within %s WU pays %s sat; send less, or in several payments", ErrTooLarge, Amount(MaxStandardTxWeight).Grouped(), target.Grouped())
 	}
 	// The funds suffice but no algorithm found a set (only possible when some are switched off
 	// or gave up): spend every eligible coin.

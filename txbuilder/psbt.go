@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/btcsuite/btcd/psbt/v2"
 )
@@ -34,6 +36,10 @@ func DecodePSBT(data []byte) (*psbt.Packet, error) {
 		return nil, err
 	}
 	scan, err := scanPSBT(raw)
+	if errors.Is(err, errShortPSBT) {
+		// Where in the maps it stopped means nothing to the person who pasted it.
+		return nil, fmt.Errorf("%w: %w: %w", ErrInvalidPSBT, errShortPSBT, errCopyWhole)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidPSBT, err)
 	}
@@ -64,7 +70,7 @@ func psbtBytes(data []byte) ([]byte, error) {
 	}
 	text := bytes.Join(bytes.Fields(data), nil)
 	if len(text) == 0 {
-		return nil, fmt.Errorf("%w: empty input", ErrInvalidPSBT)
+		return nil, fmt.Errorf("%w: it is empty: give a PSBT as base64, hex or binary", ErrInvalidPSBT)
 	}
 	if bytes.HasPrefix(text, []byte("70736274ff")) {
 		b := make([]byte, hex.DecodedLen(len(text)))
@@ -117,4 +123,20 @@ func ClonePSBT(p *psbt.Packet) (*psbt.Packet, error) {
 		return nil, err
 	}
 	return DecodePSBT(b)
+}
+
+// InputList names inputs for people, numbered from 1 as a list shows them: "input 2",
+// "inputs 1 and 2", "inputs 1, 2 and 4". idx are BIP174's indices, from 0.
+func InputList(idx []int) string {
+	nums := make([]string, len(idx))
+	for i, n := range idx {
+		nums[i] = strconv.Itoa(n + 1)
+	}
+	switch len(nums) {
+	case 0:
+		return "no input"
+	case 1:
+		return "input " + nums[0]
+	}
+	return "inputs " + strings.Join(nums[:len(nums)-1], ", ") + " and " + nums[len(nums)-1]
 }

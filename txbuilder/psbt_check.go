@@ -39,7 +39,7 @@ func PSBTPrevOut(p *psbt.Packet, i int) *wire.TxOut {
 func CheckPSBTSigner(p *psbt.Packet) error {
 	for i := range p.Inputs {
 		if err := checkSignerInput(p, i); err != nil {
-			return fmt.Errorf("%w: input %d: %w", ErrPSBTRefused, i, err)
+			return fmt.Errorf("%w: input %d: %w", ErrPSBTRefused, i+1, err)
 		}
 	}
 	return nil
@@ -52,12 +52,12 @@ func checkSignerInput(p *psbt.Packet, i int) error {
 		return nil
 	}
 	if prev.Value < 0 || Amount(prev.Value) > MaxMoney {
-		return fmt.Errorf("spends an amount of %d sat, which cannot exist", prev.Value)
+		return fmt.Errorf("spends an amount of %s sat, which cannot exist", Amount(prev.Value).Grouped())
 	}
 	if in.NonWitnessUtxo != nil && in.WitnessUtxo != nil {
 		if in.WitnessUtxo.Value != prev.Value || !bytes.Equal(in.WitnessUtxo.PkScript, prev.PkScript) {
-			return fmt.Errorf("witness_utxo says %d sat to script %x, but the previous transaction pays %d sat to %x",
-				in.WitnessUtxo.Value, in.WitnessUtxo.PkScript, prev.Value, prev.PkScript)
+			return fmt.Errorf("witness_utxo says %s sat to script %x, but the previous transaction pays %s sat to %x",
+				Amount(in.WitnessUtxo.Value).Grouped(), in.WitnessUtxo.PkScript, Amount(prev.Value).Grouped(), prev.PkScript)
 		}
 	}
 	script := prev.PkScript

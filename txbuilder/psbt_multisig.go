@@ -89,7 +89,7 @@ func signMultisigInput(p *psbt.Packet, i int, key *btcec.PrivateKey, hashType tx
 	prev := PSBTPrevOut(p, i)
 	st, ok := PSBTMultisig(p, i)
 	if !ok {
-		return fmt.Errorf("%w: input %d: no multisig witness script matching the output it spends", ErrPSBTRefused, i)
+		return fmt.Errorf("%w: input %d: no multisig witness script matching the output it spends", ErrPSBTRefused, i+1)
 	}
 	pub := key.PubKey().SerializeCompressed()
 	found := false
@@ -97,23 +97,23 @@ func signMultisigInput(p *psbt.Packet, i int, key *btcec.PrivateKey, hashType tx
 		found = found || bytes.Equal(k, pub)
 	}
 	if !found {
-		return fmt.Errorf("%w: input %d: the key is not one of the multisig's keys", ErrPSBTRefused, i)
+		return fmt.Errorf("%w: input %d: the key is not one of the multisig's keys", ErrPSBTRefused, i+1)
 	}
 	fetcher, _ := newPSBTFetcher(p)
 	hashes := txscript.NewTxSigHashes(p.UnsignedTx, fetcher)
 	sig, err := txscript.RawTxInWitnessSignature(p.UnsignedTx, hashes, i, prev.Value, in.WitnessScript, hashType, key)
 	if err != nil {
-		return fmt.Errorf("sign input %d: %w", i, err)
+		return fmt.Errorf("sign input %d: %w", i+1, err)
 	}
 	// Until M signatures are there the script engine cannot run the input: check this one
 	// signature against its sighash now, so a bad one is never handed to the next cosigner.
 	digest, err := txscript.CalcWitnessSigHash(in.WitnessScript, hashes, hashType, p.UnsignedTx, i, prev.Value)
 	if err != nil {
-		return fmt.Errorf("sign input %d: %w", i, err)
+		return fmt.Errorf("sign input %d: %w", i+1, err)
 	}
 	parsed, err := ecdsa.ParseDERSignature(sig[:len(sig)-1])
 	if err != nil || !parsed.Verify(digest, key.PubKey()) {
-		return fmt.Errorf("sign input %d: the new signature does not verify", i)
+		return fmt.Errorf("sign input %d: the new signature does not verify", i+1)
 	}
 	in.WitnessUtxo = wire.NewTxOut(prev.Value, prev.PkScript)
 	addPartialSig(in, pub, sig)
@@ -138,10 +138,10 @@ func finalizeMultisig(p *psbt.Packet, i int) (bool, error) {
 		for _, ps := range in.PartialSigs {
 			if bytes.Equal(ps.PubKey, pub) {
 				if len(ps.Signature) < 9 || txscript.SigHashType(ps.Signature[len(ps.Signature)-1]) != txscript.SigHashAll {
-					return false, fmt.Errorf("input %d: a signature is not SIGHASH_ALL", i)
+					return false, fmt.Errorf("input %d: a signature is not SIGHASH_ALL", i+1)
 				}
 				if _, err := ecdsa.ParseDERSignature(ps.Signature[:len(ps.Signature)-1]); err != nil {
-					return false, fmt.Errorf("input %d: a signature is not DER: %w", i, err)
+					return false, fmt.Errorf("input %d: a signature is not DER: %w", i+1, err)
 				}
 				wit = append(wit, ps.Signature)
 				break

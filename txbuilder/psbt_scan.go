@@ -39,7 +39,10 @@ type psbtReader struct {
 	pos int
 }
 
-var errShortPSBT = errors.New("ends in the middle of a field (truncated?)")
+var errShortPSBT = errors.New("it ends in the middle of a field (cut short?)")
+
+// errCopyWhole is the hint for a PSBT that ends too early.
+var errCopyWhole = errors.New("check that it was copied whole")
 
 func (r *psbtReader) compactSize() (uint64, error) {
 	if r.pos >= len(r.b) {
@@ -165,10 +168,10 @@ func scanPSBT(b []byte) (*psbtScan, error) {
 	}
 	s.witnessUtxos = make([]*wire.TxOut, len(s.tx.TxIn))
 	for i, in := range s.tx.TxIn {
-		fields, err := r.readMap(fmt.Sprintf("input %d", i))
+		fields, err := r.readMap(fmt.Sprintf("input %d", i+1))
 		if err != nil {
 			if errors.Is(err, errShortPSBT) && r.pos >= len(r.b) {
-				return nil, fmt.Errorf("input %d: missing (the transaction has %d inputs)", i, len(s.tx.TxIn))
+				return nil, fmt.Errorf("input %d of %d is missing (it ends too early): %w", i+1, len(s.tx.TxIn), errCopyWhole)
 			}
 			return nil, err
 		}
@@ -176,34 +179,34 @@ func scanPSBT(b []byte) (*psbtScan, error) {
 			switch {
 			case f.typ == psbtInNonWitnessUtxo:
 				if len(f.keyData) != 0 {
-					return nil, fmt.Errorf("input %d: non_witness_utxo key has extra key data", i)
+					return nil, fmt.Errorf("input %d: non_witness_utxo key has extra key data", i+1)
 				}
 				if err := checkNonWitnessUtxo(f.value, in.PreviousOutPoint); err != nil {
-					return nil, fmt.Errorf("input %d: %w", i, err)
+					return nil, fmt.Errorf("input %d: %w", i+1, err)
 				}
 			case f.typ == psbtInWitnessUtxo:
 				if len(f.keyData) != 0 {
-					return nil, fmt.Errorf("input %d: witness_utxo key has extra key data", i)
+					return nil, fmt.Errorf("input %d: witness_utxo key has extra key data", i+1)
 				}
 				if s.witnessUtxos[i], err = readTxOut(f.value); err != nil {
-					return nil, fmt.Errorf("input %d: witness_utxo: %w", i, err)
+					return nil, fmt.Errorf("input %d: witness_utxo: %w", i+1, err)
 				}
 			case psbtV2Input[f.typ] != "":
-				return nil, fmt.Errorf("input %d: %s is a PSBT version 2 field, not allowed in version 0", i, psbtV2Input[f.typ])
+				return nil, fmt.Errorf("input %d: %s is a PSBT version 2 field, not allowed in version 0", i+1, psbtV2Input[f.typ])
 			}
 		}
 	}
 	for i := range s.tx.TxOut {
-		fields, err := r.readMap(fmt.Sprintf("output %d", i))
+		fields, err := r.readMap(fmt.Sprintf("output %d", i+1))
 		if err != nil {
 			if errors.Is(err, errShortPSBT) && r.pos >= len(r.b) {
-				return nil, fmt.Errorf("output %d: missing (the transaction has %d outputs)", i, len(s.tx.TxOut))
+				return nil, fmt.Errorf("output %d of %d is missing (it ends too early): %w", i+1, len(s.tx.TxOut), errCopyWhole)
 			}
 			return nil, err
 		}
 		for _, f := range fields {
 			if name := psbtV2Output[f.typ]; name != "" {
-				return nil, fmt.Errorf("output %d: %s is a PSBT version 2 field, not allowed in version 0", i, name)
+				return nil, fmt.Errorf("output %d: %s is a PSBT version 2 field, not allowed in version 0", i+1, name)
 			}
 		}
 	}
@@ -235,7 +238,7 @@ func readUnsignedTx(v []byte) (*wire.MsgTx, error) {
 	}
 	for i, in := range tx.TxIn {
 		if len(in.SignatureScript) != 0 || len(in.Witness) != 0 {
-			return nil, fmt.Errorf("input %d of the unsigned transaction has a scriptSig or witness: it must be unsigned", i)
+			return nil, fmt.Errorf("input %d of the unsigned transaction has a scriptSig or witness: it must be unsigned", i+1)
 		}
 	}
 	return &tx, nil

@@ -24,12 +24,12 @@ import (
 // the redeemScript for P2SH-P2WPKH) and nothing else.
 func SignPSBTInput(p *psbt.Packet, i int, t ScriptType, key *btcec.PrivateKey) error {
 	if i < 0 || i >= len(p.Inputs) {
-		return fmt.Errorf("sign PSBT: no input %d", i)
+		return fmt.Errorf("sign PSBT: no input %d", i+1)
 	}
 	in := &p.Inputs[i]
 	prev := PSBTPrevOut(p, i)
 	if prev == nil {
-		return fmt.Errorf("%w: input %d does not say what it spends (no utxo)", ErrPSBTRefused, i)
+		return fmt.Errorf("%w: input %d does not say what it spends (no utxo)", ErrPSBTRefused, i+1)
 	}
 	hashType := txscript.SigHashAll
 	switch {
@@ -41,7 +41,7 @@ func SignPSBTInput(p *psbt.Packet, i int, t ScriptType, key *btcec.PrivateKey) e
 	case in.SighashType == txscript.SigHashDefault && t == P2TR:
 		hashType = txscript.SigHashDefault
 	default:
-		return fmt.Errorf("%w: input %d asks for sighash type %#x; satchel signs only SIGHASH_ALL", ErrPSBTRefused, i, uint32(in.SighashType))
+		return fmt.Errorf("%w: input %d asks for sighash type %#x; satchel signs only SIGHASH_ALL", ErrPSBTRefused, i+1, uint32(in.SighashType))
 	}
 	fetcher, all := newPSBTFetcher(p)
 	tx := p.UnsignedTx
@@ -49,7 +49,7 @@ func SignPSBTInput(p *psbt.Packet, i int, t ScriptType, key *btcec.PrivateKey) e
 	pubBytes := pub.SerializeCompressed()
 	hash := address.Hash160(pubBytes)
 	mismatch := func() error {
-		return fmt.Errorf("%w: input %d: the key does not match the %s output it spends", ErrPSBTRefused, i, t)
+		return fmt.Errorf("%w: input %d: the key does not match the %s output it spends", ErrPSBTRefused, i+1, t)
 	}
 	switch t {
 	case P2WPKH:
@@ -59,7 +59,7 @@ func SignPSBTInput(p *psbt.Packet, i int, t ScriptType, key *btcec.PrivateKey) e
 		hashes := txscript.NewTxSigHashes(tx, fetcher)
 		sig, err := txscript.RawTxInWitnessSignature(tx, hashes, i, prev.Value, prev.PkScript, hashType, key)
 		if err != nil {
-			return fmt.Errorf("sign input %d: %w", i, err)
+			return fmt.Errorf("sign input %d: %w", i+1, err)
 		}
 		in.WitnessUtxo = wire.NewTxOut(prev.Value, prev.PkScript)
 		addPartialSig(in, pubBytes, sig)
@@ -74,7 +74,7 @@ func SignPSBTInput(p *psbt.Packet, i int, t ScriptType, key *btcec.PrivateKey) e
 		hashes := txscript.NewTxSigHashes(tx, fetcher)
 		sig, err := txscript.RawTxInWitnessSignature(tx, hashes, i, prev.Value, redeem, hashType, key)
 		if err != nil {
-			return fmt.Errorf("sign input %d: %w", i, err)
+			return fmt.Errorf("sign input %d: %w", i+1, err)
 		}
 		in.RedeemScript = redeem
 		in.WitnessUtxo = wire.NewTxOut(prev.Value, prev.PkScript)
@@ -84,11 +84,11 @@ func SignPSBTInput(p *psbt.Packet, i int, t ScriptType, key *btcec.PrivateKey) e
 			return mismatch()
 		}
 		if in.NonWitnessUtxo == nil {
-			return fmt.Errorf("%w: P2PKH input %d has no non_witness_utxo (its previous transaction)", ErrPSBTRefused, i)
+			return fmt.Errorf("%w: P2PKH input %d has no non_witness_utxo (its previous transaction)", ErrPSBTRefused, i+1)
 		}
 		sig, err := txscript.RawTxInSignature(tx, i, prev.PkScript, hashType, key)
 		if err != nil {
-			return fmt.Errorf("sign input %d: %w", i, err)
+			return fmt.Errorf("sign input %d: %w", i+1, err)
 		}
 		addPartialSig(in, pubBytes, sig)
 	case P2TR:
@@ -98,15 +98,15 @@ func SignPSBTInput(p *psbt.Packet, i int, t ScriptType, key *btcec.PrivateKey) e
 			return mismatch()
 		}
 		if len(in.TaprootMerkleRoot) > 0 {
-			return fmt.Errorf("%w: P2TR input %d commits to a script tree; satchel signs BIP86 key-path spends only", ErrPSBTRefused, i)
+			return fmt.Errorf("%w: P2TR input %d commits to a script tree; satchel signs BIP86 key-path spends only", ErrPSBTRefused, i+1)
 		}
 		if !all {
-			return fmt.Errorf("%w: P2TR input %d: every input must say what it spends (BIP341 signs all amounts)", ErrPSBTRefused, i)
+			return fmt.Errorf("%w: P2TR input %d: every input must say what it spends (BIP341 signs all amounts)", ErrPSBTRefused, i+1)
 		}
 		hashes := txscript.NewTxSigHashes(tx, fetcher)
 		sig, err := txscript.RawTxInTaprootSignature(tx, hashes, i, prev.Value, prev.PkScript, []byte{}, hashType, key)
 		if err != nil {
-			return fmt.Errorf("sign input %d: %w", i, err)
+			return fmt.Errorf("sign input %d: %w", i+1, err)
 		}
 		in.WitnessUtxo = wire.NewTxOut(prev.Value, prev.PkScript)
 		in.TaprootKeySpendSig = sig
@@ -114,7 +114,7 @@ func SignPSBTInput(p *psbt.Packet, i int, t ScriptType, key *btcec.PrivateKey) e
 		if _, _, ok := t.Multisig(); ok {
 			return signMultisigInput(p, i, key, hashType)
 		}
-		return fmt.Errorf("%w: input %d: cannot sign a %s input", ErrPSBTRefused, i, t)
+		return fmt.Errorf("%w: input %d: cannot sign a %s input", ErrPSBTRefused, i+1, t)
 	}
 	return nil
 }
@@ -162,7 +162,7 @@ func FinalizePSBT(p *psbt.Packet) (pending []int, err error) {
 		if _, ok := PSBTMultisig(work, i); ok {
 			done1, err := finalizeMultisig(work, i)
 			if err != nil {
-				return nil, fmt.Errorf("%w: finalise input %d: %w", ErrPSBTRefused, i, err)
+				return nil, fmt.Errorf("%w: finalise input %d: %w", ErrPSBTRefused, i+1, err)
 			}
 			if done1 {
 				done = append(done, i)
@@ -182,7 +182,7 @@ func FinalizePSBT(p *psbt.Packet) (pending []int, err error) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: finalise input %d: %w", ErrPSBTRefused, i, err)
+			return nil, fmt.Errorf("%w: finalise input %d: %w", ErrPSBTRefused, i+1, err)
 		}
 		done = append(done, i)
 	}
@@ -222,7 +222,7 @@ func VerifyPSBTInputs(p *psbt.Packet, idx []int) error {
 			err = vm.Execute()
 		}
 		if err != nil {
-			return fmt.Errorf("%w: input %d does not verify: %w", ErrPSBTRefused, i, err)
+			return fmt.Errorf("%w: input %d does not verify: %w", ErrPSBTRefused, i+1, err)
 		}
 	}
 	return nil
@@ -236,7 +236,7 @@ func partialTx(p *psbt.Packet) (*wire.MsgTx, error) {
 		if in.FinalScriptWitness != nil {
 			w, err := parseWitness(in.FinalScriptWitness)
 			if err != nil {
-				return nil, fmt.Errorf("%w: input %d: final witness: %w", ErrInvalidPSBT, i, err)
+				return nil, fmt.Errorf("%w: input %d: final witness: %w", ErrInvalidPSBT, i+1, err)
 			}
 			tx.TxIn[i].Witness = w
 		}
@@ -281,7 +281,7 @@ func ExtractPSBT(p *psbt.Packet) (*wire.MsgTx, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("%w: inputs %v are not finalised", ErrPSBTIncomplete, missing)
+		return nil, fmt.Errorf("%w: %s not finalised", ErrPSBTIncomplete, InputList(missing))
 	}
 	tx, err := partialTx(p)
 	if err != nil {

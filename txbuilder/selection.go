@@ -57,6 +57,9 @@ type InsufficientFundsError struct {
 
 // Error states both sums so the user sees how much is missing.
 func (e *InsufficientFundsError) Error() string {
+	if e.Available == 0 && e.Needed == 0 {
+		return "not enough money: no coin to spend" // a sweep with nothing to sweep
+	}
 	return fmt.Sprintf("not enough money: %s sat spendable after the fee of spending each coin, %s sat needed with the fee", e.Available.Grouped(), e.Needed.Grouped())
 }
 
@@ -73,7 +76,7 @@ type DustError struct {
 
 // Error names the payee and the limit so the user can fix the amount.
 func (e *DustError) Error() string {
-	return fmt.Sprintf("payee %d: %s sat is below the %s dust limit of %s sat (nodes do not relay smaller outputs)", e.Index+1, e.Value.Grouped(), e.Type, e.Min.Grouped())
+	return fmt.Sprintf("payee %d: %s sat is below the dust limit of %s sat for a %s (nodes do not relay smaller outputs)", e.Index+1, e.Value.Grouped(), e.Min.Grouped(), e.Type.AddressKind())
 }
 
 // Unwrap makes errors.Is(err, ErrDustOutput) hold.
@@ -304,14 +307,14 @@ func prepareUnits(req Request, grouped bool) (*params, error) {
 	for i, py := range req.Payees {
 		w := py.OutputWeight()
 		if w == 0 {
-			return nil, invalidRequest("payee %d has neither a script nor a known type", i)
+			return nil, invalidRequest("payee %d has neither a script nor a known type", i+1)
 		}
 		p.payeeWeight += w
 		if req.SubtractFee {
 			continue
 		}
 		if py.Value <= 0 || py.Value > MaxMoney {
-			return nil, invalidRequest("payee %d value %d sat out of range", i, py.Value)
+			return nil, invalidRequest("payee %d value %s sat out of range", i+1, py.Value.Grouped())
 		}
 		if limit := py.DustLimit(); py.Value < limit {
 			return nil, &DustError{Index: i, Value: py.Value, Min: limit, Type: py.Type}
@@ -581,8 +584,8 @@ func (p *params) finalize(inputs []Coin, algo string, rule ChangeRule) (sel Sele
 		}
 		shed := p.sheddable(inputs)
 		if shed < 0 {
-			return Selection{}, 0, fmt.Errorf("%w: %d required coins leave %d sat of change, but its output would make the transaction %d WU, over the %d WU limit; spend fewer coins",
-				ErrTooLarge, n, change, wCh, MaxStandardTxWeight)
+			return Selection{}, 0, fmt.Errorf("%w: %d required coins leave %s sat of change, but its output would make the transaction %s WU, over the %s WU limit; spend fewer coins",
+				ErrTooLarge, n, change.Grouped(), Amount(wCh).Grouped(), Amount(MaxStandardTxWeight).Grouped())
 		}
 		inputs = slices.Delete(slices.Clone(inputs), shed, shed+1)
 	}
@@ -597,7 +600,7 @@ func (p *params) finalize(inputs []Coin, algo string, rule ChangeRule) (sel Sele
 	n := len(inputs)
 	wNo := EstimateTxWeight(n, p.nPayees, inW, p.payeeWeight)
 	if wNo > MaxStandardTxWeight {
-		return Selection{}, 0, fmt.Errorf("%w: %d inputs make %d WU, limit %d; spend fewer coins", ErrTooLarge, n, wNo, MaxStandardTxWeight)
+		return Selection{}, 0, fmt.Errorf("%w: %s inputs make %s WU, over the %s WU limit; spend fewer coins", ErrTooLarge, Amount(n).Grouped(), Amount(wNo).Grouped(), Amount(MaxStandardTxWeight).Grouped())
 	}
 	sel = Selection{Inputs: inputs, Sent: p.payeeSum, Algorithm: algo}
 	wCh := EstimateTxWeight(n, p.nPayees+1, inW, p.payeeWeight+p.changeWeight)
@@ -654,7 +657,7 @@ func (p *params) sweep(inputs []Coin) (Selection, error) {
 	}
 	w := EstimateTxWeight(len(inputs), 1, inW, p.payeeWeight)
 	if w > MaxStandardTxWeight {
-		return Selection{}, fmt.Errorf("%w: sweeping %d inputs makes %d WU, limit %d", ErrTooLarge, len(inputs), w, MaxStandardTxWeight)
+		return Selection{}, fmt.Errorf("%w: sweeping %s inputs makes %s WU, over the %s WU limit; sweep fewer coins at a time (freeze some)", ErrTooLarge, Amount(len(inputs)).Grouped(), Amount(w).Grouped(), Amount(MaxStandardTxWeight).Grouped())
 	}
 	fee := p.feeRate.FeeForWeight(w)
 	py := p.req.Payees[0]

@@ -143,7 +143,7 @@ func TxWeight(tx *wire.MsgTx) Weight {
 func CheckFeeRate(tx *wire.MsgTx, fee Amount, rate FeeRate) error {
 	vsize := TxWeight(tx).VSize()
 	if need := rate.FeeForVSize(vsize); fee < need {
-		return fmt.Errorf("%w: fee %d sat for %d vB needs %d sat at %s sat/vB", ErrFeeRateShortfall, fee, vsize, need, rate)
+		return fmt.Errorf("%w: fee %s sat for %s vB needs %s sat at %s sat/vB", ErrFeeRateShortfall, fee.Grouped(), Amount(vsize).Grouped(), need.Grouped(), rate)
 	}
 	return nil
 }

@@ -221,8 +221,16 @@ func ParseBackup(data []byte) (*Backup, error) {
 	}
 	var env backupEnvelope
 	if err := strictJSON(data, &env); err != nil {
-		if len(bytes.TrimSpace(data)) == 0 || !json.Valid(data) {
-			return bad("the file is not complete JSON (truncated or not a backup): %s", jsonwhy.Describe(err))
+		var syn *json.SyntaxError
+		switch {
+		case len(bytes.TrimSpace(data)) == 0:
+			return bad("the file is empty: give the file satchel backup export wrote")
+		case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+			return bad("the file is not complete JSON (cut short, or not a backup): %s", jsonwhy.Describe(err))
+		case !json.Valid(data):
+			// The first value read but is not a backup's (a labels file has many).
+			why := strings.TrimSuffix(jsonwhy.Describe(err), " (check its spelling)")
+			return bad("it is another kind of file (%s): give the file satchel backup export wrote", why)
 		}
 		return bad("%v", err)
 	}
@@ -320,7 +328,7 @@ func (b *Backup) check() error {
 		return errors.New("no keystore")
 	}
 	if len(b.Keystore) > maxBackupKeystore {
-		return fmt.Errorf("keystore of %d bytes; a keystore is at most %d", len(b.Keystore), maxBackupKeystore)
+		return fmt.Errorf("keystore of %s bytes; a keystore is at most %d KiB", groupNum(int64(len(b.Keystore))), maxBackupKeystore>>10)
 	}
 	accts, err := b.accounts()
 	if err != nil {
@@ -345,7 +353,7 @@ func (b *Backup) check() error {
 			return err
 		}
 		if len(content) > maxBackupFileSize {
-			return fmt.Errorf("file %s is larger than %d bytes", name, maxBackupFileSize)
+			return fmt.Errorf("file %s is larger than %d MiB", name, maxBackupFileSize>>20)
 		}
 	}
 	return nil
@@ -382,7 +390,7 @@ func (b *Backup) accounts() ([]*account, error) {
 			return nil, fmt.Errorf("account %d: %w", r.Purpose, err)
 		}
 		if r.NextReceive > maxBackupNextIndex || r.NextChange > maxBackupNextIndex {
-			return nil, fmt.Errorf("account %d: more than %d addresses handed out", r.Purpose, maxBackupNextIndex)
+			return nil, fmt.Errorf("account %d: more than %s addresses handed out", r.Purpose, groupNum(int64(maxBackupNextIndex)))
 		}
 		a := &account{rec: r, keys: ka}
 		if r.Main {

@@ -136,7 +136,7 @@ func (w *Wallet) PlanBump(req BumpRequest) (*BumpPlan, error) {
 func replaceable(tx *store.Txn, id chainhash.Hash, verb string) (*store.TxRecord, *wire.MsgTx, []store.Coin, error) {
 	r, err := tx.Tx(id)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("%w: %s is not a transaction of this wallet", ErrBadInput, id)
+		return nil, nil, nil, fmt.Errorf("%w: %s is not a transaction of this wallet: check the txid (satchel history lists them)", ErrBadInput, id)
 	}
 	if r.Status != store.StatusPending {
 		return nil, nil, nil, fmt.Errorf("%w: %s is %s, only a pending transaction can be %sed", ErrNotReplaceable, id, r.Status, verb)

@@ -77,7 +77,7 @@ func (w *Wallet) PlanCPFPFor(ctx context.Context, be chain.Backend, req CPFPRequ
 	if err := w.st.View(func(tx *store.Txn) error {
 		var err error
 		if rec, err = tx.Tx(parent); err != nil {
-			return fmt.Errorf("%w: %s is not a transaction of this wallet", ErrBadInput, parent)
+			return fmt.Errorf("%w: %s is not a transaction of this wallet: check the txid (satchel history lists them)", ErrBadInput, parent)
 		}
 		if rec.Status != store.StatusPending {
 			return fmt.Errorf("%w: %s is %s: only a pending transaction needs a child", ErrBadInput, parent, rec.Status)
@@ -118,7 +118,7 @@ func (w *Wallet) PlanCPFPFor(ctx context.Context, be chain.Backend, req CPFPRequ
 	// looked up at the backend, else the user's word (req.ParentFee). A count and a word
 	// that differ are refused: one of them is wrong.
 	if req.ParentFee != nil && *req.ParentFee < 0 {
-		return nil, fmt.Errorf("%w: a parent fee of %d sat: a fee is never negative", ErrBadInput, *req.ParentFee)
+		return nil, fmt.Errorf("%w: a parent fee of %s: a fee is never negative", ErrBadInput, groupSat(int64(*req.ParentFee)))
 	}
 	fee, counted := txbuilder.Amount(rec.Fee), rec.Fee >= 0
 	guessedSize := false

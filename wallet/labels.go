@@ -28,7 +28,7 @@ const MaxLabelBytes = 1000
 // one-line BIP329 export or reach the terminal of whoever lists it.
 func CheckLabel(text string) error {
 	if len(text) > MaxLabelBytes {
-		return fmt.Errorf("%w: a label is at most %d bytes (this one is %d)", ErrBadInput, MaxLabelBytes, len(text))
+		return fmt.Errorf("%w: a label is at most %s bytes (this one is %s): shorten it", ErrBadInput, groupNum(int64(MaxLabelBytes)), groupNum(int64(len(text))))
 	}
 	if !utf8.ValidString(text) {
 		return fmt.Errorf("%w: a label must be UTF-8 text", ErrBadInput)

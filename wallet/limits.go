@@ -48,6 +48,9 @@ func (e *LimitError) Error() string {
 	return fmt.Sprintf("spending limit: %s to %s is above limit.per-payment %s", groupSat(e.Amount), e.Address, groupSat(e.Cap))
 }
 
+// groupNum writes a count or size for people, digits grouped: 101,000.
+func groupNum(v int64) string { return strings.TrimSuffix(groupSat(v), " sat") }
+
 // groupSat writes an amount for people, digits grouped: 15,000 sat.
 func groupSat(v int64) string {
 	s := strconv.FormatInt(v, 10)

@@ -41,10 +41,22 @@ func parseCosigner(s string, n int) (keys.Cosigner, error) {
 	name := fmt.Sprintf("--cosigner #%d", n)
 	k, err := descriptor.ParseKeyExpression(body)
 	if err != nil {
-		return keys.Cosigner{}, fmt.Errorf("%w: %s: %w", ErrBadInput, name, err)
+		// A key, not a descriptor, was given: "invalid descriptor" would send the reader astray.
+		why := strings.ReplaceAll(err.Error(), descriptor.ErrInvalid.Error()+": ", "")
+		return keys.Cosigner{}, &keyError{msg: name + ": " + why, err: fmt.Errorf("%w: %w", ErrBadInput, err)}
 	}
 	return cosignerOf(k, name)
 }
+
+// keyError is a cosigner key that does not read, in words fit for it, keeping the causes
+// (ErrBadInput, the descriptor's errors) for errors.Is.
+type keyError struct {
+	msg string
+	err error
+}
+
+func (e *keyError) Error() string { return e.msg }
+func (e *keyError) Unwrap() error { return e.err }
 
 // cosignerOf turns a descriptor key expression (its derivation already checked or removed)
 // into a cosigner.
@@ -62,6 +74,33 @@ func cosignerOf(k descriptor.Key, name string) (keys.Cosigner, error) {
 		c.Fingerprint, c.Path = k.Origin.Fingerprint, slices.Clone(k.Origin.Path)
 	}
 	return c, nil
+}
+
+// checkCosigner refuses --cosigner #n when it is of another network, the seed's own key
+// (before, always cs[0]) or a key given before it, naming it by its place on the command line:
+// once sorted, "key 2" would mean nothing to the person who typed them.
+func checkCosigner(c keys.Cosigner, n int, before []keys.Cosigner, net *chaincfg.Params) error {
+	mainnet := bytes.Equal(c.Xpub.Version(), chaincfg.MainNetParams.HDPublicKeyID[:])
+	if mainnet != (keys.CoinType(net) == 0) {
+		kind := map[bool]string{true: "mainnet (an xpub)", false: "a test network (a tpub)"}[mainnet]
+		return fmt.Errorf("%w: --cosigner #%d is a key for %s, but this wallet is on %s: ask that member for their key on %s (satchel export xpub --multisig --network %s)",
+			ErrBadInput, n, kind, net.Name, net.Name, net.Name)
+	}
+	pub, err := c.Xpub.ECPubKey()
+	if err != nil {
+		return fmt.Errorf("%w: --cosigner #%d: not a valid public key", ErrBadInput, n)
+	}
+	for j, b := range before {
+		other, err := b.Xpub.ECPubKey()
+		if err != nil || !pub.IsEqual(other) {
+			continue
+		}
+		if j == 0 {
+			return fmt.Errorf("%w: --cosigner #%d is this wallet's own key: give only the other members' keys (the seed's key joins by itself)", ErrBadInput, n)
+		}
+		return fmt.Errorf("%w: --cosigner #%d and #%d are the same key: give each member's key once", ErrBadInput, j, n)
+	}
+	return nil
 }
 
 // sortCosigners puts the keys in the order of their xpub text, so every member of the same
@@ -84,9 +123,15 @@ func multisigForSeed(master *hdkeychain.ExtendedKey, o *MultisigOptions, net *ch
 			return nil, err
 		}
 	} else {
+		if n := len(o.Cosigners) + 1; n > txbuilder.MaxMultisigKeys {
+			return nil, fmt.Errorf("%w: %w: %d keys (the seed's and %d cosigners); at most %d", ErrBadInput, keys.ErrMultisig, n, n-1, txbuilder.MaxMultisigKeys)
+		}
 		for i, s := range o.Cosigners {
 			c, err := parseCosigner(s, i+1)
 			if err != nil {
+				return nil, err
+			}
+			if err := checkCosigner(c, i+1, cs, net); err != nil {
 				return nil, err
 			}
 			cs = append(cs, c)
@@ -329,5 +374,5 @@ func IncompleteError(p *psbt.Packet, pending []int) error {
 			return fmt.Errorf("%w: %d more %s needed (have %d of %d)", txbuilder.ErrPSBTIncomplete, n, word, st.Have, st.M)
 		}
 	}
-	return fmt.Errorf("%w: inputs %v still need signatures", txbuilder.ErrPSBTIncomplete, pending)
+	return fmt.Errorf("%w: %s still %s signatures", txbuilder.ErrPSBTIncomplete, txbuilder.InputList(pending), map[bool]string{true: "needs", false: "need"}[len(pending) == 1])
 }

@@ -277,7 +277,7 @@ func checkSigned(plan *Plan, tx *wire.MsgTx) error {
 		return err
 	}
 	if wt := txbuilder.TxWeight(tx); wt > txbuilder.MaxStandardTxWeight {
-		return fmt.Errorf("%w: the signed transaction weighs %d WU, above %d; nothing was sent", txbuilder.ErrTooLarge, wt, txbuilder.MaxStandardTxWeight)
+		return fmt.Errorf("%w: the signed transaction weighs %s WU, above %s; nothing was sent", txbuilder.ErrTooLarge, groupNum(int64(wt)), groupNum(int64(txbuilder.MaxStandardTxWeight)))
 	}
 	for i, out := range tx.TxOut {
 		if isNullData(out.PkScript) {
@@ -285,7 +285,7 @@ func checkSigned(plan *Plan, tx *wire.MsgTx) error {
 		}
 		py := txbuilder.Payee{PkScript: out.PkScript, Type: scriptType(out.PkScript), Value: txbuilder.Amount(out.Value)}
 		if lim := py.DustLimit(); py.Value < lim {
-			return fmt.Errorf("%w: output %d pays %s, below its %s dust limit; nothing was sent", txbuilder.ErrDustOutput, i, groupSat(out.Value), groupSat(int64(lim)))
+			return fmt.Errorf("%w: output %d pays %s, below its %s dust limit; nothing was sent", txbuilder.ErrDustOutput, i+1, groupSat(out.Value), groupSat(int64(lim)))
 		}
 	}
 	return nil

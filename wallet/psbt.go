@@ -56,7 +56,7 @@ func (w *Wallet) PSBT(plan *Plan) (*psbt.Packet, error) {
 				return err
 			}
 			if err := w.fillPSBTInput(&p.Inputs[i], plan.Prev[i], kp, prevTx); err != nil {
-				return fmt.Errorf("input %d (%s): %w", i, op, err)
+				return fmt.Errorf("input %d (%s): %w", i+1, op, err)
 			}
 		}
 		return nil
@@ -73,7 +73,7 @@ func (w *Wallet) PSBT(plan *Plan) (*psbt.Packet, error) {
 	}
 	for idx, kp := range own {
 		if err := w.fillPSBTOutput(&p.Outputs[idx], p.UnsignedTx.TxOut[idx].PkScript, kp); err != nil {
-			return nil, fmt.Errorf("psbt: output %d: %w", idx, err)
+			return nil, fmt.Errorf("psbt: output %d: %w", idx+1, err)
 		}
 	}
 	if a := w.main(); a.keys.Multi != nil {

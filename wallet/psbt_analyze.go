@@ -303,7 +303,7 @@ func (w *Wallet) AnalyzePSBT(p *psbt.Packet) (*PSBTSummary, error) {
 					// Money sent there is the wallet's but sync never looks that far: a
 					// "change" at index 2^31-1 hides the funds from the wallet.
 					s.Lies = append(s.Lies, i)
-					s.Warnings = append(s.Warnings, fmt.Sprintf("output %d pays this wallet's %s, past index %d where sync stops looking (last used or handed-out address plus the gap limit): the wallet would not see that money (if the wallet that made it has used that many addresses, sync this one first)", i, a.keys.Path(chain, index), limit))
+					s.Warnings = append(s.Warnings, fmt.Sprintf("output %d pays this wallet's %s, past index %d where sync stops looking (last used or handed-out address plus the gap limit): the wallet would not see that money (if the wallet that made it has used that many addresses, sync this one first)", i+1, a.keys.Path(chain, index), limit))
 					continue
 				}
 				out.Ours, out.Change, out.Path = true, chain == keys.Internal, a.keys.Path(chain, index)
@@ -312,7 +312,7 @@ func (w *Wallet) AnalyzePSBT(p *psbt.Packet) (*PSBTSummary, error) {
 			}
 			if claim := w.claimedPath(pout.Bip32Derivation, pout.TaprootBip32Derivation); claim != "" {
 				s.Lies = append(s.Lies, i)
-				s.Warnings = append(s.Warnings, fmt.Sprintf("output %d says it derives from this wallet's key %s, but it does not pay that key's address", i, claim))
+				s.Warnings = append(s.Warnings, fmt.Sprintf("output %d says it derives from this wallet's key %s, but it does not pay that key's address", i+1, claim))
 			}
 		}
 		return nil

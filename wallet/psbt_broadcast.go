@@ -68,6 +68,9 @@ func (w *Wallet) SendReady(ctx context.Context, be chain.Backend, p *psbt.Packet
 	}
 	id, err := be.Broadcast(ctx, tx)
 	if err != nil {
+		if conf := alreadyConfirmed(ctx, be, tx, err); conf != nil {
+			return chainhash.Hash{}, conf
+		}
 		return chainhash.Hash{}, err
 	}
 	if id != tx.TxHash() {

@@ -23,7 +23,7 @@ type PSBTConsent func(s *PSBTSummary, signing []int, warnings []string) error
 func knownFee(p *psbt.Packet) (txbuilder.Amount, error) {
 	for i := range p.Inputs {
 		if txbuilder.PSBTPrevOut(p, i) == nil {
-			return 0, fmt.Errorf("%w: input %d does not say what it spends, so the fee cannot be known: ask for a PSBT with every input's witness_utxo or non_witness_utxo", txbuilder.ErrPSBTRefused, i)
+			return 0, fmt.Errorf("%w: input %d does not say what it spends, so the fee cannot be known: ask for a PSBT with every input's witness_utxo or non_witness_utxo", txbuilder.ErrPSBTRefused, i+1)
 		}
 	}
 	fee, ok := txbuilder.PSBTFee(p)

@@ -68,7 +68,7 @@ func (w *Wallet) PlanPSBTSigning(p *psbt.Packet) (*PSBTSigningPlan, error) {
 			// to be signed already (its partial signature is not checked) would hide fee
 			// from the guard while the other input is signed now.
 			if err := w.checkPSBTAmount(tx, p, i, in.Type); err != nil {
-				return fmt.Errorf("%w: input %d: %w", txbuilder.ErrPSBTRefused, i, err)
+				return fmt.Errorf("%w: input %d: %w", txbuilder.ErrPSBTRefused, i+1, err)
 			}
 			if in.Status == InputFinal || in.Status == InputSigned || w.signedByUs(p, i, in.Path) {
 				continue
@@ -146,7 +146,7 @@ func (w *Wallet) SignPSBT(p *psbt.Packet, plan *PSBTSigningPlan, passphrase []by
 			return nil, err
 		}
 		if !bytes.Equal(d.PkScript, p.UnsignedTx.TxOut[out.Index].PkScript) {
-			return nil, fmt.Errorf("sign: %w: output %d does not derive from %s", ErrChangeNotOurs, out.Index, out.Path)
+			return nil, fmt.Errorf("sign: %w: output %d does not derive from %s", ErrChangeNotOurs, out.Index+1, out.Path)
 		}
 	}
 	work, err := txbuilder.ClonePSBT(p)

@@ -170,7 +170,11 @@ backend that indexes transactions (it then learns the parent's txid).`,
 			}
 			defer w.Close()
 			if be == nil {
-				return usagef("no_backend", "cpfp needs a backend to price the parent")
+				how := "give --backend URL, set SATCHEL_BACKEND, or run: satchel config set backend URL"
+				if a.flags.offline {
+					how = "leave out --offline"
+				}
+				return usagef("no_backend", "cpfp needs a backend to read the parent transaction, --dry-run too: "+how)
 			}
 			defer be.Close()
 			var cp *wallet.CPFPPlan
@@ -187,8 +191,9 @@ backend that indexes transactions (it then learns the parent's txid).`,
 					return nil, err
 				}
 				if !a.flags.json {
-					fmt.Fprintf(a.Err, "parent %d vB paying %s; %d unconfirmed ancestors (%d vB); the child pays %s sat/vB itself, the package %s sat/vB\n",
-						cp.ParentVSize, a.fmtAmount(int64(cp.ParentFee)), cp.Ancestors, cp.AncestorsVSize, cp.ChildRate(), cp.PackageRate)
+					fmt.Fprintf(a.Err, "parent %s vB paying %s; %s (%s vB); the child pays %s sat/vB itself, the package %s sat/vB\n",
+						groupDigits(int64(cp.ParentVSize)), a.fmtAmount(int64(cp.ParentFee)), count(cp.Ancestors, "unconfirmed ancestor", "unconfirmed ancestors"),
+						groupDigits(int64(cp.AncestorsVSize)), cp.ChildRate(), cp.PackageRate)
 				}
 				return cp.Plan, nil
 			}, guard, dryRun, "cpfp", func(p planJSON) any {

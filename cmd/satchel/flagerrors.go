@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -33,7 +34,81 @@ func usageForPeople(cmd *cobra.Command, err error) error {
 		}
 		return usagef("usage", fmt.Sprintf("%q: a negative number is not an argument of this command (see --help)", clipArg(arg)))
 	}
+	if m, ok := argCountForPeople(cmd, msg); ok {
+		return usagef("usage", m)
+	}
 	return usagef("usage", msg+" (see --help)")
+}
+
+// cobraArgCount reads cobra's argument-count errors: "accepts 2 arg(s), received 1",
+// "requires at least 2 arg(s), only received 1", "accepts at most 1 arg(s), received 2",
+// "accepts between 1 and 2 arg(s), received 3".
+var cobraArgCount = regexp.MustCompile(`^(?:accepts (\d+)|requires at least (\d+)|accepts at most (\d+)|accepts between (\d+) and (\d+)) arg\(s\), (?:only )?received (\d+)$`)
+
+// argCountForPeople says how many arguments a command takes, in words and with their shape
+// from its usage line, instead of cobra's "accepts 2 arg(s), received 1". A command that takes
+// none, to which cobra says "unknown command", says so too.
+func argCountForPeople(cmd *cobra.Command, msg string) (string, bool) {
+	if cmd == nil {
+		return "", false
+	}
+	path := cmd.CommandPath()
+	// The message follows "satchel: ", so the command is named without the root's name.
+	name := strings.TrimPrefix(path, cmd.Root().Name()+" ")
+	shape := ""
+	if _, rest, ok := strings.Cut(cmd.Use, " "); ok {
+		shape = " (" + rest + ")"
+	}
+	first, _, _ := strings.Cut(msg, "\n") // cobra may add "Did you mean this?" lines
+	if arg, ok := strings.CutPrefix(first, "unknown command "); ok && strings.HasSuffix(arg, fmt.Sprintf(" for %q", path)) {
+		arg = strings.TrimSuffix(arg, fmt.Sprintf(" for %q", path))
+		if !cmd.HasSubCommands() {
+			return fmt.Sprintf("%s takes no arguments%s, and %s was given: see %s --help", name, shape, arg, path), true
+		}
+		none := name + " has no command " + arg
+		if !cmd.HasParent() {
+			none = "there is no command " + arg
+		}
+		if sug := cmd.SuggestionsFor(strings.Trim(arg, `"`)); len(sug) > 0 {
+			return fmt.Sprintf("%s: did you mean %s? (see %s --help)", none, strings.Join(sug, " or "), path), true
+		}
+		if !cmd.HasParent() {
+			return fmt.Sprintf("%s: see %s --help", none, path), true
+		}
+		var names []string
+		for _, c := range cmd.Commands() {
+			if c.IsAvailableCommand() && c.Name() != "help" {
+				names = append(names, c.Name())
+			}
+		}
+		return fmt.Sprintf("%s: use one of %s", none, strings.Join(names, ", ")), true
+	}
+	m := cobraArgCount.FindStringSubmatch(msg)
+	if m == nil {
+		return "", false
+	}
+	n := func(s string) int { v, _ := strconv.Atoi(s); return v }
+	args := func(k int) string { return count(k, "argument", "arguments") }
+	var want string
+	switch {
+	case m[1] != "":
+		want = "needs " + args(n(m[1]))
+	case m[2] != "":
+		want = "needs at least " + args(n(m[2]))
+	case m[3] != "":
+		want = "takes at most " + args(n(m[3]))
+	default:
+		want = fmt.Sprintf("takes %d to %d arguments", n(m[4]), n(m[5]))
+	}
+	got := "none was given"
+	if k := n(m[6]); k > 0 {
+		got = fmt.Sprintf("%d %s given", k, map[bool]string{true: "was", false: "were"}[k == 1])
+	}
+	why := fmt.Sprintf("%s %s%s, and %s: see %s --help", name, want, shape, got, path)
+	if name == "send" && m[3] != "" && n(m[6]) > n(m[3]) {
+		why += "; to pay several payees, give --to ADDRESS=AMOUNT for each, or --batch FILE"
+	}
+	return why, true
 }
 
 // splitInvalidFlagValue reads pflag's `invalid argument "VALUE" for "--flag" flag: CAUSE`

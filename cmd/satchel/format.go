@@ -10,6 +10,7 @@ import (
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/address"
+	"github.com/satchel-wallet/satchel/wallet/silentpay"
 )
 
 // fmtSat groups digits for people: 21,000 sat. Input never accepts this form.
@@ -107,6 +108,31 @@ func addressError(s string, err error) error {
 		out += ": " + why
 	}
 	return &codedError{exit: exitUsage, code: "bad_address", err: errors.New(out + "; check for a typo")}
+}
+
+// silentAddressError is addressError for a silent payment address (sp1..., tsp1...): the
+// bech32 decoder's words ("invalid separator index 2") become what a person can check.
+func silentAddressError(s string, err error) error {
+	msg := err.Error()
+	if !errors.Is(err, silentpay.ErrInvalidAddress) {
+		return usagef("bad_address", "silent payment address: "+msg)
+	}
+	why := ""
+	switch {
+	case strings.Contains(msg, "checksum does not match"):
+		why = "a character is wrong or missing (its checksum does not match)"
+	case strings.Contains(msg, "invalid character"), strings.Contains(msg, "charset"):
+		why = "it holds a character addresses never use (such as b, i, o or 1 after sp1)"
+	case strings.Contains(msg, "separator"), strings.Contains(msg, "length"), strings.Contains(msg, "characters, more than"):
+		why = "it is too short or too long"
+	case strings.Contains(msg, "mixes") || strings.Contains(msg, "mixed case"):
+		why = "it mixes upper and lower case"
+	}
+	out := fmt.Sprintf("not a silent payment address: %q", clipArg(s))
+	if why != "" {
+		out += ": " + why
+	}
+	return usagef("bad_address", out+"; check for a typo")
 }
 
 // pctNumber is part as a percentage of whole for JSON: a number with at most two decimals,

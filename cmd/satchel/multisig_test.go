@@ -198,8 +198,8 @@ func TestMultisigRefusals(t *testing.T) {
 		code        int
 		want        string
 	}{
-		{"own key as cosigner", abandon, []string{"restore", "--multisig", "2", "--cosigner", ks[0], "--cosigner", ks[1]}, exitUsage, "same key"},
-		{"duplicate cosigner", abandon, []string{"restore", "--multisig", "2", "--cosigner", ks[1], "--cosigner", ks[1]}, exitUsage, "same key"},
+		{"own key as cosigner", abandon, []string{"restore", "--multisig", "2", "--cosigner", ks[0], "--cosigner", ks[1]}, exitUsage, "--cosigner #1 is this wallet's own key"},
+		{"duplicate cosigner", abandon, []string{"restore", "--multisig", "2", "--cosigner", ks[1], "--cosigner", ks[1]}, exitUsage, "--cosigner #1 and #2 are the same key"},
 		{"threshold above n", abandon, []string{"restore", "--multisig", "4", "--cosigner", ks[1], "--cosigner", ks[2]}, exitUsage, "threshold"},
 		{"threshold 0", abandon, []string{"restore", "--multisig", "0", "--cosigner", ks[1]}, exitUsage, "threshold"},
 		{"16 keys", abandon, append([]string{"restore", "--multisig", "2"}, many...), exitUsage, "at most 15"},

@@ -73,7 +73,7 @@ func (mf *multisigFlags) options(a *App, cmd *cobra.Command) (*wallet.MultisigOp
 		return nil, usagef("no_cosigners", "--multisig needs the other members' keys: --cosigner [fingerprint/48h/COINh/0h/2h]xpub... for each")
 	}
 	if mf.m < 1 || mf.m > len(mf.cosigners)+1 {
-		return nil, usagef("bad_threshold", fmt.Sprintf("--multisig %d: the threshold must be 1 to %d (the seed's key and %d cosigners)", mf.m, len(mf.cosigners)+1, len(mf.cosigners)))
+		return nil, usagef("bad_threshold", fmt.Sprintf("--multisig %d: the threshold must be 1 to %d (the seed's key and %s)", mf.m, len(mf.cosigners)+1, count(len(mf.cosigners), "cosigner", "cosigners")))
 	}
 	return &wallet.MultisigOptions{M: mf.m, Cosigners: mf.cosigners}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 
 	"github.com/miekg/dns"
@@ -26,8 +27,12 @@ type nameJSON struct {
 
 // checkResolver checks config dns-resolver: HOST:PORT.
 func checkResolver(v string) error {
-	if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+	host, port, err := net.SplitHostPort(v)
+	if err != nil || port == "" || host == "" {
 		return errors.New("must be HOST:PORT, e.g. 127.0.0.1:53")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("must be HOST:PORT with a port from 1 to 65,535 (not %q), e.g. 127.0.0.1:53", port)
 	}
 	return nil
 }

@@ -145,7 +145,7 @@ func parsePayee(net *chaincfg.Params, dest, amount, label string) (wallet.Paymen
 	if isSilentAddress(dest) {
 		sp, err := silentpay.ParseAddress(dest, net)
 		if err != nil {
-			return p, false, usagef("bad_address", fmt.Sprintf("silent payment address: %v", err))
+			return p, false, silentAddressError(dest, err)
 		}
 		if amount == "" {
 			return p, false, usagef("no_amount", "no amount for the silent payment address: give AMOUNT")

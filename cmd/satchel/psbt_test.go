@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/satchel-wallet/satchel/internal/regtest"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/address"
+	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
 	"github.com/satchel-wallet/satchel/wallet/keys"
 )
@@ -559,4 +561,137 @@ func TestPSBTSignAsksOnATerminal(t *testing.T) {
 	if len(p.Inputs[0].TaprootKeySpendSig) != 64 {
 		t.Fatalf("no key-path signature: %+v", p.Inputs[0])
 	}
+}
+
+// A PSBT pasted where its FILE goes is read as the PSBT when no such file exists: base64 (long
+// enough to be no file name, with slashes in it) or hex, on every psbt command that reads one.
+// A file of that name still wins, and pasted text that does not decode is a bad PSBT, not a
+// missing file.
+func TestPSBTPastedAsArgument(t *testing.T) {
+	raw, _ := os.ReadFile("../../testdata/psbt-vectors.json")
+	var v psbtVectors
+	json.Unmarshal(raw, &v)
+	vec := v.BIP371.Valid[0]
+	bin, _ := hex.DecodeString(vec.Hex)
+	b64 := base64.StdEncoding.EncodeToString(bin)
+	c := newCLI(t)
+	want := c.mustRun(b64, "psbt", "decode", "-", "--json").out
+	for _, in := range []string{b64, vec.Hex} {
+		if r := c.mustRun("", "psbt", "decode", in, "--json"); r.out != want {
+			t.Errorf("pasted %.12s...: %s, want %s", in, r.out, want)
+		}
+	}
+	if r := c.run("", "psbt", "finalize", b64); r.code != exitUsage || strings.Contains(r.err, "cannot read") {
+		t.Errorf("finalize of pasted base64: exit %d %q", r.code, r.err)
+	}
+	if r := c.run("", "psbt", "combine", b64, vec.Hex, "--json"); strings.Contains(r.err, "cannot read") {
+		t.Errorf("combine of pasted PSBTs: exit %d %q", r.code, r.err)
+	}
+	r := c.run("", "psbt", "decode", "cHNidP8BAHECAAAAAQ==", "--json")
+	if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "bad_psbt" {
+		t.Errorf("pasted broken PSBT: exit %d %q", r.code, r.err)
+	}
+	// A file whose name starts like a PSBT is read as the file.
+	dir := t.TempDir()
+	named := filepath.Join(dir, "cHNidP-notes")
+	if err := os.WriteFile(named, []byte("not a psbt"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.run("", "psbt", "decode", named, "--json"); r.code != exitUsage || !strings.Contains(r.err, "bad_psbt") {
+		t.Errorf("file named like a PSBT: exit %d %q", r.code, r.err)
+	}
+	// A name like "cHNidP" that is neither a file nor a PSBT says the file is missing.
+	if r := c.run("", "psbt", "decode", filepath.Join(dir, "cHNidP.psbt")); r.code != exitUsage || !strings.Contains(r.err, "cannot read") {
+		t.Errorf("missing file: exit %d %q", r.code, r.err)
+	}
+}
+
+// Inputs are numbered from 1 wherever people read them: finalize of a PSBT two inputs of
+// which lack signatures names "inputs 1 and 2", decode's text lists them from 1, and sign
+// says which it signs the same way (--json keeps BIP174's index from 0).
+func TestPSBTInputsNumberedFromOne(t *testing.T) {
+	c, fc := fakeCLI(t)
+	watchPair(t, c, "wpkh")
+	fundCold(t, c, fc, 30_000, 30_000)
+	delete(c.env, "SATCHEL_PASSPHRASE")
+	r := c.mustRun("", "send", "--json", "--wallet", "cold", outsider, "all", "--fee-rate", "2")
+	c.env["SATCHEL_PASSPHRASE"] = "test pass"
+	sent := decodeJSON[struct {
+		PSBT string `json:"psbt"`
+	}](t, r.out)
+	r = c.run("", "psbt", "finalize", sent.PSBT)
+	if code, _ := jsonError(t, c.run("", "psbt", "finalize", sent.PSBT, "--json").err); r.code != exitUsage || code != "psbt_incomplete" ||
+		!strings.Contains(r.err, "inputs 1 and 2 still need signatures") {
+		t.Errorf("finalize of an unsigned PSBT: exit %d %q", r.code, r.err)
+	}
+	text := c.mustRun("", "psbt", "decode", sent.PSBT).out
+	if !strings.Contains(text, "inputs (2):\n  1  ") || !strings.Contains(text, "\n  2  ") || strings.Contains(text, "\n  0  ") {
+		t.Errorf("decode numbers inputs from 0:\n%s", text)
+	}
+	js := decodeJSON[psbtSummaryJSON](t, c.mustRun("", "psbt", "decode", sent.PSBT, "--json").out)
+	if js.Inputs[0].Index != 0 || js.Inputs[1].Index != 1 {
+		t.Errorf("JSON indices %d %d, want BIP174's 0 and 1", js.Inputs[0].Index, js.Inputs[1].Index)
+	}
+	c.mustRun("", "sync", "--wallet", "hot")
+	r = c.mustRun("", "psbt", "sign", sent.PSBT, "--wallet", "hot", "--yes")
+	if !strings.Contains(r.err, "signing inputs 1 and 2 of wallet hot") {
+		t.Errorf("sign says %q", r.err)
+	}
+}
+
+// Broadcasting a payment again once it is in a block is refused with where it is (exit 5,
+// broadcast_rejected), both for one the wallet records and for one it does not touch; while it
+// is only in the mempool, broadcasting it again is harmless and answers as the first time.
+func TestRebroadcastOfAConfirmedPaymentSaysSo(t *testing.T) {
+	c, fc := fakeCLI(t)
+	watchPair(t, c, "wpkh")
+	fundCold(t, c, fc, 50_000)
+	out := filepath.Join(t.TempDir(), "u.psbt")
+	c.mustRun("", "send", "--json", "--wallet", "cold", outsider, "20000", "--fee-rate", "2", "--psbt-out", out)
+	signed := filepath.Join(t.TempDir(), "s.psbt")
+	c.mustRun("", "psbt", "sign", out, "--wallet", "hot", "--yes", "--out", signed)
+	first := decodeJSON[psbtBroadcastJSON](t, c.mustRun("", "psbt", "broadcast", signed, "--yes", "--json", "--wallet", "cold").out)
+	again := decodeJSON[psbtBroadcastJSON](t, c.mustRun("", "psbt", "broadcast", signed, "--yes", "--json", "--wallet", "cold").out)
+	if again.TxID != first.TxID {
+		t.Fatalf("mempool rebroadcast %s, first %s", again.TxID, first.TxID)
+	}
+	fc.Mine(1)
+	height := fc.Height()
+	fc.Mine(2)
+	want := fmt.Sprintf("already confirmed (block %d, 3 confirmations)", height)
+	for _, wallet := range []string{"cold", "outside"} {
+		if wallet == "outside" {
+			// A wallet the payment does not touch sends it without recording it.
+			c.mustRun("", "create", "--wallet", "outside")
+		}
+		r := c.run("", "psbt", "broadcast", signed, "--yes", "--json", "--wallet", wallet)
+		code, msg := jsonError(t, r.err)
+		if r.code != exitBackend || code != "broadcast_rejected" || !strings.Contains(msg, want) {
+			t.Fatalf("%s: exit %d %s %q, want %q", wallet, r.code, code, msg, want)
+		}
+		r = c.run("", "psbt", "broadcast", signed, "--yes", "--wallet", wallet)
+		if r.code != exitBackend || !strings.Contains(r.err, want) || r.out != "" {
+			t.Fatalf("%s text: exit %d %q %q", wallet, r.code, r.out, r.err)
+		}
+	}
+	fc.Mine(1)
+	r := c.run("", "psbt", "broadcast", signed, "--yes", "--wallet", "cold")
+	if !strings.Contains(r.err, fmt.Sprintf("(block %d, 4 confirmations)", height)) {
+		t.Fatalf("a block later: %q", r.err)
+	}
+	// Bitcoin Core refuses a confirmed transaction whose outputs are all spent as one whose
+	// inputs are missing or spent: that too is found in its block.
+	c.dial = func(ctx context.Context, url string) (chain.Backend, error) { return spentRefusingChain{fc}, nil }
+	r = c.run("", "psbt", "broadcast", signed, "--yes", "--wallet", "cold")
+	if r.code != exitBackend || !strings.Contains(r.err, fmt.Sprintf("already confirmed (block %d, 4 confirmations)", height)) {
+		t.Fatalf("missingorspent: exit %d %q", r.code, r.err)
+	}
+}
+
+// spentRefusingChain refuses every broadcast as Bitcoin Core refuses a transaction whose
+// inputs are spent.
+type spentRefusingChain struct{ *chaintest.Chain }
+
+func (spentRefusingChain) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash, error) {
+	return chainhash.Hash{}, chain.Refusal("bad-txns-inputs-missingorspent")
 }

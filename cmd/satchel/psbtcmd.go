@@ -10,8 +10,8 @@ import (
 	"github.com/btcsuite/btcd/wire/v2"
 	"github.com/satchel-wallet/satchel/internal/atomicfile"
 	"io"
+	"io/fs"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -46,7 +46,9 @@ func psbtErr(err error) error {
 	return err
 }
 
-// readPSBT reads a PSBT from FILE, or stdin for "-": binary, base64 or hex.
+// readPSBT reads a PSBT from FILE, or stdin for "-": binary, base64 or hex. When no file of
+// that name exists and the argument itself starts like a base64 or hex PSBT, the argument is
+// the PSBT: people paste what another wallet showed them where a file name goes.
 func (a *App) readPSBT(arg string) (*psbt.Packet, error) {
 	var data []byte
 	var err error
@@ -54,6 +56,12 @@ func (a *App) readPSBT(arg string) (*psbt.Packet, error) {
 		data, err = io.ReadAll(io.LimitReader(a.In, txbuilder.MaxPSBTSize+1))
 	} else {
 		data, err = readBounded(arg, txbuilder.MaxPSBTSize)
+		if err != nil && pastedPSBT(arg) && len(arg) <= 2*txbuilder.MaxPSBTSize {
+			// Not there (a long text is also too long a name, and base64 has slashes).
+			if _, serr := os.Lstat(arg); serr != nil && !errors.Is(serr, fs.ErrPermission) {
+				data, err = []byte(arg), nil
+			}
+		}
 		if errors.Is(err, errTooLarge) {
 			return nil, psbtErr(fmt.Errorf("%w: %s is larger than %d MiB", txbuilder.ErrInvalidPSBT, arg, txbuilder.MaxPSBTSize>>20))
 		}
@@ -110,6 +118,11 @@ func (a *App) checkPSBTOut(file string) (string, error) {
 		}
 	}
 	return path, nil
+}
+
+// pastedPSBT says whether a FILE argument starts like a PSBT's base64 or hex text.
+func pastedPSBT(arg string) bool {
+	return strings.HasPrefix(arg, "cHNidP") || strings.HasPrefix(arg, "70736274ff")
 }
 
 // looksLikePSBT says whether data starts like a PSBT in any of the forms satchel reads:
@@ -243,8 +256,8 @@ func newPSBTCmd(a *App) *cobra.Command {
 		Short: "Decode, sign, finalize and broadcast partially signed transactions (BIP174)",
 		Long: `Work with PSBTs (BIP174, with BIP371 taproot fields), the format wallets and hardware signers
 pass unsigned and partly signed transactions in. Each command reads a FILE, or stdin for -,
-holding the PSBT as binary, base64 or hex; PSBTs are written as base64 on stdout, or in binary
-to --out FILE.`,
+holding the PSBT as binary, base64 or hex; base64 or hex pasted in place of FILE is read too.
+PSBTs are written as base64 on stdout, or in binary to --out FILE.`,
 		Example: "  satchel psbt decode tx.psbt\n  satchel psbt sign tx.psbt --out signed.psbt\n  satchel psbt broadcast signed.psbt",
 	}
 	c.AddCommand(newPSBTDecodeCmd(a), newPSBTSignCmd(a), newPSBTCombineCmd(a), newPSBTFinalizeCmd(a), newPSBTBroadcastCmd(a), newPSBTAbandonCmd(a),
@@ -425,7 +438,8 @@ func (a *App) printPSBTSummary(w io.Writer, s psbtSummaryJSON) {
 		if in.Value != nil {
 			value = fmtSat(*in.Value)
 		}
-		line := fmt.Sprintf("  %d  %s  %s", in.Index, in.OutPoint, value)
+		// Numbered from 1 for people (--json keeps BIP174's index from 0).
+		line := fmt.Sprintf("  %d  %s  %s", in.Index+1, in.OutPoint, value)
 		if in.Address != "" {
 			line += "  " + in.Address
 		}
@@ -461,7 +475,7 @@ func (a *App) printPSBTSummary(w io.Writer, s psbtSummaryJSON) {
 		if addr == "" {
 			addr = "(no address)"
 		}
-		line := fmt.Sprintf("  %d  %s  %s", o.Index, fmtSat(o.Value), addr)
+		line := fmt.Sprintf("  %d  %s  %s", o.Index+1, fmtSat(o.Value), addr)
 		switch {
 		case o.Change != nil && *o.Change:
 			line += "  change, ours " + o.Path
@@ -478,7 +492,7 @@ func (a *App) printPSBTSummary(w io.Writer, s psbtSummaryJSON) {
 		if s.VSizeEstimated {
 			approx = "about "
 		}
-		fmt.Fprintf(w, "fee:     %s (%s sat/vB on %s%d vB)\n", fmtSat(*s.Fee), *s.FeeRate, approx, *s.VSize)
+		fmt.Fprintf(w, "fee:     %s (%s sat/vB on %s%s vB)\n", fmtSat(*s.Fee), *s.FeeRate, approx, groupDigits(*s.VSize))
 	default:
 		fmt.Fprintf(w, "fee:     %s\n", fmtSat(*s.Fee))
 	}
@@ -551,12 +565,8 @@ satchel psbt broadcast does that.
 				// People see what they sign; under --json too when they are asked y/N.
 				if !a.flags.json || (a.canPrompt() && !a.flags.yes) {
 					a.printPSBTSummary(a.Err, summary)
-					// Numbered as the inputs list above numbers them.
-					nums := make([]string, len(signing))
-					for i, n := range signing {
-						nums[i] = strconv.Itoa(n)
-					}
-					fmt.Fprintf(a.Err, "signing %s %s of wallet %s\n", plural(len(signing), "input", "inputs"), strings.Join(nums, ", "), a.flags.wallet)
+					// Numbered from 1, as the inputs list above numbers them.
+					fmt.Fprintf(a.Err, "signing %s of wallet %s\n", txbuilder.InputList(signing), a.flags.wallet)
 				} else {
 					for _, warn := range summary.Warnings {
 						a.warn("psbt", warn)
@@ -717,7 +727,7 @@ signatures exits 2; a refused broadcast exits 5.
 
 // printReadyTx shows on stderr what a finished PSBT's transaction pays, before the question.
 func (a *App) printReadyTx(w *wallet.Wallet, p *psbt.Packet, tx *wire.MsgTx, ours []bool) {
-	fmt.Fprintf(a.Err, "Transaction %s (%d vB):\n", tx.TxHash(), txbuilder.TxWeight(tx).VSize())
+	fmt.Fprintf(a.Err, "Transaction %s (%s vB):\n", tx.TxHash(), groupDigits(txbuilder.TxWeight(tx).VSize()))
 	for i, o := range tx.TxOut {
 		to := wallet.ScriptAddress(o.PkScript, w.Net())
 		if to == "" {

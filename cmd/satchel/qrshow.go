@@ -96,7 +96,7 @@ func (a *App) animateQR(ctx context.Context, next func() (text, status string), 
 	shown := 0
 	defer func() {
 		fmt.Fprint(a.Out, "\x1b[?25h\x1b[?1049l")
-		fmt.Fprintf(a.Err, "showed %d QR code frame(s)\n", shown)
+		fmt.Fprintf(a.Err, "showed %s\n", count(shown, "QR code frame", "QR code frames"))
 	}()
 	tick := time.NewTicker(time.Second / time.Duration(fps))
 	defer tick.Stop()

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
@@ -170,9 +169,9 @@ handle (P2SH, nested segwit, taproot, bare public keys), exits 2 with the reason
 
 // readTokenFile reads a BSMS TOKEN from the first line of a file (a secret: never from argv).
 func readTokenFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := openInput("bad_file", "--token-file", path)
 	if err != nil {
-		return nil, fileError(path, err)
+		return nil, err
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, 1024))
@@ -192,9 +191,9 @@ func (a *App) readSetupInput(arg string) ([]byte, string, error) {
 	var r io.Reader = a.In
 	src := "stdin"
 	if arg != "-" {
-		f, err := os.Open(arg)
+		f, err := openInput("bad_file", "", arg)
 		if err != nil {
-			return nil, "", fileError(arg, err)
+			return nil, "", err
 		}
 		defer f.Close()
 		r, src = f, arg

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -218,9 +217,9 @@ the PSBT is whole.
 			}
 			var r io.Reader = a.In
 			if src != "-" {
-				f, err := os.Open(src)
+				f, err := openInput("bad_file", "", src)
 				if err != nil {
-					return fileError(src, err)
+					return err
 				}
 				defer f.Close()
 				r = f
@@ -252,7 +251,7 @@ the PSBT is whole.
 				return a.printJSON(res)
 			}
 			if !live {
-				fmt.Fprintf(a.Err, "read %d part(s)\n", res.PartsRead)
+				fmt.Fprintf(a.Err, "read %s\n", count(res.PartsRead, "part", "parts"))
 			}
 			return a.printPSBTResult(psbtResultJSON{PSBT: b64, File: out})
 		},

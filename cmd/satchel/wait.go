@@ -201,7 +201,7 @@ func (a *App) runWait(cmd *cobra.Command, t waitTarget, timeout time.Duration) e
 				return err
 			default:
 				clearStatus()
-				a.warn("backend_unreachable", "could not check ("+oneLine(err.Error())+"): trying again")
+				a.warn("backend_unreachable", "could not check ("+backendTrouble(err)+"): trying again")
 			}
 		}
 		// With a subscription that covers the target, only a notification (or the deadline)

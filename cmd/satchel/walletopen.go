@@ -182,7 +182,7 @@ func (a *App) syncForReceive(cmd *cobra.Command, w *wallet.Wallet) {
 		_, err = w.Sync(ctx, be, wallet.SyncOptions{GapLimit: gap, Now: a.Now, Tweaks: tweaks})
 	}
 	if err != nil {
-		a.warn("backend_unreachable", "could not sync ("+oneLine(err.Error())+"): answering from local state")
+		a.warn("backend_unreachable", "could not sync ("+backendTrouble(err)+"): answering from local state")
 	}
 }
 

@@ -26,7 +26,7 @@ func Parse(r io.Reader) ([]Record, error) {
 	for n := 1; ; n++ {
 		line, err := br.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
-			return nil, &LineError{Line: n, Err: invalidf("line is longer than %d bytes", MaxLineBytes)}
+			return nil, &LineError{Line: n, Err: invalidf("line is longer than %d KiB: is it a BIP329 labels file?", MaxLineBytes>>10)}
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
 			return nil, err

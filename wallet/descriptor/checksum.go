@@ -3,6 +3,7 @@ package descriptor
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // inputCharset is BIP380's INPUT_CHARSET: the characters a descriptor may contain, ordered so
@@ -29,13 +30,16 @@ func polymod(c uint64, v int) uint64 {
 
 // Checksum computes the BIP380 checksum of a descriptor without its "#checksum" suffix.
 func Checksum(desc string) (string, error) {
+	if err := notASCII(desc); err != nil {
+		return "", err
+	}
 	c := uint64(1)
 	cls, clsCount := 0, 0
 	for i := 0; i < len(desc); i++ {
 		pos := strings.IndexByte(inputCharset, desc[i])
 		if pos < 0 || desc[i] == '#' {
-			return "", fmt.Errorf("%w: character %q at offset %d cannot appear in a descriptor",
-				ErrInvalid, desc[i], i)
+			return "", fmt.Errorf("%w: the character %q (character %d) cannot appear in a descriptor",
+				ErrInvalid, desc[i], i+1)
 		}
 		c = polymod(c, pos&31)
 		cls = cls*3 + pos>>5
@@ -87,6 +91,20 @@ func verifyChecksum(payload, sum string) error {
 	if sum != want {
 		return fmt.Errorf("%w: #%s does not match the descriptor (a character is wrong)",
 			ErrChecksum, sum)
+	}
+	return nil
+}
+
+// notASCII refuses text with a character outside ASCII, saying which and where (counted in
+// characters from 1): descriptors and keys are ASCII, and a letter from another alphabet that
+// looks like a Latin one (Cyrillic Е for E) is the likely cause, not a byte at an offset.
+func notASCII(s string) error {
+	n := 0
+	for _, r := range s {
+		n++
+		if r >= utf8.RuneSelf {
+			return fmt.Errorf("%w: character %d, %q (U+%04X), is not a plain letter, digit or sign: a look-alike from another alphabet? retype it", ErrInvalid, n, r, r)
+		}
 	}
 	return nil
 }

@@ -353,8 +353,8 @@ func isHex(s string) bool {
 
 // short cuts user text for an error message.
 func short(s string) string {
-	if len(s) > 24 {
-		return s[:24] + "…"
+	if r := []rune(s); len(r) > 24 {
+		return string(r[:24]) + "…"
 	}
 	return s
 }

@@ -231,4 +231,9 @@ func (d *Descriptor) PubKeysAt(index uint32) ([]*btcec.PublicKey, error) {
 
 // ParseKeyExpression reads one key expression as a multisig cosigner is given:
 // [fingerprint/path]xpub, optionally followed by a derivation (/<0;1>/*).
-func ParseKeyExpression(s string) (Key, error) { return parseKey(s, keyContext{}) }
+func ParseKeyExpression(s string) (Key, error) {
+	if err := notASCII(s); err != nil {
+		return Key{}, err
+	}
+	return parseKey(s, keyContext{})
+}

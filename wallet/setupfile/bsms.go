@@ -62,7 +62,7 @@ func (s *Setup) firstAddress(derive AddressFunc) (string, error) {
 // VerifyFirstAddress (or use Import) before trusting the record.
 func ParseBSMS(data []byte) (*Setup, error) {
 	if len(data) > MaxFileSize {
-		return nil, invalidf("the BSMS record is larger than %d bytes", MaxFileSize)
+		return nil, invalidf("the BSMS record is larger than %d KiB", MaxFileSize>>10)
 	}
 	text := strings.TrimPrefix(string(data), "\ufeff")
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")

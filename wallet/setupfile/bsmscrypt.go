@@ -79,7 +79,7 @@ func EncryptBSMS(record, token []byte) ([]byte, error) {
 // a wrong token or an altered file is ErrInvalid, with nothing decrypted returned.
 func DecryptBSMS(data, token []byte) ([]byte, error) {
 	if len(data) > 2*MaxFileSize {
-		return nil, invalidf("the encrypted BSMS record is larger than %d bytes", 2*MaxFileSize)
+		return nil, invalidf("the encrypted BSMS record is larger than %d KiB", 2*MaxFileSize>>10)
 	}
 	raw, err := hex.DecodeString(strings.TrimSpace(string(data)))
 	if err != nil || len(raw) <= sha256.Size {

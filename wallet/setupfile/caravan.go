@@ -79,7 +79,7 @@ func (s *Setup) Caravan() ([]byte, error) {
 // without origin.
 func ParseCaravan(data []byte) (*Setup, error) {
 	if len(data) > MaxFileSize {
-		return nil, invalidf("the Caravan file is larger than %d bytes", MaxFileSize)
+		return nil, invalidf("the Caravan file is larger than %d KiB", MaxFileSize>>10)
 	}
 	var c caravanConfig
 	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))

@@ -47,7 +47,7 @@ func (s *Setup) Coldcard() ([]byte, error) {
 // The network is Mainnet for xpubs and Testnet for tpubs, since the file does not say.
 func ParseColdcard(data []byte) (*Setup, error) {
 	if len(data) > MaxFileSize {
-		return nil, invalidf("the Coldcard file is larger than %d bytes", MaxFileSize)
+		return nil, invalidf("the Coldcard file is larger than %d KiB", MaxFileSize>>10)
 	}
 	s := &Setup{ScriptType: ScriptP2WSH}
 	var (
@@ -127,7 +127,7 @@ func ParseColdcard(data []byte) (*Setup, error) {
 	case len(s.Keys) == 0:
 		return nil, invalidf("no \"XFP: xpub\" key lines")
 	case n != len(s.Keys):
-		return nil, invalidf("Policy says %d of %d but %d keys are listed", m, n, len(s.Keys))
+		return nil, invalidf("Policy says %d of %d but %s listed", m, n, map[bool]string{true: "1 key is", false: fmt.Sprint(len(s.Keys)) + " keys are"}[len(s.Keys) == 1])
 	}
 	s.Threshold = m
 	s.Network = networkOfKey(s.Keys[0].Xpub)

@@ -79,7 +79,7 @@ func (s *Setup) descriptorWith(suffix, mark string, sum bool) (string, error) {
 // xpubs and Testnet for tpubs, since a descriptor does not say.
 func ParseDescriptor(text string) (*Setup, error) {
 	if len(text) > MaxFileSize {
-		return nil, invalidf("the descriptor is longer than %d bytes", MaxFileSize)
+		return nil, invalidf("the descriptor is longer than %d KiB", MaxFileSize>>10)
 	}
 	lines := nonEmptyLines(text)
 	switch len(lines) {

@@ -11,7 +11,7 @@ import (
 // address is left in FirstAddress unchecked, so a caller that keeps the setup uses Import.
 func Detect(data []byte) (string, *Setup, error) {
 	if len(data) > MaxFileSize {
-		return "", nil, invalidf("the file is larger than %d bytes: not a setup file", MaxFileSize)
+		return "", nil, invalidf("the file is larger than %d KiB: not a setup file", MaxFileSize>>10)
 	}
 	text := strings.TrimSpace(string(bytes.TrimPrefix(data, []byte("\ufeff"))))
 	// The first line that is not a # comment (Coldcard and Sparrow files start with some)

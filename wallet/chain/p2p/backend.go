@@ -154,6 +154,13 @@ func (b *Backend) BytesReceived() uint64 {
 	return n
 }
 
+// firstPeerError is "no peer could be reached" that also unwraps to the first peer's dial
+// error, whose words (connection refused, no such host) the message already holds as text.
+type firstPeerError struct{ err, first error }
+
+func (e *firstPeerError) Error() string   { return e.err.Error() }
+func (e *firstPeerError) Unwrap() []error { return []error{e.err, e.first} }
+
 // unreachable wraps a failure to get an answer from the network.
 func (b *Backend) unreachable(format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
@@ -203,32 +210,42 @@ func (b *Backend) connect(ctx context.Context) error {
 		mu   sync.Mutex
 		errs []string
 		wg   sync.WaitGroup
+		// The first peer's dial error stays wrapped, so the CLI can say why in words.
+		first    error
+		firstIdx = len(addrs)
 	)
 	tip := func() int32 { return int32(len(b.fh)) - 1 }
 	// Tried in rounds of want at a time, so seeds give at most want peers.
 	for i := 0; i < len(addrs) && len(b.conns) < want; i += want {
 		end := min(i+want, len(addrs))
-		for _, a := range addrs[i:end] {
+		for j, a := range addrs[i:end] {
 			wg.Add(1)
-			go func(a string) {
+			go func(idx int, a string) {
 				defer wg.Done()
 				c, err := dialPeer(ctx, b.dialer, b.params, a, b.userAgent, tip)
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil {
 					errs = append(errs, err.Error())
+					if idx < firstIdx {
+						first, firstIdx = err, idx
+					}
 					if len(b.target.peers) > 0 {
 						b.dropped = append(b.dropped, a+": "+err.Error())
 					}
 					return
 				}
 				b.conns = append(b.conns, c)
-			}(a)
+			}(i+j, a)
 		}
 		wg.Wait()
 	}
 	if len(b.conns) == 0 {
-		return b.unreachable("no peer could be reached: %s", strings.Join(errs, "; "))
+		err := b.unreachable("no peer could be reached: %s", strings.Join(errs, "; "))
+		if first != nil {
+			err = &firstPeerError{err: err, first: first}
+		}
+		return err
 	}
 	return nil
 }
