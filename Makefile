@@ -12,9 +12,11 @@ MANDIR ?= $(PREFIX)/share/man/man1
 all: build
 
 # A static binary (CGO_ENABLED=0): satchel needs no C library, and a process that skips the
-# dynamic loader starts faster (BENCHMARKS.md, Start-up).
+# dynamic loader starts faster (BENCHMARKS.md, Start-up). -buildvcs=auto overrides a
+# GOFLAGS=-buildvcs=false in the environment (go env), so satchel --version names the commit
+# whenever the source is a git checkout.
 build:
-	CGO_ENABLED=0 $(GO) build -o $(BIN)/satchel ./cmd/satchel
+	CGO_ENABLED=0 $(GO) build -buildvcs=auto -o $(BIN)/satchel ./cmd/satchel
 
 # vet, then every test (unit, vectors, integration against a real btcd regtest node built from
 # the version pinned in go.mod) under the race detector; then the integration suite again over

@@ -445,10 +445,19 @@ func keyOrigins(origin string) string {
 
 // hasKeyOrigins says whether normalised key origins (keyOrigins) are one of the wallet's
 // accounts': the same keys, whatever the script function says.
+// A watch-only account made without --fingerprint writes 00000000 for the fingerprint it does
+// not know: its path alone must then match, or its own labels from the seed's wallet would be
+// skipped.
 func (w *Wallet) hasKeyOrigins(o string) bool {
 	for _, a := range w.accounts {
-		if keyOrigins(w.origin(uint32(a.keys.Purpose))) == o {
+		own := keyOrigins(w.origin(uint32(a.keys.Purpose)))
+		if own == o {
 			return true
+		}
+		if path, ok := strings.CutPrefix(own, "00000000/"); ok && !strings.Contains(o, " ") {
+			if _, p, _ := strings.Cut(o, "/"); p == path {
+				return true
+			}
 		}
 	}
 	return false

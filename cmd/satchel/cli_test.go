@@ -290,6 +290,12 @@ func TestSeedVerify(t *testing.T) {
 	if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "bad_checksum" {
 		t.Fatalf("another seed, bad checksum: exit %d %q", r.code, r.err)
 	}
+	// With no passphrase to unlock the wallet, a broken checksum is reported as such.
+	delete(c.env, "SATCHEL_PASSPHRASE")
+	r = c.run(typo, "seed", "verify", "--json")
+	if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "bad_checksum" {
+		t.Fatalf("bad checksum without a passphrase: exit %d %q", r.code, r.err)
+	}
 }
 
 func TestPassphraseChange(t *testing.T) {

@@ -151,3 +151,22 @@ func TestLabelsMultisigOrigin(t *testing.T) {
 		t.Fatalf("the reordered origin did not apply:\n%s", got)
 	}
 }
+
+// A watch-only wallet made from the bare xpub (no --fingerprint) takes the seed wallet's
+// labels: its unknown fingerprint (00000000) matches any, the path must still.
+func TestLabelsImportIntoWatchOnlyWithoutFingerprint(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	xpub := strings.TrimSpace(c.mustRun("", "export", "xpub").out)
+	c.mustRun("", "label", tx1, "rent")
+	labels := c.mustRun("", "labels", "export").out
+	c.mustRun("", "create", "--watch-only", "--xpub", xpub, "--type", "tr", "--wallet", "wo")
+	r := c.mustRun(labels, "labels", "import", "-", "--wallet", "wo")
+	if strings.Contains(r.err, "skipped") || !strings.Contains(c.mustRun("", "labels", "export", "--wallet", "wo").out, `"label":"rent"`) {
+		t.Fatalf("import into the watch-only wallet: %q", r.err)
+	}
+	other := `{"type":"tx","ref":"` + tx1 + `","label":"elsewhere","origin":"tr([73c5da0a/86h/1h/5h])"}`
+	if r := c.mustRun(other, "labels", "import", "-", "--wallet", "wo"); !strings.Contains(r.err, "line 1: tx record skipped") {
+		t.Fatalf("another account's path applied: %q", r.err)
+	}
+}

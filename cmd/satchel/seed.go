@@ -127,7 +127,8 @@ combined with the wallet's SLIP-39 passphrase and compared with its master secre
 				if _, err := keys.ParseMnemonic(string(given)); err != nil {
 					// A list word miscopied breaks the checksum: compared with the wallet's
 					// words below, it can be named rather than only the checksum blamed.
-					if !errors.Is(err, keys.ErrBadChecksum) {
+					// (Without a passphrase to unlock with, the checksum is all there is to say.)
+					if !errors.Is(err, keys.ErrBadChecksum) || a.flags.passphraseFile == "" && a.Getenv("SATCHEL_PASSPHRASE") == "" {
 						return a.mnemonicError(err)
 					}
 					badChecksum = true

@@ -298,3 +298,39 @@ func TestSLIP39WordSuggestions(t *testing.T) {
 		t.Errorf("nonsense got suggestions %v", got)
 	}
 }
+
+// Sealing a new keystore runs the KDF as long as unlocking does: a terminal is told, and the
+// line erased afterwards; a pipe gets nothing.
+func TestEncryptingShownWhileTheKeystoreIsSealed(t *testing.T) {
+	c := newCLI(t)
+	delete(c.env, "SATCHEL_PASSPHRASE")
+	enter := func(string) string { return "" }
+	for _, tc := range []struct {
+		name    string
+		secrets []string
+		args    []string
+	}{
+		{"restore", []string{abandon, "long enough pass", "long enough pass"}, []string{"restore", "--wallet", "r"}},
+		{"passphrase change", []string{"long enough pass", "another long one", "another long one"}, []string{"passphrase", "change", "--wallet", "r"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := c.term(tc.secrets, enter, tc.args...)
+			if r.code != 0 || !strings.Contains(r.err, "encrypting the seed...\r\033[K") {
+				t.Fatalf("exit %d, stderr %q", r.code, r.err)
+			}
+		})
+	}
+	c.env["SATCHEL_PASSPHRASE"] = "another long one"
+	if r := c.mustRun("", "passphrase", "change", "--wallet", "r", "--new-passphrase-file", writeSecretFile(t, "a third long one")); strings.Contains(r.err, "encrypting") {
+		t.Fatalf("a pipe was shown the status: %q", r.err)
+	}
+}
+
+func writeSecretFile(t *testing.T, s string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(p, []byte(s+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

@@ -200,10 +200,12 @@ func (a *App) createShamir(cmd *cobra.Command, o shamirOptions) error {
 			return err
 		}
 	}
+	done := a.encrypting()
 	res, err := wallet.Create(cmd.Context(), wallet.CreateOptions{
 		Dir: dir, Network: a.flags.network, Type: st, Seed: secret,
 		BIP39Passphrase: sp, Passphrase: pass, Keystore: a.Keystore, Now: a.Now(),
 	})
+	done()
 	if err != nil {
 		return err
 	}
@@ -456,10 +458,12 @@ func (a *App) restoreShamir(cmd *cobra.Command, file string) error {
 		return err
 	}
 	defer wipe(secret)
+	done := a.encrypting()
 	res, err := wallet.Create(cmd.Context(), wallet.CreateOptions{
 		Dir: dir, Network: a.flags.network, Type: st, Seed: secret,
 		BIP39Passphrase: sp, Passphrase: pass, Restored: true, Keystore: a.Keystore, Now: a.Now(),
 	})
+	done()
 	if err != nil {
 		return err
 	}
