@@ -83,7 +83,8 @@ func TestPTYWrongPassphraseIsAskedAgain(t *testing.T) {
 	}
 	slave.Close()
 	screen := &ptyScreen{}
-	go func() { _, _ = bytesCopy(screen, master) }()
+	copied := make(chan struct{})
+	go func() { _, _ = bytesCopy(screen, master); close(copied) }()
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 
@@ -104,6 +105,13 @@ func TestPTYWrongPassphraseIsAskedAgain(t *testing.T) {
 	case <-time.After(60 * time.Second):
 		cmd.Process.Kill()
 		t.Fatalf("satchel did not finish:\n%s", screen.String())
+	}
+	// The process may exit before the copier has read its last output (the clearing escape),
+	// so wait for the terminal to close: it ends after the last of satchel's output.
+	select {
+	case <-copied:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the terminal never closed")
 	}
 	out := screen.String()
 	for _, want := range []string{"unlocking...", " 1. abandon", clearScreen} {
