@@ -7,29 +7,34 @@ BIN := bin
 PREFIX ?= $(HOME)/.local
 MANDIR ?= $(PREFIX)/share/man/man1
 
-.PHONY: all build test demo install man completions vet fmt bench clean
+.PHONY: all build test need demo install man completions vet fmt bench clean
 
 all: build
 
 # A static binary (CGO_ENABLED=0): satchel needs no C library, and a process that skips the
-# dynamic loader starts faster (BENCHMARKS.md, Start-up).
+# dynamic loader starts faster (BENCHMARKS.md, Start-up). -buildvcs=auto overrides a
+# GOFLAGS=-buildvcs=false in the environment (go env), so satchel --version names the commit
+# whenever the source is a git checkout.
 build:
-	CGO_ENABLED=0 $(GO) build -o $(BIN)/satchel ./cmd/satchel
+	CGO_ENABLED=0 $(GO) build -buildvcs=auto -o $(BIN)/satchel ./cmd/satchel
 
 # vet, then every test (unit, vectors, integration against a real btcd regtest node built from
 # the version pinned in go.mod) under the race detector; then the integration suite again over
 # Esplora and Electrum (test servers speaking each protocol in front of the same node) and over
 # the peer-to-peer network (the p2p light client with the node as its peer); then
 # each fuzz target briefly. The need-* scripts install what the interop tests check satchel
-# against: Electrum (Debian) and Keystone's UR library (npm, under .cache/npm-ur).
-test: vet
-	bash scripts/need-electrum.sh
-	bash scripts/need-node-ur.sh
+# against: Electrum (Debian) and Keystone's UR library (npm, under .cache/npm-ur). They run
+# first, so a machine that lacks them stops at once with the command to run, not after vet.
+test: need vet
 	$(GO) test -race -count=1 -timeout 20m ./...
 	SATCHEL_TEST_BACKEND=esplora $(GO) test -race -count=1 -timeout 10m -run 'Integration|Crash|Process' ./cmd/satchel
 	SATCHEL_TEST_BACKEND=electrum $(GO) test -race -count=1 -timeout 10m -run 'Integration|Crash|Process' ./cmd/satchel
 	SATCHEL_TEST_BACKEND=p2p $(GO) test -race -count=1 -timeout 10m -run 'Integration|Crash|Process' ./cmd/satchel
 	bash scripts/fuzz-briefly.sh
+
+need:
+	bash scripts/need-electrum.sh
+	bash scripts/need-node-ur.sh
 
 vet:
 	$(GO) vet ./...

@@ -38,7 +38,7 @@ mkdir -p "$NODE"
 URL=$("$ROOT/scripts/regtest-node.sh" start "$NODE" "$ALICE")
 export SATCHEL_BACKEND=$URL
 "$ROOT/scripts/btcctl.sh" "$NODE" generate 101 >/dev/null
-echo "mined 101 blocks; the first coinbase is now mature"
+echo "mined 101 blocks; the first two coinbases (100 BTC) have the 100 confirmations spending needs"
 
 step "alice's balance"
 satchel balance --wallet alice

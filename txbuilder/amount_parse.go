@@ -80,6 +80,10 @@ func ParseFeeRate(s string) (FeeRate, error) {
 	if len(num) > len("sat/vb") && strings.EqualFold(num[len(num)-len("sat/vb"):], "sat/vb") {
 		num = num[:len(num)-len("sat/vb")]
 	}
+	if strings.ContainsAny(num, " \t\r\n") {
+		// checkNumber's words give an amount as the example (2100sat): a rate has its own.
+		return 0, badFeeRate(s, "spaces are not allowed: write the number alone or joined to its unit, like 2 or 2sat/vB")
+	}
 	if i := strings.IndexAny(num, "sS/"); i > 0 && checkNumber(num[:i]) == nil {
 		// "2sat", "2sats", "2sat/b": the only unit a fee rate takes is sat/vB.
 		return 0, badFeeRate(s, fmt.Sprintf("a fee rate is in sat/vB: write %s or %ssat/vB", num[:i], num[:i]))

@@ -57,6 +57,9 @@ type InsufficientFundsError struct {
 
 // Error states both sums so the user sees how much is missing.
 func (e *InsufficientFundsError) Error() string {
+	if e.Available == 0 && e.Needed == 0 {
+		return "not enough money: no coin to spend" // a sweep with nothing to sweep
+	}
 	return fmt.Sprintf("not enough money: %s sat spendable after the fee of spending each coin, %s sat needed with the fee", e.Available.Grouped(), e.Needed.Grouped())
 }
 
@@ -73,7 +76,7 @@ type DustError struct {
 
 // Error names the payee and the limit so the user can fix the amount.
 func (e *DustError) Error() string {
-	return fmt.Sprintf("payee %d: %s sat is below the %s dust limit of %s sat (nodes do not relay smaller outputs): send at least %s sat", e.Index+1, e.Value.Grouped(), e.Type, e.Min.Grouped(), e.Min.Grouped())
+	return fmt.Sprintf("payee %d: %s sat is below the dust limit of %s sat for a %s (nodes do not relay smaller outputs): send at least %s sat", e.Index+1, e.Value.Grouped(), e.Min.Grouped(), e.Type.AddressKind(), e.Min.Grouped())
 }
 
 // Unwrap makes errors.Is(err, ErrDustOutput) hold.

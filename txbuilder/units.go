@@ -65,6 +65,22 @@ const (
 )
 
 // String names the script type as descriptors and the CLI do.
+// AddressKind names the kind of address the type pays to as people know it, for messages:
+// "a taproot address" reads where "a tr output" does not.
+func (t ScriptType) AddressKind() string {
+	switch t {
+	case P2PKH:
+		return "legacy address"
+	case P2SHP2WPKH, P2SH:
+		return "P2SH address"
+	case P2WPKH:
+		return "native segwit address"
+	case P2TR:
+		return "taproot address"
+	}
+	return "segwit script address"
+}
+
 func (t ScriptType) String() string {
 	switch t {
 	case P2PKH:

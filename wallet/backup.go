@@ -333,7 +333,7 @@ func (b *Backup) check() error {
 		return errors.New("no keystore")
 	}
 	if len(b.Keystore) > maxBackupKeystore {
-		return fmt.Errorf("keystore of %s bytes; a keystore is at most %d KiB", groupDigits(len(b.Keystore)), maxBackupKeystore>>10)
+		return fmt.Errorf("keystore of %s bytes; a keystore is at most %d KiB", groupNum(int64(len(b.Keystore))), maxBackupKeystore>>10)
 	}
 	accts, err := b.accounts()
 	if err != nil {
@@ -395,7 +395,7 @@ func (b *Backup) accounts() ([]*account, error) {
 			return nil, fmt.Errorf("account %d: %w", r.Purpose, err)
 		}
 		if r.NextReceive > maxBackupNextIndex || r.NextChange > maxBackupNextIndex {
-			return nil, fmt.Errorf("account %d: more than %s addresses handed out", r.Purpose, groupDigits(maxBackupNextIndex))
+			return nil, fmt.Errorf("account %d: more than %s addresses handed out", r.Purpose, groupNum(int64(maxBackupNextIndex)))
 		}
 		a := &account{rec: r, keys: ka}
 		if r.Main {

@@ -189,8 +189,8 @@ func (g *pendingGraph) check(tx *store.Txn, inputs []wire.OutPoint, vsize int64,
 			"wait for a confirmation and try again", ErrChainTooLong, n, MaxUnconfirmedAncestors)
 	}
 	if s := anc.VSize + vsize; s > MaxUnconfirmedChainVSize {
-		return fmt.Errorf("%w: it and its unconfirmed ancestors would weigh %d vB, and nodes relay at most %d: "+
-			"wait for a confirmation and try again", ErrChainTooLong, s, MaxUnconfirmedChainVSize)
+		return fmt.Errorf("%w: it and its unconfirmed ancestors would weigh %s vB, and nodes relay at most %s: "+
+			"wait for a confirmation and try again", ErrChainTooLong, groupNum(s), groupNum(MaxUnconfirmedChainVSize))
 	}
 	for _, a := range anc.Ancestors {
 		desc := g.descendants(a, skip)
@@ -203,8 +203,8 @@ func (g *pendingGraph) check(tx *store.Txn, inputs []wire.OutPoint, vsize int64,
 			s += g.vsize(tx, d)
 		}
 		if s > MaxUnconfirmedChainVSize {
-			return fmt.Errorf("%w: unconfirmed %s and its descendants would weigh %d vB, and nodes relay at most %d: "+
-				"wait for a confirmation and try again", ErrChainTooLong, a, s, MaxUnconfirmedChainVSize)
+			return fmt.Errorf("%w: unconfirmed %s and its descendants would weigh %s vB, and nodes relay at most %s: "+
+				"wait for a confirmation and try again", ErrChainTooLong, a, groupNum(s), groupNum(MaxUnconfirmedChainVSize))
 		}
 	}
 	return nil

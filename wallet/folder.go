@@ -68,6 +68,11 @@ func newWalletDir(dir string) (work string, commit func() error, undo func(), er
 			if errors.Is(err, os.ErrExist) {
 				return exists()
 			}
+			// The rename error names the work folder as well as dir: keep only its cause.
+			var le *os.LinkError
+			if errors.As(err, &le) {
+				err = le.Err
+			}
 			return fmt.Errorf("create %s: %w", dir, err)
 		}
 		// The wallet is in place: a folder that cannot be synced (Windows refuses it) costs

@@ -28,7 +28,7 @@ const MaxLabelBytes = 1000
 // one-line BIP329 export or reach the terminal of whoever lists it.
 func CheckLabel(text string) error {
 	if len(text) > MaxLabelBytes {
-		return fmt.Errorf("%w: a label is at most %s bytes (this one is %s): shorten it", ErrBadInput, groupDigits(MaxLabelBytes), groupDigits(len(text)))
+		return fmt.Errorf("%w: a label is at most %s bytes (this one is %s): shorten it", ErrBadInput, groupNum(int64(MaxLabelBytes)), groupNum(int64(len(text))))
 	}
 	if !utf8.ValidString(text) {
 		return fmt.Errorf("%w: a label must be UTF-8 text", ErrBadInput)
@@ -164,9 +164,12 @@ func (w *Wallet) LabelRecords() ([]bip329.Record, error) {
 				continue
 			}
 			no := false
-			rec := bip329.Record{Type: bip329.TypeOutput, Ref: op.String(), Spendable: &no, Origin: mainOrigin}
+			rec := bip329.Record{Type: bip329.TypeOutput, Ref: op.String(), Spendable: &no}
 			if c, ok := coinAt[op]; ok {
 				rec.Origin, rec.Extra = w.coinExtra(c)
+			}
+			if rec.Origin == "" { // a silent payment's coin has no account path: the wallet's own
+				rec.Origin = mainOrigin
 			}
 			out = append(out, rec)
 		}
@@ -215,6 +218,15 @@ func (w *Wallet) origin(purpose uint32) string {
 	a := w.account(purpose)
 	if a == nil {
 		return ""
+	}
+	if m := a.keys.Multi; m != nil {
+		// Every cosigner's key origin, in the descriptor's order, as the wallet's descriptor
+		// names them: wsh(sortedmulti(2,[b8688df1/48h/1h/0h/2h],[...],[...])).
+		parts := make([]string, len(m.Cosigners))
+		for i, c := range m.Cosigners {
+			parts[i] = "[" + keys.FormatFingerprint(c.Fingerprint) + strings.TrimPrefix(c.OriginPath(), "m") + "]"
+		}
+		return fmt.Sprintf("wsh(sortedmulti(%d,%s))", m.M, strings.Join(parts, ","))
 	}
 	o := "[" + keys.FormatFingerprint(a.keys.Fingerprint) + strings.TrimPrefix(a.keys.OriginPath(), "m") + "]"
 	switch a.keys.ScriptType() {
@@ -300,7 +312,7 @@ func (w *Wallet) ImportLabels(recs []bip329.Record) (LabelImport, error) {
 		if err := bip329.Validate(&r); err != nil {
 			return res, &bip329.LineError{Line: r.Line, Err: err}
 		}
-		if o := keyOrigin(r.Origin); o != "" && !w.hasKeyOrigin(o) {
+		if o := keyOrigins(r.Origin); o != "" && !w.hasKeyOrigins(o) {
 			res.Skipped = append(res.Skipped, SkippedLabel{Line: r.Line, Type: r.Type,
 				Reason: "its origin " + r.Origin + " is another wallet's account"})
 			continue
@@ -409,22 +421,43 @@ func truncateUTF8(s string, n int) string {
 	return s[:n]
 }
 
-// keyOrigin is the key origin inside a BIP329 origin ("wpkh([d34db33f/84'/0'/0'])" gives
-// "d34db33f/84h/0h/0h"), normalised: lowercase, hardened steps written h. "" when there is none.
-func keyOrigin(origin string) string {
-	i := strings.IndexByte(origin, '[')
-	j := strings.IndexByte(origin, ']')
-	if i < 0 || j < i {
-		return ""
+// keyOrigins are the key origins inside a BIP329 origin ("wpkh([d34db33f/84'/0'/0'])" gives
+// "d34db33f/84h/0h/0h"; a multisig's names one per cosigner), normalised (lowercase, hardened
+// steps written h), sorted, and joined by spaces: a multisig's cosigners may come in any
+// order. "" when there is none.
+func keyOrigins(origin string) string {
+	var out []string
+	for {
+		i := strings.IndexByte(origin, '[')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(origin[i:], ']')
+		if j < 0 {
+			break
+		}
+		out = append(out, strings.ToLower(strings.NewReplacer("'", "h", "H", "h").Replace(origin[i+1:i+j])))
+		origin = origin[i+j+1:]
 	}
-	return strings.ToLower(strings.NewReplacer("'", "h", "H", "h").Replace(origin[i+1 : j]))
+	slices.Sort(out)
+	return strings.Join(out, " ")
 }
 
-// hasKeyOrigin says whether a normalised key origin is one of the wallet's accounts.
-func (w *Wallet) hasKeyOrigin(o string) bool {
+// hasKeyOrigins says whether normalised key origins (keyOrigins) are one of the wallet's
+// accounts': the same keys, whatever the script function says.
+// A watch-only account made without --fingerprint writes 00000000 for the fingerprint it does
+// not know: its path alone must then match, or its own labels from the seed's wallet would be
+// skipped.
+func (w *Wallet) hasKeyOrigins(o string) bool {
 	for _, a := range w.accounts {
-		if keyOrigin(w.origin(uint32(a.keys.Purpose))) == o {
+		own := keyOrigins(w.origin(uint32(a.keys.Purpose)))
+		if own == o {
 			return true
+		}
+		if path, ok := strings.CutPrefix(own, "00000000/"); ok && !strings.Contains(o, " ") {
+			if _, p, _ := strings.Cut(o, "/"); p == path {
+				return true
+			}
 		}
 	}
 	return false

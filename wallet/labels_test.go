@@ -186,3 +186,29 @@ func TestImportLabelsSkipsAnotherAccountsOrigin(t *testing.T) {
 		t.Fatalf("labels after import: %+v %v", recs, err)
 	}
 }
+
+// A frozen silent payment coin has no account path of its own; its record still names the
+// wallet (the main account's origin), as every exported record does.
+func TestLabelRecordsFrozenSilentCoinHasOrigin(t *testing.T) {
+	w := newWallet(t, txbuilder.P2TR, false)
+	h, err := chainhash.NewHashFromStr(labelTxid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := wire.OutPoint{Hash: *h, Index: 3}
+	if err := w.st.Update(func(tx *store.Txn) error {
+		if err := tx.ReplaceDerived([]store.Coin{{OutPoint: op, Value: 1000, Purpose: store.SilentPurpose, Height: 1}}, nil); err != nil {
+			return err
+		}
+		return tx.SetFrozen(op, true)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := w.LabelRecords()
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("%+v %v", recs, err)
+	}
+	if recs[0].Origin != w.origin(uint32(w.main().keys.Purpose)) || recs[0].Extra.Value == nil || *recs[0].Extra.Value != 1000 {
+		t.Fatalf("record %+v", recs[0])
+	}
+}

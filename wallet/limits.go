@@ -48,8 +48,8 @@ func (e *LimitError) Error() string {
 	return fmt.Sprintf("spending limit: %s to %s is above limit.per-payment %s", groupSat(e.Amount), e.Address, groupSat(e.Cap))
 }
 
-// groupDigits writes a count for people, digits grouped: 5,000.
-func groupDigits(n int) string { return strings.TrimSuffix(groupSat(int64(n)), " sat") }
+// groupNum writes a count or size for people, digits grouped: 101,000.
+func groupNum(v int64) string { return strings.TrimSuffix(groupSat(v), " sat") }
 
 // groupSat writes an amount for people, digits grouped: 15,000 sat.
 func groupSat(v int64) string {

@@ -277,7 +277,7 @@ func checkSigned(plan *Plan, tx *wire.MsgTx) error {
 		return err
 	}
 	if wt := txbuilder.TxWeight(tx); wt > txbuilder.MaxStandardTxWeight {
-		return fmt.Errorf("%w: the signed transaction weighs %s WU, above %s; nothing was sent", txbuilder.ErrTooLarge, groupDigits(int(wt)), groupDigits(int(txbuilder.MaxStandardTxWeight)))
+		return fmt.Errorf("%w: the signed transaction weighs %s WU, above %s; nothing was sent", txbuilder.ErrTooLarge, groupNum(int64(wt)), groupNum(int64(txbuilder.MaxStandardTxWeight)))
 	}
 	for i, out := range tx.TxOut {
 		if isNullData(out.PkScript) {

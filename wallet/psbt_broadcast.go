@@ -2,6 +2,7 @@ package wallet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -68,7 +69,16 @@ func (w *Wallet) SendReady(ctx context.Context, be chain.Backend, p *psbt.Packet
 	}
 	id, err := be.Broadcast(ctx, tx)
 	if err != nil {
-		return chainhash.Hash{}, err
+		if conf := alreadyConfirmed(ctx, be, tx, err); conf != nil {
+			return chainhash.Hash{}, conf
+		}
+		// Already in the backend's mempool: sent before, as a payment of the wallet's own
+		// would be taken (Broadcast).
+		var bErr *chain.BroadcastError
+		if !errors.As(err, &bErr) || bErr.Cause != chain.CauseAlreadyInChain {
+			return chainhash.Hash{}, err
+		}
+		id = tx.TxHash()
 	}
 	if id != tx.TxHash() {
 		return chainhash.Hash{}, fmt.Errorf("broadcast: %s answered txid %s for %s: %w", be.Name(), id, tx.TxHash(), chain.ErrUnreachable)

@@ -148,12 +148,15 @@ func (w *Wallet) PlanSend(req SendRequest) (*Plan, error) {
 	if req.SweepAll && len(required) == 0 {
 		required, cands = cands, nil
 		if len(required) == 0 {
-			return nil, &txbuilder.InsufficientFundsError{}
+			return nil, notCounted(&txbuilder.InsufficientFundsError{}, pc)
 		}
 	}
 	plan, err := w.finishPlan(req, pc, required, cands, nil)
 	if err != nil {
-		return nil, err
+		if len(req.From) > 0 {
+			return nil, err // the coins were named: none was left out
+		}
+		return nil, notCounted(err, pc)
 	}
 	plan.Notes = notes
 	return plan, nil
@@ -386,6 +389,12 @@ func (w *Wallet) Broadcast(ctx context.Context, be chain.Backend, tx *wire.MsgTx
 	}
 	id, err := be.Broadcast(ctx, tx)
 	if err != nil {
+		// Already in a block: say so, the next sync records it.
+		if conf := alreadyConfirmed(ctx, be, tx, err); conf != nil {
+			return chainhash.Hash{}, conf
+		}
+		// Already in a mempool: it went out before (a retry after a lost answer), and is
+		// recorded as sent.
 		var bErr *chain.BroadcastError
 		if !errors.As(err, &bErr) || bErr.Cause != chain.CauseAlreadyInChain {
 			return chainhash.Hash{}, err

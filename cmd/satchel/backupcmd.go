@@ -108,13 +108,13 @@ anyone with the file and the passphrase can spend.
 				return err
 			}
 			if !w.Meta().WatchOnly {
-				pass, err := a.passphrase(false)
-				if err != nil {
+				// withPassphrase: a mistyped passphrase can be typed again, as for signing.
+				var key []byte
+				if err := a.withPassphrase(func(pass []byte) error {
+					k, err := w.BackupKey(pass, a.Keystore...)
+					key = k
 					return err
-				}
-				key, err := w.BackupKey(pass, a.Keystore...)
-				wipe(pass)
-				if err != nil {
+				}); err != nil {
 					return err
 				}
 				b.Authenticate(key)
@@ -231,15 +231,24 @@ func (a *App) restoreBackup(cmd *cobra.Command, file string) error {
 	if _, err := os.Stat(dir); err == nil {
 		return fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", wallet.ErrExists, dir)
 	}
-	var pass []byte
-	if !b.Wallet.WatchOnly {
-		if pass, err = a.passphrase(false); err != nil {
-			return err
+	var res *wallet.Created
+	restore := func(pass []byte) error {
+		var err error
+		res, err = wallet.RestoreBackup(cmd.Context(), wallet.RestoreBackupOptions{Dir: dir, Network: a.flags.network,
+			Backup: b, Passphrase: pass, Keystore: a.Keystore})
+		if errors.Is(err, wallet.ErrWrongPassphrase) {
+			// The keystore is the one inside the backup: the wallet folder named by the
+			// keystore's own message does not exist (nothing was written).
+			return fmt.Errorf("%w for the keystore in %s: give the wallet passphrase it had when the backup was made", wallet.ErrWrongPassphrase, file)
 		}
-		defer wipe(pass)
+		return err
 	}
-	res, err := wallet.RestoreBackup(cmd.Context(), wallet.RestoreBackupOptions{Dir: dir, Network: a.flags.network,
-		Backup: b, Passphrase: pass, Keystore: a.Keystore})
+	if b.Wallet.WatchOnly {
+		err = restore(nil)
+	} else {
+		// A wrong passphrase leaves nothing behind, so one mistyped at the prompt can be typed again.
+		err = a.withPassphrase(restore)
+	}
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -46,7 +45,7 @@ func (a *App) printHistory(rows []historyJSON, wide bool) error {
 		return err
 	}
 	if !a.OutTerm || wide {
-		return a.historyTable(rows, 0).write(a)
+		return a.historyTable(rows, 0, 0).write(a)
 	}
 	width := a.OutWidth
 	if width <= 0 {
@@ -54,13 +53,27 @@ func (a *App) printHistory(rows []historyJSON, wide bool) error {
 	}
 	var full bytes.Buffer
 	color := a.colorAllowed(a.OutTerm)
-	if err := a.historyTable(rows, 0).render(&full, false); err != nil {
+	if err := a.historyTable(rows, 0, 0).render(&full, false); err != nil {
 		return err
 	}
 	if maxLineWidth(full.String()) <= width {
-		return a.historyTable(rows, 0).render(a.Out, color)
+		return a.historyTable(rows, 0, 0).render(a.Out, color)
 	}
-	return a.historyTable(rows, width).render(a.Out, color)
+	// Narrower and narrower until it fits: short txids, times to the minute and the label cut;
+	// then the unit said once in the header instead of on every amount (large amounts, years of
+	// confirmations); at last no label. Only amounts too large to exist stay wider.
+	var t *table
+	for compact := 0; compact <= 2; compact++ {
+		t = a.historyTable(rows, width, compact)
+		var b bytes.Buffer
+		if err := t.render(&b, false); err != nil {
+			return err
+		}
+		if maxLineWidth(b.String()) <= width {
+			break
+		}
+	}
+	return t.render(a.Out, color)
 }
 
 // maxLineWidth is the widest line of s, in runes.
@@ -72,13 +85,29 @@ func maxLineWidth(s string) int {
 	return n
 }
 
-// historyTable lays history out; a width above 0 makes the narrow form that fits it.
-func (a *App) historyTable(rows []historyJSON, width int) *table {
+// historyTable lays history out; a width above 0 makes the narrow form that fits it, cutting
+// the label (the last column). compact 1 also writes the unit once in the amount headers;
+// compact 2 also leaves the label out.
+func (a *App) historyTable(rows []historyJSON, width, compact int) *table {
 	narrow := width > 0
-	cols := []string{"TIME (" + a.zoneName() + ")", "AMOUNT", "FEE", "STATUS", "CONF", "TXID", "LABEL"}
+	amountHead, feeHead := "AMOUNT", "FEE"
+	unit := func(s string) string { return s }
+	if compact >= 1 {
+		name := "sat"
+		if a.flags.unit == "btc" {
+			name = "BTC"
+		}
+		amountHead, feeHead = "AMOUNT ("+name+")", "FEE ("+name+")"
+		unit = func(s string) string { return strings.TrimSuffix(s, " "+name) }
+	}
+	cols := []string{"TIME (" + a.zoneName() + ")", amountHead, feeHead, "STATUS", "CONF", "TXID"}
 	fiatCol := rows[0].FiatText != ""
 	if fiatCol {
+		// Before the label, so that the label is the column a narrow table cuts.
 		cols = append(cols, "VALUE")
+	}
+	if compact < 2 {
+		cols = append(cols, "LABEL")
 	}
 	t := newTable(cols...)
 	t.alignRight(1, 2, 4)
@@ -92,7 +121,7 @@ func (a *App) historyTable(rows []historyJSON, width int) *table {
 			}
 		}
 		if h.Fee != nil {
-			fee = a.fmtAmount(*h.Fee)
+			fee = unit(a.fmtAmount(*h.Fee))
 		}
 		amt := stylePlain
 		switch {
@@ -117,10 +146,13 @@ func (a *App) historyTable(rows []historyJSON, width int) *table {
 		if narrow && len(id) > shortTxID {
 			id = id[:shortTxID]
 		}
-		cells := []cell{txt(ts).in(row), txt(a.fmtSignedAmount(h.Amount)).in(amt), txt(fee).in(row), txt(status).in(row),
-			txt(strconv.Itoa(int(h.Confirmations))).in(row), txt(id), txt(h.Label)}
+		cells := []cell{txt(ts).in(row), txt(unit(a.fmtSignedAmount(h.Amount))).in(amt), txt(fee).in(row), txt(status).in(row),
+			txt(groupDigits(int64(h.Confirmations))).in(row), txt(id)}
 		if fiatCol {
 			cells = append(cells, txt(h.FiatText))
+		}
+		if compact < 2 {
+			cells = append(cells, txt(h.Label))
 		}
 		t.add(cells...)
 	}
@@ -162,9 +194,9 @@ func (a *App) printUtxos(coins []utxoJSON) error {
 		}
 		if j.Immature {
 			// A young coinbase: the STATE column says from which height it can be spent.
-			row, frozen = styleDim, fmt.Sprintf("immature until %d", *j.MatureHeight)
+			row, frozen = styleDim, fmt.Sprintf("immature until height %d", *j.MatureHeight)
 		}
-		conf := txt(strconv.Itoa(int(j.Confirmations))).in(row)
+		conf := txt(groupDigits(int64(j.Confirmations))).in(row)
 		if j.Confirmations == 0 {
 			conf = conf.in(styleDim)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/satchel-wallet/satchel/keystore"
 	"github.com/satchel-wallet/satchel/wallet/chain"
+	"github.com/satchel-wallet/satchel/wallet/keys"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -259,8 +261,40 @@ func TestSeedVerify(t *testing.T) {
 	}
 	other := "legal winner thank year wave sausage worth useful legal winner thank yellow"
 	r := c.run(other, "seed", "verify", "--json")
-	if r.code != exitError || strings.Contains(r.out+r.err, "abandon") {
+	if r.code != exitError || strings.Contains(r.out+r.err, "abandon") || strings.Contains(r.err, "#") {
 		t.Fatalf("other backup: exit %d %s %s", r.code, r.out, r.err)
+	}
+	// A valid mnemonic two words off the wallet's (both in the checksum's reach): those two
+	// are named, and neither the typed nor the right words are shown.
+	near := strings.Replace(abandon, "abandon about", "ability absurd", 1)
+	if _, err := keys.ParseMnemonic(near); err != nil {
+		t.Fatalf("test mnemonic: %v", err)
+	}
+	r = c.run(near, "seed", "verify")
+	if r.code != exitError || !strings.Contains(r.err, "words #11 and #12 do not match") || strings.Contains(r.err, "absurd") || strings.Contains(r.err, "about") {
+		t.Fatalf("near backup: exit %d %q", r.code, r.err)
+	}
+	// One list word miscopied breaks the checksum: the word is still found and named (four
+	// letters of the others are enough, as everywhere).
+	typo := strings.Replace(abandon, "abandon abandon about", "abandon ability abou", 1)
+	r = c.run(typo, "seed", "verify", "--json")
+	if code, msg := jsonError(t, r.err); r.code != exitError || code != "backup_mismatch" || !strings.Contains(msg, "word #11 does not match") {
+		t.Fatalf("checksum broken by one word: exit %d %q", r.code, r.err)
+	}
+	// Many words off and a broken checksum: the checksum is what is reported, exit 2.
+	far := "legal winner thank year wave sausage worth useful legal winner thank zoo"
+	if _, err := keys.ParseMnemonic(far); !errors.Is(err, keys.ErrBadChecksum) {
+		t.Fatalf("test mnemonic: %v", err)
+	}
+	r = c.run(far, "seed", "verify", "--json")
+	if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "bad_checksum" {
+		t.Fatalf("another seed, bad checksum: exit %d %q", r.code, r.err)
+	}
+	// With no passphrase to unlock the wallet, a broken checksum is reported as such.
+	delete(c.env, "SATCHEL_PASSPHRASE")
+	r = c.run(typo, "seed", "verify", "--json")
+	if code, _ := jsonError(t, r.err); r.code != exitUsage || code != "bad_checksum" {
+		t.Fatalf("bad checksum without a passphrase: exit %d %q", r.code, r.err)
 	}
 }
 

@@ -443,7 +443,8 @@ $SATCHEL_CONFIG if set, else $XDG_CONFIG_HOME/satchel/config.toml, else
 
 A value is taken from the first of: a flag, an environment variable, the wallet's config, the
 global config, the default. get and list show what the files say (the wallet's file over the
-global one; with --global only the global one).
+global one; with --global only the global one). list shows every key, with its default or "not
+set" when no file sets it, and names a flag or variable given that beats the files.
 
 Keys:
 ` + configKeysHelp() + `
@@ -593,10 +594,16 @@ Keys:
 		},
 	}
 	list := &cobra.Command{
-		Use: "list", Short: "Print every setting in the config files", Args: cobra.NoArgs,
+		Use: "list", Short: "Print every setting: what the config files say, else its default", Args: cobra.NoArgs,
 		Example: "  satchel config list\n  satchel config list --global --json",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, read, err := files()
+			noWallet := false
+			if _, code := classify(err); err != nil && code == "no_wallet" && !global && a.globalConfigPath() != "" {
+				// Before the first create: what every wallet would start with, said so.
+				a.warn("no_wallet", "no wallet yet (satchel create makes one): showing the global settings and defaults")
+				read, err, noWallet = []string{a.globalConfigPath()}, nil, true
+			}
 			if err != nil {
 				return err
 			}
@@ -605,7 +612,7 @@ Keys:
 				return err
 			}
 			// The wallet's spending caps live in wallet.db; they are settings all the same.
-			if !global {
+			if !global && !noWallet {
 				for _, k := range limitKeys {
 					v, err := a.showLimit(k)
 					if err != nil {
@@ -613,23 +620,72 @@ Keys:
 					}
 					if v != "" {
 						cfg[k], origin[k] = v, "wallet.db"
+					} else {
+						origin[k] = "not_set"
 					}
 				}
 			}
+			// Every key is listed, so that a newcomer sees what can be set: one no file
+			// sets shows its default, or that it is not set.
+			for _, d := range settings {
+				if _, ok := origin[d.key]; ok {
+					continue
+				}
+				if d.def != "" {
+					cfg[d.key], origin[d.key] = d.def, "default"
+				} else {
+					origin[d.key] = "not_set"
+				}
+			}
+			// A flag or environment variable beats the files: say so, or a list that says
+			// "network = mainnet (default)" misleads whoever has SATCHEL_NETWORK=regtest.
+			overrideOf := func(k string) (by, v string) {
+				d, ok := settingByKey(k)
+				if !ok {
+					return "", ""
+				}
+				// Only a flag given here: a.flags holds network, wallet and unit resolved.
+				if f := cmd.Flag(d.flag); d.flag != "" && f != nil && f.Changed {
+					return "--" + d.flag, maskURL(f.Value.String())
+				}
+				if v := a.Getenv(d.env); v != "" {
+					return d.env, maskURL(v)
+				}
+				return "", ""
+			}
 			if a.flags.json {
-				out := make(map[string]configListEntry, len(cfg))
-				for k, v := range cfg {
-					out[k] = configListEntry{Value: configJSONValue(k, v), Source: origin[k]}
+				out := make(map[string]configListEntry, len(origin))
+				for k, src := range origin {
+					e := configListEntry{Source: src}
+					if src != "not_set" {
+						e.Value = configJSONValue(k, cfg[k])
+					}
+					if by, v := overrideOf(k); by != "" {
+						e.OverriddenBy, e.InUse = by, configJSONValue(k, v)
+					}
+					out[k] = e
 				}
 				return a.printJSON(out)
 			}
-			ks := make([]string, 0, len(cfg))
-			for k := range cfg {
+			ks := make([]string, 0, len(origin))
+			for k := range origin {
 				ks = append(ks, k)
 			}
 			sort.Strings(ks)
 			for _, k := range ks {
-				fmt.Fprintf(a.Out, "%s = %s  (%s)\n", k, cfg[k], origin[k])
+				over := ""
+				if by, v := overrideOf(k); by != "" {
+					sep := "=" // SATCHEL_UNIT=btc, --unit btc: as each is typed
+					if strings.HasPrefix(by, "--") {
+						sep = " "
+					}
+					over = fmt.Sprintf("; %s%s%s is used", by, sep, v)
+				}
+				if origin[k] == "not_set" {
+					fmt.Fprintf(a.Out, "%s  (not set%s)\n", k, over)
+					continue
+				}
+				fmt.Fprintf(a.Out, "%s = %s  (%s%s)\n", k, cfg[k], origin[k], over)
 			}
 			return nil
 		},
@@ -699,11 +755,15 @@ func readBounded(path string, max int64) ([]byte, error) {
 	return data, nil
 }
 
-// configListEntry is one setting in config list --json: its value and the file it comes from
-// (wallet: the wallet's config.toml, global: the global one, wallet.db: a spending cap).
+// configListEntry is one setting in config list --json: its value and where it comes from
+// (wallet: the wallet's config.toml, global: the global one, wallet.db: a spending cap,
+// default: no file sets it; not_set, with a null value: no file sets it and it has no default).
+// A flag or environment variable that beats them is named in overridden_by, with its value.
 type configListEntry struct {
-	Value  any    `json:"value"`
-	Source string `json:"source"`
+	Value        any    `json:"value"`
+	Source       string `json:"source"`
+	OverriddenBy string `json:"overridden_by,omitempty"`
+	InUse        any    `json:"in_use,omitempty"`
 }
 
 // configJSONValue gives a setting its JSON type: numbers as numbers (gap-limit, fee-target,
@@ -729,6 +789,8 @@ func notSet(key string) error {
 	msg := fmt.Sprintf("%s is not set", key)
 	if d, ok := settingByKey(key); ok && d.def != "" {
 		msg += fmt.Sprintf(" in the config files (satchel uses the default, %s)", d.def)
+	} else {
+		msg += fmt.Sprintf(" (set it with: satchel config set %s VALUE)", key)
 	}
 	return &codedError{exit: exitError, code: "not_set", err: errors.New(msg)}
 }

@@ -113,10 +113,12 @@ is shown on its own screen; --json lists them under "shares", one array per grou
 					return err
 				}
 			}
+			done := a.encrypting()
 			res, err := wallet.Create(cmd.Context(), wallet.CreateOptions{
 				Dir: dir, Network: a.flags.network, Type: st, Mnemonic: []byte(mnemonic),
 				BIP39Passphrase: bip39pass, Passphrase: pass, Keystore: a.Keystore, Now: a.Now(), Multisig: multi,
 			})
+			done()
 			if err != nil {
 				return err
 			}

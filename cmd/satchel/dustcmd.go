@@ -191,8 +191,9 @@ backend that indexes transactions (it then learns the parent's txid).`,
 					return nil, err
 				}
 				if !a.flags.json {
-					fmt.Fprintf(a.Err, "parent %d vB paying %s; %d unconfirmed ancestors (%d vB); the child pays %s sat/vB itself, the package %s sat/vB\n",
-						cp.ParentVSize, a.fmtAmount(int64(cp.ParentFee)), cp.Ancestors, cp.AncestorsVSize, cp.ChildRate(), cp.PackageRate)
+					fmt.Fprintf(a.Err, "parent %s vB paying %s; %s (%s vB); the child pays %s sat/vB itself, the package %s sat/vB\n",
+						groupDigits(int64(cp.ParentVSize)), a.fmtAmount(int64(cp.ParentFee)), count(cp.Ancestors, "unconfirmed ancestor", "unconfirmed ancestors"),
+						groupDigits(int64(cp.AncestorsVSize)), cp.ChildRate(), cp.PackageRate)
 				}
 				return cp.Plan, nil
 			}, guard, dryRun, "cpfp", func(p planJSON) any {

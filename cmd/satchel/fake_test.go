@@ -56,6 +56,9 @@ func TestFeesKeepsSubSatRatesAndPricesATip(t *testing.T) {
 	if f.RelayFee != "1" {
 		t.Fatalf("relay %s", f.RelayFee)
 	}
+	if r := c.mustRun("", "fees"); !strings.Contains(r.out, "a tip is 154 vB (1 input, 2 outputs, from a taproot address)") {
+		t.Fatalf("fees text:\n%s", r.out)
+	}
 	fc.Fee = 0
 	f = decodeJSON[feesJSON](t, c.mustRun("", "fees", "--json").out)
 	if f.Estimates[0].FeeRate != nil || f.Estimates[0].TipFee != nil {

@@ -92,7 +92,7 @@ Estimates below 1 sat/vB are kept as decimals. send --target uses the same sourc
 				fmt.Fprintf(a.Out, "%-14s %12s %12s %12s %12s\n", r.Label, *r.FeeRate, a.fmtAmount(*r.TipFee),
 					wallet.Share(txbuilder.Amount(*r.TipFee), 1000), wallet.Share(txbuilder.Amount(*r.TipFee), 10000))
 			}
-			fmt.Fprintf(a.Out, "minimum relay fee: %s sat/vB; a tip is %d vB (1 input, 2 outputs, %s)\n", out.RelayFee, out.TipVSize, typ)
+			fmt.Fprintf(a.Out, "minimum relay fee: %s sat/vB; a tip is %s vB (1 input, 2 outputs, from a %s)\n", out.RelayFee, groupDigits(out.TipVSize), typ.AddressKind())
 			if out.Estimates[0].FeeRate == nil {
 				fmt.Fprintln(a.Out, "the backend has no estimates (regtest nodes have none): give --fee-rate to send")
 			}

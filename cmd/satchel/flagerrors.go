@@ -187,7 +187,11 @@ func argCountForPeople(cmd *cobra.Command, msg string) (string, bool) {
 	if k := n(m[6]); k > 0 {
 		got = fmt.Sprintf("%d %s given", k, map[bool]string{true: "was", false: "were"}[k == 1])
 	}
-	return fmt.Sprintf("%s %s%s, and %s: see %s --help", name, want, shape, got, path), true
+	why := fmt.Sprintf("%s %s%s, and %s: see %s --help", name, want, shape, got, path)
+	if name == "send" && m[3] != "" && n(m[6]) > n(m[3]) {
+		why += "; to pay several payees, give --to ADDRESS=AMOUNT for each, or --batch FILE"
+	}
+	return why, true
 }
 
 // splitInvalidFlagValue reads pflag's `invalid argument "VALUE" for "--flag" flag: CAUSE`

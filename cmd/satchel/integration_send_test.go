@@ -205,3 +205,31 @@ func TestIntegrationBatchSweepAndBackToBack(t *testing.T) {
 		t.Fatalf("after sweep %+v", b)
 	}
 }
+
+// A real node refuses a confirmed transaction sent again in its own words ("already exists in
+// blockchain"); psbt broadcast says where it is instead, exit 5.
+func TestIntegrationRebroadcastConfirmedPSBT(t *testing.T) {
+	c, n := nodeCLI(t)
+	watchPair(t, c, "wpkh")
+	c.fund(n, "cold", 50_000)
+	dir := t.TempDir()
+	u, s := filepath.Join(dir, "u.psbt"), filepath.Join(dir, "s.psbt")
+	c.mustRun("", "send", "--wallet", "cold", outsider, "20000", "--fee-rate", "2", "--psbt-out", u)
+	c.mustRun("", "psbt", "sign", u, "--wallet", "hot", "--yes", "--out", s)
+	sent := decodeJSON[psbtBroadcastJSON](t, c.mustRun("", "psbt", "broadcast", s, "--yes", "--json", "--wallet", "cold").out)
+	n.Mine(t, 2)
+	var height int32
+	for _, h := range c.history("cold") {
+		if h.TxID == sent.TxID && h.Height != nil {
+			height = *h.Height
+		}
+	}
+	if height == 0 {
+		t.Fatalf("%s not confirmed in history", sent.TxID)
+	}
+	r := c.run("", "psbt", "broadcast", s, "--yes", "--json", "--wallet", "cold")
+	code, msg := jsonError(t, r.err)
+	if want := fmt.Sprintf("already confirmed (block %d, 2 confirmations)", height); r.code != exitBackend || code != "broadcast_rejected" || !strings.Contains(msg, want) {
+		t.Fatalf("exit %d %s %q, want %q", r.code, code, msg, want)
+	}
+}

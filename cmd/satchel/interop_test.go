@@ -20,6 +20,9 @@ func TestCreateShamirExtendableFlag(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCLI(t)
 			out := decodeJSON[shamirOut](t, c.mustRun("", append([]string{"create", "--shamir", "2-of-3", "--json"}, tc.args...)...).out)
+			if out.Extendable != tc.want {
+				t.Errorf("--json says extendable %v, want %v", out.Extendable, tc.want)
+			}
 			for _, g := range out.Shares {
 				for _, m := range g {
 					sh, err := slip39.ParseShare(m)

@@ -89,3 +89,84 @@ func TestLabelsImportAllOrNothing(t *testing.T) {
 		t.Fatalf("labels after refused imports: %s", out)
 	}
 }
+
+// A record whose origin names another wallet's account (a Sparrow file of several wallets) is
+// skipped with a warning that names its line, the rest applies; every exported record says
+// which account it belongs to.
+func TestLabelsImportSkipsAnotherAccount(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	in := strings.Join([]string{
+		`{"type":"tx","ref":"` + tx1 + `","label":"theirs","origin":"wpkh([d34db33f/84'/0'/0'])"}`,
+		`{"type":"output","ref":"` + tx1 + `:1","label":"ours","origin":"tr([73c5da0a/86'/1'/0'])","spendable":false}`,
+		`{"type":"output","ref":"` + tx1 + `:2","label":"no origin"}`,
+	}, "\n")
+	r := c.mustRun(in, "labels", "import", "-")
+	if !strings.Contains(r.err, "warning: line 1: tx record skipped: its origin wpkh([d34db33f/84'/0'/0']) is another wallet's account") {
+		t.Fatalf("no warning for the other account's record: %q", r.err)
+	}
+	r = c.mustRun(in, "labels", "import", "-", "--json")
+	if !strings.Contains(r.err, `"code":"label_skipped"`) {
+		t.Fatalf("--json warning: %q", r.err)
+	}
+	out := c.mustRun("", "labels", "export").out
+	if strings.Contains(out, "theirs") || !strings.Contains(out, `"label":"ours"`) || !strings.Contains(out, `"label":"no origin"`) {
+		t.Fatalf("export after import:\n%s", out)
+	}
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if !strings.Contains(l, `"origin":"tr([73c5da0a/86h/1h/0h])"`) {
+			t.Errorf("a record without this wallet's origin: %s", l)
+		}
+	}
+}
+
+// A multisig wallet's records name all its keys (BIP329's origin for wsh(sortedmulti)), and an
+// import matches them whatever the order of the cosigners or the spelling of hardened steps.
+func TestLabelsMultisigOrigin(t *testing.T) {
+	c := newCLI(t)
+	ks := c.multisig3()
+	c.mustRun("", "create", "--multisig", "2", "--cosigner", ks[1], "--cosigner", ks[2], "--wallet", "mc", "--json")
+	c.mustRun("", "receive", "--label", "shop", "--wallet", "mc")
+	c.mustRun("", "label", tx1, "rent", "--wallet", "mc")
+	const origin = "wsh(sortedmulti(2,[b8688df1/48h/1h/0h/2h],[28645006/48h/1h/0h/2h],[73c5da0a/48h/1h/0h/2h]))"
+	out := c.mustRun("", "labels", "export", "--wallet", "mc").out
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	for _, l := range lines {
+		if !strings.Contains(l, `"origin":"`+origin+`"`) {
+			t.Errorf("record without the multisig's origin: %s", l)
+		}
+	}
+	if len(lines) != 2 {
+		t.Fatalf("export:\n%s", out)
+	}
+	in := strings.Join([]string{
+		`{"type":"tx","ref":"` + tx1 + `","label":"reordered","origin":"wsh(sortedmulti(2,[73C5DA0A/48'/1'/0'/2'],[b8688df1/48'/1'/0'/2'],[28645006/48'/1'/0'/2']))"}`,
+		`{"type":"tx","ref":"` + tx1 + `","label":"other keys","origin":"wsh(sortedmulti(2,[73c5da0a/48h/1h/0h/2h],[b8688df1/48h/1h/0h/2h]))"}`,
+	}, "\n")
+	r := c.mustRun(in, "labels", "import", "-", "--wallet", "mc")
+	if !strings.Contains(r.err, "line 2: tx record skipped") || strings.Contains(r.err, "line 1:") {
+		t.Fatalf("import warnings: %q", r.err)
+	}
+	if got := c.mustRun("", "labels", "export", "--wallet", "mc").out; !strings.Contains(got, `"label":"reordered"`) {
+		t.Fatalf("the reordered origin did not apply:\n%s", got)
+	}
+}
+
+// A watch-only wallet made from the bare xpub (no --fingerprint) takes the seed wallet's
+// labels: its unknown fingerprint (00000000) matches any, the path must still.
+func TestLabelsImportIntoWatchOnlyWithoutFingerprint(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	xpub := strings.TrimSpace(c.mustRun("", "export", "xpub").out)
+	c.mustRun("", "label", tx1, "rent")
+	labels := c.mustRun("", "labels", "export").out
+	c.mustRun("", "create", "--watch-only", "--xpub", xpub, "--type", "tr", "--wallet", "wo")
+	r := c.mustRun(labels, "labels", "import", "-", "--wallet", "wo")
+	if strings.Contains(r.err, "skipped") || !strings.Contains(c.mustRun("", "labels", "export", "--wallet", "wo").out, `"label":"rent"`) {
+		t.Fatalf("import into the watch-only wallet: %q", r.err)
+	}
+	other := `{"type":"tx","ref":"` + tx1 + `","label":"elsewhere","origin":"tr([73c5da0a/86h/1h/5h])"}`
+	if r := c.mustRun(other, "labels", "import", "-", "--wallet", "wo"); !strings.Contains(r.err, "line 1: tx record skipped") {
+		t.Fatalf("another account's path applied: %q", r.err)
+	}
+}

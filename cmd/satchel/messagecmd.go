@@ -109,6 +109,10 @@ signature only. The signature is checked before it is printed.`,
 			if err := needsSeed(w, "sign-message"); err != nil {
 				return err
 			}
+			// A mistyped address is told as one, before asking whether it is the wallet's.
+			if _, err := address.Decode(args[0], w.Net()); err != nil {
+				return addressError(args[0], err)
+			}
 			own, err := w.MessageAddress(args[0])
 			if err != nil {
 				if isAddressDecodeError(err) {

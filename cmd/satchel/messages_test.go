@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -14,10 +15,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/address"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/btcd"
+	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
 
@@ -72,6 +77,10 @@ func TestMessagesForPeople(t *testing.T) {
 			"this transaction is already confirmed in a block: there is nothing to broadcast again (the backend said: Transaction already in block chain)"},
 		{"in the mempool already", humanError(&chain.BroadcastError{Cause: chain.CauseAlreadyInChain, Message: "already have transaction 12"}).Error(),
 			"the backend already has this transaction (in its mempool or in a block): there is nothing to broadcast again (the backend said: already have transaction 12)"},
+		{"dust payee numbered from 1, its address kind in words", (&txbuilder.DustError{Index: 1, Value: 100, Min: 330, Type: txbuilder.P2TR}).Error(),
+			"payee 2: 100 sat is below the dust limit of 330 sat for a taproot address (nodes do not relay smaller outputs)"},
+		{"unset key without a default says how to set it", notSet("backend").Error(), "backend is not set (set it with: satchel config set backend VALUE)"},
+		{"unset key with a default names it", notSet("gap-limit").Error(), "gap-limit is not set in the config files (satchel uses the default, 20)"},
 		{"percent as a number", string(pctNumber(77, 1000)), "7.7"},
 		{"percent rounds to hundredths", string(pctNumber(1, 3)), "33.33"},
 		{"whole percent", string(pctNumber(5, 100)), "5"},
@@ -219,6 +228,8 @@ func TestWrongInputsSayWhatToDo(t *testing.T) {
 	}{
 		{[]string{"utxos", "--offline", "--fee-rate", "2sat"}, "", exitUsage, "a fee rate is in sat/vB", "sats"},
 		{[]string{"tip", "cancel", "nope"}, "", exitUsage, `no tip "nope"`, "bad input"},
+		{[]string{"sign-message", "nope", "hello"}, "", exitUsage, `not a bitcoin address: "nope"; check for a typo`, "is not a bitcoin address"},
+		{[]string{"tip", "add", outsider, "100"}, "", exitCannotPay, "100 sat is below the dust limit of 294 sat for a native segwit address", "wpkh"},
 		{[]string{"seed", "verify"}, "", exitUsage, "no seed words on stdin", "this one has 0"},
 		{[]string{"labels", "import", "/nonexistent/labels.jsonl"}, "", exitUsage, "cannot read /nonexistent/labels.jsonl: there is no such file (check the path)", "open /nonexistent"},
 	} {
@@ -383,7 +394,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"bump-fee", txid, "--fee-rate", "5", "--dry-run", "--offline"}, exitUsage, "bad_input", "check the txid (satchel history lists them)"},
 		{[]string{"cpfp", txid, "--fee-rate", "5", "--dry-run", "--offline"}, exitUsage, "no_backend", "--dry-run too: leave out --offline"},
 		{[]string{"send", "--to", outsider + "=21000000btc", "--to", "bcrt1pvnlk0hvxsy4x4awtscxmlm6h9t9m89x78w7x3u72fmqc2ctsv6ks55cckt=1btc", "--fee-rate", "2", "--dry-run", "--offline"}, exitUsage, "bad_amount", "the payees total more than 21 million BTC: check the amounts"},
-		{[]string{"send", outsider, "100", "--fee-rate", "2", "--dry-run", "--offline"}, exitCannotPay, "below_dust", "payee 1: 100 sat is below the wpkh dust limit of 294 sat (nodes do not relay smaller outputs): send at least 294 sat"},
+		{[]string{"send", outsider, "100", "--fee-rate", "2", "--dry-run", "--offline"}, exitCannotPay, "below_dust", "payee 1: 100 sat is below the dust limit of 294 sat for a native segwit address (nodes do not relay smaller outputs): send at least 294 sat"},
 		// Multisig cosigners are named by their place on the command line, not a sorted index.
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", keyB, "--cosigner", keyB}, exitUsage, "bad_input", "--cosigner #1 and #2 are the same key: give each member's key once"},
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", own}, exitUsage, "bad_input", "--cosigner #1 is this wallet's own key"},
@@ -533,5 +544,217 @@ func TestUnreachableBackendInWords(t *testing.T) {
 		if r.code != 0 || !strings.Contains(r.err, "could not sync (cannot reach the backend at "+addr+" (connection refused)): answering from local state") {
 			t.Errorf("%s receive: exit %d %q", url, r.code, r.err)
 		}
+	}
+}
+
+// objectKeySeqs lists the key sequence of every object of a JSON text (several documents, one a
+// line, allowed), in the order the objects close.
+func objectKeySeqs(t *testing.T, text string) []string {
+	t.Helper()
+	var out []string
+	dec := json.NewDecoder(strings.NewReader(text))
+	type frame struct {
+		object, key bool
+		keys        []string
+	}
+	var stack []frame
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("%v in %s", err, text)
+		}
+		top := len(stack) - 1
+		isKey := top >= 0 && stack[top].object && stack[top].key
+		if top >= 0 && stack[top].object {
+			stack[top].key = !stack[top].key
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			switch v {
+			case '{':
+				stack = append(stack, frame{object: true, key: true})
+			case '[':
+				stack = append(stack, frame{})
+			default:
+				if f := stack[top]; f.object {
+					out = append(out, strings.Join(f.keys, ","))
+				}
+				stack = stack[:top]
+				if top > 0 && stack[top-1].object {
+					stack[top-1].key = true
+				}
+			}
+		case string:
+			if isKey {
+				stack[top].keys = append(stack[top].keys, v)
+			}
+		}
+	}
+}
+
+// --jq keeps each object's keys in the document's order even when a key is missing from the
+// first row and first shows in a later one (label is only on labelled rows): jq would print
+// the later row's label in its place, not after every key of the first row.
+func TestJQKeepsKeyOrderOfLaterRows(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	a := scriptFor(t, c.receiveAddr("default"))
+	fc.Mine(1, chaintest.Pay(1, wire.NewTxOut(30_000, a)))
+	fc.Mine(1, chaintest.Pay(2, wire.NewTxOut(40_000, a)))
+	h := decodeJSON[[]historyJSON](t, c.mustRun("", "history", "--json").out)
+	if len(h) != 2 {
+		t.Fatalf("history %+v", h)
+	}
+	c.mustRun("", "label", h[1].TxID, "older")
+	full := c.mustRun("", "history", "--json", "--offline").out
+	want := objectKeySeqs(t, full)
+	if want[0] == want[1] || !strings.Contains(want[1], "label") {
+		t.Fatalf("the rows should differ by their label: %v", want)
+	}
+	if got := objectKeySeqs(t, c.mustRun("", "history", "--jq", ".", "--offline").out); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("--jq . key order\n%v\nwant\n%v", got, want)
+	}
+	if got := objectKeySeqs(t, c.mustRun("", "history", "--jq", ".[]", "--offline").out); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("--jq .[] key order\n%v\nwant\n%v", got, want)
+	}
+	// A row cut down keeps the order its keys have in the row.
+	got := objectKeySeqs(t, c.mustRun("", "history", "--jq", ".[1] | del(.fee_sat)", "--offline").out)
+	if w := strings.Replace(want[1], "fee_sat,", "", 1); len(got) != 1 || got[0] != w {
+		t.Fatalf("cut row %v, want %s", got, w)
+	}
+}
+
+// Not enough money is said in the unit the person chose, digits grouped; JSON keeps satoshis.
+func TestNotEnoughMoneyInTheChosenUnit(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	fc.Mine(1, chaintest.Pay(1, wire.NewTxOut(3_000_000_000, scriptFor(t, c.receiveAddr("default")))))
+	send := []string{"send", outsider, "3000000000", "--fee-rate", "2", "--yes"}
+	r := c.run("", append(send, "--unit", "BTC")...)
+	if r.code != exitCannotPay || r.err != "satchel: not enough money: 29.99999884 BTC spendable after the fee of spending each coin, 30.00000084 BTC needed with the fee\n" {
+		t.Fatalf("--unit BTC: exit %d %q", r.code, r.err)
+	}
+	c.env["SATCHEL_UNIT"] = "btc"
+	if r := c.run("", append(send, "--dry-run")...); r.code != exitCannotPay || !strings.Contains(r.err, "29.99999884 BTC spendable") {
+		t.Fatalf("SATCHEL_UNIT=btc: exit %d %q", r.code, r.err)
+	}
+	r = c.run("", append(send, "--json")...)
+	if code, msg := jsonError(t, r.err); code != "insufficient_funds" || !strings.Contains(msg, "2,999,999,884 sat spendable") || !strings.Contains(msg, "3,000,000,084 sat needed") {
+		t.Fatalf("--json: %s %q", code, msg)
+	}
+	delete(c.env, "SATCHEL_UNIT")
+	if r := c.run("", send...); !strings.Contains(r.err, "not enough money: 2,999,999,884 sat spendable after the fee of spending each coin, 3,000,000,084 sat needed") {
+		t.Fatalf("sat: %q", r.err)
+	}
+}
+
+// A plan's fee share is a plain JSON number, written as fees writes its shares: 20, not 20.00.
+func TestPlanFeeSharePctIsAPlainNumber(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	fc.Mine(1, chaintest.Pay(1, wire.NewTxOut(100_000, scriptFor(t, c.receiveAddr("default")))))
+	for _, tc := range []struct{ amount, want string }{{"2840", "10"}, {"2130", "13.33"}, {"4000", "7.1"}} {
+		r := c.mustRun("", "send", outsider, tc.amount, "--fee-rate", "2", "--dry-run", "--json")
+		p := decodeJSON[map[string]any](t, r.out)
+		if p["fee_sat"] != float64(284) {
+			t.Fatalf("the fee is not 284 sat, the test needs another amount: %s", r.out)
+		}
+		if !strings.Contains(r.out, `"fee_share_pct": `+tc.want+",") {
+			t.Fatalf("%s sat: want fee_share_pct %s in\n%s", tc.amount, tc.want, r.out)
+		}
+	}
+}
+
+// A wrong number of arguments says which command takes how many, with its usage line, in
+// words (not cobra's "arg(s)"); send says where several payees go.
+func TestArgumentCountsInWords(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"send", outsider, "1000", outsider, "2000"}, "send takes at most 2 arguments ([ADDRESS|URI] [AMOUNT|all]), and 4 were given: see satchel send --help; to pay several payees, give --to ADDRESS=AMOUNT for each, or --batch FILE"},
+		{[]string{"label", "x"}, "label needs 2 arguments (TXID|ADDRESS|OUTPOINT TEXT), and 1 was given: see satchel label --help"},
+		{[]string{"psbt", "broadcast"}, "psbt broadcast needs 1 argument (FILE|-), and none was given: see satchel psbt broadcast --help"},
+		{[]string{"history", "10"}, `history takes no arguments, and "10" was given: see satchel history --help`},
+		{[]string{"tip", "lis"}, `tip has no command "lis": did you mean list? (see satchel tip --help)`},
+		{[]string{"histroy"}, `there is no command "histroy": did you mean history? (see satchel --help)`},
+	} {
+		r := c.run("", tc.args...)
+		if code, msg := jsonError(t, c.run("", append(tc.args, "--json")...).err); r.code != exitUsage || r.err != "satchel: "+tc.want+"\n" || code != "usage" || msg != tc.want {
+			t.Errorf("%v: exit %d %q (JSON %s %q)", tc.args, r.code, r.err, code, msg)
+		}
+	}
+}
+
+// Not enough money while the wallet holds more than send may choose says what was left out and
+// why, in the unit chosen: frozen coins, immature mining rewards, unconfirmed payments from
+// others. A sweep of nothing says there is no coin rather than "0 sat needed".
+func TestNotEnoughMoneySaysWhatWasNotCounted(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	script := scriptFor(t, c.receiveAddr("default"))
+	fc.Mine(1, chaintest.Coinbase(script, 5_000_000_000, 1))
+	mature := fc.Height() + 99
+	fc.Mine(9)
+	r := c.run("", "send", outsider, "all", "--fee-rate", "2", "--dry-run", "--unit", "btc")
+	if want := fmt.Sprintf("satchel: not enough money: no coin to spend; not counted: 50.00000000 BTC of mining rewards immature until height %d\n", mature); r.code != exitCannotPay || r.err != want {
+		t.Fatalf("sweep: exit %d %q, want %q", r.code, r.err, want)
+	}
+	frozen := chaintest.Pay(1, wire.NewTxOut(100_000, script))
+	fc.Mine(1, frozen)
+	c.mustRun("", "sync")
+	c.mustRun("", "freeze", frozen.TxHash().String()+":0")
+	fc.AddMempool(chaintest.Pay(2, wire.NewTxOut(7_000, script)))
+	r = c.run("", "send", outsider, "1000", "--fee-rate", "2", "--dry-run", "--json")
+	code, msg := jsonError(t, r.err)
+	want := fmt.Sprintf("not enough money: 0 sat spendable after the fee of spending each coin, 1,084 sat needed with the fee; "+
+		"not counted: 100,000 sat frozen or reserved (satchel unfreeze, or --from TXID:VOUT), 5,000,000,000 sat of mining rewards immature until height %d, "+
+		"7,000 sat unconfirmed from others (wait for a confirmation)", mature)
+	if r.code != exitCannotPay || code != "insufficient_funds" || msg != want {
+		t.Fatalf("exit %d %s %q, want %q", r.code, code, msg, want)
+	}
+	if r := c.run("", "send", outsider, "1000", "--fee-rate", "2", "--dry-run", "--unit", "btc"); !strings.Contains(r.err, "not counted: 0.00100000 BTC frozen") {
+		t.Fatalf("--unit btc: %q", r.err)
+	}
+	// Coins named with --from leave nothing out.
+	if r := c.run("", "send", outsider, "200000", "--fee-rate", "2", "--dry-run", "--from", frozen.TxHash().String()+":0"); r.code != exitCannotPay || strings.Contains(r.err, "not counted") {
+		t.Fatalf("--from: exit %d %q", r.code, r.err)
+	}
+}
+
+// Sizes in text group their digits as amounts do: a plan of many coins is "1,234 vB".
+func TestPlanSizeGrouped(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	script := scriptFor(t, c.receiveAddr("default"))
+	var outs []*wire.TxOut
+	for range 20 {
+		outs = append(outs, wire.NewTxOut(10_000, script))
+	}
+	fc.Mine(1, chaintest.Pay(1, outs...))
+	r := c.mustRun("", "send", outsider, "all", "--fee-rate", "1", "--dry-run")
+	p := decodeJSON[planJSON](t, c.mustRun("", "send", outsider, "all", "--fee-rate", "1", "--dry-run", "--json").out)
+	if p.VSize < 1000 {
+		t.Fatalf("the plan is %d vB: the test needs one of 1,000 or more", p.VSize)
+	}
+	if want := groupDigits(p.VSize) + " vB)"; !strings.Contains(r.out, want) || !strings.Contains(want, ",") {
+		t.Fatalf("want %q in\n%s", want, r.out)
+	}
+}
+
+// A multisig threshold above the members says how many there are, in the singular for one.
+func TestMultisigThresholdCountsCosigners(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create", "--wallet", "other")
+	k := strings.TrimSpace(c.mustRun("", "export", "xpub", "--multisig", "--wallet", "other").out)
+	r := c.run("", "create", "--wallet", "m", "--multisig", "3", "--cosigner", k, "--json")
+	code, msg := jsonError(t, r.err)
+	if r.code != exitUsage || code != "bad_threshold" || msg != "--multisig 3: the threshold must be 1 to 2 (the seed's key and 1 cosigner)" {
+		t.Fatalf("exit %d %s %q", r.code, code, msg)
 	}
 }

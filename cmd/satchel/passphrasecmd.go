@@ -50,7 +50,10 @@ SATCHEL_NEW_PASSPHRASE for the new one.
 				return usagef("same_passphrase", "the new passphrase is the same as the old one: nothing to change")
 			}
 			a.warnShortPassphrase(nw)
-			if err := w.ChangePassphrase(old, nw, a.Keystore...); err != nil {
+			done := a.encrypting()
+			err = w.ChangePassphrase(old, nw, a.Keystore...)
+			done()
+			if err != nil {
 				return err
 			}
 			if a.flags.json {

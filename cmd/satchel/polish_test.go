@@ -1,9 +1,12 @@
 package main
 
 import (
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
 )
 
 func TestVersionReadsBuildInfo(t *testing.T) {
@@ -15,7 +18,7 @@ func TestVersionReadsBuildInfo(t *testing.T) {
 	}{
 		{"no build info at all", nil, false, "satchel (devel), commit unknown"},
 		{"built with -buildvcs=false", &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}}, true,
-			"satchel (devel), commit unknown (built without VCS information, e.g. -buildvcs=false), go1.26.8"},
+			"satchel (devel), commit unknown (built without VCS information: -buildvcs=false, or a git worktree), go1.26.8"},
 		{"tagged and clean", &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "v1.2.3"}, Settings: []debug.BuildSetting{
 			{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.time", Value: "2026-11-01T10:00:00Z"}, {Key: "vcs.modified", Value: "false"}}}, true,
 			"satchel v1.2.3, commit 0123456789ab (2026-11-01T10:00:00Z), go1.26.8"},
@@ -60,5 +63,54 @@ func TestChainCommandsWithoutBackendOnRegtest(t *testing.T) {
 		if r := c.run("", cmd, "--offline"); r.code != 0 {
 			t.Errorf("%s --offline: exit %d %s", cmd, r.code, r.err)
 		}
+	}
+}
+
+// Commands that only make sense online (they sync, send or ask the chain) stop the same way
+// with no backend on regtest: exit 2, naming --backend and config set backend, nothing on stdout.
+func TestOnlineOnlyCommandsWithoutBackendOnRegtest(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	addr := strings.TrimSpace(c.mustRun("", "receive", "--jq", ".address").out)
+	txid := strings.Repeat("0", 63) + "1"
+	c.mustRun("", "tip", "add", addr, "2100")
+	for _, args := range [][]string{
+		{"sync"},
+		{"send", addr, "2100", "--fee-rate", "2", "--yes"},
+		{"tip", "flush", "--fee-rate", "2", "--yes"},
+		{"consolidate", "--yes"},
+		{"bump-fee", txid, "--fee-rate", "5", "--yes"},
+		{"fees"},
+		{"wait", "--txid", txid},
+	} {
+		r := c.run("", args...)
+		if r.code != exitUsage || !strings.Contains(r.err, "--backend") || !strings.Contains(r.err, "config set backend") || r.out != "" {
+			t.Errorf("%v with no backend: exit %d, out %q, err %q", args, r.code, r.out, r.err)
+		}
+		r = c.run("", append(args, "--json")...)
+		if code, _ := jsonError(t, r.err); code != "no_backend" {
+			t.Errorf("%v --json: code %q", args, code)
+		}
+	}
+}
+
+// tip flush compares the batch's fee with the tips sent one by one only when there are two
+// or more: for one tip "saves 0 sat" says nothing.
+func TestTipFlushSummary(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	fc.Mine(1, chaintest.Coinbase(regtestScript(t, c.receiveAddr("default")), 5_000_000_000, 1))
+	fc.Mine(100)
+	c.mustRun("", "create", "--wallet", "bob", "--type", "wpkh")
+	c.mustRun("", "tip", "add", c.receiveAddr("bob"), "2100")
+	r := c.mustRun("", "tip", "flush", "--fee-rate", "2", "--yes")
+	if !regexp.MustCompile(`(?m)^1 tip: [0-9,]+ sat in fees$`).MatchString(r.err) || strings.Contains(r.err, "one by one") {
+		t.Fatalf("one tip: %q", r.err)
+	}
+	c.mustRun("", "tip", "add", c.receiveAddr("bob"), "2100")
+	c.mustRun("", "tip", "add", c.receiveAddr("bob"), "3000")
+	r = c.mustRun("", "tip", "flush", "--fee-rate", "2", "--yes")
+	if !regexp.MustCompile(`(?m)^2 tips in one transaction: [0-9,]+ sat in fees instead of [0-9,]+ sat sent one by one \(saves [1-9][0-9,]* sat\)$`).MatchString(r.err) {
+		t.Fatalf("two tips: %q", r.err)
 	}
 }

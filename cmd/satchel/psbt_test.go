@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/satchel-wallet/satchel/internal/regtest"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/address"
+	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
 	"github.com/satchel-wallet/satchel/wallet/keys"
 )
@@ -635,4 +637,62 @@ func TestPSBTInputsNumberedFromOne(t *testing.T) {
 	if !strings.Contains(r.err, "signing inputs 1 and 2 of wallet hot") {
 		t.Errorf("sign says %q", r.err)
 	}
+}
+
+// Broadcasting a payment again once it is in a block is refused with where it is (exit 5,
+// broadcast_rejected), both for one the wallet records and for one it does not touch; while it
+// is only in the mempool, broadcasting it again is harmless and answers as the first time.
+func TestRebroadcastOfAConfirmedPaymentSaysSo(t *testing.T) {
+	c, fc := fakeCLI(t)
+	watchPair(t, c, "wpkh")
+	fundCold(t, c, fc, 50_000)
+	out := filepath.Join(t.TempDir(), "u.psbt")
+	c.mustRun("", "send", "--json", "--wallet", "cold", outsider, "20000", "--fee-rate", "2", "--psbt-out", out)
+	signed := filepath.Join(t.TempDir(), "s.psbt")
+	c.mustRun("", "psbt", "sign", out, "--wallet", "hot", "--yes", "--out", signed)
+	first := decodeJSON[psbtBroadcastJSON](t, c.mustRun("", "psbt", "broadcast", signed, "--yes", "--json", "--wallet", "cold").out)
+	again := decodeJSON[psbtBroadcastJSON](t, c.mustRun("", "psbt", "broadcast", signed, "--yes", "--json", "--wallet", "cold").out)
+	if again.TxID != first.TxID {
+		t.Fatalf("mempool rebroadcast %s, first %s", again.TxID, first.TxID)
+	}
+	// From a wallet it does not touch too.
+	c.mustRun("", "create", "--wallet", "outside")
+	if again := decodeJSON[psbtBroadcastJSON](t, c.mustRun("", "psbt", "broadcast", signed, "--yes", "--json", "--wallet", "outside").out); again.TxID != first.TxID {
+		t.Fatalf("mempool rebroadcast from another wallet %s, first %s", again.TxID, first.TxID)
+	}
+	fc.Mine(1)
+	height := fc.Height()
+	fc.Mine(2)
+	want := fmt.Sprintf("already confirmed (block %d, 3 confirmations)", height)
+	for _, wallet := range []string{"cold", "outside"} {
+		r := c.run("", "psbt", "broadcast", signed, "--yes", "--json", "--wallet", wallet)
+		code, msg := jsonError(t, r.err)
+		if r.code != exitBackend || code != "broadcast_rejected" || !strings.Contains(msg, want) {
+			t.Fatalf("%s: exit %d %s %q, want %q", wallet, r.code, code, msg, want)
+		}
+		r = c.run("", "psbt", "broadcast", signed, "--yes", "--wallet", wallet)
+		if r.code != exitBackend || !strings.Contains(r.err, want) || r.out != "" {
+			t.Fatalf("%s text: exit %d %q %q", wallet, r.code, r.out, r.err)
+		}
+	}
+	fc.Mine(1)
+	r := c.run("", "psbt", "broadcast", signed, "--yes", "--wallet", "cold")
+	if !strings.Contains(r.err, fmt.Sprintf("(block %d, 4 confirmations)", height)) {
+		t.Fatalf("a block later: %q", r.err)
+	}
+	// Bitcoin Core refuses a confirmed transaction whose outputs are all spent as one whose
+	// inputs are missing or spent: that too is found in its block.
+	c.dial = func(ctx context.Context, url string) (chain.Backend, error) { return spentRefusingChain{fc}, nil }
+	r = c.run("", "psbt", "broadcast", signed, "--yes", "--wallet", "cold")
+	if r.code != exitBackend || !strings.Contains(r.err, fmt.Sprintf("already confirmed (block %d, 4 confirmations)", height)) {
+		t.Fatalf("missingorspent: exit %d %q", r.code, r.err)
+	}
+}
+
+// spentRefusingChain refuses every broadcast as Bitcoin Core refuses a transaction whose
+// inputs are spent.
+type spentRefusingChain struct{ *chaintest.Chain }
+
+func (spentRefusingChain) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash, error) {
+	return chainhash.Hash{}, chain.Refusal("bad-txns-inputs-missingorspent")
 }

@@ -492,7 +492,7 @@ func (a *App) printPSBTSummary(w io.Writer, s psbtSummaryJSON) {
 		if s.VSizeEstimated {
 			approx = "about "
 		}
-		fmt.Fprintf(w, "fee:     %s (%s sat/vB on %s%d vB)\n", fmtSat(*s.Fee), *s.FeeRate, approx, *s.VSize)
+		fmt.Fprintf(w, "fee:     %s (%s sat/vB on %s%s vB)\n", fmtSat(*s.Fee), *s.FeeRate, approx, groupDigits(*s.VSize))
 	default:
 		fmt.Fprintf(w, "fee:     %s\n", fmtSat(*s.Fee))
 	}
@@ -727,7 +727,7 @@ signatures exits 2; a refused broadcast exits 5.
 
 // printReadyTx shows on stderr what a finished PSBT's transaction pays, before the question.
 func (a *App) printReadyTx(w *wallet.Wallet, p *psbt.Packet, tx *wire.MsgTx, ours []bool) {
-	fmt.Fprintf(a.Err, "Transaction %s (%d vB):\n", tx.TxHash(), txbuilder.TxWeight(tx).VSize())
+	fmt.Fprintf(a.Err, "Transaction %s (%s vB):\n", tx.TxHash(), groupDigits(txbuilder.TxWeight(tx).VSize()))
 	for i, o := range tx.TxOut {
 		to := wallet.ScriptAddress(o.PkScript, w.Net())
 		if to == "" {

@@ -83,7 +83,8 @@ func TestPTYWrongPassphraseIsAskedAgain(t *testing.T) {
 	}
 	slave.Close()
 	screen := &ptyScreen{}
-	go func() { _, _ = bytesCopy(screen, master) }()
+	copied := make(chan struct{})
+	go func() { _, _ = bytesCopy(screen, master); close(copied) }()
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 
@@ -104,6 +105,13 @@ func TestPTYWrongPassphraseIsAskedAgain(t *testing.T) {
 	case <-time.After(60 * time.Second):
 		cmd.Process.Kill()
 		t.Fatalf("satchel did not finish:\n%s", screen.String())
+	}
+	// The process may exit before the copier has read its last output (the clearing escape),
+	// so wait for the terminal to close: it ends after the last of satchel's output.
+	select {
+	case <-copied:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the terminal never closed")
 	}
 	out := screen.String()
 	for _, want := range []string{"unlocking...", " 1. abandon", clearScreen} {
@@ -129,5 +137,53 @@ func bytesCopy(w *ptyScreen, r *os.File) (int, error) {
 		if err != nil {
 			return total, err
 		}
+	}
+}
+
+// Three wrong passphrases at the real terminal: asked three times (as sudo does), then exit 3
+// saying so, with nothing shown.
+func TestPTYThreeWrongPassphrasesGiveUp(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	delete(c.env, "SATCHEL_PASSPHRASE")
+	master, slave := openPTY(t)
+	defer master.Close()
+	cmd := c.command("seed", "show", "--yes")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	screen := &ptyScreen{}
+	copied := make(chan struct{})
+	go func() { _, _ = bytesCopy(screen, master); close(copied) }()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for i := 1; i <= 3; i++ {
+		screen.waitFor(t, "Enter passphrase: ", i)
+		master.WriteString(fmt.Sprintf("wrong %d\n", i))
+	}
+	select {
+	case err := <-done:
+		if code := exitCode(err); code != exitPassphrase {
+			t.Fatalf("exit %d, want %d:\n%s", code, exitPassphrase, screen.String())
+		}
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("satchel did not finish:\n%s", screen.String())
+	}
+	// The copier ends when the terminal closes, after the last of satchel's output.
+	select {
+	case <-copied:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the terminal never closed")
+	}
+	out := screen.String()
+	if n := strings.Count(out, "Wrong passphrase; try again."); n != 2 || !strings.Contains(out, "(tried 3 times)") {
+		t.Errorf("%d retries announced, or no final count:\n%q", n, out)
+	}
+	if strings.Contains(out, "abandon") || strings.Contains(out, "wrong 1") {
+		t.Errorf("words or a passphrase on screen:\n%q", out)
 	}
 }

@@ -82,10 +82,12 @@ written unless the passphrase opens the keystore and the file is intact.`,
 				return err
 			}
 			defer wipe(bip39pass)
+			done := a.encrypting()
 			res, err := wallet.Create(cmd.Context(), wallet.CreateOptions{
 				Dir: dir, Network: a.flags.network, Type: st, Mnemonic: []byte(mnemonic),
 				BIP39Passphrase: bip39pass, Passphrase: pass, Restored: true, Keystore: a.Keystore, Now: a.Now(), Multisig: multi,
 			})
+			done()
 			if err != nil {
 				return err
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
@@ -31,6 +32,7 @@ func run(a *App, args []string) int {
 	}
 	err = a.busyMessage(err)
 	err = humanError(err)
+	err = a.inUnit(err)
 	code, name := classify(err)
 	msg := oneLine(err.Error())
 	// An error quoting a huge argument stays readable: a message is one line of sane length.
@@ -276,6 +278,11 @@ func humanError(err error) error {
 	if msg, ok := unreachableInWords(err); ok {
 		return &wrappedMessage{msg: msg, err: err}
 	}
+	// One the wallet found in a block already says which block, in its own words.
+	var conf *wallet.AlreadyConfirmedError
+	if errors.As(err, &conf) {
+		return err
+	}
 	var be *chain.BroadcastError
 	if errors.As(err, &be) && be.Cause == chain.CauseAlreadyInChain {
 		// Nodes say "already in block chain" or "outputs already in utxo set" for a confirmed
@@ -311,6 +318,27 @@ func backendTrouble(err error) string {
 		at = " at " + addr
 	}
 	return "cannot reach the backend" + at + " (" + reason + ")"
+}
+
+// inUnit writes the amounts of a not-enough-money error in the unit the person chose (--unit,
+// SATCHEL_UNIT, config unit), as the rest of the text output is; JSON stays in satoshis.
+func (a *App) inUnit(err error) error {
+	var ins *txbuilder.InsufficientFundsError
+	if a.flags.json || a.flags.unit != "btc" || !errors.As(err, &ins) {
+		return err
+	}
+	was, now := ins.Error(), ins.Error()
+	if ins.Available != 0 || ins.Needed != 0 {
+		now = fmt.Sprintf("not enough money: %s spendable after the fee of spending each coin, %s needed with the fee",
+			a.fmtAmount(int64(ins.Available)), a.fmtAmount(int64(ins.Needed)))
+	}
+	// Whatever context came before the sentence stays.
+	msg := strings.Replace(err.Error(), was, now, 1)
+	var nc *wallet.NotCountedError
+	if errors.As(err, &nc) {
+		msg = strings.Replace(msg, strings.TrimPrefix(nc.Error(), nc.Err.Error()+"; "), nc.Note(a.fmtAmount), 1)
+	}
+	return &wrappedMessage{msg: msg, err: err}
 }
 
 // wrappedMessage replaces an error's text and keeps it for errors.Is and errors.As.

@@ -111,6 +111,7 @@ combined with the wallet's SLIP-39 passphrase and compared with its master secre
 			}
 			w.Close()
 			var given []byte
+			badChecksum := false
 			if !a.InTerm {
 				given, err = io.ReadAll(io.LimitReader(a.In, 4097))
 				if err != nil {
@@ -124,7 +125,13 @@ combined with the wallet's SLIP-39 passphrase and compared with its master secre
 					return usagef("bad_mnemonic", "no seed words on stdin: pipe your written words (satchel seed verify < words.txt), or run on a terminal to be asked four of them")
 				}
 				if _, err := keys.ParseMnemonic(string(given)); err != nil {
-					return a.mnemonicError(err)
+					// A list word miscopied breaks the checksum: compared with the wallet's
+					// words below, it can be named rather than only the checksum blamed.
+					// (Without a passphrase to unlock with, the checksum is all there is to say.)
+					if !errors.Is(err, keys.ErrBadChecksum) || a.flags.passphraseFile == "" && a.Getenv("SATCHEL_PASSPHRASE") == "" {
+						return a.mnemonicError(err)
+					}
+					badChecksum = true
 				}
 			}
 			sec, pass, err := a.unlockSecret(w)
@@ -140,11 +147,36 @@ combined with the wallet's SLIP-39 passphrase and compared with its master secre
 			ok := false
 			var wrong []int // positions asked at the prompt that did not match
 			if given != nil {
-				norm, err := keys.ParseMnemonic(string(given))
-				if err != nil {
+				var norm string
+				if badChecksum {
+					// Each word as the list spells it (four letters are enough), to compare.
+					fields := strings.Fields(strings.ToLower(string(given)))
+					for i, f := range fields {
+						if w, ok := listWord(f); ok {
+							fields[i] = w
+						}
+					}
+					norm = strings.Join(fields, " ")
+				} else if norm, err = keys.ParseMnemonic(string(given)); err != nil {
 					return err
 				}
 				ok = subtle.ConstantTimeCompare([]byte(norm), sec.Mnemonic) == 1
+				// A copy of the right length with a few words that differ: name them, as the
+				// prompt does (who can unlock the wallet could show its words anyway). Many
+				// differing words are another seed, not a miscopy.
+				if got, want := strings.Fields(norm), strings.Fields(string(sec.Mnemonic)); !ok && len(got) == len(want) {
+					for i := range got {
+						if got[i] != want[i] {
+							wrong = append(wrong, i+1)
+						}
+					}
+					if len(wrong) > 3 {
+						wrong = nil
+					}
+				}
+				if badChecksum && len(wrong) == 0 {
+					return a.mnemonicError(keys.ErrBadChecksum)
+				}
 			} else {
 				for _, p := range pickPositions(len(words), 4) {
 					ans, err := a.ReadLine(fmt.Sprintf("Word #%d: ", p+1))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -111,16 +112,19 @@ func TestInteractiveSeedVerifyNamesTheBadWord(t *testing.T) {
 	if r.code != exitError || !regexp.MustCompile(`words #\d+, #\d+, #\d+ and #\d+ do not match`).MatchString(r.err) {
 		t.Fatalf("four wrong words: exit %d %q", r.code, r.err)
 	}
-	// One wrong word: only "about" (word 12) is typed wrong, and only when asked.
+	// One wrong word: the first word asked (its position is random) is typed wrong, the rest right.
 	right := wordAnswer(abandon, false)
+	bad := 0
 	r = c.term(nil, func(p string) string {
-		if p == "Word #12: " {
+		var n int
+		if _, err := fmt.Sscanf(p, "Word #%d:", &n); err == nil && (bad == 0 || bad == n) {
+			bad = n
 			return "zoo"
 		}
 		return right(p)
 	}, "seed", "verify")
-	if r.code == exitError && !strings.Contains(r.err, "word #12 does not match") {
-		t.Fatalf("one wrong word: %q", r.err)
+	if want := fmt.Sprintf("word #%d does not match", bad); bad == 0 || r.code != exitError || !strings.Contains(r.err, want) {
+		t.Fatalf("one wrong word (#%d): exit %d %q", bad, r.code, r.err)
 	}
 	if strings.Contains(r.err, "zoo") {
 		t.Fatal("the typed word was repeated")
@@ -244,4 +248,89 @@ func TestErrorsNeverNameWorkFolders(t *testing.T) {
 	if strings.Contains(r.err, ".laptop.new-") || strings.Contains(r.err, ".new-") {
 		t.Fatalf("the error names a work folder: %s", r.err)
 	}
+	// Nor the wallet folder that was never written: the keystore is the backup's.
+	if strings.Contains(r.err, "laptop") || !strings.Contains(r.err, "wrong passphrase for the keystore in "+file) {
+		t.Fatalf("the error does not name the backup: %s", r.err)
+	}
+}
+
+// Every command that opens the keystore lets a mistyped passphrase be typed again on a
+// terminal, not only seed show (backup export and restore --from-backup read it themselves).
+func TestWrongPassphraseRetypedByEveryUnlockingCommand(t *testing.T) {
+	c, file := backupWallet(t)
+	addr := strings.TrimSpace(c.mustRun("", "receive", "--jq", ".address").out)
+	delete(c.env, "SATCHEL_PASSPHRASE")
+	yes := func(string) string { return "y" }
+	for _, tc := range []struct {
+		name    string
+		secrets []string
+		args    []string
+	}{
+		{"backup export", []string{"wrong", "test pass"}, []string{"backup", "export", filepath.Join(t.TempDir(), "again.backup")}},
+		{"restore --from-backup", []string{"wrong", "test pass"}, []string{"restore", "--from-backup", file, "--wallet", "laptop"}},
+		{"message sign", []string{"wrong", "test pass"}, []string{"sign-message", addr, "hello"}},
+		{"passphrase change", []string{"wrong", "test pass", "a new long passphrase", "a new long passphrase"}, []string{"passphrase", "change"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := c.term(tc.secrets, yes, tc.args...)
+			if r.code != 0 || strings.Count(r.err, "Wrong passphrase; try again.") != 1 {
+				t.Fatalf("exit %d: %q", r.code, r.err)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(c.home, "regtest", "laptop", "keystore.json")); err != nil {
+		t.Fatalf("the restore after a retry wrote no wallet: %v", err)
+	}
+}
+
+func TestSLIP39WordSuggestions(t *testing.T) {
+	for _, tc := range []struct{ typed, first string }{
+		{"acdi", "acid"},         // a swap of neighbouring letters
+		{"acadmic", "academic"},  // a letter dropped
+		{"acodemic", "academic"}, // a letter changed
+	} {
+		got := slip39Suggestions(tc.typed)
+		if len(got) == 0 || got[0] != tc.first {
+			t.Errorf("%q: suggestions %v, want %q first", tc.typed, got, tc.first)
+		}
+	}
+	if got := slip39Suggestions("zzzzzzzz"); len(got) != 0 {
+		t.Errorf("nonsense got suggestions %v", got)
+	}
+}
+
+// Sealing a new keystore runs the KDF as long as unlocking does: a terminal is told, and the
+// line erased afterwards; a pipe gets nothing.
+func TestEncryptingShownWhileTheKeystoreIsSealed(t *testing.T) {
+	c := newCLI(t)
+	delete(c.env, "SATCHEL_PASSPHRASE")
+	enter := func(string) string { return "" }
+	for _, tc := range []struct {
+		name    string
+		secrets []string
+		args    []string
+	}{
+		{"restore", []string{abandon, "long enough pass", "long enough pass"}, []string{"restore", "--wallet", "r"}},
+		{"passphrase change", []string{"long enough pass", "another long one", "another long one"}, []string{"passphrase", "change", "--wallet", "r"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := c.term(tc.secrets, enter, tc.args...)
+			if r.code != 0 || !strings.Contains(r.err, "encrypting the seed...\r\033[K") {
+				t.Fatalf("exit %d, stderr %q", r.code, r.err)
+			}
+		})
+	}
+	c.env["SATCHEL_PASSPHRASE"] = "another long one"
+	if r := c.mustRun("", "passphrase", "change", "--wallet", "r", "--new-passphrase-file", writeSecretFile(t, "a third long one")); strings.Contains(r.err, "encrypting") {
+		t.Fatalf("a pipe was shown the status: %q", r.err)
+	}
+}
+
+func writeSecretFile(t *testing.T, s string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(p, []byte(s+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

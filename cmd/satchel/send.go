@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/btcsuite/btcd/wire/v2"
 	"github.com/spf13/cobra"
@@ -80,8 +79,9 @@ func planOut(p *wallet.Plan, tx *wire.MsgTx) planJSON {
 		NoChangeReason:   p.Selection.NoChangeReason, CoinsSpent: len(p.Built.Inputs), Algorithm: p.Selection.Algorithm,
 		Waste: int64(p.Selection.Waste),
 	}
-	if pct, ok := strings.CutSuffix(out.FeeShare, "%"); ok {
-		n := json.Number(pct)
+	// A number as a reader writes it (30.8, 5), as fees' shares are; null with nothing paid.
+	if p.Amount > 0 {
+		n := pctNumber(int64(p.Selection.Fee), int64(p.Amount))
 		out.FeeSharePct = &n
 	}
 	if p.Selection.Change > 0 {
@@ -125,7 +125,7 @@ func (a *App) printPlanText(p planJSON, title string) {
 	for _, l := range p.FiatLines {
 		fmt.Fprintf(w, "  fiat     %s\n", l)
 	}
-	fmt.Fprintf(w, "  fee      %15s  (%s of the amount paid; %s sat/vB, %d vB)\n", a.fmtAmount(p.Fee), p.FeeShare, p.FeeRate, p.VSize)
+	fmt.Fprintf(w, "  fee      %15s  (%s of the amount paid; %s sat/vB, %s vB)\n", a.fmtAmount(p.Fee), p.FeeShare, p.FeeRate, groupDigits(p.VSize))
 	if p.FeeRateSource != "" {
 		fmt.Fprintf(w, "  rate     %15s  %s\n", "from", printable(p.FeeRateSource))
 	}

@@ -200,17 +200,19 @@ func (a *App) createShamir(cmd *cobra.Command, o shamirOptions) error {
 			return err
 		}
 	}
+	done := a.encrypting()
 	res, err := wallet.Create(cmd.Context(), wallet.CreateOptions{
 		Dir: dir, Network: a.flags.network, Type: st, Seed: secret,
 		BIP39Passphrase: sp, Passphrase: pass, Keystore: a.Keystore, Now: a.Now(),
 	})
+	done()
 	if err != nil {
 		return err
 	}
 	out := a.walletOut(res)
 	if a.flags.json {
 		j := shamirCreateJSON{walletJSON: out, Shares: shares, GroupThreshold: scheme.groupThreshold,
-			SecretBits: bits, IterationExponent: shamirIterationExponent, Extendable: true}
+			SecretBits: bits, IterationExponent: shamirIterationExponent, Extendable: !o.noExtendable}
 		for _, g := range scheme.groups {
 			j.Groups = append(j.Groups, shamirGroupJSON{Threshold: g.Threshold, Count: g.Count})
 		}
@@ -248,10 +250,11 @@ func printShareWords(w io.Writer, share string) {
 	}
 }
 
-// showShares shows the shares one at a time on the terminal, clearing the screen between them
-// so that no two shares are ever on screen together, and asks two words of each back.
+// showShares shows the shares one at a time on the terminal, clearing the screen (and its
+// scrollback) between them so that no two shares are ever on screen together, and asks two
+// words of each back. After three failed rounds it offers to show that share again, as create
+// does for seed words: a miscopied word is better fixed than a whole backup written again.
 func (a *App) showShares(shares [][]string, s shamirScheme) error {
-	const clearScreen = "\033[2J\033[H"
 	fmt.Fprintf(a.Err, "%sYour wallet is backed up as SLIP-39 shares: %s.\n", clearScreen, s.describe())
 	fmt.Fprintln(a.Err, "You will see each share on its own. Write each one down in order and keep them in different")
 	fmt.Fprintln(a.Err, "places: anyone who gets enough of them can take your money, and with too few you cannot restore.")
@@ -260,19 +263,28 @@ func (a *App) showShares(shares [][]string, s shamirScheme) error {
 	}
 	for gi, g := range shares {
 		for mi, m := range g {
-			fmt.Fprint(a.Err, clearScreen)
-			fmt.Fprintln(a.Err, shareTitle(s, gi, mi))
-			printShareWords(a.Err, m)
-			if _, err := a.ReadLine("Press Enter when you have written this share down. "); err != nil {
-				return err
-			}
-			// Two words of the share, asked back with the share off the screen: a share
-			// copied wrong is found now, not at restore time.
-			fmt.Fprint(a.Err, clearScreen)
 			title := strings.TrimSuffix(shareTitle(s, gi, mi), ":")
-			if !a.wordsBack(strings.Fields(m), 2, title+", word", "copy of this share") {
-				return usagef("backup_check_failed", fmt.Sprintf(
-					"the words you typed did not match %s three times; nothing was written: run create again", strings.ToLower(title[:1])+title[1:]))
+			for {
+				fmt.Fprint(a.Err, clearScreen)
+				fmt.Fprintln(a.Err, shareTitle(s, gi, mi))
+				printShareWords(a.Err, m)
+				if _, err := a.ReadLine("Press Enter when you have written this share down. "); err != nil {
+					return err
+				}
+				// Two words of the share, asked back with the share off the screen: a share
+				// copied wrong is found now, not at restore time.
+				fmt.Fprint(a.Err, clearScreen)
+				if a.wordsBack(strings.Fields(m), 2, title+", word", "copy of this share") {
+					break
+				}
+				ans, err := a.ReadLine("Show this share again to correct your copy? [y/N] ")
+				if err != nil {
+					return err
+				}
+				if ans := strings.ToLower(strings.TrimSpace(ans)); ans != "y" && ans != "yes" {
+					return usagef("backup_check_failed", fmt.Sprintf(
+						"the words you typed did not match %s three times; nothing was written: run create again", strings.ToLower(title[:1])+title[1:]))
+				}
 			}
 		}
 	}
@@ -358,6 +370,33 @@ func (a *App) promptShares(set *wallet.ShareSet) error {
 			return set.NotEnough()
 		}
 		added, err := set.Add(text)
+		for {
+			// A word not in the list is asked for again on its own, as restore does for seed
+			// words: twenty words typed again for one slip is how more slips happen.
+			var we *slip39.WordError
+			fields := strings.Fields(text)
+			// (Only for a share of a share's length: a line of anything else is not one.)
+			if !errors.As(err, &we) || we.Position < 1 || we.Position > len(fields) || len(fields) < 20 {
+				break
+			}
+			hint := ""
+			if s := slip39Suggestions(we.Word); len(s) > 0 {
+				hint = "; did you mean " + strings.Join(s, " or ") + "?"
+			}
+			fmt.Fprintf(a.Err, "Word #%d of that share is not a SLIP-39 word%s\n", we.Position, hint)
+			again, rerr := a.ReadSecret(fmt.Sprintf("Word #%d (hidden, Enter to type the whole share again): ", we.Position))
+			if rerr != nil {
+				return rerr
+			}
+			w := strings.TrimSpace(string(again))
+			wipe(again)
+			if w == "" || strings.ContainsAny(w, " \t") {
+				break
+			}
+			fields[we.Position-1] = w
+			text = strings.Join(fields, " ")
+			added, err = set.Add(text)
+		}
 		switch {
 		case err != nil:
 			fmt.Fprintf(a.Err, "That share was not used: %s\n", oneLine(err.Error()))
@@ -419,10 +458,12 @@ func (a *App) restoreShamir(cmd *cobra.Command, file string) error {
 		return err
 	}
 	defer wipe(secret)
+	done := a.encrypting()
 	res, err := wallet.Create(cmd.Context(), wallet.CreateOptions{
 		Dir: dir, Network: a.flags.network, Type: st, Seed: secret,
 		BIP39Passphrase: sp, Passphrase: pass, Restored: true, Keystore: a.Keystore, Now: a.Now(),
 	})
+	done()
 	if err != nil {
 		return err
 	}

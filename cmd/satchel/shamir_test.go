@@ -114,7 +114,8 @@ type shamirOut struct {
 	Descriptors    descriptorsJSON
 	Mnemonic       string
 	Shares         [][]string
-	GroupThreshold int `json:"group_threshold"`
+	GroupThreshold int  `json:"group_threshold"`
+	Extendable     bool `json:"extendable"`
 }
 
 func TestCreateShamirJSONGolden(t *testing.T) {
@@ -303,7 +304,7 @@ func TestInteractiveCreateShamirShowsOneShareAtATime(t *testing.T) {
 		t.Fatalf("%d Enter prompts, want 4 (one before the shares, one per share)", presses)
 	}
 	created := decodeJSON[shamirOut](t, c.mustRun("", "info", "--json").out)
-	screens := strings.Split(r.err, "\033[2J\033[H")
+	screens := strings.Split(r.err, clearScreen)
 	shown := 0
 	for _, sc := range screens {
 		n := strings.Count(sc, " 1. ")
@@ -353,5 +354,46 @@ func TestInteractiveRestoreShamir(t *testing.T) {
 	}
 	if !strings.Contains(r.out, created.Fingerprint) {
 		t.Fatalf("stdout %q lacks fingerprint %s", r.out, created.Fingerprint)
+	}
+}
+
+// At a prompt a share with one mistyped word ("acdi" for "acid") is not typed again whole:
+// that word is asked for on its own, with suggestions.
+func TestInteractiveRestoreShamirAsksAgainForTheBadWord(t *testing.T) {
+	c := newCLI(t)
+	created := decodeJSON[shamirOut](t, c.mustRun("", "create", "--shamir", "2-of-3", "--json", "--wallet", "orig").out)
+	delete(c.env, "SATCHEL_PASSPHRASE")
+	s := created.Shares[0]
+	words := strings.Fields(s[0])
+	right := words[3]
+	if len(right) < 3 {
+		t.Fatalf("word 4 %q too short to mistype", right)
+	}
+	b := []byte(right)
+	b[len(b)-1], b[len(b)-2] = b[len(b)-2], b[len(b)-1]
+	words[3] = string(b)
+	var prompts []string
+	secrets := []string{strings.Join(words, " "), right, s[2], "long enough pass", "long enough pass"}
+	r := c.runApp(func(a *App) {
+		a.InTerm, a.ErrTerm = true, true
+		a.ReadLine = func(string) (string, error) { return "", nil }
+		a.ReadSecret = func(p string) ([]byte, error) {
+			prompts = append(prompts, p)
+			if len(secrets) == 0 {
+				return nil, fmt.Errorf("unexpected prompt %q", p)
+			}
+			v := secrets[0]
+			secrets = secrets[1:]
+			return []byte(v), nil
+		}
+	}, "", "restore", "--shamir", "--wallet", "copy")
+	if r.code != 0 || !strings.Contains(r.out, created.Fingerprint) {
+		t.Fatalf("exit %d, out %q, err %q", r.code, r.out, r.err)
+	}
+	if !strings.Contains(r.err, "Word #4 of that share is not a SLIP-39 word; did you mean "+right) {
+		t.Fatalf("no suggestion for the bad word: %q", r.err)
+	}
+	if len(prompts) < 2 || !strings.HasPrefix(prompts[1], "Word #4 (hidden") {
+		t.Fatalf("prompts %q", prompts)
 	}
 }

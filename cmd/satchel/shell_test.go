@@ -509,11 +509,12 @@ func TestConfigCommands(t *testing.T) {
 		t.Fatalf("config get --global unit = %q", got)
 	}
 	c.mustRun("", "config", "set", "gap-limit", "50")
-	if got := c.mustRun("", "config", "list").out; got != "gap-limit = 50  (wallet)\nunit = sat  (wallet)\n" {
+	if got := c.mustRun("", "config", "list").out; !strings.Contains(got, "\ngap-limit = 50  (wallet)\n") || !strings.Contains(got, "\nunit = sat  (wallet)\n") {
 		t.Fatalf("config list:\n%s", got)
 	}
 	// --json keeps numbers as numbers and says where each value comes from.
-	if got := c.mustRun("", "config", "list", "--json").out; got != "{\n  \"gap-limit\": {\n    \"value\": 50,\n    \"source\": \"wallet\"\n  },\n  \"unit\": {\n    \"value\": \"sat\",\n    \"source\": \"wallet\"\n  }\n}\n" {
+	if got := c.mustRun("", "config", "list", "--json").out; !strings.Contains(got, "  \"gap-limit\": {\n    \"value\": 50,\n    \"source\": \"wallet\"\n  },\n") ||
+		!strings.Contains(got, "  \"unit\": {\n    \"value\": \"sat\",\n    \"source\": \"wallet\"\n  }") {
 		t.Fatalf("config list --json:\n%s", got)
 	}
 	if got := c.mustRun("", "config", "get", "gap-limit", "--json").out; got != "{\n  \"key\": \"gap-limit\",\n  \"value\": 50\n}\n" {
@@ -674,5 +675,74 @@ func TestWaitOnFakeChain(t *testing.T) {
 	}
 	if d := time.Since(start); d < 1400*time.Millisecond || d > 10*time.Second {
 		t.Fatalf("timeout took %s", d)
+	}
+}
+
+// config list with nothing set lists every key it knows, the spending caps too, each with its
+// default or "not set"; --json says where each value comes from (null when nothing sets it).
+func TestConfigListWithNothingSetAndTheKeysItKnows(t *testing.T) {
+	c := newCLI(t)
+	c.env["XDG_CONFIG_HOME"] = filepath.Join(t.TempDir(), "xdg")
+	c.mustRun("", "create")
+	got := c.mustRun("", "config", "list").out
+	c.golden("config-list-nothing-set.txt", got)
+	for _, k := range append(settingKeys(), limitKeys...) {
+		if !strings.Contains("\n"+got, "\n"+k+" ") {
+			t.Errorf("config list lacks %s:\n%s", k, got)
+		}
+	}
+	if !strings.Contains(got, "\ngap-limit = 20  (default)\n") || !strings.Contains(got, "\nlimit.daily  (not set)\n") {
+		t.Fatalf("config list:\n%s", got)
+	}
+	r := c.mustRun("", "config", "list", "--json")
+	c.golden("config-list-nothing-set.json", r.out)
+	all := decodeJSON[map[string]configListEntry](t, r.out)
+	if len(all) != len(settings)+len(limitKeys) {
+		t.Fatalf("%d keys, want %d: %s", len(all), len(settings)+len(limitKeys), r.out)
+	}
+	if e := all["fee-target"]; e.Source != "default" || e.Value != float64(6) {
+		t.Fatalf("fee-target %+v", e)
+	}
+	if e := all["backend"]; e.Source != "not_set" || e.Value != nil {
+		t.Fatalf("backend %+v", e)
+	}
+	// Set, a key says which file holds it; the global list leaves out the wallet's caps.
+	c.mustRun("", "config", "set", "limit.per-payment", "5000")
+	c.mustRun("", "config", "set", "--global", "unit", "btc")
+	all = decodeJSON[map[string]configListEntry](t, c.mustRun("", "config", "list", "--json").out)
+	if e := all["limit.per-payment"]; e.Source != "wallet.db" || e.Value != float64(5000) {
+		t.Fatalf("limit.per-payment %+v", e)
+	}
+	if e := all["unit"]; e.Source != "global" || e.Value != "btc" {
+		t.Fatalf("unit %+v", e)
+	}
+	if g := c.mustRun("", "config", "list", "--global").out; strings.Contains(g, "limit.") || !strings.Contains(g, "\nunit = btc  (global)\n") {
+		t.Fatalf("config list --global:\n%s", g)
+	}
+	// A flag or variable that beats the files is named beside what the files say.
+	if g := c.mustRun("", "config", "list", "--unit", "SAT").out; !strings.Contains(g, "\nunit = btc  (global; --unit sat is used)\n") ||
+		!strings.Contains(g, "\nnetwork = mainnet  (default; SATCHEL_NETWORK=regtest is used)\n") {
+		t.Fatalf("config list --unit SAT:\n%s", g)
+	}
+	if e := decodeJSON[map[string]configListEntry](t, c.mustRun("", "config", "list", "--json").out)["network"]; e.OverriddenBy != "SATCHEL_NETWORK" || e.InUse != "regtest" {
+		t.Fatalf("network %+v", e)
+	}
+}
+
+// Before the first create, config list shows the global settings and defaults, and says why
+// the wallet's own (and its spending caps) are missing.
+func TestConfigListBeforeAnyWallet(t *testing.T) {
+	c := newCLI(t)
+	c.env["XDG_CONFIG_HOME"] = filepath.Join(t.TempDir(), "xdg")
+	r := c.mustRun("", "config", "list")
+	if !strings.Contains(r.out, "\ngap-limit = 20  (default)\n") || strings.Contains(r.out, "limit.") || !strings.Contains(r.err, "no wallet yet") {
+		t.Fatalf("out:\n%s\nerr: %s", r.out, r.err)
+	}
+	if all := decodeJSON[map[string]configListEntry](t, c.mustRun("", "config", "list", "--json").out); len(all) != len(settings) {
+		t.Fatalf("%d keys, want %d", len(all), len(settings))
+	}
+	// A command that needs the wallet still says there is none.
+	if r := c.run("", "config", "get", "gap-limit"); r.code != exitError || !strings.Contains(r.err, "no such wallet") {
+		t.Fatalf("config get: exit %d %s", r.code, r.err)
 	}
 }

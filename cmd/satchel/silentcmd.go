@@ -42,8 +42,15 @@ func (a *App) receiveSilent(cmd *cobra.Command, label string) error {
 	if err != nil {
 		return err
 	}
-	req := wallet.SilentRequest{Passphrase: func() ([]byte, error) { return a.passphrase(false) },
-		Keystore: a.Keystore, Label: label}
+	passphrase := func() ([]byte, error) {
+		if a.passphrasePrompted() {
+			// Checked here first, so a mistyped one can be typed again (it costs one more
+			// run of the KDF, once: later calls need no passphrase).
+			return a.checkPassphrase(w)
+		}
+		return a.passphrase(false)
+	}
+	req := wallet.SilentRequest{Passphrase: passphrase, Keystore: a.Keystore, Label: label}
 	ready := w.SilentReady()
 	if a.flags.offline && !ready {
 		return usagef("offline", "the first receive --silent asks the backend for the chain's height (where scanning starts): run it without --offline")

@@ -117,3 +117,16 @@ func TestConfigSPServer(t *testing.T) {
 		t.Fatalf("receive --silent with a tweak server: exit %d %s", r.code, r.err)
 	}
 }
+
+// The first receive --silent opens the keystore: a passphrase mistyped at the prompt can be
+// typed again, as for every other command that asks for it.
+func TestReceiveSilentPassphraseRetyped(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	fc.Mine(1)
+	delete(c.env, "SATCHEL_PASSPHRASE")
+	r := c.term([]string{"wrong", "test pass"}, func(string) string { return "" }, "receive", "--silent")
+	if r.code != 0 || strings.Count(r.err, "Wrong passphrase; try again.") != 1 || !strings.HasPrefix(r.out, "tsp1") {
+		t.Fatalf("exit %d, out %q, err %q", r.code, r.out, r.err)
+	}
+}

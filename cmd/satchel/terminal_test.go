@@ -162,6 +162,28 @@ func TestInteractiveCreateShamirAsksEachShareBack(t *testing.T) {
 		t.Fatalf("%d words asked before giving up, want 8", asked)
 	}
 
+	// Asked to see it again, the share is shown once more and checked anew; right words then
+	// write the wallet: 2 words of share 1, 6 failed and 2 right of share 2, 2 each of the
+	// last two.
+	asked, offered := 0, 0
+	wrong, right := shareAnswer(created.Shares, 2), shareAnswer(created.Shares, 0)
+	r = c.term([]string{"pw1", "pw1"}, func(p string) string {
+		switch {
+		case strings.HasPrefix(p, "Show this share again"):
+			offered++
+			return "y"
+		case offered == 0:
+			return count(wrong)(p)
+		}
+		return count(right)(p)
+	}, "create", "--shamir", "2-of-3,1-of-1", "--group-threshold", "1")
+	if r.code != 0 || offered != 1 || asked != 14 || strings.Count(r.err, "Group 1 of 2, share 2 of 3:") != 2 {
+		t.Fatalf("shown again: exit %d, offered %d, %d words asked: %s", r.code, offered, asked, r.err)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+
 	asked = 0
 	r = c.term([]string{"pw1", "pw1"}, count(shareAnswer(created.Shares, 0)), "create", "--shamir", "2-of-3,1-of-1", "--group-threshold", "1")
 	if r.code != 0 || asked != 8 {

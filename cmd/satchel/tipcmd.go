@@ -116,7 +116,7 @@ whatever the fee rate.
 				return usagef("bad_address", "a silent payment address cannot be queued: its output is derived when the batch is signed; send it now with satchel send")
 			}
 			if pay.Fiat == nil && pay.Amount < pay.Type.DustLimit() {
-				return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%s is below the %s dust limit of a %s output", fmtSat(int64(pay.Amount)), fmtSat(int64(pay.Type.DustLimit())), pay.Type)}
+				return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%s is below the dust limit of %s for a %s (nodes do not relay smaller outputs)", fmtSat(int64(pay.Amount)), fmtSat(int64(pay.Type.DustLimit())), pay.Type.AddressKind())}
 			}
 			if len(id) > 100 || strings.ContainsFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
 				return usagef("bad_id", "--id must be at most 100 bytes without spaces or control characters")
@@ -285,7 +285,11 @@ so a crash between broadcast and record never pays a tip twice: the next sync re
 				for i, t := range fp.Tips {
 					ids[i] = t.ID
 				}
-				if !a.flags.json {
+				switch {
+				case a.flags.json:
+				case len(ids) == 1: // nothing to compare: one tip costs what it costs alone
+					fmt.Fprintf(a.Err, "1 tip: %s in fees\n", a.fmtAmount(int64(fp.Selection.Fee)))
+				default:
 					fmt.Fprintf(a.Err, "%s in one transaction: %s in fees instead of %s sent one by one (saves %s)\n",
 						count(len(ids), "tip", "tips"), a.fmtAmount(int64(fp.Selection.Fee)), a.fmtAmount(int64(fp.AloneFees)), a.fmtAmount(int64(fp.Saving)))
 				}

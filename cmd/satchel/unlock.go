@@ -25,11 +25,19 @@ func (a *App) passphrasePrompted() bool {
 
 // unlocking shows "unlocking..." on a terminal while the keystore's KDF runs (1 s on an idle
 // machine, far longer on a busy one), and returns the function that erases it.
-func (a *App) unlocking() func() {
+func (a *App) unlocking() func() { return a.working("unlocking...") }
+
+// encrypting is unlocking for the KDF run that seals a new keystore (create, restore, a new
+// passphrase), which takes as long.
+func (a *App) encrypting() func() { return a.working("encrypting the seed...") }
+
+// working shows msg on a terminal while something slow runs, and returns the function that
+// erases it; elsewhere (a pipe, --json) it shows nothing.
+func (a *App) working(msg string) func() {
 	if !a.ErrTerm || a.flags.json {
 		return func() {}
 	}
-	fmt.Fprint(a.Err, "unlocking...")
+	fmt.Fprint(a.Err, msg)
 	return func() { fmt.Fprint(a.Err, "\r\033[K") }
 }
 

@@ -51,7 +51,7 @@ func (v buildVersion) String() string {
 	s := "satchel " + v.Version
 	switch {
 	case v.Commit == "":
-		s += ", commit unknown (built without VCS information, e.g. -buildvcs=false)"
+		s += ", commit unknown (built without VCS information: -buildvcs=false, or a git worktree)"
 	default:
 		c := v.Commit
 		if len(c) > 12 {

@@ -387,10 +387,7 @@ func (a *App) printWait(p waitJSON, t waitTarget) error {
 	if a.flags.json {
 		return a.printJSON(p)
 	}
-	conf := fmt.Sprintf("%d confirmations", p.Confirmations)
-	if p.Confirmations == 1 {
-		conf = "1 confirmation"
-	}
+	conf := count(int(p.Confirmations), "confirmation", "confirmations")
 	if t.txid != nil {
 		_, err := fmt.Fprintf(a.Out, "%s: %s, %s\n", p.TxID, conf, a.paintOut(styleIn, a.fmtSignedAmount(p.Amount)))
 		return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/satchel-wallet/satchel/internal/bip39"
 	"github.com/satchel-wallet/satchel/wallet/keys"
+	"github.com/satchel-wallet/satchel/wallet/slip39"
 )
 
 // wordError is a mistyped seed word as the CLI tells it: with suggestions on a terminal, where
@@ -124,4 +125,57 @@ func (a *App) parseMnemonic(raw []byte, interactive bool) (string, error) {
 		}
 		fields[unk.Position-1] = w
 	}
+}
+
+// slip39Suggestions is wordSuggestions for a share's word: SLIP-39 list words one swap of
+// neighbouring letters away, then those one letter added, dropped or changed away, at most
+// three in all.
+func slip39Suggestions(w string) []string {
+	w = strings.ToLower(w)
+	if len(w) < 2 || len(w) > 16 {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	add := func(word string) {
+		if !seen[word] && len(out) < 3 {
+			seen[word] = true
+			out = append(out, word)
+		}
+	}
+	b := []byte(w)
+	for i := 0; i+1 < len(b); i++ {
+		if b[i] == b[i+1] {
+			continue
+		}
+		b[i], b[i+1] = b[i+1], b[i]
+		if n, ok := slip39.LookupWord(string(b)); ok {
+			add(slip39.Word(n))
+		}
+		b[i], b[i+1] = b[i+1], b[i]
+	}
+	for i := 0; i < 1024; i++ {
+		if word := slip39.Word(i); oneEditApart(w, word) {
+			add(word)
+		}
+	}
+	return out
+}
+
+// oneEditApart says whether a becomes b by adding, dropping or changing one letter.
+func oneEditApart(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b)-len(a) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if len(a) == len(b) {
+		return i < len(a) && a[i+1:] == b[i+1:]
+	}
+	return a[i:] == b[i+1:]
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 )
 
 // Write replaces (or creates) path with data, atomically: afterwards path holds either
@@ -29,12 +30,12 @@ func WriteVerify(path string, data []byte, perm os.FileMode, verify func(tempPat
 	if verify != nil {
 		if err := verify(tmp); err != nil {
 			_ = os.Remove(tmp)
-			return fmt.Errorf("verify new %s: %w", path, err)
+			return fmt.Errorf("verify new %s: %w", path, namingPath(err, tmp, path))
 		}
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		_ = os.Remove(tmp)
-		return fmt.Errorf("replace %s: %w", path, err)
+		return fmt.Errorf("replace %s: %w", path, withoutTempName(err))
 	}
 	if err := syncDir(filepath.Dir(path)); err != nil {
 		return fmt.Errorf("replace %s: %w", path, err)
@@ -60,10 +61,10 @@ func CreateExclusive(path string, data []byte, perm os.FileMode) error {
 		if errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("create %s: %w", path, fs.ErrExist)
 		}
-		return fmt.Errorf("create %s (the filesystem must support hard links): %w", path, err)
+		return fmt.Errorf("create %s (the filesystem must support hard links): %w", path, withoutTempName(err))
 	}
 	if err := os.Remove(tmp); err != nil {
-		return fmt.Errorf("create %s: remove temporary file: %w", path, err)
+		return fmt.Errorf("create %s: remove temporary file: %w", path, withoutTempName(err))
 	}
 	if err := syncDir(filepath.Dir(path)); err != nil {
 		return fmt.Errorf("create %s: %w", path, err)
@@ -108,13 +109,36 @@ func writeTemp(path string, data []byte, perm os.FileMode) (_ string, err error)
 
 // withoutTempName drops the temporary file's name from a file error (keeping its cause, so
 // errors.Is still sees a permission or space problem): the user asked for path and cannot act
-// on ".name.tmp-2232599564".
+// on ".name.tmp-2232599564". A rename or link error (os.LinkError) names it too.
 func withoutTempName(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
 	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
 	return err
+}
+
+// tempNamed is an error whose message names path where the original named the temporary
+// file (a verify function reads the temporary file and may say so); it unwraps to the
+// original, so errors.Is still works.
+type tempNamed struct {
+	msg string
+	err error
+}
+
+func (e *tempNamed) Error() string { return e.msg }
+func (e *tempNamed) Unwrap() error { return e.err }
+
+// namingPath rewrites err's message to name path instead of the temporary file tmp.
+func namingPath(err error, tmp, path string) error {
+	if !strings.Contains(err.Error(), tmp) {
+		return err
+	}
+	return &tempNamed{msg: strings.ReplaceAll(err.Error(), tmp, path), err: err}
 }
 
 // syncDir fsyncs a folder so that a rename or link inside it is durable. Windows cannot

@@ -3,6 +3,7 @@ package atomicfile
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -208,5 +209,20 @@ func TestErrorsNameTheFileNotTheTemporary(t *testing.T) {
 		if err == nil || strings.Contains(err.Error(), ".tmp-") || !strings.Contains(err.Error(), path) || !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+	// The rename at the end fails (a folder is in the way): still the file asked for.
+	dir := filepath.Join(t.TempDir(), "taken")
+	if err := os.MkdirAll(filepath.Join(dir, "inside"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(dir, []byte("x"), 0o600); err == nil || strings.Contains(err.Error(), ".tmp-") || !strings.Contains(err.Error(), dir) {
+		t.Errorf("rename onto a folder: %v", err)
+	}
+	// A verify function that names the file it was given is told with the real name.
+	target := filepath.Join(t.TempDir(), "keystore.json")
+	cause := errors.New("bad")
+	err := WriteVerify(target, []byte("x"), 0o600, func(tmp string) error { return fmt.Errorf("open %s: %w", tmp, cause) })
+	if err == nil || strings.Contains(err.Error(), ".tmp-") || !strings.Contains(err.Error(), "open "+target+": bad") || !errors.Is(err, cause) {
+		t.Errorf("verify: %v", err)
 	}
 }
