@@ -78,7 +78,7 @@ func TestMessagesForPeople(t *testing.T) {
 		{"in the mempool already", humanError(&chain.BroadcastError{Cause: chain.CauseAlreadyInChain, Message: "already have transaction 12"}).Error(),
 			"the backend already has this transaction (in its mempool or in a block): there is nothing to broadcast again (the backend said: already have transaction 12)"},
 		{"dust payee numbered from 1, its address kind in words", (&txbuilder.DustError{Index: 1, Value: 100, Min: 330, Type: txbuilder.P2TR}).Error(),
-			"payee 2: 100 sat is below the dust limit of 330 sat for a taproot address (nodes do not relay smaller outputs)"},
+			"payee 2: 100 sat is below the dust limit of 330 sat for a taproot address (nodes do not relay smaller outputs): send at least 330 sat"},
 		{"unset key without a default says how to set it", notSet("backend").Error(), "backend is not set (set it with: satchel config set backend VALUE)"},
 		{"unset key with a default names it", notSet("gap-limit").Error(), "gap-limit is not set in the config files (satchel uses the default, 20)"},
 		{"percent as a number", string(pctNumber(77, 1000)), "7.7"},
