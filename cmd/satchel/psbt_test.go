@@ -604,6 +604,27 @@ func TestPSBTPastedAsArgument(t *testing.T) {
 	if r := c.run("", "psbt", "decode", filepath.Join(dir, "cHNidP.psbt")); r.code != exitUsage || !strings.Contains(r.err, "cannot read") {
 		t.Errorf("missing file: exit %d %q", r.code, r.err)
 	}
+	// The same with names relative to the working folder, the way people type them (a path
+	// starting with / never looks pasted): a missing cHNidP.psbt or 70736274ff-tx.psbt is a
+	// missing file, not a PSBT "copied in part"; a file whose whole name could be base64 is
+	// read as the file, and only when absent is the name taken as the PSBT.
+	t.Chdir(dir)
+	for _, name := range []string{"cHNidP.psbt", "70736274ff-tx.psbt"} {
+		if r := c.run("", "psbt", "decode", name); r.code != exitUsage || !strings.Contains(r.err, "no such file") {
+			t.Errorf("missing relative file %s: exit %d %q", name, r.code, r.err)
+		}
+	}
+	const b64Name = "cHNidP8BAHECAAAAAQ"
+	if err := os.WriteFile(b64Name, []byte(b64), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.run("", "psbt", "decode", b64Name, "--json"); r.code != 0 || r.out != want {
+		t.Errorf("file named like base64 lost to its name: exit %d %q", r.code, r.err)
+	}
+	os.Remove(b64Name)
+	if r := c.run("", "psbt", "decode", b64Name, "--json"); r.code != exitUsage || strings.Contains(r.err, "no such file") {
+		t.Errorf("pasted cut PSBT with no such file: exit %d %q", r.code, r.err)
+	}
 }
 
 // Inputs are numbered from 1 wherever people read them: finalize of a PSBT two inputs of

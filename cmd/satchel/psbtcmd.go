@@ -120,9 +120,25 @@ func (a *App) checkPSBTOut(file string) (string, error) {
 	return path, nil
 }
 
-// pastedPSBT says whether a FILE argument starts like a PSBT's base64 or hex text.
+// pastedPSBT says whether a FILE argument is a PSBT's base64 or hex text: it starts like one
+// and holds only the characters of its encoding (and spaces or line breaks, as a copied block
+// may). A missing file whose name merely starts that way (cHNidP.psbt) is a missing file.
 func pastedPSBT(arg string) bool {
-	return strings.HasPrefix(arg, "cHNidP") || strings.HasPrefix(arg, "70736274ff")
+	var alphabet string
+	switch {
+	case strings.HasPrefix(arg, "cHNidP"):
+		alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+	case strings.HasPrefix(arg, "70736274ff"):
+		alphabet = "0123456789abcdefABCDEF"
+	default:
+		return false
+	}
+	for _, r := range arg {
+		if !strings.ContainsRune(alphabet, r) && !strings.ContainsRune(" \t\r\n", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // looksLikePSBT says whether data starts like a PSBT in any of the forms satchel reads:
