@@ -76,7 +76,9 @@ func (w *Wallet) SendReady(ctx context.Context, be chain.Backend, p *psbt.Packet
 		// would be taken (Broadcast).
 		var bErr *chain.BroadcastError
 		if !errors.As(err, &bErr) || bErr.Cause != chain.CauseAlreadyInChain {
-			return chainhash.Hash{}, err
+			// A dropped connection or a late answer may come after the transaction
+			// left: say so, lest the payment be made again as a new transaction.
+			return chainhash.Hash{}, broadcastUnsure(tx.TxHash(), err)
 		}
 		id = tx.TxHash()
 	}

@@ -397,7 +397,9 @@ func (w *Wallet) Broadcast(ctx context.Context, be chain.Backend, tx *wire.MsgTx
 		// recorded as sent.
 		var bErr *chain.BroadcastError
 		if !errors.As(err, &bErr) || bErr.Cause != chain.CauseAlreadyInChain {
-			return chainhash.Hash{}, err
+			// A dropped connection or a late answer may come after the transaction
+			// left: say so, lest the payment be made again as a new transaction.
+			return chainhash.Hash{}, broadcastUnsure(tx.TxHash(), err)
 		}
 		id = tx.TxHash()
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,7 +15,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/satchel-wallet/satchel/txbuilder"
@@ -756,5 +759,23 @@ func TestMultisigThresholdCountsCosigners(t *testing.T) {
 	code, msg := jsonError(t, r.err)
 	if r.code != exitUsage || code != "bad_threshold" || msg != "--multisig 3: the threshold must be 1 to 2 (the seed's key and 1 cosigner)" {
 		t.Fatalf("exit %d %s %q", r.code, code, msg)
+	}
+}
+
+// A broadcast that got no answer is said in the unreachable backend's words, and still says the
+// transaction may have gone out (those words alone, "is it running?", invite sending the
+// payment again as a new transaction).
+func TestBroadcastWithoutAnswerKeepsItsNote(t *testing.T) {
+	id := chainhash.Hash{1}
+	slow := &netutil.Error{Server: "tcp://127.0.0.1:50001", Op: "blockchain.transaction.broadcast", Kind: netutil.KindSlow,
+		Timeout: 30 * time.Second, Err: context.DeadlineExceeded}
+	err := humanError(fmt.Errorf("send: %w", &wallet.BroadcastUnsureError{TxID: id, Err: slow}))
+	msg := err.Error()
+	if !strings.Contains(msg, "cannot reach the backend at 127.0.0.1:50001 (no answer within 30s)") ||
+		!strings.Contains(msg, id.String()+" may have gone out") {
+		t.Errorf("message %q", msg)
+	}
+	if exit, code := classify(err); exit != exitBackend || code != "backend_unreachable" {
+		t.Errorf("exit %d %s, want %d backend_unreachable", exit, code, exitBackend)
 	}
 }

@@ -276,6 +276,12 @@ func humanError(err error) error {
 		return &wrappedMessage{msg: err.Error() + "; get the wallet back with satchel restore (from its seed words or a backup file) under a new --wallet name", err: err}
 	}
 	if msg, ok := unreachableInWords(err); ok {
+		// A broadcast that got no answer may have gone out: that matters more than where
+		// the backend is, and the words above would hide it.
+		var unsure *wallet.BroadcastUnsureError
+		if errors.As(err, &unsure) {
+			msg += "; " + unsure.Note()
+		}
 		return &wrappedMessage{msg: msg, err: err}
 	}
 	// One the wallet found in a block already says which block, in its own words.
