@@ -599,7 +599,7 @@ Keys:
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, read, err := files()
 			noWallet := false
-			if _, code := classify(err); err != nil && code == "no_wallet" && !global && a.globalConfigPath() != "" {
+			if _, code := classify(err); err != nil && code == "no_wallet" && !global && a.globalConfigPath() != "" && !a.anyWallet() {
 				// Before the first create: what every wallet would start with, said so.
 				a.warn("no_wallet", "no wallet yet (satchel create makes one): showing the global settings and defaults")
 				read, err, noWallet = []string{a.globalConfigPath()}, nil, true
@@ -793,4 +793,24 @@ func notSet(key string) error {
 		msg += fmt.Sprintf(" (set it with: satchel config set %s VALUE)", key)
 	}
 	return &codedError{exit: exitError, code: "not_set", err: errors.New(msg)}
+}
+
+// anyWallet says whether a wallet folder exists on the network in use. config list falls back to
+// the global settings only before the first create: with wallets there, a --wallet name that is
+// none of them is a typo, to be told as one rather than answered as if all were well.
+func (a *App) anyWallet() bool {
+	dir, err := a.dataDir()
+	if err != nil {
+		return false
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, a.flags.network))
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			return true
+		}
+	}
+	return false
 }

@@ -745,4 +745,10 @@ func TestConfigListBeforeAnyWallet(t *testing.T) {
 	if r := c.run("", "config", "get", "gap-limit"); r.code != exitError || !strings.Contains(r.err, "no such wallet") {
 		t.Fatalf("config get: exit %d %s", r.code, r.err)
 	}
+	// Once a wallet exists, a --wallet name that is none is a typo: no such wallet, exit 1,
+	// not the global settings with "no wallet yet" and exit 0.
+	c.mustRun("", "create")
+	if r := c.run("", "config", "list", "--wallet", "typo"); r.code != exitError || !strings.Contains(r.err, "no such wallet") || r.out != "" {
+		t.Fatalf("config list --wallet typo: exit %d out %q err %s", r.code, r.out, r.err)
+	}
 }
