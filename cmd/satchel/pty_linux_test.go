@@ -91,9 +91,11 @@ func TestPTYWrongPassphraseIsAskedAgain(t *testing.T) {
 	screen.waitFor(t, "[y/N]", 1)
 	master.WriteString("y\n")
 	screen.waitFor(t, "Enter passphrase: ", 1)
+	waitNoEcho(t, master)
 	master.WriteString("not the passphrase\n")
 	screen.waitFor(t, "Wrong passphrase; try again.", 1)
 	screen.waitFor(t, "Enter passphrase: ", 2)
+	waitNoEcho(t, master)
 	master.WriteString("test pass\n")
 	screen.waitFor(t, "Press Enter to clear", 1)
 	master.WriteString("\n")
@@ -162,6 +164,7 @@ func TestPTYThreeWrongPassphrasesGiveUp(t *testing.T) {
 	go func() { done <- cmd.Wait() }()
 	for i := 1; i <= 3; i++ {
 		screen.waitFor(t, "Enter passphrase: ", i)
+		waitNoEcho(t, master)
 		master.WriteString(fmt.Sprintf("wrong %d\n", i))
 	}
 	select {
@@ -185,5 +188,26 @@ func TestPTYThreeWrongPassphrasesGiveUp(t *testing.T) {
 	}
 	if strings.Contains(out, "abandon") || strings.Contains(out, "wrong 1") {
 		t.Errorf("words or a passphrase on screen:\n%q", out)
+	}
+}
+
+// waitNoEcho waits until the terminal's echo is off: satchel prints "Enter passphrase: " and
+// only then turns echo off, so text written on seeing the prompt could be echoed under load
+// and the test would blame satchel for showing it. (The master reads the pair's settings.)
+func waitNoEcho(t *testing.T, master *os.File) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var tio syscall.Termios
+		if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, master.Fd(), syscall.TCGETS, uintptr(unsafe.Pointer(&tio))); e != 0 {
+			t.Fatalf("read the terminal's settings: %v", e)
+		}
+		if tio.Lflag&syscall.ECHO == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the terminal's echo never went off for the passphrase")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
