@@ -123,6 +123,10 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
+// wordsAtPrompt are the commands that read seed words or SLIP-39 shares, at a prompt or on
+// stdin: arguments given to them are likely the words themselves.
+var wordsAtPrompt = map[string]bool{"restore": true, "seed verify": true}
+
 // cobraArgCount reads cobra's argument-count errors: "accepts 2 arg(s), received 1",
 // "requires at least 2 arg(s), only received 1", "accepts at most 1 arg(s), received 2",
 // "accepts between 1 and 2 arg(s), received 3".
@@ -146,6 +150,12 @@ func argCountForPeople(cmd *cobra.Command, msg string) (string, bool) {
 	if arg, ok := strings.CutPrefix(first, "unknown command "); ok && strings.HasSuffix(arg, fmt.Sprintf(" for %q", path)) {
 		arg = strings.TrimSuffix(arg, fmt.Sprintf(" for %q", path))
 		if !cmd.HasSubCommands() {
+			if wordsAtPrompt[name] {
+				// Seed words or a share typed as arguments: not echoed into a log or a
+				// JSON error (the first would be), and told where they go instead.
+				return fmt.Sprintf("%s takes no arguments: seed words and shares are typed at its prompt or piped on stdin, "+
+					"never put on the command line (the shell history keeps them: remove them there): see %s --help", name, path), true
+			}
 			return fmt.Sprintf("%s takes no arguments%s, and %s was given: see %s --help", name, shape, arg, path), true
 		}
 		none := name + " has no command " + arg

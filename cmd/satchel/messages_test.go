@@ -692,6 +692,21 @@ func TestArgumentCountsInWords(t *testing.T) {
 			t.Errorf("%v: exit %d %q (JSON %s %q)", tc.args, r.code, r.err, code, msg)
 		}
 	}
+	// Seed words typed as arguments of the commands that read them are not echoed back (the
+	// error would carry the first into a log or a JSON error), and are told where they go.
+	words := strings.Fields("legal winner thank year wave sausage worth useful legal winner thank yellow")
+	for _, cmd := range [][]string{{"restore"}, {"seed", "verify"}, {"restore", "--shamir"}} {
+		for _, json := range []bool{false, true} {
+			args := append(append([]string{}, cmd...), words...)
+			if json {
+				args = append(args, "--json")
+			}
+			r := c.run("", args...)
+			if r.code != exitUsage || strings.Contains(r.err, "legal") || !strings.Contains(r.err, "typed at its prompt or piped on stdin") {
+				t.Errorf("%v with seed words: exit %d %q", cmd, r.code, r.err)
+			}
+		}
+	}
 }
 
 // Not enough money while the wallet holds more than send may choose says what was left out and
