@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/psbt/v2"
@@ -716,4 +717,35 @@ type spentRefusingChain struct{ *chaintest.Chain }
 
 func (spentRefusingChain) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash, error) {
 	return chainhash.Hash{}, chain.Refusal("bad-txns-inputs-missingorspent")
+}
+
+// ctxCheckingChain refuses a broadcast whose context has already ended, as a real backend's
+// call would fail.
+type ctxCheckingChain struct{ *chaintest.Chain }
+
+func (c ctxCheckingChain) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash, error) {
+	if err := ctx.Err(); err != nil {
+		return chainhash.Hash{}, fmt.Errorf("fake: %w", err)
+	}
+	return c.Chain.Broadcast(ctx, tx)
+}
+
+// psbt broadcast's time limit on reaching the backend does not run on while the person reads
+// the transaction at "Broadcast?": a yes after it sends (it failed as "no answer in time",
+// nothing sent). The limit is made to have passed by the time of the broadcast.
+func TestPSBTBroadcastNotBoundByTheDialLimit(t *testing.T) {
+	c, fc := fakeCLI(t)
+	watchPair(t, c, "wpkh")
+	fundCold(t, c, fc, 50_000)
+	out := filepath.Join(t.TempDir(), "u.psbt")
+	c.mustRun("", "send", "--json", "--wallet", "cold", outsider, "20000", "--fee-rate", "2", "--psbt-out", out)
+	signed := filepath.Join(t.TempDir(), "s.psbt")
+	c.mustRun("", "psbt", "sign", out, "--wallet", "hot", "--yes", "--out", signed)
+	defer func(d time.Duration) { psbtDialLimit = d }(psbtDialLimit)
+	psbtDialLimit = time.Nanosecond // over before the broadcast, as after a long read
+	c.dial = func(ctx context.Context, url string) (chain.Backend, error) { return ctxCheckingChain{fc}, nil }
+	r := c.run("", "psbt", "broadcast", signed, "--yes", "--json", "--wallet", "cold")
+	if r.code != 0 || decodeJSON[psbtBroadcastJSON](t, r.out).TxID == "" {
+		t.Fatalf("exit %d %q", r.code, r.err)
+	}
 }

@@ -120,6 +120,9 @@ func (a *App) checkPSBTOut(file string) (string, error) {
 	return path, nil
 }
 
+// psbtDialLimit bounds the connection to the backend psbt broadcast makes (a variable for tests).
+var psbtDialLimit = 2 * time.Minute
+
 // pastedPSBT says whether a FILE argument is a PSBT's base64 or hex text: it starts like one
 // and holds only the characters of its encoding (and spaces or line breaks, as a copied block
 // may). A missing file whose name merely starts that way (cHNidP.psbt) is a missing file.
@@ -702,16 +705,18 @@ signatures exits 2; a refused broadcast exits 5.
 			if !a.flags.yes && !a.canPrompt() {
 				return usagef("confirmation_needed", "not a terminal: add --yes to confirm")
 			}
-			ctx, cancel := context.WithTimeout(cmd.Context(), 2*time.Minute)
+			dctx, cancel := context.WithTimeout(cmd.Context(), psbtDialLimit)
 			defer cancel()
-			be, err := a.dial(ctx, w, raw)
+			be, err := a.dial(dctx, w, raw)
 			if err != nil {
 				return err
 			}
 			defer be.Close()
 			// Nothing goes out without consent: --yes, or a yes at the terminal after seeing
-			// what the transaction pays.
-			tx, id, err := w.BroadcastPSBTPayment(ctx, be, p, label, func(tx *wire.MsgTx, ours []bool) error {
+			// what the transaction pays. The dial's time limit does not run on while the
+			// person reads: the wallet times the sending itself from the yes (a limit over
+			// both made a slow reader's yes fail as "no answer in time", nothing sent).
+			tx, id, err := w.BroadcastPSBTPayment(cmd.Context(), be, p, label, func(tx *wire.MsgTx, ours []bool) error {
 				if a.flags.yes {
 					return nil
 				}
