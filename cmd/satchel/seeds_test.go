@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -333,4 +334,43 @@ func writeSecretFile(t *testing.T, s string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// A wrong passphrase from SATCHEL_PASSPHRASE or --passphrase-file fails at once with exit 3,
+// even on a terminal: it is never asked for again (the prompt would be a different source) nor
+// retried, and the passphrase given is not shown.
+func TestWrongPassphraseFromFileOrEnvFailsAtOnce(t *testing.T) {
+	c, file := backupWallet(t)
+	addr := strings.TrimSpace(c.mustRun("", "receive", "--jq", ".address").out)
+	passFile := filepath.Join(t.TempDir(), "pass")
+	if err := os.WriteFile(passFile, []byte("wrong from the file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	yes := func(string) string { return "y" }
+	for _, cmd := range [][]string{
+		{"backup", "export", filepath.Join(t.TempDir(), "again.backup")},
+		{"restore", "--from-backup", file, "--wallet", "laptop"},
+		{"sign-message", addr, "hello"},
+		{"passphrase", "change"},
+		{"seed", "show", "--yes"},
+	} {
+		for _, source := range []string{"env", "file"} {
+			args := cmd
+			if source == "env" {
+				c.env["SATCHEL_PASSPHRASE"] = "wrong from the environment"
+			} else {
+				delete(c.env, "SATCHEL_PASSPHRASE")
+				args = append(append([]string{}, cmd...), "--passphrase-file", passFile)
+			}
+			// No secrets to give: a prompt fails the run with another code.
+			r := c.term(nil, yes, args...)
+			if r.code != exitPassphrase || strings.Contains(r.err, "try again") || strings.Contains(r.err, "tried") ||
+				strings.Contains(r.err, "wrong from") {
+				t.Errorf("%v (%s): exit %d %q", cmd, source, r.code, r.err)
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join(c.home, "regtest", "laptop")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a failed restore left a wallet folder: %v", err)
+	}
 }
