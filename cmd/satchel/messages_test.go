@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -293,6 +294,11 @@ func TestWalkWrongInputs(t *testing.T) {
 	tpubLookalike := strings.Replace(keyB, "tpub", "tpubЕ", 1)
 	info := decodeJSON[infoJSON](t, c.mustRun("", "info", "--json").out)
 	descLookalike := strings.Replace(info.Descriptors.Receive, "tpub", "tpubЕ", 1)
+	// A backend with no fee estimate (as regtest's), for the cases that name it with --backend.
+	fc := chaintest.New()
+	fake := "http://127.0.0.1:1/fake-chain" // never dialled: c.dial answers
+	c.dial = func(context.Context, string) (chain.Backend, error) { return fc, nil }
+	c.mustRun("", "sync", "--backend", fake) // the first sync writes; a case's must not
 	var golden strings.Builder
 	for _, tc := range []struct {
 		args []string
@@ -373,6 +379,9 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"cpfp", txid, "--fee-rate", "5", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		{[]string{"abandon", txid, "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		{[]string{"dust", "dispose", txid + ":0", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
+		// The input is looked at before a fee rate is asked for.
+		{[]string{"abandon", txid, "--yes", "--backend", fake}, exitUsage, "bad_input", "is not a transaction of this wallet: check the txid"},
+		{[]string{"bump-fee", txid, "--fee-rate", "5", "--yes", "--backend", fake}, exitUsage, "bad_input", "is not a transaction of this wallet: check the txid"},
 		// Settings: numbers grouped, a port that is no port.
 		{[]string{"config", "set", "gap-limit", "99999"}, exitUsage, "bad_config_value", "from 1 to 10,000"},
 		{[]string{"config", "set", "dns-resolver", "1.1.1.1:99999"}, exitUsage, "bad_config_value", `must be HOST:PORT with a port from 1 to 65,535 (not "99999")`},
@@ -453,6 +462,10 @@ func TestWalkWrongInputs(t *testing.T) {
 		fmt.Fprintf(&golden, "satchel %s\n  exit %d %s: %s", strings.Join(shown, " "), r.code, code, strings.ReplaceAll(r.err, dir, "$DIR"))
 	}
 	c.golden("walk-errors.txt", golden.String())
+	// An empty tip queue is nothing to do, said before any fee rate is asked for.
+	if r := c.run("", "tip", "flush", "--yes", "--backend", fake); r.code != 0 || r.out != "nothing to do: no tip to pay: the queue is empty\n" {
+		t.Errorf("tip flush of an empty queue: exit %d %q %q", r.code, r.out, r.err)
+	}
 	// A flag given no value at the end of the line says it needs one.
 	if r := c.run("", "history", "--offline", "--limit"); r.code != exitUsage || r.err != "satchel: --limit needs a value (see satchel history --help)\n" {
 		t.Errorf("--limit without a value: exit %d %q", r.code, r.err)

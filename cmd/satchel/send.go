@@ -252,7 +252,7 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 			return err
 		}
 	}
-	w, be, rate, err := a.txSession(cmd, o.feeRate, o.target, o.dryRun)
+	w, be, rate, err := a.txSession(cmd, o.feeRate, o.target, o.dryRun, nil)
 	if err != nil {
 		return err
 	}

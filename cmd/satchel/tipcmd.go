@@ -254,16 +254,23 @@ so a crash between broadcast and record never pays a tip twice: the next sync re
 			if target < 1 || target > 1008 {
 				return usagef("bad_target", "--target must be between 1 and 1008 blocks")
 			}
-			w, be, rate, err := a.txSession(cmd, feeRate, target, dryRun)
+			// Scheduled tips that fell due join the queue before it is looked at; an empty
+			// queue is said before any fee rate is asked for.
+			w, be, rate, err := a.txSession(cmd, feeRate, target, dryRun, func(w *wallet.Wallet) error {
+				if err := a.queueScheduled(cmd.Context(), w); err != nil {
+					return err
+				}
+				return w.CheckQueue()
+			})
+			if errors.Is(err, wallet.ErrNothingToFlush) {
+				return a.nothingToDo(err.Error())
+			}
 			if err != nil {
 				return err
 			}
 			defer w.Close()
 			if be != nil {
 				defer be.Close()
-			}
-			if err := a.queueScheduled(cmd.Context(), w); err != nil {
-				return err
 			}
 			if threshold == 0 && be != nil {
 				ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Second)
