@@ -404,6 +404,10 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"cpfp", txid, "--fee-rate", "5", "--dry-run", "--offline"}, exitUsage, "no_backend", "--dry-run too: leave out --offline"},
 		{[]string{"send", "--to", outsider + "=21000000btc", "--to", "bcrt1pvnlk0hvxsy4x4awtscxmlm6h9t9m89x78w7x3u72fmqc2ctsv6ks55cckt=1btc", "--fee-rate", "2", "--dry-run", "--offline"}, exitUsage, "bad_amount", "the payees total more than 21 million BTC: check the amounts"},
 		{[]string{"send", outsider, "100", "--fee-rate", "2", "--dry-run", "--offline"}, exitCannotPay, "below_dust", "payee 1: 100 sat is below the dust limit of 294 sat for a native segwit address (nodes do not relay smaller outputs): send at least 294 sat"},
+		// Without a backend (and without --offline) the dust error comes alone, before the warning
+		// that the plan answers from local state.
+		{[]string{"send", outsider, "100", "--dry-run"}, exitCannotPay, "below_dust", "payee 1: 100 sat is below the dust limit of 294 sat"},
+		{[]string{"send", "--to", outsider + "=1000", "--to", "bcrt1pvnlk0hvxsy4x4awtscxmlm6h9t9m89x78w7x3u72fmqc2ctsv6ks55cckt=100", "--fee-rate", "2", "--dry-run"}, exitCannotPay, "below_dust", "payee 2: 100 sat is below the dust limit of 330 sat for a taproot address"},
 		// Multisig cosigners are named by their place on the command line, not a sorted index.
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", keyB, "--cosigner", keyB}, exitUsage, "bad_input", "--cosigner #1 and #2 are the same key: give each member's key once"},
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", own}, exitUsage, "bad_input", "--cosigner #1 is this wallet's own key"},
