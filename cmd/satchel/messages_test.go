@@ -775,3 +775,22 @@ func TestMultisigThresholdCountsCosigners(t *testing.T) {
 		t.Fatalf("exit %d %s %q", r.code, code, msg)
 	}
 }
+
+// A payment that needs more coins than one transaction nodes relay can hold is a payment the
+// wallet cannot make as asked (exit 4, too_large), said in vB as plans are, with what to do.
+func TestTooLargeTransactionSaysWhatToDo(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	script := scriptFor(t, c.receiveAddr("default"))
+	var outs []*wire.TxOut
+	for range 2000 {
+		outs = append(outs, wire.NewTxOut(1_000, script))
+	}
+	fc.Mine(1, chaintest.Pay(1, outs...))
+	r := c.run("", "send", outsider, "1800000", "--fee-rate", "1", "--dry-run")
+	code, msg := jsonError(t, c.run("", "send", outsider, "1800000", "--fee-rate", "1", "--dry-run", "--json").err)
+	if r.code != exitCannotPay || code != "too_large" || !strings.Contains(r.err, "satchel consolidate") || !strings.Contains(r.err, "100,000 vB") ||
+		strings.Contains(r.err, "WU") || strings.Contains(r.err, "standard weight") || "satchel: "+msg+"\n" != r.err {
+		t.Fatalf("exit %d %s %q", r.code, code, r.err)
+	}
+}
