@@ -360,6 +360,10 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"freeze", txid + ":-1"}, exitUsage, "bad_outpoint", "whole number from 0"},
 		// Addresses for a person, on every command that reads one.
 		{[]string{"verify-message", "nope", "sig", "msg"}, exitUsage, "bad_address", "check for a typo"},
+		// A signature that does not read is said in plain words, not with the parser's detail.
+		{[]string{"verify-message", outsider, "AUE=", "msg"}, exitError, "malformed_signature", "the signature is not a valid BIP322 signature: check that it was copied whole"},
+		{[]string{"verify-message", outsider, "fulAAAA", "msg"}, exitError, "malformed_signature", "the signature is not a valid BIP322 full signature: check that it was copied whole"},
+		{[]string{"verify-message", "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn", "AAAA", "msg"}, exitError, "malformed_signature", "the signature is not a valid legacy signature (it is 3 bytes, not 65): check that it was copied whole"},
 		{[]string{"label", "nothex", "x"}, exitUsage, "bad_label_target", `"nothex" is not a txid (64 hex characters), an outpoint (TXID:VOUT) or an address: check for a typo`},
 		{[]string{"sign-message", "nope", "msg"}, exitUsage, "bad_address", `not a bitcoin address: "nope"; check for a typo`},
 		{[]string{"send", lookalike, "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", "check for a typo"},
@@ -451,7 +455,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		}
 		for _, internal := range []string{"strconv", `parsing "`, "invalid character", "unexpected end", "EOF", "bad input", " json: ",
 			"open ", "unknown shorthand", "time: ", "\x1b", ".new-", "arg(s)", "unknown command", "invalid separator index", "unexpected",
-			"(satchel):", "[0", "dial tcp", "input 0", "output 0", "payee 0", "bech32", "separator", "…\"", "flag needs an argument", "unknown flag", "bad flag syntax"} {
+			"(satchel):", "[0", "dial tcp", "witness", "ReadVarBytes", "malformed", "input 0", "output 0", "payee 0", "bech32", "separator", "…\"", "flag needs an argument", "unknown flag", "bad flag syntax"} {
 			if strings.Contains(r.err, internal) {
 				t.Errorf("%s: %q in %q", name, internal, r.err)
 			}
