@@ -282,6 +282,12 @@ func TestWalkWrongInputs(t *testing.T) {
 	labelsFile := write("labels2.jsonl", `{"type":"tx","ref":"`+txid+`","label":"a"}`+"\n"+`{"type":"tx","ref":"`+txid+`","label":"b"}`+"\n")
 	longLine := write("long.jsonl", `{"type":"tx","ref":"`+txid+`","label":"`+strings.Repeat("x", 70_000)+`"}`+"\n")
 	emptyFile := write("empty", "")
+	shareWords := "academic acid acne acquire acrobat activity actress adapt adequate adjust admit adorn adult advance advocate afraid again agency agree "
+	shortShare := write("short-share.txt", "academic acid\n")
+	typoShare := write("typo-share.txt", shareWords+"aidw\n")
+	unknownShare := write("unknown-share.txt", shareWords+"zzzz\n")
+	swappedShare := write("swapped-share.txt", shareWords+"aide\n")
+	shortSeed := write("short-seed.txt", "abandon ability\n")
 	joined := filepath.Join(dir, "joined.json")
 	c.mustRun("", "backup", "export", joined)
 	if b, err := os.ReadFile(joined); err != nil || os.WriteFile(joined, append(b, b...), 0o600) != nil {
@@ -340,6 +346,12 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"restore", "--wallet", "r", "--from-backup", dir}, exitUsage, "bad_backup", "is a folder"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", notJSON}, exitUsage, "bad_backup", "not valid JSON"},
 		{[]string{"seed", "verify", "--shamir", "--mnemonic-file", dir}, exitUsage, "bad_shares_file", "is a folder"},
+		// Seed words and shares that do not read say what to do.
+		{[]string{"restore", "--wallet", "r", "--offline", "--mnemonic-file", shortSeed}, exitUsage, "bad_mnemonic", "this one has 2: give every word, in order, separated by spaces"},
+		{[]string{"seed", "verify", "--shamir", "--mnemonic-file", shortShare}, exitUsage, "bad_share", "this one has 2 (line 1): give each share whole, one share a line"},
+		{[]string{"seed", "verify", "--shamir", "--mnemonic-file", typoShare}, exitUsage, "bad_share", `word 20 "aidw" is not a SLIP-39 word (line 1): did you mean aide?`},
+		{[]string{"seed", "verify", "--shamir", "--mnemonic-file", unknownShare}, exitUsage, "bad_share", "(line 1): check its spelling on the written share"},
+		{[]string{"seed", "verify", "--shamir", "--mnemonic-file", swappedShare}, exitUsage, "bad_share", "(line 1): compare each word, in order, with the written share"},
 		{[]string{"passphrase", "change", "--new-passphrase-file", dir}, exitUsage, "bad_passphrase_file", "is a folder"},
 		{[]string{"seed", "show", "--passphrase-file", emptyFile}, exitUsage, "empty_passphrase", "is empty: write it on the file's first line"},
 		{[]string{"balance", "--offline", "--passphrase-file", filepath.Join(dir, "missing")}, exitUsage, "bad_passphrase_file", "cannot read --passphrase-file"},
