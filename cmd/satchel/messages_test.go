@@ -400,6 +400,8 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"bump-fee", txid, "--fee-rate", "5", "--yes", "--backend", fake}, exitUsage, "bad_input", "is not a transaction of this wallet: check the txid"},
 		// Settings: numbers grouped, a port that is no port.
 		{[]string{"config", "set", "gap-limit", "99999"}, exitUsage, "bad_config_value", "from 1 to 10,000"},
+		{[]string{"config", "set", "backend", "p2p://[::1"}, exitUsage, "bad_config_value", `peer 1, "[::1": the ] that closes an IPv6 address is missing: write [ADDR]:PORT`},
+		{[]string{"balance", "--backend", "p2p://127.0.0.1:1,[::1"}, exitUsage, "bad_backend", `peer 2, "[::1": the ] that closes`},
 		{[]string{"config", "set", "fiat", "XYZ"}, exitUsage, "bad_config_value", "is not a currency code (ISO 4217): use one such as USD, EUR"},
 		{[]string{"config", "set", "dns-resolver", "1.1.1.1:99999"}, exitUsage, "bad_config_value", `must be HOST:PORT with a port from 1 to 65,535 (not "99999")`},
 		// A config file that does not read says which line and how to fix it.
