@@ -813,3 +813,19 @@ func TestTooLargeTransactionSaysWhatToDo(t *testing.T) {
 		t.Fatalf("exit %d %s %q", r.code, code, r.err)
 	}
 }
+
+// psbt decode shows its amounts in the unit chosen, as balance and plans do; JSON stays sat.
+func TestPSBTDecodeInTheChosenUnit(t *testing.T) {
+	c, fc := fakeCLI(t)
+	watchPair(t, c, "wpkh")
+	fundCold(t, c, fc, 50_000)
+	file := filepath.Join(t.TempDir(), "tx.psbt")
+	c.mustRun("", "send", "--json", "--wallet", "cold", outsider, "5000", "--fee-rate", "2", "--psbt-out", file)
+	r := c.mustRun("", "psbt", "decode", file, "--unit", "btc")
+	if !strings.Contains(r.out, "0.00005000 BTC") || !strings.Contains(r.out, "0.00050000 BTC") || strings.Contains(r.out, " sat ") || strings.Contains(r.out, " sat\n") {
+		t.Fatalf("--unit btc:\n%s", r.out)
+	}
+	if r := c.mustRun("", "psbt", "decode", file, "--unit", "btc", "--json"); !strings.Contains(r.out, `"value_sat": 5000`) {
+		t.Fatalf("--json:\n%s", r.out)
+	}
+}
