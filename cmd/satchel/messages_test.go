@@ -288,6 +288,7 @@ func TestWalkWrongInputs(t *testing.T) {
 	unknownShare := write("unknown-share.txt", shareWords+"zzzz\n")
 	swappedShare := write("swapped-share.txt", shareWords+"aide\n")
 	shortSeed := write("short-seed.txt", "abandon ability\n")
+	bigBatch := write("big.csv", strings.Repeat(outsider+",1000\n", 2001))
 	joined := filepath.Join(dir, "joined.json")
 	c.mustRun("", "backup", "export", joined)
 	if b, err := os.ReadFile(joined); err != nil || os.WriteFile(joined, append(b, b...), 0o600) != nil {
@@ -387,6 +388,9 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"send", "\x1b[31mred", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", `\x1b[31mred`},
 		{[]string{"send", outsider, "1000\x1b[31m", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", `\x1b`},
 		{[]string{"tip", "cancel", "\x1b[31mx\ny"}, exitUsage, "bad_input", `\x1b[31mx\ny`},
+		{[]string{"tip", "cancel", ""}, exitUsage, "bad_input", "the tip's ID is empty: give one that satchel tip list shows"},
+		{[]string{"tip", "schedule", outsider, "5xyz", "--every", "1d"}, exitUsage, "bad_amount", `"xyz" is not a unit: use sat or btc, or a currency code such as usd`},
+		{[]string{"send", "--batch", bigBatch, "--fee-rate", "2", "--dry-run"}, exitUsage, "too_many_payees", "more than 2,000 payees: split the file"},
 		{[]string{"send", outsider, "２１００", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", "only digits"},
 		// What is wrong comes alone, before any warning about what would have been answered.
 		{[]string{"history", "--offline", "--fiat-at", "x"}, exitUsage, "bad_fiat_at", "the only value is now"},

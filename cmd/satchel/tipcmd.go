@@ -207,6 +207,9 @@ whatever the fee rate.
 		Example: "  satchel tip cancel tip-3",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if strings.TrimSpace(args[0]) == "" {
+				return usagef("bad_input", "the tip's ID is empty: give one that satchel tip list shows")
+			}
 			w, err := a.openWallet(true)
 			if err != nil {
 				return err

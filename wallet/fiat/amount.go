@@ -70,6 +70,9 @@ func ParseAmount(s string) (Amount, error) {
 		}
 		return bad(fmt.Sprintf("%q is not a unit: use sat, sats or btc, or a three-letter currency code such as usd", clip(s[i:])))
 	}
+	if !KnownCurrency(code) {
+		return bad(fmt.Sprintf("%q is not a unit: use sat or btc, or a currency code such as usd or eur", strings.ToLower(code)))
+	}
 	whole, frac, dot := strings.Cut(num, ".")
 	if whole == "" || !digits(whole) || (dot && (frac == "" || !digits(frac))) {
 		return bad("the number must be digits with at most one decimal point, like 2.50 (no grouping, sign or exponent)")
