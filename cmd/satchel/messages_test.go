@@ -87,6 +87,9 @@ func TestMessagesForPeople(t *testing.T) {
 		{"whole percent", string(pctNumber(5, 100)), "5"},
 		{"deadline hours", untilText(5*3600e9 + 10e9), "in 5h"},
 		{"deadline passed", untilText(-1), "overdue"},
+		{"one line", lineList([]int{1}), "line 1"},
+		{"lines grouped", lineList([]int{1, 2, 12000}), "lines 1, 2 and 12,000"},
+		{"many lines cut", lineList([]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}), "lines 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 2 more"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%s: got %q, want %q", tc.name, tc.got, tc.want)
@@ -289,6 +292,9 @@ func TestWalkWrongInputs(t *testing.T) {
 	swappedShare := write("swapped-share.txt", shareWords+"aide\n")
 	shortSeed := write("short-seed.txt", "abandon ability\n")
 	bigBatch := write("big.csv", strings.Repeat(outsider+",1000\n", 2001))
+	mainnetLabel := write("mainnet.jsonl", `{"type":"addr","ref":"bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq","label":"a"}`+"\n")
+	shortLabel := write("short.jsonl", `{"type":"addr","ref":"bcrt1qxx","label":"a"}`+"\n")
+	charLabel := write("char.jsonl", `{"type":"addr","ref":"bcrt1qbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","label":"a"}`+"\n")
 	joined := filepath.Join(dir, "joined.json")
 	c.mustRun("", "backup", "export", joined)
 	if b, err := os.ReadFile(joined); err != nil || os.WriteFile(joined, append(b, b...), 0o600) != nil {
@@ -343,6 +349,9 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"labels", "import", dir}, exitUsage, "bad_file", "is a folder"},
 		{[]string{"labels", "import", filepath.Join(dir, "missing.jsonl")}, exitUsage, "bad_file", "there is no such file (check the path)"},
 		{[]string{"labels", "import", cutLabels}, exitUsage, "bad_labels", "ends too early"},
+		{[]string{"labels", "import", mainnetLabel}, exitUsage, "bad_labels", "invalid BIP329 record: address bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq is for mainnet"},
+		{[]string{"labels", "import", shortLabel}, exitUsage, "bad_labels", "address bcrt1qxx is too short or too long"},
+		{[]string{"labels", "import", charLabel}, exitUsage, "bad_labels", "holds a character addresses never use"},
 		{[]string{"restore", "--wallet", "r", "--mnemonic-file", dir}, exitUsage, "bad_mnemonic_file", "is a folder"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", dir}, exitUsage, "bad_backup", "is a folder"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", notJSON}, exitUsage, "bad_backup", "not valid JSON"},
