@@ -429,6 +429,10 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"restore", "--wallet", "r", "--from-backup", labelsFile}, exitUsage, "bad_backup", "it is another kind of file"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", joined}, exitUsage, "bad_backup", "more follows the JSON object (two files joined?)"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", emptyFile}, exitUsage, "bad_backup", "the file is empty: give the file satchel backup export wrote"},
+		{[]string{"restore", "--wallet", "r", "--from-backup", write("array.json", "[]")}, exitUsage, "bad_backup", "it is another kind of file (a JSON array where an object belongs)"},
+		{[]string{"restore", "--wallet", "r", "--from-backup", write("object.json", "{}")}, exitUsage, "bad_backup", `it is another kind of file (it has no "format": "satchel-backup")`},
+		{[]string{"restore", "--wallet", "r", "--from-backup", mainnetLabel}, exitUsage, "bad_backup", `it is another kind of file (unknown field "type")`},
+		{[]string{"backup", "import", joined}, exitUsage, "usage", `backup has no command "import": to bring a backup back, use satchel restore --from-backup FILE`},
 		{[]string{"labels", "import", longLine}, exitUsage, "bad_labels", "longer than 64 KiB"},
 		{[]string{"label", txid, strings.Repeat("x", 5000)}, exitUsage, "bad_label", "at most 1,000 bytes (this one is 5,000)"},
 		{[]string{"send", outsider, "1000", "--fee-rate", "99999999", "--dry-run"}, exitUsage, "bad_fee_rate", "more than 100,000 sat/vB"},
@@ -483,7 +487,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		}
 		for _, internal := range []string{"strconv", `parsing "`, "invalid character", "unexpected end", "EOF", "bad input", " json: ",
 			"open ", "unknown shorthand", "time: ", "\x1b", ".new-", "arg(s)", "unknown command", "invalid separator index", "unexpected",
-			"(satchel):", "[0", "dial tcp", "witness", "ReadVarBytes", "malformed", "input 0", "output 0", "payee 0", "bech32", "separator", "…\"", "flag needs an argument", "unknown flag", "bad flag syntax"} {
+			"(satchel):", "Go value", "[0", "dial tcp", "witness", "ReadVarBytes", "malformed", "input 0", "output 0", "payee 0", "bech32", "separator", "…\"", "flag needs an argument", "unknown flag", "bad flag syntax"} {
 			if strings.Contains(r.err, internal) {
 				t.Errorf("%s: %q in %q", name, internal, r.err)
 			}
