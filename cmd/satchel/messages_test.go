@@ -341,6 +341,8 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"send", "--to", "", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_flag", "--to was given an empty value"},
 		{[]string{"tip", "add", outsider, "2100", "--id", " "}, exitUsage, "bad_flag", "--id was given an empty value"},
 		{[]string{"tip", "add", outsider, "2100", "--by", "2016-11-25T12:00:00Z"}, exitUsage, "bad_by", "already past"},
+		{[]string{"tip", "add", outsider, "2100", "--by", "99999d"}, exitUsage, "bad_by", "give from 1d to 3,650d (ten years)"},
+		{[]string{"tip", "add", outsider, "2100", "--by", "-1h"}, exitUsage, "bad_by", "a deadline is ahead: give a duration from now"},
 		// Files: none named, a folder, missing, cut short, a missing output folder.
 		{[]string{"send", "--batch", dir, "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_batch", "is a folder"},
 		{[]string{"send", "--batch", filepath.Join(dir, "missing.csv"), "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_batch", "cannot read --batch"},

@@ -55,6 +55,16 @@ func parseBy(s string, now time.Time) (time.Time, error) {
 	if d, err := time.ParseDuration(s); err == nil && d > 0 {
 		return now.Add(d), nil
 	}
+	// A duration that reads but is not a deadline ahead says what is wrong with it, not that
+	// it is no duration.
+	if n, ok := strings.CutSuffix(s, "d"); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+		return time.Time{}, usagef("bad_by", fmt.Sprintf("--by %q: give from 1d to 3,650d (ten years)", s))
+	}
+	if d, err := time.ParseDuration(s); err == nil || strings.HasPrefix(s, "-") {
+		if err == nil && d == 0 || strings.HasPrefix(s, "-") {
+			return time.Time{}, usagef("bad_by", fmt.Sprintf("--by %q: a deadline is ahead: give a duration from now such as 6h or 2d", s))
+		}
+	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		// A deadline already past is a typo (a year, a month), not a tip to pay at once.
 		if !t.After(now) {
