@@ -330,7 +330,15 @@ func (pf Portfolio) attemptTarget(p *params, extra Amount) (Selection, Amount, e
 		}
 	}
 	if overWeight {
-		return Selection{}, 0, fmt.Errorf("%w: no set of coins within %s WU pays %s sat; send less, or in several payments", ErrTooLarge, Amount(MaxStandardTxWeight).Grouped(), target.Grouped())
+		if p.inputRoom(false) <= 0 {
+			return Selection{}, 0, fmt.Errorf("%w: the %s payees alone make it over the %s vB nodes relay; pay them in several transactions", ErrTooLarge, Amount(p.nPayees).Grouped(), maxVSize())
+		}
+		fewer := ""
+		if p.nPayees > 1 {
+			fewer = "pay fewer payees at a time, "
+		}
+		return Selection{}, 0, fmt.Errorf("%w: the coins that would pay %s sat (with the fee) make more than the %s vB nodes relay; send less, %sor merge small coins first (satchel consolidate)",
+			ErrTooLarge, target.Grouped(), maxVSize(), fewer)
 	}
 	// The funds suffice but no algorithm found a set (only possible when some are switched off
 	// or gave up): spend every eligible coin.

@@ -44,7 +44,7 @@ var (
 	ErrInsufficientFunds = errors.New("insufficient funds")
 	ErrDustOutput        = errors.New("output below dust limit")
 	ErrNoPayees          = errors.New("no payees")
-	ErrTooLarge          = errors.New("transaction exceeds standard weight")
+	ErrTooLarge          = errors.New("too large a transaction")
 	ErrInvalidRequest    = errors.New("invalid coin selection request")
 )
 
@@ -584,8 +584,8 @@ func (p *params) finalize(inputs []Coin, algo string, rule ChangeRule) (sel Sele
 		}
 		shed := p.sheddable(inputs)
 		if shed < 0 {
-			return Selection{}, 0, fmt.Errorf("%w: %d required coins leave %s sat of change, but its output would make the transaction %s WU, over the %s WU limit; spend fewer coins",
-				ErrTooLarge, n, change.Grouped(), Amount(wCh).Grouped(), Amount(MaxStandardTxWeight).Grouped())
+			return Selection{}, 0, fmt.Errorf("%w: the %s coins it must spend leave %s sat of change, but the change output would make it %s vB, over the %s vB nodes relay; spend fewer coins",
+				ErrTooLarge, Amount(n).Grouped(), change.Grouped(), Amount(wCh.VSize()).Grouped(), maxVSize())
 		}
 		inputs = slices.Delete(slices.Clone(inputs), shed, shed+1)
 	}
@@ -600,7 +600,8 @@ func (p *params) finalize(inputs []Coin, algo string, rule ChangeRule) (sel Sele
 	n := len(inputs)
 	wNo := EstimateTxWeight(n, p.nPayees, inW, p.payeeWeight)
 	if wNo > MaxStandardTxWeight {
-		return Selection{}, 0, fmt.Errorf("%w: %s inputs make %s WU, over the %s WU limit; spend fewer coins", ErrTooLarge, Amount(n).Grouped(), Amount(wNo).Grouped(), Amount(MaxStandardTxWeight).Grouped())
+		return Selection{}, 0, fmt.Errorf("%w: %s coins make %s vB, over the %s vB nodes relay; spend fewer coins, or merge small coins first (satchel consolidate)",
+			ErrTooLarge, Amount(n).Grouped(), Amount(wNo.VSize()).Grouped(), maxVSize())
 	}
 	sel = Selection{Inputs: inputs, Sent: p.payeeSum, Algorithm: algo}
 	wCh := EstimateTxWeight(n, p.nPayees+1, inW, p.payeeWeight+p.changeWeight)
@@ -657,7 +658,8 @@ func (p *params) sweep(inputs []Coin) (Selection, error) {
 	}
 	w := EstimateTxWeight(len(inputs), 1, inW, p.payeeWeight)
 	if w > MaxStandardTxWeight {
-		return Selection{}, fmt.Errorf("%w: sweeping %s inputs makes %s WU, over the %s WU limit; sweep fewer coins at a time (freeze some)", ErrTooLarge, Amount(len(inputs)).Grouped(), Amount(w).Grouped(), Amount(MaxStandardTxWeight).Grouped())
+		return Selection{}, fmt.Errorf("%w: sweeping %s coins makes %s vB, over the %s vB nodes relay; sweep fewer coins at a time (freeze some, or name them with --from)",
+			ErrTooLarge, Amount(len(inputs)).Grouped(), Amount(w.VSize()).Grouped(), maxVSize())
 	}
 	fee := p.feeRate.FeeForWeight(w)
 	py := p.req.Payees[0]
@@ -679,3 +681,6 @@ func (p *params) sweep(inputs []Coin) (Selection, error) {
 		NoChangeReason: "sweep: the payee receives everything but the fee",
 	}, nil
 }
+
+// maxVSize is MaxStandardTxWeight in vB, grouped, as messages give sizes (plans show vB).
+func maxVSize() string { return Amount(MaxStandardTxWeight.VSize()).Grouped() }

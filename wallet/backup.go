@@ -229,12 +229,14 @@ func ParseBackup(data []byte) (*Backup, error) {
 			return bad("%v: give the file satchel backup export wrote, alone", err)
 		case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 			return bad("the file is not complete JSON (cut short, or not a backup): %s", jsonwhy.Describe(err))
-		case !json.Valid(data):
-			// The first value read but is not a backup's (a labels file has many).
-			why := strings.TrimSuffix(jsonwhy.Describe(err), " (check its spelling)")
-			return bad("it is another kind of file (%s): give the file satchel backup export wrote", why)
 		}
-		return bad("%v", err)
+		// The JSON reads but is not a backup's: a labels file (many values, or one with
+		// other fields), an array, another program's file.
+		why := strings.TrimSuffix(jsonwhy.Describe(err), " (check its spelling)")
+		return bad("it is another kind of file (%s): give the file satchel backup export wrote", why)
+	}
+	if env.Format == "" {
+		return bad("it is another kind of file (it has no \"format\": %q): give the file satchel backup export wrote", BackupFormat)
 	}
 	if env.Format != BackupFormat {
 		return bad("format is %s, not %q", quoteCut(env.Format), BackupFormat)

@@ -228,3 +228,13 @@ func scriptType(script []byte) txbuilder.ScriptType {
 	}
 	return txbuilder.ScriptUnknown
 }
+
+// CheckReplaceable says whether the payment id can be replaced (verb: "bump" or "abandon")
+// before any fee rate is chosen, so a txid that is not ours is said before a missing fee
+// estimate is.
+func (w *Wallet) CheckReplaceable(id chainhash.Hash, verb string) error {
+	return w.st.View(func(tx *store.Txn) error {
+		_, _, _, err := replaceable(tx, id, verb)
+		return err
+	})
+}

@@ -328,7 +328,7 @@ func (w *Wallet) ImportLabels(recs []bip329.Record) (LabelImport, error) {
 		case bip329.TypeAddr:
 			a, err := address.Decode(r.Ref, w.net)
 			if err != nil {
-				return res, bad(r, "address %s: %v", r.Ref, err)
+				return res, bad(r, "%v", err) // the address's error names it
 			}
 			key = LabelKeyAddress(a.String)
 		case bip329.TypeOutput:

@@ -277,7 +277,8 @@ func checkSigned(plan *Plan, tx *wire.MsgTx) error {
 		return err
 	}
 	if wt := txbuilder.TxWeight(tx); wt > txbuilder.MaxStandardTxWeight {
-		return fmt.Errorf("%w: the signed transaction weighs %s WU, above %s; nothing was sent", txbuilder.ErrTooLarge, groupNum(int64(wt)), groupNum(int64(txbuilder.MaxStandardTxWeight)))
+		return fmt.Errorf("%w: the signed transaction is %s vB, over the %s vB nodes relay; nothing was sent: spend fewer coins, or merge small coins first (satchel consolidate)",
+			txbuilder.ErrTooLarge, groupNum(wt.VSize()), groupNum(txbuilder.MaxStandardTxWeight.VSize()))
 	}
 	for i, out := range tx.TxOut {
 		if isNullData(out.PkScript) {

@@ -1,8 +1,11 @@
 package wallet
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
+
+	"github.com/satchel-wallet/satchel/txbuilder"
 )
 
 // mergePayees joins payments to one destination into one output: two outputs to one address
@@ -47,4 +50,34 @@ func (w *Wallet) mergePayees(pays []Payment) ([]Payment, []string) {
 			strings.Join(nums, ", "), out[j].Address, groupSat(int64(out[j].Amount))))
 	}
 	return out, notes
+}
+
+// CheckDust refuses, before any wallet is opened or backend asked, a payee whose amount is
+// below its dust limit: the amount is wrong whatever the coins and the fee, so it is said
+// first and alone. Payees numbered from 1 as given. Payees that merge with another (one
+// destination twice), fiat amounts (not converted yet) and sweeps are left to the plan.
+func CheckDust(pays []Payment, sweep bool) error {
+	if sweep {
+		return nil
+	}
+	key := func(p Payment) string {
+		if p.SilentPayment != nil || len(p.Script) == 0 || bytes.Equal(p.Script, SilentPlaceholder) {
+			return NormalizeAddress(p.Address)
+		}
+		return string(p.Script)
+	}
+	seen := map[string]int{}
+	for _, p := range pays {
+		seen[key(p)]++
+	}
+	for i, p := range pays {
+		if p.Fiat != nil || p.Amount <= 0 || seen[key(p)] > 1 {
+			continue
+		}
+		py := txbuilder.Payee{PkScript: p.Script, Type: p.Type, Value: p.Amount}
+		if limit := py.DustLimit(); p.Amount < limit {
+			return &txbuilder.DustError{Index: i, Value: p.Amount, Min: limit, Type: p.Type}
+		}
+	}
+	return nil
 }

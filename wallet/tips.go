@@ -351,3 +351,18 @@ func (w *Wallet) setTipsPaidBy(ids []string, from, to chainhash.Hash) error {
 		return nil
 	})
 }
+
+// CheckQueue returns ErrNothingToFlush when no tip waits in the queue, so flush can say so
+// before it asks for a fee rate.
+func (w *Wallet) CheckQueue() error {
+	tips, err := w.Tips()
+	if err != nil {
+		return err
+	}
+	for _, t := range tips {
+		if !t.Cancelled && !t.Paid() {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: the queue is empty", ErrNothingToFlush)
+}

@@ -40,7 +40,10 @@ as replaced; its tips go back to the queue when the self-spend confirms.`,
 			if err != nil {
 				return err
 			}
-			w, be, rate, err := a.txSession(cmd, feeRate, 6, dryRun)
+			w, be, rate, err := a.txSession(cmd, feeRate, 6, dryRun, func(w *wallet.Wallet) error { return w.CheckReplaceable(*id, "abandon") })
+			if errors.Is(err, wallet.ErrNotReplaceable) {
+				return usagef("not_replaceable", err.Error())
+			}
 			if err != nil {
 				return err
 			}

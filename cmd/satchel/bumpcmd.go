@@ -18,8 +18,10 @@ import (
 
 // txSession opens the wallet, syncs it and reads the fee rate: --fee-rate, else the backend's
 // estimate for target blocks. The backend is required unless planOnly or the wallet is
-// watch-only.
-func (a *App) txSession(cmd *cobra.Command, feeRate string, target int, planOnly bool) (*wallet.Wallet, chain.Backend, txbuilder.FeeRate, error) {
+// watch-only. check, when not nil, looks at the command's input against the synced wallet
+// before any fee rate is asked for: a txid that is not ours or an empty tip queue is said
+// first, not hidden behind "give --fee-rate".
+func (a *App) txSession(cmd *cobra.Command, feeRate string, target int, planOnly bool, check func(*wallet.Wallet) error) (*wallet.Wallet, chain.Backend, txbuilder.FeeRate, error) {
 	if f := cmd.Flags().Lookup("target"); f != nil && !f.Changed {
 		// No --target: the fee-target setting (env, wallet or global config) decides.
 		if v, _, err := a.lookupSetting("", "fee-target"); err == nil && v != "" {
@@ -74,6 +76,11 @@ func (a *App) txSession(cmd *cobra.Command, feeRate string, target int, planOnly
 	}
 	if be == nil && !planOnly {
 		return fail(usagef("no_backend", "sending needs a backend: give --backend URL, set SATCHEL_BACKEND, or run: satchel config set backend URL"))
+	}
+	if check != nil {
+		if err := check(w); err != nil {
+			return fail(err)
+		}
 	}
 	// The rate's decision (floor, sanity check against the last estimate seen) is the wallet's;
 	// here only the user's word is asked for a suspicious estimate.
@@ -138,7 +145,10 @@ then shows the old transaction as replaced.`,
 			if err != nil {
 				return err
 			}
-			w, be, rate, err := a.txSession(cmd, feeRate, 6, dryRun)
+			w, be, rate, err := a.txSession(cmd, feeRate, 6, dryRun, func(w *wallet.Wallet) error { return w.CheckReplaceable(*id, "bump") })
+			if errors.Is(err, wallet.ErrNotReplaceable) {
+				return usagef("not_replaceable", err.Error())
+			}
 			if err != nil {
 				return err
 			}
@@ -214,7 +224,7 @@ of the wallet to itself.`,
 				}
 				maxValue = v
 			}
-			w, be, rate, err := a.txSession(cmd, feeRate, 144, dryRun)
+			w, be, rate, err := a.txSession(cmd, feeRate, 144, dryRun, nil)
 			if err != nil {
 				return err
 			}

@@ -112,9 +112,11 @@ func checkURLSetting(v string) error {
 		return errors.New("longer than 2,048 characters: not a backend URL")
 	}
 	if err := chain.CheckURL(v); err != nil {
-		// The backends' messages start with the (masked) URL, which the caller prints too.
+		// The backends' messages start with the (masked) URL, quoted, which the caller prints
+		// too; the first quote-colon ends it (quotes inside are escaped), and the reason may
+		// quote a part of it (a p2p peer).
 		msg := err.Error()
-		if i := strings.LastIndex(msg, "\": "); i >= 0 {
+		if i := strings.Index(msg, "\": "); i >= 0 {
 			msg = msg[i+3:]
 		} else {
 			msg = strings.TrimPrefix(msg, chain.ErrBadURL.Error()+": ")

@@ -54,7 +54,7 @@ transaction's size.
 				}
 				ops = append(ops, op)
 			}
-			w, be, _, err := a.txSession(cmd, "1", 6, dryRun)
+			w, be, _, err := a.txSession(cmd, "1", 6, dryRun, nil)
 			if err != nil {
 				return err
 			}
@@ -164,7 +164,7 @@ backend that indexes transactions (it then learns the parent's txid).`,
 			if err != nil {
 				return err
 			}
-			w, be, rate, err := a.txSession(cmd, feeRate, target, dryRun)
+			w, be, rate, err := a.txSession(cmd, feeRate, target, dryRun, nil)
 			if err != nil {
 				return err
 			}

@@ -20,7 +20,7 @@ const (
 	exitError      = 1 // any other error, and declining at a prompt (code declined)
 	exitUsage      = 2 // bad usage or input
 	exitPassphrase = 3 // wrong passphrase
-	exitCannotPay  = 4 // insufficient funds, below dust, fee guard, spending cap
+	exitCannotPay  = 4 // insufficient funds, below dust, too large a transaction, fee guard, spending cap
 	exitBackend    = 5 // backend unreachable or rejected the request
 	exitBusy       = 6 // another satchel holds the wallet
 )
@@ -31,7 +31,8 @@ const exitStatusHelp = `EXIT STATUS
   1  error, or a question answered no (declined)
   2  bad usage or input (also: the wallet already exists)
   3  wrong passphrase
-  4  cannot pay (insufficient funds, below dust, fee guard, too many unconfirmed in a chain)
+  4  cannot pay (insufficient funds, below dust, too large a transaction, fee guard,
+     too many unconfirmed in a chain)
   5  backend unreachable, on another network, or rejected
   6  wallet busy (another satchel holds it)`
 
@@ -86,6 +87,10 @@ func classify(err error) (int, string) {
 		return exitCannotPay, "insufficient_funds"
 	case errors.As(err, &dust), errors.Is(err, txbuilder.ErrDustOutput):
 		return exitCannotPay, "below_dust"
+	case errors.Is(err, txbuilder.ErrTooLarge):
+		// The payment cannot be made as asked (too many coins or payees for one transaction):
+		// like not enough money, the user changes the payment, not the command's syntax.
+		return exitCannotPay, "too_large"
 	case errors.As(err, &unk):
 		return exitUsage, "unknown_word"
 	case errors.Is(err, keys.ErrBadChecksum):

@@ -67,6 +67,7 @@ func TestExitCodeTableMatchesREADME(t *testing.T) {
 		"wrong_passphrase":      wallet.ErrWrongPassphrase,
 		"wallet_busy":           wallet.ErrBusy,
 		"insufficient_funds":    txbuilder.ErrInsufficientFunds,
+		"too_large":             fmt.Errorf("plan: %w", txbuilder.ErrTooLarge),
 		"backend_unreachable":   fmt.Errorf("x: %w", chain.ErrUnreachable),
 		"keystore_damaged":      fmt.Errorf("keystore x: %w", wallet.ErrKeystoreCorrupt),
 		"wallet_damaged":        fmt.Errorf("open x: %w", wallet.ErrStoreDamaged),

@@ -38,6 +38,9 @@ func checkCurrency(v string) error {
 	if len(v) != 3 || strings.ToUpper(v) != v || strings.ContainsFunc(v, func(r rune) bool { return r < 'A' || r > 'Z' }) {
 		return errors.New("must be an ISO 4217 code in capitals, like USD or EUR")
 	}
+	if !fiat.KnownCurrency(v) {
+		return errors.New("is not a currency code (ISO 4217): use one such as USD, EUR, GBP, CAD, CHF, AUD or JPY (the ones mempool.space prices)")
+	}
 	return nil
 }
 

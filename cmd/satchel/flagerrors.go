@@ -162,6 +162,9 @@ func argCountForPeople(cmd *cobra.Command, msg string) (string, bool) {
 		if !cmd.HasParent() {
 			none = "there is no command " + arg
 		}
+		if hint, ok := commandElsewhere[name+" "+strings.Trim(arg, `"`)]; ok {
+			return fmt.Sprintf("%s: %s", none, hint), true
+		}
 		if sug := cmd.SuggestionsFor(strings.Trim(arg, `"`)); len(sug) > 0 {
 			return fmt.Sprintf("%s: did you mean %s? (see %s --help)", none, strings.Join(sug, " or "), path), true
 		}
@@ -296,4 +299,10 @@ func emptyFlag(cmd *cobra.Command) string {
 		}
 	})
 	return name
+}
+
+// commandElsewhere answers the subcommands people guess that live under another name.
+var commandElsewhere = map[string]string{
+	"backup import":  "to bring a backup back, use satchel restore --from-backup FILE",
+	"backup restore": "to bring a backup back, use satchel restore --from-backup FILE",
 }

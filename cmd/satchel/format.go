@@ -96,7 +96,7 @@ func addressError(s string, err error) error {
 	switch {
 	case strings.Contains(msg, "checksum"):
 		why = "a character is wrong or missing (its checksum does not match)"
-	case strings.Contains(msg, "invalid character"), strings.Contains(msg, "charset"):
+	case strings.Contains(msg, "invalid character"), strings.Contains(msg, "charset"), strings.Contains(msg, "character addresses never use"):
 		why = "it holds a character addresses never use (such as b, i, o or 1 after bc1)"
 	case strings.Contains(msg, "separator"), strings.Contains(msg, "length"), strings.Contains(msg, "too long"), strings.Contains(msg, "too short"):
 		why = "it is too short or too long"

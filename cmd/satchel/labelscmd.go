@@ -174,18 +174,10 @@ Labels longer than 1,000 bytes are cut, with a warning.
 				a.warn("label_skipped", fmt.Sprintf("line %d: %s record skipped: %s", s.Line, s.Type, s.Reason))
 			}
 			if len(res.Truncated) > 0 {
-				var lines []string
-				for _, n := range res.Truncated {
-					lines = append(lines, fmt.Sprint(n))
-				}
-				a.warn("label_truncated", fmt.Sprintf("labels longer than 1,000 bytes were cut (lines %s)", strings.Join(lines, ", ")))
+				a.warn("label_truncated", fmt.Sprintf("labels longer than 1,000 bytes were cut (%s)", lineList(res.Truncated)))
 			}
 			if len(res.Cleaned) > 0 {
-				var lines []string
-				for _, n := range res.Cleaned {
-					lines = append(lines, fmt.Sprint(n))
-				}
-				a.warn("label_cleaned", fmt.Sprintf("control characters (terminal escapes) in labels were replaced with spaces (lines %s)", strings.Join(lines, ", ")))
+				a.warn("label_cleaned", fmt.Sprintf("control characters (terminal escapes) in labels were replaced with spaces (%s)", lineList(res.Cleaned)))
 			}
 			out := labelsImportJSON{Records: res.Records, Labels: res.Labels, Frozen: res.Frozen, Unfrozen: res.Unfrozen,
 				Unchanged: res.Unchanged, Skipped: len(res.Skipped), Truncated: len(res.Truncated), Cleaned: len(res.Cleaned)}
@@ -200,4 +192,24 @@ Labels longer than 1,000 bytes are cut, with a warning.
 	}
 	c.AddCommand(export, imp)
 	return c
+}
+
+// lineList names line numbers for a warning: "line 3", "lines 1, 4 and 12,001"; past ten, the
+// first ten and how many more, so a hostile file cannot make the warning as long as itself.
+func lineList(ns []int) string {
+	if len(ns) == 1 {
+		return "line " + groupDigits(int64(ns[0]))
+	}
+	const shown = 10
+	var parts []string
+	for i, n := range ns {
+		if i == shown {
+			break
+		}
+		parts = append(parts, groupDigits(int64(n)))
+	}
+	if len(ns) > shown {
+		return "lines " + strings.Join(parts, ", ") + " and " + groupDigits(int64(len(ns)-shown)) + " more"
+	}
+	return "lines " + strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }

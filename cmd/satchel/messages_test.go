@@ -89,6 +89,9 @@ func TestMessagesForPeople(t *testing.T) {
 		{"whole percent", string(pctNumber(5, 100)), "5"},
 		{"deadline hours", untilText(5*3600e9 + 10e9), "in 5h"},
 		{"deadline passed", untilText(-1), "overdue"},
+		{"one line", lineList([]int{1}), "line 1"},
+		{"lines grouped", lineList([]int{1, 2, 12000}), "lines 1, 2 and 12,000"},
+		{"many lines cut", lineList([]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}), "lines 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 2 more"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%s: got %q, want %q", tc.name, tc.got, tc.want)
@@ -284,6 +287,16 @@ func TestWalkWrongInputs(t *testing.T) {
 	labelsFile := write("labels2.jsonl", `{"type":"tx","ref":"`+txid+`","label":"a"}`+"\n"+`{"type":"tx","ref":"`+txid+`","label":"b"}`+"\n")
 	longLine := write("long.jsonl", `{"type":"tx","ref":"`+txid+`","label":"`+strings.Repeat("x", 70_000)+`"}`+"\n")
 	emptyFile := write("empty", "")
+	shareWords := "academic acid acne acquire acrobat activity actress adapt adequate adjust admit adorn adult advance advocate afraid again agency agree "
+	shortShare := write("short-share.txt", "academic acid\n")
+	typoShare := write("typo-share.txt", shareWords+"aidw\n")
+	unknownShare := write("unknown-share.txt", shareWords+"zzzz\n")
+	swappedShare := write("swapped-share.txt", shareWords+"aide\n")
+	shortSeed := write("short-seed.txt", "abandon ability\n")
+	bigBatch := write("big.csv", strings.Repeat(outsider+",1000\n", 2001))
+	mainnetLabel := write("mainnet.jsonl", `{"type":"addr","ref":"bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq","label":"a"}`+"\n")
+	shortLabel := write("short.jsonl", `{"type":"addr","ref":"bcrt1qxx","label":"a"}`+"\n")
+	charLabel := write("char.jsonl", `{"type":"addr","ref":"bcrt1qbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","label":"a"}`+"\n")
 	joined := filepath.Join(dir, "joined.json")
 	c.mustRun("", "backup", "export", joined)
 	if b, err := os.ReadFile(joined); err != nil || os.WriteFile(joined, append(b, b...), 0o600) != nil {
@@ -296,6 +309,11 @@ func TestWalkWrongInputs(t *testing.T) {
 	tpubLookalike := strings.Replace(keyB, "tpub", "tpubЕ", 1)
 	info := decodeJSON[infoJSON](t, c.mustRun("", "info", "--json").out)
 	descLookalike := strings.Replace(info.Descriptors.Receive, "tpub", "tpubЕ", 1)
+	// A backend with no fee estimate (as regtest's), for the cases that name it with --backend.
+	fc := chaintest.New()
+	fake := "http://127.0.0.1:1/fake-chain" // never dialled: c.dial answers
+	c.dial = func(context.Context, string) (chain.Backend, error) { return fc, nil }
+	c.mustRun("", "sync", "--backend", fake) // the first sync writes; a case's must not
 	var golden strings.Builder
 	for _, tc := range []struct {
 		args []string
@@ -325,6 +343,8 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"send", "--to", "", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_flag", "--to was given an empty value"},
 		{[]string{"tip", "add", outsider, "2100", "--id", " "}, exitUsage, "bad_flag", "--id was given an empty value"},
 		{[]string{"tip", "add", outsider, "2100", "--by", "2016-11-25T12:00:00Z"}, exitUsage, "bad_by", "already past"},
+		{[]string{"tip", "add", outsider, "2100", "--by", "99999d"}, exitUsage, "bad_by", "give from 1d to 3,650d (ten years)"},
+		{[]string{"tip", "add", outsider, "2100", "--by", "-1h"}, exitUsage, "bad_by", "a deadline is ahead: give a duration from now"},
 		// Files: none named, a folder, missing, cut short, a missing output folder.
 		{[]string{"send", "--batch", dir, "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_batch", "is a folder"},
 		{[]string{"send", "--batch", filepath.Join(dir, "missing.csv"), "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_batch", "cannot read --batch"},
@@ -333,10 +353,19 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"labels", "import", dir}, exitUsage, "bad_file", "is a folder"},
 		{[]string{"labels", "import", filepath.Join(dir, "missing.jsonl")}, exitUsage, "bad_file", "there is no such file (check the path)"},
 		{[]string{"labels", "import", cutLabels}, exitUsage, "bad_labels", "ends too early"},
+		{[]string{"labels", "import", mainnetLabel}, exitUsage, "bad_labels", "invalid BIP329 record: address bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq is for mainnet"},
+		{[]string{"labels", "import", shortLabel}, exitUsage, "bad_labels", "address bcrt1qxx is too short or too long"},
+		{[]string{"labels", "import", charLabel}, exitUsage, "bad_labels", "holds a character addresses never use"},
 		{[]string{"restore", "--wallet", "r", "--mnemonic-file", dir}, exitUsage, "bad_mnemonic_file", "is a folder"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", dir}, exitUsage, "bad_backup", "is a folder"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", notJSON}, exitUsage, "bad_backup", "not valid JSON"},
 		{[]string{"seed", "verify", "--shamir", "--mnemonic-file", dir}, exitUsage, "bad_shares_file", "is a folder"},
+		// Seed words and shares that do not read say what to do.
+		{[]string{"restore", "--wallet", "r", "--offline", "--mnemonic-file", shortSeed}, exitUsage, "bad_mnemonic", "this one has 2: give every word, in order, separated by spaces"},
+		{[]string{"seed", "verify", "--shamir", "--mnemonic-file", shortShare}, exitUsage, "bad_share", "this one has 2 (line 1): give each share whole, one share a line"},
+		{[]string{"seed", "verify", "--shamir", "--mnemonic-file", typoShare}, exitUsage, "bad_share", `word 20 "aidw" is not a SLIP-39 word (line 1): did you mean aide?`},
+		{[]string{"seed", "verify", "--shamir", "--mnemonic-file", unknownShare}, exitUsage, "bad_share", "(line 1): check its spelling on the written share"},
+		{[]string{"seed", "verify", "--shamir", "--mnemonic-file", swappedShare}, exitUsage, "bad_share", "(line 1): compare each word, in order, with the written share"},
 		{[]string{"passphrase", "change", "--new-passphrase-file", dir}, exitUsage, "bad_passphrase_file", "is a folder"},
 		{[]string{"seed", "show", "--passphrase-file", emptyFile}, exitUsage, "empty_passphrase", "is empty: write it on the file's first line"},
 		{[]string{"balance", "--offline", "--passphrase-file", filepath.Join(dir, "missing")}, exitUsage, "bad_passphrase_file", "cannot read --passphrase-file"},
@@ -357,6 +386,10 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"freeze", txid + ":-1"}, exitUsage, "bad_outpoint", "whole number from 0"},
 		// Addresses for a person, on every command that reads one.
 		{[]string{"verify-message", "nope", "sig", "msg"}, exitUsage, "bad_address", "check for a typo"},
+		// A signature that does not read is said in plain words, not with the parser's detail.
+		{[]string{"verify-message", outsider, "AUE=", "msg"}, exitError, "malformed_signature", "the signature is not a valid BIP322 signature: check that it was copied whole"},
+		{[]string{"verify-message", outsider, "fulAAAA", "msg"}, exitError, "malformed_signature", "the signature is not a valid BIP322 full signature: check that it was copied whole"},
+		{[]string{"verify-message", "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn", "AAAA", "msg"}, exitError, "malformed_signature", "the signature is not a valid legacy signature (it is 3 bytes, not 65): check that it was copied whole"},
 		{[]string{"label", "nothex", "x"}, exitUsage, "bad_label_target", `"nothex" is not a txid (64 hex characters), an outpoint (TXID:VOUT) or an address: check for a typo`},
 		{[]string{"sign-message", "nope", "msg"}, exitUsage, "bad_address", `not a bitcoin address: "nope"; check for a typo`},
 		{[]string{"send", lookalike, "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", "check for a typo"},
@@ -368,6 +401,9 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"send", "\x1b[31mred", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", `\x1b[31mred`},
 		{[]string{"send", outsider, "1000\x1b[31m", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", `\x1b`},
 		{[]string{"tip", "cancel", "\x1b[31mx\ny"}, exitUsage, "bad_input", `\x1b[31mx\ny`},
+		{[]string{"tip", "cancel", ""}, exitUsage, "bad_input", "the tip's ID is empty: give one that satchel tip list shows"},
+		{[]string{"tip", "schedule", outsider, "5xyz", "--every", "1d"}, exitUsage, "bad_amount", `"xyz" is not a unit: use sat or btc, or a currency code such as usd`},
+		{[]string{"send", "--batch", bigBatch, "--fee-rate", "2", "--dry-run"}, exitUsage, "too_many_payees", "more than 2,000 payees: split the file"},
 		{[]string{"send", outsider, "２１００", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", "only digits"},
 		// What is wrong comes alone, before any warning about what would have been answered.
 		{[]string{"history", "--offline", "--fiat-at", "x"}, exitUsage, "bad_fiat_at", "the only value is now"},
@@ -376,8 +412,14 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"cpfp", txid, "--fee-rate", "5", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		{[]string{"abandon", txid, "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		{[]string{"dust", "dispose", txid + ":0", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
+		// The input is looked at before a fee rate is asked for.
+		{[]string{"abandon", txid, "--yes", "--backend", fake}, exitUsage, "bad_input", "is not a transaction of this wallet: check the txid"},
+		{[]string{"bump-fee", txid, "--fee-rate", "5", "--yes", "--backend", fake}, exitUsage, "bad_input", "is not a transaction of this wallet: check the txid"},
 		// Settings: numbers grouped, a port that is no port.
 		{[]string{"config", "set", "gap-limit", "99999"}, exitUsage, "bad_config_value", "from 1 to 10,000"},
+		{[]string{"config", "set", "backend", "p2p://[::1"}, exitUsage, "bad_config_value", `peer 1, "[::1": the ] that closes an IPv6 address is missing: write [ADDR]:PORT`},
+		{[]string{"balance", "--backend", "p2p://127.0.0.1:1,[::1"}, exitUsage, "bad_backend", `peer 2, "[::1": the ] that closes`},
+		{[]string{"config", "set", "fiat", "XYZ"}, exitUsage, "bad_config_value", "is not a currency code (ISO 4217): use one such as USD, EUR"},
 		{[]string{"config", "set", "dns-resolver", "1.1.1.1:99999"}, exitUsage, "bad_config_value", `must be HOST:PORT with a port from 1 to 65,535 (not "99999")`},
 		// A config file that does not read says which line and how to fix it.
 		{[]string{"balance", "--offline", "--datadir", noValue}, exitUsage, "bad_config", `line 1 (at gap-limit) does not read: write each setting as key = "value"`},
@@ -391,6 +433,10 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"restore", "--wallet", "r", "--from-backup", labelsFile}, exitUsage, "bad_backup", "it is another kind of file"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", joined}, exitUsage, "bad_backup", "more follows the JSON object (two files joined?)"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", emptyFile}, exitUsage, "bad_backup", "the file is empty: give the file satchel backup export wrote"},
+		{[]string{"restore", "--wallet", "r", "--from-backup", write("array.json", "[]")}, exitUsage, "bad_backup", "it is another kind of file (a JSON array where an object belongs)"},
+		{[]string{"restore", "--wallet", "r", "--from-backup", write("object.json", "{}")}, exitUsage, "bad_backup", `it is another kind of file (it has no "format": "satchel-backup")`},
+		{[]string{"restore", "--wallet", "r", "--from-backup", mainnetLabel}, exitUsage, "bad_backup", `it is another kind of file (unknown field "type")`},
+		{[]string{"backup", "import", joined}, exitUsage, "usage", `backup has no command "import": to bring a backup back, use satchel restore --from-backup FILE`},
 		{[]string{"labels", "import", longLine}, exitUsage, "bad_labels", "longer than 64 KiB"},
 		{[]string{"label", txid, strings.Repeat("x", 5000)}, exitUsage, "bad_label", "at most 1,000 bytes (this one is 5,000)"},
 		{[]string{"send", outsider, "1000", "--fee-rate", "99999999", "--dry-run"}, exitUsage, "bad_fee_rate", "more than 100,000 sat/vB"},
@@ -398,6 +444,10 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"cpfp", txid, "--fee-rate", "5", "--dry-run", "--offline"}, exitUsage, "no_backend", "--dry-run too: leave out --offline"},
 		{[]string{"send", "--to", outsider + "=21000000btc", "--to", "bcrt1pvnlk0hvxsy4x4awtscxmlm6h9t9m89x78w7x3u72fmqc2ctsv6ks55cckt=1btc", "--fee-rate", "2", "--dry-run", "--offline"}, exitUsage, "bad_amount", "the payees total more than 21 million BTC: check the amounts"},
 		{[]string{"send", outsider, "100", "--fee-rate", "2", "--dry-run", "--offline"}, exitCannotPay, "below_dust", "payee 1: 100 sat is below the dust limit of 294 sat for a native segwit address (nodes do not relay smaller outputs): send at least 294 sat"},
+		// Without a backend (and without --offline) the dust error comes alone, before the warning
+		// that the plan answers from local state.
+		{[]string{"send", outsider, "100", "--dry-run"}, exitCannotPay, "below_dust", "payee 1: 100 sat is below the dust limit of 294 sat"},
+		{[]string{"send", "--to", outsider + "=1000", "--to", "bcrt1pvnlk0hvxsy4x4awtscxmlm6h9t9m89x78w7x3u72fmqc2ctsv6ks55cckt=100", "--fee-rate", "2", "--dry-run"}, exitCannotPay, "below_dust", "payee 2: 100 sat is below the dust limit of 330 sat for a taproot address"},
 		// Multisig cosigners are named by their place on the command line, not a sorted index.
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", keyB, "--cosigner", keyB}, exitUsage, "bad_input", "--cosigner #1 and #2 are the same key: give each member's key once"},
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", own}, exitUsage, "bad_input", "--cosigner #1 is this wallet's own key"},
@@ -441,7 +491,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		}
 		for _, internal := range []string{"strconv", `parsing "`, "invalid character", "unexpected end", "EOF", "bad input", " json: ",
 			"open ", "unknown shorthand", "time: ", "\x1b", ".new-", "arg(s)", "unknown command", "invalid separator index", "unexpected",
-			"(satchel):", "[0", "dial tcp", "input 0", "output 0", "payee 0", "bech32", "separator", "…\"", "flag needs an argument", "unknown flag", "bad flag syntax"} {
+			"(satchel):", "Go value", "[0", "dial tcp", "witness", "ReadVarBytes", "malformed", "input 0", "output 0", "payee 0", "bech32", "separator", "…\"", "flag needs an argument", "unknown flag", "bad flag syntax"} {
 			if strings.Contains(r.err, internal) {
 				t.Errorf("%s: %q in %q", name, internal, r.err)
 			}
@@ -456,6 +506,10 @@ func TestWalkWrongInputs(t *testing.T) {
 		fmt.Fprintf(&golden, "satchel %s\n  exit %d %s: %s", strings.Join(shown, " "), r.code, code, strings.ReplaceAll(r.err, dir, "$DIR"))
 	}
 	c.golden("walk-errors.txt", golden.String())
+	// An empty tip queue is nothing to do, said before any fee rate is asked for.
+	if r := c.run("", "tip", "flush", "--yes", "--backend", fake); r.code != 0 || r.out != "nothing to do: no tip to pay: the queue is empty\n" {
+		t.Errorf("tip flush of an empty queue: exit %d %q %q", r.code, r.out, r.err)
+	}
 	// A flag given no value at the end of the line says it needs one.
 	if r := c.run("", "history", "--offline", "--limit"); r.code != exitUsage || r.err != "satchel: --limit needs a value (see satchel history --help)\n" {
 		t.Errorf("--limit without a value: exit %d %q", r.code, r.err)
@@ -792,5 +846,40 @@ func TestBroadcastWithoutAnswerKeepsItsNote(t *testing.T) {
 	}
 	if exit, code := classify(err); exit != exitBackend || code != "backend_unreachable" {
 		t.Errorf("exit %d %s, want %d backend_unreachable", exit, code, exitBackend)
+	}
+}
+
+// A payment that needs more coins than one transaction nodes relay can hold is a payment the
+// wallet cannot make as asked (exit 4, too_large), said in vB as plans are, with what to do.
+func TestTooLargeTransactionSaysWhatToDo(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	script := scriptFor(t, c.receiveAddr("default"))
+	var outs []*wire.TxOut
+	for range 2000 {
+		outs = append(outs, wire.NewTxOut(1_000, script))
+	}
+	fc.Mine(1, chaintest.Pay(1, outs...))
+	r := c.run("", "send", outsider, "1800000", "--fee-rate", "1", "--dry-run")
+	code, msg := jsonError(t, c.run("", "send", outsider, "1800000", "--fee-rate", "1", "--dry-run", "--json").err)
+	if r.code != exitCannotPay || code != "too_large" || !strings.Contains(r.err, "satchel consolidate") || !strings.Contains(r.err, "100,000 vB") ||
+		strings.Contains(r.err, "WU") || strings.Contains(r.err, "standard weight") || "satchel: "+msg+"\n" != r.err {
+		t.Fatalf("exit %d %s %q", r.code, code, r.err)
+	}
+}
+
+// psbt decode shows its amounts in the unit chosen, as balance and plans do; JSON stays sat.
+func TestPSBTDecodeInTheChosenUnit(t *testing.T) {
+	c, fc := fakeCLI(t)
+	watchPair(t, c, "wpkh")
+	fundCold(t, c, fc, 50_000)
+	file := filepath.Join(t.TempDir(), "tx.psbt")
+	c.mustRun("", "send", "--json", "--wallet", "cold", outsider, "5000", "--fee-rate", "2", "--psbt-out", file)
+	r := c.mustRun("", "psbt", "decode", file, "--unit", "btc")
+	if !strings.Contains(r.out, "0.00005000 BTC") || !strings.Contains(r.out, "0.00050000 BTC") || strings.Contains(r.out, " sat ") || strings.Contains(r.out, " sat\n") {
+		t.Fatalf("--unit btc:\n%s", r.out)
+	}
+	if r := c.mustRun("", "psbt", "decode", file, "--unit", "btc", "--json"); !strings.Contains(r.out, `"value_sat": 5000`) {
+		t.Fatalf("--json:\n%s", r.out)
 	}
 }

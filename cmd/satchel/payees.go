@@ -66,7 +66,7 @@ func payeeArgs(net *chaincfg.Params, args, to []string, batchFile string, resolv
 		return nil, false, usagef("bad_amount", "\"all\" sweeps every coin to one address: it cannot be combined with other payees")
 	}
 	if len(pays) > maxBatch {
-		return nil, false, usagef("too_many_payees", fmt.Sprintf("%d payees: at most %d in one transaction", len(pays), maxBatch))
+		return nil, false, usagef("too_many_payees", fmt.Sprintf("%s payees: at most %s in one transaction; pay them in several", groupDigits(int64(len(pays))), groupDigits(maxBatch)))
 	}
 	return pays, sweep, nil
 }
@@ -255,7 +255,7 @@ func readBatch(net *chaincfg.Params, file string, resolve func(string) (string, 
 		}
 		out = append(out, p)
 		if len(out) > maxBatch {
-			return nil, usagef("too_many_payees", fmt.Sprintf("%s: more than %d payees", file, maxBatch))
+			return nil, usagef("too_many_payees", fmt.Sprintf("%s: more than %s payees: split the file and pay them in several transactions", file, groupDigits(maxBatch)))
 		}
 	}
 	if len(out) == 0 {

@@ -455,7 +455,7 @@ func (a *App) printPSBTSummary(w io.Writer, s psbtSummaryJSON) {
 	for _, in := range s.Inputs {
 		value := "amount unknown"
 		if in.Value != nil {
-			value = fmtSat(*in.Value)
+			value = a.fmtAmount(*in.Value)
 		}
 		// Numbered from 1 for people (--json keeps BIP174's index from 0).
 		line := fmt.Sprintf("  %d  %s  %s", in.Index+1, in.OutPoint, value)
@@ -494,7 +494,7 @@ func (a *App) printPSBTSummary(w io.Writer, s psbtSummaryJSON) {
 		if addr == "" {
 			addr = "(no address)"
 		}
-		line := fmt.Sprintf("  %d  %s  %s", o.Index+1, fmtSat(o.Value), addr)
+		line := fmt.Sprintf("  %d  %s  %s", o.Index+1, a.fmtAmount(o.Value), addr)
 		switch {
 		case o.Change != nil && *o.Change:
 			line += "  change, ours " + o.Path
@@ -511,12 +511,12 @@ func (a *App) printPSBTSummary(w io.Writer, s psbtSummaryJSON) {
 		if s.VSizeEstimated {
 			approx = "about "
 		}
-		fmt.Fprintf(w, "fee:     %s (%s sat/vB on %s%s vB)\n", fmtSat(*s.Fee), *s.FeeRate, approx, groupDigits(*s.VSize))
+		fmt.Fprintf(w, "fee:     %s (%s sat/vB on %s%s vB)\n", a.fmtAmount(*s.Fee), *s.FeeRate, approx, groupDigits(*s.VSize))
 	default:
-		fmt.Fprintf(w, "fee:     %s\n", fmtSat(*s.Fee))
+		fmt.Fprintf(w, "fee:     %s\n", a.fmtAmount(*s.Fee))
 	}
 	if s.Net != nil {
-		fmt.Fprintf(w, "wallet:  %s spends %s, receives %s (net %s)\n", s.Wallet, fmtSat(*s.Spent), fmtSat(*s.Received), fmtSat(*s.Net))
+		fmt.Fprintf(w, "wallet:  %s spends %s, receives %s (net %s)\n", s.Wallet, a.fmtAmount(*s.Spent), a.fmtAmount(*s.Received), a.fmtAmount(*s.Net))
 	}
 	if s.Complete {
 		fmt.Fprintln(w, "status:  complete: ready to broadcast")

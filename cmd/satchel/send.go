@@ -213,6 +213,9 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 	if err != nil {
 		return err
 	}
+	if err := wallet.CheckDust(pays, sweep); err != nil {
+		return err
+	}
 	for _, p := range pays {
 		for _, n := range p.Notes {
 			a.warn("note", n)
@@ -252,7 +255,7 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 			return err
 		}
 	}
-	w, be, rate, err := a.txSession(cmd, o.feeRate, o.target, o.dryRun)
+	w, be, rate, err := a.txSession(cmd, o.feeRate, o.target, o.dryRun, nil)
 	if err != nil {
 		return err
 	}

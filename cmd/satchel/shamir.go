@@ -326,7 +326,7 @@ func (a *App) readShares(file string, set *wallet.ShareSet) error {
 		}
 		added, err := set.Add(text)
 		if err != nil {
-			return fmt.Errorf("%w (line %d)", err, line)
+			return fmt.Errorf("%w (line %d)%s", err, line, shareHint(err))
 		}
 		a.noteShare(added, set, line)
 	}
@@ -533,3 +533,21 @@ func (a *App) reportBackupMatch(ok bool) error {
 var errShamirSeed = &codedError{exit: exitUsage, code: "no_seed_words", err: errors.New("this wallet was made from a " +
 	"SLIP-39 Shamir backup, so it has no seed words to show; its shares are not stored (satchel keeps only the master " +
 	"secret, and splitting it again would give different shares). Check your written shares with: satchel seed verify --shamir")}
+
+// shareHint says what to do about a share that does not read: a word to correct (with the
+// likely ones), a share cut or run into another, or a word wrong or out of place.
+func shareHint(err error) string {
+	var we *slip39.WordError
+	switch {
+	case errors.As(err, &we):
+		if s := slip39Suggestions(we.Word); len(s) > 0 {
+			return ": did you mean " + strings.Join(s, " or ") + "?"
+		}
+		return ": check its spelling on the written share"
+	case errors.Is(err, slip39.ErrShareLength):
+		return ": give each share whole, one share a line"
+	case errors.Is(err, slip39.ErrBadChecksum):
+		return ": compare each word, in order, with the written share"
+	}
+	return ""
+}

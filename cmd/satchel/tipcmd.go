@@ -55,6 +55,16 @@ func parseBy(s string, now time.Time) (time.Time, error) {
 	if d, err := time.ParseDuration(s); err == nil && d > 0 {
 		return now.Add(d), nil
 	}
+	// A duration that reads but is not a deadline ahead says what is wrong with it, not that
+	// it is no duration.
+	if n, ok := strings.CutSuffix(s, "d"); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+		return time.Time{}, usagef("bad_by", fmt.Sprintf("--by %q: give from 1d to 3,650d (ten years)", s))
+	}
+	if d, err := time.ParseDuration(s); err == nil || strings.HasPrefix(s, "-") {
+		if err == nil && d == 0 || strings.HasPrefix(s, "-") {
+			return time.Time{}, usagef("bad_by", fmt.Sprintf("--by %q: a deadline is ahead: give a duration from now such as 6h or 2d", s))
+		}
+	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		// A deadline already past is a typo (a year, a month), not a tip to pay at once.
 		if !t.After(now) {
@@ -207,6 +217,9 @@ whatever the fee rate.
 		Example: "  satchel tip cancel tip-3",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if strings.TrimSpace(args[0]) == "" {
+				return usagef("bad_input", "the tip's ID is empty: give one that satchel tip list shows")
+			}
 			w, err := a.openWallet(true)
 			if err != nil {
 				return err
@@ -254,16 +267,23 @@ so a crash between broadcast and record never pays a tip twice: the next sync re
 			if target < 1 || target > 1008 {
 				return usagef("bad_target", "--target must be between 1 and 1008 blocks")
 			}
-			w, be, rate, err := a.txSession(cmd, feeRate, target, dryRun)
+			// Scheduled tips that fell due join the queue before it is looked at; an empty
+			// queue is said before any fee rate is asked for.
+			w, be, rate, err := a.txSession(cmd, feeRate, target, dryRun, func(w *wallet.Wallet) error {
+				if err := a.queueScheduled(cmd.Context(), w); err != nil {
+					return err
+				}
+				return w.CheckQueue()
+			})
+			if errors.Is(err, wallet.ErrNothingToFlush) {
+				return a.nothingToDo(err.Error())
+			}
 			if err != nil {
 				return err
 			}
 			defer w.Close()
 			if be != nil {
 				defer be.Close()
-			}
-			if err := a.queueScheduled(cmd.Context(), w); err != nil {
-				return err
 			}
 			if threshold == 0 && be != nil {
 				ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Second)

@@ -82,7 +82,7 @@ func (a *App) queueScheduled(ctx context.Context, w *wallet.Wallet) error {
 	for i, t := range q {
 		ids[i] = t.ID
 	}
-	a.warn("scheduled_tips", fmt.Sprintf("queued %d scheduled tips: %s", len(q), strings.Join(ids, ", ")))
+	a.warn("scheduled_tips", fmt.Sprintf("queued %s: %s", count(len(q), "scheduled tip", "scheduled tips"), strings.Join(ids, ", ")))
 	return nil
 }
 

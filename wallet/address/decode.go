@@ -98,6 +98,17 @@ func decodeSegwit(s string) (hrp string, version int, program []byte, err error)
 		case errors.As(err, &mixed):
 			return "", 0, nil, invalid(fmt.Sprintf("address %s mixes upper and lower case", s))
 		}
+		// The decoder's words ("invalid separator index 4") become what a person can check.
+		var sep bech32.ErrInvalidSeparatorIndex
+		var length bech32.ErrInvalidLength
+		var char bech32.ErrInvalidCharacter
+		var nonCharset bech32.ErrNonCharsetChar
+		switch {
+		case errors.As(err, &sep), errors.As(err, &length):
+			return "", 0, nil, invalid(fmt.Sprintf("address %s is too short or too long", s))
+		case errors.As(err, &char), errors.As(err, &nonCharset):
+			return "", 0, nil, invalid(fmt.Sprintf("address %s holds a character addresses never use (such as b, i, o or 1 after the 1 that ends its prefix)", s))
+		}
 		return "", 0, nil, invalid(fmt.Sprintf("address %s: %v", s, err))
 	}
 	if len(data) == 0 {

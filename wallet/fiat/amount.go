@@ -70,6 +70,9 @@ func ParseAmount(s string) (Amount, error) {
 		}
 		return bad(fmt.Sprintf("%q is not a unit: use sat, sats or btc, or a three-letter currency code such as usd", clip(s[i:])))
 	}
+	if !KnownCurrency(code) {
+		return bad(fmt.Sprintf("%q is not a unit: use sat or btc, or a currency code such as usd or eur", strings.ToLower(code)))
+	}
 	whole, frac, dot := strings.Cut(num, ".")
 	if whole == "" || !digits(whole) || (dot && (frac == "" || !digits(frac))) {
 		return bad("the number must be digits with at most one decimal point, like 2.50 (no grouping, sign or exponent)")
@@ -139,3 +142,27 @@ func divRound(a, b, c int64) int64 {
 
 // letter says whether c is an ASCII letter.
 func letter(c byte) bool { c |= 0x20; return c >= 'a' && c <= 'z' }
+
+// iso4217 lists the active ISO 4217 currency codes that circulate (funds codes, precious
+// metals and test codes left out): the currencies a price source could quote.
+const iso4217 = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP " +
+	"BYN BZD CAD CDF CHF CLP CNY COP CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS " +
+	"GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD " +
+	"KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR " +
+	"NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP " +
+	"STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG " +
+	"XOF XPF YER ZAR ZMW ZWG ZWL"
+
+// KnownCurrency reports whether code (three capitals) is a currency a price source may quote:
+// a made-up code would only fail later, at the first conversion.
+func KnownCurrency(code string) bool {
+	if len(code) != 3 {
+		return false
+	}
+	for i := 0; i+3 <= len(iso4217); i += 4 {
+		if iso4217[i:i+3] == code {
+			return true
+		}
+	}
+	return false
+}

@@ -243,3 +243,11 @@ func FuzzParseAnswer(f *testing.F) {
 		}
 	})
 }
+
+func TestKnownCurrency(t *testing.T) {
+	for code, want := range map[string]bool{"USD": true, "EUR": true, "JPY": true, "ZWL": true, "AED": true, "XYZ": false, "usd": false, "US": false, "USDT": false, "XXX": false, "": false} {
+		if KnownCurrency(code) != want {
+			t.Errorf("%q: want %v", code, want)
+		}
+	}
+}

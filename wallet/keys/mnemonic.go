@@ -85,7 +85,7 @@ func ParseMnemonic(input string) (string, error) {
 	switch len(words) {
 	case 12, 15, 18, 21, 24:
 	default:
-		return "", fmt.Errorf("%w; this one has %d", ErrWordCount, len(words))
+		return "", fmt.Errorf("%w; this one has %d: give every word, in order, separated by spaces", ErrWordCount, len(words))
 	}
 	normal := strings.Join(words, " ")
 	entropy, err := bip39.Entropy(normal)

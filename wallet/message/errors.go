@@ -1,6 +1,9 @@
 package message
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Error classes; every error Sign and Verify return matches one with errors.Is, or one of
 // wallet/address's errors for an address that does not decode.
@@ -19,3 +22,19 @@ var (
 	// ErrKeyMismatch: Sign was given a key, or a script type, that does not give the address.
 	ErrKeyMismatch = errors.New("key does not match the address")
 )
+
+// malformedError is a signature that does not read, said in a person's words alone: the
+// parser's detail (witness counts, varints) helps no one who pasted it, and the sentinel's
+// name would say the same thing twice.
+type malformedError struct{ msg string }
+
+func (e *malformedError) Error() string { return e.msg }
+func (e *malformedError) Unwrap() error { return ErrMalformedSignature }
+
+// malformed makes a malformedError whose text says what kind of signature was expected.
+func malformed(kind, detail string) error {
+	if detail != "" {
+		detail = " (" + detail + ")"
+	}
+	return &malformedError{fmt.Sprintf("the signature is not a valid %s signature%s: check that it was copied whole", kind, detail)}
+}

@@ -24,22 +24,22 @@ const maxFullSize = 100_000
 // P2SH and scripts included. The time lock is returned for the caller to report.
 func verifyFull(msg []byte, a *waddress.Address, body string) (TimeLock, error) {
 	if len(body) > maxFullSize*4/3+4 {
-		return TimeLock{}, fmt.Errorf("%w: a full signature of %d characters is larger than any standard transaction", ErrMalformedSignature, len(body))
+		return TimeLock{}, malformed("BIP322 full", fmt.Sprintf("%d characters, more than any standard transaction", len(body)))
 	}
 	raw, err := decodeBase64(body)
 	if err != nil {
 		return TimeLock{}, err
 	}
 	if len(raw) > maxFullSize {
-		return TimeLock{}, fmt.Errorf("%w: a full signature of %d bytes is larger than any standard transaction", ErrMalformedSignature, len(raw))
+		return TimeLock{}, malformed("BIP322 full", fmt.Sprintf("%d bytes, more than any standard transaction", len(raw)))
 	}
 	var toSign wire.MsgTx
 	r := bytes.NewReader(raw)
 	if err := toSign.Deserialize(r); err != nil {
-		return TimeLock{}, fmt.Errorf("%w: a full signature is a transaction: %v", ErrMalformedSignature, err)
+		return TimeLock{}, malformed("BIP322 full", "")
 	}
 	if r.Len() != 0 {
-		return TimeLock{}, fmt.Errorf("%w: %d bytes after the transaction", ErrMalformedSignature, r.Len())
+		return TimeLock{}, malformed("BIP322 full", fmt.Sprintf("%d bytes too many at its end", r.Len()))
 	}
 	want := BuildToSpend(msg, a.PkScript).TxHash()
 	switch {

@@ -51,7 +51,7 @@ func splitVariant(sig string) (variant, string) {
 func decodeBase64(body string) ([]byte, error) {
 	body = strings.TrimSpace(body)
 	if body == "" {
-		return nil, fmt.Errorf("%w: signature too short: it is empty", ErrMalformedSignature)
+		return nil, &malformedError{"the signature is empty: give the whole signature (base64)"}
 	}
 	b, err := base64.StdEncoding.Strict().DecodeString(body)
 	if err != nil {
@@ -61,7 +61,7 @@ func decodeBase64(body string) ([]byte, error) {
 		if errors.As(err, &ce) {
 			where = fmt.Sprintf(" (at character %d)", int64(ce)+1)
 		}
-		return nil, fmt.Errorf("%w: the signature is not base64%s: check that it was copied whole", ErrMalformedSignature, where)
+		return nil, &malformedError{fmt.Sprintf("the signature is not base64%s: check that it was copied whole", where)}
 	}
 	return b, nil
 }

@@ -101,7 +101,7 @@ func verifySimple(msg []byte, a *waddress.Address, body string) error {
 			return fmt.Errorf("%w: this is a legacy signature, which BIP322 allows only for "+
 				"1... (P2PKH) addresses", ErrUnsupported)
 		}
-		return fmt.Errorf("%w: %v", ErrMalformedSignature, err)
+		return malformed("BIP322", "")
 	}
 	if err := checkWitnessShape(a.Type, witness); err != nil {
 		return err
@@ -188,8 +188,7 @@ func verifyLegacy(msg, pkScript []byte, body string) error {
 		return err
 	}
 	if len(raw) != legacySigLen {
-		return fmt.Errorf("%w: a legacy signature is %d bytes, this one is %d", ErrMalformedSignature,
-			legacySigLen, len(raw))
+		return malformed("legacy", fmt.Sprintf("it is %d bytes, not %d", len(raw), legacySigLen))
 	}
 	pub, compressed, err := ecdsa.RecoverCompact(raw, legacyHash(msg))
 	if err != nil {

@@ -98,6 +98,14 @@ func TestParseURL(t *testing.T) {
 		{raw: "p2p://a:1?birthday=5", bad: true},
 		{raw: "p2p://::1", bad: true},
 		{raw: "p2p://1,2,3,4,5,6,7,8,9", bad: true},
+		{raw: "p2p://[::1", bad: true},
+		{raw: "p2p://a:1,[::1", bad: true},
+		{raw: "p2p://[::1]x", bad: true},
+		{raw: "p2p://[1.2.3.4]:5", bad: true},
+		{raw: "p2p://:5", bad: true},
+		{raw: "p2p://a b:5", bad: true},
+		{raw: "p2p://a:+5", bad: true},
+		{raw: "p2p://[2001:db8::1]:8333,10.0.0.1", peers: []string{"[2001:db8::1]:8333", "10.0.0.1:18444"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.raw, func(t *testing.T) {

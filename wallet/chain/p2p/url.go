@@ -61,24 +61,13 @@ func parseURL(raw string, params *chaincfg.Params) (target, error) {
 		return t, nil
 	}
 	seen := map[string]bool{}
-	for _, part := range strings.Split(hosts, ",") {
-		if part == "" {
-			return fail("an empty peer in the list")
-		}
-		addr := part
-		host, port, err := net.SplitHostPort(part)
-		if err != nil {
-			if strings.Contains(part, ":") && !strings.HasPrefix(part, "[") {
-				return fail("write an IPv6 peer as [ADDR]:PORT")
+	for i, part := range strings.Split(hosts, ",") {
+		addr, why := peerAddr(part, params.DefaultPort)
+		if why != "" {
+			if part == "" {
+				return fail(fmt.Sprintf("peer %d is empty: write HOST:PORT between the commas", i+1))
 			}
-			host, port = strings.Trim(part, "[]"), params.DefaultPort
-			addr = net.JoinHostPort(host, port)
-		}
-		if host == "" {
-			return fail("a peer without a host")
-		}
-		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return fail("port out of range in " + part)
+			return fail(fmt.Sprintf("peer %d, %q: %s", i+1, part, why))
 		}
 		if !seen[addr] {
 			seen[addr] = true
@@ -89,6 +78,50 @@ func parseURL(raw string, params *chaincfg.Params) (target, error) {
 		return fail(fmt.Sprintf("at most %d peers", maxListedPeers))
 	}
 	return t, nil
+}
+
+// peerAddr reads one peer of the list, HOST, HOST:PORT, [IPV6] or [IPV6]:PORT, into
+// HOST:PORT (the network's port when none is given), or says what is wrong with it.
+func peerAddr(part, defaultPort string) (addr, why string) {
+	if part == "" {
+		return "", "empty"
+	}
+	host, port := part, defaultPort
+	if rest, ok := strings.CutPrefix(part, "["); ok {
+		inside, after, closed := strings.Cut(rest, "]")
+		switch {
+		case !closed:
+			return "", "the ] that closes an IPv6 address is missing: write [ADDR]:PORT"
+		case after != "" && !strings.HasPrefix(after, ":"):
+			return "", "write [ADDR]:PORT (only a port may follow the ])"
+		case after != "":
+			port = after[1:]
+		}
+		if ip := net.ParseIP(inside); ip == nil || ip.To4() != nil {
+			return "", "not an IPv6 address between [ and ]"
+		}
+		host = inside
+	} else {
+		switch strings.Count(part, ":") {
+		case 0:
+		case 1:
+			host, port, _ = strings.Cut(part, ":")
+		default:
+			return "", "write an IPv6 peer as [ADDR]:PORT"
+		}
+		if host == "" {
+			return "", "no host before the port: write HOST:PORT"
+		}
+		if strings.ContainsFunc(host, func(r rune) bool {
+			return !(r == '.' || r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+		}) {
+			return "", "a host is a name or an IP address (letters, digits, dots and hyphens)"
+		}
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || strconv.Itoa(n) != port {
+		return "", "the port must be a number from 1 to 65,535"
+	}
+	return net.JoinHostPort(host, port), ""
 }
 
 // CheckURL checks a p2p:// URL's form without connecting (for config settings).
