@@ -111,7 +111,11 @@ func (a *App) historyTable(rows []historyJSON, width, compact int) *table {
 	}
 	t := newTable(cols...)
 	t.alignRight(1, 2, 4)
-	t.maxWidth = width
+	if compact < 2 {
+		// Only a label is cut to fit: without one the last column is the short txid or the
+		// fiat value, which a cut would make useless (9e51f…) or misread; the line runs over.
+		t.maxWidth = width
+	}
 	for _, h := range rows {
 		ts, fee := "", ""
 		if h.Time != nil {

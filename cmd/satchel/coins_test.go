@@ -174,6 +174,12 @@ func TestHistoryFitsTheTerminalWithLargeAmounts(t *testing.T) {
 			t.Errorf("%s:\n%s", unit, r.out)
 		}
 	}
+	// Narrower than even the labelless table: the line runs over rather than cut the short
+	// txids (to 9e51f…), the last column once the label is gone.
+	r := c.runApp(onTerminal(60), "", "history", "--offline", "--utc")
+	if !strings.Contains(r.out, h[0].TxID[:10]) || !strings.Contains(r.out, h[1].TxID[:10]) || strings.Contains(r.out, "…") {
+		t.Errorf("60 columns:\n%s", r.out)
+	}
 	// With room, the usual table: units on the amounts, the label whole.
 	if r := c.runApp(onTerminal(200), "", "history", "--offline"); !strings.Contains(r.out, "+1,500 sat") || !strings.Contains(r.out, "came in") {
 		t.Errorf("wide terminal:\n%s", r.out)
