@@ -18,6 +18,9 @@ import (
 type BroadcastUnsureError struct {
 	TxID chainhash.Hash
 	Err  error
+	// Recorded says the wallet recorded the transaction as pending all the same: its coins
+	// are not chosen again and sync broadcasts it again.
+	Recorded bool
 }
 
 func (e *BroadcastUnsureError) Error() string {
@@ -26,6 +29,9 @@ func (e *BroadcastUnsureError) Error() string {
 
 // Note is what to do, for a caller that words the backend's failure itself.
 func (e *BroadcastUnsureError) Note() string {
+	if e.Recorded {
+		return fmt.Sprintf("transaction %s may have gone out all the same: it is recorded as pending and satchel sync broadcasts it again; do not send the payment again (satchel abandon %s gives it up)", e.TxID, e.TxID)
+	}
 	return fmt.Sprintf("transaction %s may have gone out all the same: run satchel sync and check satchel history before sending the payment again", e.TxID)
 }
 

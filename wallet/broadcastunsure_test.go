@@ -61,11 +61,33 @@ func TestBroadcastWithoutAnswerMayHaveGoneOut(t *testing.T) {
 	if _, err := w.Broadcast(context.Background(), be, m, "", t0); err == nil || errors.As(err, &unsure) {
 		t.Fatalf("a refused connection: %v, want no note that the transaction may have gone out", err)
 	}
+	if h, err := w.History(0, 0); err != nil || len(h) != 1 {
+		t.Fatalf("a refused connection recorded the payment: %d rows, %v", len(h), err)
+	}
 	be.fail, be.relay = &netutil.Error{Server: "tcp://127.0.0.1:50001", Op: "blockchain.transaction.broadcast", Kind: netutil.KindSlow,
 		Timeout: 30 * time.Second, Err: context.DeadlineExceeded}, true
 	_, err = w.Broadcast(context.Background(), be, m, "", t0)
 	if !errors.As(err, &unsure) || unsure.TxID != m.TxHash() || !errors.Is(err, chain.ErrUnreachable) ||
 		!strings.Contains(err.Error(), m.TxHash().String()+" may have gone out") {
 		t.Fatalf("broadcast without an answer: %v", err)
+	}
+	// The person consented to it: it is recorded as pending, so its coins are not chosen
+	// again (a second send would pay twice) and sync broadcasts it again.
+	h, err := w.History(0, 0)
+	if err != nil || len(h) != 2 || h[0].TxID != m.TxHash() || h[0].Height > 0 {
+		t.Fatalf("after a broadcast without an answer, history %+v, %v", h, err)
+	}
+	if !unsure.Recorded || !strings.Contains(unsure.Error(), "recorded as pending") || !strings.Contains(unsure.Error(), "satchel abandon "+m.TxHash().String()) {
+		t.Fatalf("note %q", unsure.Error())
+	}
+	again, err := w.PlanSend(SendRequest{Payments: []Payment{{Address: ScriptAddress(foreignWPKH, w.net), Script: foreignWPKH,
+		Type: txbuilder.P2WPKH, Amount: 20_000}}, FeeRate: txbuilder.SatPerVB(2)})
+	if err != nil {
+		t.Fatal(err) // its own change pays
+	}
+	for _, c := range again.Built.Inputs {
+		if c.OutPoint == m.TxIn[0].PreviousOutPoint {
+			t.Fatal("the coin the unanswered broadcast spent was chosen again")
+		}
 	}
 }

@@ -398,8 +398,16 @@ func (w *Wallet) Broadcast(ctx context.Context, be chain.Backend, tx *wire.MsgTx
 		var bErr *chain.BroadcastError
 		if !errors.As(err, &bErr) || bErr.Cause != chain.CauseAlreadyInChain {
 			// A dropped connection or a late answer may come after the transaction
-			// left: say so, lest the payment be made again as a new transaction.
-			return chainhash.Hash{}, broadcastUnsure(tx.TxHash(), err)
+			// left: say so, lest the payment be made again as a new transaction, and
+			// record it as pending (the person consented to it), so its coins are not
+			// chosen again, history shows it, and sync broadcasts it again until it
+			// confirms or is abandoned.
+			uerr := broadcastUnsure(tx.TxHash(), err)
+			var unsure *BroadcastUnsureError
+			if errors.As(uerr, &unsure) {
+				unsure.Recorded = w.RecordSent(tx, label, now) == nil
+			}
+			return chainhash.Hash{}, uerr
 		}
 		id = tx.TxHash()
 	}
