@@ -49,8 +49,8 @@ func ReadyPSBT(p *psbt.Packet) (*wire.MsgTx, error) {
 			return nil, fmt.Errorf("%w: the outputs are worth more than the inputs", txbuilder.ErrPSBTRefused)
 		}
 		if rate := txbuilder.FeeRate(int64(fee) * 1000 / vsize); rate > MaxFeeRate {
-			return nil, fmt.Errorf("%w: the fee is %s for %d vB (%s sat/vB), above the 1,000 sat/vB satchel never pays",
-				ErrFeeGuard, groupSat(int64(fee)), vsize, rate)
+			return nil, fmt.Errorf("%w: the fee is %s for %s vB (%s sat/vB), above the 1,000 sat/vB satchel never pays",
+				ErrFeeGuard, groupSat(int64(fee)), groupNum(vsize), rate)
 		}
 	}
 	return tx, nil
