@@ -341,6 +341,9 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"send", "--to", "", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_flag", "--to was given an empty value"},
 		{[]string{"tip", "add", outsider, "2100", "--id", " "}, exitUsage, "bad_flag", "--id was given an empty value"},
 		{[]string{"tip", "add", outsider, "2100", "--by", "2016-11-25T12:00:00Z"}, exitUsage, "bad_by", "already past"},
+		{[]string{"tip", "add", "bitcoin:" + outsider + "?amount=abc"}, exitUsage, "bad_amount", "not a valid bitcoin: URI: amount=abc: not a decimal BTC amount (write it like 0.00002100)"},
+		{[]string{"tip", "add", "bitcoin:" + outsider + "?amount=0"}, exitUsage, "bad_amount", "amount=0: the amount must be more than zero"},
+		{[]string{"tip", "schedule", outsider, "2100", "--every", "1d", "--start", "9999-12-31"}, exitUsage, "bad_input", "--start 9999-12-31 is more than ten years ahead: check the year"},
 		{[]string{"tip", "add", outsider, "2100", "--by", "99999d"}, exitUsage, "bad_by", "give from 1d to 3,650d (ten years)"},
 		{[]string{"tip", "add", outsider, "2100", "--by", "-1h"}, exitUsage, "bad_by", "a deadline is ahead: give a duration from now"},
 		// Files: none named, a folder, missing, cut short, a missing output folder.
