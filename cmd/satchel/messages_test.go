@@ -412,6 +412,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		// What is wrong comes alone, before any warning about what would have been answered.
 		{[]string{"history", "--offline", "--fiat-at", "x"}, exitUsage, "bad_fiat_at", "the only value is now"},
 		{[]string{"tip", "flush", "--fee-rate", "2", "--target", "0", "--dry-run"}, exitUsage, "bad_target", "between 1 and 1008"},
+		{[]string{"tip", "flush", "--max-fee-rate", "-1", "--dry-run"}, exitUsage, "bad_fee_rate", "a fee rate is never negative: give sat/vB, like 2 or 0.5"},
 		{[]string{"bump-fee", txid, "--fee-rate", "5", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		{[]string{"cpfp", txid, "--fee-rate", "5", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		{[]string{"abandon", txid, "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
@@ -852,5 +853,16 @@ func TestPSBTDecodeInTheChosenUnit(t *testing.T) {
 	}
 	if r := c.mustRun("", "psbt", "decode", file, "--unit", "btc", "--json"); !strings.Contains(r.out, `"value_sat": 5000`) {
 		t.Fatalf("--json:\n%s", r.out)
+	}
+}
+
+// tip cancel given a recurring tip's ID says how to stop that one.
+func TestTipCancelOfAScheduleSaysHowToStopIt(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	id := strings.TrimSpace(strings.SplitN(c.mustRun("", "tip", "schedule", outsider, "2100", "--every", "1w", "--start", "2026-12-01").out, "\n", 2)[0])
+	r := c.run("", "tip", "cancel", id)
+	if want := "satchel: " + id + " is a recurring tip, not a queued one: stop it with satchel tip schedule cancel " + id + "\n"; r.code != exitUsage || r.err != want {
+		t.Fatalf("exit %d %q, want %q", r.code, r.err, want)
 	}
 }
