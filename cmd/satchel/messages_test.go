@@ -406,6 +406,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"send", outsider, "1000\x1b[31m", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", `\x1b`},
 		{[]string{"tip", "cancel", "\x1b[31mx\ny"}, exitUsage, "bad_input", `\x1b[31mx\ny`},
 		{[]string{"tip", "cancel", ""}, exitUsage, "bad_input", "the tip's ID is empty: give one that satchel tip list shows"},
+		{[]string{"tip", "schedule", "cancel", " "}, exitUsage, "bad_input", "the schedule's ID is empty: give one that satchel tip schedule list shows"},
 		{[]string{"tip", "schedule", outsider, "5xyz", "--every", "1d"}, exitUsage, "bad_amount", `"xyz" is not a unit: use sat or btc, or a currency code such as usd`},
 		{[]string{"send", "--batch", bigBatch, "--fee-rate", "2", "--dry-run"}, exitUsage, "too_many_payees", "more than 2,000 payees: split the file"},
 		{[]string{"send", outsider, "２１００", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", "only digits"},
