@@ -88,6 +88,9 @@ func ParseFeeRate(s string) (FeeRate, error) {
 		// "2sat", "2sats", "2sat/b": the only unit a fee rate takes is sat/vB.
 		return 0, badFeeRate(s, fmt.Sprintf("a fee rate is in sat/vB: write %s or %ssat/vB", num[:i], num[:i]))
 	}
+	if strings.HasPrefix(num, "-") {
+		return 0, badFeeRate(s, "a fee rate is never negative: give sat/vB, like 2 or 0.5")
+	}
 	if err := checkNumber(num); err != nil {
 		if strings.HasPrefix(err.Error(), "the character ") {
 			return 0, badFeeRate(s, "a fee rate is a number of sat/vB, like 2 or 0.5")

@@ -69,6 +69,10 @@ func (w *Wallet) AddSchedule(req ScheduleRequest, conv Converter) (store.Schedul
 	if start.Before(Day(now).Add(-maxBacklog)) {
 		return store.Schedule{}, nil, fmt.Errorf("%w: --start %s is more than a year ago: each missed occurrence would be paid", ErrBadInput, start.Format(time.DateOnly))
 	}
+	// A start years ahead is a mistyped year, not a plan: it would wait in the list unseen.
+	if start.After(Day(now).AddDate(10, 0, 0)) {
+		return store.Schedule{}, nil, fmt.Errorf("%w: --start %s is more than ten years ahead: check the year", ErrBadInput, start.Format(time.DateOnly))
+	}
 	var until time.Time
 	if !req.Until.IsZero() {
 		until = Day(req.Until)

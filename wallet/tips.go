@@ -116,6 +116,9 @@ func (w *Wallet) CancelTip(id string) (store.Tip, error) {
 	err := w.st.Update(func(tx *store.Txn) error {
 		t, err := tx.Tip(id)
 		if store.IsNotFound(err) {
+			if _, serr := tx.Schedule(id); serr == nil {
+				return fmt.Errorf("%w: %s is a recurring tip, not a queued one: stop it with satchel tip schedule cancel %s", ErrBadInput, id, id)
+			}
 			return fmt.Errorf("%w: no tip %q (see: satchel tip list)", ErrBadInput, id)
 		}
 		if err != nil {

@@ -151,7 +151,7 @@ Labels longer than 1,000 bytes are cut, with a warning.
 				return usagef("bad_file", fmt.Sprintf("read %s: %v", name, err))
 			}
 			if len(data) > maxLabelsFile {
-				return usagef("bad_labels", fmt.Sprintf("%s is larger than %d MiB", name, maxLabelsFile>>20))
+				return usagef("bad_labels", fmt.Sprintf("%s is larger than %d MiB, more than any labels file: give a BIP329 file (JSON lines)", name, maxLabelsFile>>20))
 			}
 			recs, err := bip329.Parse(bytes.NewReader(data))
 			if err != nil {

@@ -343,6 +343,9 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"send", "--to", "", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_flag", "--to was given an empty value"},
 		{[]string{"tip", "add", outsider, "2100", "--id", " "}, exitUsage, "bad_flag", "--id was given an empty value"},
 		{[]string{"tip", "add", outsider, "2100", "--by", "2016-11-25T12:00:00Z"}, exitUsage, "bad_by", "already past"},
+		{[]string{"tip", "add", "bitcoin:" + outsider + "?amount=abc"}, exitUsage, "bad_amount", "not a valid bitcoin: URI: amount=abc: not a decimal BTC amount (write it like 0.00002100)"},
+		{[]string{"tip", "add", "bitcoin:" + outsider + "?amount=0"}, exitUsage, "bad_amount", "amount=0: the amount must be more than zero"},
+		{[]string{"tip", "schedule", outsider, "2100", "--every", "1d", "--start", "9999-12-31"}, exitUsage, "bad_input", "--start 9999-12-31 is more than ten years ahead: check the year"},
 		{[]string{"tip", "add", outsider, "2100", "--by", "99999d"}, exitUsage, "bad_by", "give from 1d to 3,650d (ten years)"},
 		{[]string{"tip", "add", outsider, "2100", "--by", "-1h"}, exitUsage, "bad_by", "a deadline is ahead: give a duration from now"},
 		// Files: none named, a folder, missing, cut short, a missing output folder.
@@ -371,6 +374,9 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"balance", "--offline", "--passphrase-file", filepath.Join(dir, "missing")}, exitUsage, "bad_passphrase_file", "cannot read --passphrase-file"},
 		{[]string{"backup", "export", filepath.Join(dir, "missing", "b.json")}, exitUsage, "bad_file", "does not exist (create it first)"},
 		{[]string{"backup", "export", ""}, exitUsage, "bad_file", "gives no file name"},
+		{[]string{"backup", "export", filepath.Join(dir, "new") + "/"}, exitUsage, "bad_file", "new/ ends with a slash, as a folder does: add the file's name after it"},
+		{[]string{"labels", "export", filepath.Join(dir, "new2") + "/"}, exitUsage, "bad_file", "ends with a slash, as a folder does"},
+		{[]string{"labels", "import", "/dev/zero"}, exitUsage, "bad_labels", "more than any labels file: give a BIP329 file (JSON lines)"},
 		{[]string{"labels", "export", filepath.Join(cut, "x.jsonl")}, exitUsage, "bad_file", "is not a folder"},
 		{[]string{"psbt", "decode", ""}, exitUsage, "bad_file", "gives no file name"},
 		{[]string{"psbt", "decode", dir}, exitUsage, "bad_file", "is a folder"},
@@ -402,12 +408,14 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"send", outsider, "1000\x1b[31m", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", `\x1b`},
 		{[]string{"tip", "cancel", "\x1b[31mx\ny"}, exitUsage, "bad_input", `\x1b[31mx\ny`},
 		{[]string{"tip", "cancel", ""}, exitUsage, "bad_input", "the tip's ID is empty: give one that satchel tip list shows"},
+		{[]string{"tip", "schedule", "cancel", " "}, exitUsage, "bad_input", "the schedule's ID is empty: give one that satchel tip schedule list shows"},
 		{[]string{"tip", "schedule", outsider, "5xyz", "--every", "1d"}, exitUsage, "bad_amount", `"xyz" is not a unit: use sat or btc, or a currency code such as usd`},
 		{[]string{"send", "--batch", bigBatch, "--fee-rate", "2", "--dry-run"}, exitUsage, "too_many_payees", "more than 2,000 payees: split the file"},
 		{[]string{"send", outsider, "２１００", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", "only digits"},
 		// What is wrong comes alone, before any warning about what would have been answered.
 		{[]string{"history", "--offline", "--fiat-at", "x"}, exitUsage, "bad_fiat_at", "the only value is now"},
 		{[]string{"tip", "flush", "--fee-rate", "2", "--target", "0", "--dry-run"}, exitUsage, "bad_target", "between 1 and 1008"},
+		{[]string{"tip", "flush", "--max-fee-rate", "-1", "--dry-run"}, exitUsage, "bad_fee_rate", "a fee rate is never negative: give sat/vB, like 2 or 0.5"},
 		{[]string{"bump-fee", txid, "--fee-rate", "5", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		{[]string{"cpfp", txid, "--fee-rate", "5", "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
 		{[]string{"abandon", txid, "--yes"}, exitUsage, "no_backend", "sending needs a backend"},
@@ -881,5 +889,16 @@ func TestPSBTDecodeInTheChosenUnit(t *testing.T) {
 	}
 	if r := c.mustRun("", "psbt", "decode", file, "--unit", "btc", "--json"); !strings.Contains(r.out, `"value_sat": 5000`) {
 		t.Fatalf("--json:\n%s", r.out)
+	}
+}
+
+// tip cancel given a recurring tip's ID says how to stop that one.
+func TestTipCancelOfAScheduleSaysHowToStopIt(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	id := strings.TrimSpace(strings.SplitN(c.mustRun("", "tip", "schedule", outsider, "2100", "--every", "1w", "--start", "2026-12-01").out, "\n", 2)[0])
+	r := c.run("", "tip", "cancel", id)
+	if want := "satchel: " + id + " is a recurring tip, not a queued one: stop it with satchel tip schedule cancel " + id + "\n"; r.code != exitUsage || r.err != want {
+		t.Fatalf("exit %d %q, want %q", r.code, r.err, want)
 	}
 }

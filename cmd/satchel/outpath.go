@@ -47,6 +47,11 @@ func (a *App) checkOutPath(path string) (string, error) {
 	if err != nil {
 		return "", usagef("bad_file", err.Error())
 	}
+	// A name ending in a slash means a folder (filepath.Abs drops the slash, and a file of
+	// the folder's name would be written in its place).
+	if strings.HasSuffix(path, "/") || strings.HasSuffix(path, string(filepath.Separator)) {
+		return "", usagef("bad_file", fmt.Sprintf("%s ends with a slash, as a folder does: add the file's name after it", path))
+	}
 	real, err := resolved(abs)
 	if err != nil {
 		return "", usagef("bad_file", err.Error())

@@ -258,6 +258,9 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 		Example: "  satchel tip schedule cancel sched-1",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if strings.TrimSpace(args[0]) == "" {
+				return usagef("bad_input", "the schedule's ID is empty: give one that satchel tip schedule list shows")
+			}
 			w, err := a.openWallet(false)
 			if err != nil {
 				return err

@@ -16,5 +16,5 @@ var (
 	ErrNoPaymentTarget = errors.New("URI has no address to pay")
 	// ErrInvalid: malformed URI text (bad percent-encoding, empty key, control characters,
 	// an address parameter with the wrong prefix, a bad amount, ...).
-	ErrInvalid = errors.New("invalid bitcoin: URI")
+	ErrInvalid = errors.New("not a valid bitcoin: URI")
 )

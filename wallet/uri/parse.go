@@ -119,7 +119,7 @@ func (u *URI) apply(name, val string, net *chaincfg.Params, validate func(string
 	case name == "amount":
 		a, err := parseBTC(val)
 		if err != nil {
-			return fmt.Errorf("%w: amount: %w", ErrInvalid, err)
+			return fmt.Errorf("%w: amount=%s: %w", ErrInvalid, short(val), err)
 		}
 		u.Amount = a
 	case name == "label":
@@ -157,13 +157,22 @@ func (u *URI) apply(name, val string, net *chaincfg.Params, validate func(string
 // bare ".5" or "5.", which are read as 0.5 and 5.
 func parseBTC(v string) (txbuilder.Amount, error) {
 	if v == "" || strings.Trim(v, "0123456789.") != "" {
-		return 0, fmt.Errorf("%q is not a decimal BTC amount", short(v))
+		return 0, &amountError{"not a decimal BTC amount (write it like 0.00002100)"}
 	}
 	if strings.HasPrefix(v, ".") {
 		v = "0" + v
 	}
 	v = strings.TrimSuffix(v, ".")
-	return txbuilder.ParseAmount(v + "btc")
+	a, err := txbuilder.ParseAmount(v + "btc")
+	if err != nil {
+		// The amount parser's words name the unit it was given ("0btc"), which is not what
+		// the URI says: its reason alone follows the parameter.
+		if _, why, ok := strings.Cut(err.Error(), "\": "); ok {
+			return 0, &amountError{why}
+		}
+		return 0, err
+	}
+	return a, nil
 }
 
 // checkText refuses text that could not be shown to a user as is.
@@ -185,3 +194,10 @@ func short(s string) string {
 	}
 	return s
 }
+
+// amountError is a URI amount that does not read, in the parser's words without its unit; it
+// is a bad amount like any other.
+type amountError struct{ why string }
+
+func (e *amountError) Error() string { return e.why }
+func (e *amountError) Unwrap() error { return txbuilder.ErrBadAmount }
