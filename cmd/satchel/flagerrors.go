@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/satchel-wallet/satchel/wallet/keys"
 )
 
 // usageForPeople turns cobra's and pflag's own parse errors into a person's words: a flag value
@@ -89,7 +91,7 @@ func nearestFlag(cmd *cobra.Command, typed string) string {
 		if f.Hidden {
 			return
 		}
-		d := editDistance(typed, f.Name)
+		d := keys.EditDistance(typed, f.Name)
 		if strings.HasPrefix(f.Name, typed) && len(typed) >= 3 {
 			d = 1
 		}
@@ -100,27 +102,6 @@ func nearestFlag(cmd *cobra.Command, typed string) string {
 	cmd.Flags().VisitAll(visit)
 	cmd.InheritedFlags().VisitAll(visit)
 	return best
-}
-
-// editDistance is the Levenshtein distance of a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // wordsAtPrompt are the commands that read seed words or SLIP-39 shares, at a prompt or on

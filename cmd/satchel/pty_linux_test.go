@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"syscall"
@@ -73,21 +74,8 @@ func TestPTYWrongPassphraseIsAskedAgain(t *testing.T) {
 	c := newCLI(t)
 	c.mustRun("", "create")
 	delete(c.env, "SATCHEL_PASSPHRASE")
-	master, slave := openPTY(t)
-	defer master.Close()
-	cmd := c.command("seed", "show")
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	slave.Close()
-	screen := &ptyScreen{}
-	copied := make(chan struct{})
-	go func() { _, _ = bytesCopy(screen, master); close(copied) }()
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-
+	p := startOnPTY(t, c, "seed", "show")
+	master, screen := p.master, p.screen
 	screen.waitFor(t, "[y/N]", 1)
 	master.WriteString("y\n")
 	screen.waitFor(t, "Enter passphrase: ", 1)
@@ -99,23 +87,7 @@ func TestPTYWrongPassphraseIsAskedAgain(t *testing.T) {
 	master.WriteString("test pass\n")
 	screen.waitFor(t, "Press Enter to clear", 1)
 	master.WriteString("\n")
-	select {
-	case err := <-done:
-		if code := exitCode(err); code != 0 {
-			t.Fatalf("exit %d:\n%s", code, screen.String())
-		}
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("satchel did not finish:\n%s", screen.String())
-	}
-	// The process may exit before the copier has read its last output (the clearing escape),
-	// so wait for the terminal to close: it ends after the last of satchel's output.
-	select {
-	case <-copied:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the terminal never closed")
-	}
-	out := screen.String()
+	out := p.finish(0)
 	for _, want := range []string{"unlocking...", " 1. abandon", clearScreen} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the terminal lacks %q:\n%q", want, out)
@@ -148,41 +120,14 @@ func TestPTYThreeWrongPassphrasesGiveUp(t *testing.T) {
 	c := newCLI(t)
 	c.mustRun("", "create")
 	delete(c.env, "SATCHEL_PASSPHRASE")
-	master, slave := openPTY(t)
-	defer master.Close()
-	cmd := c.command("seed", "show", "--yes")
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	slave.Close()
-	screen := &ptyScreen{}
-	copied := make(chan struct{})
-	go func() { _, _ = bytesCopy(screen, master); close(copied) }()
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	p := startOnPTY(t, c, "seed", "show", "--yes")
+	master, screen := p.master, p.screen
 	for i := 1; i <= 3; i++ {
 		screen.waitFor(t, "Enter passphrase: ", i)
 		waitNoEcho(t, master)
 		master.WriteString(fmt.Sprintf("wrong %d\n", i))
 	}
-	select {
-	case err := <-done:
-		if code := exitCode(err); code != exitPassphrase {
-			t.Fatalf("exit %d, want %d:\n%s", code, exitPassphrase, screen.String())
-		}
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("satchel did not finish:\n%s", screen.String())
-	}
-	// The copier ends when the terminal closes, after the last of satchel's output.
-	select {
-	case <-copied:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the terminal never closed")
-	}
-	out := screen.String()
+	out := p.finish(exitPassphrase)
 	if n := strings.Count(out, "Wrong passphrase; try again."); n != 2 || !strings.Contains(out, "(tried 3 times)") {
 		t.Errorf("%d retries announced, or no final count:\n%q", n, out)
 	}
@@ -210,4 +155,55 @@ func waitNoEcho(t *testing.T, master *os.File) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// ptySession is satchel running on a pseudo-terminal of its own, its output copied to screen.
+type ptySession struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	master *os.File
+	screen *ptyScreen
+	done   chan error
+	copied chan struct{}
+}
+
+// startOnPTY runs satchel with args on a new pseudo-terminal as its controlling terminal.
+func startOnPTY(t *testing.T, c *cli, args ...string) *ptySession {
+	t.Helper()
+	master, slave := openPTY(t)
+	t.Cleanup(func() { master.Close() })
+	cmd := c.command(args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	p := &ptySession{t: t, cmd: cmd, master: master, screen: &ptyScreen{}, done: make(chan error, 1), copied: make(chan struct{})}
+	go func() { _, _ = bytesCopy(p.screen, master); close(p.copied) }()
+	go func() { p.done <- cmd.Wait() }()
+	return p
+}
+
+// finish waits for satchel to exit with code and returns all it showed. The process may exit
+// before the copier has read its last output (a clearing escape, say), so it also waits for the
+// terminal to close, which comes after the last of satchel's output.
+func (p *ptySession) finish(code int) string {
+	t := p.t
+	t.Helper()
+	select {
+	case err := <-p.done:
+		if got := exitCode(err); got != code {
+			t.Fatalf("exit %d, want %d:\n%s", got, code, p.screen.String())
+		}
+	case <-time.After(60 * time.Second):
+		p.cmd.Process.Kill()
+		t.Fatalf("satchel did not finish:\n%s", p.screen.String())
+	}
+	select {
+	case <-p.copied:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the terminal never closed")
+	}
+	return p.screen.String()
 }

@@ -18,7 +18,7 @@ func suggest(w string) []string {
 	}
 	var cands []cand
 	for _, e := range english() {
-		if d := editDistance(w, e); d <= maxSuggestDistance {
+		if d := EditDistance(w, e); d <= maxSuggestDistance {
 			cands = append(cands, cand{e, d})
 		}
 	}
@@ -30,8 +30,9 @@ func suggest(w string) []string {
 	return out
 }
 
-// editDistance is the Levenshtein distance between a and b, counted in bytes (the list is ASCII).
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, counted in bytes (the word list and
+// flag names are ASCII).
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
