@@ -11,6 +11,7 @@ import (
 	"github.com/btcsuite/btcd/chaincfg/v2"
 
 	"github.com/satchel-wallet/satchel/wallet/keys"
+	"github.com/satchel-wallet/satchel/wallet/slip39"
 )
 
 // slip39Vector is one case of the Trezor SLIP-39 vectors: description, shares, master secret
@@ -365,13 +366,20 @@ func TestInteractiveRestoreShamirAsksAgainForTheBadWord(t *testing.T) {
 	delete(c.env, "SATCHEL_PASSPHRASE")
 	s := created.Shares[0]
 	words := strings.Fields(s[0])
-	right := words[3]
-	if len(right) < 3 {
-		t.Fatalf("word 4 %q too short to mistype", right)
+	// The shares are random: mistype the first word from the fourth on whose last two letters
+	// swapped make no SLIP-39 word ("glass" would stay "glass").
+	pos, right := -1, ""
+	for i := 3; i < len(words) && pos < 0; i++ {
+		b := []byte(words[i])
+		b[len(b)-1], b[len(b)-2] = b[len(b)-2], b[len(b)-1]
+		if _, isWord := slip39.LookupWord(string(b)); !isWord {
+			pos, right, words[i] = i, words[i], string(b)
+		}
 	}
-	b := []byte(right)
-	b[len(b)-1], b[len(b)-2] = b[len(b)-2], b[len(b)-1]
-	words[3] = string(b)
+	if pos < 0 {
+		t.Fatalf("no word of %q to mistype", s[0])
+	}
+	nth := fmt.Sprintf("Word #%d", pos+1)
 	var prompts []string
 	secrets := []string{strings.Join(words, " "), right, s[2], "long enough pass", "long enough pass"}
 	r := c.runApp(func(a *App) {
@@ -390,10 +398,10 @@ func TestInteractiveRestoreShamirAsksAgainForTheBadWord(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.out, created.Fingerprint) {
 		t.Fatalf("exit %d, out %q, err %q", r.code, r.out, r.err)
 	}
-	if !strings.Contains(r.err, "Word #4 of that share is not a SLIP-39 word; did you mean "+right) {
+	if !strings.Contains(r.err, nth+" of that share is not a SLIP-39 word; did you mean "+right) {
 		t.Fatalf("no suggestion for the bad word: %q", r.err)
 	}
-	if len(prompts) < 2 || !strings.HasPrefix(prompts[1], "Word #4 (hidden") {
+	if len(prompts) < 2 || !strings.HasPrefix(prompts[1], nth+" (hidden") {
 		t.Fatalf("prompts %q", prompts)
 	}
 }
