@@ -5,7 +5,7 @@
 set -euo pipefail
 export GOTOOLCHAIN=local
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-FUZZTIME=${FUZZTIME:-2s}
+FUZZTIME=${FUZZTIME:-1s}
 n=0
 for pkg in $(go list ./...); do
     dir=$(go list -f '{{.Dir}}' "$pkg")

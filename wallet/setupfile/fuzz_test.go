@@ -50,7 +50,8 @@ func roundTrip(t *testing.T, s *Setup, format string, parse func([]byte) (*Setup
 			a.Keys[i].Name, b.Keys[i].Name = "", ""
 		}
 	}
-	if format == FormatColdcard && a.Name == "" {
+	// A setup without a name is written with its default name where the format needs one.
+	if (format == FormatColdcard || format == FormatCaravan) && a.Name == "" {
 		b.Name = ""
 	}
 	if (format == FormatBSMS || format == FormatCaravan) && a.Network == Testnet4 || format == FormatBSMS && a.Network == Signet {
