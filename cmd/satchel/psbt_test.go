@@ -665,13 +665,7 @@ func TestPSBTInputsNumberedFromOne(t *testing.T) {
 // broadcast_rejected), both for one the wallet records and for one it does not touch; while it
 // is only in the mempool, broadcasting it again is harmless and answers as the first time.
 func TestRebroadcastOfAConfirmedPaymentSaysSo(t *testing.T) {
-	c, fc := fakeCLI(t)
-	watchPair(t, c, "wpkh")
-	fundCold(t, c, fc, 50_000)
-	out := filepath.Join(t.TempDir(), "u.psbt")
-	c.mustRun("", "send", "--json", "--wallet", "cold", outsider, "20000", "--fee-rate", "2", "--psbt-out", out)
-	signed := filepath.Join(t.TempDir(), "s.psbt")
-	c.mustRun("", "psbt", "sign", out, "--wallet", "hot", "--yes", "--out", signed)
+	c, fc, signed := signedColdPayment(t)
 	first := decodeJSON[psbtBroadcastJSON](t, c.mustRun("", "psbt", "broadcast", signed, "--yes", "--json", "--wallet", "cold").out)
 	again := decodeJSON[psbtBroadcastJSON](t, c.mustRun("", "psbt", "broadcast", signed, "--yes", "--json", "--wallet", "cold").out)
 	if again.TxID != first.TxID {
@@ -734,13 +728,7 @@ func (c ctxCheckingChain) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainh
 // the transaction at "Broadcast?": a yes after it sends (it failed as "no answer in time",
 // nothing sent). The limit is made to have passed by the time of the broadcast.
 func TestPSBTBroadcastNotBoundByTheDialLimit(t *testing.T) {
-	c, fc := fakeCLI(t)
-	watchPair(t, c, "wpkh")
-	fundCold(t, c, fc, 50_000)
-	out := filepath.Join(t.TempDir(), "u.psbt")
-	c.mustRun("", "send", "--json", "--wallet", "cold", outsider, "20000", "--fee-rate", "2", "--psbt-out", out)
-	signed := filepath.Join(t.TempDir(), "s.psbt")
-	c.mustRun("", "psbt", "sign", out, "--wallet", "hot", "--yes", "--out", signed)
+	c, fc, signed := signedColdPayment(t)
 	defer func(d time.Duration) { psbtDialLimit = d }(psbtDialLimit)
 	psbtDialLimit = time.Nanosecond // over before the broadcast, as after a long read
 	c.dial = func(ctx context.Context, url string) (chain.Backend, error) { return ctxCheckingChain{fc}, nil }
@@ -748,4 +736,18 @@ func TestPSBTBroadcastNotBoundByTheDialLimit(t *testing.T) {
 	if r.code != 0 || decodeJSON[psbtBroadcastJSON](t, r.out).TxID == "" {
 		t.Fatalf("exit %d %q", r.code, r.err)
 	}
+}
+
+// signedColdPayment is a watch-only wallet "cold" holding 50,000 sat and the file of its
+// payment of 20,000 sat to an outsider, signed by its seed wallet "hot" and not yet broadcast.
+func signedColdPayment(t *testing.T) (*cli, *chaintest.Chain, string) {
+	t.Helper()
+	c, fc := fakeCLI(t)
+	watchPair(t, c, "wpkh")
+	fundCold(t, c, fc, 50_000)
+	out := filepath.Join(t.TempDir(), "u.psbt")
+	c.mustRun("", "send", "--json", "--wallet", "cold", outsider, "20000", "--fee-rate", "2", "--psbt-out", out)
+	signed := filepath.Join(t.TempDir(), "s.psbt")
+	c.mustRun("", "psbt", "sign", out, "--wallet", "hot", "--yes", "--out", signed)
+	return c, fc, signed
 }

@@ -334,15 +334,7 @@ func TestInteractiveRestoreShamir(t *testing.T) {
 	r := c.runApp(func(a *App) {
 		a.InTerm, a.ErrTerm = true, true
 		a.ReadLine = func(string) (string, error) { return "", nil }
-		a.ReadSecret = func(p string) ([]byte, error) {
-			prompts = append(prompts, p)
-			if len(secrets) == 0 {
-				return nil, fmt.Errorf("unexpected prompt %q", p)
-			}
-			v := secrets[0]
-			secrets = secrets[1:]
-			return []byte(v), nil
-		}
+		a.ReadSecret = secretsInTurn(&prompts, secrets)
 	}, "", "restore", "--shamir", "--wallet", "copy")
 	if r.code != 0 {
 		t.Fatalf("exit %d %s", r.code, r.err)
@@ -385,15 +377,7 @@ func TestInteractiveRestoreShamirAsksAgainForTheBadWord(t *testing.T) {
 	r := c.runApp(func(a *App) {
 		a.InTerm, a.ErrTerm = true, true
 		a.ReadLine = func(string) (string, error) { return "", nil }
-		a.ReadSecret = func(p string) ([]byte, error) {
-			prompts = append(prompts, p)
-			if len(secrets) == 0 {
-				return nil, fmt.Errorf("unexpected prompt %q", p)
-			}
-			v := secrets[0]
-			secrets = secrets[1:]
-			return []byte(v), nil
-		}
+		a.ReadSecret = secretsInTurn(&prompts, secrets)
 	}, "", "restore", "--shamir", "--wallet", "copy")
 	if r.code != 0 || !strings.Contains(r.out, created.Fingerprint) {
 		t.Fatalf("exit %d, out %q, err %q", r.code, r.out, r.err)
@@ -403,5 +387,19 @@ func TestInteractiveRestoreShamirAsksAgainForTheBadWord(t *testing.T) {
 	}
 	if len(prompts) < 2 || !strings.HasPrefix(prompts[1], nth+" (hidden") {
 		t.Fatalf("prompts %q", prompts)
+	}
+}
+
+// secretsInTurn answers a secret prompt with each of secrets in turn, noting each prompt in
+// *prompts; a prompt past the last secret is an error.
+func secretsInTurn(prompts *[]string, secrets []string) func(string) ([]byte, error) {
+	return func(p string) ([]byte, error) {
+		*prompts = append(*prompts, p)
+		if len(secrets) == 0 {
+			return nil, fmt.Errorf("unexpected prompt %q", p)
+		}
+		v := secrets[0]
+		secrets = secrets[1:]
+		return []byte(v), nil
 	}
 }
