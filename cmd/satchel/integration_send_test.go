@@ -4,8 +4,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/btcsuite/btcd/chainhash/v2"
 
 	"github.com/satchel-wallet/satchel/internal/regtest"
 	"github.com/satchel-wallet/satchel/txbuilder"
@@ -217,6 +221,14 @@ func TestIntegrationRebroadcastConfirmedPSBT(t *testing.T) {
 	c.mustRun("", "send", "--wallet", "cold", outsider, "20000", "--fee-rate", "2", "--psbt-out", u)
 	c.mustRun("", "psbt", "sign", u, "--wallet", "hot", "--yes", "--out", s)
 	sent := decodeJSON[psbtBroadcastJSON](t, c.mustRun("", "psbt", "broadcast", s, "--yes", "--json", "--wallet", "cold").out)
+	// Over p2p the node takes the transaction after the broadcast returns (inv, getdata, tx):
+	// mine only once it is in the node's mempool, or the blocks may leave it out.
+	for deadline := time.Now().Add(30 * time.Second); !slices.ContainsFunc(n.MempoolTxIDs(t), func(h chainhash.Hash) bool { return h.String() == sent.TxID }); {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never reached the node's mempool", sent.TxID)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	n.Mine(t, 2)
 	var height int32
 	for _, h := range c.history("cold") {
