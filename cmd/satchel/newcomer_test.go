@@ -58,3 +58,39 @@ func TestCancelOfAPaidTipIsRefused(t *testing.T) {
 		t.Error("a refused cancel changed a file")
 	}
 }
+
+// tip flush --dry-run with no backend: an empty queue is nothing to do, said alone (no warning
+// that it answers from local state); queued tips are planned from local state as send
+// --dry-run plans, and without --fee-rate both ask for one the same way.
+func TestTipFlushDryRunWithoutBackend(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	fc.Mine(1, chaintest.Coinbase(regtestScript(t, c.receiveAddr("default")), 5_000_000_000, 1))
+	fc.Mine(100)
+	c.mustRun("", "sync")
+	delete(c.env, "SATCHEL_BACKEND")
+	for _, tc := range []struct {
+		args []string
+		out  string
+	}{
+		{[]string{"tip", "flush", "--dry-run"}, "nothing to do: no tip to pay: the queue is empty\n"},
+		{[]string{"tip", "flush", "--dry-run", "--fee-rate", "2"}, "nothing to do: no tip to pay: the queue is empty\n"},
+		{[]string{"tip", "flush", "--dry-run", "--json"}, "{\n  \"done\": false,\n  \"reason\": \"no tip to pay: the queue is empty\"\n}\n"},
+		{[]string{"tip", "flush", "--dry-run", "--offline"}, "nothing to do: no tip to pay: the queue is empty\n"},
+	} {
+		if r := c.run("", tc.args...); r.code != 0 || r.out != tc.out || r.err != "" {
+			t.Errorf("%v: exit %d %q %q, want %q and nothing on stderr", tc.args, r.code, r.out, r.err, tc.out)
+		}
+	}
+	c.mustRun("", "tip", "add", outsider, "2100")
+	r := c.mustRun("", "tip", "flush", "--dry-run", "--fee-rate", "2", "--json")
+	if p := decodeJSON[tipFlushJSON](t, r.out); len(p.Tips) != 1 || p.Amount != 2100 || !strings.Contains(r.err, `"no_backend"`) {
+		t.Errorf("a dry run of a queued tip: %+v, stderr %q", p, r.err)
+	}
+	flush, send := c.run("", "tip", "flush", "--dry-run", "--json"), c.run("", "send", outsider, "2100", "--dry-run", "--json")
+	fcode, fmsg := jsonError(t, flush.err)
+	scode, smsg := jsonError(t, send.err)
+	if flush.code != exitUsage || flush.code != send.code || fcode != scode || fmsg != smsg || !strings.Contains(fmsg, "--fee-rate") {
+		t.Errorf("without --fee-rate: tip flush exit %d %s %q, send exit %d %s %q", flush.code, fcode, fmsg, send.code, scode, smsg)
+	}
+}
