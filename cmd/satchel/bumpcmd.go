@@ -278,6 +278,6 @@ func (a *App) nothingToDo(reason string) error {
 	if a.flags.json {
 		return a.printJSON(map[string]any{"done": false, "reason": reason})
 	}
-	fmt.Fprintln(a.Out, "nothing to do: "+strings.TrimPrefix(reason, "nothing to do: "))
+	fmt.Fprintln(a.Out, "Nothing to do: "+strings.TrimPrefix(reason, "nothing to do: "))
 	return nil
 }

@@ -515,7 +515,7 @@ func TestWalkWrongInputs(t *testing.T) {
 	}
 	c.golden("walk-errors.txt", golden.String())
 	// An empty tip queue is nothing to do, said before any fee rate is asked for.
-	if r := c.run("", "tip", "flush", "--yes", "--backend", fake); r.code != 0 || r.out != "nothing to do: no tip to pay: the queue is empty\n" {
+	if r := c.run("", "tip", "flush", "--yes", "--backend", fake); r.code != 0 || r.out != "Nothing to do: no tip to pay: the queue is empty\n" {
 		t.Errorf("tip flush of an empty queue: exit %d %q %q", r.code, r.out, r.err)
 	}
 	// A flag given no value at the end of the line says it needs one.

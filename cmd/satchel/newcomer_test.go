@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -73,10 +75,10 @@ func TestTipFlushDryRunWithoutBackend(t *testing.T) {
 		args []string
 		out  string
 	}{
-		{[]string{"tip", "flush", "--dry-run"}, "nothing to do: no tip to pay: the queue is empty\n"},
-		{[]string{"tip", "flush", "--dry-run", "--fee-rate", "2"}, "nothing to do: no tip to pay: the queue is empty\n"},
+		{[]string{"tip", "flush", "--dry-run"}, "Nothing to do: no tip to pay: the queue is empty\n"},
+		{[]string{"tip", "flush", "--dry-run", "--fee-rate", "2"}, "Nothing to do: no tip to pay: the queue is empty\n"},
 		{[]string{"tip", "flush", "--dry-run", "--json"}, "{\n  \"done\": false,\n  \"reason\": \"no tip to pay: the queue is empty\"\n}\n"},
-		{[]string{"tip", "flush", "--dry-run", "--offline"}, "nothing to do: no tip to pay: the queue is empty\n"},
+		{[]string{"tip", "flush", "--dry-run", "--offline"}, "Nothing to do: no tip to pay: the queue is empty\n"},
 	} {
 		if r := c.run("", tc.args...); r.code != 0 || r.out != tc.out || r.err != "" {
 			t.Errorf("%v: exit %d %q %q, want %q and nothing on stderr", tc.args, r.code, r.out, r.err, tc.out)
@@ -93,4 +95,29 @@ func TestTipFlushDryRunWithoutBackend(t *testing.T) {
 	if flush.code != exitUsage || flush.code != send.code || fcode != scode || fmsg != smsg || !strings.Contains(fmsg, "--fee-rate") {
 		t.Errorf("without --fee-rate: tip flush exit %d %s %q, send exit %d %s %q", flush.code, fcode, fmsg, send.code, scode, smsg)
 	}
+}
+
+// Every "nothing here" line has one style: a capital first, no period at the end, and each
+// says what is missing (golden file empty-states.txt).
+func TestEmptyStatesShareOneStyle(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	style := regexp.MustCompile(`^[A-Z][^\n]*[^.\n]\n$`)
+	var golden strings.Builder
+	for _, args := range [][]string{
+		{"history", "--offline"},
+		{"history", "--offline", "--offset", "5"},
+		{"utxos", "--offline"},
+		{"tip", "list"},
+		{"tip", "schedule", "list"},
+		{"tip", "flush", "--offline", "--dry-run"},
+		{"consolidate", "--offline", "--dry-run", "--fee-rate", "1", "--max-fee-rate", "0.5"},
+	} {
+		r := c.mustRun("", args...)
+		if !style.MatchString(r.out) {
+			t.Errorf("%v: %q is not one line starting with a capital and ending without a period", args, r.out)
+		}
+		fmt.Fprintf(&golden, "satchel %s\n  %s", strings.Join(args, " "), r.out)
+	}
+	c.golden("empty-states.txt", golden.String())
 }

@@ -211,7 +211,7 @@ whatever the fee rate.
 				return a.printJSON(out)
 			}
 			if len(out) == 0 {
-				fmt.Fprintln(a.Out, "no tips")
+				fmt.Fprintln(a.Out, emptyTips)
 				return nil
 			}
 			return a.printTips(out)

@@ -247,7 +247,7 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 				return a.printJSON(out)
 			}
 			if len(out) == 0 {
-				fmt.Fprintln(a.Out, "no schedules")
+				fmt.Fprintln(a.Out, emptySchedules)
 				return nil
 			}
 			for _, s := range out {
