@@ -682,6 +682,10 @@ Keys:
 						sep = " "
 					}
 					over = fmt.Sprintf("; %s%s%s is used", by, sep, v)
+					// A bad value is refused by every other command: say so here, not "is used".
+					if d, ok := settingByKey(k); ok && d.check(v) != nil {
+						over = fmt.Sprintf("; %s%s%s is refused: %v", by, sep, v, d.check(v))
+					}
 				}
 				if origin[k] == "not_set" {
 					fmt.Fprintf(a.Out, "%s  (not set%s)\n", k, over)

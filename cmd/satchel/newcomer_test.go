@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
 )
 
@@ -120,4 +123,43 @@ func TestEmptyStatesShareOneStyle(t *testing.T) {
 		fmt.Fprintf(&golden, "satchel %s\n  %s", strings.Join(args, " "), r.out)
 	}
 	c.golden("empty-states.txt", golden.String())
+}
+
+// A variable with a bad value is refused by every command as config set refuses the value
+// (the same words, naming the variable; exit 2), before any network access; config list
+// still runs and says it is refused.
+func TestBadSettingFromTheEnvironmentIsRefused(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.dial = func(context.Context, string) (chain.Backend, error) {
+		t.Error("a backend was dialled")
+		return nil, errors.New("no network in this test")
+	}
+	for _, tc := range []struct{ env, key, value string }{
+		{"SATCHEL_FIAT", "fiat", "XYZ"},
+		{"SATCHEL_FIAT", "fiat", "usd"},
+		{"SATCHEL_DNS_RESOLVER", "dns-resolver", "127.0.0.1:70000"},
+		{"SATCHEL_FEE_TARGET", "fee-target", "0"},
+		{"SATCHEL_PRICE_SOURCE", "price-source", "ftp://prices.example"},
+	} {
+		set := c.run("", "config", "set", tc.key, tc.value)
+		_, why, _ := strings.Cut(set.err, fmt.Sprintf("config %s %q: ", tc.key, tc.value))
+		if set.code != exitUsage || why == "" {
+			t.Fatalf("config set %s %s: exit %d %q", tc.key, tc.value, set.code, set.err)
+		}
+		c.env[tc.env] = tc.value
+		for _, args := range [][]string{{"balance", "--offline"}, {"tip", "list"}, {"history", "--offline"}, {"receive"}} {
+			r := c.run("", args...)
+			if want := fmt.Sprintf("satchel: %s %q: %s", tc.env, tc.value, why); r.code != exitUsage || r.err != want || r.out != "" {
+				t.Errorf("%s=%s satchel %v: exit %d %q %q, want %q", tc.env, tc.value, args, r.code, r.out, r.err, want)
+			}
+		}
+		if code, _ := jsonError(t, c.run("", "tip", "list", "--json").err); code != "bad_"+strings.ReplaceAll(tc.key, "-", "_") {
+			t.Errorf("%s=%s --json: code %q", tc.env, tc.value, code)
+		}
+		if r := c.mustRun("", "config", "list"); !strings.Contains(r.out, fmt.Sprintf("%s=%s is refused: ", tc.env, tc.value)) {
+			t.Errorf("config list with %s=%s:\n%s", tc.env, tc.value, r.out)
+		}
+		delete(c.env, tc.env)
+	}
 }
