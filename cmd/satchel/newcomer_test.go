@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
@@ -161,5 +163,86 @@ func TestBadSettingFromTheEnvironmentIsRefused(t *testing.T) {
 			t.Errorf("config list with %s=%s:\n%s", tc.env, tc.value, r.out)
 		}
 		delete(c.env, tc.env)
+	}
+}
+
+// A config file with a bad value stops every other command with exit 2, naming the file, the
+// key and the satchel command that repairs it; config list and get still show it (warning),
+// and config set and unset of that key repair it, leaving the rest of the file as it was.
+func TestBadConfigFileIsRepairedWithSatchel(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.env["SATCHEL_CONFIG"] = filepath.Join(t.TempDir(), "global.toml")
+	walletFile := filepath.Join(c.home, "regtest", "default", "config.toml")
+	for _, tc := range []struct {
+		name, line, key string
+		global          bool
+		good            string // a value config set repairs it with ("" when set cannot)
+		fix             string
+	}{
+		{"port above 65,535", `dns-resolver = "127.0.0.1:70000"`, "dns-resolver", false, "127.0.0.1:53", "satchel config unset dns-resolver"},
+		{"in the global file", `dns-resolver = "127.0.0.1:70000"`, "dns-resolver", true, "127.0.0.1:53", "satchel config unset --global dns-resolver"},
+		{"a fraction", `gap-limit = 1.5`, "gap-limit", false, "30", "satchel config unset gap-limit"},
+		{"a boolean", `gap-limit = true`, "gap-limit", false, "30", "satchel config unset gap-limit"},
+		{"an unknown currency", `fiat = "XYZ"`, "fiat", false, "USD", "satchel config unset fiat"},
+		{"a backend with a password", `backend = "ftp://u:hunter2@h.example"`, "backend", false, "https://esplora.invalid/api", "satchel config unset backend"},
+		{"an unknown key", `colour = "red"`, "colour", false, "", "remove it with: satchel config unset colour"},
+		{"a global key in a wallet file", `network = "regtest"`, "network", false, "", "move it with satchel config unset network, then satchel config set --global network regtest"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			file, flags := walletFile, []string{}
+			if tc.global {
+				file, flags = c.env["SATCHEL_CONFIG"], []string{"--global"}
+			}
+			write := func() {
+				if err := os.WriteFile(file, []byte("unit = \"btc\"\n"+tc.line+"\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			write()
+			defer os.Remove(file)
+			r := c.run("", "tip", "list", "--json")
+			code, msg := jsonError(t, r.err)
+			if r.code != exitUsage || code != "bad_config" || !strings.Contains(msg, file) || !strings.Contains(msg, tc.key) ||
+				!strings.Contains(msg, tc.fix) || strings.Contains(msg, "hunter2") {
+				t.Fatalf("tip list: exit %d %s %q", r.code, code, msg)
+			}
+			if r := c.mustRun("", append([]string{"config", "list"}, flags...)...); !strings.Contains(r.err, "warning: "+msg+"\n") {
+				t.Errorf("config list: %q, want the warning %q", r.err, msg)
+			}
+			if tc.key != "colour" {
+				c.mustRun("", append([]string{"config", "get", tc.key}, flags...)...)
+			}
+			repaired := func(how string) {
+				t.Helper()
+				c.mustRun("", "tip", "list")
+				if b, _ := os.ReadFile(file); !strings.Contains(string(b), `unit = "btc"`) || strings.Contains(string(b), tc.line) {
+					t.Errorf("after %s the file holds:\n%s", how, b)
+				}
+			}
+			if tc.good != "" {
+				c.mustRun("", append([]string{"config", "set", tc.key, tc.good}, flags...)...)
+				repaired("config set")
+				write()
+			}
+			c.mustRun("", append([]string{"config", "unset", tc.key}, flags...)...)
+			repaired("config unset")
+		})
+	}
+	// Another key is not written while a value of another type remains (written back, it
+	// would quietly become a string): the refusal says which key to repair.
+	if err := os.WriteFile(walletFile, []byte("gap-limit = 1.5\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.run("", "config", "set", "unit", "btc"); r.code != exitUsage || !strings.Contains(r.err, "satchel config unset gap-limit") {
+		t.Errorf("set of another key: exit %d %q", r.code, r.err)
+	}
+	if b, _ := os.ReadFile(walletFile); string(b) != "gap-limit = 1.5\n" {
+		t.Errorf("the file changed: %q", b)
+	}
+	os.Remove(walletFile)
+	// config unset of an unknown key no file holds is still refused.
+	if r := c.run("", "config", "unset", "colour"); r.code != exitUsage || !strings.Contains(r.err, `unknown config key "colour"`) {
+		t.Errorf("unset of an unknown key: exit %d %q", r.code, r.err)
 	}
 }
