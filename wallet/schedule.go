@@ -126,14 +126,13 @@ func (w *Wallet) Schedules() ([]store.Schedule, error) {
 
 // CancelSchedule stops a recurring tip: no occurrence is queued any more, and the ones queued
 // but not yet paid are cancelled too (who stops a subscription does not expect a last
-// payment). It returns the schedule and how many queued tips it cancelled.
-func (w *Wallet) CancelSchedule(id string) (store.Schedule, int, error) {
+// payment). It returns the schedule and how many queued tips it cancelled. A schedule already
+// cancelled is returned with already true, and nothing is written.
+func (w *Wallet) CancelSchedule(id string) (s store.Schedule, n int, already bool, err error) {
 	if err := w.writable(); err != nil {
-		return store.Schedule{}, 0, err
+		return store.Schedule{}, 0, false, err
 	}
-	var s store.Schedule
-	n := 0
-	err := w.st.Update(func(tx *store.Txn) error {
+	err = w.st.Update(func(tx *store.Txn) error {
 		var err error
 		s, err = tx.Schedule(id)
 		if store.IsNotFound(err) {
@@ -143,7 +142,8 @@ func (w *Wallet) CancelSchedule(id string) (store.Schedule, int, error) {
 			return err
 		}
 		if s.Cancelled {
-			return fmt.Errorf("%w: schedule %s is already cancelled", ErrBadInput, id)
+			already = true // nothing written: the store commits no transaction that changes nothing
+			return nil
 		}
 		s.Cancelled = true
 		if err := tx.PutSchedule(s); err != nil {
@@ -164,7 +164,7 @@ func (w *Wallet) CancelSchedule(id string) (store.Schedule, int, error) {
 		}
 		return nil
 	})
-	return s, n, err
+	return s, n, already, err
 }
 
 // QueueScheduled queues the occurrences of every schedule that fell due by the wallet's clock,

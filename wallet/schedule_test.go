@@ -59,7 +59,7 @@ func TestQueueScheduled(t *testing.T) {
 		t.Fatalf("a conversion below dust: %v", skipped)
 	}
 	// Cancelled: its queued, unpaid tips go too.
-	if _, n, err := w.CancelSchedule(s.ID); err != nil || n == 0 {
+	if _, n, _, err := w.CancelSchedule(s.ID); err != nil || n == 0 {
 		t.Fatalf("cancel: %d %v", n, err)
 	}
 	tips, _ := w.Tips()

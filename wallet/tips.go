@@ -107,14 +107,15 @@ func (w *Wallet) Tips() ([]store.Tip, error) {
 	return out, err
 }
 
-// CancelTip takes a queued tip out of the queue.
-func (w *Wallet) CancelTip(id string) (store.Tip, error) {
+// CancelTip takes a queued tip out of the queue. Cancelling a tip already cancelled is no
+// mistake (a script that retries, a second look): it returns the tip with already true and
+// writes nothing. A paid tip cannot be cancelled.
+func (w *Wallet) CancelTip(id string) (t store.Tip, already bool, err error) {
 	if err := w.writable(); err != nil {
-		return store.Tip{}, err
+		return store.Tip{}, false, err
 	}
-	var out store.Tip
-	err := w.st.Update(func(tx *store.Txn) error {
-		t, err := tx.Tip(id)
+	err = w.st.Update(func(tx *store.Txn) error {
+		t, err = tx.Tip(id)
 		if store.IsNotFound(err) {
 			if _, serr := tx.Schedule(id); serr == nil {
 				return fmt.Errorf("%w: %s is a recurring tip, not a queued one: stop it with satchel tip schedule cancel %s", ErrBadInput, id, id)
@@ -125,13 +126,16 @@ func (w *Wallet) CancelTip(id string) (store.Tip, error) {
 			return err
 		}
 		if t.Paid() {
-			return fmt.Errorf("%w: tip %s is already paid by %s", ErrBadInput, id, t.PaidBy)
+			return fmt.Errorf("%w: tip %s is already paid by %s: a payment sent cannot be cancelled", ErrBadInput, id, t.PaidBy)
+		}
+		if t.Cancelled {
+			already = true // nothing written: the store commits no transaction that changes nothing
+			return nil
 		}
 		t.Cancelled = true
-		out = t
 		return tx.PutTip(t)
 	})
-	return out, err
+	return t, already, err
 }
 
 // Tip is a queued tip as the store keeps it.

@@ -58,9 +58,20 @@ func (a *App) txSession(cmd *cobra.Command, feeRate string, target int, planOnly
 	}
 	// Without a backend nothing can be sent: say that alone, not first "answering from local
 	// state" as a plan would.
-	if raw, err := a.backendURL(w); !planOnly && err == nil && raw == "" {
+	raw, rawErr := a.backendURL(w)
+	if !planOnly && rawErr == nil && raw == "" {
 		w.Close()
 		return nil, nil, 0, usagef("no_backend", "sending needs a backend: give --backend URL, set SATCHEL_BACKEND, or run: satchel config set backend URL")
+	}
+	// When no sync will run (--offline, or no backend for a plan), the check sees what it
+	// would see after one: a command with nothing to do says that alone, not first the
+	// warning that it answers from local state.
+	if check != nil && (a.flags.offline || rawErr == nil && raw == "") {
+		if err := check(w); err != nil {
+			w.Close()
+			return nil, nil, 0, err
+		}
+		check = nil
 	}
 	_, be, err := a.syncWallet(cmd, w)
 	if err != nil {
@@ -267,6 +278,6 @@ func (a *App) nothingToDo(reason string) error {
 	if a.flags.json {
 		return a.printJSON(map[string]any{"done": false, "reason": reason})
 	}
-	fmt.Fprintln(a.Out, "nothing to do: "+strings.TrimPrefix(reason, "nothing to do: "))
+	fmt.Fprintln(a.Out, "Nothing to do: "+strings.TrimPrefix(reason, "nothing to do: "))
 	return nil
 }

@@ -266,7 +266,7 @@ whole, as do output to a pipe or a file and --json.`,
 					return err
 				}
 				if total > 0 {
-					fmt.Fprintf(a.Out, "no transactions past the first %s (--offset %d): the wallet has %s\n",
+					fmt.Fprintf(a.Out, "No transactions past the first %s (--offset %d): the wallet has %s\n",
 						groupDigits(int64(offset)), offset, count(total, "transaction", "transactions"))
 					return nil
 				}
@@ -364,10 +364,6 @@ spend_cost_sat and economical are null.`,
 			}
 			if a.flags.json {
 				return a.printJSON(out)
-			}
-			if len(out) == 0 {
-				fmt.Fprintln(a.Out, "no coins")
-				return nil
 			}
 			return a.printUtxos(out)
 		},

@@ -41,7 +41,7 @@ func (a *App) printBalance(b balanceJSON) error {
 // short txids, times to the minute, labels cut.
 func (a *App) printHistory(rows []historyJSON, wide bool) error {
 	if len(rows) == 0 {
-		_, err := fmt.Fprintln(a.Out, "no transactions yet")
+		_, err := fmt.Fprintln(a.Out, emptyHistory)
 		return err
 	}
 	if !a.OutTerm || wide {
@@ -171,7 +171,7 @@ const shortTxID = 10
 // frozen coins are dim, unconfirmed ones have a dim 0.
 func (a *App) printUtxos(coins []utxoJSON) error {
 	if len(coins) == 0 {
-		_, err := fmt.Fprintln(a.Out, "no coins")
+		_, err := fmt.Fprintln(a.Out, emptyCoins)
 		return err
 	}
 	cols := []string{"OUTPOINT", "VALUE", "CONF", "SPEND COST", "STATE", "ADDRESS", "LABEL"}

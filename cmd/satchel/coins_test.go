@@ -90,12 +90,12 @@ func TestHistoryFitsTheTerminal(t *testing.T) {
 func TestHistoryOffsetPastTheEnd(t *testing.T) {
 	c, _ := shopWallet(t)
 	r := c.mustRun("", "history", "--offline", "--offset", "10")
-	if r.out != "no transactions past the first 10 (--offset 10): the wallet has 4 transactions\n" {
+	if r.out != "No transactions past the first 10 (--offset 10): the wallet has 4 transactions\n" {
 		t.Fatalf("got %q", r.out)
 	}
 	empty := newCLI(t)
 	empty.mustRun("", "create")
-	if r := empty.mustRun("", "history", "--offline", "--offset", "10"); r.out != "no transactions yet\n" {
+	if r := empty.mustRun("", "history", "--offline", "--offset", "10"); r.out != emptyHistory+"\n" {
 		t.Fatalf("empty wallet: %q", r.out)
 	}
 }

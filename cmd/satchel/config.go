@@ -199,8 +199,11 @@ func validWalletName(name string) bool {
 type configValues map[string]string
 
 // readConfigFile reads a settings file; a missing file is an empty one. Only the TOML syntax
-// and value types are checked here, so config unset can repair a file with a bad value.
-func readConfigFile(path string) (configValues, error) {
+// and value types are checked here, so config unset can repair a file with a bad value. A
+// value neither a string nor a whole number (true, 1.5, a list) is a *configTypeError
+// returned with the values (that one as text), so that config set and unset can replace it.
+// global says the file is the global one (for the repair command the errors name).
+func readConfigFile(path string, global bool) (configValues, error) {
 	out := configValues{}
 	if path == "" {
 		return out, nil
@@ -238,6 +241,7 @@ func readConfigFile(path string) (configValues, error) {
 		}
 		return nil, usagef("bad_config", fmt.Sprintf("config %s: %s (correct or remove that line with an editor)", path, strings.TrimPrefix(oneLine(err.Error()), "toml: ")))
 	}
+	var mistyped []string
 	for k, v := range m {
 		switch x := v.(type) {
 		case string:
@@ -245,10 +249,48 @@ func readConfigFile(path string) (configValues, error) {
 		case int64:
 			out[k] = strconv.FormatInt(x, 10)
 		default:
-			return nil, usagef("bad_config", fmt.Sprintf("config %s: %s must be a string or a whole number", path, k))
+			out[k] = fmt.Sprint(x)
+			mistyped = append(mistyped, k)
 		}
 	}
+	if len(mistyped) > 0 {
+		sort.Strings(mistyped)
+		k := mistyped[0]
+		return out, &configTypeError{keys: mistyped, msg: fmt.Sprintf("config %s: %s = %s must be a string in quotes or a whole number; %s",
+			path, k, clipArg(out[k]), configFixHint(k, global))}
+	}
 	return out, nil
+}
+
+// validConfigKeyText says whether s could be a key a config file holds (config unset of an
+// unknown key looks for it in the file only then).
+func validConfigKeyText(s string) bool {
+	return s != "" && len(s) <= 100 && !strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f })
+}
+
+// configTypeError is a config file holding values of other types than strings and whole
+// numbers (keys, sorted): exit 2, code bad_config.
+type configTypeError struct {
+	keys []string
+	msg  string
+}
+
+func (e *configTypeError) Error() string { return e.msg }
+
+// repairs says whether writing the file back after changing key alone leaves no value of
+// another type in it (each would be written as a string, quietly changed): config set and
+// unset of that very key repair the file, of any other key they refuse.
+func (e *configTypeError) repairs(key string) bool {
+	return len(e.keys) == 1 && e.keys[0] == key
+}
+
+// configFixHint is how to repair key in a config file with satchel itself.
+func configFixHint(key string, global bool) string {
+	glob := ""
+	if global {
+		glob = " --global"
+	}
+	return fmt.Sprintf("fix it with: satchel config set%s %s VALUE (or satchel config unset%s %s)", glob, key, glob, key)
 }
 
 // checkConfigFile says what is wrong with a file's keys and values, naming the key.
@@ -260,18 +302,20 @@ func checkConfigFile(path string, c configValues, global bool) error {
 	sort.Strings(keys)
 	for _, k := range keys {
 		d, ok := settingByKey(k)
+		glob := ""
+		if global {
+			glob = " --global"
+		}
 		if !ok {
-			return usagef("bad_config", fmt.Sprintf("config %s: unknown key %q (known keys: %s)", path, k, strings.Join(settingKeys(), ", ")))
+			return usagef("bad_config", fmt.Sprintf("config %s: unknown key %q (known keys: %s); remove it with: satchel config unset%s %s",
+				path, k, strings.Join(settingKeys(), ", "), glob, k))
 		}
 		if d.globalOnly && !global {
-			return usagef("bad_config", fmt.Sprintf("config %s: %s belongs in the global config (%s)", path, k, "satchel config set --global"))
+			return usagef("bad_config", fmt.Sprintf("config %s: %s belongs in the global config: move it with satchel config unset %s, then satchel config set --global %s %s",
+				path, k, k, k, clipArg(c[k])))
 		}
 		if err := d.check(c[k]); err != nil {
-			glob := ""
-			if global {
-				glob = " --global"
-			}
-			return usagef("bad_config", fmt.Sprintf("config %s: %s = %q %v; fix it with: satchel config set%s %s VALUE (or config unset%s %s)", path, k, c[k], err, glob, k, glob, k))
+			return usagef("bad_config", fmt.Sprintf("config %s: %s = %q %v; %s", path, k, clipArg(maskURL(c[k])), err, configFixHint(k, global)))
 		}
 	}
 	return nil
@@ -319,7 +363,7 @@ func (a *App) globalConfigPath() string {
 
 // loadConfigForUse reads and fully checks a settings file.
 func loadConfigForUse(path string, global bool) (configValues, error) {
-	c, err := readConfigFile(path)
+	c, err := readConfigFile(path, global)
 	if err != nil {
 		return nil, err
 	}
@@ -478,9 +522,16 @@ Keys:
 	merged := func(paths []string) (configValues, map[string]string, error) {
 		out, origin := configValues{}, map[string]string{}
 		for i := len(paths) - 1; i >= 0; i-- {
-			cf, err := readConfigFile(paths[i])
-			if err != nil {
+			isGlobal := paths[i] == a.globalConfigPath()
+			cf, err := readConfigFile(paths[i], isGlobal)
+			var cte *configTypeError
+			if errors.As(err, &cte) {
+				// Shown all the same, to be repaired: what is wrong is said beside.
+				a.warn("bad_config", cte.Error())
+			} else if err != nil {
 				return nil, nil, err
+			} else if err := checkConfigFile(paths[i], cf, isGlobal); err != nil {
+				a.warn("bad_config", err.Error())
 			}
 			for k, v := range cf {
 				out[k] = v
@@ -551,7 +602,10 @@ Keys:
 			if err != nil {
 				return err
 			}
-			cfg, err := readConfigFile(target)
+			cfg, err := readConfigFile(target, global)
+			if cte := (*configTypeError)(nil); errors.As(err, &cte) && cte.repairs(args[0]) {
+				err = nil
+			}
 			if err != nil {
 				return err
 			}
@@ -577,19 +631,25 @@ Keys:
 				}
 				return a.changeLimit(args[0], nil, true)
 			}
-			if _, err := checkConfigKey(args[0], true); err != nil {
-				return err
+			_, unknown := checkConfigKey(args[0], true)
+			if unknown != nil && !(validConfigKeyText(args[0])) {
+				return unknown
 			}
 			target, _, err := files()
 			if err != nil {
 				return err
 			}
-			cfg, err := readConfigFile(target)
+			cfg, err := readConfigFile(target, global)
+			if cte := (*configTypeError)(nil); errors.As(err, &cte) && cte.repairs(args[0]) {
+				err = nil
+			}
 			if err != nil {
 				return err
 			}
 			if _, ok := cfg[args[0]]; !ok {
-				return nil
+				// An unknown key is removed from a file that holds it (a typo written by
+				// hand, which stops every command), and refused otherwise.
+				return unknown
 			}
 			delete(cfg, args[0])
 			return writeConfigFile(target, cfg)
@@ -682,6 +742,10 @@ Keys:
 						sep = " "
 					}
 					over = fmt.Sprintf("; %s%s%s is used", by, sep, v)
+					// A bad value is refused by every other command: say so here, not "is used".
+					if d, ok := settingByKey(k); ok && d.check(v) != nil {
+						over = fmt.Sprintf("; %s%s%s is refused: %v", by, sep, v, d.check(v))
+					}
 				}
 				if origin[k] == "not_set" {
 					fmt.Fprintf(a.Out, "%s  (not set%s)\n", k, over)

@@ -67,6 +67,8 @@ func classify(err error) (int, string) {
 	switch {
 	case errors.As(err, &ce):
 		return ce.exit, ce.code
+	case errors.As(err, new(*configTypeError)):
+		return exitUsage, "bad_config"
 	case errors.As(err, &ue):
 		return exitUsage, ue.code
 	case powerUserClass(err).code != "":

@@ -13,6 +13,16 @@ import (
 	"github.com/satchel-wallet/satchel/wallet/silentpay"
 )
 
+// The lines a list with nothing in it prints (text only: --json prints []). Every "nothing
+// here" line has one style: a sentence that starts with a capital and ends without a period,
+// and where the list is empty for a newcomer, says what fills it.
+const (
+	emptyHistory   = "No transactions yet: satchel receive gives an address to be paid at"
+	emptyCoins     = "No coins: satchel receive gives an address to be paid at"
+	emptyTips      = "No tips yet: satchel tip add ADDRESS AMOUNT queues one"
+	emptySchedules = "No schedules yet: satchel tip schedule ADDRESS AMOUNT --every 1w makes one"
+)
+
 // fmtSat groups digits for people: 21,000 sat. Input never accepts this form.
 func fmtSat(v int64) string { return groupDigits(v) + " sat" }
 

@@ -432,7 +432,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		// A config file that does not read says which line and how to fix it.
 		{[]string{"balance", "--offline", "--datadir", noValue}, exitUsage, "bad_config", `line 1 (at gap-limit) does not read: write each setting as key = "value"`},
 		{[]string{"balance", "--offline", "--datadir", twice}, exitUsage, "bad_config", "line 2 sets unit again: keep one of the two lines"},
-		{[]string{"balance", "--offline", "--datadir", badValue}, exitUsage, "bad_config", "fix it with: satchel config set gap-limit VALUE (or config unset gap-limit)"},
+		{[]string{"balance", "--offline", "--datadir", badValue}, exitUsage, "bad_config", "fix it with: satchel config set gap-limit VALUE (or satchel config unset gap-limit)"},
 		// Folders, other kinds of files, huge values.
 		{[]string{"setup", "convert", dir, "--to", "descriptor"}, exitUsage, "bad_file", "is a folder"},
 		{[]string{"setup", "convert", emptyFile, "--to", "descriptor"}, exitUsage, "bad_setup", "the file is empty: give a descriptor, BSMS record, Caravan JSON or Coldcard/Sparrow multisig file"},
@@ -515,7 +515,7 @@ func TestWalkWrongInputs(t *testing.T) {
 	}
 	c.golden("walk-errors.txt", golden.String())
 	// An empty tip queue is nothing to do, said before any fee rate is asked for.
-	if r := c.run("", "tip", "flush", "--yes", "--backend", fake); r.code != 0 || r.out != "nothing to do: no tip to pay: the queue is empty\n" {
+	if r := c.run("", "tip", "flush", "--yes", "--backend", fake); r.code != 0 || r.out != "Nothing to do: no tip to pay: the queue is empty\n" {
 		t.Errorf("tip flush of an empty queue: exit %d %q %q", r.code, r.out, r.err)
 	}
 	// A flag given no value at the end of the line says it needs one.

@@ -806,7 +806,7 @@ reserved are left as they are. Destroy the PSBT too: signed later, it would stil
 				return a.printJSON(out)
 			}
 			if len(released) == 0 {
-				fmt.Fprintln(a.Out, "no coin of this PSBT was reserved: nothing to give back")
+				fmt.Fprintln(a.Out, "No coin of this PSBT was reserved: nothing to give back")
 				return nil
 			}
 			fmt.Fprintf(a.Out, "%s back in coin selection: %s\n", count(len(released), "coin", "coins"), strings.Join(out.Released, ", "))

@@ -224,6 +224,19 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 			a.lenientConfig = true
 		}
 	}
+	// A variable with a bad value stops every command, as the same value in a config file
+	// does, named in the words config set uses (SATCHEL_FIAT "XYZ": is not a currency code...):
+	// read only where it is used, a typo such as SATCHEL_FIAT=XYZ went unnoticed (no fiat
+	// shown, and no word why). The config commands still run, to show and change the files.
+	if !a.lenientConfig {
+		for _, d := range settings {
+			if v := a.Getenv(d.env); v != "" && (d.flag == "" || a.settingFlag(d.key) == "") {
+				if _, _, err := a.lookupSetting("", d.key); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	// Units are case-blind, as amounts are (2100SAT, 0.1BTC): --unit BTC is --unit btc.
 	a.flags.unit = strings.ToLower(a.flags.unit)
 	for _, key := range []string{"network", "wallet", "gap-limit", "unit"} {

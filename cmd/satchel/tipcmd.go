@@ -26,6 +26,13 @@ type tipJSON struct {
 	TxID    string     `json:"txid,omitempty"`
 }
 
+// tipCancelJSON is what tip cancel prints: the tip, and whether an earlier cancel had already
+// taken it out of the queue (then nothing was changed).
+type tipCancelJSON struct {
+	tipJSON
+	AlreadyCancelled bool `json:"already_cancelled"`
+}
+
 func tipOut(t wallet.Tip) tipJSON {
 	j := tipJSON{ID: t.ID, Address: t.Address, Amount: t.Amount, Label: t.Label, Created: t.Created, Status: "queued"}
 	if !t.By.IsZero() {
@@ -204,7 +211,7 @@ whatever the fee rate.
 				return a.printJSON(out)
 			}
 			if len(out) == 0 {
-				fmt.Fprintln(a.Out, "no tips")
+				fmt.Fprintln(a.Out, emptyTips)
 				return nil
 			}
 			return a.printTips(out)
@@ -213,7 +220,7 @@ whatever the fee rate.
 	cancel := &cobra.Command{
 		Use:     "cancel ID",
 		Short:   "Take a queued tip out of the queue",
-		Long:    "Cancel a queued tip so flush never pays it. A paid tip cannot be cancelled.\n\n" + exitStatusHelp,
+		Long:    "Cancel a queued tip so flush never pays it. A tip already cancelled says so and exits 0\n(already_cancelled in --json); a paid tip cannot be cancelled (exit 2).\n\n" + exitStatusHelp,
 		Example: "  satchel tip cancel tip-3",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -228,12 +235,16 @@ whatever the fee rate.
 			if err := a.queueScheduled(cmd.Context(), w); err != nil {
 				return err
 			}
-			t, err := w.CancelTip(args[0])
+			t, already, err := w.CancelTip(args[0])
 			if err != nil {
 				return err
 			}
 			if a.flags.json {
-				return a.printJSON(tipOut(t))
+				return a.printJSON(tipCancelJSON{tipJSON: tipOut(t), AlreadyCancelled: already})
+			}
+			if already {
+				fmt.Fprintf(a.Out, "%s was already cancelled\n", t.ID)
+				return nil
 			}
 			fmt.Fprintf(a.Out, "%s cancelled\n", t.ID)
 			return nil

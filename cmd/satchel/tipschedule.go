@@ -38,6 +38,15 @@ type scheduleJSON struct {
 	Queued  []string `json:"queued,omitempty"`
 }
 
+// scheduleCancelJSON is what tip schedule cancel prints: the schedule, how many of its queued
+// tips were cancelled with it, and whether an earlier cancel had already stopped it (then
+// nothing was changed).
+type scheduleCancelJSON struct {
+	scheduleJSON
+	TipsCancelled    int  `json:"tips_cancelled"`
+	AlreadyCancelled bool `json:"already_cancelled"`
+}
+
 func scheduleOut(s wallet.Schedule) scheduleJSON {
 	j := scheduleJSON{ID: s.ID, Address: s.Address, Name: s.Name, Label: s.Label, Every: s.Every,
 		Start: s.Start.Format(time.DateOnly), CatchUp: s.CatchUp, Status: "active"}
@@ -238,7 +247,7 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 				return a.printJSON(out)
 			}
 			if len(out) == 0 {
-				fmt.Fprintln(a.Out, "no schedules")
+				fmt.Fprintln(a.Out, emptySchedules)
 				return nil
 			}
 			for _, s := range out {
@@ -254,7 +263,7 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 	cancel := &cobra.Command{
 		Use:     "cancel ID",
 		Short:   "Stop a recurring tip",
-		Long:    "Stop a recurring tip: no further occurrence is queued, and its queued tips not yet paid are cancelled.\n\n" + exitStatusHelp,
+		Long:    "Stop a recurring tip: no further occurrence is queued, and its queued tips not yet paid are cancelled.\nA schedule already cancelled says so and exits 0 (already_cancelled in --json).\n\n" + exitStatusHelp,
 		Example: "  satchel tip schedule cancel sched-1",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -266,14 +275,21 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 				return err
 			}
 			defer w.Close()
-			s, n, err := w.CancelSchedule(args[0])
+			s, n, already, err := w.CancelSchedule(args[0])
 			if err != nil {
 				return err
 			}
 			if a.flags.json {
-				return a.printJSON(scheduleOut(s))
+				return a.printJSON(scheduleCancelJSON{scheduleJSON: scheduleOut(s), TipsCancelled: n, AlreadyCancelled: already})
 			}
-			fmt.Fprintf(a.Out, "%s cancelled (%d queued tips cancelled with it)\n", s.ID, n)
+			switch {
+			case already:
+				fmt.Fprintf(a.Out, "%s was already cancelled\n", s.ID)
+			case n == 0:
+				fmt.Fprintf(a.Out, "%s cancelled\n", s.ID)
+			default:
+				fmt.Fprintf(a.Out, "%s cancelled, with its %s\n", s.ID, count(n, "queued tip", "queued tips"))
+			}
 			return nil
 		},
 	}

@@ -1,0 +1,248 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/satchel-wallet/satchel/wallet/chain"
+	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
+)
+
+// Cancelling what is already cancelled (a tip, a schedule) says so, exits 0 and changes no
+// file; under --json already_cancelled tells the first cancel from a repeated one.
+func TestCancelTwiceSaysAlreadyCancelled(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	tip := strings.TrimSpace(c.mustRun("", "tip", "add", outsider, "2100").out)
+	tipJ := strings.TrimSpace(c.mustRun("", "tip", "add", outsider, "2200").out)
+	sched := strings.TrimSpace(strings.SplitN(c.mustRun("", "tip", "schedule", outsider, "2100", "--every", "1w", "--start", "2026-12-01").out, "\n", 2)[0])
+	schedJ := strings.TrimSpace(strings.SplitN(c.mustRun("", "tip", "schedule", outsider, "2300", "--every", "1w", "--start", "2026-12-01").out, "\n", 2)[0])
+	for _, tc := range []struct {
+		args        []string
+		first, then string
+	}{
+		{[]string{"tip", "cancel", tip}, tip + " cancelled\n", tip + " was already cancelled\n"},
+		{[]string{"tip", "schedule", "cancel", sched}, sched + " cancelled\n", sched + " was already cancelled\n"},
+		{[]string{"tip", "cancel", tipJ, "--json"}, `"already_cancelled": false`, `"already_cancelled": true`},
+		{[]string{"tip", "schedule", "cancel", schedJ, "--json"}, `"already_cancelled": false`, `"already_cancelled": true`},
+	} {
+		r := c.mustRun("", tc.args...)
+		if !strings.Contains(r.out, tc.first) {
+			t.Errorf("%v: first %q, want %q", tc.args, r.out, tc.first)
+		}
+		before := snapshot(t, c.home)
+		r = c.run("", tc.args...)
+		if r.code != 0 || !strings.Contains(r.out, tc.then) || r.err != "" {
+			t.Errorf("%v again: exit %d %q %q, want %q", tc.args, r.code, r.out, r.err, tc.then)
+		}
+		if !reflect.DeepEqual(before, snapshot(t, c.home)) {
+			t.Errorf("%v again changed a file", tc.args)
+		}
+	}
+}
+
+// A tip a flush has paid cannot be cancelled: exit 2, naming the transaction that paid it.
+func TestCancelOfAPaidTipIsRefused(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	fc.Mine(1, chaintest.Coinbase(regtestScript(t, c.receiveAddr("default")), 5_000_000_000, 1))
+	fc.Mine(100)
+	id := strings.TrimSpace(c.mustRun("", "tip", "add", outsider, "2100").out)
+	txid := strings.TrimSpace(c.mustRun("", "tip", "flush", "--fee-rate", "2", "--yes", "--jq", ".txid").out)
+	before := snapshot(t, c.home)
+	r := c.run("", "tip", "cancel", id)
+	if want := "satchel: tip " + id + " is already paid by " + txid + ": a payment sent cannot be cancelled\n"; r.code != exitUsage || r.err != want || r.out != "" {
+		t.Fatalf("exit %d %q %q, want %q", r.code, r.out, r.err, want)
+	}
+	if !reflect.DeepEqual(before, snapshot(t, c.home)) {
+		t.Error("a refused cancel changed a file")
+	}
+}
+
+// tip flush --dry-run with no backend: an empty queue is nothing to do, said alone (no warning
+// that it answers from local state); queued tips are planned from local state as send
+// --dry-run plans, and without --fee-rate both ask for one the same way.
+func TestTipFlushDryRunWithoutBackend(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	fc.Mine(1, chaintest.Coinbase(regtestScript(t, c.receiveAddr("default")), 5_000_000_000, 1))
+	fc.Mine(100)
+	c.mustRun("", "sync")
+	delete(c.env, "SATCHEL_BACKEND")
+	for _, tc := range []struct {
+		args []string
+		out  string
+	}{
+		{[]string{"tip", "flush", "--dry-run"}, "Nothing to do: no tip to pay: the queue is empty\n"},
+		{[]string{"tip", "flush", "--dry-run", "--fee-rate", "2"}, "Nothing to do: no tip to pay: the queue is empty\n"},
+		{[]string{"tip", "flush", "--dry-run", "--json"}, "{\n  \"done\": false,\n  \"reason\": \"no tip to pay: the queue is empty\"\n}\n"},
+		{[]string{"tip", "flush", "--dry-run", "--offline"}, "Nothing to do: no tip to pay: the queue is empty\n"},
+	} {
+		if r := c.run("", tc.args...); r.code != 0 || r.out != tc.out || r.err != "" {
+			t.Errorf("%v: exit %d %q %q, want %q and nothing on stderr", tc.args, r.code, r.out, r.err, tc.out)
+		}
+	}
+	c.mustRun("", "tip", "add", outsider, "2100")
+	r := c.mustRun("", "tip", "flush", "--dry-run", "--fee-rate", "2", "--json")
+	if p := decodeJSON[tipFlushJSON](t, r.out); len(p.Tips) != 1 || p.Amount != 2100 || !strings.Contains(r.err, `"no_backend"`) {
+		t.Errorf("a dry run of a queued tip: %+v, stderr %q", p, r.err)
+	}
+	flush, send := c.run("", "tip", "flush", "--dry-run", "--json"), c.run("", "send", outsider, "2100", "--dry-run", "--json")
+	fcode, fmsg := jsonError(t, flush.err)
+	scode, smsg := jsonError(t, send.err)
+	if flush.code != exitUsage || flush.code != send.code || fcode != scode || fmsg != smsg || !strings.Contains(fmsg, "--fee-rate") {
+		t.Errorf("without --fee-rate: tip flush exit %d %s %q, send exit %d %s %q", flush.code, fcode, fmsg, send.code, scode, smsg)
+	}
+}
+
+// Every "nothing here" line has one style: a capital first, no period at the end, and each
+// says what is missing (golden file empty-states.txt).
+func TestEmptyStatesShareOneStyle(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	style := regexp.MustCompile(`^[A-Z][^\n]*[^.\n]\n$`)
+	var golden strings.Builder
+	for _, args := range [][]string{
+		{"history", "--offline"},
+		{"history", "--offline", "--offset", "5"},
+		{"utxos", "--offline"},
+		{"tip", "list"},
+		{"tip", "schedule", "list"},
+		{"tip", "flush", "--offline", "--dry-run"},
+		{"consolidate", "--offline", "--dry-run", "--fee-rate", "1", "--max-fee-rate", "0.5"},
+	} {
+		r := c.mustRun("", args...)
+		if !style.MatchString(r.out) {
+			t.Errorf("%v: %q is not one line starting with a capital and ending without a period", args, r.out)
+		}
+		fmt.Fprintf(&golden, "satchel %s\n  %s", strings.Join(args, " "), r.out)
+	}
+	c.golden("empty-states.txt", golden.String())
+}
+
+// A variable with a bad value is refused by every command as config set refuses the value
+// (the same words, naming the variable; exit 2), before any network access; config list
+// still runs and says it is refused.
+func TestBadSettingFromTheEnvironmentIsRefused(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.dial = func(context.Context, string) (chain.Backend, error) {
+		t.Error("a backend was dialled")
+		return nil, errors.New("no network in this test")
+	}
+	for _, tc := range []struct{ env, key, value string }{
+		{"SATCHEL_FIAT", "fiat", "XYZ"},
+		{"SATCHEL_FIAT", "fiat", "usd"},
+		{"SATCHEL_DNS_RESOLVER", "dns-resolver", "127.0.0.1:70000"},
+		{"SATCHEL_FEE_TARGET", "fee-target", "0"},
+		{"SATCHEL_PRICE_SOURCE", "price-source", "ftp://prices.example"},
+	} {
+		set := c.run("", "config", "set", tc.key, tc.value)
+		_, why, _ := strings.Cut(set.err, fmt.Sprintf("config %s %q: ", tc.key, tc.value))
+		if set.code != exitUsage || why == "" {
+			t.Fatalf("config set %s %s: exit %d %q", tc.key, tc.value, set.code, set.err)
+		}
+		c.env[tc.env] = tc.value
+		for _, args := range [][]string{{"balance", "--offline"}, {"tip", "list"}, {"history", "--offline"}, {"receive"}} {
+			r := c.run("", args...)
+			if want := fmt.Sprintf("satchel: %s %q: %s", tc.env, tc.value, why); r.code != exitUsage || r.err != want || r.out != "" {
+				t.Errorf("%s=%s satchel %v: exit %d %q %q, want %q", tc.env, tc.value, args, r.code, r.out, r.err, want)
+			}
+		}
+		if code, _ := jsonError(t, c.run("", "tip", "list", "--json").err); code != "bad_"+strings.ReplaceAll(tc.key, "-", "_") {
+			t.Errorf("%s=%s --json: code %q", tc.env, tc.value, code)
+		}
+		if r := c.mustRun("", "config", "list"); !strings.Contains(r.out, fmt.Sprintf("%s=%s is refused: ", tc.env, tc.value)) {
+			t.Errorf("config list with %s=%s:\n%s", tc.env, tc.value, r.out)
+		}
+		delete(c.env, tc.env)
+	}
+}
+
+// A config file with a bad value stops every other command with exit 2, naming the file, the
+// key and the satchel command that repairs it; config list and get still show it (warning),
+// and config set and unset of that key repair it, leaving the rest of the file as it was.
+func TestBadConfigFileIsRepairedWithSatchel(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.env["SATCHEL_CONFIG"] = filepath.Join(t.TempDir(), "global.toml")
+	walletFile := filepath.Join(c.home, "regtest", "default", "config.toml")
+	for _, tc := range []struct {
+		name, line, key string
+		global          bool
+		good            string // a value config set repairs it with ("" when set cannot)
+		fix             string
+	}{
+		{"port above 65,535", `dns-resolver = "127.0.0.1:70000"`, "dns-resolver", false, "127.0.0.1:53", "satchel config unset dns-resolver"},
+		{"in the global file", `dns-resolver = "127.0.0.1:70000"`, "dns-resolver", true, "127.0.0.1:53", "satchel config unset --global dns-resolver"},
+		{"a fraction", `gap-limit = 1.5`, "gap-limit", false, "30", "satchel config unset gap-limit"},
+		{"a boolean", `gap-limit = true`, "gap-limit", false, "30", "satchel config unset gap-limit"},
+		{"an unknown currency", `fiat = "XYZ"`, "fiat", false, "USD", "satchel config unset fiat"},
+		{"a backend with a password", `backend = "ftp://u:hunter2@h.example"`, "backend", false, "https://esplora.invalid/api", "satchel config unset backend"},
+		{"an unknown key", `colour = "red"`, "colour", false, "", "remove it with: satchel config unset colour"},
+		{"a global key in a wallet file", `network = "regtest"`, "network", false, "", "move it with satchel config unset network, then satchel config set --global network regtest"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			file, flags := walletFile, []string{}
+			if tc.global {
+				file, flags = c.env["SATCHEL_CONFIG"], []string{"--global"}
+			}
+			write := func() {
+				if err := os.WriteFile(file, []byte("unit = \"btc\"\n"+tc.line+"\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			write()
+			defer os.Remove(file)
+			r := c.run("", "tip", "list", "--json")
+			code, msg := jsonError(t, r.err)
+			if r.code != exitUsage || code != "bad_config" || !strings.Contains(msg, file) || !strings.Contains(msg, tc.key) ||
+				!strings.Contains(msg, tc.fix) || strings.Contains(msg, "hunter2") {
+				t.Fatalf("tip list: exit %d %s %q", r.code, code, msg)
+			}
+			if r := c.mustRun("", append([]string{"config", "list"}, flags...)...); !strings.Contains(r.err, "warning: "+msg+"\n") {
+				t.Errorf("config list: %q, want the warning %q", r.err, msg)
+			}
+			if tc.key != "colour" {
+				c.mustRun("", append([]string{"config", "get", tc.key}, flags...)...)
+			}
+			repaired := func(how string) {
+				t.Helper()
+				c.mustRun("", "tip", "list")
+				if b, _ := os.ReadFile(file); !strings.Contains(string(b), `unit = "btc"`) || strings.Contains(string(b), tc.line) {
+					t.Errorf("after %s the file holds:\n%s", how, b)
+				}
+			}
+			if tc.good != "" {
+				c.mustRun("", append([]string{"config", "set", tc.key, tc.good}, flags...)...)
+				repaired("config set")
+				write()
+			}
+			c.mustRun("", append([]string{"config", "unset", tc.key}, flags...)...)
+			repaired("config unset")
+		})
+	}
+	// Another key is not written while a value of another type remains (written back, it
+	// would quietly become a string): the refusal says which key to repair.
+	if err := os.WriteFile(walletFile, []byte("gap-limit = 1.5\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.run("", "config", "set", "unit", "btc"); r.code != exitUsage || !strings.Contains(r.err, "satchel config unset gap-limit") {
+		t.Errorf("set of another key: exit %d %q", r.code, r.err)
+	}
+	if b, _ := os.ReadFile(walletFile); string(b) != "gap-limit = 1.5\n" {
+		t.Errorf("the file changed: %q", b)
+	}
+	os.Remove(walletFile)
+	// config unset of an unknown key no file holds is still refused.
+	if r := c.run("", "config", "unset", "colour"); r.code != exitUsage || !strings.Contains(r.err, `unknown config key "colour"`) {
+		t.Errorf("unset of an unknown key: exit %d %q", r.code, r.err)
+	}
+}
