@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -209,6 +211,58 @@ func TestJQ(t *testing.T) {
 			t.Fatalf("code %s", code)
 		}
 	})
+}
+
+// jqApp is an App whose --jq is expr, printing to out.
+func jqApp(tb testing.TB, expr string, out io.Writer) *App {
+	tb.Helper()
+	code, err := compileJQ(expr)
+	if err != nil {
+		tb.Fatalf("--jq %q: %v", expr, err)
+	}
+	a := &App{Out: out}
+	a.flags.json, a.flags.jq, a.flags.jqCode = true, expr, code
+	return a
+}
+
+// benchHistory is a history document of n rows as the history command prints it, every
+// other row labelled (so two key sequences), for the --jq benchmark.
+func benchHistory(n int) []historyJSON {
+	rows := make([]historyJSON, n)
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for i := range rows {
+		h, fee := int32(800_000+i), int64(141+i)
+		t := at.Add(time.Duration(i) * time.Minute)
+		rows[i] = historyJSON{TxID: fmt.Sprintf("%064x", i), Height: &h, Confirmations: int32(n - i), Time: &t, Amount: int64(1000 * i), Fee: &fee, Status: "confirmed"}
+		if i%2 == 1 {
+			rows[i].Label = fmt.Sprintf("label %d", i)
+		}
+	}
+	return rows
+}
+
+// BenchmarkJq times --jq over a history of 2,000 rows: the whole document, its rows, a field
+// of each row (no object printed) and an object built from each row.
+func BenchmarkJq(b *testing.B) {
+	doc := benchHistory(2000)
+	for _, c := range []struct{ name, expr string }{
+		{"doc", "."},
+		{"rows", ".[]"},
+		{"field", ".[] | .txid"},
+		{"build", ".[] | {txid, amount_sat, label}"},
+		{"merge", ".[] | . + {note: \"x\"}"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var out bytes.Buffer
+			a := jqApp(b, c.expr, &out)
+			for i := 0; i < b.N; i++ {
+				out.Reset()
+				if err := a.printJQ(doc); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
 
 func TestReceiveQRFitsTheTerminal(t *testing.T) {
