@@ -178,7 +178,7 @@ func TestJQ(t *testing.T) {
 		{"string prints raw", ".network", "regtest\n", []string{"info"}},
 		{"number", ".confirmed_sat", "71000\n", []string{"balance", "--offline"}},
 		{"one line per result", ".[].status", "pending\npending\nconfirmed\nconfirmed\n", []string{"history", "--offline"}},
-		{"objects compact", `map(select(.amount_sat < 0))[0] | {status, fee_sat}`, `{"fee_sat":300,"status":"pending"}` + "\n", []string{"history", "--offline"}},
+		{"objects compact", `map(select(.amount_sat < 0))[0] | {status, fee_sat}`, `{"status":"pending","fee_sat":300}` + "\n", []string{"history", "--offline"}},
 		{"null", ".[0].height", "null\n", []string{"history", "--offline"}},
 		{"no result prints nothing", "empty", "", []string{"balance", "--offline"}},
 	} {
@@ -262,6 +262,42 @@ func BenchmarkJq(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// --jq prints each object's keys in the order jq does: an object the expression builds in the
+// order it builds it ({b, a} is b then a; jq's + and * keep the left object's keys in place and
+// append the right one's new keys), an object of the document in its own order even when
+// another holds the same keys in another order. Each want is what jq 1.6 prints (jq -c).
+func TestJQKeyOrderAsJQPrints(t *testing.T) {
+	const rows = `[{"t":"a","h":1,"f":2,"s":"c"},{"t":"b","h":3,"f":4,"l":"x","s":"c"}]`
+	const swapped = `[{"a":1,"b":2},{"b":3,"a":4}]`
+	for _, c := range []struct{ doc, expr, want string }{
+		// Objects built by the expression.
+		{rows, `.[] | {s, t}`, `{"s":"c","t":"a"}` + "\n" + `{"s":"c","t":"b"}`},
+		{rows, `{b: .[0].h, a: .[0].t}`, `{"b":1,"a":"a"}`},
+		{rows, `.[0] | .t as $v | {"s", "h": .h, $v}`, `{"s":"c","h":1,"v":"a"}`},
+		{rows, `.[] | select(.l) | {x: {s, t}}`, `{"x":{"s":"c","t":"b"}}`},
+		{rows, `.[0] | {h} + {t}`, `{"h":1,"t":"a"}`},
+		{rows, `{c: 1, b: 2} + {a: 3, c: 4}`, `{"c":4,"b":2,"a":3}`},
+		{rows, `.[0] | {s} * {h: 5, t: 1}`, `{"s":"c","h":5,"t":1}`},
+		// A document object grown by one built: its keys in place, the new ones after.
+		{rows, `.[] | {z: 1} + .`, `{"z":1,"t":"a","h":1,"f":2,"s":"c"}` + "\n" + `{"z":1,"t":"b","h":3,"f":4,"l":"x","s":"c"}`},
+		{rows, `.[] | . + {l: "new"}`, `{"t":"a","h":1,"f":2,"s":"c","l":"new"}` + "\n" + `{"t":"b","h":3,"f":4,"l":"new","s":"c"}`},
+		{rows, `.[] | . * {l: "y"}`, `{"t":"a","h":1,"f":2,"s":"c","l":"y"}` + "\n" + `{"t":"b","h":3,"f":4,"l":"y","s":"c"}`},
+		{`[{"z":0,"t":"a"},{"t":"b","h":1}]`, `.[1] + {z: 1}`, `{"t":"b","h":1,"z":1}`},
+		// Document objects with the same keys in different orders each keep their own.
+		{swapped, `.`, `[{"a":1,"b":2},{"b":3,"a":4}]`},
+		{swapped, `.[]`, `{"a":1,"b":2}` + "\n" + `{"b":3,"a":4}`},
+		{swapped, `.[] | to_entries | from_entries`, `{"a":1,"b":2}` + "\n" + `{"b":3,"a":4}`},
+	} {
+		var out bytes.Buffer
+		if err := jqApp(t, c.expr, &out).printJQ(json.RawMessage(c.doc)); err != nil {
+			t.Fatalf("--jq %q: %v", c.expr, err)
+		}
+		if got := strings.TrimSuffix(out.String(), "\n"); got != c.want {
+			t.Errorf("--jq %q on %s:\n got %s\nwant %s", c.expr, c.doc, got, c.want)
+		}
 	}
 }
 
