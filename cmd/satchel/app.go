@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/itchyny/gojq"
-
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 )
@@ -73,7 +71,7 @@ type globalFlags struct {
 	unit           string // sat or btc, resolved by resolveGlobals
 	utc            bool
 	jq             string
-	jqCode         *gojq.Code // compiled --jq, nil without it
+	jqCode         *jqQuery // compiled --jq, nil without it
 }
 
 // walletDir is DATADIR/NETWORK/NAME.

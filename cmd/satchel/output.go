@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -173,8 +171,15 @@ func (a *App) fmtTime(t time.Time) string { return t.In(a.loc()).Format("2006-01
 // zoneName names a.loc() for a column header: "UTC", "CET"...
 func (a *App) zoneName() string { return a.Now().In(a.loc()).Format("MST") }
 
+// jqQuery is a compiled --jq expression with the key orders of the objects it builds, which
+// gojq's maps do not keep.
+type jqQuery struct {
+	code  *gojq.Code
+	built []keyShape
+}
+
 // compileJQ parses and compiles a --jq expression; a bad one is a usage error naming it.
-func compileJQ(expr string) (*gojq.Code, error) {
+func compileJQ(expr string) (*jqQuery, error) {
 	q, err := gojq.Parse(expr)
 	if err != nil {
 		why := err.Error()
@@ -188,7 +193,7 @@ func compileJQ(expr string) (*gojq.Code, error) {
 	if err != nil {
 		return nil, usagef("bad_jq", fmt.Sprintf("--jq %q: %v", expr, err))
 	}
-	return code, nil
+	return &jqQuery{code: code, built: builtShapes(q)}, nil
 }
 
 // printJQ applies --jq to the JSON document v would print: strings print raw (as jq -r),
@@ -207,7 +212,7 @@ func (a *App) printJQ(v any) error {
 	}
 	var out bytes.Buffer
 	var order *keyOrders // built on the first object result
-	iter := a.flags.jqCode.Run(doc)
+	iter := a.flags.jqCode.code.Run(doc)
 	for {
 		r, ok := iter.Next()
 		if !ok {
@@ -224,7 +229,7 @@ func (a *App) printJQ(v any) error {
 			continue
 		}
 		if order == nil {
-			order = keyOrder(raw)
+			order = keyOrder(raw, doc, a.flags.jqCode.built)
 		}
 		b, err := appendOrdered(nil, r, order)
 		if err != nil {
@@ -243,163 +248,4 @@ func cutRunes(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
-}
-
-// keyOrders is the order of the keys of the objects of a JSON document, so that --jq prints
-// objects with their keys in the document's order, as jq does, rather than sorted. One order for
-// the whole document is not enough: a key that only some rows have (a label) comes in its place
-// among its row's keys, not after every key of the first row, and two kinds of object may hold
-// the same key in different places. So each distinct key sequence of the document is kept.
-type keyOrders struct {
-	seqs  []map[string]int          // each distinct key sequence: key -> its place
-	exact map[string]map[string]int // the same, by its keys sorted and joined
-	first map[string]int            // every key, numbered in the order it first appears
-}
-
-// keyOrder reads the key sequences of the document raw.
-func keyOrder(raw []byte) *keyOrders {
-	o := &keyOrders{first: map[string]int{}, exact: map[string]map[string]int{}}
-	seen := map[string]bool{}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	// In an object, tokens alternate key, value; a value may open a nested container.
-	type frame struct {
-		object bool
-		key    bool     // the next token in this object is a key
-		keys   []string // this object's keys so far
-	}
-	var stack []frame
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return o
-		}
-		top := len(stack) - 1
-		isKey := top >= 0 && stack[top].object && stack[top].key
-		if top >= 0 && stack[top].object {
-			stack[top].key = !stack[top].key
-		}
-		switch t := tok.(type) {
-		case json.Delim:
-			switch t {
-			case '{':
-				stack = append(stack, frame{object: true, key: true})
-			case '[':
-				stack = append(stack, frame{})
-			default:
-				if f := stack[len(stack)-1]; f.object {
-					if sig := strings.Join(f.keys, "\x00"); !seen[sig] {
-						seen[sig] = true
-						pos := make(map[string]int, len(f.keys))
-						for i, k := range f.keys {
-							pos[k] = i
-						}
-						o.seqs = append(o.seqs, pos)
-						if set := keySet(f.keys); o.exact[set] == nil {
-							o.exact[set] = pos
-						}
-					}
-				}
-				stack = stack[:len(stack)-1]
-				if len(stack) > 0 && stack[len(stack)-1].object {
-					// The closed container was a value: the parent's next token is a key.
-					stack[len(stack)-1].key = true
-				}
-			}
-		case string:
-			if isKey {
-				stack[top].keys = append(stack[top].keys, t)
-				if _, ok := o.first[t]; !ok {
-					o.first[t] = len(o.first)
-				}
-			}
-		}
-	}
-}
-
-// sortKeys puts an object's keys in the order of a document object holding all of them (the
-// object came from there, or was cut from one); failing that, in the order each key first
-// appears in the document; keys the document does not have, made by the expression, come last,
-// sorted.
-func (o *keyOrders) sortKeys(keys []string) {
-	// A whole object of the document (the usual result) finds its own order at once.
-	pos := o.exact[keySet(keys)]
-	for _, s := range o.seqs {
-		if pos != nil {
-			break
-		}
-		all := len(s) >= len(keys)
-		for _, k := range keys {
-			if _, ok := s[k]; !ok {
-				all = false
-				break
-			}
-		}
-		if all {
-			pos = s
-			break
-		}
-	}
-	if pos == nil {
-		pos = o.first
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		oi, iok := pos[keys[i]]
-		oj, jok := pos[keys[j]]
-		switch {
-		case iok && jok:
-			return oi < oj
-		case iok != jok:
-			return iok
-		}
-		return keys[i] < keys[j]
-	})
-}
-
-// keySet names a set of keys whatever their order.
-func keySet(keys []string) string {
-	s := slices.Clone(keys)
-	sort.Strings(s)
-	return strings.Join(s, "\x00")
-}
-
-// appendOrdered writes a jq result as compact JSON with object keys in the document's order.
-func appendOrdered(b []byte, v any, order *keyOrders) ([]byte, error) {
-	switch x := v.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		order.sortKeys(keys)
-		b = append(b, '{')
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			kb, err := gojq.Marshal(k)
-			if err != nil {
-				return nil, err
-			}
-			b = append(append(b, kb...), ':')
-			if b, err = appendOrdered(b, x[k], order); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, '}'), nil
-	case []any:
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = appendOrdered(b, e, order); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, ']'), nil
-	}
-	s, err := gojq.Marshal(v)
-	return append(b, s...), err
 }

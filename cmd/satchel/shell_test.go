@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -176,7 +178,7 @@ func TestJQ(t *testing.T) {
 		{"string prints raw", ".network", "regtest\n", []string{"info"}},
 		{"number", ".confirmed_sat", "71000\n", []string{"balance", "--offline"}},
 		{"one line per result", ".[].status", "pending\npending\nconfirmed\nconfirmed\n", []string{"history", "--offline"}},
-		{"objects compact", `map(select(.amount_sat < 0))[0] | {status, fee_sat}`, `{"fee_sat":300,"status":"pending"}` + "\n", []string{"history", "--offline"}},
+		{"objects compact", `map(select(.amount_sat < 0))[0] | {status, fee_sat}`, `{"status":"pending","fee_sat":300}` + "\n", []string{"history", "--offline"}},
 		{"null", ".[0].height", "null\n", []string{"history", "--offline"}},
 		{"no result prints nothing", "empty", "", []string{"balance", "--offline"}},
 	} {
@@ -209,6 +211,94 @@ func TestJQ(t *testing.T) {
 			t.Fatalf("code %s", code)
 		}
 	})
+}
+
+// jqApp is an App whose --jq is expr, printing to out.
+func jqApp(tb testing.TB, expr string, out io.Writer) *App {
+	tb.Helper()
+	code, err := compileJQ(expr)
+	if err != nil {
+		tb.Fatalf("--jq %q: %v", expr, err)
+	}
+	a := &App{Out: out}
+	a.flags.json, a.flags.jq, a.flags.jqCode = true, expr, code
+	return a
+}
+
+// benchHistory is a history document of n rows as the history command prints it, every
+// other row labelled (so two key sequences), for the --jq benchmark.
+func benchHistory(n int) []historyJSON {
+	rows := make([]historyJSON, n)
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for i := range rows {
+		h, fee := int32(800_000+i), int64(141+i)
+		t := at.Add(time.Duration(i) * time.Minute)
+		rows[i] = historyJSON{TxID: fmt.Sprintf("%064x", i), Height: &h, Confirmations: int32(n - i), Time: &t, Amount: int64(1000 * i), Fee: &fee, Status: "confirmed"}
+		if i%2 == 1 {
+			rows[i].Label = fmt.Sprintf("label %d", i)
+		}
+	}
+	return rows
+}
+
+// BenchmarkJq times --jq over a history of 2,000 rows: the whole document, its rows, a field
+// of each row (no object printed) and an object built from each row.
+func BenchmarkJq(b *testing.B) {
+	doc := benchHistory(2000)
+	for _, c := range []struct{ name, expr string }{
+		{"doc", "."},
+		{"rows", ".[]"},
+		{"field", ".[] | .txid"},
+		{"build", ".[] | {txid, amount_sat, label}"},
+		{"merge", ".[] | . + {note: \"x\"}"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var out bytes.Buffer
+			a := jqApp(b, c.expr, &out)
+			for i := 0; i < b.N; i++ {
+				out.Reset()
+				if err := a.printJQ(doc); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// --jq prints each object's keys in the order jq does: an object the expression builds in the
+// order it builds it ({b, a} is b then a; jq's + and * keep the left object's keys in place and
+// append the right one's new keys), an object of the document in its own order even when
+// another holds the same keys in another order. Each want is what jq 1.6 prints (jq -c).
+func TestJQKeyOrderAsJQPrints(t *testing.T) {
+	const rows = `[{"t":"a","h":1,"f":2,"s":"c"},{"t":"b","h":3,"f":4,"l":"x","s":"c"}]`
+	const swapped = `[{"a":1,"b":2},{"b":3,"a":4}]`
+	for _, c := range []struct{ doc, expr, want string }{
+		// Objects built by the expression.
+		{rows, `.[] | {s, t}`, `{"s":"c","t":"a"}` + "\n" + `{"s":"c","t":"b"}`},
+		{rows, `{b: .[0].h, a: .[0].t}`, `{"b":1,"a":"a"}`},
+		{rows, `.[0] | .t as $v | {"s", "h": .h, $v}`, `{"s":"c","h":1,"v":"a"}`},
+		{rows, `.[] | select(.l) | {x: {s, t}}`, `{"x":{"s":"c","t":"b"}}`},
+		{rows, `.[0] | {h} + {t}`, `{"h":1,"t":"a"}`},
+		{rows, `{c: 1, b: 2} + {a: 3, c: 4}`, `{"c":4,"b":2,"a":3}`},
+		{rows, `.[0] | {s} * {h: 5, t: 1}`, `{"s":"c","h":5,"t":1}`},
+		// A document object grown by one built: its keys in place, the new ones after.
+		{rows, `.[] | {z: 1} + .`, `{"z":1,"t":"a","h":1,"f":2,"s":"c"}` + "\n" + `{"z":1,"t":"b","h":3,"f":4,"l":"x","s":"c"}`},
+		{rows, `.[] | . + {l: "new"}`, `{"t":"a","h":1,"f":2,"s":"c","l":"new"}` + "\n" + `{"t":"b","h":3,"f":4,"l":"new","s":"c"}`},
+		{rows, `.[] | . * {l: "y"}`, `{"t":"a","h":1,"f":2,"s":"c","l":"y"}` + "\n" + `{"t":"b","h":3,"f":4,"l":"y","s":"c"}`},
+		{`[{"z":0,"t":"a"},{"t":"b","h":1}]`, `.[1] + {z: 1}`, `{"t":"b","h":1,"z":1}`},
+		// Document objects with the same keys in different orders each keep their own.
+		{swapped, `.`, `[{"a":1,"b":2},{"b":3,"a":4}]`},
+		{swapped, `.[]`, `{"a":1,"b":2}` + "\n" + `{"b":3,"a":4}`},
+		{swapped, `.[] | to_entries | from_entries`, `{"a":1,"b":2}` + "\n" + `{"b":3,"a":4}`},
+	} {
+		var out bytes.Buffer
+		if err := jqApp(t, c.expr, &out).printJQ(json.RawMessage(c.doc)); err != nil {
+			t.Fatalf("--jq %q: %v", c.expr, err)
+		}
+		if got := strings.TrimSuffix(out.String(), "\n"); got != c.want {
+			t.Errorf("--jq %q on %s:\n got %s\nwant %s", c.expr, c.doc, got, c.want)
+		}
+	}
 }
 
 func TestReceiveQRFitsTheTerminal(t *testing.T) {
