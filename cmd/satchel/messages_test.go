@@ -476,6 +476,8 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"balance", "--ofline"}, exitUsage, "usage", "balance has no flag --ofline: did you mean --offline? (see satchel balance --help)"},
 		{[]string{"balance", "--offline", "-x"}, exitUsage, "usage", "balance has no flag -x (long flags start with --"},
 		{[]string{"balance", "---offline"}, exitUsage, "usage", `"---offline" is not a flag: write --name or --name=value`},
+		// A --wallet that names no wallet lists those there are (a typo is the usual cause).
+		{[]string{"info", "--wallet", "nosuch"}, exitError, "no_wallet", `no such wallet: "nosuch" is not one of the wallets on regtest (b, default): check --wallet, or make it with: satchel create --wallet nosuch`},
 	} {
 		before := snapshot(t, c.home)
 		r := c.run("", tc.args...)
@@ -517,6 +519,10 @@ func TestWalkWrongInputs(t *testing.T) {
 	// An empty tip queue is nothing to do, said before any fee rate is asked for.
 	if r := c.run("", "tip", "flush", "--yes", "--backend", fake); r.code != 0 || r.out != "nothing to do: no tip to pay: the queue is empty\n" {
 		t.Errorf("tip flush of an empty queue: exit %d %q %q", r.code, r.out, r.err)
+	}
+	// No wallet on the network asked for, but some on another: the --network was left out.
+	if r := c.run("", "info", "--network", "signet"); r.code != exitError || !strings.Contains(r.err, "there is no wallet on signet in "+c.home+", but there is on regtest: add --network regtest") {
+		t.Errorf("info --network signet: exit %d %q", r.code, r.err)
 	}
 	// A flag given no value at the end of the line says it needs one.
 	if r := c.run("", "history", "--offline", "--limit"); r.code != exitUsage || r.err != "satchel: --limit needs a value (see satchel history --help)\n" {
