@@ -463,6 +463,9 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"create", "--wallet", "m", "--multisig", "20", "--cosigner", keyB}, exitUsage, "bad_threshold", "the threshold must be 1 to 2 (the seed's key and 1 cosigner)"},
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", tpubLookalike}, exitUsage, "bad_descriptor", "--cosigner #1: character 28, 'Е' (U+0415), is not a plain letter"},
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", strings.Replace(keyB, "tpub", "xpub", 1)}, exitUsage, "bad_descriptor", "--cosigner #1: invalid extended key: checksum does not match (a character is wrong)"},
+		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", "nope"}, exitUsage, "bad_descriptor", `--cosigner #1: "nope" is not an extended public key: give the member's key as satchel export xpub --multisig prints it`},
+		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", "02" + strings.Repeat("1", 64)}, exitUsage, "bad_descriptor", `"021111111111111111111111..." is not an extended public key`},
+		{[]string{"restore", "--wallet", "m", "--multisig", "2", "--cosigner", "[73c5da0a/48h/1h/0h/2h]"}, exitUsage, "bad_descriptor", `"[73c5da0a/48h/1h/0h/2h]" is not an extended public key`},
 		{[]string{"create", "--wallet", "w", "--watch-only", "--descriptor", info.Descriptors.Receive, "--descriptor", info.Descriptors.Receive}, exitUsage, "bad_input", "two descriptors for chain /0/*: give one receive (/0/*) and one change (/1/*) descriptor"},
 		{[]string{"create", "--wallet", "w", "--watch-only", "--descriptor", descLookalike}, exitUsage, "bad_descriptor", "character 28, 'Е' (U+0415), is not a plain letter, digit or sign: a look-alike from another alphabet? retype it"},
 		// Too few or too many arguments, and unknown commands: in words, with what to type.
@@ -524,6 +527,14 @@ func TestWalkWrongInputs(t *testing.T) {
 	if r := c.run("", "info", "--network", "signet"); r.code != exitError || !strings.Contains(r.err, "there is no wallet on signet in "+c.home+", but there is on regtest: add --network regtest") {
 		t.Errorf("info --network signet: exit %d %q", r.code, r.err)
 	}
+	// A cosigner key that does not read is refused before the passphrase is looked at (here a
+	// short one, which warns) and before any seed words are shown.
+	c.env["SATCHEL_PASSPHRASE"] = "pw"
+	if r := c.run("", "create", "--wallet", "m", "--multisig", "2", "--cosigner", keyB, "--cosigner", keyB); r.code != exitUsage || r.out != "" ||
+		r.err != "satchel: --cosigner #1 and #2 are the same key: give each member's key once\n" {
+		t.Errorf("create with a cosigner twice and a short passphrase: exit %d %q %q", r.code, r.out, r.err)
+	}
+	c.env["SATCHEL_PASSPHRASE"] = "test pass"
 	// A flag given no value at the end of the line says it needs one.
 	if r := c.run("", "history", "--offline", "--limit"); r.code != exitUsage || r.err != "satchel: --limit needs a value (see satchel history --help)\n" {
 		t.Errorf("--limit without a value: exit %d %q", r.code, r.err)
