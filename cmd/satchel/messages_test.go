@@ -437,6 +437,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"setup", "convert", dir, "--to", "descriptor"}, exitUsage, "bad_file", "is a folder"},
 		{[]string{"setup", "convert", emptyFile, "--to", "descriptor"}, exitUsage, "bad_setup", "the file is empty: give a descriptor, BSMS record, Caravan JSON or Coldcard/Sparrow multisig file"},
 		{[]string{"create", "--wallet", "w", "--watch-only", "--setup", dir}, exitUsage, "bad_file", "is a folder"},
+		{[]string{"setup", "convert", write("photo.jpg", "\xff\xd8\xff\xe0\x00\x10JFIF\x00Name: x\n"), "--to", "caravan"}, exitUsage, "bad_setup", "photo.jpg: invalid multisig setup: the file is not text (a binary file?): give a descriptor"},
 		{[]string{"psbt", "import", "--ur", dir}, exitUsage, "bad_file", "is a folder"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", labelsFile}, exitUsage, "bad_backup", "it is another kind of file"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", joined}, exitUsage, "bad_backup", "more follows the JSON object (two files joined?)"},
