@@ -630,6 +630,34 @@ func TestUnreachableBackendInWords(t *testing.T) {
 	}
 }
 
+// A DNS resolver that is not listening is named with its HOST:PORT and the reason in words, with
+// what to check, as a backend is; exit 5, nothing sent or queued.
+func TestUnreachableResolverInWords(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now (over TCP nor, most likely, UDP): refused
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.mustRun("", "config", "set", "dns-resolver", addr)
+	want := "satchel: ₿alice@example.com: cannot reach the DNS resolver at " + addr + " (connection refused): is it running there? check satchel config set dns-resolver HOST:PORT, or give the address instead of the name; nothing was sent\n"
+	for _, args := range [][]string{{"send", "alice@example.com", "2100", "--fee-rate", "2", "--dry-run"}, {"tip", "add", "alice@example.com", "2100"}} {
+		before := snapshot(t, c.home)
+		if r := c.run("", args...); r.code != exitBackend || r.err != want {
+			t.Errorf("%v: exit %d %q, want %q", args, r.code, r.err, want)
+		}
+		r := c.run("", append(args, "--json")...)
+		if code, msg := jsonError(t, r.err); r.code != exitBackend || code != "name_unresolved" || "satchel: "+msg+"\n" != want {
+			t.Errorf("%v --json: exit %d %q", args, r.code, r.err)
+		}
+		if !reflect.DeepEqual(before, snapshot(t, c.home)) {
+			t.Errorf("%v: the data folder changed", args)
+		}
+	}
+}
+
 // objectKeySeqs lists the key sequence of every object of a JSON text (several documents, one a
 // line, allowed), in the order the objects close.
 func objectKeySeqs(t *testing.T, text string) []string {
