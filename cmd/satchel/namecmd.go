@@ -11,10 +11,10 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/satchel-wallet/satchel/wallet"
-	"github.com/satchel-wallet/satchel/wallet/chain"
-	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 	"github.com/satchel-wallet/satchel/wallet/address"
 	"github.com/satchel-wallet/satchel/wallet/bip353"
+	"github.com/satchel-wallet/satchel/wallet/chain"
+	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 	"github.com/satchel-wallet/satchel/wallet/uri"
 )
 
