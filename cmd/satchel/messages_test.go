@@ -403,6 +403,9 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"tip", "add", strings.Repeat("x", 10_000), "2100"}, exitUsage, "bad_address", "too short or too long"},
 		{[]string{"send", "sp1qq", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", `not a silent payment address: "sp1qq": it is too short or too long; check for a typo`},
 		{[]string{"send", "tsp1qqqqqqqqqqqqqqq", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", "its checksum does not match"},
+		// BIP353 names that do not read: shown cut short, the fault in words.
+		{[]string{"send", "alice@example..com", "2100", "--fee-rate", "2", "--dry-run", "--offline"}, exitUsage, "bad_name", `"alice@example..com": a part of it is empty (two dots in a row?): check for a typo`},
+		{[]string{"tip", "add", strings.Repeat("a", 5000) + "@example.com", "2100"}, exitUsage, "bad_name", `"` + strings.Repeat("a", 40) + `...": "` + strings.Repeat("a", 40) + `..." is longer than a DNS label's 63 characters`},
 		// Hostile text is shown escaped.
 		{[]string{"send", "\x1b[31mred", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", `\x1b[31mred`},
 		{[]string{"send", outsider, "1000\x1b[31m", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", `\x1b`},
