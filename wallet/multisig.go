@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/btcsuite/btcd/address/v2/base58"
 	"github.com/btcsuite/btcd/btcutil/v2/hdkeychain"
@@ -40,12 +41,42 @@ func parseCosigner(s string, n int) (keys.Cosigner, error) {
 	body := strings.TrimSuffix(strings.TrimSpace(s), "/<0;1>/*")
 	name := fmt.Sprintf("--cosigner #%d", n)
 	k, err := descriptor.ParseKeyExpression(body)
+	if err != nil && !looksLikeKey(body) {
+		// Not a key of any kind: say which key goes there and where it comes from. Shown cut
+		// short, as a long paste may be something else entirely.
+		shown := []rune(body)
+		if len(shown) > 24 {
+			shown = append(shown[:24], []rune("...")...)
+		}
+		return keys.Cosigner{}, &keyError{msg: fmt.Sprintf("%s: %q is not an extended public key: give the member's key as satchel export xpub --multisig prints it, [fingerprint/48h/COINh/0h/2h]xpub... (tpub on test networks)", name, string(shown)),
+			err: fmt.Errorf("%w: %w", ErrBadInput, err)}
+	}
 	if err != nil {
 		// A key, not a descriptor, was given: "invalid descriptor" would send the reader astray.
 		why := strings.ReplaceAll(err.Error(), descriptor.ErrInvalid.Error()+": ", "")
 		return keys.Cosigner{}, &keyError{msg: name + ": " + why, err: fmt.Errorf("%w: %w", ErrBadInput, err)}
 	}
 	return cosignerOf(k, name)
+}
+
+// looksLikeKey says whether the text after a key's origin reads as an extended key (82 bytes
+// in base58) or a WIF private key (37 or 38 bytes): those get the key parser's own, more
+// precise, words (a checksum that does not match), or cosignerOf's (a single key), as does
+// text with a letter from another alphabet (the parser points at the look-alike). A hex public
+// key, or no key at all, is not what a cosigner gives.
+func looksLikeKey(s string) bool {
+	if strings.IndexFunc(s, func(r rune) bool { return r > unicode.MaxASCII }) >= 0 {
+		return true
+	}
+	if i := strings.IndexByte(s, ']'); i >= 0 {
+		s = s[i+1:]
+	}
+	s, _, _ = strings.Cut(s, "/")
+	switch len(base58.Decode(s)) {
+	case 82, 37, 38:
+		return true
+	}
+	return false
 }
 
 // keyError is a cosigner key that does not read, in words fit for it, keeping the causes
@@ -76,10 +107,11 @@ func cosignerOf(k descriptor.Key, name string) (keys.Cosigner, error) {
 	return c, nil
 }
 
-// checkCosigner refuses --cosigner #n when it is of another network, the seed's own key
-// (before, always cs[0]) or a key given before it, naming it by its place on the command line:
-// once sorted, "key 2" would mean nothing to the person who typed them.
-func checkCosigner(c keys.Cosigner, n int, before []keys.Cosigner, net *chaincfg.Params) error {
+// checkCosigner refuses --cosigner #n when it is of another network, the seed's own key (own,
+// nil when not known yet) or a key given before it (before[k] is --cosigner #k+1), naming it by
+// its place on the command line: once sorted, "key 2" would mean nothing to the person who typed
+// them.
+func checkCosigner(c keys.Cosigner, n int, own *keys.Cosigner, before []keys.Cosigner, net *chaincfg.Params) error {
 	mainnet := bytes.Equal(c.Xpub.Version(), chaincfg.MainNetParams.HDPublicKeyID[:])
 	if mainnet != (keys.CoinType(net) == 0) {
 		kind := map[bool]string{true: "mainnet (an xpub)", false: "a test network (a tpub)"}[mainnet]
@@ -90,17 +122,51 @@ func checkCosigner(c keys.Cosigner, n int, before []keys.Cosigner, net *chaincfg
 	if err != nil {
 		return fmt.Errorf("%w: --cosigner #%d: not a valid public key", ErrBadInput, n)
 	}
-	for j, b := range before {
-		other, err := b.Xpub.ECPubKey()
-		if err != nil || !pub.IsEqual(other) {
-			continue
-		}
-		if j == 0 {
+	if own != nil {
+		if other, err := own.Xpub.ECPubKey(); err == nil && pub.IsEqual(other) {
 			return fmt.Errorf("%w: --cosigner #%d is this wallet's own key: give only the other members' keys (the seed's key joins by itself)", ErrBadInput, n)
 		}
-		return fmt.Errorf("%w: --cosigner #%d and #%d are the same key: give each member's key once", ErrBadInput, j, n)
+	}
+	for j, b := range before {
+		if other, err := b.Xpub.ECPubKey(); err == nil && pub.IsEqual(other) {
+			return fmt.Errorf("%w: --cosigner #%d and #%d are the same key: give each member's key once", ErrBadInput, j+1, n)
+		}
 	}
 	return nil
+}
+
+// Check reads the cosigner keys and checks them against the network and each other: all that
+// needs no seed. A command calls it before it asks for a passphrase or shows new seed words, so a
+// mistyped key is refused before the user has written anything down.
+func (o *MultisigOptions) Check(network string) error {
+	if o == nil || o.Setup != nil {
+		return nil
+	}
+	net, err := NetworkParams(network)
+	if err != nil {
+		return err
+	}
+	_, err = readCosigners(o.Cosigners, nil, net)
+	return err
+}
+
+// readCosigners parses and checks the --cosigner keys, in the order given.
+func readCosigners(texts []string, own *keys.Cosigner, net *chaincfg.Params) ([]keys.Cosigner, error) {
+	if n := len(texts) + 1; n > txbuilder.MaxMultisigKeys {
+		return nil, fmt.Errorf("%w: %w: %d keys (the seed's and %d cosigners); at most %d", ErrBadInput, keys.ErrMultisig, n, n-1, txbuilder.MaxMultisigKeys)
+	}
+	var cs []keys.Cosigner
+	for i, s := range texts {
+		c, err := parseCosigner(s, i+1)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkCosigner(c, i+1, own, cs, net); err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+	return cs, nil
 }
 
 // sortCosigners puts the keys in the order of their xpub text, so every member of the same
@@ -123,19 +189,11 @@ func multisigForSeed(master *hdkeychain.ExtendedKey, o *MultisigOptions, net *ch
 			return nil, err
 		}
 	} else {
-		if n := len(o.Cosigners) + 1; n > txbuilder.MaxMultisigKeys {
-			return nil, fmt.Errorf("%w: %w: %d keys (the seed's and %d cosigners); at most %d", ErrBadInput, keys.ErrMultisig, n, n-1, txbuilder.MaxMultisigKeys)
+		others, err := readCosigners(o.Cosigners, &local, net)
+		if err != nil {
+			return nil, err
 		}
-		for i, s := range o.Cosigners {
-			c, err := parseCosigner(s, i+1)
-			if err != nil {
-				return nil, err
-			}
-			if err := checkCosigner(c, i+1, cs, net); err != nil {
-				return nil, err
-			}
-			cs = append(cs, c)
-		}
+		cs = append(cs, others...)
 	}
 	sortCosigners(cs)
 	idx := slices.IndexFunc(cs, func(c keys.Cosigner) bool { return c.Xpub.String() == own.String() })

@@ -129,13 +129,25 @@ func (a *App) completeWalletNames(_ *cobra.Command, _ []string, tc string) ([]st
 	if err != nil {
 		return nil, noFiles
 	}
+	var out []string
+	for _, n := range walletNames(dir, network) {
+		if strings.HasPrefix(n, tc) {
+			out = append(out, n)
+		}
+	}
+	return out, noFiles
+}
+
+// walletNames lists, sorted, the wallets of network under the data folder dir: the folders
+// whose name --wallet accepts and that hold a wallet store.
+func walletNames(dir, network string) []string {
 	ents, err := os.ReadDir(filepath.Join(dir, network))
 	if err != nil {
-		return nil, noFiles
+		return nil
 	}
 	var out []string
 	for _, e := range ents {
-		if !e.IsDir() || !validWalletName(e.Name()) || !strings.HasPrefix(e.Name(), tc) {
+		if !e.IsDir() || !validWalletName(e.Name()) {
 			continue
 		}
 		if _, err := os.Stat(filepath.Join(dir, network, e.Name(), wallet.StoreFile)); err != nil {
@@ -144,7 +156,7 @@ func (a *App) completeWalletNames(_ *cobra.Command, _ []string, tc string) ([]st
 		out = append(out, e.Name())
 	}
 	sort.Strings(out)
-	return out, noFiles
+	return out
 }
 
 // withWalletQuietly opens the selected wallet read-only for a completion, waiting at most a

@@ -403,6 +403,9 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"tip", "add", strings.Repeat("x", 10_000), "2100"}, exitUsage, "bad_address", "too short or too long"},
 		{[]string{"send", "sp1qq", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", `not a silent payment address: "sp1qq": it is too short or too long; check for a typo`},
 		{[]string{"send", "tsp1qqqqqqqqqqqqqqq", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", "its checksum does not match"},
+		// BIP353 names that do not read: shown cut short, the fault in words.
+		{[]string{"send", "alice@example..com", "2100", "--fee-rate", "2", "--dry-run", "--offline"}, exitUsage, "bad_name", `"alice@example..com": a part of it is empty (two dots in a row?): check for a typo`},
+		{[]string{"tip", "add", strings.Repeat("a", 5000) + "@example.com", "2100"}, exitUsage, "bad_name", `"` + strings.Repeat("a", 40) + `...": "` + strings.Repeat("a", 40) + `..." is longer than a DNS label's 63 characters`},
 		// Hostile text is shown escaped.
 		{[]string{"send", "\x1b[31mred", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", `\x1b[31mred`},
 		{[]string{"send", outsider, "1000\x1b[31m", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", `\x1b`},
@@ -437,6 +440,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"setup", "convert", dir, "--to", "descriptor"}, exitUsage, "bad_file", "is a folder"},
 		{[]string{"setup", "convert", emptyFile, "--to", "descriptor"}, exitUsage, "bad_setup", "the file is empty: give a descriptor, BSMS record, Caravan JSON or Coldcard/Sparrow multisig file"},
 		{[]string{"create", "--wallet", "w", "--watch-only", "--setup", dir}, exitUsage, "bad_file", "is a folder"},
+		{[]string{"setup", "convert", write("photo.jpg", "\xff\xd8\xff\xe0\x00\x10JFIF\x00Name: x\n"), "--to", "caravan"}, exitUsage, "bad_setup", "photo.jpg: invalid multisig setup: the file is not text (a binary file?): give a descriptor"},
 		{[]string{"psbt", "import", "--ur", dir}, exitUsage, "bad_file", "is a folder"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", labelsFile}, exitUsage, "bad_backup", "it is another kind of file"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", joined}, exitUsage, "bad_backup", "more follows the JSON object (two files joined?)"},
@@ -463,6 +467,9 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"create", "--wallet", "m", "--multisig", "20", "--cosigner", keyB}, exitUsage, "bad_threshold", "the threshold must be 1 to 2 (the seed's key and 1 cosigner)"},
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", tpubLookalike}, exitUsage, "bad_descriptor", "--cosigner #1: character 28, 'Е' (U+0415), is not a plain letter"},
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", strings.Replace(keyB, "tpub", "xpub", 1)}, exitUsage, "bad_descriptor", "--cosigner #1: invalid extended key: checksum does not match (a character is wrong)"},
+		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", "nope"}, exitUsage, "bad_descriptor", `--cosigner #1: "nope" is not an extended public key: give the member's key as satchel export xpub --multisig prints it`},
+		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", "02" + strings.Repeat("1", 64)}, exitUsage, "bad_descriptor", `"021111111111111111111111..." is not an extended public key`},
+		{[]string{"restore", "--wallet", "m", "--multisig", "2", "--cosigner", "[73c5da0a/48h/1h/0h/2h]"}, exitUsage, "bad_descriptor", `"[73c5da0a/48h/1h/0h/2h]" is not an extended public key`},
 		{[]string{"create", "--wallet", "w", "--watch-only", "--descriptor", info.Descriptors.Receive, "--descriptor", info.Descriptors.Receive}, exitUsage, "bad_input", "two descriptors for chain /0/*: give one receive (/0/*) and one change (/1/*) descriptor"},
 		{[]string{"create", "--wallet", "w", "--watch-only", "--descriptor", descLookalike}, exitUsage, "bad_descriptor", "character 28, 'Е' (U+0415), is not a plain letter, digit or sign: a look-alike from another alphabet? retype it"},
 		// Too few or too many arguments, and unknown commands: in words, with what to type.
@@ -476,6 +483,8 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"balance", "--ofline"}, exitUsage, "usage", "balance has no flag --ofline: did you mean --offline? (see satchel balance --help)"},
 		{[]string{"balance", "--offline", "-x"}, exitUsage, "usage", "balance has no flag -x (long flags start with --"},
 		{[]string{"balance", "---offline"}, exitUsage, "usage", `"---offline" is not a flag: write --name or --name=value`},
+		// A --wallet that names no wallet lists those there are (a typo is the usual cause).
+		{[]string{"info", "--wallet", "nosuch"}, exitError, "no_wallet", `no such wallet: "nosuch" is not one of the wallets on regtest (b, default): check --wallet, or make it with: satchel create --wallet nosuch`},
 	} {
 		before := snapshot(t, c.home)
 		r := c.run("", tc.args...)
@@ -518,6 +527,18 @@ func TestWalkWrongInputs(t *testing.T) {
 	if r := c.run("", "tip", "flush", "--yes", "--backend", fake); r.code != 0 || r.out != "Nothing to do: no tip to pay: the queue is empty\n" {
 		t.Errorf("tip flush of an empty queue: exit %d %q %q", r.code, r.out, r.err)
 	}
+	// No wallet on the network asked for, but some on another: the --network was left out.
+	if r := c.run("", "info", "--network", "signet"); r.code != exitError || !strings.Contains(r.err, "there is no wallet on signet in "+c.home+", but there is on regtest: add --network regtest") {
+		t.Errorf("info --network signet: exit %d %q", r.code, r.err)
+	}
+	// A cosigner key that does not read is refused before the passphrase is looked at (here a
+	// short one, which warns) and before any seed words are shown.
+	c.env["SATCHEL_PASSPHRASE"] = "pw"
+	if r := c.run("", "create", "--wallet", "m", "--multisig", "2", "--cosigner", keyB, "--cosigner", keyB); r.code != exitUsage || r.out != "" ||
+		r.err != "satchel: --cosigner #1 and #2 are the same key: give each member's key once\n" {
+		t.Errorf("create with a cosigner twice and a short passphrase: exit %d %q %q", r.code, r.out, r.err)
+	}
+	c.env["SATCHEL_PASSPHRASE"] = "test pass"
 	// A flag given no value at the end of the line says it needs one.
 	if r := c.run("", "history", "--offline", "--limit"); r.code != exitUsage || r.err != "satchel: --limit needs a value (see satchel history --help)\n" {
 		t.Errorf("--limit without a value: exit %d %q", r.code, r.err)
@@ -608,6 +629,34 @@ func TestUnreachableBackendInWords(t *testing.T) {
 		r = c.run("", "receive", "--backend", url)
 		if r.code != 0 || !strings.Contains(r.err, "could not sync (cannot reach the backend at "+addr+" (connection refused)): answering from local state") {
 			t.Errorf("%s receive: exit %d %q", url, r.code, r.err)
+		}
+	}
+}
+
+// A DNS resolver that is not listening is named with its HOST:PORT and the reason in words, with
+// what to check, as a backend is; exit 5, nothing sent or queued.
+func TestUnreachableResolverInWords(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now (over TCP nor, most likely, UDP): refused
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.mustRun("", "config", "set", "dns-resolver", addr)
+	want := "satchel: ₿alice@example.com: cannot reach the DNS resolver at " + addr + " (connection refused): is it running there? check satchel config set dns-resolver HOST:PORT, or give the address instead of the name; nothing was sent\n"
+	for _, args := range [][]string{{"send", "alice@example.com", "2100", "--fee-rate", "2", "--dry-run"}, {"tip", "add", "alice@example.com", "2100"}} {
+		before := snapshot(t, c.home)
+		if r := c.run("", args...); r.code != exitBackend || r.err != want {
+			t.Errorf("%v: exit %d %q, want %q", args, r.code, r.err, want)
+		}
+		r := c.run("", append(args, "--json")...)
+		if code, msg := jsonError(t, r.err); r.code != exitBackend || code != "name_unresolved" || "satchel: "+msg+"\n" != want {
+			t.Errorf("%v --json: exit %d %q", args, r.code, r.err)
+		}
+		if !reflect.DeepEqual(before, snapshot(t, c.home)) {
+			t.Errorf("%v: the data folder changed", args)
 		}
 	}
 }

@@ -75,7 +75,12 @@ func (mf *multisigFlags) options(a *App, cmd *cobra.Command) (*wallet.MultisigOp
 	if mf.m < 1 || mf.m > len(mf.cosigners)+1 {
 		return nil, usagef("bad_threshold", fmt.Sprintf("--multisig %d: the threshold must be 1 to %d (the seed's key and %s)", mf.m, len(mf.cosigners)+1, count(len(mf.cosigners), "cosigner", "cosigners")))
 	}
-	return &wallet.MultisigOptions{M: mf.m, Cosigners: mf.cosigners}, nil
+	o := &wallet.MultisigOptions{M: mf.m, Cosigners: mf.cosigners}
+	// The keys are read now, before the passphrase is asked and new seed words are shown.
+	if err := o.Check(a.flags.network); err != nil {
+		return nil, err
+	}
+	return o, nil
 }
 
 // setupOptions reads --multisig-setup: the whole multisig comes from the file.

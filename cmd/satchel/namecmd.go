@@ -13,6 +13,8 @@ import (
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/address"
 	"github.com/satchel-wallet/satchel/wallet/bip353"
+	"github.com/satchel-wallet/satchel/wallet/chain"
+	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 	"github.com/satchel-wallet/satchel/wallet/uri"
 )
 
@@ -78,6 +80,9 @@ func (a *App) resolveDest(ctx context.Context, dest string) (string, error) {
 	}
 	rec, err := r.Resolve(ctx, n)
 	if err != nil {
+		if why, ok := resolverTrouble(err, r.Server); ok {
+			err = &wrappedMessage{msg: why, err: err}
+		}
 		return "", &codedError{exit: exitBackend, code: "name_unresolved", err: fmt.Errorf("%s: %w; nothing was sent", n, err)}
 	}
 	net, err := wallet.NetworkParams(a.flags.network)
@@ -152,4 +157,17 @@ func (a *App) nameResolver(ctx context.Context) wallet.NameResolver {
 		}
 		return wallet.Payment{Address: ad.String, Script: ad.PkScript, Type: ad.Type}, nil
 	}
+}
+
+// resolverTrouble says in a few words, as for a backend, that the DNS resolver could not be
+// reached, where and why, and what to check, instead of the chain of Go's dial errors.
+func resolverTrouble(err error, server string) (string, bool) {
+	if !errors.Is(err, bip353.ErrUnreachable) {
+		return "", false
+	}
+	_, reason, ok := netutil.DialFailure(fmt.Errorf("%w: %w", chain.ErrUnreachable, err))
+	if !ok {
+		return "", false
+	}
+	return fmt.Sprintf("cannot reach the DNS resolver at %s (%s): is it running there? check satchel config set dns-resolver HOST:PORT, or give the address instead of the name", server, reason), true
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,10 +23,51 @@ func (a *App) openWallet(readOnly bool) (*wallet.Wallet, error) {
 		return nil, err
 	}
 	w, err := wallet.Open(dir, a.flags.network, wallet.OpenOptions{ReadOnly: readOnly, Now: a.Now})
+	if errors.Is(err, wallet.ErrNoWallet) {
+		return nil, a.noWalletError(err)
+	}
 	if err != nil {
 		return nil, a.busyMessage(err)
 	}
 	return w, nil
+}
+
+// noWalletError says what to do when --wallet names no wallet. The usual causes are a typo in
+// the name and a wallet made on another network (mainnet is the default), so it names the
+// wallets there are; "satchel create" alone would make a wallet the user did not mean.
+func (a *App) noWalletError(err error) error {
+	dir, derr := a.dataDir()
+	if derr != nil {
+		return err
+	}
+	name, network := a.flags.wallet, a.flags.network
+	create := "satchel create"
+	if name != "default" {
+		create += " --wallet " + name
+	}
+	if names := walletNames(dir, network); len(names) > 0 {
+		return fmt.Errorf("%w: %q is not one of the wallets on %s (%s): check --wallet, or make it with: %s",
+			wallet.ErrNoWallet, name, network, listSome(names), create)
+	}
+	var others []string
+	for _, n := range []string{"mainnet", "testnet", "testnet4", "signet", "regtest"} {
+		if n != network && len(walletNames(dir, n)) > 0 {
+			others = append(others, n)
+		}
+	}
+	if len(others) > 0 {
+		return fmt.Errorf("%w: there is no wallet on %s in %s, but there is on %s: add --network %s (or set SATCHEL_NETWORK), or make one with: %s",
+			wallet.ErrNoWallet, network, dir, strings.Join(others, " and "), others[0], create)
+	}
+	return fmt.Errorf("%w: there is no wallet on %s in %s yet: make one with: %s", wallet.ErrNoWallet, network, dir, create)
+}
+
+// listSome joins names with commas, the first ten only, so a long list stays one line.
+func listSome(names []string) string {
+	if len(names) <= 10 {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:10], ", ") + fmt.Sprintf(" and %d more", len(names)-10)
 }
 
 func (a *App) busyMessage(err error) error {

@@ -34,20 +34,25 @@ func ParseName(s string) (Name, error) {
 	t := strings.TrimPrefix(s, "₿")
 	user, domain, ok := strings.Cut(t, "@")
 	if !ok || user == "" || domain == "" || strings.Contains(domain, "@") {
-		return Name{}, fmt.Errorf("%w: %q: write user@domain", ErrBadName, s)
+		return Name{}, fmt.Errorf("%w: %s: write user@domain", ErrBadName, quoteCut(s))
 	}
 	domain = strings.TrimSuffix(domain, ".")
 	n := Name{User: strings.ToLower(user), Domain: strings.ToLower(domain)}
 	for _, l := range append([]string{n.User}, strings.Split(n.Domain, ".")...) {
-		if !label(l) {
-			return Name{}, fmt.Errorf("%w: %q: %q is not a DNS label (letters, digits, - and _, at most 63)", ErrBadName, s, l)
+		switch {
+		case l == "":
+			return Name{}, fmt.Errorf("%w: %s: a part of it is empty (two dots in a row?): check for a typo", ErrBadName, quoteCut(s))
+		case len(l) > 63:
+			return Name{}, fmt.Errorf("%w: %s: %s is longer than a DNS label's 63 characters: check for a typo", ErrBadName, quoteCut(s), quoteCut(l))
+		case !label(l):
+			return Name{}, fmt.Errorf("%w: %s: %s is not a DNS label (letters, digits, - and _, not starting or ending with -)", ErrBadName, quoteCut(s), quoteCut(l))
 		}
 	}
 	if !strings.Contains(n.Domain, ".") {
-		return Name{}, fmt.Errorf("%w: %q: the domain needs a dot", ErrBadName, s)
+		return Name{}, fmt.Errorf("%w: %s: the domain needs a dot", ErrBadName, quoteCut(s))
 	}
 	if _, ok := dns.IsDomainName(n.QName()); !ok || len(n.QName()) > 253 {
-		return Name{}, fmt.Errorf("%w: %q: too long for DNS", ErrBadName, s)
+		return Name{}, fmt.Errorf("%w: %s: too long for DNS (253 characters at most)", ErrBadName, quoteCut(s))
 	}
 	return n, nil
 }
@@ -63,4 +68,12 @@ func label(l string) bool {
 		}
 	}
 	return true
+}
+
+// quoteCut quotes the user's text for an error, cut short so a pasted page cannot flood it.
+func quoteCut(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		s = string(r[:40]) + "..."
+	}
+	return fmt.Sprintf("%q", s)
 }

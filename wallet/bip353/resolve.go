@@ -178,7 +178,7 @@ func (r *Resolver) exchange(ctx context.Context, m *dns.Msg) (*dns.Msg, error) {
 	}
 	conn, err := d.DialContext(ctx, "tcp", r.Server)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, r.Server, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrUnreachable, r.Server, err)
 	}
 	defer conn.Close()
 	if dl, ok := ctx.Deadline(); ok {
@@ -186,11 +186,11 @@ func (r *Resolver) exchange(ctx context.Context, m *dns.Msg) (*dns.Msg, error) {
 	}
 	co := &dns.Conn{Conn: conn, UDPSize: 65535}
 	if err := co.WriteMsg(m); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, r.Server, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrUnreachable, r.Server, err)
 	}
 	resp, err := co.ReadMsg()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, r.Server, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrUnreachable, r.Server, err)
 	}
 	return resp, checkReply(m, resp)
 }

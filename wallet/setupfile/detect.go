@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Detect reads a setup in any of the four formats and says which it was (FormatDescriptor,
@@ -12,6 +13,11 @@ import (
 func Detect(data []byte) (string, *Setup, error) {
 	if len(data) > MaxFileSize {
 		return "", nil, invalidf("the file is larger than %d KiB: not a setup file", MaxFileSize>>10)
+	}
+	// Every format is text: a binary file (a photo, an archive, a PSBT) is said to be one
+	// rather than shown back a line of it.
+	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+		return "", nil, invalidf("the file is not text (a binary file?): give a descriptor, BSMS record, Caravan JSON or Coldcard/Sparrow multisig file")
 	}
 	text := strings.TrimSpace(string(bytes.TrimPrefix(data, []byte("\ufeff"))))
 	// The first line that is not a # comment (Coldcard and Sparrow files start with some)
