@@ -36,8 +36,8 @@ type keyShape struct {
 }
 
 // builtShapes finds the objects an expression builds from keys written in it ({a, "b": 1,
-// $c}) and their sums (+, *) with at most one object it does not build. An object with a
-// computed key ({(.k): 1}) is left to the document's order.
+// $c}), their sums (+, *) with at most one object it does not build, and the keys it sets
+// (.label = "x"). An object with a computed key ({(.k): 1}) is left to the document's order.
 func builtShapes(q *gojq.Query) []keyShape {
 	var shapes []keyShape
 	seen := map[string]bool{}
@@ -91,6 +91,9 @@ func builtShapes(q *gojq.Query) []keyShape {
 			case queryType:
 				if q := v.Interface().(*gojq.Query); q.Op == gojq.OpAdd || q.Op == gojq.OpMul {
 					add(shapeOf(q))
+				} else if k, ok := assignedKey(q); ok {
+					// Setting a key the object lacks appends it, as + does.
+					add([]keyPart{{doc: true}, {key: k}}, true)
 				}
 			case termType:
 				if t := v.Interface().(*gojq.Term); t.Object != nil && len(t.SuffixList) == 0 {
@@ -147,6 +150,31 @@ func shapeOf(q *gojq.Query) ([]keyPart, bool) {
 		}
 	}
 	return parts, true
+}
+
+// assignedKey is the key q sets when it is an assignment to a path ending in a key written
+// out (.label = "x", .a.b |= 1, .["c"] += 1).
+func assignedKey(q *gojq.Query) (string, bool) {
+	if q.Op < gojq.OpAssign || q.Op > gojq.OpUpdateAlt {
+		return "", false
+	}
+	l := q.Left
+	if l == nil || l.Op != 0 || l.Term == nil || l.Term.Type != gojq.TermTypeIndex {
+		return "", false
+	}
+	idx := l.Term.Index
+	if n := len(l.Term.SuffixList); n > 0 {
+		idx = l.Term.SuffixList[n-1].Index
+	}
+	switch {
+	case idx == nil || idx.IsSlice || idx.Start != nil:
+		return "", false
+	case idx.Name != "":
+		return idx.Name, true
+	case idx.Str != nil && len(idx.Str.Queries) == 0:
+		return idx.Str.Str, true
+	}
+	return "", false
 }
 
 // docObject is one object of the document: its keys in order, and the map gojq got for it.
