@@ -36,8 +36,8 @@ type keyShape struct {
 }
 
 // builtShapes finds the objects an expression builds from keys written in it ({a, "b": 1,
-// $c}) and their sums (+, *) with at most one object it does not build. An object with a
-// computed key ({(.k): 1}) is left to the document's order.
+// $c}), their sums (+, *) with at most one object it does not build, and the keys it sets
+// (.label = "x"). An object with a computed key ({(.k): 1}) is left to the document's order.
 func builtShapes(q *gojq.Query) []keyShape {
 	var shapes []keyShape
 	seen := map[string]bool{}
@@ -91,6 +91,9 @@ func builtShapes(q *gojq.Query) []keyShape {
 			case queryType:
 				if q := v.Interface().(*gojq.Query); q.Op == gojq.OpAdd || q.Op == gojq.OpMul {
 					add(shapeOf(q))
+				} else if k, ok := assignedKey(q); ok {
+					// Setting a key the object lacks appends it, as + does.
+					add([]keyPart{{doc: true}, {key: k}}, true)
 				}
 			case termType:
 				if t := v.Interface().(*gojq.Term); t.Object != nil && len(t.SuffixList) == 0 {
@@ -149,6 +152,31 @@ func shapeOf(q *gojq.Query) ([]keyPart, bool) {
 	return parts, true
 }
 
+// assignedKey is the key q sets when it is an assignment to a path ending in a key written
+// out (.label = "x", .a.b |= 1, .["c"] += 1).
+func assignedKey(q *gojq.Query) (string, bool) {
+	if q.Op < gojq.OpAssign || q.Op > gojq.OpUpdateAlt {
+		return "", false
+	}
+	l := q.Left
+	if l == nil || l.Op != 0 || l.Term == nil || l.Term.Type != gojq.TermTypeIndex {
+		return "", false
+	}
+	idx := l.Term.Index
+	if n := len(l.Term.SuffixList); n > 0 {
+		idx = l.Term.SuffixList[n-1].Index
+	}
+	switch {
+	case idx == nil || idx.IsSlice || idx.Start != nil:
+		return "", false
+	case idx.Name != "":
+		return idx.Name, true
+	case idx.Str != nil && len(idx.Str.Queries) == 0:
+		return idx.Str.Str, true
+	}
+	return "", false
+}
+
 // docObject is one object of the document: its keys in order, and the map gojq got for it.
 type docObject struct {
 	keys []string
@@ -170,14 +198,16 @@ type keyOrders struct {
 	first map[string]int             // every key, numbered in the order it first appears
 	built []keyShape
 	bySet map[string][]int          // document objects by key set, made when first needed
-	byVal map[string]map[string]int // key set and compared keys -> values -> object
+	byVal map[string]map[string]int // key set held in many orders -> values -> object
+	plans map[string]*growPlan      // shape and key set -> how grown places such objects
 }
 
 // keyOrder reads the key sequences of the document raw, and ties each to the map of doc (raw
 // decoded) that holds it.
 func keyOrder(raw []byte, doc any, built []keyShape) *keyOrders {
 	o := &keyOrders{first: map[string]int{}, exact: map[string]map[string]int{}, many: map[string]bool{},
-		byMap: map[uintptr]map[string]int{}, built: built}
+		byMap: map[uintptr]map[string]int{}, built: built, byVal: map[string]map[string]int{},
+		plans: map[string]*growPlan{}}
 	seen := map[string]map[string]int{}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -287,9 +317,9 @@ func (o *keyOrders) orderOf(m map[string]any, keys []string) map[string]int {
 			return s.pos
 		}
 	}
-	for _, s := range o.built {
+	for i, s := range o.built {
 		if s.doc {
-			if pos := o.grown(s, m, keys); pos != nil {
+			if pos := o.grown(i, s, m, keys, set); pos != nil {
 				return pos
 			}
 		}
@@ -298,8 +328,15 @@ func (o *keyOrders) orderOf(m map[string]any, keys []string) map[string]int {
 		if o.many[set] {
 			// Two document objects hold these keys in different orders: one whose values m
 			// has (to_entries | from_entries) is where it came from.
-			if i, ok := o.findByValues(m, keys, keys); ok {
-				return o.objs[i].pos
+			idx := o.byVal[set]
+			if idx == nil {
+				idx = o.valueIndex(o.withKeys(set), strings.Split(set, "\x00"))
+				o.byVal[set] = idx
+			}
+			if v, ok := valuesAt(m, strings.Split(set, "\x00")); ok {
+				if i, ok := idx[v]; ok {
+					return o.objs[i].pos
+				}
 			}
 		}
 		return pos
@@ -319,43 +356,52 @@ func (o *keyOrders) orderOf(m map[string]any, keys []string) map[string]int {
 	return o.first
 }
 
+// growPlan is how grown places the objects with one key set under one shape, worked out once
+// for all the results with that key set.
+type growPlan struct {
+	base  []string                   // the keys of m the shape does not write, sorted
+	cands []growCand                 // the key sets D may have that the document holds
+	pos   map[uintptr]map[string]int // the order made from each key sequence of D
+}
+
+// growCand is one key set that D, the document object grown, may have: base and over of the
+// keys the shape writes (D had them, the shape overwrote them).
+type growCand struct {
+	over  int
+	first int            // the first document object with these keys
+	byVal map[string]int // D's values at base -> D, when there is a choice to make
+}
+
 // grown is the order of m when it is a document object D grown by the shape s (D + {z: 1}):
 // D's keys in D's order, the keys s writes in their places in s, each key at its first place.
 // D holds the keys of m that s does not write, and maybe some that it does (overwritten); the D
 // whose values m still has is taken, else the one with fewest overwritten keys. Nil when no
 // object of the document fits.
-func (o *keyOrders) grown(s keyShape, m map[string]any, keys []string) map[string]int {
-	var base, over []string
-	for _, k := range keys {
-		if s.lits[k] {
-			over = append(over, k)
-		} else {
-			base = append(base, k)
-		}
+func (o *keyOrders) grown(si int, s keyShape, m map[string]any, keys []string, set string) map[string]int {
+	pk := strconv.Itoa(si) + "\x01" + set
+	p := o.plans[pk]
+	if p == nil {
+		p = o.planGrowth(s, keys)
+		o.plans[pk] = p
 	}
-	if len(over) == 0 || len(over) > 8 {
-		return nil // no key of s in m: not made by s; many: too many ways to try
+	if len(p.cands) == 0 {
+		return nil
 	}
-	found, fallback := -1, -1
-	fewest := len(over) + 1
-	for mask := 0; mask < 1<<len(over) && found < 0; mask++ {
-		set := slices.Clone(base)
-		for i, k := range over {
-			if mask&(1<<i) != 0 {
-				set = append(set, k)
+	found := p.cands[0].first
+	if p.cands[0].byVal != nil {
+		if v, ok := valuesAt(m, p.base); ok {
+			for _, c := range p.cands {
+				if i, ok := c.byVal[v]; ok {
+					found = i
+					break
+				}
 			}
 		}
-		if i, ok := o.findByValues(m, set, base); ok {
-			found = i
-		} else if i >= 0 && bits.OnesCount(uint(mask)) < fewest {
-			fallback, fewest = i, bits.OnesCount(uint(mask))
-		}
 	}
-	if found < 0 {
-		found = fallback
-	}
-	if found < 0 {
-		return nil
+	d := o.objs[found]
+	dk := reflect.ValueOf(d.pos).Pointer()
+	if pos := p.pos[dk]; pos != nil {
+		return pos
 	}
 	pos := make(map[string]int, len(keys))
 	put := func(k string) {
@@ -365,23 +411,65 @@ func (o *keyOrders) grown(s keyShape, m map[string]any, keys []string) map[strin
 			}
 		}
 	}
-	for _, p := range s.parts {
-		if !p.doc {
-			put(p.key)
+	for _, part := range s.parts {
+		if !part.doc {
+			put(part.key)
 			continue
 		}
-		for _, k := range o.objs[found].keys {
+		for _, k := range d.keys {
 			put(k)
 		}
 	}
+	p.pos[dk] = pos
 	return pos
 }
 
-// findByValues finds a document object with exactly the keys set whose values at the keys
-// same are those of m. Not found, it still gives an object with those keys (-1 if none).
-func (o *keyOrders) findByValues(m map[string]any, set, same []string) (int, bool) {
+// planGrowth finds the key sets of the document that a D grown by s into an object with the
+// given keys may have, fewest overwritten keys first.
+func (o *keyOrders) planGrowth(s keyShape, keys []string) *growPlan {
+	p := &growPlan{pos: map[uintptr]map[string]int{}}
+	var over []string
+	for _, k := range keys {
+		if s.lits[k] {
+			over = append(over, k)
+		} else {
+			p.base = append(p.base, k)
+		}
+	}
+	if len(over) == 0 || len(over) > 8 {
+		return p // no key of s in m: not made by s; many: too many ways to try
+	}
+	sort.Strings(p.base)
+	sort.Strings(over)
+	choice := false
+	for mask := 0; mask < 1<<len(over); mask++ {
+		set := slices.Clone(p.base)
+		for i, k := range over {
+			if mask&(1<<i) != 0 {
+				set = append(set, k)
+			}
+		}
+		sk := keySet(set)
+		if objs := o.withKeys(sk); len(objs) > 0 {
+			p.cands = append(p.cands, growCand{over: bits.OnesCount(uint(mask)), first: objs[0]})
+			choice = choice || o.many[sk]
+		}
+	}
+	sort.SliceStable(p.cands, func(i, j int) bool { return p.cands[i].over < p.cands[j].over })
+	if choice || len(p.cands) > 1 {
+		// Which D m came from decides the order: find it by its values.
+		for i := range p.cands {
+			c := &p.cands[i]
+			c.byVal = o.valueIndex(o.withKeys(keySet(o.objs[c.first].keys)), p.base)
+		}
+	}
+	return p
+}
+
+// withKeys is the document objects with exactly the key set sk.
+func (o *keyOrders) withKeys(sk string) []int {
 	if o.bySet == nil {
-		o.bySet, o.byVal = map[string][]int{}, map[string]map[string]int{}
+		o.bySet = map[string][]int{}
 		for i, obj := range o.objs {
 			if obj.m != nil {
 				s := keySet(obj.keys)
@@ -389,32 +477,20 @@ func (o *keyOrders) findByValues(m map[string]any, set, same []string) (int, boo
 			}
 		}
 	}
-	setKey := keySet(set)
-	objs := o.bySet[setKey]
-	if len(objs) == 0 {
-		return -1, false
-	}
-	same = slices.Clone(same)
-	sort.Strings(same)
-	idxKey := setKey + "\x01" + strings.Join(same, "\x00")
-	idx := o.byVal[idxKey]
-	if idx == nil {
-		idx = make(map[string]int, len(objs))
-		for _, i := range objs {
-			if v, ok := valuesAt(o.objs[i].m, same); ok {
-				if _, dup := idx[v]; !dup {
-					idx[v] = i
-				}
+	return o.bySet[sk]
+}
+
+// valueIndex maps the values of each of objs at keys (sorted) to the first object having them.
+func (o *keyOrders) valueIndex(objs []int, keys []string) map[string]int {
+	idx := make(map[string]int, len(objs))
+	for _, i := range objs {
+		if v, ok := valuesAt(o.objs[i].m, keys); ok {
+			if _, dup := idx[v]; !dup {
+				idx[v] = i
 			}
 		}
-		o.byVal[idxKey] = idx
 	}
-	if v, ok := valuesAt(m, same); ok {
-		if i, ok := idx[v]; ok {
-			return i, true
-		}
-	}
-	return objs[0], false
+	return idx
 }
 
 // valuesAt is the values of m at keys as one string, to compare objects by value. Strings and

@@ -267,8 +267,9 @@ func BenchmarkJq(b *testing.B) {
 
 // --jq prints each object's keys in the order jq does: an object the expression builds in the
 // order it builds it ({b, a} is b then a; jq's + and * keep the left object's keys in place and
-// append the right one's new keys), an object of the document in its own order even when
-// another holds the same keys in another order. Each want is what jq 1.6 prints (jq -c).
+// append the right one's new keys; setting a key the object lacks appends it), an object of the
+// document in its own order even when another holds the same keys in another order. Each want
+// is what jq 1.6 prints (jq -c).
 func TestJQKeyOrderAsJQPrints(t *testing.T) {
 	const rows = `[{"t":"a","h":1,"f":2,"s":"c"},{"t":"b","h":3,"f":4,"l":"x","s":"c"}]`
 	const swapped = `[{"a":1,"b":2},{"b":3,"a":4}]`
@@ -286,6 +287,8 @@ func TestJQKeyOrderAsJQPrints(t *testing.T) {
 		{rows, `.[] | . + {l: "new"}`, `{"t":"a","h":1,"f":2,"s":"c","l":"new"}` + "\n" + `{"t":"b","h":3,"f":4,"l":"new","s":"c"}`},
 		{rows, `.[] | . * {l: "y"}`, `{"t":"a","h":1,"f":2,"s":"c","l":"y"}` + "\n" + `{"t":"b","h":3,"f":4,"l":"y","s":"c"}`},
 		{`[{"z":0,"t":"a"},{"t":"b","h":1}]`, `.[1] + {z: 1}`, `{"t":"b","h":1,"z":1}`},
+		// Setting a key appends it to an object without it, as jq does.
+		{rows, `.[] | .l = "q"`, `{"t":"a","h":1,"f":2,"s":"c","l":"q"}` + "\n" + `{"t":"b","h":3,"f":4,"l":"q","s":"c"}`},
 		// Document objects with the same keys in different orders each keep their own.
 		{swapped, `.`, `[{"a":1,"b":2},{"b":3,"a":4}]`},
 		{swapped, `.[]`, `{"a":1,"b":2}` + "\n" + `{"b":3,"a":4}`},
