@@ -246,3 +246,31 @@ func TestBadConfigFileIsRepairedWithSatchel(t *testing.T) {
 		t.Errorf("unset of an unknown key: exit %d %q", r.code, r.err)
 	}
 }
+
+// tip add --id of an id used before names the tip's state now: a retry does not read
+// "queued" about a tip cancelled or paid since.
+func TestTipAddSameIDSaysItsStateNow(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	fc.Mine(1, chaintest.Coinbase(regtestScript(t, c.receiveAddr("default")), 5_000_000_000, 1))
+	fc.Mine(100)
+	add := func(id string) string { return c.mustRun("", "tip", "add", outsider, "2100", "--id", id).out }
+	if got := add("order-1"); got != "order-1\n" {
+		t.Fatalf("first add: %q", got)
+	}
+	if got := add("order-1"); got != "order-1 (already queued)\n" {
+		t.Errorf("again: %q", got)
+	}
+	c.mustRun("", "tip", "cancel", "order-1")
+	if got, want := add("order-1"), "order-1 (already queued, and cancelled since: give another --id to queue it again)\n"; got != want {
+		t.Errorf("after cancel: %q, want %q", got, want)
+	}
+	add("order-2")
+	txid := strings.TrimSpace(c.mustRun("", "tip", "flush", "--fee-rate", "2", "--yes", "--jq", ".txid").out)
+	if got, want := add("order-2"), "order-2 (already queued, and paid since by "+txid+")\n"; got != want {
+		t.Errorf("after flush: %q, want %q", got, want)
+	}
+	if r := c.mustRun("", "tip", "add", outsider, "2100", "--id", "order-2", "--json"); !strings.Contains(r.out, `"status": "paid"`) {
+		t.Errorf("--json after flush: %s", r.out)
+	}
+}

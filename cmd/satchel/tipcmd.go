@@ -172,9 +172,16 @@ whatever the fee rate.
 			if a.flags.json {
 				return a.printJSON(tipOut(t))
 			}
-			if existed {
+			// The same --id again is the same tip, in whatever state it is now: a retry
+			// must not read "queued" about a tip paid or cancelled since.
+			switch {
+			case existed && t.Cancelled:
+				fmt.Fprintf(a.Out, "%s (already queued, and cancelled since: give another --id to queue it again)\n", t.ID)
+			case existed && t.Paid():
+				fmt.Fprintf(a.Out, "%s (already queued, and paid since by %s)\n", t.ID, t.PaidBy)
+			case existed:
 				fmt.Fprintf(a.Out, "%s (already queued)\n", t.ID)
-			} else {
+			default:
 				fmt.Fprintln(a.Out, t.ID)
 			}
 			return nil
