@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
@@ -272,5 +273,38 @@ func TestTipAddSameIDSaysItsStateNow(t *testing.T) {
 	}
 	if r := c.mustRun("", "tip", "add", outsider, "2100", "--id", "order-2", "--json"); !strings.Contains(r.out, `"status": "paid"`) {
 		t.Errorf("--json after flush: %s", r.out)
+	}
+}
+
+// tip add 2usd --id X again, once the price has moved, is the tip already queued (it keeps
+// its satoshis), not a conflict; another currency amount under that id is one.
+func TestTipAddInACurrencyRetriedWithTheSameID(t *testing.T) {
+	c := newCLI(t)
+	ps := newPriceServer(t)
+	c.env["SATCHEL_PRICE_SOURCE"] = ps.url()
+	c.mustRun("", "create")
+	ps.set(c.now.Add(-12*time.Second), "100000")
+	first := decodeJSON[tipJSON](t, c.mustRun("", "tip", "add", outsider, "2usd", "--id", "order-1", "--json").out)
+	if first.Amount != 2000 || first.Fiat != "2.00 USD" {
+		t.Fatalf("first: %+v", first)
+	}
+	ps.set(c.now.Add(-5*time.Second), "125000")
+	if r := c.mustRun("", "tip", "add", outsider, "2USD", "--id", "order-1"); r.out != "order-1 (already queued)\n" {
+		t.Errorf("retry at another price: %q %q", r.out, r.err)
+	}
+	ps.Close() // a retry asks for no price
+	if r := c.mustRun("", "tip", "add", outsider, "2usd", "--id", "order-1"); r.out != "order-1 (already queued)\n" {
+		t.Errorf("retry without a price: %q %q", r.out, r.err)
+	}
+	if got := decodeJSON[[]tipJSON](t, c.mustRun("", "tip", "list", "--json").out); len(got) != 1 || got[0].Amount != 2000 {
+		t.Errorf("queue: %+v", got)
+	}
+	ps2 := newPriceServer(t)
+	c.env["SATCHEL_PRICE_SOURCE"] = ps2.url()
+	ps2.set(c.now.Add(-5*time.Second), "125000")
+	if r := c.run("", "tip", "add", outsider, "3usd", "--id", "order-1", "--json"); r.code != exitUsage {
+		t.Errorf("another amount under the id: exit %d %q", r.code, r.err)
+	} else if code, _ := jsonError(t, r.err); code != "tip_id_conflict" {
+		t.Errorf("another amount under the id: code %s", code)
 	}
 }

@@ -19,6 +19,7 @@ type tipJSON struct {
 	ID      string     `json:"id"`
 	Address string     `json:"address"`
 	Amount  int64      `json:"amount_sat"`
+	Fiat    string     `json:"fiat,omitempty"`
 	Label   string     `json:"label,omitempty"`
 	By      *time.Time `json:"by"`
 	Created time.Time  `json:"created"`
@@ -34,7 +35,7 @@ type tipCancelJSON struct {
 }
 
 func tipOut(t wallet.Tip) tipJSON {
-	j := tipJSON{ID: t.ID, Address: t.Address, Amount: t.Amount, Label: t.Label, Created: t.Created, Status: "queued"}
+	j := tipJSON{ID: t.ID, Address: t.Address, Amount: t.Amount, Fiat: t.Fiat, Label: t.Label, Created: t.Created, Status: "queued"}
 	if !t.By.IsZero() {
 		by := t.By
 		j.By = &by
@@ -152,6 +153,17 @@ whatever the fee rate.
 			defer w.Close()
 			if err := a.queueScheduled(cmd.Context(), w); err != nil {
 				return err
+			}
+			if pay.Fiat != nil && id != "" {
+				// A retry of a tip in a currency is the tip already queued: no price asked,
+				// no conversion that a new price would make differ.
+				old, found, err := w.QueuedTip(id)
+				if err != nil {
+					return err
+				}
+				if found && old.Fiat == pay.Fiat.String() && old.Address == pay.Address {
+					pay.Fiat, pay.Amount = nil, txbuilder.Amount(old.Amount)
+				}
 			}
 			if pay.Fiat != nil {
 				// A queued tip keeps satoshis: its fiat amount is converted now, and shown.
