@@ -615,6 +615,7 @@ Keys:
 					return err
 				}
 			}
+			a.warnShadowed(args[0], global, args[1])
 			if a.flags.json {
 				return a.printJSON(map[string]string{"key": args[0], "value": args[1]})
 			}
@@ -649,10 +650,18 @@ Keys:
 			if _, ok := cfg[args[0]]; !ok {
 				// An unknown key is removed from a file that holds it (a typo written by
 				// hand, which stops every command), and refused otherwise.
-				return unknown
+				if unknown != nil {
+					return unknown
+				}
+				a.warnShadowed(args[0], global, "")
+				return nil
 			}
 			delete(cfg, args[0])
-			return writeConfigFile(target, cfg)
+			if err := writeConfigFile(target, cfg); err != nil {
+				return err
+			}
+			a.warnShadowed(args[0], global, "")
+			return nil
 		},
 	}
 	list := &cobra.Command{
@@ -795,6 +804,47 @@ Keys:
 	}
 	c.AddCommand(get, set, unset, list, path)
 	return c
+}
+
+// warnShadowed says, after config set or unset of key, what still beats or supplies the value
+// the command changed, and how to change that too: an environment variable beats every file;
+// the wallet's file beats the global one; and a key unset from the wallet's file may still come
+// from the global one. Without it a user sees the old value still in use and no reason.
+// value is the value set ("" for unset): a variable that holds the same changes nothing.
+func (a *App) warnShadowed(key string, global bool, value string) {
+	d, ok := settingByKey(key)
+	if !ok {
+		return
+	}
+	if v := a.Getenv(d.env); v != "" {
+		if v != value {
+			a.warn("overridden", fmt.Sprintf("%s=%s is set in the environment and beats the config files (unset it for them to apply)", d.env, clipArg(maskURL(v))))
+		}
+		return
+	}
+	if d.globalOnly {
+		return
+	}
+	dir, err := a.walletDir()
+	if err != nil {
+		return
+	}
+	wp, gp := filepath.Join(dir, configFile), a.globalConfigPath()
+	wc, werr := readConfigFile(wp, false)
+	gc, gerr := readConfigFile(gp, true)
+	if global {
+		if v, ok := wc[key]; ok && werr == nil {
+			a.warn("overridden", fmt.Sprintf("the config of wallet %s sets %s = %s, which beats the global one there: satchel config unset %s --wallet %s",
+				a.flags.wallet, key, clipArg(maskURL(v)), key, a.flags.wallet))
+		}
+		return
+	}
+	if _, ok := wc[key]; !ok && werr == nil && gerr == nil && gp != "" {
+		if v, ok := gc[key]; ok {
+			a.warn("set_globally", fmt.Sprintf("%s is not set in the config of wallet %s; the global config sets %s = %s for every wallet: satchel config unset --global %s",
+				key, a.flags.wallet, key, clipArg(maskURL(v)), key))
+		}
+	}
 }
 
 // maxConfigFile bounds a config file: a few hundred bytes in practice.

@@ -308,3 +308,37 @@ func TestTipAddInACurrencyRetriedWithTheSameID(t *testing.T) {
 		t.Errorf("another amount under the id: code %s", code)
 	}
 }
+
+// config set and unset say when what they changed does not decide the value in use: a
+// variable beats the files, a wallet's file beats the global one, and a key unset from a
+// wallet's file may still come from the global one; each warning says how to change that.
+func TestConfigSetSaysWhatStillDecides(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.env["SATCHEL_CONFIG"] = filepath.Join(t.TempDir(), "global.toml")
+	for _, tc := range []struct {
+		name string
+		env  string // SATCHEL_FIAT for this step
+		args []string
+		warn string // "" for none
+	}{
+		{"global, nothing beats it", "", []string{"config", "set", "--global", "fiat", "USD"}, ""},
+		{"unset where it is not set", "", []string{"config", "unset", "fiat"},
+			"warning: fiat is not set in the config of wallet default; the global config sets fiat = USD for every wallet: satchel config unset --global fiat\n"},
+		{"the wallet's own", "", []string{"config", "set", "fiat", "EUR"}, ""},
+		{"global under a wallet's", "", []string{"config", "set", "--global", "fiat", "GBP"},
+			"warning: the config of wallet default sets fiat = EUR, which beats the global one there: satchel config unset fiat --wallet default\n"},
+		{"under a variable", "JPY", []string{"config", "set", "fiat", "CHF"},
+			"warning: SATCHEL_FIAT=JPY is set in the environment and beats the config files (unset it for them to apply)\n"},
+		{"a variable that says the same", "CHF", []string{"config", "set", "fiat", "CHF"}, ""},
+		{"unset under a variable", "JPY", []string{"config", "unset", "fiat"},
+			"warning: SATCHEL_FIAT=JPY is set in the environment and beats the config files (unset it for them to apply)\n"},
+		{"unset from the wallet's file, now global", "", []string{"config", "unset", "fiat"},
+			"warning: fiat is not set in the config of wallet default; the global config sets fiat = GBP for every wallet: satchel config unset --global fiat\n"},
+	} {
+		c.env["SATCHEL_FIAT"] = tc.env
+		if r := c.mustRun("", tc.args...); r.err != tc.warn {
+			t.Errorf("%s: satchel %v: stderr %q, want %q", tc.name, tc.args, r.err, tc.warn)
+		}
+	}
+}
