@@ -617,7 +617,7 @@ Keys:
 			}
 			a.warnShadowed(args[0], global, args[1])
 			if a.flags.json {
-				return a.printJSON(map[string]string{"key": args[0], "value": args[1]})
+				return a.printConfigValue(args[0], args[1])
 			}
 			return nil
 		},
@@ -654,14 +654,14 @@ Keys:
 					return unknown
 				}
 				a.warnShadowed(args[0], global, "")
-				return nil
+				return a.printConfigValue(args[0], "")
 			}
 			delete(cfg, args[0])
 			if err := writeConfigFile(target, cfg); err != nil {
 				return err
 			}
 			a.warnShadowed(args[0], global, "")
-			return nil
+			return a.printConfigValue(args[0], "")
 		},
 	}
 	list := &cobra.Command{
@@ -898,6 +898,20 @@ func configJSONValue(key, v string) any {
 		}
 	}
 	return v
+}
+
+// printConfigValue prints, under --json, what config set and unset leave in the file: the
+// object config get prints, {"key","value"} with the value typed as there, null once unset
+// (as config list has a key no file sets). Text output prints nothing.
+func (a *App) printConfigValue(key, v string) error {
+	if !a.flags.json {
+		return nil
+	}
+	var value any
+	if v != "" {
+		value = configJSONValue(key, v)
+	}
+	return a.printJSON(map[string]any{"key": key, "value": value})
 }
 
 // notSet is config get of a key no file sets: exit 1, code not_set, naming the default.

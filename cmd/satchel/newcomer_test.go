@@ -342,3 +342,23 @@ func TestConfigSetSaysWhatStillDecides(t *testing.T) {
 		}
 	}
 }
+
+// config set --json prints what config get --json prints afterwards (numbers as numbers, the
+// allowed destinations as a list), and config unset --json one object too, its value null.
+func TestConfigSetAndUnsetJSONMatchGet(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	for _, tc := range [][2]string{{"gap-limit", "30"}, {"fiat", "USD"}, {"limit.daily", "5000"}, {"limit.allow", outsider}} {
+		set := c.mustRun("", "config", "set", tc[0], tc[1], "--json")
+		if get := c.mustRun("", "config", "get", tc[0], "--json"); set.out != get.out {
+			t.Errorf("config set %s --json printed %s, config get %s", tc[0], set.out, get.out)
+		}
+		if r := c.mustRun("", "config", "unset", tc[0], "--json"); r.out != "{\n  \"key\": \""+tc[0]+"\",\n  \"value\": null\n}\n" {
+			t.Errorf("config unset %s --json: %q", tc[0], r.out)
+		}
+	}
+	// Unset again (nothing to remove): the same object.
+	if r := c.mustRun("", "config", "unset", "fiat", "--json"); r.out != "{\n  \"key\": \"fiat\",\n  \"value\": null\n}\n" {
+		t.Errorf("config unset of a key not set --json: %q", r.out)
+	}
+}
