@@ -568,8 +568,21 @@ Keys:
 				}
 				v = cfg[args[0]]
 			}
+			// get says what the files hold; a variable that beats them is said beside, or
+			// "not set" (or "the default") would hide the value in use.
+			env, envValue := "", ""
+			if d, ok := settingByKey(args[0]); ok && d.env != "" {
+				env, envValue = d.env, a.Getenv(d.env)
+			}
+			if v == "" && envValue != "" {
+				return &codedError{exit: exitError, code: "not_set", err: fmt.Errorf("%s is not set in the config files; %s=%s from the environment is used",
+					args[0], env, clipArg(maskURL(envValue)))}
+			}
 			if v == "" {
 				return notSet(args[0])
+			}
+			if envValue != "" && envValue != v {
+				a.warn("overridden", fmt.Sprintf("%s=%s is set in the environment and is used instead", env, clipArg(maskURL(envValue))))
 			}
 			if a.flags.json {
 				return a.printJSON(map[string]any{"key": args[0], "value": configJSONValue(args[0], v)})

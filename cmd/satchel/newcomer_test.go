@@ -362,3 +362,29 @@ func TestConfigSetAndUnsetJSONMatchGet(t *testing.T) {
 		t.Errorf("config unset of a key not set --json: %q", r.out)
 	}
 }
+
+// config get names a variable that beats the files: beside the file's value (a warning), or
+// instead of "not set" (still exit 1, not_set).
+func TestConfigGetNamesTheVariableInUse(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.env["SATCHEL_FIAT"] = "JPY"
+	r := c.run("", "config", "get", "fiat")
+	if want := "satchel: fiat is not set in the config files; SATCHEL_FIAT=JPY from the environment is used\n"; r.code != exitError || r.err != want {
+		t.Errorf("not set: exit %d %q, want %q", r.code, r.err, want)
+	}
+	if code, _ := jsonError(t, c.run("", "config", "get", "fiat", "--json").err); code != "not_set" {
+		t.Errorf("not set --json: code %s", code)
+	}
+	c.env["SATCHEL_FIAT"] = ""
+	c.mustRun("", "config", "set", "fiat", "USD")
+	c.env["SATCHEL_FIAT"] = "JPY"
+	r = c.mustRun("", "config", "get", "fiat")
+	if r.out != "USD\n" || r.err != "warning: SATCHEL_FIAT=JPY is set in the environment and is used instead\n" {
+		t.Errorf("set in the file: %q %q", r.out, r.err)
+	}
+	c.env["SATCHEL_FIAT"] = "USD"
+	if r := c.mustRun("", "config", "get", "fiat"); r.out != "USD\n" || r.err != "" {
+		t.Errorf("the same in both: %q %q", r.out, r.err)
+	}
+}
