@@ -388,3 +388,18 @@ func TestConfigGetNamesTheVariableInUse(t *testing.T) {
 		t.Errorf("the same in both: %q %q", r.out, r.err)
 	}
 }
+
+// tip schedule list is a table as tip list is: a header row, amounts right-aligned, no
+// trailing spaces (golden tip-schedule-list.txt).
+func TestTipScheduleListIsATable(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.mustRun("", "tip", "schedule", outsider, "2100", "--every", "1w", "--start", "2026-12-01", "--label", "podcast")
+	c.mustRun("", "tip", "schedule", outsider, "10000", "--every", "1mo", "--start", "2026-12-31")
+	c.mustRun("", "tip", "schedule", "cancel", "sched-1")
+	r := c.mustRun("", "tip", "schedule", "list")
+	if !strings.HasPrefix(r.out, "ID ") || strings.Contains(r.out, " \n") {
+		t.Errorf("not a table:\n%s", r.out)
+	}
+	c.golden("tip-schedule-list.txt", r.out)
+}
