@@ -403,3 +403,27 @@ func TestTipScheduleListIsATable(t *testing.T) {
 	}
 	c.golden("tip-schedule-list.txt", r.out)
 }
+
+// The DUE column of tip list picks its unit after rounding: never "in 60m", "in 48h" or
+// "in 0m".
+func TestUntilTextRoundsBeforeItPicksTheUnit(t *testing.T) {
+	for _, tc := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{-time.Second, "overdue"},
+		{0, "overdue"},
+		{20 * time.Second, "in 1m"},
+		{5 * time.Minute, "in 5m"},
+		{59*time.Minute + 50*time.Second, "in 1h"},
+		{90 * time.Minute, "in 2h"},
+		{47 * time.Hour, "in 47h"},
+		{47*time.Hour + 50*time.Minute, "in 2d"},
+		{48 * time.Hour, "in 2d"},
+		{10 * 24 * time.Hour, "in 10d"},
+	} {
+		if got := untilText(tc.d); got != tc.want {
+			t.Errorf("untilText(%v) = %q, want %q", tc.d, got, tc.want)
+		}
+	}
+}
