@@ -511,6 +511,12 @@ Keys:
 			return gp, []string{gp}, nil
 		}
 		w, err := a.openWallet(true)
+		if _, code := classify(err); err != nil && code == "no_wallet" && gp != "" && !a.anyWallet() {
+			// Before the first create a newcomer may set things up (a backend, the unit):
+			// the global config takes them now. (With wallets there, a name that is none of
+			// them is a typo, said as such.)
+			return "", nil, &codedError{exit: exitError, code: "no_wallet", err: fmt.Errorf("%w; or add --global to use the config shared by every wallet (%s)", err, gp)}
+		}
 		if err != nil {
 			return "", nil, err
 		}

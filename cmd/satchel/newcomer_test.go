@@ -427,3 +427,21 @@ func TestUntilTextRoundsBeforeItPicksTheUnit(t *testing.T) {
 		}
 	}
 }
+
+// config set, get, unset and path before the first create say that --global works now; once
+// a wallet exists, a --wallet name that is none is said as a typo only.
+func TestConfigBeforeTheFirstWalletPointsToGlobal(t *testing.T) {
+	c := newCLI(t)
+	c.env["SATCHEL_CONFIG"] = filepath.Join(t.TempDir(), "global.toml")
+	for _, args := range [][]string{{"config", "set", "unit", "btc"}, {"config", "get", "unit"}, {"config", "unset", "unit"}, {"config", "path"}} {
+		r := c.run("", args...)
+		if r.code != exitError || !strings.Contains(r.err, "satchel create") || !strings.Contains(r.err, "add --global") {
+			t.Errorf("%v with no wallet: exit %d %q", args, r.code, r.err)
+		}
+	}
+	c.mustRun("", "config", "set", "--global", "unit", "btc")
+	c.mustRun("", "create")
+	if r := c.run("", "config", "set", "unit", "btc", "--wallet", "typo"); r.code != exitError || strings.Contains(r.err, "--global") {
+		t.Errorf("a wallet name that is none: exit %d %q", r.code, r.err)
+	}
+}
