@@ -37,6 +37,8 @@ type settingDef struct {
 	help       string
 	check      func(string) error
 	values     []string // the closed set of values, for help and shell completion
+	// fold, when set, is the form a value is written in and used in (fiat: usd is USD).
+	fold func(string) string
 }
 
 // settings lists every key satchel reads from its config files.
@@ -60,7 +62,7 @@ var settings = []settingDef{
 	{key: "price-source", env: "SATCHEL_PRICE_SOURCE",
 		help: "URL answering like mempool's /api/v1/prices (mainnet default: mempool.space; test networks: none)", check: checkPriceSource},
 	{key: "fiat", env: "SATCHEL_FIAT",
-		help: "currency shown beside satoshis by balance, history, utxos and plans, e.g. USD", check: checkCurrency},
+		help: "currency shown beside satoshis by balance, history, utxos and plans, e.g. USD (any case)", check: checkCurrencyFold, fold: strings.ToUpper},
 	{key: "dns-resolver", env: "SATCHEL_DNS_RESOLVER",
 		help: "DNS resolver HOST:PORT for BIP353 names (default: the system's); satchel validates DNSSEC itself", check: checkResolver},
 	{key: "fee-target", env: "SATCHEL_FEE_TARGET", numeric: true, def: "6",
@@ -627,6 +629,9 @@ Keys:
 			}
 			if err != nil {
 				return err
+			}
+			if d.fold != nil {
+				args[1] = d.fold(args[1])
 			}
 			if old, ok := cfg[args[0]]; !ok || old != args[1] {
 				cfg[args[0]] = args[1]

@@ -140,7 +140,7 @@ func TestBadSettingFromTheEnvironmentIsRefused(t *testing.T) {
 	}
 	for _, tc := range []struct{ env, key, value string }{
 		{"SATCHEL_FIAT", "fiat", "XYZ"},
-		{"SATCHEL_FIAT", "fiat", "usd"},
+		{"SATCHEL_FIAT", "fiat", "US"},
 		{"SATCHEL_DNS_RESOLVER", "dns-resolver", "127.0.0.1:70000"},
 		{"SATCHEL_FEE_TARGET", "fee-target", "0"},
 		{"SATCHEL_PRICE_SOURCE", "price-source", "ftp://prices.example"},
@@ -443,5 +443,24 @@ func TestConfigBeforeTheFirstWalletPointsToGlobal(t *testing.T) {
 	c.mustRun("", "create")
 	if r := c.run("", "config", "set", "unit", "btc", "--wallet", "typo"); r.code != exitError || strings.Contains(r.err, "--global") {
 		t.Errorf("a wallet name that is none: exit %d %q", r.code, r.err)
+	}
+}
+
+// config fiat takes any case, as amounts do (5usd): usd is written and used as USD.
+func TestConfigFiatInAnyCase(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.mustRun("", "config", "set", "fiat", "usd")
+	if r := c.mustRun("", "config", "get", "fiat"); r.out != "USD\n" {
+		t.Errorf("config get fiat after set usd: %q", r.out)
+	}
+	c.env["SATCHEL_FIAT"] = "eur"
+	c.mustRun("", "balance", "--offline")
+	a := &App{Getenv: func(k string) string { return c.env[k] }}
+	if got := a.displayCurrency(nil); got != "EUR" {
+		t.Errorf("SATCHEL_FIAT=eur is shown as %q", got)
+	}
+	if r := c.run("", "config", "set", "fiat", "us1"); r.code != exitUsage || !strings.Contains(r.err, "ISO 4217 code of three letters") {
+		t.Errorf("us1: exit %d %q", r.code, r.err)
 	}
 }
