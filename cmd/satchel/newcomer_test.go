@@ -125,6 +125,15 @@ func TestEmptyStatesShareOneStyle(t *testing.T) {
 		}
 		fmt.Fprintf(&golden, "satchel %s\n  %s", strings.Join(args, " "), r.out)
 	}
+	// fees with a backend that has no estimates (regtest): its last line says so alike.
+	f, _ := fakeCLI(t)
+	f.mustRun("", "create")
+	r := f.mustRun("", "fees")
+	last := r.out[strings.LastIndex(strings.TrimSuffix(r.out, "\n"), "\n")+1:]
+	if !style.MatchString(last) || !strings.HasPrefix(last, "No estimates") {
+		t.Errorf("fees without estimates ends with %q", last)
+	}
+	fmt.Fprintf(&golden, "satchel fees (no estimates)\n  %s", last)
 	c.golden("empty-states.txt", golden.String())
 }
 
