@@ -280,7 +280,10 @@ func TestTipAddSameIDSaysItsStateNow(t *testing.T) {
 	if got, want := add("order-2"), "order-2 (already queued, and paid since by "+txid+")\n"; got != want {
 		t.Errorf("after flush: %q, want %q", got, want)
 	}
-	if r := c.mustRun("", "tip", "add", outsider, "2100", "--id", "order-2", "--json"); !strings.Contains(r.out, `"status": "paid"`) {
+	if r := c.mustRun("", "tip", "add", outsider, "2100", "--id", "order-3", "--json"); !strings.Contains(r.out, `"already_queued": false`) {
+		t.Errorf("--json of a new tip: %s", r.out)
+	}
+	if r := c.mustRun("", "tip", "add", outsider, "2100", "--id", "order-2", "--json"); !strings.Contains(r.out, `"status": "paid"`) || !strings.Contains(r.out, `"already_queued": true`) {
 		t.Errorf("--json after flush: %s", r.out)
 	}
 }

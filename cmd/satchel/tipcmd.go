@@ -27,6 +27,13 @@ type tipJSON struct {
 	TxID    string     `json:"txid,omitempty"`
 }
 
+// tipAddJSON is what tip add prints: the tip, and whether its --id had queued it before (then
+// nothing was added; status says what became of it).
+type tipAddJSON struct {
+	tipJSON
+	AlreadyQueued bool `json:"already_queued"`
+}
+
 // tipCancelJSON is what tip cancel prints: the tip, and whether an earlier cancel had already
 // taken it out of the queue (then nothing was changed).
 type tipCancelJSON struct {
@@ -182,7 +189,7 @@ whatever the fee rate.
 				return err
 			}
 			if a.flags.json {
-				return a.printJSON(tipOut(t))
+				return a.printJSON(tipAddJSON{tipJSON: tipOut(t), AlreadyQueued: existed})
 			}
 			// The same --id again is the same tip, in whatever state it is now: a retry
 			// must not read "queued" about a tip paid or cancelled since.
