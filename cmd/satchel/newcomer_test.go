@@ -476,3 +476,25 @@ func TestConfigFiatInAnyCase(t *testing.T) {
 		t.Errorf("us1: exit %d %q", r.code, r.err)
 	}
 }
+
+// A plan under --offline without --fee-rate says --offline is why no estimate was asked (a
+// backend is set), not that there is no backend.
+func TestOfflinePlanAsksForFeeRateNamingOffline(t *testing.T) {
+	c, _ := fakeCLI(t)
+	c.mustRun("", "create")
+	c.mustRun("", "tip", "add", outsider, "2100")
+	for _, args := range [][]string{
+		{"send", outsider, "1000", "--dry-run", "--offline"},
+		{"tip", "flush", "--dry-run", "--offline"},
+		{"consolidate", "--dry-run", "--offline"},
+	} {
+		r := c.run("", args...)
+		if want := "satchel: --offline asks no backend for a fee estimate: give --fee-rate SAT_PER_VB (or drop --offline)\n"; r.code != exitUsage || r.err != want {
+			t.Errorf("%v: exit %d %q, want %q", args, r.code, r.err, want)
+		}
+	}
+	delete(c.env, "SATCHEL_BACKEND")
+	if r := c.run("", "send", outsider, "1000", "--dry-run"); !strings.HasSuffix(r.err, "satchel: no backend to estimate the fee: give --fee-rate SAT_PER_VB\n") {
+		t.Errorf("no backend: %q", r.err)
+	}
+}
