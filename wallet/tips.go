@@ -70,7 +70,7 @@ func (w *Wallet) AddTip(req TipRequest) (store.Tip, bool, error) {
 		if req.ID != "" {
 			old, err := tx.Tip(req.ID)
 			if err == nil {
-				if old.Address != req.Payment.Address || old.Amount != int64(req.Payment.Amount) {
+				if !sameTip(old, req.Payment) {
 					return fmt.Errorf("%w: %s pays %s to %s", ErrTipConflict, old.ID, groupSat(old.Amount), old.Address)
 				}
 				out, existed = old, true
@@ -95,9 +95,42 @@ func (w *Wallet) AddTip(req TipRequest) (store.Tip, bool, error) {
 		}
 		out = store.Tip{ID: req.ID, Address: req.Payment.Address, Script: req.Payment.Script, Type: int(req.Payment.Type),
 			Amount: int64(req.Payment.Amount), Label: req.Payment.Label, By: req.By.UTC(), Created: req.Now.UTC()}
+		if req.Payment.Fiat != nil {
+			out.Fiat = req.Payment.Fiat.String()
+		}
 		return tx.PutTip(out)
 	})
 	return out, existed, err
+}
+
+// sameTip says whether p asks for the tip t already queued under its id: the same address and
+// amount, or for an amount in a currency the same currency amount (its satoshis follow the
+// price, so a retry a minute later converts to others).
+func sameTip(t store.Tip, p Payment) bool {
+	if t.Address != p.Address {
+		return false
+	}
+	if p.Fiat != nil && t.Fiat != "" {
+		return t.Fiat == p.Fiat.String()
+	}
+	return t.Amount == int64(p.Amount)
+}
+
+// QueuedTip returns the tip queued under id, and whether there is one: tip add looks before
+// it converts a currency amount, so that a retry asks for no price.
+func (w *Wallet) QueuedTip(id string) (store.Tip, bool, error) {
+	var t store.Tip
+	found := false
+	err := w.st.View(func(tx *store.Txn) error {
+		var err error
+		t, err = tx.Tip(id)
+		if store.IsNotFound(err) {
+			return nil
+		}
+		found = err == nil
+		return err
+	})
+	return t, found, err
 }
 
 // Tips lists the queue.

@@ -96,6 +96,10 @@ func (a *App) txSession(cmd *cobra.Command, feeRate string, target int, planOnly
 	// The rate's decision (floor, sanity check against the last estimate seen) is the wallet's;
 	// here only the user's word is asked for a suspicious estimate.
 	if rate == 0 && be == nil {
+		if a.flags.offline {
+			// A backend may well be set: --offline is why none was asked.
+			return fail(usagef("fee_rate_needed", "--offline asks no backend for a fee estimate: give --fee-rate SAT_PER_VB (or drop --offline)"))
+		}
 		return fail(usagef("fee_rate_needed", "no backend to estimate the fee: give --fee-rate SAT_PER_VB"))
 	}
 	ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Second)

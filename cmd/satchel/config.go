@@ -37,6 +37,8 @@ type settingDef struct {
 	help       string
 	check      func(string) error
 	values     []string // the closed set of values, for help and shell completion
+	// fold, when set, is the form a value is written in and used in (fiat: usd is USD).
+	fold func(string) string
 }
 
 // settings lists every key satchel reads from its config files.
@@ -60,7 +62,7 @@ var settings = []settingDef{
 	{key: "price-source", env: "SATCHEL_PRICE_SOURCE",
 		help: "URL answering like mempool's /api/v1/prices (mainnet default: mempool.space; test networks: none)", check: checkPriceSource},
 	{key: "fiat", env: "SATCHEL_FIAT",
-		help: "currency shown beside satoshis by balance, history, utxos and plans, e.g. USD", check: checkCurrency},
+		help: "currency shown beside satoshis by balance, history, utxos and plans, e.g. USD (any case)", check: checkCurrencyFold, fold: strings.ToUpper},
 	{key: "dns-resolver", env: "SATCHEL_DNS_RESOLVER",
 		help: "DNS resolver HOST:PORT for BIP353 names (default: the system's); satchel validates DNSSEC itself", check: checkResolver},
 	{key: "fee-target", env: "SATCHEL_FEE_TARGET", numeric: true, def: "6",
@@ -511,6 +513,12 @@ Keys:
 			return gp, []string{gp}, nil
 		}
 		w, err := a.openWallet(true)
+		if _, code := classify(err); err != nil && code == "no_wallet" && gp != "" && !a.anyWallet() {
+			// Before the first create a newcomer may set things up (a backend, the unit):
+			// the global config takes them now. (With wallets there, a name that is none of
+			// them is a typo, said as such.)
+			return "", nil, &codedError{exit: exitError, code: "no_wallet", err: fmt.Errorf("%w; or add --global to use the config shared by every wallet (%s)", err, gp)}
+		}
 		if err != nil {
 			return "", nil, err
 		}
@@ -568,8 +576,21 @@ Keys:
 				}
 				v = cfg[args[0]]
 			}
+			// get says what the files hold; a variable that beats them is said beside, or
+			// "not set" (or "the default") would hide the value in use.
+			env, envValue := "", ""
+			if d, ok := settingByKey(args[0]); ok && d.env != "" {
+				env, envValue = d.env, a.Getenv(d.env)
+			}
+			if v == "" && envValue != "" {
+				return &codedError{exit: exitError, code: "not_set", err: fmt.Errorf("%s is not set in the config files; %s=%s from the environment is used",
+					args[0], env, clipArg(maskURL(envValue)))}
+			}
 			if v == "" {
 				return notSet(args[0])
+			}
+			if envValue != "" && envValue != v {
+				a.warn("overridden", fmt.Sprintf("%s=%s is set in the environment and is used instead", env, clipArg(maskURL(envValue))))
 			}
 			if a.flags.json {
 				return a.printJSON(map[string]any{"key": args[0], "value": configJSONValue(args[0], v)})
@@ -609,14 +630,18 @@ Keys:
 			if err != nil {
 				return err
 			}
+			if d.fold != nil {
+				args[1] = d.fold(args[1])
+			}
 			if old, ok := cfg[args[0]]; !ok || old != args[1] {
 				cfg[args[0]] = args[1]
 				if err := writeConfigFile(target, cfg); err != nil {
 					return err
 				}
 			}
+			a.warnShadowed(args[0], global, args[1])
 			if a.flags.json {
-				return a.printJSON(map[string]string{"key": args[0], "value": args[1]})
+				return a.printConfigValue(args[0], args[1])
 			}
 			return nil
 		},
@@ -649,10 +674,18 @@ Keys:
 			if _, ok := cfg[args[0]]; !ok {
 				// An unknown key is removed from a file that holds it (a typo written by
 				// hand, which stops every command), and refused otherwise.
-				return unknown
+				if unknown != nil {
+					return unknown
+				}
+				a.warnShadowed(args[0], global, "")
+				return a.printConfigValue(args[0], "")
 			}
 			delete(cfg, args[0])
-			return writeConfigFile(target, cfg)
+			if err := writeConfigFile(target, cfg); err != nil {
+				return err
+			}
+			a.warnShadowed(args[0], global, "")
+			return a.printConfigValue(args[0], "")
 		},
 	}
 	list := &cobra.Command{
@@ -797,6 +830,47 @@ Keys:
 	return c
 }
 
+// warnShadowed says, after config set or unset of key, what still beats or supplies the value
+// the command changed, and how to change that too: an environment variable beats every file;
+// the wallet's file beats the global one; and a key unset from the wallet's file may still come
+// from the global one. Without it a user sees the old value still in use and no reason.
+// value is the value set ("" for unset): a variable that holds the same changes nothing.
+func (a *App) warnShadowed(key string, global bool, value string) {
+	d, ok := settingByKey(key)
+	if !ok {
+		return
+	}
+	if v := a.Getenv(d.env); v != "" {
+		if v != value {
+			a.warn("overridden", fmt.Sprintf("%s=%s is set in the environment and beats the config files (unset it for them to apply)", d.env, clipArg(maskURL(v))))
+		}
+		return
+	}
+	if d.globalOnly {
+		return
+	}
+	dir, err := a.walletDir()
+	if err != nil {
+		return
+	}
+	wp, gp := filepath.Join(dir, configFile), a.globalConfigPath()
+	wc, werr := readConfigFile(wp, false)
+	gc, gerr := readConfigFile(gp, true)
+	if global {
+		if v, ok := wc[key]; ok && werr == nil {
+			a.warn("overridden", fmt.Sprintf("the config of wallet %s sets %s = %s, which beats the global one there: satchel config unset %s --wallet %s",
+				a.flags.wallet, key, clipArg(maskURL(v)), key, a.flags.wallet))
+		}
+		return
+	}
+	if _, ok := wc[key]; !ok && werr == nil && gerr == nil && gp != "" {
+		if v, ok := gc[key]; ok {
+			a.warn("set_globally", fmt.Sprintf("%s is not set in the config of wallet %s; the global config sets %s = %s for every wallet: satchel config unset --global %s",
+				key, a.flags.wallet, key, clipArg(maskURL(v)), key))
+		}
+	}
+}
+
 // maxConfigFile bounds a config file: a few hundred bytes in practice.
 const maxConfigFile = 1 << 20
 
@@ -848,6 +922,20 @@ func configJSONValue(key, v string) any {
 		}
 	}
 	return v
+}
+
+// printConfigValue prints, under --json, what config set and unset leave in the file: the
+// object config get prints, {"key","value"} with the value typed as there, null once unset
+// (as config list has a key no file sets). Text output prints nothing.
+func (a *App) printConfigValue(key, v string) error {
+	if !a.flags.json {
+		return nil
+	}
+	var value any
+	if v != "" {
+		value = configJSONValue(key, v)
+	}
+	return a.printJSON(map[string]any{"key": key, "value": value})
 }
 
 // notSet is config get of a key no file sets: exit 1, code not_set, naming the default.

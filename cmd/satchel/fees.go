@@ -94,7 +94,7 @@ Estimates below 1 sat/vB are kept as decimals. send --target uses the same sourc
 			}
 			fmt.Fprintf(a.Out, "minimum relay fee: %s sat/vB; a tip is %s vB (1 input, 2 outputs, from a %s)\n", out.RelayFee, groupDigits(out.TipVSize), typ.AddressKind())
 			if out.Estimates[0].FeeRate == nil {
-				fmt.Fprintln(a.Out, "the backend has no estimates (regtest nodes have none): give --fee-rate to send")
+				fmt.Fprintln(a.Out, "No estimates from the backend (regtest nodes have none): give --fee-rate to send")
 			}
 			return nil
 		},

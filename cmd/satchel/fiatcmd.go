@@ -33,10 +33,13 @@ type fiatJSON struct {
 	rate int64
 }
 
+// checkCurrencyFold is checkCurrency in any case (config fiat usd is USD, as amounts take 5usd).
+func checkCurrencyFold(v string) error { return checkCurrency(strings.ToUpper(v)) }
+
 // checkCurrency checks config fiat: an ISO 4217 code.
 func checkCurrency(v string) error {
 	if len(v) != 3 || strings.ToUpper(v) != v || strings.ContainsFunc(v, func(r rune) bool { return r < 'A' || r > 'Z' }) {
-		return errors.New("must be an ISO 4217 code in capitals, like USD or EUR")
+		return errors.New("must be an ISO 4217 code of three letters, like USD or EUR")
 	}
 	if !fiat.KnownCurrency(v) {
 		return errors.New("is not a currency code (ISO 4217): use one such as USD, EUR, GBP, CAD, CHF, AUD or JPY (the ones mempool.space prices)")
@@ -153,7 +156,7 @@ func (a *App) displayCurrency(w *wallet.Wallet) string {
 	if err != nil {
 		return ""
 	}
-	return v
+	return strings.ToUpper(v)
 }
 
 // fiatValue values sat in cur at the price of the moment (fetched once). ok is false when no

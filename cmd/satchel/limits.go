@@ -111,7 +111,7 @@ func (a *App) changeLimit(key string, values []string, unset bool) error {
 	}
 	if a.flags.json {
 		v, _ := limitGet(l, key)
-		return a.printJSON(map[string]string{"key": key, "value": v})
+		return a.printConfigValue(key, v)
 	}
 	return nil
 }

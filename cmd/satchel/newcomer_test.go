@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
@@ -124,6 +125,15 @@ func TestEmptyStatesShareOneStyle(t *testing.T) {
 		}
 		fmt.Fprintf(&golden, "satchel %s\n  %s", strings.Join(args, " "), r.out)
 	}
+	// fees with a backend that has no estimates (regtest): its last line says so alike.
+	f, _ := fakeCLI(t)
+	f.mustRun("", "create")
+	r := f.mustRun("", "fees")
+	last := r.out[strings.LastIndex(strings.TrimSuffix(r.out, "\n"), "\n")+1:]
+	if !style.MatchString(last) || !strings.HasPrefix(last, "No estimates") {
+		t.Errorf("fees without estimates ends with %q", last)
+	}
+	fmt.Fprintf(&golden, "satchel fees (no estimates)\n  %s", last)
 	c.golden("empty-states.txt", golden.String())
 }
 
@@ -139,7 +149,7 @@ func TestBadSettingFromTheEnvironmentIsRefused(t *testing.T) {
 	}
 	for _, tc := range []struct{ env, key, value string }{
 		{"SATCHEL_FIAT", "fiat", "XYZ"},
-		{"SATCHEL_FIAT", "fiat", "usd"},
+		{"SATCHEL_FIAT", "fiat", "US"},
 		{"SATCHEL_DNS_RESOLVER", "dns-resolver", "127.0.0.1:70000"},
 		{"SATCHEL_FEE_TARGET", "fee-target", "0"},
 		{"SATCHEL_PRICE_SOURCE", "price-source", "ftp://prices.example"},
@@ -244,5 +254,247 @@ func TestBadConfigFileIsRepairedWithSatchel(t *testing.T) {
 	// config unset of an unknown key no file holds is still refused.
 	if r := c.run("", "config", "unset", "colour"); r.code != exitUsage || !strings.Contains(r.err, `unknown config key "colour"`) {
 		t.Errorf("unset of an unknown key: exit %d %q", r.code, r.err)
+	}
+}
+
+// tip add --id of an id used before names the tip's state now: a retry does not read
+// "queued" about a tip cancelled or paid since.
+func TestTipAddSameIDSaysItsStateNow(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	fc.Mine(1, chaintest.Coinbase(regtestScript(t, c.receiveAddr("default")), 5_000_000_000, 1))
+	fc.Mine(100)
+	add := func(id string) string { return c.mustRun("", "tip", "add", outsider, "2100", "--id", id).out }
+	if got := add("order-1"); got != "order-1\n" {
+		t.Fatalf("first add: %q", got)
+	}
+	if got := add("order-1"); got != "order-1 (already queued)\n" {
+		t.Errorf("again: %q", got)
+	}
+	c.mustRun("", "tip", "cancel", "order-1")
+	if got, want := add("order-1"), "order-1 (already queued, and cancelled since: give another --id to queue it again)\n"; got != want {
+		t.Errorf("after cancel: %q, want %q", got, want)
+	}
+	add("order-2")
+	txid := strings.TrimSpace(c.mustRun("", "tip", "flush", "--fee-rate", "2", "--yes", "--jq", ".txid").out)
+	if got, want := add("order-2"), "order-2 (already queued, and paid since by "+txid+")\n"; got != want {
+		t.Errorf("after flush: %q, want %q", got, want)
+	}
+	if r := c.mustRun("", "tip", "add", outsider, "2100", "--id", "order-3", "--json"); !strings.Contains(r.out, `"already_queued": false`) {
+		t.Errorf("--json of a new tip: %s", r.out)
+	}
+	if r := c.mustRun("", "tip", "add", outsider, "2100", "--id", "order-2", "--json"); !strings.Contains(r.out, `"status": "paid"`) || !strings.Contains(r.out, `"already_queued": true`) {
+		t.Errorf("--json after flush: %s", r.out)
+	}
+}
+
+// tip add 2usd --id X again, once the price has moved, is the tip already queued (it keeps
+// its satoshis), not a conflict; another currency amount under that id is one.
+func TestTipAddInACurrencyRetriedWithTheSameID(t *testing.T) {
+	c := newCLI(t)
+	ps := newPriceServer(t)
+	c.env["SATCHEL_PRICE_SOURCE"] = ps.url()
+	c.mustRun("", "create")
+	ps.set(c.now.Add(-12*time.Second), "100000")
+	first := decodeJSON[tipJSON](t, c.mustRun("", "tip", "add", outsider, "2usd", "--id", "order-1", "--json").out)
+	if first.Amount != 2000 || first.Fiat != "2.00 USD" {
+		t.Fatalf("first: %+v", first)
+	}
+	ps.set(c.now.Add(-5*time.Second), "125000")
+	if r := c.mustRun("", "tip", "add", outsider, "2USD", "--id", "order-1"); r.out != "order-1 (already queued)\n" {
+		t.Errorf("retry at another price: %q %q", r.out, r.err)
+	}
+	ps.Close() // a retry asks for no price
+	if r := c.mustRun("", "tip", "add", outsider, "2usd", "--id", "order-1"); r.out != "order-1 (already queued)\n" {
+		t.Errorf("retry without a price: %q %q", r.out, r.err)
+	}
+	if got := decodeJSON[[]tipJSON](t, c.mustRun("", "tip", "list", "--json").out); len(got) != 1 || got[0].Amount != 2000 {
+		t.Errorf("queue: %+v", got)
+	}
+	ps2 := newPriceServer(t)
+	c.env["SATCHEL_PRICE_SOURCE"] = ps2.url()
+	ps2.set(c.now.Add(-5*time.Second), "125000")
+	if r := c.run("", "tip", "add", outsider, "3usd", "--id", "order-1", "--json"); r.code != exitUsage {
+		t.Errorf("another amount under the id: exit %d %q", r.code, r.err)
+	} else if code, _ := jsonError(t, r.err); code != "tip_id_conflict" {
+		t.Errorf("another amount under the id: code %s", code)
+	}
+}
+
+// config set and unset say when what they changed does not decide the value in use: a
+// variable beats the files, a wallet's file beats the global one, and a key unset from a
+// wallet's file may still come from the global one; each warning says how to change that.
+func TestConfigSetSaysWhatStillDecides(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.env["SATCHEL_CONFIG"] = filepath.Join(t.TempDir(), "global.toml")
+	for _, tc := range []struct {
+		name string
+		env  string // SATCHEL_FIAT for this step
+		args []string
+		warn string // "" for none
+	}{
+		{"global, nothing beats it", "", []string{"config", "set", "--global", "fiat", "USD"}, ""},
+		{"unset where it is not set", "", []string{"config", "unset", "fiat"},
+			"warning: fiat is not set in the config of wallet default; the global config sets fiat = USD for every wallet: satchel config unset --global fiat\n"},
+		{"the wallet's own", "", []string{"config", "set", "fiat", "EUR"}, ""},
+		{"global under a wallet's", "", []string{"config", "set", "--global", "fiat", "GBP"},
+			"warning: the config of wallet default sets fiat = EUR, which beats the global one there: satchel config unset fiat --wallet default\n"},
+		{"under a variable", "JPY", []string{"config", "set", "fiat", "CHF"},
+			"warning: SATCHEL_FIAT=JPY is set in the environment and beats the config files (unset it for them to apply)\n"},
+		{"a variable that says the same", "CHF", []string{"config", "set", "fiat", "CHF"}, ""},
+		{"unset under a variable", "JPY", []string{"config", "unset", "fiat"},
+			"warning: SATCHEL_FIAT=JPY is set in the environment and beats the config files (unset it for them to apply)\n"},
+		{"unset from the wallet's file, now global", "", []string{"config", "unset", "fiat"},
+			"warning: fiat is not set in the config of wallet default; the global config sets fiat = GBP for every wallet: satchel config unset --global fiat\n"},
+	} {
+		c.env["SATCHEL_FIAT"] = tc.env
+		if r := c.mustRun("", tc.args...); r.err != tc.warn {
+			t.Errorf("%s: satchel %v: stderr %q, want %q", tc.name, tc.args, r.err, tc.warn)
+		}
+	}
+}
+
+// config set --json prints what config get --json prints afterwards (numbers as numbers, the
+// allowed destinations as a list), and config unset --json one object too, its value null.
+func TestConfigSetAndUnsetJSONMatchGet(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	for _, tc := range [][2]string{{"gap-limit", "30"}, {"fiat", "USD"}, {"limit.daily", "5000"}, {"limit.allow", outsider}} {
+		set := c.mustRun("", "config", "set", tc[0], tc[1], "--json")
+		if get := c.mustRun("", "config", "get", tc[0], "--json"); set.out != get.out {
+			t.Errorf("config set %s --json printed %s, config get %s", tc[0], set.out, get.out)
+		}
+		if r := c.mustRun("", "config", "unset", tc[0], "--json"); r.out != "{\n  \"key\": \""+tc[0]+"\",\n  \"value\": null\n}\n" {
+			t.Errorf("config unset %s --json: %q", tc[0], r.out)
+		}
+	}
+	// Unset again (nothing to remove): the same object.
+	if r := c.mustRun("", "config", "unset", "fiat", "--json"); r.out != "{\n  \"key\": \"fiat\",\n  \"value\": null\n}\n" {
+		t.Errorf("config unset of a key not set --json: %q", r.out)
+	}
+}
+
+// config get names a variable that beats the files: beside the file's value (a warning), or
+// instead of "not set" (still exit 1, not_set).
+func TestConfigGetNamesTheVariableInUse(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.env["SATCHEL_FIAT"] = "JPY"
+	r := c.run("", "config", "get", "fiat")
+	if want := "satchel: fiat is not set in the config files; SATCHEL_FIAT=JPY from the environment is used\n"; r.code != exitError || r.err != want {
+		t.Errorf("not set: exit %d %q, want %q", r.code, r.err, want)
+	}
+	if code, _ := jsonError(t, c.run("", "config", "get", "fiat", "--json").err); code != "not_set" {
+		t.Errorf("not set --json: code %s", code)
+	}
+	c.env["SATCHEL_FIAT"] = ""
+	c.mustRun("", "config", "set", "fiat", "USD")
+	c.env["SATCHEL_FIAT"] = "JPY"
+	r = c.mustRun("", "config", "get", "fiat")
+	if r.out != "USD\n" || r.err != "warning: SATCHEL_FIAT=JPY is set in the environment and is used instead\n" {
+		t.Errorf("set in the file: %q %q", r.out, r.err)
+	}
+	c.env["SATCHEL_FIAT"] = "USD"
+	if r := c.mustRun("", "config", "get", "fiat"); r.out != "USD\n" || r.err != "" {
+		t.Errorf("the same in both: %q %q", r.out, r.err)
+	}
+}
+
+// tip schedule list is a table as tip list is: a header row, amounts right-aligned, no
+// trailing spaces (golden tip-schedule-list.txt).
+func TestTipScheduleListIsATable(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.mustRun("", "tip", "schedule", outsider, "2100", "--every", "1w", "--start", "2026-12-01", "--label", "podcast")
+	c.mustRun("", "tip", "schedule", outsider, "10000", "--every", "1mo", "--start", "2026-12-31")
+	c.mustRun("", "tip", "schedule", "cancel", "sched-1")
+	r := c.mustRun("", "tip", "schedule", "list")
+	if !strings.HasPrefix(r.out, "ID ") || strings.Contains(r.out, " \n") {
+		t.Errorf("not a table:\n%s", r.out)
+	}
+	c.golden("tip-schedule-list.txt", r.out)
+}
+
+// The DUE column of tip list picks its unit after rounding: never "in 60m", "in 48h" or
+// "in 0m".
+func TestUntilTextRoundsBeforeItPicksTheUnit(t *testing.T) {
+	for _, tc := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{-time.Second, "overdue"},
+		{0, "overdue"},
+		{20 * time.Second, "in 1m"},
+		{5 * time.Minute, "in 5m"},
+		{59*time.Minute + 50*time.Second, "in 1h"},
+		{90 * time.Minute, "in 2h"},
+		{47 * time.Hour, "in 47h"},
+		{47*time.Hour + 50*time.Minute, "in 2d"},
+		{48 * time.Hour, "in 2d"},
+		{10 * 24 * time.Hour, "in 10d"},
+	} {
+		if got := untilText(tc.d); got != tc.want {
+			t.Errorf("untilText(%v) = %q, want %q", tc.d, got, tc.want)
+		}
+	}
+}
+
+// config set, get, unset and path before the first create say that --global works now; once
+// a wallet exists, a --wallet name that is none is said as a typo only.
+func TestConfigBeforeTheFirstWalletPointsToGlobal(t *testing.T) {
+	c := newCLI(t)
+	c.env["SATCHEL_CONFIG"] = filepath.Join(t.TempDir(), "global.toml")
+	for _, args := range [][]string{{"config", "set", "unit", "btc"}, {"config", "get", "unit"}, {"config", "unset", "unit"}, {"config", "path"}} {
+		r := c.run("", args...)
+		if r.code != exitError || !strings.Contains(r.err, "satchel create") || !strings.Contains(r.err, "add --global") {
+			t.Errorf("%v with no wallet: exit %d %q", args, r.code, r.err)
+		}
+	}
+	c.mustRun("", "config", "set", "--global", "unit", "btc")
+	c.mustRun("", "create")
+	if r := c.run("", "config", "set", "unit", "btc", "--wallet", "typo"); r.code != exitError || strings.Contains(r.err, "--global") {
+		t.Errorf("a wallet name that is none: exit %d %q", r.code, r.err)
+	}
+}
+
+// config fiat takes any case, as amounts do (5usd): usd is written and used as USD.
+func TestConfigFiatInAnyCase(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.mustRun("", "config", "set", "fiat", "usd")
+	if r := c.mustRun("", "config", "get", "fiat"); r.out != "USD\n" {
+		t.Errorf("config get fiat after set usd: %q", r.out)
+	}
+	c.env["SATCHEL_FIAT"] = "eur"
+	c.mustRun("", "balance", "--offline")
+	a := &App{Getenv: func(k string) string { return c.env[k] }}
+	if got := a.displayCurrency(nil); got != "EUR" {
+		t.Errorf("SATCHEL_FIAT=eur is shown as %q", got)
+	}
+	if r := c.run("", "config", "set", "fiat", "us1"); r.code != exitUsage || !strings.Contains(r.err, "ISO 4217 code of three letters") {
+		t.Errorf("us1: exit %d %q", r.code, r.err)
+	}
+}
+
+// A plan under --offline without --fee-rate says --offline is why no estimate was asked (a
+// backend is set), not that there is no backend.
+func TestOfflinePlanAsksForFeeRateNamingOffline(t *testing.T) {
+	c, _ := fakeCLI(t)
+	c.mustRun("", "create")
+	c.mustRun("", "tip", "add", outsider, "2100")
+	for _, args := range [][]string{
+		{"send", outsider, "1000", "--dry-run", "--offline"},
+		{"tip", "flush", "--dry-run", "--offline"},
+		{"consolidate", "--dry-run", "--offline"},
+	} {
+		r := c.run("", args...)
+		if want := "satchel: --offline asks no backend for a fee estimate: give --fee-rate SAT_PER_VB (or drop --offline)\n"; r.code != exitUsage || r.err != want {
+			t.Errorf("%v: exit %d %q, want %q", args, r.code, r.err, want)
+		}
+	}
+	delete(c.env, "SATCHEL_BACKEND")
+	if r := c.run("", "send", outsider, "1000", "--dry-run"); !strings.HasSuffix(r.err, "satchel: no backend to estimate the fee: give --fee-rate SAT_PER_VB\n") {
+		t.Errorf("no backend: %q", r.err)
 	}
 }

@@ -19,11 +19,19 @@ type tipJSON struct {
 	ID      string     `json:"id"`
 	Address string     `json:"address"`
 	Amount  int64      `json:"amount_sat"`
+	Fiat    string     `json:"fiat,omitempty"`
 	Label   string     `json:"label,omitempty"`
 	By      *time.Time `json:"by"`
 	Created time.Time  `json:"created"`
 	Status  string     `json:"status"`
 	TxID    string     `json:"txid,omitempty"`
+}
+
+// tipAddJSON is what tip add prints: the tip, and whether its --id had queued it before (then
+// nothing was added; status says what became of it).
+type tipAddJSON struct {
+	tipJSON
+	AlreadyQueued bool `json:"already_queued"`
 }
 
 // tipCancelJSON is what tip cancel prints: the tip, and whether an earlier cancel had already
@@ -34,7 +42,7 @@ type tipCancelJSON struct {
 }
 
 func tipOut(t wallet.Tip) tipJSON {
-	j := tipJSON{ID: t.ID, Address: t.Address, Amount: t.Amount, Label: t.Label, Created: t.Created, Status: "queued"}
+	j := tipJSON{ID: t.ID, Address: t.Address, Amount: t.Amount, Fiat: t.Fiat, Label: t.Label, Created: t.Created, Status: "queued"}
 	if !t.By.IsZero() {
 		by := t.By
 		j.By = &by
@@ -153,6 +161,17 @@ whatever the fee rate.
 			if err := a.queueScheduled(cmd.Context(), w); err != nil {
 				return err
 			}
+			if pay.Fiat != nil && id != "" {
+				// A retry of a tip in a currency is the tip already queued: no price asked,
+				// no conversion that a new price would make differ.
+				old, found, err := w.QueuedTip(id)
+				if err != nil {
+					return err
+				}
+				if found && old.Fiat == pay.Fiat.String() && old.Address == pay.Address {
+					pay.Fiat, pay.Amount = nil, txbuilder.Amount(old.Amount)
+				}
+			}
 			if pay.Fiat != nil {
 				// A queued tip keeps satoshis: its fiat amount is converted now, and shown.
 				ps := []wallet.Payment{pay}
@@ -170,11 +189,18 @@ whatever the fee rate.
 				return err
 			}
 			if a.flags.json {
-				return a.printJSON(tipOut(t))
+				return a.printJSON(tipAddJSON{tipJSON: tipOut(t), AlreadyQueued: existed})
 			}
-			if existed {
+			// The same --id again is the same tip, in whatever state it is now: a retry
+			// must not read "queued" about a tip paid or cancelled since.
+			switch {
+			case existed && t.Cancelled:
+				fmt.Fprintf(a.Out, "%s (already queued, and cancelled since: give another --id to queue it again)\n", t.ID)
+			case existed && t.Paid():
+				fmt.Fprintf(a.Out, "%s (already queued, and paid since by %s)\n", t.ID, t.PaidBy)
+			case existed:
 				fmt.Fprintf(a.Out, "%s (already queued)\n", t.ID)
-			} else {
+			default:
 				fmt.Fprintln(a.Out, t.ID)
 			}
 			return nil

@@ -27,14 +27,17 @@ func (a *App) printTips(tips []tipJSON) error {
 }
 
 // untilText says how long is left before a deadline, roughly: "in 5h", "in 2d", "overdue".
+// The unit is chosen after rounding, so 59m50s is "in 1h" and 47h50m "in 2d", never "in 60m"
+// or "in 48h"; under a minute is "in 1m".
 func untilText(d time.Duration) string {
-	switch {
-	case d <= 0:
+	if d <= 0 {
 		return "overdue"
-	case d < time.Hour:
-		return "in " + itoa(int(d.Round(time.Minute)/time.Minute)) + "m"
-	case d < 48*time.Hour:
-		return "in " + itoa(int(d.Round(time.Hour)/time.Hour)) + "h"
+	}
+	if m := d.Round(time.Minute); m < time.Hour {
+		return "in " + itoa(max(1, int(m/time.Minute))) + "m"
+	}
+	if h := d.Round(time.Hour); h < 48*time.Hour {
+		return "in " + itoa(int(h/time.Hour)) + "h"
 	}
 	return "in " + itoa(int(d.Round(24*time.Hour)/(24*time.Hour))) + "d"
 }

@@ -250,14 +250,7 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 				fmt.Fprintln(a.Out, emptySchedules)
 				return nil
 			}
-			for _, s := range out {
-				next := "-"
-				if s.NextDue != nil {
-					next = *s.NextDue
-				}
-				fmt.Fprintf(a.Out, "%-10s %-9s %12s  every %-4s next %-10s  %s  %s\n", printable(s.ID), s.Status, scheduleAmountText(a, s), s.Every, next, s.Address, printable(s.Label))
-			}
-			return nil
+			return a.printSchedules(out)
 		},
 	}
 	cancel := &cobra.Command{
@@ -295,4 +288,28 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 	}
 	c.AddCommand(list, cancel)
 	return c
+}
+
+// printSchedules shows the schedules as a table, as tip list shows the queue: a header row,
+// amounts right-aligned, the payee's name when it has one, ended and cancelled ones dim.
+func (a *App) printSchedules(out []scheduleJSON) error {
+	t := newTable("ID", "STATUS", "AMOUNT", "EVERY", "NEXT", "PAYEE", "LABEL")
+	t.alignRight(2)
+	for _, s := range out {
+		row := stylePlain
+		if s.Status != "active" {
+			row = styleDim
+		}
+		next := "-"
+		if s.NextDue != nil {
+			next = *s.NextDue
+		}
+		payee := s.Address
+		if s.Name != "" {
+			payee = s.Name
+		}
+		t.add(txt(s.ID).in(row), txt(s.Status).in(row), txt(scheduleAmountText(a, s)).in(row), txt(s.Every).in(row),
+			txt(next).in(row), txt(payee).in(row), txt(s.Label).in(row))
+	}
+	return t.write(a)
 }

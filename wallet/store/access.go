@@ -389,11 +389,15 @@ func (t *Txn) FrozenSet() map[wire.OutPoint]bool {
 
 // Tip is a payment waiting in the queue.
 type Tip struct {
-	ID      string    `json:"id"`
-	Address string    `json:"address"`
-	Script  []byte    `json:"script"`
-	Type    int       `json:"type"` // txbuilder.ScriptType
-	Amount  int64     `json:"amount"`
+	ID      string `json:"id"`
+	Address string `json:"address"`
+	Script  []byte `json:"script"`
+	Type    int    `json:"type"` // txbuilder.ScriptType
+	Amount  int64  `json:"amount"`
+	// Fiat is the amount as typed in a currency ("2.00 EUR"), converted to Amount when queued:
+	// a retry with the same id is the same tip when it names the same Fiat, whatever the
+	// price has become.
+	Fiat    string    `json:"fiat,omitempty"`
 	Label   string    `json:"label,omitempty"`
 	By      time.Time `json:"by,omitempty"` // pay even when fees are high once this passes
 	Created time.Time `json:"created"`
