@@ -406,6 +406,14 @@ func TestWalkWrongInputs(t *testing.T) {
 		// BIP353 names that do not read: shown cut short, the fault in words.
 		{[]string{"send", "alice@example..com", "2100", "--fee-rate", "2", "--dry-run", "--offline"}, exitUsage, "bad_name", `"alice@example..com": a part of it is empty (two dots in a row?): check for a typo`},
 		{[]string{"tip", "add", strings.Repeat("a", 5000) + "@example.com", "2100"}, exitUsage, "bad_name", `"` + strings.Repeat("a", 40) + `...": "` + strings.Repeat("a", 40) + `..." is longer than a DNS label's 63 characters`},
+		// A currency amount needs the price of the moment: with --offline it is a usage mistake, and
+		// a currency sign says to write its code.
+		{[]string{"send", outsider, "5usd", "--fee-rate", "2", "--dry-run", "--offline"}, exitUsage, "offline", "a currency amount is converted at the price of the moment, which --offline does not ask for: drop --offline"},
+		{[]string{"tip", "add", outsider, "2eur", "--offline"}, exitUsage, "offline", "drop --offline, or give the amount in sat or btc"},
+		{[]string{"tip", "schedule", outsider, "5usd", "--every", "1w", "--offline"}, exitUsage, "offline", "drop --offline, or give the amount in sat or btc"},
+		{[]string{"receive", "--amount", "5usd", "--offline"}, exitUsage, "offline", "drop --offline"},
+		{[]string{"send", outsider, "$5", "--fee-rate", "2", "--dry-run", "--offline"}, exitUsage, "bad_amount", `bad amount "$5": write a currency by its code after the number, like 5usd or 2.50eur`},
+		{[]string{"tip", "add", outsider, "5€"}, exitUsage, "bad_amount", `bad amount "5€": write a currency by its code`},
 		// Hostile text is shown escaped.
 		{[]string{"send", "\x1b[31mred", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", `\x1b[31mred`},
 		{[]string{"send", outsider, "1000\x1b[31m", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", `\x1b`},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -185,6 +186,9 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 				return err
 			}
 			s, queued, err := w.AddSchedule(req, a.converter(cmd.Context(), w))
+			if a.flags.offline && errors.Is(err, fiat.ErrUnreachable) {
+				return offlineFiat() // an occurrence due now needs the price
+			}
 			if err != nil {
 				return priceErr(err)
 			}
