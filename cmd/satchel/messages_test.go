@@ -387,6 +387,8 @@ func TestWalkWrongInputs(t *testing.T) {
 		// The wallet's "bad input:" never follows a flag's name; each part is named once.
 		{[]string{"send", outsider, "1000", "--fee-rate", "2", "--max-fee-ratio", "-1", "--dry-run"}, exitUsage, "bad_max_fee_ratio", "must not be negative"},
 		{[]string{"tip", "schedule", outsider, "2100", "--every", "0d"}, exitUsage, "bad_every", "give a count"},
+		{[]string{"tip", "schedule", outsider, "2100", "--every", "99999d"}, exitUsage, "bad_every", `--every "99999d": give a count from 1 to 366 (a longer period is surely a typo)`},
+		{[]string{"tip", "schedule", outsider, "2100", "--every", "1w", "--until", "2020-01-01"}, exitUsage, "bad_input", "--until 2020-01-01 is before --start 2026-11-25: give an --until on or after the start"},
 		{[]string{"tip", "schedule", outsider, "2100", "--every", "1d", "--start", "2026-13-45"}, exitUsage, "bad_date", "YYYY-MM-DD"},
 		{[]string{"create", "--wallet", "c1", "--shamir", "5-of-3"}, exitUsage, "bad_shamir", `--shamir "5-of-3": the threshold`},
 		{[]string{"freeze", txid + ":-1"}, exitUsage, "bad_outpoint", "whole number from 0"},
