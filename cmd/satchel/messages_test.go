@@ -416,6 +416,9 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"receive", "--amount", "5usd", "--offline"}, exitUsage, "offline", "drop --offline"},
 		{[]string{"send", outsider, "$5", "--fee-rate", "2", "--dry-run", "--offline"}, exitUsage, "bad_amount", `bad amount "$5": write a currency by its code after the number, like 5usd or 2.50eur`},
 		{[]string{"tip", "add", outsider, "5€"}, exitUsage, "bad_amount", `bad amount "5€": write a currency by its code`},
+		// receive --silent says which flag does not go with it, and why.
+		{[]string{"receive", "--silent", "--qr"}, exitUsage, "bad_flag", "--qr does not go with --silent: satchel shows no QR code of a silent payment address; leave --qr out"},
+		{[]string{"receive", "--silent", "--amount", "5000"}, exitUsage, "bad_flag", "--amount does not go with --silent: a silent payment address carries no amount (the payer chooses it); leave --amount out"},
 		// Hostile text is shown escaped.
 		{[]string{"send", "\x1b[31mred", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", `\x1b[31mred`},
 		{[]string{"send", outsider, "1000\x1b[31m", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", `\x1b`},
