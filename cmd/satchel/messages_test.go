@@ -419,6 +419,10 @@ func TestWalkWrongInputs(t *testing.T) {
 		// receive --silent says which flag does not go with it, and why.
 		{[]string{"receive", "--silent", "--qr"}, exitUsage, "bad_flag", "--qr does not go with --silent: satchel shows no QR code of a silent payment address; leave --qr out"},
 		{[]string{"receive", "--silent", "--amount", "5000"}, exitUsage, "bad_flag", "--amount does not go with --silent: a silent payment address carries no amount (the payer chooses it); leave --amount out"},
+		// wait: the address once, a huge txid cut short, numbers grouped.
+		{[]string{"wait", "--address", "nope"}, exitUsage, "bad_address", `--address: not a bitcoin address: "nope"; check for a typo`},
+		{[]string{"wait", "--txid", strings.Repeat("x", 3000)}, exitUsage, "bad_txid", `..." is not a txid (64 hex characters): check that it was copied whole`},
+		{[]string{"wait", "--txid", txid, "--confirmations", "99999"}, exitUsage, "bad_confirmations", "--confirmations must be from 0 to 10,000"},
 		// Hostile text is shown escaped.
 		{[]string{"send", "\x1b[31mred", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", `\x1b[31mred`},
 		{[]string{"send", outsider, "1000\x1b[31m", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", `\x1b`},
