@@ -309,6 +309,7 @@ func TestWalkWrongInputs(t *testing.T) {
 	tpubLookalike := strings.Replace(keyB, "tpub", "tpubЕ", 1)
 	info := decodeJSON[infoJSON](t, c.mustRun("", "info", "--json").out)
 	descLookalike := strings.Replace(info.Descriptors.Receive, "tpub", "tpubЕ", 1)
+	plainTpub := info.Descriptors.Receive[strings.Index(info.Descriptors.Receive, "]")+1 : strings.Index(info.Descriptors.Receive, "/0/*")]
 	// A backend with no fee estimate (as regtest's), for the cases that name it with --backend.
 	fc := chaintest.New()
 	fake := "http://127.0.0.1:1/fake-chain" // never dialled: c.dial answers
@@ -488,6 +489,10 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", "02" + strings.Repeat("1", 64)}, exitUsage, "bad_descriptor", `"021111111111111111111111..." is not an extended public key`},
 		{[]string{"restore", "--wallet", "m", "--multisig", "2", "--cosigner", "[73c5da0a/48h/1h/0h/2h]"}, exitUsage, "bad_descriptor", `"[73c5da0a/48h/1h/0h/2h]" is not an extended public key`},
 		{[]string{"create", "--wallet", "w", "--watch-only", "--descriptor", info.Descriptors.Receive, "--descriptor", info.Descriptors.Receive}, exitUsage, "bad_input", "two descriptors for chain /0/*: give one receive (/0/*) and one change (/1/*) descriptor"},
+		{[]string{"create", "--wallet", "w", "--watch-only", "--xpub", "nope"}, exitUsage, "bad_key", "--xpub: invalid extended key: wrong length or not base58: check that it was copied whole"},
+		{[]string{"create", "--wallet", "w", "--watch-only", "--xpub", plainTpub}, exitUsage, "bad_input", "an xpub or tpub does not say which addresses it makes: give --type tr, wpkh, sh-wpkh or pkh"},
+		{[]string{"create", "--wallet", "w", "--watch-only", "--xpub", plainTpub, "--type", "tr", "--fingerprint", "xyz"}, exitUsage, "bad_input", `--fingerprint "xyz": give the master key's fingerprint, 8 hex digits (like 73c5da0a)`},
+		{[]string{"create", "--wallet", "w", "--watch-only", "--xpub", plainTpub, "--descriptor", info.Descriptors.Receive}, exitUsage, "watch_only_key", "give only one of --descriptor, --xpub and --setup: each describes the whole wallet"},
 		{[]string{"create", "--wallet", "w", "--watch-only", "--descriptor", descLookalike}, exitUsage, "bad_descriptor", "character 28, 'Е' (U+0415), is not a plain letter, digit or sign: a look-alike from another alphabet? retype it"},
 		// Too few or too many arguments, and unknown commands: in words, with what to type.
 		{[]string{"label"}, exitUsage, "usage", "satchel: label needs 2 arguments (TXID|ADDRESS|OUTPOINT TEXT), and none was given: see satchel label --help"},
