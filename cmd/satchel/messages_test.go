@@ -303,6 +303,8 @@ func TestWalkWrongInputs(t *testing.T) {
 		t.Fatal("cannot double the backup", err)
 	}
 	lookalike := outsider[:len(outsider)-1] + "г" // Cyrillic
+	ours := c.receiveAddr("default")
+	sig := strings.TrimSpace(c.mustRun("", "sign-message", ours, "hello").out)
 	c.mustRun(seedB+"\n", "restore", "--offline", "--wallet", "b")
 	keyB := strings.TrimSpace(c.mustRun("", "export", "xpub", "--multisig", "--wallet", "b").out)
 	own := "[73c5da0a/48h/1h/0h/2h]" + abandonBIP48Test // the default wallet's seed is abandon's
@@ -399,6 +401,8 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"verify-message", outsider, "AUE=", "msg"}, exitError, "malformed_signature", "the signature is not a valid BIP322 signature: check that it was copied whole"},
 		{[]string{"verify-message", outsider, "fulAAAA", "msg"}, exitError, "malformed_signature", "the signature is not a valid BIP322 full signature: check that it was copied whole"},
 		{[]string{"verify-message", "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn", "AAAA", "msg"}, exitError, "malformed_signature", "the signature is not a valid legacy signature (it is 3 bytes, not 65): check that it was copied whole"},
+		// A well-formed signature of another message says what to check, not the script engine's words.
+		{[]string{"verify-message", ours, sig, "hellO"}, exitError, "invalid_signature", "invalid signature: it does not match this address and message: check that the message is exactly the signed text"},
 		{[]string{"label", "nothex", "x"}, exitUsage, "bad_label_target", `"nothex" is not a txid (64 hex characters), an outpoint (TXID:VOUT) or an address: check for a typo`},
 		{[]string{"sign-message", "nope", "msg"}, exitUsage, "bad_address", `not a bitcoin address: "nope"; check for a typo`},
 		{[]string{"send", lookalike, "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", "check for a typo"},
