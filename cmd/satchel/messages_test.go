@@ -191,6 +191,32 @@ func TestJQKeepsTheDocumentKeyOrder(t *testing.T) {
 	}
 }
 
+// tip schedule list is a table as tip list is: a header, aligned columns whatever the unit, the
+// --until date, no trailing spaces.
+func TestTipScheduleListIsATable(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.env["NO_COLOR"] = "1"
+	c.mustRun("", "tip", "schedule", outsider, "15000", "--every", "1mo", "--start", "2027-01-31", "--until", "2027-12-31", "--label", "podcast")
+	c.mustRun("", "tip", "schedule", outsider, "2.5usd", "--every", "1w", "--start", "2027-01-01")
+	r := c.mustRun("", "tip", "schedule", "list", "--unit", "btc")
+	c.golden("tip-schedule-list.txt", r.out)
+	lines := strings.Split(strings.TrimSuffix(r.out, "\n"), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "ID ") || !strings.Contains(r.out, "2027-12-31") {
+		t.Fatalf("tip schedule list:\n%s", r.out)
+	}
+	// The amounts end in the same column, and no line ends in a space.
+	end := strings.Index(lines[1], "BTC") + 3
+	if strings.Index(lines[2], "USD")+3 != end || strings.Index(lines[0], "AMOUNT")+6 != end {
+		t.Errorf("amount column not aligned:\n%s", r.out)
+	}
+	for _, l := range lines {
+		if strings.HasSuffix(l, " ") {
+			t.Errorf("trailing space: %q", l)
+		}
+	}
+}
+
 func TestTipListHasAHeaderAndDeadlines(t *testing.T) {
 	c := newCLI(t)
 	c.mustRun("", "create")

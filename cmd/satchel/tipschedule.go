@@ -245,14 +245,30 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 				fmt.Fprintln(a.Out, "no schedules")
 				return nil
 			}
+			// A table as tip list's: a header, aligned columns (an amount in btc or a currency
+			// is wider than one in sat), no trailing spaces; a name is shown for a schedule
+			// that pays one, as it is resolved anew for each occurrence.
+			t := newTable("ID", "STATUS", "AMOUNT", "EVERY", "NEXT", "UNTIL", "PAYEE", "LABEL")
+			t.alignRight(2)
 			for _, s := range out {
-				next := "-"
+				next, until, payee := "-", "-", s.Address
 				if s.NextDue != nil {
 					next = *s.NextDue
 				}
-				fmt.Fprintf(a.Out, "%-10s %-9s %12s  every %-4s next %-10s  %s  %s\n", printable(s.ID), s.Status, scheduleAmountText(a, s), s.Every, next, s.Address, printable(s.Label))
+				if s.Until != nil {
+					until = *s.Until
+				}
+				if s.Name != "" {
+					payee = s.Name
+				}
+				row := stylePlain
+				if s.Status != "active" {
+					row = styleDim
+				}
+				t.add(txt(s.ID).in(row), txt(s.Status).in(row), txt(scheduleAmountText(a, s)).in(row), txt(s.Every).in(row),
+					txt(next).in(row), txt(until).in(row), txt(payee).in(row), txt(s.Label).in(row))
 			}
-			return nil
+			return t.write(a)
 		},
 	}
 	cancel := &cobra.Command{
