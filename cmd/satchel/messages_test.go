@@ -486,6 +486,8 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"balance", "--offline", "--datadir", badValue}, exitUsage, "bad_config", "fix it with: satchel config set gap-limit VALUE (or config unset gap-limit)"},
 		// Folders, other kinds of files, huge values.
 		{[]string{"setup", "convert", dir, "--to", "descriptor"}, exitUsage, "bad_file", "is a folder"},
+		{[]string{"export", "setup", "--name", "a\nb"}, exitUsage, "bad_setup", `--name: invalid multisig setup: the wallet name holds a control character (U+000A): remove it`},
+		{[]string{"export", "setup", "--name", strings.Repeat("n", 70)}, exitUsage, "bad_setup", "--name: invalid multisig setup: the wallet name is longer than 64 characters: shorten it"},
 		{[]string{"gen-man", cut}, exitUsage, "bad_file", "cut.jsonl is a file, or part of that path is: give a folder for the man pages"},
 		{[]string{"setup", "convert", emptyFile, "--to", "descriptor"}, exitUsage, "bad_setup", "the file is empty: give a descriptor, BSMS record, Caravan JSON or Coldcard/Sparrow multisig file"},
 		{[]string{"create", "--wallet", "w", "--watch-only", "--setup", dir}, exitUsage, "bad_file", "is a folder"},
