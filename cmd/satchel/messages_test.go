@@ -393,6 +393,8 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"restore", "--wallet", "r", "--from-backup", notJSON}, exitUsage, "bad_backup", "not valid JSON"},
 		{[]string{"seed", "verify", "--shamir", "--mnemonic-file", dir}, exitUsage, "bad_shares_file", "is a folder"},
 		// Seed words and shares that do not read say what to do.
+		{[]string{"restore", "--wallet", "r", "--offline", "--mnemonic-file", emptyFile}, exitUsage, "bad_mnemonic", "/empty is empty: write the seed words in it, in order, separated by spaces"},
+		{[]string{"restore", "--wallet", "r", "--offline"}, exitUsage, "bad_mnemonic", "no seed words on stdin: give --mnemonic-file FILE, pipe the words"},
 		{[]string{"restore", "--wallet", "r", "--offline", "--mnemonic-file", shortSeed}, exitUsage, "bad_mnemonic", "this one has 2: give every word, in order, separated by spaces"},
 		{[]string{"seed", "verify", "--shamir", "--mnemonic-file", shortShare}, exitUsage, "bad_share", "this one has 2 (line 1): give each share whole, one share a line"},
 		{[]string{"seed", "verify", "--shamir", "--mnemonic-file", typoShare}, exitUsage, "bad_share", `word 20 "aidw" is not a SLIP-39 word (line 1): did you mean aide?`},
