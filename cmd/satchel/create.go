@@ -90,7 +90,7 @@ is shown on its own screen; --json lists them under "shares", one array per grou
 				return err
 			}
 			if _, err := os.Stat(dir); err == nil {
-				return fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", wallet.ErrExists, dir)
+				return fmt.Errorf("%w: %s: choose another --wallet name (that wallet is left as it is)", wallet.ErrExists, dir)
 			}
 			mnemonic, err := keys.NewMnemonic(words, a.Entropy)
 			if err != nil {

@@ -540,6 +540,10 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"balance", "--ofline"}, exitUsage, "usage", "balance has no flag --ofline: did you mean --offline? (see satchel balance --help)"},
 		{[]string{"balance", "--offline", "-x"}, exitUsage, "usage", "balance has no flag -x (long flags start with --"},
 		{[]string{"balance", "---offline"}, exitUsage, "usage", `"---offline" is not a flag: write --name or --name=value`},
+		// A taken name says to choose another, never to remove the folder (that loses the wallet).
+		{[]string{"create"}, exitUsage, "wallet_exists", "regtest/default: choose another --wallet name (that wallet is left as it is)"},
+		{[]string{"restore", "--wallet", "b", "--offline", "--mnemonic-file", shortSeed}, exitUsage, "wallet_exists", "regtest/b: choose another --wallet name (that wallet is left as it is)"},
+		{[]string{"create", "--wallet", "b", "--watch-only", "--xpub", plainTpub, "--type", "tr"}, exitUsage, "wallet_exists", "choose another --wallet name (that wallet is left as it is)"},
 		// A --wallet that names no wallet lists those there are (a typo is the usual cause).
 		{[]string{"info", "--wallet", "nosuch"}, exitError, "no_wallet", `no such wallet: "nosuch" is not one of the wallets on regtest (b, default): check --wallet, or make it with: satchel create --wallet nosuch`},
 	} {

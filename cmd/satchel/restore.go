@@ -61,7 +61,7 @@ written unless the passphrase opens the keystore and the file is intact.`,
 				return err
 			}
 			if _, err := os.Stat(dir); err == nil {
-				return fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", wallet.ErrExists, dir)
+				return fmt.Errorf("%w: %s: choose another --wallet name (that wallet is left as it is)", wallet.ErrExists, dir)
 			}
 			raw, err := a.readMnemonic(mnemonicFile)
 			if err != nil {

@@ -97,7 +97,7 @@ func (a *App) runCreateWatchOnly(cmd *cobra.Command, wo *watchOnlyFlags, typ str
 		return true, err
 	}
 	if _, err := os.Stat(dir); err == nil {
-		return true, fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", wallet.ErrExists, dir)
+		return true, fmt.Errorf("%w: %s: choose another --wallet name (that wallet is left as it is)", wallet.ErrExists, dir)
 	}
 	o := wallet.WatchOnlyOptions{Dir: dir, Network: a.flags.network,
 		Descriptors: wo.descriptors, Xpub: wo.xpub, Type: st, Fingerprint: wo.fingerprint, Now: a.Now()}
