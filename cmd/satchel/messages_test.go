@@ -456,6 +456,11 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"wait", "--address", "nope"}, exitUsage, "bad_address", `--address: not a bitcoin address: "nope"; check for a typo`},
 		{[]string{"wait", "--txid", strings.Repeat("x", 3000)}, exitUsage, "bad_txid", `..." is not a txid (64 hex characters): check that it was copied whole`},
 		{[]string{"wait", "--txid", txid, "--confirmations", "99999"}, exitUsage, "bad_confirmations", "--confirmations must be from 0 to 10,000"},
+		// An amount where the address goes, or no address at all.
+		{[]string{"send", "1000", "--fee-rate", "2", "--dry-run", "--offline"}, exitUsage, "bad_address", `"1000" is an amount, not an address: give the address first, then the amount`},
+		{[]string{"tip", "add", "5usd"}, exitUsage, "bad_address", `"5usd" is an amount, not an address`},
+		{[]string{"send", "", "1000", "--fee-rate", "2", "--dry-run", "--offline"}, exitUsage, "bad_address", "the address is empty: give a bitcoin address"},
+		{[]string{"sign-message", " ", "hello"}, exitUsage, "bad_address", "the address is empty: give a bitcoin address"},
 		// Hostile text is shown escaped.
 		{[]string{"send", "\x1b[31mred", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", `\x1b[31mred`},
 		{[]string{"send", outsider, "1000\x1b[31m", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", `\x1b`},
