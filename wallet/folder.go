@@ -20,7 +20,7 @@ import (
 // (while they are empty). An existing dir is ErrExists, before anything is written.
 func newWalletDir(dir string) (work string, commit func() error, undo func(), err error) {
 	exists := func() error {
-		return fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", ErrExists, dir)
+		return fmt.Errorf("%w: %s: choose another --wallet name (that wallet is left as it is)", ErrExists, dir)
 	}
 	if _, err := os.Lstat(dir); err == nil {
 		return "", nil, nil, exists()

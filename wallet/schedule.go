@@ -77,7 +77,7 @@ func (w *Wallet) AddSchedule(req ScheduleRequest, conv Converter) (store.Schedul
 	if !req.Until.IsZero() {
 		until = Day(req.Until)
 		if until.Before(start) {
-			return store.Schedule{}, nil, fmt.Errorf("%w: --until %s is before --start %s", ErrBadInput, until.Format(time.DateOnly), start.Format(time.DateOnly))
+			return store.Schedule{}, nil, fmt.Errorf("%w: --until %s is before --start %s: give an --until on or after the start", ErrBadInput, until.Format(time.DateOnly), start.Format(time.DateOnly))
 		}
 	}
 	// An occurrence the per-payment cap refuses would block every flush: refuse it now.

@@ -24,8 +24,11 @@ func ParseEvery(s string) (Every, error) {
 			continue
 		}
 		n, err := strconv.Atoi(num)
-		if err != nil || n < 1 || n > maxEvery || strconv.Itoa(n) != num {
+		if err != nil || n < 1 || strconv.Itoa(n) != num {
 			break
+		}
+		if n > maxEvery {
+			return Every{}, fmt.Errorf("%w: --every %q: give a count from 1 to %d (a longer period is surely a typo)", ErrBadInput, s, maxEvery)
 		}
 		return Every{N: n, Unit: unit}, nil
 	}

@@ -80,7 +80,7 @@ func WatchAccount(o WatchOnlyOptions) (*keys.Account, error) {
 func accountFromXpub(xpub string, t txbuilder.ScriptType, fpText string, net *chaincfg.Params) (*keys.Account, error) {
 	_, slip, err := keys.ParseAnyExtendedKey(xpub)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("--xpub: %w: check that it was copied whole (an xpub, tpub, zpub, vpub, ypub or upub)", err)
 	}
 	purpose := slip
 	if t != txbuilder.ScriptUnknown {
@@ -94,12 +94,12 @@ func accountFromXpub(xpub string, t txbuilder.ScriptType, fpText string, net *ch
 		purpose = p
 	}
 	if purpose == 0 {
-		return nil, fmt.Errorf("%w: an xpub or tpub does not say which addresses it makes: give the type (tr, wpkh, sh-wpkh or pkh)", ErrBadInput)
+		return nil, fmt.Errorf("%w: an xpub or tpub does not say which addresses it makes: give --type tr, wpkh, sh-wpkh or pkh", ErrBadInput)
 	}
 	var fp uint32
 	if fpText != "" {
 		if fp, err = keys.ParseFingerprint(fpText); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
+			return nil, fmt.Errorf("%w: --fingerprint %q: give the master key's fingerprint, 8 hex digits (like 73c5da0a)", ErrBadInput, shortText(fpText))
 		}
 	}
 	a, err := keys.NewAccountFromXpub(xpub, purpose, fp, net)

@@ -229,7 +229,7 @@ func (a *App) restoreBackup(cmd *cobra.Command, file string) error {
 		return err
 	}
 	if _, err := os.Stat(dir); err == nil {
-		return fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", wallet.ErrExists, dir)
+		return fmt.Errorf("%w: %s: choose another --wallet name (that wallet is left as it is)", wallet.ErrExists, dir)
 	}
 	var res *wallet.Created
 	restore := func(pass []byte) error {

@@ -38,8 +38,9 @@ func (a *App) installCompletions(root *cobra.Command) {
 		c.Long = strings.TrimSpace(c.Long) + `
 
 Besides commands and flags, satchel completes networks, units, wallet names, coins
-(TXID:VOUT for freeze, unfreeze and send --from) and transaction ids (bump-fee, abandon, label,
-wait --txid) from the selected wallet, read-only and without a passphrase.
+(TXID:VOUT for freeze, unfreeze and send --from), transaction ids (bump-fee, abandon, label,
+wait --txid) and schedule ids (tip schedule cancel) from the selected wallet, read-only and
+without a passphrase.
 
 ` + exitStatusHelp
 		for _, sh := range c.Commands() {
@@ -85,6 +86,13 @@ wait --txid) from the selected wallet, read-only and without a passphrase.
 	}
 	if c := findCmd(root, "label"); c != nil {
 		c.ValidArgsFunction = oneArg(a.completeTxids(func(wallet.HistoryEntry) bool { return true }))
+	}
+	if tip := findCmd(root, "tip"); tip != nil {
+		if sched := findCmd(tip, "schedule"); sched != nil {
+			if c := findCmd(sched, "cancel"); c != nil {
+				c.ValidArgsFunction = oneArg(a.completeScheduleIDs)
+			}
+		}
 	}
 	if c := findCmd(root, "wait"); c != nil {
 		_ = c.RegisterFlagCompletionFunc("txid", a.completeTxids(func(wallet.HistoryEntry) bool { return true }))
@@ -195,6 +203,30 @@ func (a *App) completeOutpoints(keep func(wallet.Utxo) bool) completeFunc {
 		})
 		return out, noFiles
 	}
+}
+
+// completeScheduleIDs lists the recurring tips that can still be cancelled, with their amount
+// and payee; never file names, which an ID is not.
+func (a *App) completeScheduleIDs(_ *cobra.Command, _ []string, tc string) ([]string, cobra.ShellCompDirective) {
+	var out []string
+	a.withWalletQuietly(func(w *wallet.Wallet) {
+		all, err := w.Schedules()
+		if err != nil {
+			return
+		}
+		for _, s := range all {
+			if s.Cancelled || !strings.HasPrefix(s.ID, tc) {
+				continue
+			}
+			j := scheduleOut(s)
+			payee := j.Address
+			if j.Name != "" {
+				payee = j.Name
+			}
+			out = append(out, s.ID+"\t"+strings.TrimSpace(scheduleAmountText(a, j)+" every "+j.Every+" to "+payee+" "+j.Label))
+		}
+	})
+	return out, noFiles
 }
 
 // completeTxids lists the wallet's transactions that keep says yes to, newest first.

@@ -90,7 +90,7 @@ is shown on its own screen; --json lists them under "shares", one array per grou
 				return err
 			}
 			if _, err := os.Stat(dir); err == nil {
-				return fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", wallet.ErrExists, dir)
+				return fmt.Errorf("%w: %s: choose another --wallet name (that wallet is left as it is)", wallet.ErrExists, dir)
 			}
 			mnemonic, err := keys.NewMnemonic(words, a.Entropy)
 			if err != nil {
@@ -148,9 +148,18 @@ func (a *App) walletOut(res *wallet.Created) walletJSON {
 		Descriptors: descriptorsJSON{Receive: res.Receive, Change: res.Change}, FirstAddr: res.FirstAddress}
 }
 
+// fingerprintText is the master key fingerprint for people. A multisig coordinator holds no key
+// of its own: its 00000000 (kept in JSON, where PSBTs want a value) would read as one.
+func fingerprintText(fp, typ string) string {
+	if fp == "00000000" && strings.HasPrefix(typ, "wsh-multi") {
+		return "none (a coordinator holds no key of its own)"
+	}
+	return fp
+}
+
 func (a *App) printWalletText(verb, dir string, out walletJSON) {
 	fmt.Fprintf(a.Out, "%s wallet %q on %s (%s) in %s\n", verb, out.Wallet, out.Network, out.Type, dir)
-	fmt.Fprintf(a.Out, "fingerprint:   %s\n", out.Fingerprint)
+	fmt.Fprintf(a.Out, "fingerprint:   %s\n", fingerprintText(out.Fingerprint, out.Type))
 	fmt.Fprintf(a.Out, "first address: %s\n", out.FirstAddr)
 	fmt.Fprintf(a.Out, "receive:       %s\n", out.Descriptors.Receive)
 	fmt.Fprintf(a.Out, "change:        %s\n", out.Descriptors.Change)

@@ -45,6 +45,9 @@ exit 2 (not_multisig). No passphrase is asked: the keys are public.
 			if !slices.Contains(setupfile.Formats, format) {
 				return usagef("usage", fmt.Sprintf("--format %q: use one of %s", format, strings.Join(setupfile.Formats, ", ")))
 			}
+			if err := setupfile.CheckName(name); err != nil {
+				return fmt.Errorf("--name: %w", err)
+			}
 			path := ""
 			if out != "" {
 				var err error

@@ -42,7 +42,12 @@ func TestExportSetupRoundTrip(t *testing.T) {
 				t.Fatalf("stdout %q, --out file %q", text, j.Output)
 			}
 			coord := "coord-" + format
-			c.mustRun("", "create", "--watch-only", "--setup", file, "--wallet", coord)
+			r := c.mustRun("", "create", "--watch-only", "--setup", file, "--wallet", coord)
+			// A coordinator has no key of its own: its text says so rather than show 00000000.
+			if !strings.Contains(r.out, "fingerprint:   none (a coordinator holds no key of its own)\n") ||
+				!strings.Contains(c.mustRun("", "info", "--wallet", coord).out, "fingerprint:  none (a coordinator holds no key of its own)\n") {
+				t.Fatalf("coordinator's fingerprint in text: %s", r.out)
+			}
 			co := decodeJSON[multisigInfo](t, c.mustRun("", "info", "--json", "--wallet", coord).out)
 			if !co.WatchOnly || co.Multisig == nil || co.Multisig.Descriptor != desc || co.Descriptors != m1.Descriptors {
 				t.Fatalf("coordinator from %s: %+v, want %s", format, co, desc)

@@ -59,6 +59,22 @@ func TestFeesKeepsSubSatRatesAndPricesATip(t *testing.T) {
 	if r := c.mustRun("", "fees"); !strings.Contains(r.out, "a tip is 154 vB (1 input, 2 outputs, from a taproot address)") {
 		t.Fatalf("fees text:\n%s", r.out)
 	}
+	// In btc the fee column is wider: the columns stay apart and aligned, every line within 80.
+	fc.Fee = 25000
+	c.env["NO_COLOR"] = "1"
+	out := c.mustRun("", "fees", "--unit", "btc").out
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	end := strings.Index(lines[0], "TIP FEE") + len("TIP FEE")
+	for _, l := range lines {
+		if len(l) > 80 {
+			t.Errorf("wider than 80 columns: %q", l)
+		}
+	}
+	for _, l := range lines[1:4] {
+		if strings.Index(l, " BTC")+len(" BTC") != end || !strings.Contains(l, "0.00003850 BTC  ") {
+			t.Errorf("fee column not aligned or not apart:\n%s", out)
+		}
+	}
 	fc.Fee = 0
 	f = decodeJSON[feesJSON](t, c.mustRun("", "fees", "--json").out)
 	if f.Estimates[0].FeeRate != nil || f.Estimates[0].TipFee != nil {

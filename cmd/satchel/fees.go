@@ -83,16 +83,23 @@ Estimates below 1 sat/vB are kept as decimals. send --target uses the same sourc
 			if a.flags.json {
 				return a.printJSON(out)
 			}
-			fmt.Fprintf(a.Out, "%-14s %12s %12s %12s %12s\n", "TARGET", "SAT/VB", "TIP FEE", "OF 1,000", "OF 10,000")
+			// The table printer keeps the columns apart whatever the unit (0.00003850 BTC is
+			// wider than 3,850 sat); the notes below go on lines of their own, within 80 columns.
+			t := newTable("TARGET", "SAT/VB", "TIP FEE", "OF 1,000", "OF 10,000")
+			t.alignRight(1, 2, 3, 4)
 			for _, r := range out.Estimates {
 				if r.FeeRate == nil {
-					fmt.Fprintf(a.Out, "%-14s %12s %12s %12s %12s\n", r.Label, "-", "-", "-", "-")
+					t.add(txt(r.Label), txt("-"), txt("-"), txt("-"), txt("-"))
 					continue
 				}
-				fmt.Fprintf(a.Out, "%-14s %12s %12s %12s %12s\n", r.Label, *r.FeeRate, a.fmtAmount(*r.TipFee),
-					wallet.Share(txbuilder.Amount(*r.TipFee), 1000), wallet.Share(txbuilder.Amount(*r.TipFee), 10000))
+				t.add(txt(r.Label), txt(string(*r.FeeRate)), txt(a.fmtAmount(*r.TipFee)),
+					txt(wallet.Share(txbuilder.Amount(*r.TipFee), 1000)), txt(wallet.Share(txbuilder.Amount(*r.TipFee), 10000)))
 			}
-			fmt.Fprintf(a.Out, "minimum relay fee: %s sat/vB; a tip is %s vB (1 input, 2 outputs, from a %s)\n", out.RelayFee, groupDigits(out.TipVSize), typ.AddressKind())
+			if err := t.write(a); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.Out, "minimum relay fee: %s sat/vB\n", out.RelayFee)
+			fmt.Fprintf(a.Out, "a tip is %s vB (1 input, 2 outputs, from a %s)\n", groupDigits(out.TipVSize), typ.AddressKind())
 			if out.Estimates[0].FeeRate == nil {
 				fmt.Fprintln(a.Out, "No estimates from the backend (regtest nodes have none): give --fee-rate to send")
 			}

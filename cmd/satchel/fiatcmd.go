@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
@@ -68,8 +70,15 @@ func parsePayAmount(s string) (txbuilder.Amount, *fiat.Amount, error) {
 		return 0, &f, nil
 	}
 	v, err := txbuilder.ParseAmount(s)
+	if err != nil && strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Sc, r) }) >= 0 {
+		// $5, 5€: a currency is written by its code after the number.
+		return 0, nil, usagef("bad_amount", fmt.Sprintf("bad amount %s: write a currency by its code after the number, like 5usd or 2.50eur (or the amount in sat or btc)", quoteArg(s)))
+	}
 	return v, nil, err
 }
+
+// quoteArg quotes a user's argument for an error, cut short and with control characters escaped.
+func quoteArg(s string) string { return strconv.Quote(clipArg(s)) }
 
 // isAmountText says whether s reads as any amount a payment takes (sat, btc or fiat).
 func isAmountText(s string) bool {
@@ -126,11 +135,20 @@ func priceErr(err error) error {
 	return err
 }
 
+// offlineFiat refuses a currency amount under --offline: the two flags ask for opposite things,
+// a usage mistake (exit 2) rather than a price source that did not answer (exit 5).
+func offlineFiat() error {
+	return usagef("offline", "a currency amount is converted at the price of the moment, which --offline does not ask for: drop --offline, or give the amount in sat or btc")
+}
+
 // convertPays converts the fiat amounts among pays at the price of the moment and keeps the
 // conversions for the plan. Satoshi amounts never fetch a price.
 func (a *App) convertPays(ctx context.Context, w *wallet.Wallet, pays []wallet.Payment) error {
 	if !wallet.NeedsPrice(pays) {
 		return nil
+	}
+	if a.flags.offline {
+		return offlineFiat()
 	}
 	p, err := a.fetchPrice(ctx, w)
 	if err != nil {
@@ -227,6 +245,9 @@ func (a *App) keepPrice(w *wallet.Wallet, txid fmt.Stringer) {
 // convertOne converts a single fiat amount at the price of the moment and shows the
 // conversion on stderr.
 func (a *App) convertOne(ctx context.Context, w *wallet.Wallet, f fiat.Amount) (txbuilder.Amount, error) {
+	if a.flags.offline {
+		return 0, offlineFiat()
+	}
 	p, err := a.fetchPrice(ctx, w)
 	if err != nil {
 		return 0, priceErr(err)

@@ -291,4 +291,12 @@ func emptyFlag(cmd *cobra.Command) string {
 var commandElsewhere = map[string]string{
 	"backup import":  "to bring a backup back, use satchel restore --from-backup FILE",
 	"backup restore": "to bring a backup back, use satchel restore --from-backup FILE",
+	// Top-level guesses (cobra's nearest names would be wrong: "list" is not "dust").
+	"satchel wallets": "each wallet is a folder of DATADIR/NETWORK (satchel info shows its folder); pick one with --wallet NAME, which the shell completion lists",
+	"satchel wallet":  "each wallet is a folder of DATADIR/NETWORK (satchel info shows its folder); pick one with --wallet NAME, which the shell completion lists",
+	"satchel list":    "payments are listed by satchel history, coins by satchel utxos, queued tips by satchel tip list",
+	"satchel message": "use satchel sign-message or satchel verify-message",
+	"satchel sign":    "a message is signed by satchel sign-message, a PSBT by satchel psbt sign",
+	"satchel verify":  "satchel verify-message checks a message's signature, satchel seed verify your written seed words",
+	"satchel man":     "satchel --help and satchel COMMAND --help show the manual; make install also installs man pages (man satchel-send)",
 }

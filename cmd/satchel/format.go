@@ -101,6 +101,10 @@ func addressError(s string, err error) error {
 	if err == nil || errors.Is(err, address.ErrWrongNetwork) {
 		return err
 	}
+	if strings.TrimSpace(s) == "" {
+		// An unset variable in a script, most likely: say so rather than quote "".
+		return &codedError{exit: exitUsage, code: "bad_address", err: errors.New("the address is empty: give a bitcoin address")}
+	}
 	msg := err.Error()
 	why := ""
 	switch {

@@ -137,7 +137,7 @@ secret.`,
 				return a.printJSON(out)
 			}
 			fmt.Fprintf(a.Out, "wallet:       %s\nnetwork:      %s\ntype:         %s\nfingerprint:  %s\nfolder:       %s\n",
-				out.Wallet, out.Network, out.Type, out.Fingerprint, out.Folder)
+				out.Wallet, out.Network, out.Type, fingerprintText(out.Fingerprint, out.Type), out.Folder)
 			for _, ac := range out.Accounts {
 				fmt.Fprintf(a.Out, "descriptors (BIP%d, %s):\n  %s\n  %s\n", ac.Purpose, ac.Type, ac.Receive, ac.Change)
 			}

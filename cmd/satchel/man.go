@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -37,7 +39,10 @@ func newGenManCmd(a *App) *cobra.Command {
 				}
 			}
 			if err := os.MkdirAll(args[0], 0o755); err != nil {
-				return err
+				if errors.Is(err, syscall.ENOTDIR) {
+					return usagef("bad_file", fmt.Sprintf("%s is a file, or part of that path is: give a folder for the man pages", args[0]))
+				}
+				return fmt.Errorf("cannot make the folder %s for the man pages: %w", args[0], err)
 			}
 			if err := writeManTree(cmd.Root(), date, args[0]); err != nil {
 				return fmt.Errorf("man pages: %w", err)

@@ -191,6 +191,32 @@ func TestJQKeepsTheDocumentKeyOrder(t *testing.T) {
 	}
 }
 
+// tip schedule list is a table as tip list is: a header, aligned columns whatever the unit, the
+// --until date, no trailing spaces.
+func TestTipScheduleListUnitsAndUntil(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.env["NO_COLOR"] = "1"
+	c.mustRun("", "tip", "schedule", outsider, "15000", "--every", "1mo", "--start", "2027-01-31", "--until", "2027-12-31", "--label", "podcast")
+	c.mustRun("", "tip", "schedule", outsider, "2.5usd", "--every", "1w", "--start", "2027-01-01")
+	r := c.mustRun("", "tip", "schedule", "list", "--unit", "btc")
+	c.golden("tip-schedule-list-units.txt", r.out)
+	lines := strings.Split(strings.TrimSuffix(r.out, "\n"), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "ID ") || !strings.Contains(r.out, "2027-12-31") {
+		t.Fatalf("tip schedule list:\n%s", r.out)
+	}
+	// The amounts end in the same column, and no line ends in a space.
+	end := strings.Index(lines[1], "BTC") + 3
+	if strings.Index(lines[2], "USD")+3 != end || strings.Index(lines[0], "AMOUNT")+6 != end {
+		t.Errorf("amount column not aligned:\n%s", r.out)
+	}
+	for _, l := range lines {
+		if strings.HasSuffix(l, " ") {
+			t.Errorf("trailing space: %q", l)
+		}
+	}
+}
+
 func TestTipListHasAHeaderAndDeadlines(t *testing.T) {
 	c := newCLI(t)
 	c.mustRun("", "create")
@@ -303,12 +329,15 @@ func TestWalkWrongInputs(t *testing.T) {
 		t.Fatal("cannot double the backup", err)
 	}
 	lookalike := outsider[:len(outsider)-1] + "г" // Cyrillic
+	ours := c.receiveAddr("default")
+	sig := strings.TrimSpace(c.mustRun("", "sign-message", ours, "hello").out)
 	c.mustRun(seedB+"\n", "restore", "--offline", "--wallet", "b")
 	keyB := strings.TrimSpace(c.mustRun("", "export", "xpub", "--multisig", "--wallet", "b").out)
 	own := "[73c5da0a/48h/1h/0h/2h]" + abandonBIP48Test // the default wallet's seed is abandon's
 	tpubLookalike := strings.Replace(keyB, "tpub", "tpubЕ", 1)
 	info := decodeJSON[infoJSON](t, c.mustRun("", "info", "--json").out)
 	descLookalike := strings.Replace(info.Descriptors.Receive, "tpub", "tpubЕ", 1)
+	plainTpub := info.Descriptors.Receive[strings.Index(info.Descriptors.Receive, "]")+1 : strings.Index(info.Descriptors.Receive, "/0/*")]
 	// A backend with no fee estimate (as regtest's), for the cases that name it with --backend.
 	fc := chaintest.New()
 	fake := "http://127.0.0.1:1/fake-chain" // never dialled: c.dial answers
@@ -364,6 +393,8 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"restore", "--wallet", "r", "--from-backup", notJSON}, exitUsage, "bad_backup", "not valid JSON"},
 		{[]string{"seed", "verify", "--shamir", "--mnemonic-file", dir}, exitUsage, "bad_shares_file", "is a folder"},
 		// Seed words and shares that do not read say what to do.
+		{[]string{"restore", "--wallet", "r", "--offline", "--mnemonic-file", emptyFile}, exitUsage, "bad_mnemonic", "/empty is empty: write the seed words in it, in order, separated by spaces"},
+		{[]string{"restore", "--wallet", "r", "--offline"}, exitUsage, "bad_mnemonic", "no seed words on stdin: give --mnemonic-file FILE, pipe the words"},
 		{[]string{"restore", "--wallet", "r", "--offline", "--mnemonic-file", shortSeed}, exitUsage, "bad_mnemonic", "this one has 2: give every word, in order, separated by spaces"},
 		{[]string{"seed", "verify", "--shamir", "--mnemonic-file", shortShare}, exitUsage, "bad_share", "this one has 2 (line 1): give each share whole, one share a line"},
 		{[]string{"seed", "verify", "--shamir", "--mnemonic-file", typoShare}, exitUsage, "bad_share", `word 20 "aidw" is not a SLIP-39 word (line 1): did you mean aide?`},
@@ -387,6 +418,8 @@ func TestWalkWrongInputs(t *testing.T) {
 		// The wallet's "bad input:" never follows a flag's name; each part is named once.
 		{[]string{"send", outsider, "1000", "--fee-rate", "2", "--max-fee-ratio", "-1", "--dry-run"}, exitUsage, "bad_max_fee_ratio", "must not be negative"},
 		{[]string{"tip", "schedule", outsider, "2100", "--every", "0d"}, exitUsage, "bad_every", "give a count"},
+		{[]string{"tip", "schedule", outsider, "2100", "--every", "99999d"}, exitUsage, "bad_every", `--every "99999d": give a count from 1 to 366 (a longer period is surely a typo)`},
+		{[]string{"tip", "schedule", outsider, "2100", "--every", "1w", "--until", "2020-01-01"}, exitUsage, "bad_input", "--until 2020-01-01 is before --start 2026-11-25: give an --until on or after the start"},
 		{[]string{"tip", "schedule", outsider, "2100", "--every", "1d", "--start", "2026-13-45"}, exitUsage, "bad_date", "YYYY-MM-DD"},
 		{[]string{"create", "--wallet", "c1", "--shamir", "5-of-3"}, exitUsage, "bad_shamir", `--shamir "5-of-3": the threshold`},
 		{[]string{"freeze", txid + ":-1"}, exitUsage, "bad_outpoint", "whole number from 0"},
@@ -396,6 +429,8 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"verify-message", outsider, "AUE=", "msg"}, exitError, "malformed_signature", "the signature is not a valid BIP322 signature: check that it was copied whole"},
 		{[]string{"verify-message", outsider, "fulAAAA", "msg"}, exitError, "malformed_signature", "the signature is not a valid BIP322 full signature: check that it was copied whole"},
 		{[]string{"verify-message", "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn", "AAAA", "msg"}, exitError, "malformed_signature", "the signature is not a valid legacy signature (it is 3 bytes, not 65): check that it was copied whole"},
+		// A well-formed signature of another message says what to check, not the script engine's words.
+		{[]string{"verify-message", ours, sig, "hellO"}, exitError, "invalid_signature", "invalid signature: it does not match this address and message: check that the message is exactly the signed text"},
 		{[]string{"label", "nothex", "x"}, exitUsage, "bad_label_target", `"nothex" is not a txid (64 hex characters), an outpoint (TXID:VOUT) or an address: check for a typo`},
 		{[]string{"sign-message", "nope", "msg"}, exitUsage, "bad_address", `not a bitcoin address: "nope"; check for a typo`},
 		{[]string{"send", lookalike, "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", "check for a typo"},
@@ -406,6 +441,26 @@ func TestWalkWrongInputs(t *testing.T) {
 		// BIP353 names that do not read: shown cut short, the fault in words.
 		{[]string{"send", "alice@example..com", "2100", "--fee-rate", "2", "--dry-run", "--offline"}, exitUsage, "bad_name", `"alice@example..com": a part of it is empty (two dots in a row?): check for a typo`},
 		{[]string{"tip", "add", strings.Repeat("a", 5000) + "@example.com", "2100"}, exitUsage, "bad_name", `"` + strings.Repeat("a", 40) + `...": "` + strings.Repeat("a", 40) + `..." is longer than a DNS label's 63 characters`},
+		// A currency amount needs the price of the moment: with --offline it is a usage mistake, and
+		// a currency sign says to write its code.
+		{[]string{"send", outsider, "5usd", "--fee-rate", "2", "--dry-run", "--offline"}, exitUsage, "offline", "a currency amount is converted at the price of the moment, which --offline does not ask for: drop --offline"},
+		{[]string{"tip", "add", outsider, "2eur", "--offline"}, exitUsage, "offline", "drop --offline, or give the amount in sat or btc"},
+		{[]string{"tip", "schedule", outsider, "5usd", "--every", "1w", "--offline"}, exitUsage, "offline", "drop --offline, or give the amount in sat or btc"},
+		{[]string{"receive", "--amount", "5usd", "--offline"}, exitUsage, "offline", "drop --offline"},
+		{[]string{"send", outsider, "$5", "--fee-rate", "2", "--dry-run", "--offline"}, exitUsage, "bad_amount", `bad amount "$5": write a currency by its code after the number, like 5usd or 2.50eur`},
+		{[]string{"tip", "add", outsider, "5€"}, exitUsage, "bad_amount", `bad amount "5€": write a currency by its code`},
+		// receive --silent says which flag does not go with it, and why.
+		{[]string{"receive", "--silent", "--qr"}, exitUsage, "bad_flag", "--qr does not go with --silent: satchel shows no QR code of a silent payment address; leave --qr out"},
+		{[]string{"receive", "--silent", "--amount", "5000"}, exitUsage, "bad_flag", "--amount does not go with --silent: a silent payment address carries no amount (the payer chooses it); leave --amount out"},
+		// wait: the address once, a huge txid cut short, numbers grouped.
+		{[]string{"wait", "--address", "nope"}, exitUsage, "bad_address", `--address: not a bitcoin address: "nope"; check for a typo`},
+		{[]string{"wait", "--txid", strings.Repeat("x", 3000)}, exitUsage, "bad_txid", `..." is not a txid (64 hex characters): check that it was copied whole`},
+		{[]string{"wait", "--txid", txid, "--confirmations", "99999"}, exitUsage, "bad_confirmations", "--confirmations must be from 0 to 10,000"},
+		// An amount where the address goes, or no address at all.
+		{[]string{"send", "1000", "--fee-rate", "2", "--dry-run", "--offline"}, exitUsage, "bad_address", `"1000" is an amount, not an address: give the address first, then the amount`},
+		{[]string{"tip", "add", "5usd"}, exitUsage, "bad_address", `"5usd" is an amount, not an address`},
+		{[]string{"send", "", "1000", "--fee-rate", "2", "--dry-run", "--offline"}, exitUsage, "bad_address", "the address is empty: give a bitcoin address"},
+		{[]string{"sign-message", " ", "hello"}, exitUsage, "bad_address", "the address is empty: give a bitcoin address"},
 		// Hostile text is shown escaped.
 		{[]string{"send", "\x1b[31mred", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", `\x1b[31mred`},
 		{[]string{"send", outsider, "1000\x1b[31m", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_amount", `\x1b`},
@@ -438,6 +493,9 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"balance", "--offline", "--datadir", badValue}, exitUsage, "bad_config", "fix it with: satchel config set gap-limit VALUE (or satchel config unset gap-limit)"},
 		// Folders, other kinds of files, huge values.
 		{[]string{"setup", "convert", dir, "--to", "descriptor"}, exitUsage, "bad_file", "is a folder"},
+		{[]string{"export", "setup", "--name", "a\nb"}, exitUsage, "bad_setup", `--name: invalid multisig setup: the wallet name holds a control character (U+000A): remove it`},
+		{[]string{"export", "setup", "--name", strings.Repeat("n", 70)}, exitUsage, "bad_setup", "--name: invalid multisig setup: the wallet name is longer than 64 characters: shorten it"},
+		{[]string{"gen-man", cut}, exitUsage, "bad_file", "cut.jsonl is a file, or part of that path is: give a folder for the man pages"},
 		{[]string{"setup", "convert", emptyFile, "--to", "descriptor"}, exitUsage, "bad_setup", "the file is empty: give a descriptor, BSMS record, Caravan JSON or Coldcard/Sparrow multisig file"},
 		{[]string{"create", "--wallet", "w", "--watch-only", "--setup", dir}, exitUsage, "bad_file", "is a folder"},
 		{[]string{"setup", "convert", write("photo.jpg", "\xff\xd8\xff\xe0\x00\x10JFIF\x00Name: x\n"), "--to", "caravan"}, exitUsage, "bad_setup", "photo.jpg: invalid multisig setup: the file is not text (a binary file?): give a descriptor"},
@@ -471,6 +529,10 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", "02" + strings.Repeat("1", 64)}, exitUsage, "bad_descriptor", `"021111111111111111111111..." is not an extended public key`},
 		{[]string{"restore", "--wallet", "m", "--multisig", "2", "--cosigner", "[73c5da0a/48h/1h/0h/2h]"}, exitUsage, "bad_descriptor", `"[73c5da0a/48h/1h/0h/2h]" is not an extended public key`},
 		{[]string{"create", "--wallet", "w", "--watch-only", "--descriptor", info.Descriptors.Receive, "--descriptor", info.Descriptors.Receive}, exitUsage, "bad_input", "two descriptors for chain /0/*: give one receive (/0/*) and one change (/1/*) descriptor"},
+		{[]string{"create", "--wallet", "w", "--watch-only", "--xpub", "nope"}, exitUsage, "bad_key", "--xpub: invalid extended key: wrong length or not base58: check that it was copied whole"},
+		{[]string{"create", "--wallet", "w", "--watch-only", "--xpub", plainTpub}, exitUsage, "bad_input", "an xpub or tpub does not say which addresses it makes: give --type tr, wpkh, sh-wpkh or pkh"},
+		{[]string{"create", "--wallet", "w", "--watch-only", "--xpub", plainTpub, "--type", "tr", "--fingerprint", "xyz"}, exitUsage, "bad_input", `--fingerprint "xyz": give the master key's fingerprint, 8 hex digits (like 73c5da0a)`},
+		{[]string{"create", "--wallet", "w", "--watch-only", "--xpub", plainTpub, "--descriptor", info.Descriptors.Receive}, exitUsage, "watch_only_key", "give only one of --descriptor, --xpub and --setup: each describes the whole wallet"},
 		{[]string{"create", "--wallet", "w", "--watch-only", "--descriptor", descLookalike}, exitUsage, "bad_descriptor", "character 28, 'Е' (U+0415), is not a plain letter, digit or sign: a look-alike from another alphabet? retype it"},
 		// Too few or too many arguments, and unknown commands: in words, with what to type.
 		{[]string{"label"}, exitUsage, "usage", "satchel: label needs 2 arguments (TXID|ADDRESS|OUTPOINT TEXT), and none was given: see satchel label --help"},
@@ -479,10 +541,17 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"receive", "extra"}, exitUsage, "usage", `satchel: receive takes no arguments, and "extra" was given`},
 		{[]string{"export", "nope"}, exitUsage, "usage", `satchel: export has no command "nope": use one of descriptors, setup, xpub`},
 		{[]string{"sned"}, exitUsage, "usage", `there is no command "sned": did you mean`},
+		{[]string{"wallets"}, exitUsage, "usage", `there is no command "wallets": each wallet is a folder of DATADIR/NETWORK (satchel info shows its folder); pick one with --wallet NAME`},
+		{[]string{"list"}, exitUsage, "usage", `there is no command "list": payments are listed by satchel history, coins by satchel utxos`},
+		{[]string{"message", "sign"}, exitUsage, "usage", `there is no command "message": use satchel sign-message or satchel verify-message`},
 		{[]string{"help", "nope"}, exitUsage, "usage", `there is no help topic "nope": see satchel --help for the commands`},
 		{[]string{"balance", "--ofline"}, exitUsage, "usage", "balance has no flag --ofline: did you mean --offline? (see satchel balance --help)"},
 		{[]string{"balance", "--offline", "-x"}, exitUsage, "usage", "balance has no flag -x (long flags start with --"},
 		{[]string{"balance", "---offline"}, exitUsage, "usage", `"---offline" is not a flag: write --name or --name=value`},
+		// A taken name says to choose another, never to remove the folder (that loses the wallet).
+		{[]string{"create"}, exitUsage, "wallet_exists", "regtest/default: choose another --wallet name (that wallet is left as it is)"},
+		{[]string{"restore", "--wallet", "b", "--offline", "--mnemonic-file", shortSeed}, exitUsage, "wallet_exists", "regtest/b: choose another --wallet name (that wallet is left as it is)"},
+		{[]string{"create", "--wallet", "b", "--watch-only", "--xpub", plainTpub, "--type", "tr"}, exitUsage, "wallet_exists", "choose another --wallet name (that wallet is left as it is)"},
 		// A --wallet that names no wallet lists those there are (a typo is the usual cause).
 		{[]string{"info", "--wallet", "nosuch"}, exitError, "no_wallet", `no such wallet: "nosuch" is not one of the wallets on regtest (b, default): check --wallet, or make it with: satchel create --wallet nosuch`},
 	} {

@@ -163,6 +163,10 @@ func parsePayee(net *chaincfg.Params, dest, amount, label string) (wallet.Paymen
 		return p, false, nil
 	}
 	a, err := address.Decode(dest, net)
+	if err != nil && amount == "" && dest != "" && isAmountText(dest) {
+		// "send 1000": the amount alone, the address forgotten.
+		return p, false, usagef("bad_address", fmt.Sprintf("%q is an amount, not an address: give the address first, then the amount", clipArg(dest)))
+	}
 	if err != nil {
 		return p, false, addressError(dest, err)
 	}

@@ -46,8 +46,11 @@ BIP21 bitcoin: URI carrying the amount and label when given. Works with no netwo
 				return err
 			}
 			if silent {
-				if amount != "" || qr {
-					return usagef("bad_flag", "receive --silent takes --label only: a silent-payment address carries no amount")
+				if amount != "" {
+					return usagef("bad_flag", "--amount does not go with --silent: a silent payment address carries no amount (the payer chooses it); leave --amount out")
+				}
+				if qr {
+					return usagef("bad_flag", "--qr does not go with --silent: satchel shows no QR code of a silent payment address; leave --qr out and copy the address as printed")
 				}
 				return a.receiveSilent(cmd, label)
 			}

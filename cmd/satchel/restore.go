@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -60,7 +61,7 @@ written unless the passphrase opens the keystore and the file is intact.`,
 				return err
 			}
 			if _, err := os.Stat(dir); err == nil {
-				return fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", wallet.ErrExists, dir)
+				return fmt.Errorf("%w: %s: choose another --wallet name (that wallet is left as it is)", wallet.ErrExists, dir)
 			}
 			raw, err := a.readMnemonic(mnemonicFile)
 			if err != nil {
@@ -143,6 +144,13 @@ func (a *App) readMnemonic(file string) ([]byte, error) {
 	}
 	if len(b) > max {
 		return nil, usagef("bad_mnemonic", "the seed words input is longer than 4 KiB: give only the words")
+	}
+	// Nothing at all is a file or pipe left empty, not a mnemonic of 0 words.
+	if len(bytes.TrimSpace(b)) == 0 {
+		if file != "" {
+			return nil, usagef("bad_mnemonic", fmt.Sprintf("--mnemonic-file %s is empty: write the seed words in it, in order, separated by spaces", file))
+		}
+		return nil, usagef("bad_mnemonic", "no seed words on stdin: give --mnemonic-file FILE, pipe the words (satchel restore < words.txt), or run on a terminal to be asked for them")
 	}
 	return b, nil
 }

@@ -168,7 +168,7 @@ func (a *App) createShamir(cmd *cobra.Command, o shamirOptions) error {
 		return err
 	}
 	if _, err := os.Stat(dir); err == nil {
-		return fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", wallet.ErrExists, dir)
+		return fmt.Errorf("%w: %s: choose another --wallet name (that wallet is left as it is)", wallet.ErrExists, dir)
 	}
 	pass, err := a.passphrase(true)
 	if err != nil {
@@ -432,7 +432,7 @@ func (a *App) restoreShamir(cmd *cobra.Command, file string) error {
 		return err
 	}
 	if _, err := os.Stat(dir); err == nil {
-		return fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", wallet.ErrExists, dir)
+		return fmt.Errorf("%w: %s: choose another --wallet name (that wallet is left as it is)", wallet.ErrExists, dir)
 	}
 	var set wallet.ShareSet
 	if err := a.readShares(file, &set); err != nil {

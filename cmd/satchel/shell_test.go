@@ -397,6 +397,9 @@ func TestDynamicCompletion(t *testing.T) {
 			free = append(free, u.OutPoint)
 		}
 	}
+	c.mustRun("", "tip", "schedule", "bcrt1qqyt0r5eaaer3n0frs9eh7hs6n4hctsksnhdj3h", "2100", "--every", "1w", "--start", "2027-01-01")
+	c.mustRun("", "tip", "schedule", "bcrt1qqyt0r5eaaer3n0frs9eh7hs6n4hctsksnhdj3h", "2100", "--every", "1w", "--start", "2027-01-01")
+	c.mustRun("", "tip", "schedule", "cancel", "sched-1")
 	hist := c.history("default")
 	pendingOut := ""
 	for _, h := range hist {
@@ -424,6 +427,7 @@ func TestDynamicCompletion(t *testing.T) {
 		{"config keys", []string{"config", "get", ""}, append(settingKeys(), limitKeys...)},
 		{"config values", []string{"config", "set", "unit", ""}, []string{"sat", "btc"}},
 		{"wait --label", []string{"wait", "--label", ""}, []string{"coffee"}},
+		{"tip schedule cancel: schedules not cancelled", []string{"tip", "schedule", "cancel", ""}, []string{"sched-2"}},
 		{"other wallet: empty", []string{"freeze", "--wallet", "savings", ""}, nil},
 		{"missing wallet: nothing, quietly", []string{"freeze", "--wallet", "nosuch", ""}, nil},
 	} {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -194,6 +195,9 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 				return err
 			}
 			s, queued, err := w.AddSchedule(req, a.converter(cmd.Context(), w))
+			if a.flags.offline && errors.Is(err, fiat.ErrUnreachable) {
+				return offlineFiat() // an occurrence due now needs the price
+			}
 			if err != nil {
 				return priceErr(err)
 			}
@@ -293,7 +297,7 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 // printSchedules shows the schedules as a table, as tip list shows the queue: a header row,
 // amounts right-aligned, the payee's name when it has one, ended and cancelled ones dim.
 func (a *App) printSchedules(out []scheduleJSON) error {
-	t := newTable("ID", "STATUS", "AMOUNT", "EVERY", "NEXT", "PAYEE", "LABEL")
+	t := newTable("ID", "STATUS", "AMOUNT", "EVERY", "NEXT", "UNTIL", "PAYEE", "LABEL")
 	t.alignRight(2)
 	for _, s := range out {
 		row := stylePlain
@@ -304,12 +308,16 @@ func (a *App) printSchedules(out []scheduleJSON) error {
 		if s.NextDue != nil {
 			next = *s.NextDue
 		}
+		until := "-"
+		if s.Until != nil {
+			until = *s.Until
+		}
 		payee := s.Address
 		if s.Name != "" {
 			payee = s.Name
 		}
 		t.add(txt(s.ID).in(row), txt(s.Status).in(row), txt(scheduleAmountText(a, s)).in(row), txt(s.Every).in(row),
-			txt(next).in(row), txt(payee).in(row), txt(s.Label).in(row))
+			txt(next).in(row), txt(until).in(row), txt(payee).in(row), txt(s.Label).in(row))
 	}
 	return t.write(a)
 }

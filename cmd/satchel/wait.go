@@ -84,7 +84,7 @@ commands run meanwhile.`,
 				return usagef("wait_target", "wait needs exactly one of --address, --label or --txid")
 			}
 			if confs < 0 || confs > 10000 {
-				return usagef("bad_confirmations", "--confirmations must be between 0 and 10000")
+				return usagef("bad_confirmations", "--confirmations must be from 0 to 10,000")
 			}
 			if timeout < 0 {
 				return usagef("bad_timeout", "--timeout must not be negative")
@@ -96,7 +96,7 @@ commands run meanwhile.`,
 			if txid != "" {
 				h, err := chainhash.NewHashFromStr(txid)
 				if err != nil || len(txid) != 64 {
-					return usagef("bad_txid", fmt.Sprintf("--txid %q is not a txid (64 hex characters)", txid))
+					return usagef("bad_txid", fmt.Sprintf("--txid %q is not a txid (64 hex characters): check that it was copied whole", clipArg(txid)))
 				}
 				t.txid = h
 				if !cmd.Flags().Changed("confirmations") {
@@ -281,7 +281,7 @@ func (a *App) waitScripts(w *wallet.Wallet, t waitTarget) (map[string]string, er
 	case t.address != "":
 		ad, err := decodeAddress(t.address, w)
 		if err != nil {
-			return nil, usagef("bad_address", fmt.Sprintf("--address %q: %v", t.address, err))
+			return nil, usagef("bad_address", fmt.Sprintf("--address: %v", err))
 		}
 		mine, err := w.OwnsScript(ad.PkScript)
 		if err != nil {

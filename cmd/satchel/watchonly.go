@@ -71,8 +71,11 @@ func (a *App) runCreateWatchOnly(cmd *cobra.Command, wo *watchOnlyFlags, typ str
 			given++
 		}
 	}
-	if given != 1 {
+	if given == 0 {
 		return true, usagef("watch_only_key", "--watch-only needs one of --descriptor (one or two), --xpub or --setup FILE")
+	}
+	if given > 1 {
+		return true, usagef("watch_only_key", "give only one of --descriptor, --xpub and --setup: each describes the whole wallet")
 	}
 	if wo.tokenFile != "" && !f.Changed("setup") {
 		return true, usagef("usage", "--token-file goes with --setup FILE (an encrypted BSMS record)")
@@ -94,7 +97,7 @@ func (a *App) runCreateWatchOnly(cmd *cobra.Command, wo *watchOnlyFlags, typ str
 		return true, err
 	}
 	if _, err := os.Stat(dir); err == nil {
-		return true, fmt.Errorf("%w: %s (choose another --wallet name, or remove that folder)", wallet.ErrExists, dir)
+		return true, fmt.Errorf("%w: %s: choose another --wallet name (that wallet is left as it is)", wallet.ErrExists, dir)
 	}
 	o := wallet.WatchOnlyOptions{Dir: dir, Network: a.flags.network,
 		Descriptors: wo.descriptors, Xpub: wo.xpub, Type: st, Fingerprint: wo.fingerprint, Now: a.Now()}

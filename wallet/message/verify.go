@@ -158,14 +158,16 @@ func runScript(toSign *wire.MsgTx, pkScript []byte) error {
 		err = vm.Execute()
 	}
 	if err != nil {
-		why := err.Error()
-		if why == "" { // the engine's taproot errors can be empty
-			why = "script check failed"
-		}
-		return fmt.Errorf("%w: %s", ErrInvalidSignature, why)
+		// The engine's reason ("signature not empty on failed checksig") speaks of scripts;
+		// what the person can check is the message, the address and the copy.
+		return errMismatch
 	}
 	return nil
 }
+
+// errMismatch is a well-formed signature that does not verify: almost always a message that
+// differs from the signed text by a character, or another address.
+var errMismatch = fmt.Errorf("%w: it does not match this address and message: check that the message is exactly the signed text (every space and line break) and that the address is the signer's", ErrInvalidSignature)
 
 // Legacy compact signature headers: 27 + recovery id, plus 4 for a compressed key. 35..42 are
 // the segwit headers some wallets (BIP137) use, which BIP322 does not allow.
@@ -192,7 +194,7 @@ func verifyLegacy(msg, pkScript []byte, body string) error {
 	}
 	pub, compressed, err := ecdsa.RecoverCompact(raw, legacyHash(msg))
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalidSignature, err)
+		return errMismatch // no key signed this message with it
 	}
 	ser := pub.SerializeUncompressed()
 	if compressed {
@@ -200,7 +202,7 @@ func verifyLegacy(msg, pkScript []byte, body string) error {
 	}
 	// A P2PKH script is OP_DUP OP_HASH160 <20 bytes> OP_EQUALVERIFY OP_CHECKSIG.
 	if !bytes.Equal(address.Hash160(ser), pkScript[3:23]) {
-		return fmt.Errorf("%w: signed by another key", ErrInvalidSignature)
+		return errMismatch // another message, or another key
 	}
 	return nil
 }

@@ -184,6 +184,10 @@ func (k Key) validate(wantVersion [4]byte, network string) error {
 	return nil
 }
 
+// CheckName checks a wallet name as Validate does, so a command can refuse a name the user typed
+// before it opens anything.
+func CheckName(name string) error { return checkName("the wallet name", name) }
+
 // checkName refuses control characters (a newline would add lines to a Coldcard file) and
 // overlong names.
 func checkName(what, name string) error {
@@ -191,11 +195,11 @@ func checkName(what, name string) error {
 		return invalidf("%s is not UTF-8", what)
 	}
 	if utf8.RuneCountInString(name) > MaxNameLen {
-		return invalidf("%s is longer than %d characters", what, MaxNameLen)
+		return invalidf("%s is longer than %d characters: shorten it", what, MaxNameLen)
 	}
 	for _, r := range name {
 		if unicode.IsControl(r) {
-			return invalidf("%s holds a control character (%U)", what, r)
+			return invalidf("%s holds a control character (%U): remove it", what, r)
 		}
 	}
 	return nil
