@@ -311,6 +311,9 @@ func TestTipAddInACurrencyRetriedWithTheSameID(t *testing.T) {
 	if got := decodeJSON[[]tipJSON](t, c.mustRun("", "tip", "list", "--json").out); len(got) != 1 || got[0].Amount != 2000 {
 		t.Errorf("queue: %+v", got)
 	}
+	if r := c.mustRun("", "tip", "list"); !strings.Contains(r.out, "  2,000 sat (2.00 USD)  ") {
+		t.Errorf("tip list does not show the amount as typed:\n%s", r.out)
+	}
 	ps2 := newPriceServer(t)
 	c.env["SATCHEL_PRICE_SOURCE"] = ps2.url()
 	ps2.set(c.now.Add(-5*time.Second), "125000")
