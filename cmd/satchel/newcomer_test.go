@@ -501,3 +501,30 @@ func TestOfflinePlanAsksForFeeRateNamingOffline(t *testing.T) {
 		t.Errorf("no backend: %q", r.err)
 	}
 }
+
+// version, help and completion scripts read no setting: a bad variable or config file does not
+// stop them (they are what one reaches for when something is wrong), while other commands stop.
+func TestBadSettingsDoNotStopHelpAndVersion(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	global := filepath.Join(t.TempDir(), "global.toml")
+	if err := os.WriteFile(global, []byte("dns-resolver = \"127.0.0.1:70000\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []map[string]string{{"SATCHEL_FIAT": "XYZ"}, {"SATCHEL_CONFIG": global}} {
+		for k, v := range bad {
+			c.env[k] = v
+		}
+		for _, args := range [][]string{{"version"}, {"help", "tip"}, {"completion", "bash"}, {"tip", "--help"}} {
+			if r := c.run("", args...); r.code != 0 || r.out == "" {
+				t.Errorf("%v with %v: exit %d %q", args, bad, r.code, r.err)
+			}
+		}
+		if r := c.run("", "tip", "list"); r.code != exitUsage {
+			t.Errorf("tip list with %v: exit %d", bad, r.code)
+		}
+		for k := range bad {
+			delete(c.env, k)
+		}
+	}
+}
