@@ -528,3 +528,15 @@ func TestBadSettingsDoNotStopHelpAndVersion(t *testing.T) {
 		}
 	}
 }
+
+// tip schedule cancel given a queued tip's ID says how to take that one out, as tip cancel
+// given a schedule's does.
+func TestScheduleCancelOfATipSaysHowToCancelIt(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	id := strings.TrimSpace(c.mustRun("", "tip", "add", outsider, "2100").out)
+	r := c.run("", "tip", "schedule", "cancel", id)
+	if want := "satchel: " + id + " is a queued tip, not a recurring one: take it out with satchel tip cancel " + id + "\n"; r.code != exitUsage || r.err != want {
+		t.Fatalf("exit %d %q, want %q", r.code, r.err, want)
+	}
+}
