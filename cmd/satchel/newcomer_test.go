@@ -539,4 +539,10 @@ func TestScheduleCancelOfATipSaysHowToCancelIt(t *testing.T) {
 	if want := "satchel: " + id + " is a queued tip, not a recurring one: take it out with satchel tip cancel " + id + "\n"; r.code != exitUsage || r.err != want {
 		t.Fatalf("exit %d %q, want %q", r.code, r.err, want)
 	}
+	// One occurrence of a schedule: both ways are named.
+	c.mustRun("", "tip", "schedule", outsider, "2100", "--every", "1w", "--start", "2026-11-25")
+	r = c.run("", "tip", "schedule", "cancel", "sched-1@2026-11-25")
+	if want := "satchel: sched-1@2026-11-25 is one occurrence of sched-1: stop the schedule with satchel tip schedule cancel sched-1, or take out this occurrence alone with satchel tip cancel sched-1@2026-11-25\n"; r.code != exitUsage || r.err != want {
+		t.Fatalf("an occurrence: exit %d %q, want %q", r.code, r.err, want)
+	}
 }
