@@ -136,6 +136,17 @@ func (w *Wallet) CancelSchedule(id string) (s store.Schedule, n int, already boo
 		var err error
 		s, err = tx.Schedule(id)
 		if store.IsNotFound(err) {
+			// A queued tip's id given here: say which command takes it out, as CancelTip does
+			// for a schedule's.
+			if _, terr := tx.Tip(id); terr == nil {
+				if sched, _, ok := strings.Cut(id, "@"); ok {
+					if _, serr := tx.Schedule(sched); serr == nil {
+						return fmt.Errorf("%w: %s is one occurrence of %s: stop the schedule with satchel tip schedule cancel %s, or take out this occurrence alone with satchel tip cancel %s",
+							ErrBadInput, id, sched, sched, id)
+					}
+				}
+				return fmt.Errorf("%w: %s is a queued tip, not a recurring one: take it out with satchel tip cancel %s", ErrBadInput, id, id)
+			}
 			return fmt.Errorf("%w: no schedule %q (see: satchel tip schedule list)", ErrBadInput, id)
 		}
 		if err != nil {

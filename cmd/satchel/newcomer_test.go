@@ -311,6 +311,9 @@ func TestTipAddInACurrencyRetriedWithTheSameID(t *testing.T) {
 	if got := decodeJSON[[]tipJSON](t, c.mustRun("", "tip", "list", "--json").out); len(got) != 1 || got[0].Amount != 2000 {
 		t.Errorf("queue: %+v", got)
 	}
+	if r := c.mustRun("", "tip", "list"); !strings.Contains(r.out, "  2,000 sat (2.00 USD)  ") {
+		t.Errorf("tip list does not show the amount as typed:\n%s", r.out)
+	}
 	ps2 := newPriceServer(t)
 	c.env["SATCHEL_PRICE_SOURCE"] = ps2.url()
 	ps2.set(c.now.Add(-5*time.Second), "125000")
@@ -496,5 +499,50 @@ func TestOfflinePlanAsksForFeeRateNamingOffline(t *testing.T) {
 	delete(c.env, "SATCHEL_BACKEND")
 	if r := c.run("", "send", outsider, "1000", "--dry-run"); !strings.HasSuffix(r.err, "satchel: no backend to estimate the fee: give --fee-rate SAT_PER_VB\n") {
 		t.Errorf("no backend: %q", r.err)
+	}
+}
+
+// version, help and completion scripts read no setting: a bad variable or config file does not
+// stop them (they are what one reaches for when something is wrong), while other commands stop.
+func TestBadSettingsDoNotStopHelpAndVersion(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	global := filepath.Join(t.TempDir(), "global.toml")
+	if err := os.WriteFile(global, []byte("dns-resolver = \"127.0.0.1:70000\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []map[string]string{{"SATCHEL_FIAT": "XYZ"}, {"SATCHEL_CONFIG": global}} {
+		for k, v := range bad {
+			c.env[k] = v
+		}
+		for _, args := range [][]string{{"version"}, {"help", "tip"}, {"completion", "bash"}, {"tip", "--help"}} {
+			if r := c.run("", args...); r.code != 0 || r.out == "" {
+				t.Errorf("%v with %v: exit %d %q", args, bad, r.code, r.err)
+			}
+		}
+		if r := c.run("", "tip", "list"); r.code != exitUsage {
+			t.Errorf("tip list with %v: exit %d", bad, r.code)
+		}
+		for k := range bad {
+			delete(c.env, k)
+		}
+	}
+}
+
+// tip schedule cancel given a queued tip's ID says how to take that one out, as tip cancel
+// given a schedule's does.
+func TestScheduleCancelOfATipSaysHowToCancelIt(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	id := strings.TrimSpace(c.mustRun("", "tip", "add", outsider, "2100").out)
+	r := c.run("", "tip", "schedule", "cancel", id)
+	if want := "satchel: " + id + " is a queued tip, not a recurring one: take it out with satchel tip cancel " + id + "\n"; r.code != exitUsage || r.err != want {
+		t.Fatalf("exit %d %q, want %q", r.code, r.err, want)
+	}
+	// One occurrence of a schedule: both ways are named.
+	c.mustRun("", "tip", "schedule", outsider, "2100", "--every", "1w", "--start", "2026-11-25")
+	r = c.run("", "tip", "schedule", "cancel", "sched-1@2026-11-25")
+	if want := "satchel: sched-1@2026-11-25 is one occurrence of sched-1: stop the schedule with satchel tip schedule cancel sched-1, or take out this occurrence alone with satchel tip cancel sched-1@2026-11-25\n"; r.code != exitUsage || r.err != want {
+		t.Fatalf("an occurrence: exit %d %q, want %q", r.code, r.err, want)
 	}
 }

@@ -228,7 +228,8 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 	// does, named in the words config set uses (SATCHEL_FIAT "XYZ": is not a currency code...):
 	// read only where it is used, a typo such as SATCHEL_FIAT=XYZ went unnoticed (no fiat
 	// shown, and no word why). The config commands still run, to show and change the files.
-	if !a.lenientConfig {
+	settingsFree := readsNoSetting(cmd)
+	if !a.lenientConfig && !settingsFree {
 		for _, d := range settings {
 			if v := a.Getenv(d.env); v != "" && (d.flag == "" || a.settingFlag(d.key) == "") {
 				if _, _, err := a.lookupSetting("", d.key); err != nil {
@@ -240,6 +241,9 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 	// Units are case-blind, as amounts are (2100SAT, 0.1BTC): --unit BTC is --unit btc.
 	a.flags.unit = strings.ToLower(a.flags.unit)
 	for _, key := range []string{"network", "wallet", "gap-limit", "unit"} {
+		if settingsFree {
+			break
+		}
 		v, _, err := a.lookupSetting("", key)
 		if err != nil {
 			return err
@@ -273,6 +277,21 @@ func (a *App) resolveGlobals(cmd *cobra.Command) error {
 		a.flags.jqCode = code
 	}
 	return nil
+}
+
+// readsNoSetting says whether cmd works without the settings: version, help, completion
+// scripts and man pages are what one reaches for when something is wrong, so a bad value in a
+// config file or a variable must not stop them.
+func readsNoSetting(cmd *cobra.Command) bool {
+	for c := cmd; c != nil && c.Parent() != nil; c = c.Parent() {
+		if c.Parent().Parent() == nil {
+			switch c.Name() {
+			case "version", "help", "completion", "gen-man":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // humanError says in a person's words what a few errors from below mean; the exit code and

@@ -20,7 +20,11 @@ func (a *App) printTips(tips []tipJSON) error {
 			due = a.fmtTime(*j.By)
 			due = due[:len(due)-3] + " (" + untilText(j.By.Sub(now)) + ")"
 		}
-		t.add(txt(j.ID).in(row), txt(j.Status).in(row), txt(a.fmtAmount(j.Amount)).in(row), txt(due).in(row),
+		amount := a.fmtAmount(j.Amount)
+		if j.Fiat != "" {
+			amount += " (" + j.Fiat + ")" // as typed: the satoshis are its conversion when queued
+		}
+		t.add(txt(j.ID).in(row), txt(j.Status).in(row), txt(amount).in(row), txt(due).in(row),
 			txt(j.Address).in(row), txt(j.Label).in(row))
 	}
 	return t.write(a)
