@@ -730,6 +730,28 @@ func TestUnreachableResolverInWords(t *testing.T) {
 	}
 }
 
+// A price source that is not listening is named with its HOST:PORT and the reason in words, and
+// what to do; exit 5 for a payment in a currency, a warning for values shown.
+func TestUnreachablePriceSourceInWords(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.mustRun("", "config", "set", "price-source", "http://"+addr+"/api/v1/prices")
+	c.mustRun("", "config", "set", "fiat", "USD")
+	want := "satchel: cannot reach the price source at " + addr + " (connection refused): is it up? check satchel config set price-source URL, or give the amount in sat or btc\n"
+	if r := c.run("", "send", outsider, "5usd", "--fee-rate", "2", "--dry-run"); r.code != exitBackend || !strings.HasSuffix(r.err, want) || strings.Contains(r.err, "dial tcp") {
+		t.Errorf("send 5usd: exit %d %q", r.code, r.err)
+	}
+	if r := c.run("", "history", "--offline", "--fiat-at", "now"); !strings.Contains(r.err, "warning: price unavailable: --offline asks for no price\n") {
+		t.Errorf("history --fiat-at now --offline: %q", r.err)
+	}
+}
+
 // objectKeySeqs lists the key sequence of every object of a JSON text (several documents, one a
 // line, allowed), in the order the objects close.
 func objectKeySeqs(t *testing.T, text string) []string {
