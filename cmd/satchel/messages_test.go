@@ -525,6 +525,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"create", "--wallet", "m", "--multisig", "20", "--cosigner", keyB}, exitUsage, "bad_threshold", "the threshold must be 1 to 2 (the seed's key and 1 cosigner)"},
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", tpubLookalike}, exitUsage, "bad_descriptor", "--cosigner #1: character 28, 'Е' (U+0415), is not a plain letter"},
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", strings.Replace(keyB, "tpub", "xpub", 1)}, exitUsage, "bad_descriptor", "--cosigner #1: invalid extended key: checksum does not match (a character is wrong)"},
+		{append([]string{"create", "--wallet", "m", "--multisig", "2"}, slices.Repeat([]string{"--cosigner", keyB}, 15)...), exitUsage, "bad_input", "16 keys (the seed's and 15 cosigners); at most 15: give at most 14 --cosigner keys"},
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", "nope"}, exitUsage, "bad_descriptor", `--cosigner #1: "nope" is not an extended public key: give the member's key as satchel export xpub --multisig prints it`},
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", "02" + strings.Repeat("1", 64)}, exitUsage, "bad_descriptor", `"021111111111111111111111..." is not an extended public key`},
 		{[]string{"restore", "--wallet", "m", "--multisig", "2", "--cosigner", "[73c5da0a/48h/1h/0h/2h]"}, exitUsage, "bad_descriptor", `"[73c5da0a/48h/1h/0h/2h]" is not an extended public key`},
