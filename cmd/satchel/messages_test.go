@@ -495,6 +495,8 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"setup", "convert", dir, "--to", "descriptor"}, exitUsage, "bad_file", "is a folder"},
 		{[]string{"export", "setup", "--name", "a\nb"}, exitUsage, "bad_setup", `--name: invalid multisig setup: the wallet name holds a control character (U+000A): remove it`},
 		{[]string{"export", "setup", "--name", strings.Repeat("n", 70)}, exitUsage, "bad_setup", "--name: invalid multisig setup: the wallet name is longer than 64 characters: shorten it"},
+		{[]string{"setup", "convert", write("vault.json", `{"name":"x","quorum":{"requiredSigners":"two"}}`), "--to", "descriptor"}, exitUsage, "bad_setup", "field quorum.requiredSigners should be a whole number"},
+		{[]string{"setup", "convert", write("cut-vault.json", `{"name":"x",`), "--to", "descriptor"}, exitUsage, "bad_setup", "the JSON ends too early (cut short?): check that the file was copied whole"},
 		{[]string{"gen-man", cut}, exitUsage, "bad_file", "cut.jsonl is a file, or part of that path is: give a folder for the man pages"},
 		{[]string{"setup", "convert", emptyFile, "--to", "descriptor"}, exitUsage, "bad_setup", "the file is empty: give a descriptor, BSMS record, Caravan JSON or Coldcard/Sparrow multisig file"},
 		{[]string{"create", "--wallet", "w", "--watch-only", "--setup", dir}, exitUsage, "bad_file", "is a folder"},
