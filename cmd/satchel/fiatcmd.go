@@ -173,7 +173,7 @@ func (a *App) convertPays(ctx context.Context, w *wallet.Wallet, pays []wallet.P
 	a.fx.quotes = append(a.fx.quotes, q...)
 	for i := range pays {
 		if pays[i].Fiat != nil && pays[i].Amount < pays[i].Type.DustLimit() {
-			return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%s is %s, below the dust limit of %s for a %s (nodes do not relay smaller outputs)",
+			return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%s is %s, below the dust limit of %s for a %s (nodes do not relay smaller outputs): give a larger amount",
 				pays[i].Fiat, fmtSat(int64(pays[i].Amount)), fmtSat(int64(pays[i].Type.DustLimit())), pays[i].Type.AddressKind())}
 		}
 	}
