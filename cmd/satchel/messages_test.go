@@ -437,6 +437,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"send", lookalike, "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", "check for a typo"},
 		{[]string{"send", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "wrong_network", "is for mainnet"},
 		{[]string{"tip", "add", strings.Repeat("x", 10_000), "2100"}, exitUsage, "bad_address", "too short or too long"},
+		{[]string{"send", "sp1qqgste7k9hx0qftg6qmwlkqtwuy6cycyavzmzj85c6qdfhjdpdjtdgqjuexzk6murw56suy3e0rd2cgqvycxttddwsvgxe2usfpxumr70xc9pkqwv", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "wrong_network", "silent payment address sp1qqgste7... is for mainnet, but this wallet is on regtest"},
 		{[]string{"send", "sp1qq", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", `not a silent payment address: "sp1qq": it is too short or too long; check for a typo`},
 		{[]string{"send", "tsp1qqqqqqqqqqqqqqq", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", "its checksum does not match"},
 		// BIP353 names that do not read: shown cut short, the fault in words.
