@@ -247,6 +247,10 @@ func TestWaitShowsAOneLineStatusOnATerminal(t *testing.T) {
 	if strings.Count(r.err, "\n") != 1 {
 		t.Fatalf("the status is not one line rewritten in place: %q", r.err)
 	}
+	// Giving up says what to do next.
+	if !strings.HasSuffix(r.err, "satchel: timed out after 1s waiting for a payment to "+addr+": run wait again, or give a longer --timeout (0 waits for ever)\n") {
+		t.Errorf("timeout: %q", r.err)
+	}
 }
 
 func TestWrongInputsSayWhatToDo(t *testing.T) {
