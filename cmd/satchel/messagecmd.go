@@ -46,7 +46,7 @@ func describeTimeLock(tl message.TimeLock) string {
 	var parts []string
 	if tl.LockTime != 0 && tl.Sequence != wire.MaxTxInSequenceNum {
 		if tl.LockTime < txscript.LockTimeThreshold {
-			parts = append(parts, fmt.Sprintf("from block %d", tl.LockTime))
+			parts = append(parts, fmt.Sprintf("from block %s", groupDigits(int64(tl.LockTime))))
 		} else {
 			parts = append(parts, "from "+time.Unix(int64(tl.LockTime), 0).UTC().Format(time.RFC3339))
 		}

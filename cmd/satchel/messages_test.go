@@ -680,6 +680,11 @@ func TestPluralsInTextOutput(t *testing.T) {
 	if r := c.mustRun("", "backup", "export", filepath.Join(dir, "b2.json")); !strings.Contains(r.out, ", 1 label, 0 frozen coins)") {
 		t.Errorf("backup export with a label: %q", r.out)
 	}
+	// A schedule due today has queued one tip: cancelling it says "1 queued tip".
+	c.mustRun("", "tip", "schedule", outsider, "2100", "--every", "1w")
+	if r := c.mustRun("", "tip", "schedule", "cancel", "sched-1"); r.out != "sched-1 cancelled (1 queued tip cancelled with it)\n" {
+		t.Errorf("tip schedule cancel: %q", r.out)
+	}
 }
 
 // A backend that is not listening is named with its HOST:PORT and the reason in words, with

@@ -293,7 +293,7 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 			if a.flags.json {
 				return a.printJSON(scheduleOut(s))
 			}
-			fmt.Fprintf(a.Out, "%s cancelled (%d queued tips cancelled with it)\n", s.ID, n)
+			fmt.Fprintf(a.Out, "%s cancelled (%s cancelled with it)\n", s.ID, count(n, "queued tip", "queued tips"))
 			return nil
 		},
 	}
