@@ -153,7 +153,7 @@ func (o *MultisigOptions) Check(network string) error {
 // readCosigners parses and checks the --cosigner keys, in the order given.
 func readCosigners(texts []string, own *keys.Cosigner, net *chaincfg.Params) ([]keys.Cosigner, error) {
 	if n := len(texts) + 1; n > txbuilder.MaxMultisigKeys {
-		return nil, fmt.Errorf("%w: %w: %d keys (the seed's and %d cosigners); at most %d", ErrBadInput, keys.ErrMultisig, n, n-1, txbuilder.MaxMultisigKeys)
+		return nil, fmt.Errorf("%w: %w: %d keys (the seed's and %d cosigners); at most %d: give at most %d --cosigner keys", ErrBadInput, keys.ErrMultisig, n, n-1, txbuilder.MaxMultisigKeys, txbuilder.MaxMultisigKeys-1)
 	}
 	var cs []keys.Cosigner
 	for i, s := range texts {

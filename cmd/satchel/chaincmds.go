@@ -103,7 +103,7 @@ this one only syncs.`,
 				fmt.Fprintf(a.Out, "payment %s was not reported by the backend: broadcast again (satchel abandon %s gives it up)\n", id, id)
 			}
 			if s := out.Silent; s != nil {
-				fmt.Fprintf(a.Out, "silent payments: scanned through height %d (%s now), %s found\n", s.Height, count(s.Blocks, "block", "blocks"), count(s.Found, "output", "outputs"))
+				fmt.Fprintf(a.Out, "silent payments: scanned through height %s (%s this time), %s found\n", groupDigits(int64(s.Height)), count(s.Blocks, "block", "blocks"), count(s.Found, "output", "outputs"))
 			}
 			return nil
 		},

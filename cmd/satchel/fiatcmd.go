@@ -12,6 +12,8 @@ import (
 
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
+	"github.com/satchel-wallet/satchel/wallet/chain"
+	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 	"github.com/satchel-wallet/satchel/wallet/fiat"
 )
 
@@ -130,6 +132,9 @@ func priceErr(err error) error {
 	case errors.Is(err, fiat.ErrBadPrice):
 		return usagef("price_refused", err.Error())
 	case errors.Is(err, fiat.ErrUnreachable):
+		if why, ok := priceTrouble(err); ok {
+			err = &wrappedMessage{msg: why + ": is it up? check satchel config set price-source URL, or give the amount in sat or btc", err: err}
+		}
 		return &codedError{exit: exitBackend, code: "price_unreachable", err: err}
 	}
 	return err
@@ -139,6 +144,16 @@ func priceErr(err error) error {
 // a usage mistake (exit 2) rather than a price source that did not answer (exit 5).
 func offlineFiat() error {
 	return usagef("offline", "a currency amount is converted at the price of the moment, which --offline does not ask for: drop --offline, or give the amount in sat or btc")
+}
+
+// priceTrouble says where and why, in a word, no connection to the price source could be made,
+// as for a backend, instead of Go's "Get ...: dial tcp ..." chain.
+func priceTrouble(err error) (string, bool) {
+	addr, reason, ok := netutil.DialFailure(fmt.Errorf("%w: %w", chain.ErrUnreachable, err))
+	if !ok || addr == "" {
+		return "", false
+	}
+	return fmt.Sprintf("cannot reach the price source at %s (%s)", addr, reason), true
 }
 
 // convertPays converts the fiat amounts among pays at the price of the moment and keeps the
@@ -161,7 +176,7 @@ func (a *App) convertPays(ctx context.Context, w *wallet.Wallet, pays []wallet.P
 	a.fx.quotes = append(a.fx.quotes, q...)
 	for i := range pays {
 		if pays[i].Fiat != nil && pays[i].Amount < pays[i].Type.DustLimit() {
-			return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%s is %s, below the dust limit of %s for a %s (nodes do not relay smaller outputs)",
+			return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%s is %s, below the dust limit of %s for a %s (nodes do not relay smaller outputs): give a larger amount",
 				pays[i].Fiat, fmtSat(int64(pays[i].Amount)), fmtSat(int64(pays[i].Type.DustLimit())), pays[i].Type.AddressKind())}
 		}
 	}
@@ -314,7 +329,13 @@ func (a *App) historyFiat(ctx context.Context, w *wallet.Wallet, at string) (fun
 			_, err = p.Rate(cur, a.Now())
 		}
 		if err != nil {
-			a.warn("price_unavailable", "price unavailable: "+err.Error())
+			why := err.Error()
+			if w, ok := priceTrouble(err); ok {
+				why = w
+			} else if a.flags.offline {
+				why = "--offline asks for no price"
+			}
+			a.warn("price_unavailable", "price unavailable: "+why)
 		}
 		return func(h *historyJSON) {
 			var f *fiatJSON

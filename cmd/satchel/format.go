@@ -135,6 +135,10 @@ func isAddressDecodeError(err error) bool {
 // bech32 decoder's words ("invalid separator index 2") become what a person can check.
 func silentAddressError(s string, err error) error {
 	msg := err.Error()
+	if errors.Is(err, silentpay.ErrWrongNetwork) {
+		// As for other addresses: its own code, the sentinel's words not repeated.
+		return usagef("wrong_network", "silent payment address "+strings.TrimPrefix(msg, silentpay.ErrWrongNetwork.Error()+": "))
+	}
 	if !errors.Is(err, silentpay.ErrInvalidAddress) {
 		return usagef("bad_address", "silent payment address: "+msg)
 	}

@@ -109,7 +109,7 @@ func TestIntegrationFiatSend(t *testing.T) {
 		{"zero price", func() { ps.set(c.now, "0") }, exitUsage, "absurd"},
 		{"absurd price", func() { ps.set(c.now, "2000000000") }, exitUsage, "absurd"},
 		{"no such currency", func() { ps.set(c.now, "100000") }, exitUsage, "no JPY price"},
-		{"unreachable source", func() { c.env["SATCHEL_PRICE_SOURCE"] = "http://127.0.0.1:1/api/v1/prices" }, exitBackend, "unreachable"},
+		{"unreachable source", func() { c.env["SATCHEL_PRICE_SOURCE"] = "http://127.0.0.1:1/api/v1/prices" }, exitBackend, "cannot reach the price source at 127.0.0.1:1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.setup()

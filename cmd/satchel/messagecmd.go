@@ -46,7 +46,7 @@ func describeTimeLock(tl message.TimeLock) string {
 	var parts []string
 	if tl.LockTime != 0 && tl.Sequence != wire.MaxTxInSequenceNum {
 		if tl.LockTime < txscript.LockTimeThreshold {
-			parts = append(parts, fmt.Sprintf("from block %d", tl.LockTime))
+			parts = append(parts, fmt.Sprintf("from block %s", groupDigits(int64(tl.LockTime))))
 		} else {
 			parts = append(parts, "from "+time.Unix(int64(tl.LockTime), 0).UTC().Format(time.RFC3339))
 		}
@@ -56,7 +56,7 @@ func describeTimeLock(tl message.TimeLock) string {
 			if tl.Sequence&wire.SequenceLockTimeIsSeconds != 0 {
 				parts = append(parts, fmt.Sprintf("once the signed coin is %s old", time.Duration(n)*512*time.Second))
 			} else {
-				parts = append(parts, fmt.Sprintf("%d %s after the signed coin confirms", n, plural(int(n), "block", "blocks")))
+				parts = append(parts, count(int(n), "block", "blocks")+" after the signed coin confirms")
 			}
 		}
 	}

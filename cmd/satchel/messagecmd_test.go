@@ -79,7 +79,7 @@ func TestVerifyMessageVectors(t *testing.T) {
 	}
 	// The full vectors are time-locked (locktime and sequence 2016): said, not hidden.
 	f := generated.Full[1]
-	if r := c.mustRun("", "verify-message", "--network", "mainnet", "--json", f.Address, f.Signatures[0], f.Message); !strings.Contains(r.out, `"description": "from block 2016, 2016 blocks after the signed coin confirms"`) {
+	if r := c.mustRun("", "verify-message", "--network", "mainnet", "--json", f.Address, f.Signatures[0], f.Message); !strings.Contains(r.out, `"description": "from block 2,016, 2,016 blocks after the signed coin confirms"`) {
 		t.Errorf("time lock not reported: %s", r.out)
 	}
 	for _, s := range generated.ProofOfFunds {

@@ -247,6 +247,10 @@ func TestWaitShowsAOneLineStatusOnATerminal(t *testing.T) {
 	if strings.Count(r.err, "\n") != 1 {
 		t.Fatalf("the status is not one line rewritten in place: %q", r.err)
 	}
+	// Giving up says what to do next.
+	if !strings.HasSuffix(r.err, "satchel: timed out after 1s waiting for a payment to "+addr+": run wait again, or give a longer --timeout (0 waits for ever)\n") {
+		t.Errorf("timeout: %q", r.err)
+	}
 }
 
 func TestWrongInputsSayWhatToDo(t *testing.T) {
@@ -418,6 +422,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		// The wallet's "bad input:" never follows a flag's name; each part is named once.
 		{[]string{"send", outsider, "1000", "--fee-rate", "2", "--max-fee-ratio", "-1", "--dry-run"}, exitUsage, "bad_max_fee_ratio", "must not be negative"},
 		{[]string{"tip", "schedule", outsider, "2100", "--every", "0d"}, exitUsage, "bad_every", "give a count"},
+		{[]string{"tip", "schedule", outsider, "100", "--every", "1w"}, exitCannotPay, "below_dust", "100 sat is below the dust limit of 294 sat for a native segwit address (nodes do not relay smaller outputs): give at least 294 sat"},
 		{[]string{"tip", "schedule", outsider, "2100", "--every", "99999d"}, exitUsage, "bad_every", `--every "99999d": give a count from 1 to 366 (a longer period is surely a typo)`},
 		{[]string{"tip", "schedule", outsider, "2100", "--every", "1w", "--until", "2020-01-01"}, exitUsage, "bad_input", "--until 2020-01-01 is before --start 2026-11-25: give an --until on or after the start"},
 		{[]string{"tip", "schedule", outsider, "2100", "--every", "1d", "--start", "2026-13-45"}, exitUsage, "bad_date", "YYYY-MM-DD"},
@@ -436,6 +441,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"send", lookalike, "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", "check for a typo"},
 		{[]string{"send", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "wrong_network", "is for mainnet"},
 		{[]string{"tip", "add", strings.Repeat("x", 10_000), "2100"}, exitUsage, "bad_address", "too short or too long"},
+		{[]string{"send", "sp1qqgste7k9hx0qftg6qmwlkqtwuy6cycyavzmzj85c6qdfhjdpdjtdgqjuexzk6murw56suy3e0rd2cgqvycxttddwsvgxe2usfpxumr70xc9pkqwv", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "wrong_network", "silent payment address sp1qqgste7... is for mainnet, but this wallet is on regtest"},
 		{[]string{"send", "sp1qq", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", `not a silent payment address: "sp1qq": it is too short or too long; check for a typo`},
 		{[]string{"send", "tsp1qqqqqqqqqqqqqqq", "1000", "--fee-rate", "2", "--dry-run"}, exitUsage, "bad_address", "its checksum does not match"},
 		// BIP353 names that do not read: shown cut short, the fault in words.
@@ -495,6 +501,8 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"setup", "convert", dir, "--to", "descriptor"}, exitUsage, "bad_file", "is a folder"},
 		{[]string{"export", "setup", "--name", "a\nb"}, exitUsage, "bad_setup", `--name: invalid multisig setup: the wallet name holds a control character (U+000A): remove it`},
 		{[]string{"export", "setup", "--name", strings.Repeat("n", 70)}, exitUsage, "bad_setup", "--name: invalid multisig setup: the wallet name is longer than 64 characters: shorten it"},
+		{[]string{"setup", "convert", write("vault.json", `{"name":"x","quorum":{"requiredSigners":"two"}}`), "--to", "descriptor"}, exitUsage, "bad_setup", "field quorum.requiredSigners should be a whole number"},
+		{[]string{"setup", "convert", write("cut-vault.json", `{"name":"x",`), "--to", "descriptor"}, exitUsage, "bad_setup", "the JSON ends too early (cut short?): check that the file was copied whole"},
 		{[]string{"gen-man", cut}, exitUsage, "bad_file", "cut.jsonl is a file, or part of that path is: give a folder for the man pages"},
 		{[]string{"setup", "convert", emptyFile, "--to", "descriptor"}, exitUsage, "bad_setup", "the file is empty: give a descriptor, BSMS record, Caravan JSON or Coldcard/Sparrow multisig file"},
 		{[]string{"create", "--wallet", "w", "--watch-only", "--setup", dir}, exitUsage, "bad_file", "is a folder"},
@@ -525,6 +533,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"create", "--wallet", "m", "--multisig", "20", "--cosigner", keyB}, exitUsage, "bad_threshold", "the threshold must be 1 to 2 (the seed's key and 1 cosigner)"},
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", tpubLookalike}, exitUsage, "bad_descriptor", "--cosigner #1: character 28, 'Е' (U+0415), is not a plain letter"},
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", strings.Replace(keyB, "tpub", "xpub", 1)}, exitUsage, "bad_descriptor", "--cosigner #1: invalid extended key: checksum does not match (a character is wrong)"},
+		{append([]string{"create", "--wallet", "m", "--multisig", "2"}, slices.Repeat([]string{"--cosigner", keyB}, 15)...), exitUsage, "bad_input", "16 keys (the seed's and 15 cosigners); at most 15: give at most 14 --cosigner keys"},
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", "nope"}, exitUsage, "bad_descriptor", `--cosigner #1: "nope" is not an extended public key: give the member's key as satchel export xpub --multisig prints it`},
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", "02" + strings.Repeat("1", 64)}, exitUsage, "bad_descriptor", `"021111111111111111111111..." is not an extended public key`},
 		{[]string{"restore", "--wallet", "m", "--multisig", "2", "--cosigner", "[73c5da0a/48h/1h/0h/2h]"}, exitUsage, "bad_descriptor", `"[73c5da0a/48h/1h/0h/2h]" is not an extended public key`},
@@ -671,6 +680,11 @@ func TestPluralsInTextOutput(t *testing.T) {
 	if r := c.mustRun("", "backup", "export", filepath.Join(dir, "b2.json")); !strings.Contains(r.out, ", 1 label, 0 frozen coins)") {
 		t.Errorf("backup export with a label: %q", r.out)
 	}
+	// A schedule due today has queued one tip: cancelling it says "1 queued tip".
+	c.mustRun("", "tip", "schedule", outsider, "2100", "--every", "1w")
+	if r := c.mustRun("", "tip", "schedule", "cancel", "sched-1"); r.out != "sched-1 cancelled, with its 1 queued tip\n" {
+		t.Errorf("tip schedule cancel: %q", r.out)
+	}
 }
 
 // A backend that is not listening is named with its HOST:PORT and the reason in words, with
@@ -727,6 +741,28 @@ func TestUnreachableResolverInWords(t *testing.T) {
 		if !reflect.DeepEqual(before, snapshot(t, c.home)) {
 			t.Errorf("%v: the data folder changed", args)
 		}
+	}
+}
+
+// A price source that is not listening is named with its HOST:PORT and the reason in words, and
+// what to do; exit 5 for a payment in a currency, a warning for values shown.
+func TestUnreachablePriceSourceInWords(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.mustRun("", "config", "set", "price-source", "http://"+addr+"/api/v1/prices")
+	c.mustRun("", "config", "set", "fiat", "USD")
+	want := "satchel: cannot reach the price source at " + addr + " (connection refused): is it up? check satchel config set price-source URL, or give the amount in sat or btc\n"
+	if r := c.run("", "send", outsider, "5usd", "--fee-rate", "2", "--dry-run"); r.code != exitBackend || !strings.HasSuffix(r.err, want) || strings.Contains(r.err, "dial tcp") {
+		t.Errorf("send 5usd: exit %d %q", r.code, r.err)
+	}
+	if r := c.run("", "history", "--offline", "--fiat-at", "now"); !strings.Contains(r.err, "warning: price unavailable: --offline asks for no price\n") {
+		t.Errorf("history --fiat-at now --offline: %q", r.err)
 	}
 }
 

@@ -130,3 +130,17 @@ func TestReceiveSilentPassphraseRetyped(t *testing.T) {
 		t.Fatalf("exit %d, out %q, err %q", r.code, r.out, r.err)
 	}
 }
+
+// sync's silent payment line groups the height as the line above it does, and counts blocks.
+func TestSyncSilentLineGroupsTheHeight(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	fc.Mine(1200)
+	c.mustRun("", "receive", "--silent")
+	fc.Mine(1)
+	out := c.mustRun("", "sync").out
+	if !strings.Contains(out, "synced to height 1,201: ") || !strings.Contains(out, "silent payments: scanned through height 1,201 (") ||
+		!strings.Contains(out, " this time), 0 outputs found\n") {
+		t.Errorf("sync:\n%s", out)
+	}
+}

@@ -155,7 +155,7 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 				return usagef("bad_address", "a silent payment address cannot be scheduled: its output is derived when the batch is signed")
 			}
 			if pay.Fiat == nil && pay.Amount < pay.Type.DustLimit() {
-				return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%s is below the dust limit of %s for a %s (nodes do not relay smaller outputs)", fmtSat(int64(pay.Amount)), fmtSat(int64(pay.Type.DustLimit())), pay.Type.AddressKind())}
+				return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%s is below the dust limit of %s for a %s (nodes do not relay smaller outputs): give at least %s", fmtSat(int64(pay.Amount)), fmtSat(int64(pay.Type.DustLimit())), pay.Type.AddressKind(), fmtSat(int64(pay.Type.DustLimit())))}
 			}
 			if err := checkLabelArg("--label", label); err != nil {
 				return err

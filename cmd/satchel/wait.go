@@ -156,7 +156,7 @@ func (a *App) runWait(cmd *cobra.Command, t waitTarget, timeout time.Duration) e
 	w.Close()
 	if err != nil && ctx.Err() != nil && !deadline.IsZero() {
 		// The deadline came while connecting: that is the timeout too.
-		return &codedError{exit: exitError, code: "timeout", err: fmt.Errorf("timed out after %s waiting for %s", timeout, t)}
+		return &codedError{exit: exitError, code: "timeout", err: fmt.Errorf("timed out after %s waiting for %s: run wait again, or give a longer --timeout (0 waits for ever)", timeout, t)}
 	}
 	if err != nil {
 		return err
@@ -213,7 +213,7 @@ func (a *App) runWait(cmd *cobra.Command, t waitTarget, timeout time.Duration) e
 		if !deadline.IsZero() {
 			left := time.Until(deadline)
 			if left <= 0 {
-				return &codedError{exit: exitError, code: "timeout", err: fmt.Errorf("timed out after %s waiting for %s", timeout, t)}
+				return &codedError{exit: exitError, code: "timeout", err: fmt.Errorf("timed out after %s waiting for %s: run wait again, or give a longer --timeout (0 waits for ever)", timeout, t)}
 			}
 			sleep = min(sleep, left)
 			if !polling {

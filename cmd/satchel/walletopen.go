@@ -189,7 +189,7 @@ func (a *App) syncWith(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend) (
 		return nil, err
 	}
 	if res.Silent != nil && res.Silent.Unsupported {
-		a.warn("silent_not_scanned", fmt.Sprintf("silent payments were not looked for (scanned through height %d): this backend cannot scan blocks; use a btcd node, or give a tweak server with --sp-server", res.Silent.Height))
+		a.warn("silent_not_scanned", fmt.Sprintf("silent payments were not looked for (scanned through height %s): this backend cannot scan blocks; use a btcd node, or give a tweak server with --sp-server", groupDigits(int64(res.Silent.Height))))
 	}
 	return &res, nil
 }

@@ -181,6 +181,11 @@ func TestParseAnswer(t *testing.T) {
 			t.Errorf("ParseAnswer(%q): %v, want ErrUnreachable", body, err)
 		}
 	}
+	// A web page instead of prices is said in words, with what to check, not the parser's.
+	_, err = ParseAnswer([]byte("<html>"), "s")
+	if msg := err.Error(); strings.Contains(msg, "invalid character") || !strings.Contains(msg, "s sent no price answer (not JSON): check that price-source is a URL") {
+		t.Errorf("ParseAnswer(<html>): %q", msg)
+	}
 }
 
 func TestFetch(t *testing.T) {

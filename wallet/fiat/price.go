@@ -182,7 +182,7 @@ func (c Client) Fetch(ctx context.Context) (Price, error) {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return Price{}, fmt.Errorf("%w: %s: %v", ErrUnreachable, u.Host, err)
+		return Price{}, fmt.Errorf("%w: %s: %w", ErrUnreachable, u.Host, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -201,7 +201,9 @@ func (c Client) Fetch(ctx context.Context) (Price, error) {
 func ParseAnswer(body []byte, source string) (Price, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(body, &raw); err != nil {
-		return Price{}, fmt.Errorf("%w: %s sent no price answer: %v", ErrUnreachable, source, err)
+		// The parser's words ("invalid character '<'") say nothing to a person: a web page
+		// or an error page came back instead of prices.
+		return Price{}, fmt.Errorf("%w: %s sent no price answer (not JSON): check that price-source is a URL answering like https://mempool.space/api/v1/prices", ErrUnreachable, source)
 	}
 	t, err := netutil.ParseDecimal(string(raw["time"]), 0)
 	if err != nil || t <= 0 {

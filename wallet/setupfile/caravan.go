@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"reflect"
 	"strings"
 )
 
@@ -145,15 +147,37 @@ func caravanNetwork(n string) string {
 	return n
 }
 
-// jsonReason shortens a decoding error to its reason, without quoting the input.
+// jsonReason shortens a decoding error to its reason, in words, without quoting the input.
 func jsonReason(err error) string {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the JSON ends too early (cut short?): check that the file was copied whole"
 	case errors.As(err, &se):
-		return fmt.Sprintf("JSON syntax error at byte %d", se.Offset)
+		return fmt.Sprintf("JSON syntax error at byte %d: check that the file was copied whole", se.Offset)
 	case errors.As(err, &te):
-		return fmt.Sprintf("field %s should be a %s", te.Field, te.Type)
+		return fmt.Sprintf("field %s should be %s", te.Field, jsonKind(te.Type.Kind()))
 	}
 	return "it does not read as JSON"
+}
+
+// jsonKind names a Go kind as a JSON value, for a person: "a number", not "a int".
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "text in quotes"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "a list [...]"
+	case reflect.Struct, reflect.Map:
+		return "an object {...}"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	if k >= reflect.Int && k <= reflect.Uint64 {
+		return "a whole number"
+	}
+	return "another kind of value"
 }

@@ -127,7 +127,7 @@ func ParseAddress(s string, net *chaincfg.Params) (*Address, error) {
 		return nil, fmt.Errorf("%w: spend key: %v", ErrInvalidAddress, err)
 	}
 	if mainnet != isMainnet(net) || (hrp == RegtestHRP && !isRegtest(net)) {
-		return nil, fmt.Errorf("%w: %s... is for %s, the wallet is on %s", ErrWrongNetwork,
+		return nil, fmt.Errorf("%w: %s... is for %s, but this wallet is on %s", ErrWrongNetwork,
 			strings.ToLower(s[:len(hrp)+8]), hrpNetwork(hrp), net.Name)
 	}
 	return &Address{Scan: scan, Spend: spend, Version: version, Mainnet: mainnet}, nil
