@@ -60,6 +60,10 @@ type syncJSON struct {
 	Adopted          []uint32        `json:"adopted_purposes,omitempty"`
 	Silent           *silentSyncJSON `json:"silent_payments,omitempty"`
 	Rebroadcast      []string        `json:"rebroadcast,omitempty"`
+	// SyncedHeight and SyncedAt are what balance and info print under the same names, so a
+	// script reads the sync state with one key whichever of the three it ran.
+	SyncedHeight *int32     `json:"synced_height"`
+	SyncedAt     *time.Time `json:"synced_at"`
 }
 
 func newSyncCmd(a *App) *cobra.Command {
@@ -89,6 +93,11 @@ this one only syncs.`,
 				DurationMS: res.Duration.Milliseconds(), Adopted: res.Adopted, Silent: silentSyncOut(res.Silent)}
 			for _, id := range res.Rebroadcast {
 				out.Rebroadcast = append(out.Rebroadcast, id.String())
+			}
+			if s, ok, err := w.SyncState(); err != nil {
+				return err
+			} else if ok {
+				out.SyncedHeight, out.SyncedAt = &s.Height, &s.At
 			}
 			if a.flags.json {
 				return a.printJSON(out)
