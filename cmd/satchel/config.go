@@ -652,7 +652,14 @@ Keys:
 				return unknown
 			}
 			delete(cfg, args[0])
-			return writeConfigFile(target, cfg)
+			if err := writeConfigFile(target, cfg); err != nil {
+				return err
+			}
+			if a.flags.json {
+				// As config set answers {"key","value"}: the value is now null, unset.
+				return a.printJSON(map[string]any{"key": args[0], "value": nil})
+			}
+			return nil
 		},
 	}
 	list := &cobra.Command{

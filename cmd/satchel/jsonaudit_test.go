@@ -24,3 +24,25 @@ func TestSyncJSONSaysWhenLikeBalance(t *testing.T) {
 		t.Fatalf("balance says %d at %v, sync said %d at %v", *b.SyncedHeight, b.SyncedAt, *s.SyncedHeight, s.SyncedAt)
 	}
 }
+
+// TestConfigUnsetJSON: config unset --json answers as config set does, with the value null
+// (it printed nothing for a config key, and "" for a spending cap).
+func TestConfigUnsetJSON(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	for _, key := range []string{"fee-target", "limit.daily", "limit.allow"} {
+		val := map[string]string{"fee-target": "3", "limit.daily": "5000", "limit.allow": outsider}[key]
+		c.mustRun("", "config", "set", key, val)
+		r := c.mustRun("", "config", "unset", key, "--json")
+		got := decodeJSON[map[string]any](t, r.out)
+		if v, ok := got["value"]; got["key"] != key || !ok || v != nil || len(got) != 2 {
+			t.Errorf("config unset %s --json: %s", key, r.out)
+		}
+		if r := c.mustRun("", "config", "unset", key); r.out != "" {
+			t.Errorf("config unset %s without --json printed %q", key, r.out)
+		}
+		if r := c.run("", "config", "get", key, "--json"); r.code != exitError {
+			t.Errorf("config get %s after unset: exit %d %s", key, r.code, r.out)
+		}
+	}
+}
