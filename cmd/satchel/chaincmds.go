@@ -97,7 +97,7 @@ this one only syncs.`,
 			if s, ok, err := w.SyncState(); err != nil {
 				return err
 			} else if ok {
-				out.SyncedHeight, out.SyncedAt = &s.Height, &s.At
+				out.SyncedHeight, out.SyncedAt = &s.Height, jsonTimePtr(s.At)
 			}
 			if a.flags.json {
 				return a.printJSON(out)
@@ -156,7 +156,7 @@ plus the wallet's own unconfirmed change, minus frozen coins). Syncs first unles
 			}
 			out := balanceJSON{Confirmed: b.Confirmed, Unconfirmed: b.Unconfirmed, Immature: b.Immature, Spendable: b.Spendable}
 			if b.Synced {
-				out.SyncedHeight, out.SyncedAt = &b.SyncedHeight, &b.SyncedAt
+				out.SyncedHeight, out.SyncedAt = &b.SyncedHeight, jsonTimePtr(b.SyncedAt)
 			}
 			if cur := a.displayCurrency(w); cur != "" {
 				f, ok := a.fiatValue(cmd.Context(), w, b.Confirmed+b.Unconfirmed, cur)
@@ -198,8 +198,7 @@ func historyOut(r wallet.HistoryEntry) historyJSON {
 		h.Height = &ht
 	}
 	if !r.Time.IsZero() {
-		t := r.Time
-		h.Time = &t
+		h.Time = jsonTimePtr(r.Time)
 	}
 	if r.Fee >= 0 {
 		f := r.Fee

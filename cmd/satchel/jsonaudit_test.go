@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -44,5 +46,34 @@ func TestConfigUnsetJSON(t *testing.T) {
 		if r := c.run("", "config", "get", key, "--json"); r.code != exitError {
 			t.Errorf("config get %s after unset: exit %d %s", key, r.code, r.out)
 		}
+	}
+}
+
+// TestJSONTimesWholeSecondsUTC: every --json time is RFC 3339 UTC in whole seconds, so jq's
+// fromdateiso8601 (here through --jq) reads it. Times from the clock had nanoseconds, and
+// block times none; the clock here has both nanoseconds and a zone that is not UTC.
+func TestJSONTimesWholeSecondsUTC(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.now = time.Date(2026, 11, 26, 9, 30, 15, 123456789, time.FixedZone("CET", 3600))
+	want := fmt.Sprint(c.now.Unix())
+	c.mustRun("", "create")
+	fc.Mine(1)
+	c.mustRun("", "tip", "add", outsider, "1000", "--by", "2h")
+	for _, q := range [][]string{
+		{"sync", ".synced_at"},
+		{"info", ".created"},
+		{"info", ".synced_at"},
+		{"balance", ".synced_at"},
+		{"tip", "list", ".[0].created"},
+	} {
+		args := append(q[:len(q)-1:len(q)-1], "--jq", q[len(q)-1]+" | fromdateiso8601")
+		r := c.run("", args...)
+		if r.code != 0 || strings.TrimSpace(r.out) != want {
+			t.Errorf("%v: exit %d, %q (want %s) %s", args, r.code, r.out, want, r.err)
+		}
+	}
+	r := c.mustRun("", "tip", "list", "--jq", ".[0].by")
+	if got, wantBy := strings.TrimSpace(r.out), c.now.Add(2*time.Hour).UTC().Format(time.RFC3339); got != wantBy {
+		t.Errorf("tip by %q, want %q", got, wantBy)
 	}
 }
