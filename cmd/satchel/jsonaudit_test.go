@@ -1,10 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/btcsuite/btcd/wire/v2"
+	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
 )
 
 // TestSyncJSONSaysWhenLikeBalance: sync --json carries synced_height and synced_at, the names
@@ -75,5 +79,44 @@ func TestJSONTimesWholeSecondsUTC(t *testing.T) {
 	r := c.mustRun("", "tip", "list", "--jq", ".[0].by")
 	if got, wantBy := strings.TrimSpace(r.out), c.now.Add(2*time.Hour).UTC().Format(time.RFC3339); got != wantBy {
 		t.Errorf("tip by %q, want %q", got, wantBy)
+	}
+}
+
+// TestSendPlanChangedWarningIsJSON: when the wallet changes while send asks y/N (here a coin of
+// the plan is frozen meanwhile), the notice before the new plan is a JSON warning line under
+// --json, as CONVENTIONS wants of everything on stderr; it was plain text.
+func TestSendPlanChangedWarningIsJSON(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	a := regtestScript(t, c.receiveAddr("default"))
+	fc.Mine(1, chaintest.Pay(1, wire.NewTxOut(60_000, a), wire.NewTxOut(70_000, a)))
+	asked := 0
+	answer := func(prompt string) string {
+		if asked++; asked == 1 {
+			for _, u := range decodeJSON[[]utxoJSON](t, c.mustRun("", "utxos", "--offline", "--json").out) {
+				c.mustRun("", "freeze", u.OutPoint)
+				break
+			}
+		}
+		return "y"
+	}
+	r := c.term(nil, answer, "send", outsider, "10000", "--fee-rate", "1", "--json")
+	if r.code != 0 || asked < 2 {
+		t.Fatalf("exit %d, asked %d times: %s", r.code, asked, r.err)
+	}
+	found := false
+	for _, l := range strings.Split(strings.TrimSpace(r.err), "\n") {
+		if strings.Contains(l, "the wallet changed") {
+			var w struct {
+				Warning struct{ Code, Message string } `json:"warning"`
+			}
+			if err := json.Unmarshal([]byte(l), &w); err != nil || w.Warning.Code != "plan_changed" {
+				t.Fatalf("not a JSON warning line: %q", l)
+			}
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("no notice of the changed plan on stderr:\n%s", r.err)
 	}
 }
