@@ -60,6 +60,10 @@ type syncJSON struct {
 	Adopted          []uint32        `json:"adopted_purposes,omitempty"`
 	Silent           *silentSyncJSON `json:"silent_payments,omitempty"`
 	Rebroadcast      []string        `json:"rebroadcast,omitempty"`
+	// SyncedHeight and SyncedAt are what balance and info print under the same names, so a
+	// script reads the sync state with one key whichever of the three it ran.
+	SyncedHeight *int32     `json:"synced_height"`
+	SyncedAt     *time.Time `json:"synced_at"`
 }
 
 func newSyncCmd(a *App) *cobra.Command {
@@ -89,6 +93,11 @@ this one only syncs.`,
 				DurationMS: res.Duration.Milliseconds(), Adopted: res.Adopted, Silent: silentSyncOut(res.Silent)}
 			for _, id := range res.Rebroadcast {
 				out.Rebroadcast = append(out.Rebroadcast, id.String())
+			}
+			if s, ok, err := w.SyncState(); err != nil {
+				return err
+			} else if ok {
+				out.SyncedHeight, out.SyncedAt = &s.Height, jsonTimePtr(s.At)
 			}
 			if a.flags.json {
 				return a.printJSON(out)
@@ -147,7 +156,7 @@ plus the wallet's own unconfirmed change, minus frozen coins). Syncs first unles
 			}
 			out := balanceJSON{Confirmed: b.Confirmed, Unconfirmed: b.Unconfirmed, Immature: b.Immature, Spendable: b.Spendable}
 			if b.Synced {
-				out.SyncedHeight, out.SyncedAt = &b.SyncedHeight, &b.SyncedAt
+				out.SyncedHeight, out.SyncedAt = &b.SyncedHeight, jsonTimePtr(b.SyncedAt)
 			}
 			if cur := a.displayCurrency(w); cur != "" {
 				f, ok := a.fiatValue(cmd.Context(), w, b.Confirmed+b.Unconfirmed, cur)
@@ -189,8 +198,7 @@ func historyOut(r wallet.HistoryEntry) historyJSON {
 		h.Height = &ht
 	}
 	if !r.Time.IsZero() {
-		t := r.Time
-		h.Time = &t
+		h.Time = jsonTimePtr(r.Time)
 	}
 	if r.Fee >= 0 {
 		f := r.Fee

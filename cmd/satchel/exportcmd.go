@@ -109,7 +109,7 @@ accounts have no SLIP-132 prefix; give those wallets the descriptor instead
 --multisig prints instead the seed's key for a P2WSH multisig (BIP48, m/48h/0h/0h/2h; 1h for
 the coin on test networks) as [fingerprint/48h/0h/0h/2h]xpub..., the form Sparrow, Electrum,
 hardware signers and satchel's --cosigner take. It needs the seed, so it asks for the
-passphrase. --json gives fingerprint, path, xpub and descriptor_key.
+passphrase. --json gives fingerprint, path, xpub, descriptor_key and key (the same text).
 
 ` + exitStatusHelp,
 		Example: "  satchel export xpub\n  satchel export xpub --multisig\n  satchel export xpub --slip132 --json\n  satchel export xpub --purpose 84 --slip132",
@@ -182,7 +182,12 @@ func (a *App) exportMultisigKey() error {
 		return err
 	}
 	if a.flags.json {
-		return a.printJSON(k)
+		// key is the name CONVENTIONS gives this output ({"key": "..."}); descriptor_key, the
+		// same text, stays for the scripts that read it.
+		return a.printJSON(struct {
+			wallet.MultisigKey
+			Key string `json:"key"`
+		}{k, k.DescriptorKey})
 	}
 	fmt.Fprintln(a.Out, k.DescriptorKey)
 	return nil

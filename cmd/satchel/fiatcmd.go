@@ -211,7 +211,7 @@ func valueAt(p fiat.Price, sat int64, cur string, now time.Time) (*fiatJSON, boo
 	if err != nil {
 		return nil, false
 	}
-	return &fiatJSON{Currency: cur, Amount: fiat.FormatCents(v), Rate: fiat.FormatMicro(r, 0), Time: p.Time, Source: p.Source, rate: r}, true
+	return &fiatJSON{Currency: cur, Amount: fiat.FormatCents(v), Rate: fiat.FormatMicro(r, 0), Time: jsonTime(p.Time), Source: p.Source, rate: r}, true
 }
 
 // fiatText is the text form of a fiat value: "12.34 USD", or "price unavailable".

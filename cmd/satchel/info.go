@@ -102,7 +102,7 @@ secret.`,
 			defer w.Close()
 			m := w.Meta()
 			out := infoJSON{Wallet: a.flags.wallet, Network: m.Network, Type: m.Type, Fingerprint: m.Fingerprint,
-				WatchOnly: m.WatchOnly, Folder: w.Dir(), Created: m.Created}
+				WatchOnly: m.WatchOnly, Folder: w.Dir(), Created: jsonTime(m.Created)}
 			for i, d := range w.Descriptors() {
 				if i == 0 {
 					out.Descriptors = descriptorsJSON{Receive: d.Receive, Change: d.Change}
@@ -131,7 +131,7 @@ secret.`,
 			if s, ok, err := w.SyncState(); err != nil {
 				return err
 			} else if ok {
-				out.SyncedHeight, out.SyncedAt = &s.Height, &s.At
+				out.SyncedHeight, out.SyncedAt = &s.Height, jsonTimePtr(s.At)
 			}
 			if a.flags.json {
 				return a.printJSON(out)

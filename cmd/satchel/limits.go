@@ -110,6 +110,10 @@ func (a *App) changeLimit(key string, values []string, unset bool) error {
 		return err
 	}
 	if a.flags.json {
+		if unset {
+			// null, as config unset of any other key, not "": the cap is gone, not empty.
+			return a.printJSON(map[string]any{"key": key, "value": nil})
+		}
 		v, _ := limitGet(l, key)
 		return a.printConfigValue(key, v)
 	}

@@ -14,6 +14,7 @@ type multisigKeyOut struct {
 	Path          string `json:"path"`
 	Xpub          string `json:"xpub"`
 	DescriptorKey string `json:"descriptor_key"`
+	Key           string `json:"key"`
 }
 
 // The abandon seed's BIP48 P2WSH keys, as Electrum 4.3.4's BIP32 code derives them
@@ -30,7 +31,7 @@ func TestExportXpubMultisig(t *testing.T) {
 	c.golden("export-xpub-multisig.json", r.out)
 	k := decodeJSON[multisigKeyOut](t, r.out)
 	want := multisigKeyOut{Fingerprint: "73c5da0a", Path: "m/48h/1h/0h/2h", Xpub: abandonBIP48Test,
-		DescriptorKey: "[73c5da0a/48h/1h/0h/2h]" + abandonBIP48Test}
+		DescriptorKey: "[73c5da0a/48h/1h/0h/2h]" + abandonBIP48Test, Key: "[73c5da0a/48h/1h/0h/2h]" + abandonBIP48Test}
 	if k != want {
 		t.Fatalf("regtest: %+v, want %+v", k, want)
 	}

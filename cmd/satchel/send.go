@@ -313,7 +313,12 @@ func (a *App) pay(cmd *cobra.Command, w *wallet.Wallet, be chain.Backend, planne
 			a.planFiat(cmd.Context(), w, &out)
 			out.Names = a.names
 			if asked++; asked > 1 {
-				fmt.Fprintln(a.Err, "the wallet changed while you were asked (another satchel spent or reserved a coin): here is the new plan")
+				const changed = "the wallet changed while you were asked (another satchel spent or reserved a coin): here is the new plan"
+				if a.flags.json {
+					a.warn("plan_changed", changed) // one JSON line on stderr, as every --json warning
+				} else {
+					fmt.Fprintln(a.Err, changed)
+				}
 			}
 			if a.flags.json {
 				for _, warn := range warnings {

@@ -42,10 +42,9 @@ type tipCancelJSON struct {
 }
 
 func tipOut(t wallet.Tip) tipJSON {
-	j := tipJSON{ID: t.ID, Address: t.Address, Amount: t.Amount, Fiat: t.Fiat, Label: t.Label, Created: t.Created, Status: "queued"}
+	j := tipJSON{ID: t.ID, Address: t.Address, Amount: t.Amount, Fiat: t.Fiat, Label: t.Label, Created: jsonTime(t.Created), Status: "queued"}
 	if !t.By.IsZero() {
-		by := t.By
-		j.By = &by
+		j.By = jsonTimePtr(t.By)
 	}
 	switch {
 	case t.Cancelled:

@@ -107,9 +107,12 @@ func TestURShowJSONAndImportJSON(t *testing.T) {
 	parts := decodeJSON[urPartsJSON](t, show)
 	imp := c.mustRun(strings.Join(parts.Parts, "\n"), "psbt", "import", "--ur", "--json").out
 	c.golden("psbt_import_ur.json", imp)
+	if got := decodeJSON[psbtImportJSON](t, imp); got.PSBTAgain == "" || got.PSBTAgain != got.PSBT {
+		t.Fatalf("import: psbt %q, psbt_base64 %q: want the same base64", got.PSBTAgain, got.PSBT)
+	}
 	out := filepath.Join(t.TempDir(), "back.psbt")
 	r := c.mustRun(strings.Join(parts.Parts, "\n"), "psbt", "import", "--ur", "-", "--out", out, "--json")
-	if got := decodeJSON[psbtImportJSON](t, r.out); got.File != out || got.PSBT != "" || got.PartsRead != parts.SeqLen {
+	if got := decodeJSON[psbtImportJSON](t, r.out); got.File != out || got.PSBT != "" || got.PSBTAgain != "" || got.PartsRead != parts.SeqLen {
 		t.Fatalf("import --out: %+v", got)
 	}
 	// A single-part UR is read as "1 part", not "1 part(s)".

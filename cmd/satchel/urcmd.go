@@ -175,7 +175,10 @@ func urFrames(enc *ur.Encoder) func() (string, string) {
 
 // psbtImportJSON is what psbt import prints under --json.
 type psbtImportJSON struct {
-	PSBT      string `json:"psbt_base64,omitempty"`
+	PSBT string `json:"psbt_base64,omitempty"`
+	// PSBTAgain is the same base64 under the name psbt combine, finalize and a watch-only send
+	// use, so one script reads a PSBT from any of them; psbt_base64 stays for those that read it.
+	PSBTAgain string `json:"psbt,omitempty"`
 	File      string `json:"file,omitempty"`
 	PartsRead int    `json:"parts_read"`
 }
@@ -190,7 +193,7 @@ func newPSBTImportCmd(a *App) *cobra.Command {
 URs, single-part or multipart, one per line, in any order, with repeats and fountain parts,
 in any case, blank lines ignored, from FILE or stdin (- or nothing). Reading stops as soon as
 the PSBT is whole; progress goes to stderr. The PSBT goes to stdout as base64, or in binary to
---out FILE; --json prints psbt_base64 (or file) and parts_read.
+--out FILE; --json prints psbt_base64 and psbt (the same base64), or file, and parts_read.
 
 With --bbqr it reads BBQr parts (B$..., as Coldcard shows a signed PSBT: hex, base32 or
 compressed), every part of the series needed.
@@ -246,7 +249,7 @@ the PSBT is whole.
 			if err != nil {
 				return err
 			}
-			res := psbtImportJSON{PSBT: b64, File: out, PartsRead: read}
+			res := psbtImportJSON{PSBT: b64, PSBTAgain: b64, File: out, PartsRead: read}
 			if a.flags.json {
 				return a.printJSON(res)
 			}
