@@ -732,6 +732,9 @@ Keys:
 					origin[d.key] = "not_set"
 				}
 			}
+			// Values are shown with a URL's password masked, as info shows the backend: a list
+			// of every setting is what gets pasted into a bug report. config get KEY, asked
+			// for that one value, prints it whole.
 			// A flag or environment variable beats the files: say so, or a list that says
 			// "network = mainnet (default)" misleads whoever has SATCHEL_NETWORK=regtest.
 			overrideOf := func(k string) (by, v string) {
@@ -753,7 +756,7 @@ Keys:
 				for k, src := range origin {
 					e := configListEntry{Source: src}
 					if src != "not_set" {
-						e.Value = configJSONValue(k, cfg[k])
+						e.Value = configJSONValue(k, maskURL(cfg[k]))
 					}
 					if by, v := overrideOf(k); by != "" {
 						e.OverriddenBy, e.InUse = by, configJSONValue(k, v)
@@ -784,7 +787,7 @@ Keys:
 					fmt.Fprintf(a.Out, "%s  (not set%s)\n", k, over)
 					continue
 				}
-				fmt.Fprintf(a.Out, "%s = %s  (%s%s)\n", k, cfg[k], origin[k], over)
+				fmt.Fprintf(a.Out, "%s = %s  (%s%s)\n", k, maskURL(cfg[k]), origin[k], over)
 			}
 			return nil
 		},
