@@ -46,6 +46,12 @@ func TestVersionFlagAndCommandAgree(t *testing.T) {
 	if !strings.Contains(j.out, `"version": `) || !strings.Contains(j.out, `"go": "go`) {
 		t.Fatalf("version --json: %s", j.out)
 	}
+	// --version --json is the same JSON, whichever side the flags are on.
+	for _, args := range [][]string{{"--version", "--json"}, {"--json", "--version"}} {
+		if r := c.mustRun("", args...); r.out != j.out {
+			t.Errorf("%v: %q, version --json %q", args, r.out, j.out)
+		}
+	}
 }
 
 func TestChainCommandsWithoutBackendOnRegtest(t *testing.T) {

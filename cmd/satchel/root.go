@@ -115,7 +115,7 @@ tips and dust-sized sends, with honest fees, scriptable JSON output and an encry
 	// --version prints the same line as satchel version (cobra adds the flag when Version is set).
 	// The build info is read only when asked for, not on every start.
 	root.Version = "see satchel version"
-	root.SetVersionTemplate("{{satchelVersion}}\n")
+	root.SetVersionTemplate("{{satchelVersion .}}\n")
 	f := root.PersistentFlags()
 	f.StringVar(&a.flags.datadir, "datadir", "", "data folder (default $SATCHEL_HOME, else $XDG_DATA_HOME/satchel, else ~/.local/share/satchel)")
 	f.StringVar(&a.flags.network, "network", "", "mainnet, testnet, testnet4, signet or regtest (env SATCHEL_NETWORK; default mainnet)")

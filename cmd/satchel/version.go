@@ -1,9 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -69,7 +71,23 @@ func (v buildVersion) String() string {
 }
 
 func init() {
-	cobra.AddTemplateFunc("satchelVersion", func() string { return readBuildVersion(debug.ReadBuildInfo).String() })
+	// satchel --version goes through cobra's version template, before any command runs: the
+	// template hands over the command so that --version --json prints what version --json
+	// prints (a script should not have to know which of the two spellings gives JSON).
+	cobra.AddTemplateFunc("satchelVersion", func(c *cobra.Command) (string, error) {
+		v := readBuildVersion(debug.ReadBuildInfo)
+		if f := c.Flags().Lookup("json"); f != nil && f.Changed {
+			var b strings.Builder
+			enc := json.NewEncoder(&b)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(v); err != nil {
+				return "", err
+			}
+			return strings.TrimSuffix(b.String(), "\n"), nil
+		}
+		return v.String(), nil
+	})
 }
 
 func newVersionCmd(a *App) *cobra.Command {
