@@ -22,6 +22,11 @@ type disposeJSON struct {
 	Fee      int64  `json:"fee_sat"`
 	VSize    int64  `json:"vsize"`
 	TxID     string `json:"txid,omitempty"`
+	// The plan object's fields that apply to a disposal (CONVENTIONS: every command that
+	// builds a transaction prints them): the rate the whole coin pays, nothing paid, no change.
+	FeeRate json.Number `json:"fee_rate"`
+	Amount  int64       `json:"amount_sat"`
+	Change  int64       `json:"change_sat"`
 }
 
 func newDustCmd(a *App) *cobra.Command {
@@ -92,6 +97,7 @@ transaction's size.
 					out[i].TxID = d.TxID.String()
 					out[i].VSize = txbuilder.TxWeight(d.Tx).VSize()
 				}
+				out[i].FeeRate = effectiveRate(txbuilder.Amount(out[i].Fee), out[i].VSize)
 			}
 			return a.printDisposals(out)
 		},

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -57,6 +58,11 @@ func TestIntegrationDustFrozenOnArrivalAndDisposed(t *testing.T) {
 	d := decodeJSON[[]disposeJSON](t, r.out)
 	if len(d) != 1 || d[0].Fee != 600 || d[0].TxID == "" {
 		t.Fatalf("disposal %+v", d)
+	}
+	// The plan object's fields: the whole coin's rate over the signed size, nothing paid, no change.
+	if rate, err := strconv.ParseFloat(string(d[0].FeeRate), 64); err != nil || rate < 1 || rate*float64(d[0].VSize) > 600 || (rate+0.001)*float64(d[0].VSize) <= 600 ||
+		d[0].Amount != 0 || d[0].Change != 0 || !strings.Contains(r.out, `"amount_sat": 0`) {
+		t.Fatalf("disposal plan fields %+v: %s", d[0], r.out)
 	}
 	assertFeeRate(t, n, d[0].TxID, 1000, 600)
 	n.Mine(t, 1)
