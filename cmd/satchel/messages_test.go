@@ -665,6 +665,27 @@ func TestDamagedFilesSayHowToGetTheWalletBack(t *testing.T) {
 	}
 }
 
+// The seed words of create's text output are four to a line in aligned columns, with no
+// trailing spaces for a copy to carry along.
+func TestSeedWordsHaveNoTrailingSpaces(t *testing.T) {
+	c := newCLI(t)
+	for _, words := range []string{"12", "24"} {
+		out := c.mustRun("", "create", "--wallet", "w"+words, "--words", words).out
+		rows := 0
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasSuffix(l, " ") {
+				t.Errorf("%s words: trailing space in %q", words, l)
+			}
+			if strings.HasPrefix(l, "   1. ") || strings.HasPrefix(l, "  13. ") {
+				rows++
+			}
+		}
+		if want := map[string]int{"12": 1, "24": 2}[words]; rows != want {
+			t.Errorf("%s words: %d rows starting with word 1 or 13, want %d:\n%s", words, rows, want, out)
+		}
+	}
+}
+
 // Counts in text output agree with their nouns: "1 account", "1 record".
 func TestPluralsInTextOutput(t *testing.T) {
 	c := newCLI(t)
