@@ -67,7 +67,7 @@ func (w *Wallet) AddSchedule(req ScheduleRequest, conv Converter) (store.Schedul
 		start = Day(req.Start)
 	}
 	if start.Before(Day(now).Add(-maxBacklog)) {
-		return store.Schedule{}, nil, fmt.Errorf("%w: --start %s is more than a year ago: each missed occurrence would be paid", ErrBadInput, start.Format(time.DateOnly))
+		return store.Schedule{}, nil, fmt.Errorf("%w: --start %s is more than a year ago (each missed occurrence would be paid): give a start within the last year, or leave --start out to begin today", ErrBadInput, start.Format(time.DateOnly))
 	}
 	// A start years ahead is a mistyped year, not a plan: it would wait in the list unseen.
 	if start.After(Day(now).AddDate(10, 0, 0)) {

@@ -182,13 +182,21 @@ func (a *App) printWords(w io.Writer, mnemonic string) {
 	ws := strings.Fields(mnemonic)
 	fmt.Fprintln(w, "Your seed words. Write them down in order and keep them offline; anyone who sees them can")
 	fmt.Fprintln(w, "take your money, and without them a lost passphrase or laptop means lost money:")
+	writeWordGrid(w, ws)
+	fmt.Fprintln(w)
+}
+
+// writeWordGrid writes words numbered, four to a line, in aligned columns with no trailing
+// spaces (a copy pasted into a file or a password manager keeps no stray blanks).
+func writeWordGrid(w io.Writer, ws []string) {
+	var line strings.Builder
 	for i, word := range ws {
-		fmt.Fprintf(w, "  %2d. %-10s", i+1, word)
-		if (i+1)%4 == 0 {
-			fmt.Fprintln(w)
+		fmt.Fprintf(&line, "  %2d. %-10s", i+1, word)
+		if (i+1)%4 == 0 || i == len(ws)-1 {
+			fmt.Fprintln(w, strings.TrimRight(line.String(), " "))
+			line.Reset()
 		}
 	}
-	fmt.Fprintln(w)
 }
 
 // showAndCheckWords shows the seed and asks for three words by position, so a wallet is only

@@ -423,6 +423,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"send", outsider, "1000", "--fee-rate", "2", "--max-fee-ratio", "-1", "--dry-run"}, exitUsage, "bad_max_fee_ratio", "must not be negative"},
 		{[]string{"tip", "schedule", outsider, "2100", "--every", "0d"}, exitUsage, "bad_every", "give a count"},
 		{[]string{"tip", "schedule", outsider, "100", "--every", "1w"}, exitCannotPay, "below_dust", "100 sat is below the dust limit of 294 sat for a native segwit address (nodes do not relay smaller outputs): give at least 294 sat"},
+		{[]string{"tip", "schedule", outsider, "2100", "--every", "1w", "--start", "2020-01-01"}, exitUsage, "bad_input", "--start 2020-01-01 is more than a year ago (each missed occurrence would be paid): give a start within the last year, or leave --start out to begin today"},
 		{[]string{"tip", "schedule", outsider, "2100", "--every", "99999d"}, exitUsage, "bad_every", `--every "99999d": give a count from 1 to 366 (a longer period is surely a typo)`},
 		{[]string{"tip", "schedule", outsider, "2100", "--every", "1w", "--until", "2020-01-01"}, exitUsage, "bad_input", "--until 2020-01-01 is before --start 2026-11-25: give an --until on or after the start"},
 		{[]string{"tip", "schedule", outsider, "2100", "--every", "1d", "--start", "2026-13-45"}, exitUsage, "bad_date", "YYYY-MM-DD"},
@@ -661,6 +662,27 @@ func TestDamagedFilesSayHowToGetTheWalletBack(t *testing.T) {
 		if r.code != exitError || code != tc.code || !strings.Contains(msg, tc.word) || !strings.Contains(msg, "satchel restore") ||
 			strings.Contains(msg, "invalid character") || strings.Contains(msg, "invalid database") {
 			t.Errorf("%v: exit %d %s", tc.args, r.code, r.err)
+		}
+	}
+}
+
+// The seed words of create's text output are four to a line in aligned columns, with no
+// trailing spaces for a copy to carry along.
+func TestSeedWordsHaveNoTrailingSpaces(t *testing.T) {
+	c := newCLI(t)
+	for _, words := range []string{"12", "24"} {
+		out := c.mustRun("", "create", "--wallet", "w"+words, "--words", words).out
+		rows := 0
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasSuffix(l, " ") {
+				t.Errorf("%s words: trailing space in %q", words, l)
+			}
+			if strings.HasPrefix(l, "   1. ") || strings.HasPrefix(l, "  13. ") {
+				rows++
+			}
+		}
+		if want := map[string]int{"12": 1, "24": 2}[words]; rows != want {
+			t.Errorf("%s words: %d rows starting with word 1 or 13, want %d:\n%s", words, rows, want, out)
 		}
 	}
 }

@@ -228,6 +228,15 @@ func TestMultisigRefusals(t *testing.T) {
 			}
 		})
 	}
+	// A cosigner key without its origin is taken, with a warning saying what it costs.
+	bare := ks[1][strings.Index(ks[1], "]")+1:]
+	r := c.run(abandon+"\n", "restore", "--multisig", "2", "--cosigner", bare, "--offline", "--wallet", "bare")
+	if r.code != 0 || !strings.Contains(r.err, "warning: --cosigner #1 has no origin [fingerprint/path]: PSBTs cannot name that member's master key") {
+		t.Fatalf("bare cosigner: exit %d %q", r.code, r.err)
+	}
+	if r := c.run(abandon+"\n", "restore", "--multisig", "2", "--cosigner", ks[1], "--offline", "--wallet", "origin"); r.code != 0 || strings.Contains(r.err, "cosigner_no_origin") || strings.Contains(r.err, "has no origin") {
+		t.Fatalf("cosigner with origin: exit %d %q", r.code, r.err)
+	}
 	// A coordinator's descriptor must be sortedmulti of public keys on this network.
 	info := decodeJSON[multisigInfo](t, c.mustRun("", "info", "--json", "--wallet", "m1").out)
 	unsorted := strings.Replace(strings.Split(info.Multisig.Descriptor, "#")[0], "sortedmulti", "multi", 1)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -79,6 +80,13 @@ func (mf *multisigFlags) options(a *App, cmd *cobra.Command) (*wallet.MultisigOp
 	// The keys are read now, before the passphrase is asked and new seed words are shown.
 	if err := o.Check(a.flags.network); err != nil {
 		return nil, err
+	}
+	// A key without its origin is accepted (some coordinators hand out bare xpubs), but a
+	// PSBT cannot then name its master key and hardware signers may refuse it: say so now.
+	for i, k := range mf.cosigners {
+		if !strings.HasPrefix(strings.TrimSpace(k), "[") {
+			a.warn("cosigner_no_origin", fmt.Sprintf("--cosigner #%d has no origin [fingerprint/path]: PSBTs cannot name that member's master key, and hardware signers may refuse to sign; best give the key as satchel export xpub --multisig prints it", i+1))
+		}
 	}
 	return o, nil
 }

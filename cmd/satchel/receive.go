@@ -92,7 +92,7 @@ BIP21 bitcoin: URI carrying the amount and label when given. Works with no netwo
 	c.Flags().StringVar(&label, "label", "", "label the address (shown in history and utxos)")
 	c.Flags().StringVar(&amount, "amount", "", "amount to ask for, in the URI (2100, 2100sat, 0.000021btc, or 5usd converted now)")
 	c.Flags().BoolVar(&qr, "qr", false, "draw the bitcoin: URI as a QR code")
-	c.Flags().BoolVar(&silent, "silent", false, "print the wallet's reusable BIP352 silent payment address, with --label a labelled one (the first time needs the passphrase and a btcd backend)")
+	c.Flags().BoolVar(&silent, "silent", false, "print the wallet's reusable BIP352 silent payment address, with --label a labelled one (the first time needs the passphrase and a backend that scans: btcd, or a tweak server with --sp-server)")
 	return c
 }
 

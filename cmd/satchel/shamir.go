@@ -241,13 +241,7 @@ func shareTitle(s shamirScheme, gi, mi int) string {
 
 // printShareWords writes a share's words numbered, four to a line.
 func printShareWords(w io.Writer, share string) {
-	ws := strings.Fields(share)
-	for i, word := range ws {
-		fmt.Fprintf(w, "  %2d. %-10s", i+1, word)
-		if (i+1)%4 == 0 || i == len(ws)-1 {
-			fmt.Fprintln(w)
-		}
-	}
+	writeWordGrid(w, strings.Fields(share))
 }
 
 // showShares shows the shares one at a time on the terminal, clearing the screen (and its
