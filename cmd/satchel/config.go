@@ -259,7 +259,7 @@ func readConfigFile(path string, global bool) (configValues, error) {
 		sort.Strings(mistyped)
 		k := mistyped[0]
 		return out, &configTypeError{keys: mistyped, msg: fmt.Sprintf("config %s: %s = %s must be a string in quotes or a whole number; %s",
-			path, k, clipArg(out[k]), configFixHint(k, global))}
+			path, k, clipArg(maskURL(out[k])), configFixHint(k, global))}
 	}
 	return out, nil
 }
