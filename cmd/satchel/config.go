@@ -624,8 +624,9 @@ Keys:
 				return err
 			}
 			cfg, err := readConfigFile(target, global)
+			repair := false // the file holds this key as another type: written back even if it reads the same
 			if cte := (*configTypeError)(nil); errors.As(err, &cte) && cte.repairs(args[0]) {
-				err = nil
+				err, repair = nil, true
 			}
 			if err != nil {
 				return err
@@ -633,7 +634,7 @@ Keys:
 			if d.fold != nil {
 				args[1] = d.fold(args[1])
 			}
-			if old, ok := cfg[args[0]]; !ok || old != args[1] {
+			if old, ok := cfg[args[0]]; !ok || old != args[1] || repair {
 				cfg[args[0]] = args[1]
 				if err := writeConfigFile(target, cfg); err != nil {
 					return err

@@ -25,3 +25,23 @@ func TestMistypedConfigValueHidesThePassword(t *testing.T) {
 		t.Errorf("config list warning shows the password: %q", r.err)
 	}
 }
+
+// config set of a key the file holds as another type repairs it even when the new value reads
+// as the old one did (wallet = true, then config set wallet true): the file is written, with
+// the value in quotes, and other commands run again.
+func TestConfigSetRepairsAValueThatReadsTheSame(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	global := filepath.Join(t.TempDir(), "global.toml")
+	c.env["SATCHEL_CONFIG"] = global
+	if err := os.WriteFile(global, []byte("wallet = true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.run("", "tip", "list"); r.code != exitUsage {
+		t.Fatalf("the bad file went unnoticed: exit %d %q", r.code, r.err)
+	}
+	c.mustRun("", "config", "set", "--global", "wallet", "true")
+	if b, _ := os.ReadFile(global); !strings.Contains(string(b), `wallet = "true"`) {
+		t.Fatalf("config set did not repair the file:\n%s", b)
+	}
+}
