@@ -43,13 +43,18 @@ func parseCosigner(s string, n int) (keys.Cosigner, error) {
 	k, err := descriptor.ParseKeyExpression(body)
 	if err != nil && !looksLikeKey(body) {
 		// Not a key of any kind: say which key goes there and where it comes from. Shown cut
-		// short, as a long paste may be something else entirely.
-		shown := []rune(body)
-		if len(shown) > 24 {
-			shown = append(shown[:24], []rune("...")...)
+		// short, as a long paste may be something else entirely; never shown when it may be a
+		// secret (seed words, a private key), which errors must not carry to a log.
+		const want = "give the member's key as satchel export xpub --multisig prints it, [fingerprint/48h/COINh/0h/2h]xpub... (tpub on test networks)"
+		msg := fmt.Sprintf("%s is not an extended public key (not shown: it may be a secret, such as seed words or a private key): %s", name, want)
+		if !maySecret(body) {
+			shown := []rune(body)
+			if len(shown) > 24 {
+				shown = append(shown[:24], []rune("...")...)
+			}
+			msg = fmt.Sprintf("%s: %q is not an extended public key: %s", name, string(shown), want)
 		}
-		return keys.Cosigner{}, &keyError{msg: fmt.Sprintf("%s: %q is not an extended public key: give the member's key as satchel export xpub --multisig prints it, [fingerprint/48h/COINh/0h/2h]xpub... (tpub on test networks)", name, string(shown)),
-			err: fmt.Errorf("%w: %w", ErrBadInput, err)}
+		return keys.Cosigner{}, &keyError{msg: msg, err: fmt.Errorf("%w: %w", ErrBadInput, err)}
 	}
 	if err != nil {
 		// A key, not a descriptor, was given: "invalid descriptor" would send the reader astray.
@@ -77,6 +82,21 @@ func looksLikeKey(s string) bool {
 		return true
 	}
 	return false
+}
+
+// maySecret says whether text given for a public key may be a secret: words (a seed phrase),
+// 64 hex digits (a private key) or an extended private key of any SLIP-132 prefix.
+func maySecret(s string) bool {
+	if strings.ContainsFunc(s, unicode.IsSpace) {
+		return true
+	}
+	if i := strings.IndexByte(s, ']'); i >= 0 {
+		s = s[i+1:]
+	}
+	if len(s) == 64 && strings.Trim(strings.ToLower(s), "0123456789abcdef") == "" {
+		return true
+	}
+	return len(s) >= 4 && strings.EqualFold(s[1:4], "prv")
 }
 
 // keyError is a cosigner key that does not read, in words fit for it, keeping the causes

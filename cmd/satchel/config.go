@@ -259,7 +259,7 @@ func readConfigFile(path string, global bool) (configValues, error) {
 		sort.Strings(mistyped)
 		k := mistyped[0]
 		return out, &configTypeError{keys: mistyped, msg: fmt.Sprintf("config %s: %s = %s must be a string in quotes or a whole number; %s",
-			path, k, clipArg(out[k]), configFixHint(k, global))}
+			path, k, clipArg(maskURL(out[k])), configFixHint(k, global))}
 	}
 	return out, nil
 }
@@ -624,8 +624,9 @@ Keys:
 				return err
 			}
 			cfg, err := readConfigFile(target, global)
+			repair := false // the file holds this key as another type: written back even if it reads the same
 			if cte := (*configTypeError)(nil); errors.As(err, &cte) && cte.repairs(args[0]) {
-				err = nil
+				err, repair = nil, true
 			}
 			if err != nil {
 				return err
@@ -633,7 +634,7 @@ Keys:
 			if d.fold != nil {
 				args[1] = d.fold(args[1])
 			}
-			if old, ok := cfg[args[0]]; !ok || old != args[1] {
+			if old, ok := cfg[args[0]]; !ok || old != args[1] || repair {
 				cfg[args[0]] = args[1]
 				if err := writeConfigFile(target, cfg); err != nil {
 					return err
