@@ -116,21 +116,26 @@ func sameTip(t store.Tip, p Payment) bool {
 	return t.Amount == int64(p.Amount)
 }
 
-// QueuedTip returns the tip queued under id, and whether there is one: tip add looks before
-// it converts a currency amount, so that a retry asks for no price.
-func (w *Wallet) QueuedTip(id string) (store.Tip, bool, error) {
+// TipRetry returns the tip queued under id when p asks for that same tip (sameTip): the same
+// address and amount, or the same currency amount. tip add asks before it converts a currency
+// amount, so that a retry once the price has moved asks no price and queues nothing new;
+// AddTip checks again when it writes.
+func (w *Wallet) TipRetry(id string, p Payment) (store.Tip, bool, error) {
 	var t store.Tip
-	found := false
+	same := false
 	err := w.st.View(func(tx *store.Txn) error {
 		var err error
 		t, err = tx.Tip(id)
 		if store.IsNotFound(err) {
 			return nil
 		}
-		found = err == nil
-		return err
+		if err != nil {
+			return err
+		}
+		same = sameTip(t, p)
+		return nil
 	})
-	return t, found, err
+	return t, same, err
 }
 
 // Tips lists the queue.

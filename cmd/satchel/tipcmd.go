@@ -163,11 +163,11 @@ whatever the fee rate.
 			if pay.Fiat != nil && id != "" {
 				// A retry of a tip in a currency is the tip already queued: no price asked,
 				// no conversion that a new price would make differ.
-				old, found, err := w.QueuedTip(id)
+				old, same, err := w.TipRetry(id, pay)
 				if err != nil {
 					return err
 				}
-				if found && old.Fiat == pay.Fiat.String() && old.Address == pay.Address {
+				if same {
 					pay.Fiat, pay.Amount = nil, txbuilder.Amount(old.Amount)
 				}
 			}
