@@ -159,8 +159,9 @@ func runScript(toSign *wire.MsgTx, pkScript []byte) error {
 	}
 	if err != nil {
 		// The engine's reason ("signature not empty on failed checksig") speaks of scripts;
-		// what the person can check is the message, the address and the copy.
-		return errMismatch
+		// what the person can check is the message, the address and the copy. The reason
+		// stays wrapped for whoever debugs.
+		return mismatch{cause: err}
 	}
 	return nil
 }
@@ -168,6 +169,13 @@ func runScript(toSign *wire.MsgTx, pkScript []byte) error {
 // errMismatch is a well-formed signature that does not verify: almost always a message that
 // differs from the signed text by a character, or another address.
 var errMismatch = fmt.Errorf("%w: it does not match this address and message: check that the message is exactly the signed text (every space and line break) and that the address is the signer's", ErrInvalidSignature)
+
+// mismatch is errMismatch with the reason a check gave, kept out of the message (it speaks of
+// scripts and keys) but reachable by errors.Is and errors.As.
+type mismatch struct{ cause error }
+
+func (m mismatch) Error() string   { return errMismatch.Error() }
+func (m mismatch) Unwrap() []error { return []error{errMismatch, m.cause} }
 
 // Legacy compact signature headers: 27 + recovery id, plus 4 for a compressed key. 35..42 are
 // the segwit headers some wallets (BIP137) use, which BIP322 does not allow.
@@ -194,7 +202,7 @@ func verifyLegacy(msg, pkScript []byte, body string) error {
 	}
 	pub, compressed, err := ecdsa.RecoverCompact(raw, legacyHash(msg))
 	if err != nil {
-		return errMismatch // no key signed this message with it
+		return mismatch{cause: err} // no key signed this message with it
 	}
 	ser := pub.SerializeUncompressed()
 	if compressed {
