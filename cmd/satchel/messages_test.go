@@ -526,6 +526,9 @@ func TestWalkWrongInputs(t *testing.T) {
 		// Without a backend (and without --offline) the dust error comes alone, before the warning
 		// that the plan answers from local state.
 		{[]string{"send", outsider, "100", "--dry-run"}, exitCannotPay, "below_dust", "payee 1: 100 sat is below the dust limit of 294 sat"},
+		// A currency amount with no price to be had says so alone too, with or without --fee-rate.
+		{[]string{"send", outsider, "5usd", "--dry-run"}, exitUsage, "no_price_source", "a fiat amount needs a price: satchel config set price-source URL"},
+		{[]string{"send", outsider, "5usd", "--fee-rate", "2", "--dry-run"}, exitUsage, "no_price_source", "a fiat amount needs a price"},
 		{[]string{"send", "--to", outsider + "=1000", "--to", "bcrt1pvnlk0hvxsy4x4awtscxmlm6h9t9m89x78w7x3u72fmqc2ctsv6ks55cckt=100", "--fee-rate", "2", "--dry-run"}, exitCannotPay, "below_dust", "payee 2: 100 sat is below the dust limit of 330 sat for a taproot address"},
 		// Multisig cosigners are named by their place on the command line, not a sorted index.
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", keyB, "--cosigner", keyB}, exitUsage, "bad_input", "--cosigner #1 and #2 are the same key: give each member's key once"},
