@@ -1081,3 +1081,21 @@ func TestTipCancelOfAScheduleSaysHowToStopIt(t *testing.T) {
 		t.Fatalf("exit %d %q, want %q", r.code, r.err, want)
 	}
 }
+
+// tip schedule takes a bitcoin: URI alone, as tip add does: its amount and label make the
+// schedule; a URI without an amount still asks for one, and a second amount must agree.
+func TestTipScheduleTakesAURIAlone(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	uri := "bitcoin:" + outsider + "?amount=0.00002100&label=podcast"
+	s := decodeJSON[scheduleJSON](t, c.mustRun("", "tip", "schedule", uri, "--every", "1w", "--start", "2026-12-01", "--json").out)
+	if s.Amount == nil || *s.Amount != 2100 || s.Label != "podcast" || s.Address != outsider || s.Every != "1w" {
+		t.Fatalf("schedule from a URI: %+v", s)
+	}
+	if r := c.run("", "tip", "schedule", "bitcoin:"+outsider, "--every", "1w"); r.code != exitUsage || !strings.Contains(r.err, "no amount for "+outsider) {
+		t.Fatalf("URI without an amount: exit %d %q", r.code, r.err)
+	}
+	if r := c.run("", "tip", "schedule", uri, "3000", "--every", "1w"); r.code != exitUsage || !strings.Contains(r.err, "the URI asks for 2,100 sat") {
+		t.Fatalf("URI and another amount: exit %d %q", r.code, r.err)
+	}
+}
