@@ -93,6 +93,9 @@ without a passphrase.
 				c.ValidArgsFunction = oneArg(a.completeScheduleIDs)
 			}
 		}
+		if c := findCmd(tip, "cancel"); c != nil {
+			c.ValidArgsFunction = oneArg(a.completeTipIDs)
+		}
 	}
 	if c := findCmd(root, "wait"); c != nil {
 		_ = c.RegisterFlagCompletionFunc("txid", a.completeTxids(func(wallet.HistoryEntry) bool { return true }))
@@ -224,6 +227,29 @@ func (a *App) completeScheduleIDs(_ *cobra.Command, _ []string, tc string) ([]st
 				payee = j.Name
 			}
 			out = append(out, s.ID+"\t"+strings.TrimSpace(scheduleAmountText(a, j)+" every "+j.Every+" to "+payee+" "+j.Label))
+		}
+	})
+	return out, noFiles
+}
+
+// completeTipIDs lists the queued tips that can still be cancelled (neither paid nor
+// cancelled), with their amount and payee, as completeScheduleIDs lists schedules.
+func (a *App) completeTipIDs(_ *cobra.Command, _ []string, tc string) ([]string, cobra.ShellCompDirective) {
+	var out []string
+	a.withWalletQuietly(func(w *wallet.Wallet) {
+		all, err := w.Tips()
+		if err != nil {
+			return
+		}
+		for _, t := range all {
+			if t.Cancelled || t.Paid() || !strings.HasPrefix(t.ID, tc) {
+				continue
+			}
+			amount := a.fmtAmount(t.Amount)
+			if t.Fiat != "" {
+				amount += " (" + t.Fiat + ")"
+			}
+			out = append(out, t.ID+"\t"+strings.TrimSpace(amount+" to "+t.Address+" "+t.Label))
 		}
 	})
 	return out, noFiles

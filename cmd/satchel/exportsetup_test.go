@@ -125,7 +125,7 @@ func readFileT(t *testing.T, path string) string {
 
 // TestExportSetupRefused: a single-key wallet has no setup, a seed that is not a member is
 // refused, flags that the file replaces are refused, a BSMS record with another first
-// address is refused; nothing is created.
+// address is refused; nothing is created, and nothing but the error is printed.
 func TestExportSetupRefused(t *testing.T) {
 	c := newCLI(t)
 	c.multisig3()
@@ -148,6 +148,7 @@ func TestExportSetupRefused(t *testing.T) {
 		{"unknown format", "", []string{"export", "setup", "--wallet", "m1", "--format", "electrum"}, "usage", "use one of"},
 		{"existing --out", "", []string{"export", "setup", "--wallet", "m1", "--out", bsms}, "file_exists", "exists"},
 		{"not a member", zooSeed + "\n", []string{"restore", "--offline", "--multisig-setup", bsms, "--wallet", "x1"}, "not_a_member", "is not one of the setup's 3 keys"},
+		{"existing wallet", abandon + "\n", []string{"restore", "--offline", "--multisig-setup", bsms, "--wallet", "m1"}, "wallet_exists", "choose another --wallet name"},
 		{"--multisig with a setup", abandon + "\n", []string{"restore", "--offline", "--multisig-setup", bsms, "--multisig", "2", "--wallet", "x2"}, "bad_flag", "gives M and the cosigners"},
 		{"setup on stdin for restore", abandon + "\n", []string{"restore", "--offline", "--multisig-setup", "-", "--wallet", "x3"}, "usage", "not -"},
 		{"first address mismatch", "", []string{"create", "--watch-only", "--setup", tampered, "--wallet", "x4"}, "first_address_mismatch", "first address"},
@@ -162,6 +163,13 @@ func TestExportSetupRefused(t *testing.T) {
 			code, msg := jsonError(t, r.err)
 			if r.code != exitUsage || code != tc.code || !strings.Contains(msg, tc.msg) || r.out != "" {
 				t.Fatalf("exit %d code %s msg %q out %q", r.code, code, msg, r.out)
+			}
+			// A restore that fails says only why: the setup's summary is for a wallet that is made.
+			if tc.args[0] == "restore" {
+				r := c.run(tc.stdin, tc.args...)
+				if r.out != "" || !strings.HasPrefix(r.err, "satchel: ") || strings.Count(r.err, "\n") != 1 {
+					t.Fatalf("text: out %q err %q", r.out, r.err)
+				}
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -79,5 +80,47 @@ func TestFeesKeepsSubSatRatesAndPricesATip(t *testing.T) {
 	f = decodeJSON[feesJSON](t, c.mustRun("", "fees", "--json").out)
 	if f.Estimates[0].FeeRate != nil || f.Estimates[0].TipFee != nil {
 		t.Fatalf("no estimate must be null: %+v", f.Estimates[0])
+	}
+}
+
+// fees --fee-rate prices the tip at the given rate, as the estimates are priced: on its own row
+// beside the estimates, and with none (regtest) as the only priced row.
+func TestFeesFeeRatePricesTheTip(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	c.env["NO_COLOR"] = "1"
+	fc.Fee = 0 // no estimates, as on regtest
+	f := decodeJSON[feesJSON](t, c.mustRun("", "fees", "--fee-rate", "2.5", "--json").out)
+	if f.Given == nil || f.Given.FeeRate == nil || *f.Given.FeeRate != "2.5" || *f.Given.TipFee != 385 ||
+		*f.Given.Share1000 != "38.5" || *f.Given.Share10000 != "3.85" || f.Given.Label != "--fee-rate" {
+		t.Fatalf("given %+v", f.Given)
+	}
+	for _, e := range f.Estimates {
+		if e.FeeRate != nil || e.TipFee != nil {
+			t.Fatalf("no estimate must stay null beside --fee-rate: %+v", e)
+		}
+	}
+	out := c.mustRun("", "fees", "--fee-rate", "2.5").out
+	if !regexp.MustCompile(`(?m)^--fee-rate +2\.5 +385 sat +38\.50% +3\.85%$`).MatchString(out) || strings.Contains(out, "No estimates") {
+		t.Fatalf("fees --fee-rate text without estimates:\n%s", out)
+	}
+	// With estimates the given rate is one more row; the estimates are unchanged.
+	fc.Fee = 500
+	f = decodeJSON[feesJSON](t, c.mustRun("", "fees", "--fee-rate", "3", "--json").out)
+	if f.Given == nil || *f.Given.TipFee != 462 || len(f.Estimates) != 3 || *f.Estimates[0].TipFee != 77 {
+		t.Fatalf("fees --fee-rate with estimates: given %+v estimates %+v", f.Given, f.Estimates)
+	}
+	out = c.mustRun("", "fees", "--fee-rate", "3").out
+	if !strings.Contains(out, "next block") || !regexp.MustCompile(`(?m)^--fee-rate +3 +462 sat`).MatchString(out) {
+		t.Fatalf("fees --fee-rate text with estimates:\n%s", out)
+	}
+	if f = decodeJSON[feesJSON](t, c.mustRun("", "fees", "--json").out); f.Given != nil {
+		t.Fatalf("given without --fee-rate: %+v", f.Given)
+	}
+	// A bad rate is refused as utxos refuses it, before the backend is asked.
+	bad := c.run("", "fees", "--fee-rate", "2sats")
+	ubad := c.run("", "utxos", "--fee-rate", "2sats")
+	if bad.code != exitUsage || bad.err != ubad.err || !strings.Contains(bad.err, "--fee-rate") {
+		t.Fatalf("fees --fee-rate 2sats: exit %d %q (utxos: %q)", bad.code, bad.err, ubad.err)
 	}
 }

@@ -183,6 +183,25 @@ func (a *App) convertPays(ctx context.Context, w *wallet.Wallet, pays []wallet.P
 	return nil
 }
 
+// checkPriceSource says, without asking the network, why pays cannot be converted: a currency
+// amount under --offline, or no price source for this network. nil when a price may be had.
+func (a *App) checkPriceSource(w *wallet.Wallet, pays []wallet.Payment) error {
+	if !wallet.NeedsPrice(pays) {
+		return nil
+	}
+	if a.flags.offline {
+		return offlineFiat()
+	}
+	src, err := a.priceSource(w)
+	if err != nil {
+		return err
+	}
+	if src == "" {
+		return priceErr(fiat.ErrNoSource)
+	}
+	return nil
+}
+
 // displayCurrency is config fiat ("" when unset: no fiat shown).
 func (a *App) displayCurrency(w *wallet.Wallet) string {
 	v, err := a.setting(w, "fiat")

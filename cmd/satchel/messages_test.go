@@ -526,6 +526,9 @@ func TestWalkWrongInputs(t *testing.T) {
 		// Without a backend (and without --offline) the dust error comes alone, before the warning
 		// that the plan answers from local state.
 		{[]string{"send", outsider, "100", "--dry-run"}, exitCannotPay, "below_dust", "payee 1: 100 sat is below the dust limit of 294 sat"},
+		// A currency amount with no price to be had says so alone too, with or without --fee-rate.
+		{[]string{"send", outsider, "5usd", "--dry-run"}, exitUsage, "no_price_source", "a fiat amount needs a price: satchel config set price-source URL"},
+		{[]string{"send", outsider, "5usd", "--fee-rate", "2", "--dry-run"}, exitUsage, "no_price_source", "a fiat amount needs a price"},
 		{[]string{"send", "--to", outsider + "=1000", "--to", "bcrt1pvnlk0hvxsy4x4awtscxmlm6h9t9m89x78w7x3u72fmqc2ctsv6ks55cckt=100", "--fee-rate", "2", "--dry-run"}, exitCannotPay, "below_dust", "payee 2: 100 sat is below the dust limit of 330 sat for a taproot address"},
 		// Multisig cosigners are named by their place on the command line, not a sorted index.
 		{[]string{"create", "--wallet", "m", "--multisig", "2", "--cosigner", keyB, "--cosigner", keyB}, exitUsage, "bad_input", "--cosigner #1 and #2 are the same key: give each member's key once"},
@@ -1076,5 +1079,23 @@ func TestTipCancelOfAScheduleSaysHowToStopIt(t *testing.T) {
 	r := c.run("", "tip", "cancel", id)
 	if want := "satchel: " + id + " is a recurring tip, not a queued one: stop it with satchel tip schedule cancel " + id + "\n"; r.code != exitUsage || r.err != want {
 		t.Fatalf("exit %d %q, want %q", r.code, r.err, want)
+	}
+}
+
+// tip schedule takes a bitcoin: URI alone, as tip add does: its amount and label make the
+// schedule; a URI without an amount still asks for one, and a second amount must agree.
+func TestTipScheduleTakesAURIAlone(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	uri := "bitcoin:" + outsider + "?amount=0.00002100&label=podcast"
+	s := decodeJSON[scheduleJSON](t, c.mustRun("", "tip", "schedule", uri, "--every", "1w", "--start", "2026-12-01", "--json").out)
+	if s.Amount == nil || *s.Amount != 2100 || s.Label != "podcast" || s.Address != outsider || s.Every != "1w" {
+		t.Fatalf("schedule from a URI: %+v", s)
+	}
+	if r := c.run("", "tip", "schedule", "bitcoin:"+outsider, "--every", "1w"); r.code != exitUsage || !strings.Contains(r.err, "no amount for "+outsider) {
+		t.Fatalf("URI without an amount: exit %d %q", r.code, r.err)
+	}
+	if r := c.run("", "tip", "schedule", uri, "3000", "--every", "1w"); r.code != exitUsage || !strings.Contains(r.err, "the URI asks for 2,100 sat") {
+		t.Fatalf("URI and another amount: exit %d %q", r.code, r.err)
 	}
 }

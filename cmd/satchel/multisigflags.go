@@ -108,11 +108,12 @@ func (mf *multisigFlags) setupOptions(a *App, cmd *cobra.Command) (*wallet.Multi
 	if err != nil {
 		return nil, err
 	}
-	a.showSetup(s)
+	// Its summary is shown once the wallet is made (restore calls showSetup): a restore refused
+	// for a wallet that exists or a seed that is not a member says only why.
 	return &wallet.MultisigOptions{Setup: s}, nil
 }
 
-// showSetup says on stderr what a setup file makes, before the wallet is made: M of N and
+// showSetup says on stderr what a setup file makes: M of N and
 // the keys' fingerprints, and a warning when any one key spends alone (a hostile file's
 // threshold of 1 beside a foreign key).
 func (a *App) showSetup(s *setupfile.Setup) {

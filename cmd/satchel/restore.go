@@ -97,6 +97,9 @@ written unless the passphrase opens the keystore and the file is intact.`,
 					return err
 				}
 			}
+			if multi != nil && multi.Setup != nil {
+				a.showSetup(multi.Setup)
+			}
 			out := a.walletOut(res)
 			if a.flags.json {
 				return a.printJSON(out)

@@ -255,7 +255,9 @@ func (a *App) runSend(cmd *cobra.Command, args []string, o sendOpts) error {
 			return err
 		}
 	}
-	w, be, rate, err := a.txSession(cmd, o.feeRate, o.target, o.dryRun, nil)
+	// A currency amount with no price to be had is the user's input to fix: said alone, before
+	// a plan without a backend warns that it answers from local state.
+	w, be, rate, err := a.txSession(cmd, o.feeRate, o.target, o.dryRun, func(w *wallet.Wallet) error { return a.checkPriceSource(w, pays) })
 	if err != nil {
 		return err
 	}

@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// A member restored (or a coordinator made) from a setup file sees M of N and the cosigners' fingerprints before the
-// wallet is made, and a warning when the file's threshold of 1 lets a foreign key spend alone.
+// A member restored (once the wallet is made) or a coordinator made (before) from a setup file
+// sees M of N and the cosigners' fingerprints, and a warning when the file's threshold of 1 lets a foreign key spend alone.
 func TestRestoreFromSetupShowsThreshold(t *testing.T) {
 	c := newCLI(t)
 	var ks []string

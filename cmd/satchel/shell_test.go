@@ -400,6 +400,9 @@ func TestDynamicCompletion(t *testing.T) {
 	c.mustRun("", "tip", "schedule", "bcrt1qqyt0r5eaaer3n0frs9eh7hs6n4hctsksnhdj3h", "2100", "--every", "1w", "--start", "2027-01-01")
 	c.mustRun("", "tip", "schedule", "bcrt1qqyt0r5eaaer3n0frs9eh7hs6n4hctsksnhdj3h", "2100", "--every", "1w", "--start", "2027-01-01")
 	c.mustRun("", "tip", "schedule", "cancel", "sched-1")
+	c.mustRun("", "tip", "add", "bcrt1qqyt0r5eaaer3n0frs9eh7hs6n4hctsksnhdj3h", "3000")
+	c.mustRun("", "tip", "add", "bcrt1qqyt0r5eaaer3n0frs9eh7hs6n4hctsksnhdj3h", "4000", "--label", "thanks")
+	c.mustRun("", "tip", "cancel", "tip-1")
 	hist := c.history("default")
 	pendingOut := ""
 	for _, h := range hist {
@@ -428,6 +431,8 @@ func TestDynamicCompletion(t *testing.T) {
 		{"config values", []string{"config", "set", "unit", ""}, []string{"sat", "btc"}},
 		{"wait --label", []string{"wait", "--label", ""}, []string{"coffee"}},
 		{"tip schedule cancel: schedules not cancelled", []string{"tip", "schedule", "cancel", ""}, []string{"sched-2"}},
+		{"tip cancel: tips neither cancelled nor paid", []string{"tip", "cancel", ""}, []string{"tip-2"}},
+		{"tip cancel: only the first argument", []string{"tip", "cancel", "tip-2", ""}, nil},
 		{"other wallet: empty", []string{"freeze", "--wallet", "savings", ""}, nil},
 		{"missing wallet: nothing, quietly", []string{"freeze", "--wallet", "nosuch", ""}, nil},
 	} {
@@ -455,6 +460,9 @@ func TestDynamicCompletion(t *testing.T) {
 	r := c.mustRun("", "__complete", "unfreeze", "")
 	if !strings.Contains(r.out, "\t21,000 sat coffee") {
 		t.Errorf("outpoint completion lacks value and label: %q", r.out)
+	}
+	if r := c.mustRun("", "__complete", "tip", "cancel", ""); !strings.Contains(r.out, "tip-2\t4,000 sat to bcrt1qqyt0r5eaaer3n0frs9eh7hs6n4hctsksnhdj3h thanks\n") {
+		t.Errorf("tip completion lacks amount, payee and label: %q", r.out)
 	}
 }
 

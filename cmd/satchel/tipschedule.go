@@ -123,7 +123,8 @@ with the id SCHEDULE@YYYY-MM-DD, queued once, by the first tip command or sync t
 after that date; the next tip flush pays it with the other queued tips. Each occurrence is due
 (like tip add --by) on the following date, so a flush that waits for low fees still pays it in
 time. Monthly dates keep the start's day of the month, clamped to a shorter month's last day
-(from the 31st: 28 or 29 February, 31 March, 30 April).
+(from the 31st: 28 or 29 February, 31 March, 30 April). A bitcoin: URI that carries an amount
+may come alone, as for tip add.
 
 --start DATE (YYYY-MM-DD, default today; at most a year ago) and --until DATE (the last date an
 occurrence may fall on) bound the schedule. Occurrences that fell due while satchel did not run:
@@ -132,11 +133,16 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 
 ` + exitStatusHelp,
 		Example: "  satchel tip schedule bc1q... 2100 --every 1w --label podcast\n  satchel tip schedule bc1q... 10000 --every 1mo --start 2026-01-31 --until 2026-12-31\n  satchel tip schedule list\n  satchel tip schedule cancel sched-1",
-		Args:    cobra.ExactArgs(2),
+		Args:    cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			net, err := wallet.NetworkParams(a.flags.network)
 			if err != nil {
 				return err
+			}
+			// A bitcoin: URI with its amount comes alone, as for tip add.
+			amount := ""
+			if len(args) > 1 {
+				amount = args[1]
 			}
 			// A BIP353 name is resolved (and validated) now, and again whenever occurrences
 			// are queued.
@@ -144,7 +150,7 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 			if err != nil {
 				return err
 			}
-			pay, all, err := parsePayee(net, dest, args[1], label)
+			pay, all, err := parsePayee(net, dest, amount, label)
 			if err != nil {
 				return err
 			}
