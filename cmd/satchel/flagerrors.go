@@ -118,6 +118,28 @@ var cobraArgCount = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^(?:accepts (\d+)|requires at least (\d+)|accepts at most (\d+)|accepts between (\d+) and (\d+)) arg\(s\), (?:only )?received (\d+)$`)
 })
 
+// mistypedSubcommand answers a command that takes arguments and has subcommands too (tip
+// schedule DEST AMOUNT, tip schedule list), given one short word close to a subcommand's name:
+// "tip schedule lst" is a typo of list, not an address to check for a typo. Anything that
+// could be a payee (an address, a URI, a BIP353 name: long, or holding ':', '@' or '.') is
+// left to the command.
+func mistypedSubcommand(cmd *cobra.Command, args []string) error {
+	if len(args) != 1 || len(args[0]) > 12 || strings.ContainsAny(args[0], ":@.") {
+		return nil
+	}
+	var sug []string
+	for _, c := range cmd.Commands() {
+		if c.IsAvailableCommand() && c.Name() != "help" && (keys.EditDistance(strings.ToLower(args[0]), c.Name()) <= 2 || strings.HasPrefix(c.Name(), args[0])) {
+			sug = append(sug, c.Name())
+		}
+	}
+	if len(sug) == 0 {
+		return nil
+	}
+	name := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+	return usagef("usage", fmt.Sprintf("%s has no command %q: did you mean %s? (see %s --help)", name, args[0], strings.Join(sug, " or "), cmd.CommandPath()))
+}
+
 // argCountForPeople says how many arguments a command takes, in words and with their shape
 // from its usage line, instead of cobra's "accepts 2 arg(s), received 1". A command that takes
 // none, to which cobra says "unknown command", says so too.

@@ -926,6 +926,9 @@ func TestArgumentCountsInWords(t *testing.T) {
 		{[]string{"psbt", "broadcast"}, "psbt broadcast needs 1 argument (FILE|-), and none was given: see satchel psbt broadcast --help"},
 		{[]string{"history", "10"}, `history takes no arguments, and "10" was given: see satchel history --help`},
 		{[]string{"tip", "lis"}, `tip has no command "lis": did you mean list? (see satchel tip --help)`},
+		// tip schedule takes a payee too: a short word close to a subcommand is a typo of it.
+		{[]string{"tip", "schedule", "lst"}, `tip schedule has no command "lst": did you mean list? (see satchel tip schedule --help)`},
+		{[]string{"tip", "schedule", "cancle"}, `tip schedule has no command "cancle": did you mean cancel? (see satchel tip schedule --help)`},
 		{[]string{"histroy"}, `there is no command "histroy": did you mean history? (see satchel --help)`},
 	} {
 		r := c.run("", tc.args...)

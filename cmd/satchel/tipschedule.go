@@ -135,6 +135,9 @@ and skips the earlier ones for good. Spending caps apply to every flush as to an
 		Example: "  satchel tip schedule bc1q... 2100 --every 1w --label podcast\n  satchel tip schedule bc1q... 10000 --every 1mo --start 2026-01-31 --until 2026-12-31\n  satchel tip schedule list\n  satchel tip schedule cancel sched-1",
 		Args:    cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := mistypedSubcommand(cmd, args); err != nil {
+				return err
+			}
 			net, err := wallet.NetworkParams(a.flags.network)
 			if err != nil {
 				return err
