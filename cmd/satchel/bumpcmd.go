@@ -32,9 +32,9 @@ func (a *App) txSession(cmd *cobra.Command, feeRate string, target int, planOnly
 	}
 	var rate txbuilder.FeeRate
 	if feeRate != "" {
-		r, err := txbuilder.ParseFeeRate(feeRate)
+		r, err := parseFeeRateFlag("--fee-rate", feeRate)
 		if err != nil {
-			return nil, nil, 0, usagef("bad_fee_rate", "--fee-rate: "+err.Error())
+			return nil, nil, 0, err
 		}
 		if r > wallet.MaxFeeRate {
 			return nil, nil, 0, &codedError{exit: exitCannotPay, code: "fee_guard", err: fmt.Errorf("--fee-rate %s sat/vB is above 1,000 sat/vB, which satchel never pays", r)}
@@ -225,9 +225,9 @@ of the wallet to itself.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var maxRate txbuilder.FeeRate = txbuilder.SatPerVB(5)
 			if maxFeeRate != "" {
-				r, err := txbuilder.ParseFeeRate(maxFeeRate)
+				r, err := parseFeeRateFlag("--max-fee-rate", maxFeeRate)
 				if err != nil {
-					return usagef("bad_fee_rate", "--max-fee-rate: "+err.Error())
+					return err
 				}
 				maxRate = r
 			}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -122,5 +123,25 @@ func TestFeesFeeRatePricesTheTip(t *testing.T) {
 	ubad := c.run("", "utxos", "--fee-rate", "2sats")
 	if bad.code != exitUsage || bad.err != ubad.err || !strings.Contains(bad.err, "--fee-rate") {
 		t.Fatalf("fees --fee-rate 2sats: exit %d %q (utxos: %q)", bad.code, bad.err, ubad.err)
+	}
+	// Every command that takes a fee rate says what is wrong with it in the same words, the
+	// parser's, which name the mistake (utxos and fees said only what a rate looks like).
+	for _, v := range []string{"-1", "2 sat/vB", "1e3", "2sats"} {
+		want := ""
+		for _, args := range [][]string{
+			{"send", outsider, "1000", "--dry-run", "--fee-rate", v},
+			{"utxos", "--fee-rate", v},
+			{"fees", "--fee-rate", v},
+			{"consolidate", "--dry-run", "--max-fee-rate", v},
+		} {
+			r := c.run("", args...)
+			msg := strings.Replace(r.err, "--max-fee-rate", "--fee-rate", 1)
+			if want == "" {
+				want = msg
+			}
+			if r.code != exitUsage || msg != want || !strings.Contains(msg, fmt.Sprintf("--fee-rate: fee rate %q: ", v)) {
+				t.Errorf("%v: exit %d %q, want %q", args, r.code, r.err, want)
+			}
+		}
 	}
 }

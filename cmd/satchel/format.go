@@ -174,19 +174,16 @@ func pctNumber(part, whole int64) json.Number {
 	return json.Number(s)
 }
 
-// parseFeeRateFlag reads a fee-rate flag. Its error says what a fee rate is written as, in
-// place of the amount parser's words (which list sat and btc as units, and would have a user
-// who typed 2sat try 2sats next).
+// parseFeeRateFlag reads a fee-rate flag's value for every command that takes one (send,
+// tip flush, bump-fee, consolidate, utxos, fees...), so that each says what is wrong with it in
+// the same words: the parser's, which name the mistake ("a fee rate is never negative",
+// "spaces are not allowed", "exponents are not allowed"), after the flag's name.
 func parseFeeRateFlag(flag, s string) (txbuilder.FeeRate, error) {
 	r, err := txbuilder.ParseFeeRate(strings.TrimSpace(s))
-	if err == nil {
-		return r, nil
+	if err != nil {
+		return 0, usagef("bad_fee_rate", flag+": "+err.Error())
 	}
-	why := "a fee rate is in sat/vB: write a number such as 2 or 1.5 (or 2sat/vB)"
-	if msg := err.Error(); strings.Contains(msg, "more than") || strings.Contains(msg, "more than zero") {
-		why = msg
-	}
-	return 0, usagef("bad_fee_rate", fmt.Sprintf("%s %q: %s", flag, clipArg(s), why))
+	return r, nil
 }
 
 // fileError says a file could not be read without repeating its name ("read x: open x: no

@@ -294,9 +294,9 @@ so a crash between broadcast and record never pays a tip twice: the next sync re
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var threshold txbuilder.FeeRate
 			if maxFeeRate != "" {
-				r, err := txbuilder.ParseFeeRate(maxFeeRate)
+				r, err := parseFeeRateFlag("--max-fee-rate", maxFeeRate)
 				if err != nil {
-					return usagef("bad_fee_rate", "--max-fee-rate: "+err.Error())
+					return err
 				}
 				threshold = r
 			}
