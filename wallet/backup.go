@@ -15,6 +15,7 @@ import (
 
 	"github.com/btcsuite/btcd/wire/v2"
 
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/internal/jsonwhy"
 	"github.com/satchel-wallet/satchel/keystore"
 	"github.com/satchel-wallet/satchel/wallet/keys"
@@ -433,9 +434,4 @@ func checkBackupFileName(name string) error {
 }
 
 // quoteCut quotes a value for an error, cut so a huge value cannot flood the message.
-func quoteCut(s string) string {
-	if len(s) > 40 {
-		s = s[:40] + "..."
-	}
-	return fmt.Sprintf("%q", s)
-}
+func quoteCut(s string) string { return clip.Quote(s, 40) }

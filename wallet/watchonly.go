@@ -10,6 +10,7 @@ import (
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
 
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/descriptor"
 	"github.com/satchel-wallet/satchel/wallet/keys"
@@ -186,12 +187,7 @@ func originText(o *descriptor.Origin) string {
 	return s + "]"
 }
 
-func shortText(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
-}
+func shortText(s string) string { return clip.Text(s, 40) }
 
 // CreateWatchOnly makes a wallet folder holding only public keys: no keystore, so nothing can
 // be signed here, but receive, sync, balance, history and utxos work, and send writes an

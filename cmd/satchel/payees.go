@@ -10,6 +10,7 @@ import (
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
 
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/internal/jsonwhy"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
@@ -96,13 +97,7 @@ func splitTo(net *chaincfg.Params, t string) (dest, amount string, err error) {
 }
 
 // clipArg shortens a user's argument for an error message.
-func clipArg(s string) string {
-	const max = 80
-	if r := []rune(s); len(r) > max {
-		return string(r[:max]) + "..."
-	}
-	return s
-}
+func clipArg(s string) string { return clip.Text(s, 80) }
 
 // parsePayee reads one destination (address or bitcoin: URI) and amount.
 func parsePayee(net *chaincfg.Params, dest, amount, label string) (wallet.Payment, bool, error) {

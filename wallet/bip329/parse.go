@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/internal/jsonwhy"
 )
 
@@ -180,9 +181,4 @@ func isHex(s string, n int) bool {
 }
 
 // short quotes a value for an error, cut so a huge value cannot flood the message.
-func short(s string) string {
-	if len(s) > 80 {
-		s = s[:80] + "..."
-	}
-	return strconv.Quote(s)
-}
+func short(s string) string { return clip.Quote(s, 80) }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/miekg/dns"
+
+	"github.com/satchel-wallet/satchel/internal/clip"
 )
 
 // ErrBadName marks text that is not a BIP353 name.
@@ -71,9 +73,4 @@ func label(l string) bool {
 }
 
 // quoteCut quotes the user's text for an error, cut short so a pasted page cannot flood it.
-func quoteCut(s string) string {
-	if r := []rune(s); len(r) > 40 {
-		s = string(r[:40]) + "..."
-	}
-	return fmt.Sprintf("%q", s)
-}
+func quoteCut(s string) string { return clip.Quote(s, 40) }

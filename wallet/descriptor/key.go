@@ -11,6 +11,7 @@ import (
 	"github.com/btcsuite/btcd/btcec/v2/schnorr"
 	"github.com/btcsuite/btcd/btcutil/v2"
 	"github.com/btcsuite/btcd/btcutil/v2/hdkeychain"
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/wallet/keys"
 )
 
@@ -352,9 +353,4 @@ func isHex(s string) bool {
 }
 
 // short cuts user text for an error message.
-func short(s string) string {
-	if r := []rune(s); len(r) > 24 {
-		return string(r[:24]) + "…"
-	}
-	return s
-}
+func short(s string) string { return clip.Text(s, 24) }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+
+	"github.com/satchel-wallet/satchel/internal/clip"
 )
 
 // ErrBadAmount marks a fiat amount satchel will not read.
@@ -52,7 +54,7 @@ func Looks(s string) bool {
 // exponents, spaces, zero, and more than six decimals.
 func ParseAmount(s string) (Amount, error) {
 	bad := func(why string) (Amount, error) {
-		return Amount{}, fmt.Errorf("%w %q: %s", ErrBadAmount, clip(s), why)
+		return Amount{}, fmt.Errorf("%w %q: %s", ErrBadAmount, clip.Text(s, 40), why)
 	}
 	if len(s) > 40 {
 		return bad("too long")
@@ -68,7 +70,7 @@ func ParseAmount(s string) (Amount, error) {
 		for i > 0 && letter(s[i-1]) {
 			i--
 		}
-		return bad(fmt.Sprintf("%q is not a unit: use sat, sats or btc, or a three-letter currency code such as usd", clip(s[i:])))
+		return bad(fmt.Sprintf("%q is not a unit: use sat, sats or btc, or a three-letter currency code such as usd", clip.Text(s[i:], 40)))
 	}
 	if !KnownCurrency(code) {
 		return bad(fmt.Sprintf("%q is not a unit: use sat or btc, or a currency code such as usd or eur", strings.ToLower(code)))
@@ -100,13 +102,6 @@ func digits(s string) bool {
 		}
 	}
 	return true
-}
-
-func clip(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "..."
-	}
-	return s
 }
 
 // FormatMicro writes micro-units as a decimal with at least min decimals and no more than it

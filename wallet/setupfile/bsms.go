@@ -3,6 +3,8 @@ package setupfile
 import (
 	"fmt"
 	"strings"
+
+	"github.com/satchel-wallet/satchel/internal/clip"
 )
 
 // BIP129 descriptor record constants.
@@ -74,7 +76,7 @@ func ParseBSMS(data []byte) (*Setup, error) {
 	}
 	if len(lines) == 0 || lines[0] != bsmsVersion {
 		if len(lines) > 0 && strings.HasPrefix(lines[0], "BSMS ") {
-			return nil, unsupportedf("%q: satchel reads BSMS 1.0 records", clip(lines[0]))
+			return nil, unsupportedf("%q: satchel reads BSMS 1.0 records", clip.Text(lines[0], 40))
 		}
 		if len(lines) > 0 && isHex(lines[0]) {
 			return nil, unsupportedf("an encrypted BSMS record: decrypt it with its TOKEN first")
@@ -96,12 +98,12 @@ func ParseBSMS(data []byte) (*Setup, error) {
 	case suffix == suffixTemplate && lines[2] == bsmsNoRestrictions:
 		return nil, invalidf("line 3: a /** template needs its path restrictions (%s), not %q", bsmsRestrictions, bsmsNoRestrictions)
 	case suffix == suffixTemplate:
-		return nil, unsupportedf("path restrictions %q: satchel handles %q (receive and change)", clip(lines[2]), bsmsRestrictions)
+		return nil, unsupportedf("path restrictions %q: satchel handles %q (receive and change)", clip.Text(lines[2], 40), bsmsRestrictions)
 	case lines[2] == bsmsNoRestrictions && suffix == suffixMultipath:
 	case lines[2] == bsmsNoRestrictions:
 		return nil, unsupportedf("keys ending in %s with no path restrictions: satchel needs a receive and a change chain (/** with %q, or /<0;1>/*)", suffix, bsmsRestrictions)
 	default:
-		return nil, invalidf("line 3 %q: path restrictions go with a /** template, %q with a full descriptor", clip(lines[2]), bsmsNoRestrictions)
+		return nil, invalidf("line 3 %q: path restrictions go with a /** template, %q with a full descriptor", clip.Text(lines[2], 40), bsmsNoRestrictions)
 	}
 	addr := strings.ToLower(lines[3])
 	switch {
@@ -112,7 +114,7 @@ func ParseBSMS(data []byte) (*Setup, error) {
 	case strings.HasPrefix(addr, "bcrt1"):
 		s.Network = Regtest
 	default:
-		return nil, invalidf("line 4 %q is not a bech32 address: a P2WSH wallet's first address starts bc1, tb1 or bcrt1", clip(lines[3]))
+		return nil, invalidf("line 4 %q is not a bech32 address: a P2WSH wallet's first address starts bc1, tb1 or bcrt1", clip.Text(lines[3], 40))
 	}
 	s.FirstAddress = addr
 	if err := s.Validate(); err != nil {
@@ -135,7 +137,7 @@ func (s *Setup) VerifyFirstAddress(derive AddressFunc) error {
 	}
 	if !strings.EqualFold(got, s.FirstAddress) {
 		return fmt.Errorf("%w: the record says %s, its keys give %s: the record was altered or made for other keys",
-			ErrFirstAddress, clip(s.FirstAddress), got)
+			ErrFirstAddress, clip.Text(s.FirstAddress, 40), got)
 	}
 	return nil
 }

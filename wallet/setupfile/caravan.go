@@ -8,6 +8,8 @@ import (
 	"io"
 	"reflect"
 	"strings"
+
+	"github.com/satchel-wallet/satchel/internal/clip"
 )
 
 // caravanUnknownPath is what Caravan writes as bip32Path for a key whose origin it does not
@@ -98,7 +100,7 @@ func ParseCaravan(data []byte) (*Setup, error) {
 	case "P2SH", "P2SH-P2WSH", "P2SH_P2WSH", "P2TR":
 		return nil, unsupportedf("addressType %s: only P2WSH multisig is supported", t)
 	default:
-		return nil, invalidf("addressType %q is not one Caravan writes", clip(c.AddressType))
+		return nil, invalidf("addressType %q is not one Caravan writes", clip.Text(c.AddressType, 40))
 	}
 	if c.Quorum == nil {
 		return nil, invalidf("the Caravan file has no quorum")
@@ -114,7 +116,7 @@ func ParseCaravan(data []byte) (*Setup, error) {
 	case "":
 		return nil, invalidf("the Caravan file has no network")
 	default:
-		return nil, invalidf("network %q: Caravan's networks are mainnet, testnet, signet and regtest", clip(c.Network))
+		return nil, invalidf("network %q: Caravan's networks are mainnet, testnet, signet and regtest", clip.Text(c.Network, 40))
 	}
 	for i, ck := range c.ExtendedPublicKeys {
 		k := Key{Name: ck.Name, Xpub: strings.TrimSpace(ck.Xpub)}
@@ -124,7 +126,7 @@ func ParseCaravan(data []byte) (*Setup, error) {
 				return nil, fmt.Errorf("key %d: %w", i+1, err)
 			}
 			if ck.Xfp == "" {
-				return nil, invalidf("key %d has bip32Path %s but no xfp (master fingerprint)", i+1, clip(ck.Bip32Path))
+				return nil, invalidf("key %d has bip32Path %s but no xfp (master fingerprint)", i+1, clip.Text(ck.Bip32Path, 40))
 			}
 			if k.Fingerprint, err = parseFingerprint(ck.Xfp); err != nil {
 				return nil, fmt.Errorf("key %d: %w", i+1, err)

@@ -9,6 +9,8 @@ import (
 	"github.com/btcsuite/btcd/address/v2/base58"
 	"github.com/btcsuite/btcd/chaincfg/v2"
 	"github.com/btcsuite/btcd/chainhash/v2"
+
+	"github.com/satchel-wallet/satchel/internal/clip"
 )
 
 // Coldcard writes the setup as a Coldcard multisig setup file, the text file Coldcard,
@@ -99,12 +101,12 @@ func ParseColdcard(data []byte) (*Setup, error) {
 			case "P2SH", "P2SH-P2WSH", "P2WSH-P2SH", "P2TR":
 				return nil, unsupportedf("line %d: Format %s: only P2WSH multisig is supported", no, format)
 			default:
-				return nil, invalidf("line %d: Format %q is not P2WSH, P2SH-P2WSH or P2SH", no, clip(value))
+				return nil, invalidf("line %d: Format %q is not P2WSH, P2SH-P2WSH or P2SH", no, clip.Text(value, 40))
 			}
 		default:
 			fp, err := parseFingerprint(label)
 			if err != nil {
-				return nil, invalidf("line %d: %q is neither Name, Policy, Derivation, Format nor a key's 8-digit fingerprint", no, clip(label))
+				return nil, invalidf("line %d: %q is neither Name, Policy, Derivation, Format nor a key's 8-digit fingerprint", no, clip.Text(label, 40))
 			}
 			if path == "" {
 				return nil, invalidf("line %d: key %s comes before any Derivation line, so its path is unknown", no, strings.ToUpper(fp))
@@ -150,7 +152,7 @@ func parsePolicy(v string) (m, n int, err error) {
 			return m, n, nil
 		}
 	}
-	return 0, 0, invalidf("Policy %q is not \"M of N\" with M and N from 1 to %d", clip(v), MaxKeys)
+	return 0, 0, invalidf("Policy %q is not \"M of N\" with M and N from 1 to %d", clip.Text(v, 40), MaxKeys)
 }
 
 // SLIP-132 versions for P2WSH multisig public keys (Zpub mainnet, Vpub test networks).

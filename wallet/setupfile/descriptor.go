@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/wallet/descriptor"
 )
 
@@ -124,7 +125,7 @@ func parseOne(line string) (*Setup, string, error) {
 			return nil, "", fmt.Errorf("%w: %w", ErrInvalid, err)
 		}
 		if sum != want {
-			return nil, "", fmt.Errorf("%w: %w: #%s does not match (a character is wrong)", ErrInvalid, descriptor.ErrChecksum, clip(sum))
+			return nil, "", fmt.Errorf("%w: %w: #%s does not match (a character is wrong)", ErrInvalid, descriptor.ErrChecksum, clip.Text(sum, 40))
 		}
 	}
 	return parseTemplate(body)
@@ -146,7 +147,7 @@ func parseTemplate(body string) (*Setup, string, error) {
 	}
 	m, err := strconv.Atoi(args[0])
 	if err != nil || len(args[0]) > 2 || strings.HasPrefix(args[0], "0") || strings.HasPrefix(args[0], "+") {
-		return nil, "", invalidf("threshold %q is not a number from 1 to %d", clip(args[0]), MaxKeys)
+		return nil, "", invalidf("threshold %q is not a number from 1 to %d", clip.Text(args[0], 40), MaxKeys)
 	}
 	s := &Setup{Threshold: m, ScriptType: ScriptP2WSH}
 	suffix := ""
@@ -220,7 +221,7 @@ func parseKeyExpr(a string) (Key, string, error) {
 		if strings.Contains(rest, "'") || strings.Contains(rest, "h") {
 			return k, "", invalidf("hardened steps after the xpub cannot be derived from it: the key ends in /<0;1>/*")
 		}
-		return k, "", unsupportedf("the key ends in /%s: only /<0;1>/* (or /0/* and /1/*) after the account xpub is supported", clip(rest))
+		return k, "", unsupportedf("the key ends in /%s: only /<0;1>/* (or /0/* and /1/*) after the account xpub is supported", clip.Text(rest, 40))
 	}
 }
 

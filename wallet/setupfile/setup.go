@@ -9,6 +9,7 @@ import (
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
 
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/wallet/keys"
 )
 
@@ -222,7 +223,7 @@ func isFingerprint(s string) bool {
 func parseFingerprint(s string) (string, error) {
 	l := strings.ToLower(s)
 	if !isFingerprint(l) {
-		return "", invalidf("fingerprint %q is not 8 hex digits", clip(s))
+		return "", invalidf("fingerprint %q is not 8 hex digits", clip.Text(s, 40))
 	}
 	return l, nil
 }
@@ -240,11 +241,11 @@ func parsePath(p string) ([]uint32, error) {
 		rest = "/" + rest // an origin's path inside [fp/...] comes without m
 	}
 	if !strings.HasPrefix(rest, "/") {
-		return nil, invalidf("path %q: steps are separated by /", clip(p))
+		return nil, invalidf("path %q: steps are separated by /", clip.Text(p, 40))
 	}
 	parts := strings.Split(rest[1:], "/")
 	if len(parts) > maxPathLen {
-		return nil, invalidf("path %q has more than %d steps", clip(p), maxPathLen)
+		return nil, invalidf("path %q has more than %d steps", clip.Text(p, 40), maxPathLen)
 	}
 	steps := make([]uint32, 0, len(parts))
 	for _, part := range parts {
@@ -253,11 +254,11 @@ func parsePath(p string) ([]uint32, error) {
 			hard, part = true, part[:n-1]
 		}
 		if part == "" || len(part) > 10 || strings.TrimLeft(part, "0123456789") != "" || (len(part) > 1 && part[0] == '0') {
-			return nil, invalidf("path %q: %q is not a step number", clip(p), clip(part))
+			return nil, invalidf("path %q: %q is not a step number", clip.Text(p, 40), clip.Text(part, 40))
 		}
 		v, err := strconv.ParseUint(part, 10, 32)
 		if err != nil || v >= hardened {
-			return nil, invalidf("path %q: step %s is out of range", clip(p), part)
+			return nil, invalidf("path %q: step %s is out of range", clip.Text(p, 40), part)
 		}
 		if hard {
 			v += hardened
@@ -300,14 +301,6 @@ func normPath(p string) (string, error) {
 func short(s string) string {
 	if len(s) > 12 {
 		return s[:12]
-	}
-	return s
-}
-
-// clip bounds what an error message quotes from the input.
-func clip(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "..."
 	}
 	return s
 }

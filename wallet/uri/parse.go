@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/address"
 )
@@ -188,12 +189,7 @@ func checkText(s string) error {
 	return nil
 }
 
-func short(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
-}
+func short(s string) string { return clip.Text(s, 40) }
 
 // amountError is a URI amount that does not read, in the parser's words without its unit; it
 // is a bad amount like any other.

@@ -9,6 +9,7 @@ import (
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
@@ -34,7 +35,7 @@ func (b *Backend) Broadcast(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash
 	want := tx.TxHash()
 	var s string
 	if err := json.Unmarshal(c.result, &s); err != nil {
-		return chainhash.Hash{}, b.errs.Bad(op, "the answer is not a txid: %s", clip(string(c.result)))
+		return chainhash.Hash{}, b.errs.Bad(op, "the answer is not a txid: %s", clip.Text(string(c.result), 80))
 	}
 	got, err := netutil.ParseHash(s)
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/satchel-wallet/satchel/internal/clip"
 )
 
 // Header chunks: blockchain.block.headers answers at most 2016 headers (one difficulty
@@ -90,7 +92,7 @@ func parseChunk(raw json.RawMessage) ([]wire.BlockHeader, error) {
 		Hex   *string `json:"hex"`
 	}
 	if err := json.Unmarshal(raw, &r); err != nil || r.Count == nil || r.Hex == nil {
-		return nil, fmt.Errorf("the answer is not {count, hex}: %s", clip(string(raw)))
+		return nil, fmt.Errorf("the answer is not {count, hex}: %s", clip.Text(string(raw), 80))
 	}
 	if *r.Count < 0 || *r.Count > chunkSize {
 		return nil, fmt.Errorf("count %d is out of range", *r.Count)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
@@ -115,10 +116,10 @@ func (b *Backend) handshake(ctx context.Context, c *conn) error {
 	}
 	var res []string
 	if err := json.Unmarshal(v.result, &res); err != nil || len(res) != 2 {
-		return b.errs.Bad(op, "the answer is not [server, version]: %s", clip(string(v.result)))
+		return b.errs.Bad(op, "the answer is not [server, version]: %s", clip.Text(string(v.result), 80))
 	}
 	if !versionInRange(res[1]) {
-		return b.errs.Bad(op, "the server chose protocol %q, outside %s to %s", clip(res[1]), ProtocolMin, ProtocolMax)
+		return b.errs.Bad(op, "the server chose protocol %q, outside %s to %s", clip.Text(res[1], 80), ProtocolMin, ProtocolMax)
 	}
 	b.version = res[1]
 	if b.net == nil || b.net.GenesisHash == nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
@@ -29,7 +30,7 @@ func (b *Backend) EstimateFee(ctx context.Context, target int) (txbuilder.FeeRat
 		return 0, b.errs.Bad(op, "%v", err)
 	}
 	if rate <= 0 {
-		return 0, fmt.Errorf("%w: %s: estimatefee %d answered %s", chain.ErrNoEstimate, b.name, target, clip(string(c.result)))
+		return 0, fmt.Errorf("%w: %s: estimatefee %d answered %s", chain.ErrNoEstimate, b.name, target, clip.Text(string(c.result), 80))
 	}
 	return rate, nil
 }
@@ -51,7 +52,7 @@ func (b *Backend) RelayFee(ctx context.Context) (txbuilder.FeeRate, error) {
 		return 0, b.errs.Bad(op, "%v", err)
 	}
 	if rate < 0 {
-		return 0, b.errs.Bad(op, "negative relay fee %s", clip(string(c.result)))
+		return 0, b.errs.Bad(op, "negative relay fee %s", clip.Text(string(c.result), 80))
 	}
 	return rate, nil
 }
@@ -63,7 +64,7 @@ func parseRate(raw json.RawMessage) (txbuilder.FeeRate, error) {
 		return 0, err
 	}
 	if v > int64(txbuilder.MaxMoney) {
-		return 0, fmt.Errorf("fee rate %s is out of range", clip(string(raw)))
+		return 0, fmt.Errorf("fee rate %s is out of range", clip.Text(string(raw), 80))
 	}
 	return txbuilder.FeeRate(v), nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
@@ -75,7 +76,7 @@ func parseHistory(raw json.RawMessage) ([]chain.HistoryItem, error) {
 			History  []entry `json:"history"`
 		}
 		if err2 := json.Unmarshal(raw, &paged); err2 != nil || paged.ToHeight == nil || paged.History == nil {
-			return nil, fmt.Errorf("the answer is not a list of {tx_hash, height}: %s", clip(string(raw)))
+			return nil, fmt.Errorf("the answer is not a list of {tx_hash, height}: %s", clip.Text(string(raw), 80))
 		}
 		if *paged.ToHeight != -1 {
 			return nil, fmt.Errorf("the server cut the history short at height %d", *paged.ToHeight)

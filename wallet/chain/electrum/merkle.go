@@ -9,6 +9,7 @@ import (
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
 
@@ -35,7 +36,7 @@ func parseMerkle(raw json.RawMessage) (merkleProof, error) {
 		Pos    *int64    `json:"pos"`
 	}
 	if err := json.Unmarshal(raw, &r); err != nil || r.Height == nil || r.Merkle == nil || r.Pos == nil {
-		return merkleProof{}, fmt.Errorf("the answer is not {block_height, merkle, pos}: %s", clip(string(raw)))
+		return merkleProof{}, fmt.Errorf("the answer is not {block_height, merkle, pos}: %s", clip.Text(string(raw), 80))
 	}
 	if *r.Height < 0 || *r.Height > math.MaxInt32 {
 		return merkleProof{}, fmt.Errorf("block_height %d is out of range", *r.Height)

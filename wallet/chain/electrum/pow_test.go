@@ -13,6 +13,7 @@ import (
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
 
@@ -108,7 +109,7 @@ func TestParseMerkleRefusals(t *testing.T) {
 		{`{"block_height":5,"merkle":[` + strings.TrimSuffix(strings.Repeat(`"`+h+`",`, 33), ",") + `],"pos":0}`, "more than a block can need"},
 	} {
 		if _, err := parseMerkle(json.RawMessage(tc.answer)); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: %v, want %q", clip(tc.answer), err, tc.want)
+			t.Errorf("%s: %v, want %q", clip.Text(tc.answer, 80), err, tc.want)
 		}
 	}
 }

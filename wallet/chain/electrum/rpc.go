@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+
+	"github.com/satchel-wallet/satchel/internal/clip"
 )
 
 // call is one JSON-RPC request in an exchange and, afterwards, its answer.
@@ -94,13 +96,13 @@ func parseMessage(raw json.RawMessage) (message, error) {
 	if len(m.ID) > 0 && string(m.ID) != "null" {
 		id, err := strconv.ParseUint(string(m.ID), 10, 64)
 		if err != nil {
-			return message{}, fmt.Errorf("%w: id %s is not one satchel sent", errBadLine, clip(string(m.ID)))
+			return message{}, fmt.Errorf("%w: id %s is not one satchel sent", errBadLine, clip.Text(string(m.ID), 80))
 		}
 		out.id, out.hasID = id, true
 	}
 	if m.Method != nil {
 		if out.hasID {
-			return message{}, fmt.Errorf("%w: the server sent a request (%s)", errBadLine, clip(*m.Method))
+			return message{}, fmt.Errorf("%w: the server sent a request (%s)", errBadLine, clip.Text(*m.Method, 80))
 		}
 		out.method = *m.Method
 		return out, nil
@@ -132,7 +134,7 @@ func parseRPCError(raw json.RawMessage) (*rpcError, error) {
 		Message *string      `json:"message"`
 	}
 	if err := json.Unmarshal(raw, &e); err != nil || e.Message == nil {
-		return nil, fmt.Errorf("%w: unreadable error %s", errBadLine, clip(string(raw)))
+		return nil, fmt.Errorf("%w: unreadable error %s", errBadLine, clip.Text(string(raw), 80))
 	}
 	out := &rpcError{Message: *e.Message}
 	if e.Code != nil {
@@ -141,12 +143,4 @@ func parseRPCError(raw json.RawMessage) (*rpcError, error) {
 		}
 	}
 	return out, nil
-}
-
-// clip shortens server text quoted in an error.
-func clip(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "..."
-	}
-	return s
 }

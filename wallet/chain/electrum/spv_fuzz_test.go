@@ -10,6 +10,7 @@ import (
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
 
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
 
@@ -82,7 +83,7 @@ func TestDocChunkIsMainnetsFirstBlocks(t *testing.T) {
 		fmt.Sprintf(`{"count":2017,"hex":"%s"}`, hex.EncodeToString(make([]byte, 80*2017))),
 	} {
 		if _, err := parseChunk(json.RawMessage(bad)); err == nil {
-			t.Errorf("%s accepted", clip(bad))
+			t.Errorf("%s accepted", clip.Text(bad, 80))
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/btcsuite/btcd/wire/v2"
 
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/wallet/chain"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
@@ -54,7 +55,7 @@ func parseTip(raw json.RawMessage) (chain.Tip, *wire.BlockHeader, error) {
 		Hex    *string `json:"hex"`
 	}
 	if err := json.Unmarshal(raw, &r); err != nil || r.Height == nil || r.Hex == nil {
-		return chain.Tip{}, nil, fmt.Errorf("the answer is not {height, hex}: %s", clip(string(raw)))
+		return chain.Tip{}, nil, fmt.Errorf("the answer is not {height, hex}: %s", clip.Text(string(raw), 80))
 	}
 	if *r.Height < 0 || *r.Height > math.MaxInt32 {
 		return chain.Tip{}, nil, fmt.Errorf("height %d is out of range", *r.Height)

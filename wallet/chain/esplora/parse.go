@@ -10,6 +10,7 @@ import (
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/chain/netutil"
 )
@@ -64,7 +65,7 @@ func parseHeight(body []byte) (int32, error) {
 	s := strings.TrimSpace(string(body))
 	n, err := strconv.ParseInt(s, 10, 32)
 	if err != nil || n < 0 || s != strconv.FormatInt(n, 10) {
-		return 0, fmt.Errorf("%q is not a block height", clip(s))
+		return 0, fmt.Errorf("%q is not a block height", clip.Text(s, 80))
 	}
 	return int32(n), nil
 }
@@ -94,7 +95,7 @@ func parseFeeEstimates(body []byte) (map[int]txbuilder.FeeRate, error) {
 	for k, v := range raw {
 		target, err := strconv.Atoi(k)
 		if err != nil || target < 1 || k != strconv.Itoa(target) {
-			return nil, fmt.Errorf("fee estimate target %q is not a number of blocks", clip(k))
+			return nil, fmt.Errorf("fee estimate target %q is not a number of blocks", clip.Text(k, 80))
 		}
 		rate, err := netutil.ParseDecimal(string(v), 3)
 		if err != nil {
@@ -108,12 +109,4 @@ func parseFeeEstimates(body []byte) (map[int]txbuilder.FeeRate, error) {
 		}
 	}
 	return out, nil
-}
-
-// clip shortens server text quoted in an error.
-func clip(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "..."
-	}
-	return s
 }
