@@ -28,16 +28,32 @@ type chainPeer struct {
 	params *chaincfg.Params
 	mu     sync.Mutex
 	peers  []*peer.Peer
+	// dropTxs is how many transactions the peer drops without a word before it takes them, as
+	// btcd does with those a peer sends before its sync manager has registered that peer.
+	dropTxs int
+	// hidesTxs makes the peer answer "not found" to a request for a transaction it was sent,
+	// as Bitcoin Core does for one it has not announced.
+	hidesTxs bool
+	// noRejects makes the peer refuse transactions without a reject message, as Bitcoin Core.
+	noRejects bool
+	// gotTxs counts the transaction messages the peer received.
+	gotTxs int
 }
 
 // startChainPeer listens on a loopback port and returns its address.
 func startChainPeer(t testing.TB, c *chaintest.Chain, params *chaincfg.Params) string {
 	t.Helper()
+	return startChainPeerAs(t, &chainPeer{c: c, params: params})
+}
+
+// startChainPeerAs starts cp (its chain, parameters and policy set).
+func startChainPeerAs(t testing.TB, cp *chainPeer) string {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cp := &chainPeer{t: t, c: c, params: params}
+	cp.t = t
 	var wg sync.WaitGroup
 	t.Cleanup(func() {
 		l.Close()
@@ -230,7 +246,7 @@ func (cp *chainPeer) onGetData(p *peer.Peer, m *wire.MsgGetData) {
 				continue
 			}
 		case wire.InvTypeWitnessTx, wire.InvTypeTx:
-			if t, ok := mempool[iv.Hash]; ok {
+			if t, ok := mempool[iv.Hash]; ok && !cp.hidesTxs {
 				p.QueueMessageWithEncoding(t, nil, wire.WitnessEncoding)
 				continue
 			}
@@ -254,9 +270,16 @@ func (cp *chainPeer) onMemPool(p *peer.Peer, _ *wire.MsgMemPool) {
 
 // onTx takes a broadcast into the chain's mempool, or refuses it as btcd does, with a reject.
 func (cp *chainPeer) onTx(p *peer.Peer, m *wire.MsgTx) {
+	cp.mu.Lock()
+	cp.gotTxs++
+	drop := cp.gotTxs <= cp.dropTxs
+	cp.mu.Unlock()
+	if drop {
+		return
+	}
 	_, err := cp.c.Broadcast(context.Background(), m)
 	var berr *chain.BroadcastError
-	if errors.As(err, &berr) {
+	if errors.As(err, &berr) && !cp.noRejects {
 		id := m.TxHash()
 		code := wire.RejectInvalid
 		if berr.Cause == chain.CauseAlreadyInChain {

@@ -3,7 +3,7 @@ package p2p
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
+	"time"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
@@ -122,49 +122,114 @@ func (c *conn) getBlocks(ctx context.Context, hashes []chainhash.Hash) ([]*wire.
 	return out, nil
 }
 
+// sendAttempts is how many times sendTx hands a transaction to a peer that answers it does
+// not have it. btcd registers a new peer with its sync manager a moment after the handshake and
+// drops, without a word, a transaction that arrives before ("Received tx message from unknown
+// peer" in its log): a broadcast right after connecting can be lost that way.
+const sendAttempts = 4
+
+// resendWait is the pause before the first resend; it doubles for each later one.
+const resendWait = 25 * time.Millisecond
+
 // sendTx hands tx to the peer and waits until the peer has processed it: a ping sent after the
 // transaction is answered after it (btcd handles one peer's messages in order, and finishes
 // with a transaction before reading the next message). It returns the peer's reject message
-// for the transaction, if any.
+// for the transaction, if any. It then asks the peer for the transaction back: a peer that
+// answers "not found" lost it, and is given it again (up to sendAttempts in all). A peer that
+// does not serve transactions it was sent (Bitcoin Core answers "not found" to those too) is
+// taken at its word after the last attempt, as one that stays silent is at once.
 func (c *conn) sendTx(ctx context.Context, tx *wire.MsgTx) (*wire.MsgReject, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	wait := resendWait
+	for attempt := 1; ; attempt++ {
+		rej, err := c.pushTx(ctx, tx)
+		if rej != nil && attempt > 1 && rej.Code == wire.RejectDuplicate {
+			return nil, nil // it said it lacked it, and has it now
+		}
+		if rej != nil || err != nil {
+			return rej, err
+		}
+		missing, err := c.lacksTx(ctx, tx)
+		if err != nil || !missing || attempt == sendAttempts {
+			return nil, err
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return nil, fmt.Errorf("peer %s: no answer: %w", c.addr, ctx.Err())
+		}
+		wait *= 2
+	}
+}
+
+// pushTx sends tx and a ping, and returns the peer's reject of tx if one comes before the pong.
+// The caller holds c.mu.
+func (c *conn) pushTx(ctx context.Context, tx *wire.MsgTx) (*wire.MsgReject, error) {
 	drain(c.rejects)
 	drain(c.pongs)
 	drain(c.getData)
 	id := tx.TxHash()
 	c.p.QueueMessageWithEncoding(tx, nil, wire.WitnessEncoding)
-	nonce := rand.Uint64()
-	c.p.QueueMessage(wire.NewMsgPing(nonce), nil)
-	for {
-		select {
-		case r := <-c.rejects:
-			if r.Cmd == wire.CmdTx && r.Hash == id {
-				return r, nil
-			}
-		case n := <-c.pongs:
-			if n != nonce {
-				continue
-			}
-			// A reject queued just before the pong may be read by now.
+	var rej *wire.MsgReject
+	err := c.untilPong(ctx, func() error {
+		for rej == nil {
 			select {
 			case r := <-c.rejects:
 				if r.Cmd == wire.CmdTx && r.Hash == id {
-					return r, nil
+					rej = r
 				}
+			case gd := <-c.getData:
+				c.serveTx(gd, tx)
 			default:
+				return nil
 			}
-			return nil, nil
-		case gd := <-c.getData:
-			for _, iv := range gd.InvList {
-				if iv.Hash == id {
-					c.p.QueueMessageWithEncoding(tx, nil, wire.WitnessEncoding)
+		}
+		return nil
+	})
+	return rej, err
+}
+
+// lacksTx asks the peer for tx and says whether it answered that it does not have it. No
+// answer (a peer that ignores such requests) is not a "no". The caller holds c.mu.
+func (c *conn) lacksTx(ctx context.Context, tx *wire.MsgTx) (bool, error) {
+	drain(c.txs)
+	drain(c.notFound)
+	drain(c.pongs)
+	id := tx.TxHash()
+	m := wire.NewMsgGetData()
+	_ = m.AddInvVect(wire.NewInvVect(wire.InvTypeWitnessTx, &id))
+	c.p.QueueMessage(m, nil)
+	answered, missing := false, false
+	err := c.untilPong(ctx, func() error {
+		for !answered {
+			select {
+			case got := <-c.txs:
+				answered = got.TxHash() == id
+			case nf := <-c.notFound:
+				for _, iv := range nf.InvList {
+					if iv.Hash == id {
+						answered, missing = true, true
+					}
 				}
+			case gd := <-c.getData:
+				c.serveTx(gd, tx)
+			default:
+				return nil
 			}
-		case <-c.p.Done():
-			return nil, fmt.Errorf("peer %s: %w", c.addr, errPeerGone)
-		case <-ctx.Done():
-			return nil, fmt.Errorf("peer %s: no answer: %w", c.addr, ctx.Err())
+		}
+		return nil
+	})
+	return missing, err
+}
+
+// serveTx answers a peer's request for tx (a peer may ask for what it was just sent).
+func (c *conn) serveTx(gd *wire.MsgGetData, tx *wire.MsgTx) {
+	id := tx.TxHash()
+	for _, iv := range gd.InvList {
+		if iv.Hash == id {
+			c.p.QueueMessageWithEncoding(tx, nil, wire.WitnessEncoding)
+			return
 		}
 	}
 }
