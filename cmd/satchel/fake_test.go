@@ -118,6 +118,17 @@ func TestFeesFeeRatePricesTheTip(t *testing.T) {
 	if f = decodeJSON[feesJSON](t, c.mustRun("", "fees", "--json").out); f.Given != nil {
 		t.Fatalf("given without --fee-rate: %+v", f.Given)
 	}
+	// A rate send would refuse is priced, with a warning on stderr saying so.
+	high := c.run("", "fees", "--fee-rate", "1500", "--json")
+	if high.code != 0 || !strings.Contains(high.err, `"code":"fee_rate_too_high"`) || !strings.Contains(high.err, "send refuses it") {
+		t.Fatalf("fees --fee-rate 1500: exit %d, stderr %q", high.code, high.err)
+	}
+	if f = decodeJSON[feesJSON](t, high.out); f.Given == nil || *f.Given.TipFee != 231_000 {
+		t.Fatalf("fees --fee-rate 1500 given %+v", f.Given)
+	}
+	if at := c.run("", "fees", "--fee-rate", "1000"); at.code != 0 || at.err != "" {
+		t.Fatalf("fees --fee-rate 1000 (the most satchel pays): exit %d, stderr %q", at.code, at.err)
+	}
 	// A bad rate is refused as utxos refuses it, before the backend is asked.
 	bad := c.run("", "fees", "--fee-rate", "2sats")
 	ubad := c.run("", "utxos", "--fee-rate", "2sats")

@@ -101,6 +101,11 @@ Estimates below 1 sat/vB are kept as decimals. send --target uses the same sourc
 			if given > 0 {
 				out.Given = &feeRowJSON{Label: "--fee-rate"}
 				priceTip(out.Given, given, out.TipVSize)
+				if given > wallet.MaxFeeRate {
+					// Priced all the same (the user asked what it costs), but not left to be
+					// found out at send.
+					a.warn("fee_rate_too_high", fmt.Sprintf("--fee-rate %s sat/vB is above 1,000 sat/vB, which satchel never pays: send refuses it", given))
+				}
 			}
 			if a.flags.json {
 				return a.printJSON(out)
