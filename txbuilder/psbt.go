@@ -43,9 +43,10 @@ func DecodePSBT(data []byte) (*psbt.Packet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidPSBT, err)
 	}
-	p, err := psbt.NewFromRawBytes(bytes.NewReader(raw), false)
+	rd := bytes.NewReader(raw)
+	p, err := psbt.NewFromRawBytes(rd, false)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidPSBT, err)
+		return nil, btcdPSBTError(err, scan.fieldAt(len(raw)-rd.Len()))
 	}
 	if len(p.Inputs) != len(scan.witnessUtxos) || len(p.Outputs) != len(p.UnsignedTx.TxOut) {
 		return nil, fmt.Errorf("%w: section counts do not match the transaction", ErrInvalidPSBT)
@@ -58,6 +59,22 @@ func DecodePSBT(data []byte) (*psbt.Packet, error) {
 		}
 	}
 	return p, nil
+}
+
+// btcdPSBTError words a refusal by btcd's parser for people. Its own messages ("Invalid key
+// data", "Invalid PSBT serialization format") name neither the field nor what to do; where
+// names the field the parser stopped in, as the scanner placed it.
+func btcdPSBTError(err error, where string) error {
+	if where != "" {
+		where += ": "
+	}
+	switch {
+	case errors.Is(err, psbt.ErrInvalidKeyData), errors.Is(err, psbt.ErrInvalidPsbtFormat):
+		return fmt.Errorf("%w: %sa field's key or value has the wrong size or form for its type (a faulty or damaged PSBT): ask its maker for it again", ErrInvalidPSBT, where)
+	case errors.Is(err, psbt.ErrDuplicateKey):
+		return fmt.Errorf("%w: %sa key appears twice: ask for it again", ErrInvalidPSBT, where)
+	}
+	return fmt.Errorf("%w: %s%w", ErrInvalidPSBT, where, err)
 }
 
 // psbtBytes turns binary, base64 or hex text into the binary PSBT.
