@@ -348,3 +348,34 @@ func TestRestoreBackupCleansLabels(t *testing.T) {
 		t.Fatalf("export keeps %d of %d labels: %v", len(recs), len(labels), err)
 	}
 }
+
+// A backup is never written that restore would refuse for its size: with the limit just
+// below a wallet's backup, Marshal refuses (naming the labels); at its size, the file it
+// writes is read back.
+func TestBackupTooLargeIsNotWritten(t *testing.T) {
+	w, data := backupOf(t, filepath.Join(t.TempDir(), "regtest", "a"))
+	defer w.Close()
+	b, err := ParseBackup(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := backupLimit
+	defer func() { backupLimit = old }()
+
+	backupLimit = len(data) - 1
+	out, err := b.Marshal()
+	if !errors.Is(err, ErrBackupTooLarge) || out != nil || !strings.Contains(err.Error(), "4 labels: keep them apart with satchel labels export FILE") {
+		t.Fatalf("Marshal over the limit: %d bytes, %v", len(out), err)
+	}
+	if _, err := ParseBackup(data); !errors.Is(err, ErrBadBackup) {
+		t.Fatalf("ParseBackup over the limit: %v", err)
+	}
+
+	backupLimit = len(data)
+	if out, err = b.Marshal(); err != nil || !bytes.Equal(out, data) {
+		t.Fatalf("Marshal at the limit: %v", err)
+	}
+	if _, err := ParseBackup(out); err != nil {
+		t.Fatalf("ParseBackup at the limit: %v", err)
+	}
+}
