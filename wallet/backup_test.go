@@ -8,9 +8,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -377,5 +379,32 @@ func TestBackupTooLargeIsNotWritten(t *testing.T) {
 	}
 	if _, err := ParseBackup(out); err != nil {
 		t.Fatalf("ParseBackup at the limit: %v", err)
+	}
+}
+
+type recordLabels struct{ keys, texts []string }
+
+func (r *recordLabels) SetLabel(k, v string) error {
+	r.keys, r.texts = append(r.keys, k), append(r.texts, v)
+	return nil
+}
+
+// A restore writes a backup's labels in key order (in a map's order, 500,000 labels took
+// bbolt two and a half minutes), cleaned of control characters.
+func TestRestorePutsLabelsInKeyOrder(t *testing.T) {
+	labels := map[string]string{}
+	for i := range 200 {
+		labels[fmt.Sprintf("tx:%064x", (i*7919)%200)] = fmt.Sprintf("l%d", i)
+	}
+	labels["addr:bcrt1qzzz"] = "two\nlines"
+	var r recordLabels
+	if err := putLabelsInOrder(&r, labels); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.keys) != len(labels) || !slices.IsSorted(r.keys) {
+		t.Fatalf("%d labels put, in key order: %v", len(r.keys), slices.IsSorted(r.keys))
+	}
+	if got := r.texts[0]; r.keys[0] != "addr:bcrt1qzzz" || strings.ContainsAny(got, "\n") {
+		t.Fatalf("first label %q = %q, want it cleaned", r.keys[0], got)
 	}
 }
