@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/btcsuite/btcd/psbt/v2"
 )
@@ -95,6 +96,12 @@ func psbtBytes(data []byte) ([]byte, error) {
 			return nil, fmt.Errorf("%w: it starts as hex but is not hex throughout (odd length or a character other than 0-9, a-f): check that it was copied whole", ErrInvalidPSBT)
 		}
 		return b, nil
+	}
+	if !utf8.Valid(text) || bytes.ContainsFunc(text, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		// Not text at all (an image, an archive, BBQr or UR parts that carried something
+		// else): "not base64 at character 1, check that it was copied whole" would send the
+		// user after a copying mistake that is not there.
+		return nil, fmt.Errorf("%w: binary data that does not start with the PSBT magic bytes (psbt\\xff): not a PSBT; is it the right file?", ErrInvalidPSBT)
 	}
 	b := make([]byte, base64.StdEncoding.DecodedLen(len(text)))
 	n, err := base64.StdEncoding.Decode(b, text)

@@ -191,6 +191,8 @@ func TestPSBTDecodeEdges(t *testing.T) {
 		{"empty", nil, "empty"},
 		{"whitespace only", []byte(" \n\t"), "empty"},
 		{"bad base64", []byte("cHNidP8B*"), "base64"},
+		{"binary, not a PSBT", []byte("\x89PNG\r\n\x1a\n\x00\x00"), "binary data that does not start with the PSBT magic bytes (psbt\\xff): not a PSBT; is it the right file?"},
+		{"text with a UTF-8 letter", []byte("cHNidP8B\u00e9"), "neither a binary PSBT nor base64 (at character 9)"},
 		{"base64 of a non-PSBT", []byte(base64.StdEncoding.EncodeToString([]byte("hello world"))), "magic"},
 		{"truncated", base[:len(base)-3], "missing"},
 		{"version 2", withGlobal(base, []byte{0xfb}, []byte{2, 0, 0, 0}), "version 2 is not supported"},
