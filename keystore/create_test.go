@@ -58,6 +58,8 @@ func TestCreateRefusesBadInput(t *testing.T) {
 		frag   string
 	}{
 		{"empty passphrase", "", bip39Meta, bip39Secret(), "empty passphrase"},
+		{"binary passphrase", "\xff\xfe\x00", bip39Meta, bip39Secret(), "the passphrase is not text (a binary file?)"},
+		{"passphrase with DEL", "pass\x7f", bip39Meta, bip39Secret(), "the passphrase holds a control character"},
 		{"empty network", testPass, Meta{Fingerprint: "1ddb040f"}, bip39Secret(), "network"},
 		{"uppercase network", testPass, Meta{Network: "Mainnet", Fingerprint: "1ddb040f"}, bip39Secret(), "network"},
 		{"network starting with digit", testPass, Meta{Network: "4net", Fingerprint: "1ddb040f"}, bip39Secret(), "network"},

@@ -42,6 +42,9 @@ func Create(path string, passphrase []byte, meta Meta, secret *Secret, opts ...O
 	if len(passphrase) == 0 {
 		return fileErr(path, ErrInvalidInput, "empty passphrase")
 	}
+	if msg := checkNewPassphrase(passphrase); msg != "" {
+		return fileErr(path, ErrInvalidInput, "the passphrase %s", msg)
+	}
 	if msg := checkMeta(meta); msg != "" {
 		return fileErr(path, ErrInvalidInput, "%s", msg)
 	}

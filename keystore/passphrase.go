@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"unicode/utf8"
 
 	"github.com/satchel-wallet/satchel/internal/atomicfile"
 	"github.com/satchel-wallet/satchel/internal/crash"
@@ -19,6 +20,9 @@ func ChangePassphrase(path string, oldPass, newPass []byte, opts ...Option) erro
 	cfg := newConfig(opts)
 	if len(newPass) == 0 {
 		return fileErr(path, ErrInvalidInput, "empty new passphrase")
+	}
+	if msg := checkNewPassphrase(newPass); msg != "" {
+		return fileErr(path, ErrInvalidInput, "the new passphrase %s", msg)
 	}
 	real, err := filepath.EvalSymlinks(path)
 	if err != nil {
@@ -78,4 +82,21 @@ func ChangePassphrase(path string, oldPass, newPass []byte, opts ...Option) erro
 	}
 	crash.Point(crash.PassphraseAfterSwap)
 	return nil
+}
+
+// checkNewPassphrase refuses, for a passphrase about to protect a keystore, what no one can
+// type at a prompt: bytes that are not UTF-8 text, or control characters (NUL, escape...), as
+// the first line of a binary file given to --new-passphrase-file holds. Such a passphrase
+// would lock the seed away for good once the file is gone. "" means it is fine. Passphrases
+// already in use are not checked: they still open their keystore.
+func checkNewPassphrase(p []byte) string {
+	if !utf8.Valid(p) {
+		return "is not text (a binary file?): write it as text on the file's first line"
+	}
+	for _, r := range string(p) {
+		if r < 0x20 && r != '\t' || r == 0x7f {
+			return "holds a control character, which no one can type: write it as plain text"
+		}
+	}
+	return ""
 }

@@ -85,6 +85,10 @@ func TestChangePassphraseFailuresLeaveFileUntouched(t *testing.T) {
 	}{
 		{"wrong old passphrase", "nope", "new", nil, ErrWrongPassphrase, "wrong passphrase, or the keystore file"},
 		{"empty new passphrase", testPass, "", nil, ErrInvalidInput, "empty new passphrase"},
+		// The first line of a binary file given to --new-passphrase-file: no one could type it.
+		{"binary new passphrase", testPass, "\x8f\xc3(\x01k", nil, ErrInvalidInput, "the new passphrase is not text (a binary file?)"},
+		{"new passphrase with NUL", testPass, "pass\x00word", nil, ErrInvalidInput, "the new passphrase holds a control character"},
+		{"new passphrase with escape", testPass, "pass\x1b[0mword", nil, ErrInvalidInput, "control character"},
 		{"new cost too high", testPass, "new", []Option{WithKDF(KDFParams{Time: 1, MemoryKiB: 4 << 20, Threads: 1})}, ErrCostTooHigh, "exceeds"},
 		{"new cost below minimum", testPass, "new", []Option{WithKDF(KDFParams{Time: 0, MemoryKiB: 64, Threads: 1})}, ErrInvalidInput, "time"},
 	}
@@ -149,5 +153,14 @@ func TestChangePassphraseFollowsSymlink(t *testing.T) {
 	}
 	if _, _, err := Open(p, []byte("new")); err != nil {
 		t.Fatalf("target not rewritten: %v", err)
+	}
+}
+
+// What a person types is still a passphrase: any script, spaces, tabs, emoji.
+func TestNewPassphraseAcceptsText(t *testing.T) {
+	for _, p := range []string{"correct horse", "tab\tseparated", "пароль 密码 🔑", "x"} {
+		if msg := checkNewPassphrase([]byte(p)); msg != "" {
+			t.Errorf("%q refused: %s", p, msg)
+		}
 	}
 }

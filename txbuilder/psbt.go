@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/btcsuite/btcd/psbt/v2"
 )
@@ -43,9 +44,10 @@ func DecodePSBT(data []byte) (*psbt.Packet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidPSBT, err)
 	}
-	p, err := psbt.NewFromRawBytes(bytes.NewReader(raw), false)
+	rd := bytes.NewReader(raw)
+	p, err := psbt.NewFromRawBytes(rd, false)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidPSBT, err)
+		return nil, btcdPSBTError(err, scan.fieldAt(len(raw)-rd.Len()))
 	}
 	if len(p.Inputs) != len(scan.witnessUtxos) || len(p.Outputs) != len(p.UnsignedTx.TxOut) {
 		return nil, fmt.Errorf("%w: section counts do not match the transaction", ErrInvalidPSBT)
@@ -58,6 +60,22 @@ func DecodePSBT(data []byte) (*psbt.Packet, error) {
 		}
 	}
 	return p, nil
+}
+
+// btcdPSBTError words a refusal by btcd's parser for people. Its own messages ("Invalid key
+// data", "Invalid PSBT serialization format") name neither the field nor what to do; where
+// names the field the parser stopped in, as the scanner placed it.
+func btcdPSBTError(err error, where string) error {
+	if where != "" {
+		where += ": "
+	}
+	switch {
+	case errors.Is(err, psbt.ErrInvalidKeyData), errors.Is(err, psbt.ErrInvalidPsbtFormat):
+		return fmt.Errorf("%w: %sa field's key or value has the wrong size or form for its type (a faulty or damaged PSBT): ask its maker for it again", ErrInvalidPSBT, where)
+	case errors.Is(err, psbt.ErrDuplicateKey):
+		return fmt.Errorf("%w: %sa key appears twice: ask for it again", ErrInvalidPSBT, where)
+	}
+	return fmt.Errorf("%w: %s%w", ErrInvalidPSBT, where, err)
 }
 
 // psbtBytes turns binary, base64 or hex text into the binary PSBT.
@@ -78,6 +96,12 @@ func psbtBytes(data []byte) ([]byte, error) {
 			return nil, fmt.Errorf("%w: it starts as hex but is not hex throughout (odd length or a character other than 0-9, a-f): check that it was copied whole", ErrInvalidPSBT)
 		}
 		return b, nil
+	}
+	if !utf8.Valid(text) || bytes.ContainsFunc(text, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		// Not text at all (an image, an archive, BBQr or UR parts that carried something
+		// else): "not base64 at character 1, check that it was copied whole" would send the
+		// user after a copying mistake that is not there.
+		return nil, fmt.Errorf("%w: binary data that does not start with the PSBT magic bytes (psbt\\xff): not a PSBT; is it the right file?", ErrInvalidPSBT)
 	}
 	b := make([]byte, base64.StdEncoding.DecodedLen(len(text)))
 	n, err := base64.StdEncoding.Decode(b, text)

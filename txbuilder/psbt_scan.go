@@ -31,6 +31,17 @@ var (
 type psbtScan struct {
 	tx           *wire.MsgTx
 	witnessUtxos []*wire.TxOut // per input; nil where absent
+	// fields lists every key-value pair in file order with the map it sits in, so a
+	// refusal by btcd's parser (which says only "Invalid key data") can name the field.
+	fields []placedField
+}
+
+// placedField is a field and where it is: the map's name for people and the offset just
+// past its value.
+type placedField struct {
+	mapName string
+	typ     uint64
+	end     int
 }
 
 // psbtReader walks a binary PSBT.
@@ -89,6 +100,7 @@ type psbtField struct {
 	typ     uint64
 	keyData []byte
 	value   []byte
+	end     int // offset just past the value in the whole PSBT
 }
 
 // readMap reads key-value pairs up to the 0x00 separator, refusing duplicate keys.
@@ -128,7 +140,7 @@ func (r *psbtReader) readMap(name string) ([]psbtField, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: value of key %x: %w", name, key, err)
 		}
-		out = append(out, psbtField{typ: typ, keyData: key[kr.pos:], value: val})
+		out = append(out, psbtField{typ: typ, keyData: key[kr.pos:], value: val, end: r.pos})
 	}
 }
 
@@ -143,6 +155,7 @@ func scanPSBT(b []byte) (*psbtScan, error) {
 		return nil, err
 	}
 	s := &psbtScan{}
+	s.place("global map", global)
 	for _, f := range global {
 		switch {
 		case f.typ == psbtGlobalUnsignedTx:
@@ -175,6 +188,7 @@ func scanPSBT(b []byte) (*psbtScan, error) {
 			}
 			return nil, err
 		}
+		s.place(fmt.Sprintf("input %d", i+1), fields)
 		for _, f := range fields {
 			switch {
 			case f.typ == psbtInNonWitnessUtxo:
@@ -204,6 +218,7 @@ func scanPSBT(b []byte) (*psbtScan, error) {
 			}
 			return nil, err
 		}
+		s.place(fmt.Sprintf("output %d", i+1), fields)
 		for _, f := range fields {
 			if name := psbtV2Output[f.typ]; name != "" {
 				return nil, fmt.Errorf("output %d: %s is a PSBT version 2 field, not allowed in version 0", i+1, name)
@@ -214,6 +229,23 @@ func scanPSBT(b []byte) (*psbtScan, error) {
 		return nil, fmt.Errorf("%d bytes after the last output map", len(r.b)-r.pos)
 	}
 	return s, nil
+}
+
+func (s *psbtScan) place(mapName string, fields []psbtField) {
+	for _, f := range fields {
+		s.fields = append(s.fields, placedField{mapName: mapName, typ: f.typ, end: f.end})
+	}
+}
+
+// fieldAt names the field btcd's parser was reading when it stopped at offset pos: the first
+// one ending at or after it ("input 1, key type 0x02"), or "" when pos is past them all.
+func (s *psbtScan) fieldAt(pos int) string {
+	for _, f := range s.fields {
+		if f.end >= pos {
+			return fmt.Sprintf("%s, key type %#02x", f.mapName, f.typ)
+		}
+	}
+	return ""
 }
 
 // readUnsignedTx reads the global transaction, which BIP174 wants without witness data and

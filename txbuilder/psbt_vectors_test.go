@@ -91,6 +91,41 @@ func TestPSBTInvalidVectorsRefused(t *testing.T) {
 	}
 }
 
+// btcd's own refusals ("Invalid key data", "Invalid PSBT serialization format") reach people
+// worded for them, naming the map and key type the parser stopped in.
+func TestPSBTInvalidVectorsNameTheField(t *testing.T) {
+	v := loadPSBTVectors(t)
+	want := map[string]string{
+		"PSBT with invalid pubkey length for input partial signature typed key":                               "input 1, key type 0x02",
+		"PSBT with invalid pubkey in input BIP 32 derivation paths typed key":                                 "input 1, key type 0x06",
+		"PSBT with invalid final script witness typed key":                                                    "input 2, key type 0x08",
+		"PSBT with invalid output witnessScript typed key":                                                    "output 2, key type 0x01",
+		"PSBT With PSBT_IN_TAP_KEY_SIG signature that is too short":                                           "input 1, key type 0x13",
+		"PSBT With PSBT_OUT_TAP_INTERNAL_KEY key that is too long (incorrectly serialized as compressed DER)": "output 2, key type 0x05",
+	}
+	for _, tc := range append(append([]psbtVector(nil), v.BIP174.Invalid...), v.BIP371.Invalid...) {
+		_, err := DecodePSBT([]byte(tc.Base64))
+		if err == nil {
+			continue // TestPSBTInvalidVectorsRefused reports it
+		}
+		msg := err.Error()
+		for _, leak := range []string{"Invalid key data", "Invalid PSBT serialization format", "Invalid Psbt"} {
+			if strings.Contains(msg, leak) {
+				t.Errorf("%s: btcd's message leaks: %q", tc.Description, msg)
+			}
+		}
+		if sub, ok := want[tc.Description]; ok {
+			delete(want, tc.Description)
+			if !strings.Contains(msg, sub) || !strings.Contains(msg, "ask its maker for it again") {
+				t.Errorf("%s: %q, want it to name %q and say what to do", tc.Description, msg, sub)
+			}
+		}
+	}
+	if len(want) > 0 {
+		t.Fatalf("vectors not found: %v", want)
+	}
+}
+
 // The fixes over btcd's parser, each named by the invalid vector it guards.
 func TestPSBTStrictDecodeReasons(t *testing.T) {
 	v := loadPSBTVectors(t)
@@ -156,6 +191,8 @@ func TestPSBTDecodeEdges(t *testing.T) {
 		{"empty", nil, "empty"},
 		{"whitespace only", []byte(" \n\t"), "empty"},
 		{"bad base64", []byte("cHNidP8B*"), "base64"},
+		{"binary, not a PSBT", []byte("\x89PNG\r\n\x1a\n\x00\x00"), "binary data that does not start with the PSBT magic bytes (psbt\\xff): not a PSBT; is it the right file?"},
+		{"text with a UTF-8 letter", []byte("cHNidP8B\u00e9"), "neither a binary PSBT nor base64 (at character 9)"},
 		{"base64 of a non-PSBT", []byte(base64.StdEncoding.EncodeToString([]byte("hello world"))), "magic"},
 		{"truncated", base[:len(base)-3], "missing"},
 		{"version 2", withGlobal(base, []byte{0xfb}, []byte{2, 0, 0, 0}), "version 2 is not supported"},

@@ -29,10 +29,18 @@ const (
 	// the wallet passphrase. Version 1 files (a plain checksum) are still read, and restored
 	// with a warning that nothing vouches for them.
 	BackupVersion = 2
-	// MaxBackupBytes bounds what ParseBackup reads: a keystore is about 1 KiB and labels are
-	// short, so even a wallet with a hundred thousand labels fits.
-	MaxBackupBytes = 32 << 20
+	// MaxBackupBytes bounds what ParseBackup reads: a keystore is about 1 KiB, and the labels
+	// of the largest file labels import takes (64 MiB of BIP329 lines, whose origin fields a
+	// backup does not repeat) fit with room. Marshal refuses to write more, so a backup that
+	// was written can always be restored.
+	MaxBackupBytes = 96 << 20
 )
+
+// backupLimit is MaxBackupBytes; tests lower it to reach it without writing 96 MiB.
+var backupLimit = MaxBackupBytes
+
+// ErrBackupTooLarge means a wallet holds more labels than a backup file restore reads.
+var ErrBackupTooLarge = errors.New("the backup is too large")
 
 // Limits on what a backup may hold, so a hostile file cannot make a restore do unbounded work.
 const (
@@ -207,6 +215,11 @@ func (b *Backup) Marshal() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
+	if len(out)+1 > backupLimit {
+		// Written anyway it would be refused by the restore it is for.
+		return nil, fmt.Errorf("%w: it would be %d MiB, more than satchel restore reads (%d MiB), with %s labels: keep them apart with satchel labels export FILE and label fewer things",
+			ErrBackupTooLarge, (len(out)+1+(1<<20)-1)>>20, backupLimit>>20, groupNum(int64(len(b.Labels))))
+	}
 	return append(out, '\n'), nil
 }
 
@@ -217,8 +230,8 @@ func ParseBackup(data []byte) (*Backup, error) {
 	bad := func(format string, a ...any) (*Backup, error) {
 		return nil, fmt.Errorf("%w: %s", ErrBadBackup, fmt.Sprintf(format, a...))
 	}
-	if len(data) > MaxBackupBytes {
-		return bad("the file is larger than %d MiB", MaxBackupBytes>>20)
+	if len(data) > backupLimit {
+		return bad("the file is larger than %d MiB", backupLimit>>20)
 	}
 	var env backupEnvelope
 	if err := strictJSON(data, &env); err != nil {

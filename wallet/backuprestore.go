@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"github.com/btcsuite/btcd/btcutil/v2/hdkeychain"
+	"maps"
 	"path/filepath"
+	"slices"
 
 	"github.com/satchel-wallet/satchel/internal/atomicfile"
 	"github.com/satchel-wallet/satchel/keystore"
@@ -157,12 +159,8 @@ func restoreBackup(ctx context.Context, o RestoreBackupOptions) (*Created, error
 				}
 			}
 		}
-		for k, v := range b.Labels {
-			// A backup file is a file from outside: its labels get no control characters in.
-			v, _ = CleanLabel(v)
-			if err := tx.SetLabel(k, v); err != nil {
-				return err
-			}
+		if err := putLabelsInOrder(tx, b.Labels); err != nil {
+			return err
 		}
 		for _, op := range b.Frozen {
 			if err := tx.SetFrozen(op, true); err != nil {
@@ -186,4 +184,23 @@ func restoreBackup(ctx context.Context, o RestoreBackupOptions) (*Created, error
 	}
 	return &Created{Network: o.Network, Type: main.ScriptType(), Fingerprint: b.Wallet.Fingerprint,
 		Receive: descriptorFor(main, 0), Change: descriptorFor(main, 1), FirstAddress: first.Address}, nil
+}
+
+// labelSetter is the part of a store transaction putLabelsInOrder writes through.
+type labelSetter interface {
+	SetLabel(key, text string) error
+}
+
+// putLabelsInOrder writes a backup's labels in key order, cleaned. bbolt splits pages only at
+// commit, so keys put in a map's random order into a new, empty bucket each moved half of one
+// growing page (500,000 labels: two and a half minutes); in order, each is appended.
+func putLabelsInOrder(tx labelSetter, labels map[string]string) error {
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		// A backup file is a file from outside: its labels get no control characters in.
+		v, _ := CleanLabel(labels[k])
+		if err := tx.SetLabel(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
 }

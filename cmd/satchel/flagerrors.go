@@ -313,6 +313,10 @@ func emptyFlag(cmd *cobra.Command) string {
 var commandElsewhere = map[string]string{
 	"backup import":  "to bring a backup back, use satchel restore --from-backup FILE",
 	"backup restore": "to bring a backup back, use satchel restore --from-backup FILE",
+	// export names what other wallets watch with; the rest lives under its own noun.
+	"export labels": "labels are exported by satchel labels export [FILE] (BIP329)",
+	"export backup": "a backup is written by satchel backup export FILE",
+	"export seed":   "seed words are shown by satchel seed show",
 	// Top-level guesses (cobra's nearest names would be wrong: "list" is not "dust").
 	"satchel wallets": "each wallet is a folder of DATADIR/NETWORK (satchel info shows its folder); pick one with --wallet NAME, which the shell completion lists",
 	"satchel wallet":  "each wallet is a folder of DATADIR/NETWORK (satchel info shows its folder); pick one with --wallet NAME, which the shell completion lists",

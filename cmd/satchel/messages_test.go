@@ -509,6 +509,8 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"create", "--wallet", "w", "--watch-only", "--setup", dir}, exitUsage, "bad_file", "is a folder"},
 		{[]string{"setup", "convert", write("photo.jpg", "\xff\xd8\xff\xe0\x00\x10JFIF\x00Name: x\n"), "--to", "caravan"}, exitUsage, "bad_setup", "photo.jpg: invalid multisig setup: the file is not text (a binary file?): give a descriptor"},
 		{[]string{"psbt", "import", "--ur", dir}, exitUsage, "bad_file", "is a folder"},
+		// The damage is said once, not as "(damaged or mistyped text): the text was damaged".
+		{[]string{"psbt", "import", "--ur", write("damaged.ur", "ur:crypto-psbt/"+strings.Repeat("ae", 10)+"\n")}, exitUsage, "ur_checksum", "line 1: UR checksum does not match: the Bytewords checksum is wrong: the text was damaged: scan or copy it again"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", labelsFile}, exitUsage, "bad_backup", "it is another kind of file"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", joined}, exitUsage, "bad_backup", "more follows the JSON object (two files joined?)"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", emptyFile}, exitUsage, "bad_backup", "the file is empty: give the file satchel backup export wrote"},
@@ -516,6 +518,9 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"restore", "--wallet", "r", "--from-backup", write("object.json", "{}")}, exitUsage, "bad_backup", `it is another kind of file (it has no "format": "satchel-backup")`},
 		{[]string{"restore", "--wallet", "r", "--from-backup", mainnetLabel}, exitUsage, "bad_backup", `it is another kind of file (unknown field "type")`},
 		{[]string{"backup", "import", joined}, exitUsage, "usage", `backup has no command "import": to bring a backup back, use satchel restore --from-backup FILE`},
+		{[]string{"export", "labels"}, exitUsage, "usage", `export has no command "labels": labels are exported by satchel labels export [FILE] (BIP329)`},
+		{[]string{"export", "backup", "x.backup"}, exitUsage, "usage", `export has no command "backup": a backup is written by satchel backup export FILE`},
+		{[]string{"export", "seed"}, exitUsage, "usage", `export has no command "seed": seed words are shown by satchel seed show`},
 		{[]string{"labels", "import", longLine}, exitUsage, "bad_labels", "longer than 64 KiB"},
 		{[]string{"label", txid, strings.Repeat("x", 5000)}, exitUsage, "bad_label", "at most 1,000 bytes (this one is 5,000)"},
 		{[]string{"send", outsider, "1000", "--fee-rate", "99999999", "--dry-run"}, exitUsage, "bad_fee_rate", "more than 100,000 sat/vB"},

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/satchel-wallet/satchel/internal/bip39"
+	"github.com/satchel-wallet/satchel/wallet/slip39"
 )
 
 // Mnemonic errors a user can act on. ParseMnemonic returns them wrapped, or an
@@ -73,6 +74,16 @@ func NewMnemonic(words int, r io.Reader) (string, error) {
 // ignored: "abandonn" is a typo, and guessing would hide it.
 func ParseMnemonic(input string) (string, error) {
 	fields := strings.Fields(input)
+	if n := sharesIn(fields); n > 0 {
+		// No BIP39 count is a multiple of 20 or 33, so this never turns away a mnemonic;
+		// without it, shares read as seed words stopped at their first non-BIP39 word.
+		shares := "a SLIP-39 share"
+		if n > 1 {
+			shares = fmt.Sprintf("%d SLIP-39 shares", n)
+		}
+		return "", fmt.Errorf("%w; these %d look like %s of %d words: add --shamir",
+			ErrWordCount, len(fields), shares, len(fields)/n)
+	}
 	words := make([]string, len(fields))
 	for i, f := range fields {
 		w, err := resolveWord(strings.ToLower(f))
@@ -97,6 +108,28 @@ func ParseMnemonic(input string) (string, error) {
 	}
 	clear(entropy) // a secret: only the check was wanted
 	return normal, nil
+}
+
+// sharesIn returns how many SLIP-39 shares fields hold when they are nothing but SLIP-39
+// words, 20 or 33 to a share; otherwise 0.
+func sharesIn(fields []string) int {
+	size := 0
+	switch n := len(fields); {
+	case n == 0:
+		return 0
+	case n%20 == 0:
+		size = 20
+	case n%33 == 0:
+		size = 33
+	default:
+		return 0
+	}
+	for _, f := range fields {
+		if _, ok := slip39.LookupWord(strings.ToLower(f)); !ok {
+			return 0
+		}
+	}
+	return len(fields) / size
 }
 
 // resolveWord maps one lowercased word or prefix to its list word.

@@ -214,3 +214,32 @@ func FuzzParseMnemonic(f *testing.F) {
 		}
 	})
 }
+
+// SLIP-39 shares given where seed words go are named for what they are, whatever words they
+// share with BIP39's list; a real mnemonic, or words of no list, are read as before.
+func TestParseMnemonicNamesSLIP39Shares(t *testing.T) {
+	share := "duckling enlarge academic academic agency result length solution fridge kidney coal piece deal husband erode duke ajar critical decision keyboard"
+	share33 := strings.TrimSpace(strings.Repeat("academic ", 33))
+	for _, tc := range []struct {
+		name, in, want string
+	}{
+		{"one share", share, "these 20 look like a SLIP-39 share of 20 words: add --shamir"},
+		{"two shares", share + "\n" + strings.ToUpper(share), "these 40 look like 2 SLIP-39 shares of 20 words: add --shamir"},
+		{"a 33-word share", share33, "these 33 look like a SLIP-39 share of 33 words: add --shamir"},
+		{"a share cut short", strings.Join(strings.Fields(share)[:19], " "), "word 1 is not a BIP39 English word"},
+		{"20 words of neither list", strings.TrimSpace(strings.Repeat("zzzz ", 20)), "word 1 is not a BIP39 English word"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseMnemonic(tc.in)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("%v, want %q", err, tc.want)
+			}
+			if strings.Contains(tc.want, "--shamir") && !errors.Is(err, ErrWordCount) {
+				t.Fatalf("%v does not match ErrWordCount (exit 2, bad_mnemonic)", err)
+			}
+		})
+	}
+	if m, err := ParseMnemonic("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"); err != nil || m == "" {
+		t.Fatalf("a BIP39 mnemonic: %v", err)
+	}
+}

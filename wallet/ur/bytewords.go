@@ -136,7 +136,7 @@ func DecodeBytewords(style Style, text string) ([]byte, error) {
 	}
 	body, sum := out[:len(out)-4], binary.BigEndian.Uint32(out[len(out)-4:])
 	if crc32.ChecksumIEEE(body) != sum {
-		return nil, fmt.Errorf("%w: the Bytewords checksum is wrong (damaged or mistyped text)", ErrChecksum)
+		return nil, fmt.Errorf("%w: the Bytewords checksum is wrong", ErrChecksum)
 	}
 	return body, nil
 }

@@ -153,7 +153,11 @@ func (d *Decoder) Result() ([]byte, error) {
 		return d.single, nil
 	case !d.fd.done:
 		p := d.Progress()
-		return nil, fmt.Errorf("%w: %d of %d fragments after %d parts", ErrIncomplete, p.Fragments, p.SeqLen, p.Parts)
+		parts := "parts"
+		if p.Parts == 1 {
+			parts = "part"
+		}
+		return nil, fmt.Errorf("%w: %d of %d fragments after %d %s", ErrIncomplete, p.Fragments, p.SeqLen, p.Parts, parts)
 	case d.fd.err != nil:
 		return nil, d.fd.err
 	}

@@ -173,10 +173,16 @@ func TestResultBeforeComplete(t *testing.T) {
 	if err := d.Receive(v.URParts[0]); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.Result(); !errors.Is(err, ErrIncomplete) {
-		t.Fatalf("Result = %v, want ErrIncomplete", err)
+	if _, err := d.Result(); !errors.Is(err, ErrIncomplete) || !strings.HasSuffix(err.Error(), "1 of 9 fragments after 1 part") {
+		t.Fatalf("Result = %v, want ErrIncomplete ending in one part, singular", err)
 	}
 	if p := d.Progress(); p != (Progress{Parts: 1, Fragments: 1, SeqLen: 9}) {
 		t.Fatalf("progress %+v", p)
+	}
+	if err := d.Receive(v.URParts[1]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Result(); err == nil || !strings.HasSuffix(err.Error(), "2 of 9 fragments after 2 parts") {
+		t.Fatalf("Result = %v, want two parts, plural", err)
 	}
 }
