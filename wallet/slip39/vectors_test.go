@@ -105,8 +105,7 @@ func TestVectors(t *testing.T) {
 			if hex.EncodeToString(got) != v.MasterSecret {
 				t.Fatalf("master secret %x, want %s", got, v.MasterSecret)
 			}
-			// hdkeychain directly: keys reads SLIP-39 words (to name shares given as seed words), so
-			// importing it here would be a cycle.
+			// hdkeychain directly: wallet/keys imports this package (to name shares given as seed words).
 			m, err := hdkeychain.NewMaster(got, &chaincfg.MainNetParams)
 			if err != nil {
 				t.Fatal(err)
