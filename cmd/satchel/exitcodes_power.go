@@ -37,7 +37,8 @@ func powerUserClass(err error) errorClass {
 	case errors.Is(err, slip39.ErrBadPassphrase):
 		return errorClass{exitUsage, "bad_passphrase"}
 	case errors.As(err, &share), errors.Is(err, slip39.ErrBadWord), errors.Is(err, slip39.ErrBadChecksum),
-		errors.Is(err, slip39.ErrShareLength), errors.Is(err, slip39.ErrBadPadding), errors.Is(err, slip39.ErrInvalidShare):
+		errors.Is(err, slip39.ErrShareLength), errors.Is(err, slip39.ErrBadPadding), errors.Is(err, slip39.ErrInvalidShare),
+		errors.Is(err, slip39.ErrSeedWords):
 		return errorClass{exitUsage, "bad_share"}
 	case errors.Is(err, wallet.ErrBadBackup):
 		return errorClass{exitUsage, "bad_backup"}

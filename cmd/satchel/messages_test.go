@@ -509,6 +509,7 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"create", "--wallet", "w", "--watch-only", "--setup", dir}, exitUsage, "bad_file", "is a folder"},
 		{[]string{"setup", "convert", write("photo.jpg", "\xff\xd8\xff\xe0\x00\x10JFIF\x00Name: x\n"), "--to", "caravan"}, exitUsage, "bad_setup", "photo.jpg: invalid multisig setup: the file is not text (a binary file?): give a descriptor"},
 		{[]string{"psbt", "import", "--ur", dir}, exitUsage, "bad_file", "is a folder"},
+		{[]string{"restore", "--wallet", "r", "--shamir", "--mnemonic-file", write("seed-words.txt", "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about\n")}, exitUsage, "bad_share", "share 1: these are BIP39 seed words, not a SLIP-39 share (line 1): leave out --shamir"},
 		// The damage is said once, not as "(damaged or mistyped text): the text was damaged".
 		{[]string{"psbt", "import", "--ur", write("damaged.ur", "ur:crypto-psbt/"+strings.Repeat("ae", 10)+"\n")}, exitUsage, "ur_checksum", "line 1: UR checksum does not match: the Bytewords checksum is wrong: the text was damaged: scan or copy it again"},
 		{[]string{"restore", "--wallet", "r", "--from-backup", labelsFile}, exitUsage, "bad_backup", "it is another kind of file"},

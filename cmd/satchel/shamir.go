@@ -538,6 +538,8 @@ func shareHint(err error) string {
 			return ": did you mean " + strings.Join(s, " or ") + "?"
 		}
 		return ": check its spelling on the written share"
+	case errors.Is(err, slip39.ErrSeedWords):
+		return ": leave out --shamir"
 	case errors.Is(err, slip39.ErrShareLength):
 		return ": give each share whole, one share a line"
 	case errors.Is(err, slip39.ErrBadChecksum):

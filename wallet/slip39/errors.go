@@ -10,6 +10,9 @@ import (
 var (
 	// ErrBadWord: a word is not in the SLIP-0039 list (see *WordError for its position).
 	ErrBadWord = errors.New("not a SLIP-39 word")
+	// ErrSeedWords: what was given as a share is a BIP39 mnemonic (seed words), which the
+	// wallet restores without SLIP-39.
+	ErrSeedWords = errors.New("these are BIP39 seed words, not a SLIP-39 share")
 	// ErrShareLength: the share has a number of words no master secret length gives.
 	ErrShareLength = errors.New("wrong number of words for a SLIP-39 share")
 	// ErrBadChecksum: the last three words do not match the rest, so a word is mistyped or

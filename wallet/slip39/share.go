@@ -3,6 +3,8 @@ package slip39
 import (
 	"fmt"
 	"strings"
+
+	"github.com/satchel-wallet/satchel/internal/bip39"
 )
 
 // Sizes of a share in 10-bit words.
@@ -47,10 +49,14 @@ type Share struct {
 
 // ParseShare decodes one mnemonic share and verifies its checksum. Words may be in any case,
 // separated by any whitespace, and shortened to a unique prefix of at least four letters.
-// An unknown word gives a *WordError with its position; the other failures match
-// ErrShareLength, ErrBadChecksum, ErrBadPadding or ErrInvalidShare.
+// An unknown word gives a *WordError with its position; BIP39 seed words give ErrSeedWords;
+// the other failures match ErrShareLength, ErrBadChecksum, ErrBadPadding or ErrInvalidShare.
 func ParseShare(mnemonic string) (*Share, error) {
 	fields := strings.Fields(mnemonic)
+	if seedWords(fields) {
+		// Otherwise refused at the first word the two lists do not share, as if misspelt.
+		return nil, ErrSeedWords
+	}
 	words := make([]int, len(fields))
 	for i, f := range fields {
 		v, ok := lookupWord(f)
@@ -196,4 +202,21 @@ func (w *bitWriter) write(v, n int) {
 		w.words = append(w.words, int(w.acc>>w.nbits)&(1<<radixBits-1))
 		w.acc &= 1<<w.nbits - 1
 	}
+}
+
+// seedWords reports whether fields are a BIP39 mnemonic's count of BIP39 words. No share
+// has 12, 15, 18, 21 or 24 words (the shortest has 20; 21 and 24 leave more than 8 padding
+// bits), so no share is taken for one.
+func seedWords(fields []string) bool {
+	switch len(fields) {
+	case 12, 15, 18, 21, 24:
+	default:
+		return false
+	}
+	for _, f := range fields {
+		if _, ok := bip39.Index(strings.ToLower(f)); !ok {
+			return false
+		}
+	}
+	return true
 }
