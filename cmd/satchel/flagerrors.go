@@ -38,6 +38,9 @@ func usageForPeople(cmd *cobra.Command, err error) error {
 		return usagef("usage", fmt.Sprintf("%q: a negative number is not an argument of this command (see --help)", clipArg(arg)))
 	}
 	if m, ok := argCountForPeople(cmd, msg); ok {
+		if took, ok := flagTookAFlag(cmd); ok {
+			return usagef("usage", took)
+		}
 		return usagef("usage", m)
 	}
 	if m, ok := flagForPeople(cmd, msg); ok {
@@ -325,4 +328,31 @@ var commandElsewhere = map[string]string{
 	"satchel sign":    "a message is signed by satchel sign-message, a PSBT by satchel psbt sign",
 	"satchel verify":  "satchel verify-message checks a message's signature, satchel seed verify your written seed words",
 	"satchel man":     "satchel --help and satchel COMMAND --help show the manual; make install also installs man pages (man satchel-send)",
+}
+
+// flagTookAFlag finds a flag that needs a value and was given the next flag as it
+// ("create --shamir --passphrase-file pp": --shamir took "--passphrase-file", and "pp" was left
+// over as an argument): the argument count is then not the mistake to name.
+func flagTookAFlag(cmd *cobra.Command) (string, bool) {
+	if cmd == nil {
+		return "", false
+	}
+	var msg string
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		v := f.Value.String()
+		if msg != "" || f.Value.Type() != "string" || len(v) < 2 || v[0] != '-' {
+			return
+		}
+		known := false
+		if name, ok := strings.CutPrefix(v, "--"); ok {
+			name, _, _ = strings.Cut(name, "=")
+			known = cmd.Flags().Lookup(name) != nil
+		} else if len(v) == 2 {
+			known = cmd.Flags().ShorthandLookup(v[1:]) != nil
+		}
+		if known {
+			msg = fmt.Sprintf("--%s needs a value, and took the flag %s as it: give --%s its value (see %s --help)", f.Name, v, f.Name, cmd.CommandPath())
+		}
+	})
+	return msg, msg != ""
 }

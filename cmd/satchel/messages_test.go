@@ -558,6 +558,9 @@ func TestWalkWrongInputs(t *testing.T) {
 		{[]string{"freeze", "a", "b"}, exitUsage, "usage", "needs 1 argument (OUTPOINT), and 2 were given"},
 		{[]string{"psbt", "combine", "x"}, exitUsage, "usage", "needs at least 2 arguments"},
 		{[]string{"receive", "extra"}, exitUsage, "usage", `satchel: receive takes no arguments, and "extra" was given`},
+		// A flag that took the next flag as its value is the mistake to name, not the argument left over.
+		{[]string{"create", "--wallet", "s", "--shamir", "--passphrase-file", "pp"}, exitUsage, "usage", "--shamir needs a value, and took the flag --passphrase-file as it: give --shamir its value (see satchel create --help)"},
+		{[]string{"utxos", "--fee-rate", "--offline", "x"}, exitUsage, "usage", "--fee-rate needs a value, and took the flag --offline as it"},
 		{[]string{"export", "nope"}, exitUsage, "usage", `satchel: export has no command "nope": use one of descriptors, setup, xpub`},
 		{[]string{"sned"}, exitUsage, "usage", `there is no command "sned": did you mean`},
 		{[]string{"wallets"}, exitUsage, "usage", `there is no command "wallets": each wallet is a folder of DATADIR/NETWORK (satchel info shows its folder); pick one with --wallet NAME`},
