@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,10 +64,16 @@ type result struct {
 // run runs satchel in-process with no terminal, the given stdin, and cheap keystore cost.
 func (c *cli) run(stdin string, args ...string) result {
 	c.t.Helper()
+	return c.runIn(strings.NewReader(stdin), args...)
+}
+
+// runIn is run with standard input read from in.
+func (c *cli) runIn(in io.Reader, args ...string) result {
+	c.t.Helper()
 	c.registerScripts()
 	var out, errb bytes.Buffer
 	a := &App{
-		In: strings.NewReader(stdin), Out: &out, Err: &errb,
+		In: in, Out: &out, Err: &errb,
 		Getenv:     func(k string) string { return c.env[k] },
 		Now:        func() time.Time { return c.now },
 		Entropy:    zeroReader{},

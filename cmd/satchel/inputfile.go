@@ -35,6 +35,19 @@ func inputFileError(code, what, path string, err error) error {
 	return usagef(code, fmt.Sprintf("cannot read %s%s: %v", what, path, err))
 }
 
+// stdinError says why standard input could not be read: most often a folder redirected into
+// it (satchel psbt decode - < dir), which Go words as "read /dev/stdin: is a directory".
+func stdinError(code string, err error) error {
+	if errors.Is(err, syscall.EISDIR) {
+		return usagef(code, "standard input is a folder: redirect a file into it (< FILE) or pipe one (cat FILE |)")
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return usagef(code, fmt.Sprintf("cannot read standard input: %v", err))
+}
+
 // quoteWhat names the source of an empty path: `--batch ""` or, for an argument, `""`.
 func quoteWhat(what string) string { return what + `"" ` }
 

@@ -148,6 +148,9 @@ Labels longer than 1,000 bytes are cut, with a warning.
 			}
 			data, err := io.ReadAll(io.LimitReader(r, maxLabelsFile+1))
 			if err != nil {
+				if r == a.In {
+					return stdinError("bad_file", err)
+				}
 				return usagef("bad_file", fmt.Sprintf("read %s: %v", name, err))
 			}
 			if len(data) > maxLabelsFile {

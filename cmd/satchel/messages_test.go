@@ -1111,3 +1111,27 @@ func TestTipScheduleTakesAURIAlone(t *testing.T) {
 		t.Fatalf("URI and another amount: exit %d %q", r.code, r.err)
 	}
 }
+
+// A folder redirected into standard input (satchel psbt decode - < dir) is said in words, exit
+// 2, by every command that reads stdin whole: Go's "read /dev/stdin: is a directory" was
+// printed, and psbt import --ur exited 1.
+func TestStdinAFolder(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	for _, args := range [][]string{
+		{"psbt", "decode", "-"},
+		{"psbt", "import", "--ur"},
+		{"psbt", "import", "--bbqr"},
+		{"labels", "import", "-"},
+	} {
+		dir, err := os.Open(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := c.runIn(dir, args...)
+		dir.Close()
+		if r.code != exitUsage || !strings.Contains(r.err, "standard input is a folder: redirect a file into it") {
+			t.Errorf("satchel %v < folder: exit %d, %q", args, r.code, r.err)
+		}
+	}
+}

@@ -70,7 +70,7 @@ func (a *App) readPSBT(arg string) (*psbt.Packet, error) {
 		if arg != "-" {
 			return nil, fileError(arg, err)
 		}
-		return nil, usagef("bad_psbt_file", fmt.Sprintf("read %s: %v", arg, err))
+		return nil, stdinError("bad_psbt_file", err)
 	}
 	p, err := txbuilder.DecodePSBT(data)
 	return p, psbtErr(err)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -147,6 +148,9 @@ func readParts(r io.Reader, add func(string) error, done func() bool, progress f
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
 			return usagef("line_too_long", fmt.Sprintf("line %d is longer than any PSBT's parts", line+1))
+		}
+		if errors.Is(err, syscall.EISDIR) { // only standard input can be a folder here
+			return stdinError("bad_input", err)
 		}
 		return fmt.Errorf("read the parts: %w", err)
 	}
