@@ -158,6 +158,13 @@ func (w *Wallet) CancelTip(id string) (t store.Tip, already bool, err error) {
 			if _, serr := tx.Schedule(id); serr == nil {
 				return fmt.Errorf("%w: %s is a recurring tip, not a queued one: stop it with satchel tip schedule cancel %s", ErrBadInput, id, id)
 			}
+			// A newcomer reads "tip-3" in the list and types 3: name the ID they meant
+			// rather than cancel it for them (3 could be a tip someone named so).
+			if isDigits(id) {
+				if _, terr := tx.Tip("tip-" + id); terr == nil {
+					return fmt.Errorf("%w: no tip %q: did you mean tip-%s? (tip IDs are written as satchel tip list shows them)", ErrBadInput, id, id)
+				}
+			}
 			return fmt.Errorf("%w: no tip %q (see: satchel tip list)", ErrBadInput, id)
 		}
 		if err != nil {
@@ -410,4 +417,14 @@ func (w *Wallet) CheckQueue() error {
 		}
 	}
 	return fmt.Errorf("%w: the queue is empty", ErrNothingToFlush)
+}
+
+// isDigits reports whether s is a non-empty run of ASCII digits.
+func isDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -420,3 +420,33 @@ func TestCapsCorners(t *testing.T) {
 		t.Fatalf("the daily cap still holds for others: exit %d %s", r.code, r.err)
 	}
 }
+
+// A single-valued flag given twice with different values is refused before anything is read
+// or written (pflag would take the last one silently: a script appending --fee-rate 30 to a
+// line with --fee-rate 2 pays 30). The same value twice and repeatable flags are taken.
+func TestFlagGivenTwiceWithDifferentValuesIsRefused(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create", "--wallet", "default")
+	fc.Mine(1, chaintest.Pay(1, wire.NewTxOut(100_000, scriptFor(t, c.receiveAddr("default")))))
+	c.mustRun("", "sync", "--wallet", "default")
+	before := snapshot(t, c.home)
+	for _, tc := range []struct {
+		args []string
+		flag string
+	}{
+		{[]string{"send", outsider, "2100", "--fee-rate", "2", "--fee-rate", "30", "--yes"}, "--fee-rate"},
+		{[]string{"send", outsider, "2100", "--fee-rate", "2", "--max-fee", "500", "--max-fee=90000", "--yes"}, "--max-fee"},
+		{[]string{"tip", "add", outsider, "2100", "--wallet", "default", "--wallet", "other"}, "--wallet"},
+		{[]string{"balance", "--offline", "--json", "--json=false"}, "--json"},
+	} {
+		r := c.run("", tc.args...)
+		if r.code != exitUsage || strings.Count(r.err, "\n") != 1 || !strings.Contains(r.err, tc.flag) || !strings.Contains(r.err, "give the flag once") {
+			t.Errorf("%q: exit %d %q", tc.args, r.code, r.err)
+		}
+	}
+	if after := snapshot(t, c.home); !reflect.DeepEqual(before, after) {
+		t.Fatal("a refused command changed files")
+	}
+	// The same value twice, and repeatable flags, still work.
+	c.mustRun("", "send", "--dry-run", "--fee-rate", "2", "--fee-rate", "2", "--yes", "--yes", "--to", outsider+"=2100", "--to", outsider+"=3000")
+}

@@ -1135,3 +1135,24 @@ func TestStdinAFolder(t *testing.T) {
 		}
 	}
 }
+
+// tip cancel 1 when the list shows tip-1 names the ID meant, changes nothing, and an ID that
+// matches no tip either way keeps the plain answer.
+func TestTipCancelNumberNamesTheID(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	c.mustRun("", "tip", "add", outsider, "1000")
+	before := snapshot(t, c.home)
+	for _, tc := range []struct{ id, has string }{
+		{"1", `no tip "1": did you mean tip-1?`},
+		{"7", `no tip "7" (see: satchel tip list)`},
+	} {
+		r := c.run("", "tip", "cancel", tc.id)
+		if r.code != exitUsage || !strings.Contains(r.err, tc.has) || strings.Count(r.err, "\n") != 1 {
+			t.Errorf("%s: exit %d %q", tc.id, r.code, r.err)
+		}
+	}
+	if after := snapshot(t, c.home); !reflect.DeepEqual(before, after) {
+		t.Fatal("a refused cancel changed files")
+	}
+}

@@ -152,6 +152,7 @@ tips and dust-sized sends, with honest fees, scriptable JSON output and an encry
 	a.installCompletions(root)
 	refuseUnknownSubcommands(root)
 	strictHelp(root)
+	onceFlags(root)
 	return root
 }
 

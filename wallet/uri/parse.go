@@ -90,7 +90,7 @@ func Parse(s string, net *chaincfg.Params, validate func(addr string) error) (*U
 			name, required := strings.CutPrefix(lower, "req-")
 			if unique[name] {
 				if seen[name] {
-					return nil, fmt.Errorf("%w: %s appears more than once", ErrDuplicate, name)
+					return nil, fmt.Errorf("%w: %s appears more than once, so it could say two things: ask the payee for the URI again", ErrDuplicate, name)
 				}
 				seen[name] = true
 			}
@@ -109,7 +109,7 @@ func Parse(s string, net *chaincfg.Params, validate func(addr string) error) (*U
 			return nil, fmt.Errorf("URI address: %w", err)
 		}
 	} else if !hasInstruction {
-		return nil, ErrNoPaymentTarget
+		return nil, fmt.Errorf("%w: copy the whole URI, with the address after bitcoin:", ErrNoPaymentTarget)
 	}
 	return u, nil
 }

@@ -147,6 +147,20 @@ func TestParseRefuses(t *testing.T) {
 	}
 }
 
+// A refusal the person can act on says what to do: a URI that repeats a parameter or names no
+// address came to them broken, so they ask again or copy all of it.
+func TestParseRefusalsSayWhatToDo(t *testing.T) {
+	for _, tt := range []struct{ in, has string }{
+		{"bitcoin:addr?amount=0.001&amount=0.002", "amount appears more than once, so it could say two things: ask the payee for the URI again"},
+		{"bitcoin:", "copy the whole URI, with the address after bitcoin:"},
+		{"bitcoin:?label=x", "copy the whole URI"},
+	} {
+		if _, err := Parse(tt.in, mainnet, accept); err == nil || !strings.Contains(err.Error(), tt.has) {
+			t.Errorf("Parse(%q): %v; want it to say %q", tt.in, err, tt.has)
+		}
+	}
+}
+
 func TestParseValidatesWithAddressPackage(t *testing.T) {
 	const good = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
 	u, err := Parse("BITCOIN:"+strings.ToUpper(good)+"?amount=0.001", mainnet, nil)
