@@ -44,14 +44,14 @@ func ParseAmount(s string) (Amount, error) {
 	case "btc":
 		a, err = parseFixed(num, 8)
 	}
+	if errors.Is(err, errTooLarge) || err == nil && a > MaxMoney {
+		return 0, badAmount(s, "that is more than 21 million BTC")
+	}
 	if err != nil {
 		return 0, badAmount(s, err.Error())
 	}
 	if a == 0 {
 		return 0, badAmount(s, "the amount must be more than zero")
-	}
-	if a > MaxMoney {
-		return 0, badAmount(s, "that is more than 21 million BTC")
 	}
 	return a, nil
 }
@@ -98,14 +98,14 @@ func ParseFeeRate(s string) (FeeRate, error) {
 		return 0, badFeeRate(s, err.Error())
 	}
 	r, err := parseFixed(num, 3)
+	if errors.Is(err, errTooLarge) || err == nil && FeeRate(r) > MaxFeeRateInput {
+		return 0, badFeeRate(s, fmt.Sprintf("more than %s sat/vB is surely a typo", Amount(MaxFeeRateInput/1000).Grouped()))
+	}
 	if err != nil {
 		return 0, badFeeRate(s, err.Error())
 	}
 	if r == 0 {
 		return 0, badFeeRate(s, "the fee rate must be more than zero")
-	}
-	if FeeRate(r) > MaxFeeRateInput {
-		return 0, badFeeRate(s, fmt.Sprintf("more than %s sat/vB is surely a typo", Amount(MaxFeeRateInput/1000).Grouped()))
 	}
 	return FeeRate(r), nil
 }
@@ -160,6 +160,10 @@ func checkNumber(num string) error {
 	return nil
 }
 
+// errTooLarge is a number far beyond any amount or fee rate; callers say their own bound, which
+// tells the person what the limit is rather than only that there is one.
+var errTooLarge = errors.New("the number is far too large")
+
 // parseFixed reads a checked decimal with at most decimals digits after the point as an integer
 // count of 10^-decimals units, refusing overflow.
 func parseFixed(num string, decimals int) (Amount, error) {
@@ -177,7 +181,7 @@ func parseFixed(num string, decimals int) (Amount, error) {
 	var v int64
 	for _, c := range whole + frac {
 		if v > limit {
-			return 0, errors.New("the number is far too large")
+			return 0, errTooLarge
 		}
 		v = v*10 + int64(c-'0')
 	}

@@ -72,7 +72,8 @@ func TestParseAmountRefuses(t *testing.T) {
 		{"unknown unit", "5mbtc", "does not belong in an amount"},
 		{"letters", "abc", "does not belong in an amount"},
 		{"unicode digit", "٣", "does not belong in an amount"},
-		{"huge number", strings.Repeat("9", 40), "too large"},
+		{"huge number", strings.Repeat("9", 40), "more than 21 million BTC"},
+		{"huge btc number", "999999999999999999999btc", "more than 21 million BTC"},
 		{"overlong text", strings.Repeat("1", 100), "too long"},
 	}
 	for _, tt := range tests {
@@ -145,7 +146,7 @@ func TestParseFeeRate(t *testing.T) {
 		{"zero with decimals", "0.000", "more than zero"},
 		{"four decimals", "1.2345", "at most 3 decimals"},
 		{"huge", "100000.001", "typo"},
-		{"absurd", strings.Repeat("9", 30), "too large"},
+		{"absurd", strings.Repeat("9", 30), "more than 100,000 sat/vB is surely a typo"},
 		{"comma decimal", "1,5", "commas"},
 		{"empty", "", "no number"},
 		{"unit only", "sat/vb", "a number of sat/vB"},

@@ -83,7 +83,10 @@ func (w *Wallet) PlanBump(req BumpRequest) (*BumpPlan, error) {
 	oldVSize := txbuilder.TxWeight(msg).VSize()
 	oldRate := txbuilder.FeeRate(orig.Fee * 1000 / oldVSize)
 	if req.FeeRate <= oldRate {
-		return nil, fmt.Errorf("%w: --fee-rate %s sat/vB must be above the current %s sat/vB", ErrBadInput, req.FeeRate, oldRate)
+		// Say what rate to give: nodes take a replacement only when it pays at least 1 sat/vB
+		// more (BIP125 rule 4, the default incremental relay fee).
+		return nil, fmt.Errorf("%w: --fee-rate %s sat/vB must be above the current %s sat/vB: give a higher one, such as --fee-rate %s",
+			ErrBadInput, req.FeeRate, oldRate, oldRate+txbuilder.SatPerVB(1))
 	}
 	created := map[chainhash.Hash]bool{req.TxID: true}
 	var cands []store.Coin

@@ -1156,3 +1156,24 @@ func TestTipCancelNumberNamesTheID(t *testing.T) {
 		t.Fatal("a refused cancel changed files")
 	}
 }
+
+// bump-fee at a rate not above the transaction's own names a rate to give instead.
+func TestBumpFeeTooLowNamesARate(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create", "--wallet", "w")
+	fc.Mine(1, chaintest.Pay(1, wire.NewTxOut(100_000, scriptFor(t, c.receiveAddr("w")))))
+	c.mustRun("", "sync", "--wallet", "w")
+	r := c.mustRun("", "send", outsider, "10000", "--fee-rate", "2", "--wallet", "w", "--yes", "--json")
+	var sent struct {
+		TxID string `json:"txid"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &sent); err != nil || sent.TxID == "" {
+		t.Fatalf("send: %v %s", err, r.out)
+	}
+	for _, rate := range []string{"1", "2"} {
+		r := c.run("", "bump-fee", sent.TxID, "--fee-rate", rate, "--wallet", "w", "--dry-run")
+		if r.code != exitUsage || !strings.Contains(r.err, "above the current 2 sat/vB: give a higher one, such as --fee-rate 3") {
+			t.Errorf("--fee-rate %s: exit %d %q", rate, r.code, r.err)
+		}
+	}
+}
