@@ -21,7 +21,7 @@ var cheapKDF = keystore.WithKDF(keystore.KDFParams{Time: 1, MemoryKiB: 64, Threa
 var testPass = []byte("test passphrase")
 
 // newWallet creates a regtest wallet from the abandon mnemonic and opens it for writing.
-func newWallet(t *testing.T, typ txbuilder.ScriptType, restored bool) *Wallet {
+func newWallet(t testing.TB, typ txbuilder.ScriptType, restored bool) *Wallet {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "regtest", "w")
 	_, err := Create(context.Background(), CreateOptions{Dir: dir, Network: "regtest", Type: typ,

@@ -381,6 +381,9 @@ func (w *Wallet) ImportLabels(recs []bip329.Record) (LabelImport, error) {
 	if err := w.writable(); err != nil {
 		return res, err
 	}
+	// Written in key order: bbolt splits pages as it goes, and keys in a file's order (random
+	// for txids) made a 100,000-label import take 6 s, most of it moving half pages.
+	slices.Sort(order)
 	err := w.st.Update(func(tx *store.Txn) error {
 		res.Labels, res.Frozen, res.Unfrozen, res.Unchanged = 0, 0, 0, 0
 		for _, key := range order {
