@@ -147,6 +147,12 @@ func (w *Wallet) CancelSchedule(id string) (s store.Schedule, n int, already boo
 				}
 				return fmt.Errorf("%w: %s is a queued tip, not a recurring one: take it out with satchel tip cancel %s", ErrBadInput, id, id)
 			}
+			// The number read in the list (sched-2) typed alone: name the ID, as CancelTip does.
+			if isDigits(id) {
+				if _, serr := tx.Schedule("sched-" + id); serr == nil {
+					return fmt.Errorf("%w: no schedule %q: did you mean sched-%s? (schedule IDs are written as satchel tip schedule list shows them)", ErrBadInput, id, id)
+				}
+			}
 			return fmt.Errorf("%w: no schedule %q (see: satchel tip schedule list)", ErrBadInput, id)
 		}
 		if err != nil {

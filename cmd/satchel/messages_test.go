@@ -1136,20 +1136,23 @@ func TestStdinAFolder(t *testing.T) {
 	}
 }
 
-// tip cancel 1 when the list shows tip-1 names the ID meant, changes nothing, and an ID that
+// tip cancel 1 when the list shows tip-1 (and tip schedule cancel 1 for sched-1) names the ID meant, changes nothing, and an ID that
 // matches no tip either way keeps the plain answer.
 func TestTipCancelNumberNamesTheID(t *testing.T) {
 	c := newCLI(t)
 	c.mustRun("", "create")
 	c.mustRun("", "tip", "add", outsider, "1000")
+	c.mustRun("", "tip", "schedule", outsider, "500", "--every", "1w")
 	before := snapshot(t, c.home)
-	for _, tc := range []struct{ id, has string }{
-		{"1", `no tip "1": did you mean tip-1?`},
-		{"7", `no tip "7" (see: satchel tip list)`},
+	for _, tc := range []struct{ cmd, id, has string }{
+		{"cancel", "1", `no tip "1": did you mean tip-1?`},
+		{"cancel", "7", `no tip "7" (see: satchel tip list)`},
+		{"schedule cancel", "1", `no schedule "1": did you mean sched-1?`},
+		{"schedule cancel", "7", `no schedule "7" (see: satchel tip schedule list)`},
 	} {
-		r := c.run("", "tip", "cancel", tc.id)
+		r := c.run("", append(append([]string{"tip"}, strings.Fields(tc.cmd)...), tc.id)...)
 		if r.code != exitUsage || !strings.Contains(r.err, tc.has) || strings.Count(r.err, "\n") != 1 {
-			t.Errorf("%s: exit %d %q", tc.id, r.code, r.err)
+			t.Errorf("tip %s %s: exit %d %q", tc.cmd, tc.id, r.code, r.err)
 		}
 	}
 	if after := snapshot(t, c.home); !reflect.DeepEqual(before, after) {
