@@ -84,6 +84,16 @@ func ChangePassphrase(path string, oldPass, newPass []byte, opts ...Option) erro
 	return nil
 }
 
+// CheckNewPassphrase is the check Create and ChangePassphrase make of a new passphrase, for a
+// caller that has it before the old one is checked (unlocking takes a second or more: a new
+// passphrase no one can type is better refused first). The error wraps ErrInvalidInput.
+func CheckNewPassphrase(p []byte) error {
+	if msg := checkNewPassphrase(p); msg != "" {
+		return fmt.Errorf("%w: the new passphrase %s", ErrInvalidInput, msg)
+	}
+	return nil
+}
+
 // checkNewPassphrase refuses, for a passphrase about to protect a keystore, what no one can
 // type at a prompt: bytes that are not UTF-8 text, or control characters (NUL, escape...), as
 // the first line of a binary file given to --new-passphrase-file holds. Such a passphrase

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -409,5 +410,37 @@ func TestDataFolderOthersCanWriteIsRefused(t *testing.T) {
 	}
 	if code, msg := jsonError(t, r.err); code != "insecure_permissions" || !strings.Contains(msg, "chmod go-w "+c.home) {
 		t.Fatalf("%s %q", code, msg)
+	}
+}
+
+// A new passphrase from a file or the environment that no one could type is refused before
+// the old one is even tried (unlocking takes seconds): with a wrong old passphrase too, the
+// new one's fault is what is said, exit 2, and the keystore is left as it was.
+func TestPassphraseChangeChecksTheNewOneFirst(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "create")
+	bin := filepath.Join(t.TempDir(), "new")
+	if err := os.WriteFile(bin, []byte("ab\x00\xff\xfe\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, c.home)
+	c.env["SATCHEL_PASSPHRASE"] = "not the passphrase"
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  string
+		want string
+	}{
+		{"binary file", []string{"--new-passphrase-file", bin}, "", "the new passphrase is not text"},
+		{"control character in the environment", nil, "a\x1bb", "the new passphrase holds a control character"},
+	} {
+		c.env["SATCHEL_NEW_PASSPHRASE"] = tc.env
+		r := c.run("", append([]string{"passphrase", "change"}, tc.args...)...)
+		if r.code != exitUsage || !strings.Contains(r.err, tc.want) {
+			t.Errorf("%s: exit %d %q, want exit 2 saying %q", tc.name, r.code, r.err, tc.want)
+		}
+	}
+	if after := snapshot(t, c.home); !reflect.DeepEqual(before, after) {
+		t.Fatal("a refused passphrase change changed files")
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/satchel-wallet/satchel/keystore"
 )
 
 func newPassphraseCmd(a *App) *cobra.Command {
@@ -35,17 +37,31 @@ SATCHEL_NEW_PASSPHRASE for the new one.
 			if err := needsSeed(w, "passphrase change"); err != nil {
 				return err
 			}
+			src := passphraseSource{what: "new passphrase", file: newFile,
+				fileFlag: "--new-passphrase-file", env: "SATCHEL_NEW_PASSPHRASE", confirm: true}
+			var nw []byte
+			// A new passphrase from a file or the environment is read and checked before the
+			// old one is (unlocking takes seconds); one typed at a prompt is asked after.
+			if newFile != "" || a.Getenv(src.env) != "" {
+				if nw, err = a.readSecretFrom(src); err != nil {
+					return err
+				}
+				defer wipe(nw)
+				if err := keystore.CheckNewPassphrase(nw); err != nil {
+					return err
+				}
+			}
 			old, err := a.checkPassphrase(w)
 			if err != nil {
 				return err
 			}
 			defer wipe(old)
-			nw, err := a.readSecretFrom(passphraseSource{what: "new passphrase", file: newFile,
-				fileFlag: "--new-passphrase-file", env: "SATCHEL_NEW_PASSPHRASE", confirm: true})
-			if err != nil {
-				return err
+			if nw == nil {
+				if nw, err = a.readSecretFrom(src); err != nil {
+					return err
+				}
+				defer wipe(nw)
 			}
-			defer wipe(nw)
 			if bytes.Equal(old, nw) {
 				return usagef("same_passphrase", "the new passphrase is the same as the old one: nothing to change")
 			}
