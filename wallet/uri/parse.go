@@ -109,7 +109,7 @@ func Parse(s string, net *chaincfg.Params, validate func(addr string) error) (*U
 			return nil, fmt.Errorf("URI address: %w", err)
 		}
 	} else if !hasInstruction {
-		return nil, fmt.Errorf("%w: copy the whole URI, with the address after bitcoin:", ErrNoPaymentTarget)
+		return nil, fmt.Errorf("%w: copy the whole URI, with the address that follows \"bitcoin:\" in it", ErrNoPaymentTarget)
 	}
 	return u, nil
 }

@@ -152,7 +152,7 @@ func TestParseRefuses(t *testing.T) {
 func TestParseRefusalsSayWhatToDo(t *testing.T) {
 	for _, tt := range []struct{ in, has string }{
 		{"bitcoin:addr?amount=0.001&amount=0.002", "amount appears more than once, so it could say two things: ask the payee for the URI again"},
-		{"bitcoin:", "copy the whole URI, with the address after bitcoin:"},
+		{"bitcoin:", "copy the whole URI, with the address that follows \"bitcoin:\" in it"},
 		{"bitcoin:?label=x", "copy the whole URI"},
 	} {
 		if _, err := Parse(tt.in, mainnet, accept); err == nil || !strings.Contains(err.Error(), tt.has) {
