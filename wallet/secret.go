@@ -61,6 +61,11 @@ func (w *Wallet) CheckPassphrase(passphrase []byte, opts ...KeystoreOption) erro
 	return nil
 }
 
+// CheckNewPassphrase refuses a new passphrase no one could type at a prompt (not text, or
+// control characters), as ChangePassphrase would, so a caller holding it before the old one is
+// checked can refuse it without the seconds an unlock takes.
+func CheckNewPassphrase(p []byte) error { return keystore.CheckNewPassphrase(p) }
+
 // ChangePassphrase re-encrypts the keystore's data key under a new passphrase, atomically:
 // an interruption leaves the old keystore working.
 func (w *Wallet) ChangePassphrase(old, nw []byte, opts ...KeystoreOption) error {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/satchel-wallet/satchel/keystore"
+	"github.com/satchel-wallet/satchel/wallet"
 )
 
 func newPassphraseCmd(a *App) *cobra.Command {
@@ -47,7 +47,7 @@ SATCHEL_NEW_PASSPHRASE for the new one.
 					return err
 				}
 				defer wipe(nw)
-				if err := keystore.CheckNewPassphrase(nw); err != nil {
+				if err := wallet.CheckNewPassphrase(nw); err != nil {
 					return err
 				}
 			}
