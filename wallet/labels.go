@@ -6,12 +6,12 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet/address"
 	"github.com/satchel-wallet/satchel/wallet/bip329"
@@ -25,7 +25,8 @@ const MaxLabelBytes = 1000
 
 // CheckLabel says whether text can be a label: one line of at most MaxLabelBytes bytes, with
 // no control characters (line breaks, tabs, terminal escape sequences), which would break the
-// one-line BIP329 export or reach the terminal of whoever lists it.
+// one-line BIP329 export or reach the terminal of whoever lists it, and none of the invisible
+// or text-reordering ones (clip.Hides), which could disguise what is printed beside it.
 func CheckLabel(text string) error {
 	if len(text) > MaxLabelBytes {
 		return fmt.Errorf("%w: a label is at most %s bytes (this one is %s): shorten it", ErrBadInput, groupNum(int64(MaxLabelBytes)), groupNum(int64(len(text))))
@@ -33,25 +34,25 @@ func CheckLabel(text string) error {
 	if !utf8.ValidString(text) {
 		return fmt.Errorf("%w: a label must be UTF-8 text", ErrBadInput)
 	}
-	if strings.ContainsFunc(text, unicode.IsControl) {
-		return fmt.Errorf("%w: a label is one line without control characters (line breaks, tabs, escape sequences)", ErrBadInput)
+	if strings.ContainsFunc(text, clip.Hides) {
+		return fmt.Errorf("%w: a label is one line without control characters (line breaks, tabs, escape sequences) or invisible and text-direction ones (U+200B, U+202E...)", ErrBadInput)
 	}
 	return nil
 }
 
 // CleanLabel replaces the control characters of a label from a third party (a BIP329 file, a
-// payment URI) with spaces, so that it cannot put escape sequences or line breaks into the
-// wallet, and says whether it changed anything.
+// payment URI) with spaces, so that it cannot put escape sequences, line breaks or text-direction
+// overrides into the wallet (clip.Hides), and says whether it changed anything.
 func CleanLabel(text string) (string, bool) {
 	valid := utf8.ValidString(text)
-	if valid && !strings.ContainsFunc(text, unicode.IsControl) {
+	if valid && !strings.ContainsFunc(text, clip.Hides) {
 		return text, false
 	}
 	if !valid {
 		text = strings.ToValidUTF8(text, " ")
 	}
 	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		if clip.Hides(r) {
 			return ' '
 		}
 		return r

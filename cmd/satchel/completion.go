@@ -6,10 +6,10 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/spf13/cobra"
 
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/wallet"
 )
 
@@ -281,7 +281,7 @@ func (a *App) completeAddressLabels(_ *cobra.Command, _ []string, tc string) ([]
 	a.withWalletQuietly(func(w *wallet.Wallet) {
 		labels, _ := w.AddressLabels()
 		for _, v := range labels {
-			if strings.HasPrefix(v, tc) && !strings.ContainsFunc(v, unicode.IsControl) {
+			if strings.HasPrefix(v, tc) && !strings.ContainsFunc(v, clip.Hides) {
 				seen[v] = true
 			}
 		}

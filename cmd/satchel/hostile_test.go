@@ -231,6 +231,26 @@ func TestControlCharactersNeverReachTheTerminal(t *testing.T) {
 	if r := c.run("", "send", u, "--fee-rate", "1", "--dry-run", "--json"); r.code != exitUsage || strings.ContainsRune(r.err, 0x1b) {
 		t.Fatalf("URI with an escape in its label: exit %d %q", r.code, r.err)
 	}
+	// A right-to-left override (U+202E) would make the text after it read backwards, and so
+	// could disguise an address or an amount printed beside the label: refused when typed,
+	// cleaned from a file, and escaped if one is already stored.
+	rlo := "tip for \u202eeman"
+	if r := c.run("", "label", addr, rlo, "--json"); r.code != exitUsage || !strings.Contains(r.err, "text-direction") {
+		t.Fatalf("a typed override: exit %d %q", r.code, r.err)
+	}
+	line = `{"type":"addr","ref":"` + addr + `","label":"tip for \u202eeman\u200b"}` + "\n"
+	if err := os.WriteFile(file, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.mustRun("", "labels", "import", file, "--json"); !strings.Contains(r.out, `"cleaned": 1`) {
+		t.Fatalf("import of an override: %s %s", r.out, r.err)
+	}
+	if out := c.mustRun("", "utxos").out; strings.ContainsRune(out, '\u202e') || !strings.Contains(out, "tip for  eman") {
+		t.Fatalf("utxos shows %q", out)
+	}
+	if got := printable(rlo + "\x1b"); got != `tip for \u202eeman\x1b` {
+		t.Fatalf("printable: %q", got)
+	}
 	// An error quoting hostile input shows it escaped.
 	r = c.run("", "label", "\x1b[2Jnot-a-target", "x")
 	if r.code != exitUsage || strings.ContainsRune(r.err, 0x1b) || !strings.Contains(r.err, `\x1b`) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/chain"
@@ -62,15 +63,20 @@ func oneLine(s string) string {
 }
 
 // printable shows control characters (a terminal escape sequence in a label or a file name,
-// a stray NUL) as \xNN, so that nothing satchel prints can drive the terminal.
+// a stray NUL) as \xNN, and invisible or text-reordering ones (clip.Hides) as \uNNNN, so that
+// nothing satchel prints can drive the terminal or disguise what stands beside it.
 func printable(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsControl) {
+	if !strings.ContainsFunc(s, clip.Hides) {
 		return s
 	}
 	var b strings.Builder
 	for _, r := range s {
-		if unicode.IsControl(r) {
+		if r <= 0xff && unicode.IsControl(r) {
 			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		if clip.Hides(r) {
+			fmt.Fprintf(&b, "\\u%04x", r)
 			continue
 		}
 		b.WriteRune(r)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/satchel-wallet/satchel/internal/clip"
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
 	"github.com/satchel-wallet/satchel/wallet/chain"
@@ -142,7 +143,7 @@ whatever the fee rate.
 			if pay.Fiat == nil && pay.Amount < pay.Type.DustLimit() {
 				return &codedError{exit: exitCannotPay, code: "below_dust", err: fmt.Errorf("%s is below the dust limit of %s for a %s (nodes do not relay smaller outputs): give at least %s", fmtSat(int64(pay.Amount)), fmtSat(int64(pay.Type.DustLimit())), pay.Type.AddressKind(), fmtSat(int64(pay.Type.DustLimit())))}
 			}
-			if len(id) > 100 || strings.ContainsFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+			if len(id) > 100 || strings.ContainsFunc(id, func(r rune) bool { return unicode.IsSpace(r) || clip.Hides(r) }) {
 				return usagef("bad_id", "--id must be at most 100 bytes without spaces or control characters")
 			}
 			if err := checkLabelArg("--label", label); err != nil {

@@ -5,6 +5,7 @@ package clip
 
 import (
 	"strconv"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -32,4 +33,20 @@ func Text(s string, max int) string {
 // characters, invalid UTF-8), as an error shows a value the user gave.
 func Quote(s string, max int) string {
 	return strconv.Quote(Text(s, max))
+}
+
+// Hides reports whether a terminal would act on r, or show the text around it other than as
+// written, rather than print it: control characters (escape sequences, line breaks), the
+// marks and overrides that reorder text (U+202E makes "txt.exe" read "exe.txt", and a label
+// could so disguise an address beside it), and the invisible zero-width space, word joiner
+// and byte-order mark. The zero-width joiners that emoji and some scripts are written with
+// are ordinary text.
+func Hides(r rune) bool {
+	switch {
+	case unicode.IsControl(r), unicode.Is(unicode.Bidi_Control, r):
+		return true
+	case r == '\u200b', r == '\u2060', r == '\ufeff':
+		return true
+	}
+	return false
 }

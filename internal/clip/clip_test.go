@@ -34,3 +34,21 @@ func TestQuote(t *testing.T) {
 		}
 	}
 }
+
+// Hides catches what can drive a terminal or disguise text, and lets ordinary text through,
+// emoji joined with U+200D included.
+func TestHides(t *testing.T) {
+	for _, tc := range []struct {
+		r    rune
+		want bool
+	}{
+		{'\x1b', true}, {'\n', true}, {'\x00', true}, {'\u0085', true},
+		{'\u202e', true}, {'\u202a', true}, {'\u2066', true}, {'\u2069', true}, {'\u200e', true}, {'\u200f', true}, {'\u061c', true},
+		{'\u200b', true}, {'\u2060', true}, {'\ufeff', true},
+		{'a', false}, {' ', false}, {'é', false}, {'€', false}, {'\u200d', false}, {'\u200c', false}, {'א', false}, {'🙂', false},
+	} {
+		if got := Hides(tc.r); got != tc.want {
+			t.Errorf("Hides(%U) = %v, want %v", tc.r, got, tc.want)
+		}
+	}
+}

@@ -127,6 +127,7 @@ func TestParseCaravanRefused(t *testing.T) {
 		{"bad xfp", strings.Replace(good, `"xfp": "8dfc9b34"`, `"xfp": "8dfc9b3g"`, 1), ErrInvalid, "key 2: invalid multisig setup: fingerprint"},
 		{"duplicate key", strings.Replace(good, k[2].Xpub, k[0].Xpub, 1), ErrInvalid, "key 3 is key 1 again"},
 		{"newline in name", strings.Replace(good, `"tips vault"`, `"tips\nPolicy: 1 of 1"`, 1), ErrInvalid, "control character"},
+		{"override in name", strings.Replace(good, `"tips vault"`, `"tips \u202etluav"`, 1), ErrInvalid, "text-direction character (U+202E)"},
 	})
 }
 

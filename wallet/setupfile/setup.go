@@ -202,6 +202,9 @@ func checkName(what, name string) error {
 		if unicode.IsControl(r) {
 			return invalidf("%s holds a control character (%U): remove it", what, r)
 		}
+		if clip.Hides(r) {
+			return invalidf("%s holds an invisible or text-direction character (%U): remove it", what, r)
+		}
 	}
 	return nil
 }

@@ -185,6 +185,9 @@ func checkText(s string) error {
 		if unicode.IsControl(r) {
 			return fmt.Errorf("contains a control character")
 		}
+		if clip.Hides(r) {
+			return fmt.Errorf("contains an invisible or text-direction character (%U)", r)
+		}
 	}
 	return nil
 }

@@ -134,6 +134,7 @@ func TestParseRefuses(t *testing.T) {
 		{"over 21 million", "bitcoin:addr?amount=21000001", ErrInvalid},
 		{"bad escape", "bitcoin:addr?label=%zz", ErrInvalid},
 		{"control character in label", "bitcoin:addr?label=a%1b%5B2J", ErrInvalid},
+		{"text-direction override in message", "bitcoin:addr?message=pay%E2%80%AEdaolnwod", ErrInvalid},
 		{"invalid UTF-8 in message", "bitcoin:addr?message=%ff", ErrInvalid},
 		{"empty key", "bitcoin:addr?=x", ErrInvalid},
 		{"space", "bitcoin:addr?label=a b", ErrInvalid},
