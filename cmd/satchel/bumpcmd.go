@@ -49,6 +49,16 @@ func (a *App) txSession(cmd *cobra.Command, feeRate string, target int, planOnly
 	// needs neither consent nor the network.
 	planOnly = planOnly || w.Meta().WatchOnly
 	if !planOnly && !a.flags.yes && !a.canPrompt() {
+		// What is wrong with the input is said before the missing --yes: adding --yes only to
+		// hear then that the txid is not ours wastes a try. The wallet as it is answers that:
+		// a sync never makes a payment ours (bump-fee and abandon need one this wallet sent)
+		// nor fills the tip queue.
+		if check != nil {
+			if err := check(w); err != nil {
+				w.Close()
+				return nil, nil, 0, err
+			}
+		}
 		w.Close()
 		return nil, nil, 0, usagef("confirmation_needed", "not a terminal: nothing is sent without --yes (or use --dry-run to see the plan)")
 	}

@@ -488,6 +488,9 @@ func TestWalkWrongInputs(t *testing.T) {
 		// The input is looked at before a fee rate is asked for.
 		{[]string{"abandon", txid, "--yes", "--backend", fake}, exitUsage, "bad_input", "is not a transaction of this wallet: check the txid"},
 		{[]string{"bump-fee", txid, "--fee-rate", "5", "--yes", "--backend", fake}, exitUsage, "bad_input", "is not a transaction of this wallet: check the txid"},
+		// Without --yes (and no terminal) too: the txid is wrong whatever the consent.
+		{[]string{"abandon", txid, "--backend", fake}, exitUsage, "bad_input", "is not a transaction of this wallet: check the txid"},
+		{[]string{"bump-fee", txid, "--fee-rate", "5", "--backend", fake}, exitUsage, "bad_input", "is not a transaction of this wallet: check the txid"},
 		// Settings: numbers grouped, a port that is no port.
 		{[]string{"config", "set", "gap-limit", "99999"}, exitUsage, "bad_config_value", "from 1 to 10,000"},
 		{[]string{"config", "set", "backend", "p2p://[::1"}, exitUsage, "bad_config_value", `peer 1, "[::1": the ] that closes an IPv6 address is missing: write [ADDR]:PORT`},
