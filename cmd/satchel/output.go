@@ -1,11 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -69,6 +69,7 @@ type table struct {
 	head  []string
 	right map[int]bool
 	rows  [][]cell
+	seen  []int // the widest text of each column among the rows measured
 	// maxWidth, when set, is the terminal's width: the last column (a label) is cut to fit.
 	maxWidth int
 }
@@ -85,21 +86,44 @@ func (t *table) alignRight(cols ...int) {
 // add appends a row; missing cells are empty.
 func (t *table) add(cells ...cell) { t.rows = append(t.rows, cells) }
 
+// measure widens the columns to fit cells, as add does, without keeping the row: a table too
+// long to hold (100,000 history rows) is measured in one pass and streamed in another.
+func (t *table) measure(cells []cell) {
+	for len(t.seen) < len(cells) {
+		t.seen = append(t.seen, 0)
+	}
+	for i, c := range cells {
+		t.seen[i] = max(t.seen[i], utf8.RuneCountInString(c.text))
+	}
+}
+
 // render writes the table to w, with colour when color is set.
 func (t *table) render(w io.Writer, color bool) error {
-	n := len(t.head)
 	for _, r := range t.rows {
-		n = max(n, len(r))
+		t.measure(r)
 	}
+	return t.stream(w, color, func(emit func([]cell) error) error {
+		for _, r := range t.rows {
+			if err := emit(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// stream writes the header, then each row that rows emits, at the widths measured so far
+// (add's rows and measure's): rows it never measured may run over their column.
+func (t *table) stream(w io.Writer, color bool, rows func(emit func([]cell) error) error) error {
+	n := max(len(t.head), len(t.seen))
 	width := make([]int, n)
 	for i, h := range t.head {
 		width[i] = utf8.RuneCountInString(h)
 	}
-	for _, r := range t.rows {
-		for i, c := range r {
-			width[i] = max(width[i], utf8.RuneCountInString(c.text))
-		}
+	for i, wd := range t.seen {
+		width[i] = max(width[i], wd)
 	}
+	cut := -1 // the last column's room, when it is cut to fit maxWidth
 	if last := n - 1; t.maxWidth > 0 && last > 0 {
 		total := 2 * (n - 1)
 		for _, wd := range width {
@@ -111,47 +135,74 @@ func (t *table) render(w io.Writer, color bool) error {
 				room = max(room, utf8.RuneCountInString(t.head[last]))
 			}
 			if room < width[last] {
-				width[last] = room
-				for _, r := range t.rows {
-					if last < len(r) {
-						r[last].text = cutRunes(r[last].text, room)
-					}
-				}
+				width[last], cut = room, room
 			}
 		}
 	}
-	var b bytes.Buffer
-	line := func(cells []cell) {
-		var l strings.Builder
+	// Lines go out through one buffer of 64 KiB, each built in a reused slice: 100,000 history
+	// rows built as strings into one buffer of the whole output took 0.3 s and 100 MiB more.
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var l []byte
+	line := func(cells []cell) error {
+		l = l[:0]
 		for i := 0; i < n; i++ {
 			var c cell
 			if i < len(cells) {
 				c = cells[i]
 			}
-			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c.text))
+			if i == n-1 && cut >= 0 {
+				c.text = cutRunes(c.text, cut)
+			}
+			pad := width[i] - utf8.RuneCountInString(c.text)
 			if i > 0 {
-				l.WriteString("  ")
+				l = append(l, "  "...)
 			}
 			if t.right[i] {
-				l.WriteString(pad + paint(color, c.style, c.text))
-			} else {
-				l.WriteString(paint(color, c.style, c.text) + pad)
+				l = appendSpaces(l, pad)
+			}
+			l = appendPainted(l, color, c.style, c.text)
+			if !t.right[i] {
+				l = appendSpaces(l, pad)
 			}
 		}
-		b.WriteString(strings.TrimRight(l.String(), " ") + "\n")
+		for len(l) > 0 && l[len(l)-1] == ' ' {
+			l = l[:len(l)-1]
+		}
+		l = append(l, '\n')
+		_, err := bw.Write(l)
+		return err
 	}
 	if len(t.head) > 0 {
 		head := make([]cell, len(t.head))
 		for i, h := range t.head {
 			head[i] = txt(h).in(styleBold)
 		}
-		line(head)
+		if err := line(head); err != nil {
+			return err
+		}
 	}
-	for _, r := range t.rows {
-		line(r)
+	if err := rows(line); err != nil {
+		return err
 	}
-	_, err := w.Write(b.Bytes())
-	return err
+	return bw.Flush()
+}
+
+// appendSpaces appends n spaces (none when n <= 0).
+func appendSpaces(b []byte, n int) []byte {
+	for ; n > 0; n-- {
+		b = append(b, ' ')
+	}
+	return b
+}
+
+// appendPainted appends s coloured as paint would colour it.
+func appendPainted(b []byte, on bool, st style, s string) []byte {
+	if !on || st == stylePlain || s == "" {
+		return append(b, s...)
+	}
+	b = append(b, ansi[st]...)
+	b = append(b, s...)
+	return append(b, "\033[0m"...)
 }
 
 // write prints the table on stdout.

@@ -57,6 +57,17 @@ func run(a *App, args []string) int {
 	return code
 }
 
+// plainASCII says whether s is printable ASCII only, the common case printable answers
+// without decoding runes (it is called for every cell of a 100,000-row history).
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
 // oneLine keeps an error on one line, as scripts read stderr line by line.
 func oneLine(s string) string {
 	return printable(strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " "))
@@ -66,7 +77,7 @@ func oneLine(s string) string {
 // a stray NUL) as \xNN, and invisible or text-reordering ones (clip.Hides) as \uNNNN, so that
 // nothing satchel prints can drive the terminal or disguise what stands beside it.
 func printable(s string) string {
-	if !strings.ContainsFunc(s, clip.Hides) {
+	if plainASCII(s) || !strings.ContainsFunc(s, clip.Hides) {
 		return s
 	}
 	var b strings.Builder

@@ -42,6 +42,9 @@ func Quote(s string, max int) string {
 // and byte-order mark. The zero-width joiners that emoji and some scripts are written with
 // are ordinary text.
 func Hides(r rune) bool {
+	if r < 0x80 {
+		return r < 0x20 || r == 0x7f // the common case, without unicode's tables
+	}
 	switch {
 	case unicode.IsControl(r), unicode.Is(unicode.Bidi_Control, r):
 		return true
