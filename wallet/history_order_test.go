@@ -1,6 +1,7 @@
 package wallet
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"testing"
@@ -100,5 +101,36 @@ func TestImmatureCoinbaseMarked(t *testing.T) {
 	}
 	if h, _ := w.History(0, 0); h[0].Immature {
 		t.Fatal("history still says immature")
+	}
+}
+
+// Utxos lists coins largest first, equal values by outpoint (txid bytes, then index), as the
+// utxos command and coin selection's tables show them.
+func TestUtxosOrder(t *testing.T) {
+	w := newWallet(t, txbuilder.P2TR, false)
+	c := chaintest.New()
+	s0, s1 := script(t, w, 0, 0), script(t, w, 0, 1)
+	a := chaintest.Pay(1, wire.NewTxOut(3_000, s0), wire.NewTxOut(9_000, s1), wire.NewTxOut(3_000, s1))
+	b := chaintest.Pay(2, wire.NewTxOut(3_000, s0), wire.NewTxOut(50_000, s0))
+	c.Mine(1, a, b)
+	mustSync(t, w, c, 0)
+	us, err := w.Utxos()
+	if err != nil || len(us) != 5 {
+		t.Fatalf("utxos %v %v", us, err)
+	}
+	for i := 1; i < len(us); i++ {
+		x, y := us[i-1], us[i]
+		if x.Value < y.Value {
+			t.Fatalf("coin %d (%d sat) before a larger one (%d sat)", i-1, x.Value, y.Value)
+		}
+		if x.Value == y.Value {
+			c := bytes.Compare(x.OutPoint.Hash[:], y.OutPoint.Hash[:])
+			if c > 0 || c == 0 && x.OutPoint.Index > y.OutPoint.Index {
+				t.Fatalf("equal coins out of outpoint order: %v before %v", x.OutPoint, y.OutPoint)
+			}
+		}
+	}
+	if us[0].Value != 50_000 || us[1].Value != 9_000 || us[4].Value != 3_000 {
+		t.Fatalf("order %d %d ... %d", us[0].Value, us[1].Value, us[4].Value)
 	}
 }

@@ -144,15 +144,17 @@ func ScriptAddress(script []byte, net *chaincfg.Params) string {
 	return addrs[0].EncodeAddress()
 }
 
-// sortUtxos orders coins largest first, then by outpoint. It sorts an index, since Utxo is
-// large and a wallet may hold tens of thousands.
-func sortUtxos(u []Utxo) {
-	idx := make([]int32, len(u))
+// coinOrder is the order utxos lists coins in: largest first, then by outpoint. It returns
+// an index into coins, so that the list is built once in that order: Utxo is large, a wallet may
+// hold tens of thousands, and every fresh page a copy writes costs a page fault (10 to 30 µs
+// on a VM).
+func coinOrder(coins []store.Coin) []int32 {
+	idx := make([]int32, len(coins))
 	for i := range idx {
 		idx[i] = int32(i)
 	}
 	slices.SortFunc(idx, func(a, b int32) int {
-		x, y := &u[a], &u[b]
+		x, y := &coins[a], &coins[b]
 		if x.Value != y.Value {
 			return cmp.Compare(y.Value, x.Value)
 		}
@@ -161,9 +163,5 @@ func sortUtxos(u []Utxo) {
 		}
 		return cmp.Compare(x.OutPoint.Index, y.OutPoint.Index)
 	})
-	sorted := make([]Utxo, len(u))
-	for i, j := range idx {
-		sorted[i] = u[j]
-	}
-	copy(u, sorted)
+	return idx
 }

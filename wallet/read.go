@@ -249,7 +249,8 @@ func (w *Wallet) Utxos() ([]Utxo, error) {
 			}
 		}
 		out = make([]Utxo, 0, len(coins))
-		for _, c := range coins {
+		for _, i := range coinOrder(coins) {
+			c := coins[i]
 			path, typ, err := w.coinPathType(c)
 			if err != nil {
 				return err
@@ -274,7 +275,6 @@ func (w *Wallet) Utxos() ([]Utxo, error) {
 		}
 		return nil
 	})
-	sortUtxos(out)
 	return out, err
 }
 
