@@ -48,7 +48,13 @@ func (a *App) staleNote(w *wallet.Wallet, be chain.Backend) {
 	case !ok:
 		a.warn("never_synced", "this wallet has never synced: run satchel sync with a backend")
 	default:
-		a.warn("offline", fmt.Sprintf("answered from the last sync (height %d, %s ago)", s.Height, a.Now().Sub(s.At).Round(time.Second)))
+		if since := a.Now().Sub(s.At); since >= 0 {
+			a.warn("offline", fmt.Sprintf("answered from the last sync (height %d, %s ago)", s.Height, age(since)))
+		} else {
+			// A sync dated after now: this computer's clock is behind the one that synced
+			// (or was then ahead). Said as such, not as a negative time ago.
+			a.warn("offline", fmt.Sprintf("answered from the last sync (height %d, dated %s, later than this computer's clock: check the clock)", s.Height, a.fmtTime(s.At)))
+		}
 	}
 }
 

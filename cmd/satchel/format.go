@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/satchel-wallet/satchel/txbuilder"
 	"github.com/satchel-wallet/satchel/wallet"
@@ -93,6 +94,20 @@ func plural(n int, one, many string) string {
 
 // count writes a count with its noun in the right form, digits grouped: "1 coin", "1,204 coins".
 func count(n int, one, many string) string { return groupDigits(int64(n)) + " " + plural(n, one, many) }
+
+// age says how long ago something was, as a person says it: "40 seconds", "3 minutes",
+// "5 hours", "41 days" (a warning gains nothing from "993h53m19s").
+func age(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return count(int(d/time.Second), "second", "seconds")
+	case d < time.Hour:
+		return count(int(d/time.Minute), "minute", "minutes")
+	case d < 48*time.Hour:
+		return count(int(d/time.Hour), "hour", "hours")
+	}
+	return count(int(d/(24*time.Hour)), "day", "days")
+}
 
 // addressError tells a person what is wrong with an address they typed, instead of the
 // decoder's words ("invalid separator index 43"). An address for another network keeps its

@@ -5,6 +5,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/satchel-wallet/satchel/wallet/chain/chaintest"
 )
@@ -118,5 +119,30 @@ func TestTipFlushSummary(t *testing.T) {
 	r = c.mustRun("", "tip", "flush", "--fee-rate", "2", "--yes")
 	if !regexp.MustCompile(`(?m)^2 tips in one transaction: [0-9,]+ sat in fees instead of [0-9,]+ sat sent one by one \(saves [1-9][0-9,]* sat\)$`).MatchString(r.err) {
 		t.Fatalf("two tips: %q", r.err)
+	}
+}
+
+// The offline warning says how old the last sync is as a person would ("3 days"), and a sync
+// dated after the computer's clock as that, not as "-993h53m19s ago".
+func TestOfflineWarningSaysTheSyncsAge(t *testing.T) {
+	c, fc := fakeCLI(t)
+	c.mustRun("", "create")
+	fc.Mine(1)
+	synced := c.now
+	c.mustRun("", "sync")
+	for _, tc := range []struct {
+		now  time.Time
+		want string
+	}{
+		{synced.Add(40 * time.Second), "(height 1, 40 seconds ago)"},
+		{synced.Add(61 * time.Minute), "(height 1, 1 hour ago)"},
+		{synced.Add(3*24*time.Hour + 5*time.Hour), "(height 1, 3 days ago)"},
+		{synced.Add(-2 * time.Hour), "later than this computer's clock: check the clock)"},
+	} {
+		c.now = tc.now
+		r := c.mustRun("", "history", "--offline")
+		if !strings.Contains(r.err, tc.want) || strings.Count(r.err, "\n") != 1 {
+			t.Errorf("at sync%+v: %q, want %q", tc.now.Sub(synced), r.err, tc.want)
+		}
 	}
 }
