@@ -53,7 +53,7 @@ func (a *App) staleNote(w *wallet.Wallet, be chain.Backend) {
 		} else {
 			// A sync dated after now: this computer's clock is behind the one that synced
 			// (or was then ahead). Said as such, not as a negative time ago.
-			a.warn("offline", fmt.Sprintf("answered from the last sync (height %d, dated %s, later than this computer's clock: check the clock)", s.Height, a.fmtTime(s.At)))
+			a.warn("offline", fmt.Sprintf("answered from the last sync (height %d, dated %s %s, later than this computer's clock: check the clock)", s.Height, a.fmtTime(s.At), s.At.In(a.loc()).Format("MST")))
 		}
 	}
 }
