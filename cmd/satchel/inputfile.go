@@ -41,6 +41,10 @@ func stdinError(code string, err error) error {
 	if errors.Is(err, syscall.EISDIR) {
 		return usagef(code, "standard input is a folder: redirect a file into it (< FILE) or pipe one (cat FILE |)")
 	}
+	if errors.Is(err, syscall.EBADF) || errors.Is(err, fs.ErrClosed) {
+		// satchel psbt decode - <&- (or a service started with no stdin at all).
+		return usagef(code, "standard input is closed: redirect a file into it (< FILE) or pipe one (cat FILE |)")
+	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		err = pe.Err

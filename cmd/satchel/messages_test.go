@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -1126,6 +1128,10 @@ func TestStdinAFolder(t *testing.T) {
 		{"psbt", "import", "--ur"},
 		{"psbt", "import", "--bbqr"},
 		{"labels", "import", "-"},
+		{"restore", "--wallet", "r"},
+		{"restore", "--wallet", "r", "--shamir"},
+		{"seed", "verify"},
+		{"setup", "convert", "-", "--to", "descriptor"},
 	} {
 		dir, err := os.Open(t.TempDir())
 		if err != nil {
@@ -1136,7 +1142,19 @@ func TestStdinAFolder(t *testing.T) {
 		if r.code != exitUsage || !strings.Contains(r.err, "standard input is a folder: redirect a file into it") {
 			t.Errorf("satchel %v < folder: exit %d, %q", args, r.code, r.err)
 		}
+		// A closed standard input (<&-) reads as Go's "read /dev/stdin: bad file descriptor".
+		r = c.runIn(closedStdin{}, args...)
+		if r.code != exitUsage || !strings.Contains(r.err, "standard input is closed: redirect a file into it") {
+			t.Errorf("satchel %v <&-: exit %d, %q", args, r.code, r.err)
+		}
 	}
+}
+
+// closedStdin reads as os.Stdin does when file descriptor 0 is closed.
+type closedStdin struct{}
+
+func (closedStdin) Read([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "read", Path: "/dev/stdin", Err: syscall.EBADF}
 }
 
 // tip cancel 1 when the list shows tip-1 (and tip schedule cancel 1 for sched-1) names the ID meant, changes nothing, and an ID that

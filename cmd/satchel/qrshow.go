@@ -149,7 +149,7 @@ func readParts(r io.Reader, add func(string) error, done func() bool, progress f
 		if errors.Is(err, bufio.ErrTooLong) {
 			return usagef("line_too_long", fmt.Sprintf("line %d is longer than any PSBT's parts", line+1))
 		}
-		if errors.Is(err, syscall.EISDIR) { // only standard input can be a folder here
+		if errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.EBADF) { // only standard input can be a folder, or closed, here
 			return stdinError("bad_input", err)
 		}
 		return fmt.Errorf("read the parts: %w", err)

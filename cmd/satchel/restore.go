@@ -142,6 +142,9 @@ func (a *App) readMnemonic(file string) ([]byte, error) {
 		return nil, usagef("mnemonic_needed", "no seed words: give --mnemonic-file FILE or pipe them on stdin")
 	}
 	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil && r == a.In {
+		return nil, stdinError("bad_mnemonic_file", err)
+	}
 	if err != nil {
 		return nil, usagef("bad_mnemonic_file", fmt.Sprintf("read seed words: %v", err))
 	}

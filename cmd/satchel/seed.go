@@ -115,7 +115,7 @@ combined with the wallet's SLIP-39 passphrase and compared with its master secre
 			if !a.InTerm {
 				given, err = io.ReadAll(io.LimitReader(a.In, 4097))
 				if err != nil {
-					return err
+					return stdinError("bad_mnemonic", err)
 				}
 				if len(given) > 4096 {
 					return usagef("bad_mnemonic", "the backup on stdin is longer than 4 KiB: give only the words")

@@ -199,6 +199,9 @@ func (a *App) readSetupInput(arg string) ([]byte, string, error) {
 		r, src = f, arg
 	}
 	data, err := io.ReadAll(io.LimitReader(r, setupfile.MaxFileSize+1))
+	if err != nil && r == a.In {
+		return nil, "", stdinError("bad_file", err)
+	}
 	if err != nil {
 		return nil, "", usagef("bad_file", fmt.Sprintf("cannot read %s: %v", src, err))
 	}

@@ -328,6 +328,9 @@ func (a *App) readShares(file string, set *wallet.ShareSet) error {
 		if errors.Is(err, bufio.ErrTooLong) {
 			return usagef("bad_share", fmt.Sprintf("line %d is longer than a share can be", line+1))
 		}
+		if r == a.In {
+			return stdinError("bad_shares_file", err)
+		}
 		return fmt.Errorf("read shares: %w", err)
 	}
 	if set.Complete() {
